@@ -1,0 +1,4 @@
+module jackal.kernel {
+    exports jackal.kernel.api;
+    exports jackal.kernel.boot;
+}

@@ -1,0 +1,4 @@
+module jackal.runtime {
+    requires transitive jackal.kernel;
+    exports jackal.runtime;
+}
