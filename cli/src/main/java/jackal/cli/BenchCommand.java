@@ -1,0 +1,459 @@
+package jackal.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jackal bench [GROUP...]}: runs the JMH benchmarks packaged in
+ * {@code bench/target/jackal-bench.jar} in a child JVM (this JDK, with
+ * {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}), reads JMH's JSON
+ * result and prints one line per figure: {@code label: value unit}.
+ *
+ * <p>A group is a prefix of a benchmark's label ({@code ipc}, {@code memory},
+ * {@code stubs}, ...); no group means all benchmarks.
+ *
+ * <p><b>Extension point for benchmark authors:</b> fill in {@link #LABELS} (JMH
+ * benchmark method full name to printed label) and {@link #RATIOS} (figures derived
+ * from two labelled results). Unlisted benchmarks get a default label, see
+ * {@link #defaultLabel(String)}.
+ */
+@Command(name = "bench",
+        description = "Run JMH benchmarks (all, or those whose label starts with a GROUP) and print one figure per line.")
+public final class BenchCommand implements Callable<Integer> {
+
+    /**
+     * JMH benchmark method full name (as JMH reports it) to printed label. The first
+     * segment of a label is its group. Insertion order is the print order.
+     */
+    static final Map<String, String> LABELS = new LinkedHashMap<>();
+
+    /** Derived figures, printed after the measured ones when both inputs were measured. */
+    static final List<Ratio> RATIOS = new ArrayList<>();
+
+    static {
+        // Fill in as benchmarks are written, e.g.:
+        // LABELS.put("jackal.bench.IpcBenchmark.callReply", "ipc.call-reply");
+        // LABELS.put("jackal.bench.IpcBenchmark.directCall", "ipc.direct-call");
+        // RATIOS.add(new Ratio("ipc.call-reply/direct-call", "ipc.call-reply", "ipc.direct-call", "x"));
+    }
+
+    /**
+     * A derived figure {@code numerator / denominator}; both are labels of measured
+     * figures (without a {@code [param=value]} suffix unless the benchmark has params).
+     */
+    record Ratio(String label, String numerator, String denominator, String unit) {
+        Ratio {
+            Objects.requireNonNull(label);
+            Objects.requireNonNull(numerator);
+            Objects.requireNonNull(denominator);
+            Objects.requireNonNull(unit);
+        }
+    }
+
+    /** One measured figure. */
+    record Figure(String label, double value, String unit) {
+        String line() {
+            return label + ": " + format(value) + " " + unit;
+        }
+    }
+
+    @Parameters(arity = "0..*", paramLabel = "GROUP",
+            description = "Label prefix such as ipc, memory, stubs; none = all benchmarks.")
+    List<String> groups = new ArrayList<>();
+
+    @Option(names = "--jmh", paramLabel = "ARG",
+            description = "Extra argument passed to JMH as is (repeatable), e.g. --jmh=-f1 --jmh=-i1 --jmh=-wi1.")
+    List<String> jmhArgs = new ArrayList<>();
+
+    @Option(names = {"-v", "--verbose"}, description = "Show JMH's own output (on stderr).")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+
+        Path home = Path.of(System.getProperty("jackal.home", ".")).toAbsolutePath().normalize();
+        Path jar = home.resolve("bench/target/jackal-bench.jar");
+        Path lib = home.resolve("bench/target/lib");
+        if (!Files.isRegularFile(jar)) {
+            err.println("jackal: benchmarks not built (missing " + jar + "); run ./jackal once to build");
+            err.flush();
+            return 1;
+        }
+        String classPath = jar + java.io.File.pathSeparator + lib.resolve("*");
+
+        // 1. Which benchmarks exist, and which are selected by the groups.
+        List<String> all = listBenchmarks(classPath);
+        Map<String, String> selected = new LinkedHashMap<>(); // JMH name -> label
+        List<String> wanted = groups.isEmpty() ? List.of("") : groups;
+        boolean missing = false;
+        for (String group : wanted) {
+            boolean any = false;
+            for (String name : all) {
+                String label = label(name);
+                if (label.startsWith(group)) {
+                    selected.put(name, label);
+                    any = true;
+                }
+            }
+            if (!any) {
+                err.println("jackal: no benchmarks in group " + (group.isEmpty() ? "all" : group));
+                missing = true;
+            }
+        }
+        if (missing) {
+            err.flush();
+            return 1;
+        }
+
+        // 2. Run them with JSON results.
+        Path result = Files.createTempFile("jackal-bench-", ".json");
+        Path log = Files.createTempFile("jackal-bench-", ".log");
+        try {
+            List<String> cmd = javaCommand(classPath);
+            for (String name : selected.keySet()) {
+                cmd.add("^" + Pattern.quote(name) + "$");
+            }
+            cmd.addAll(List.of("-rf", "json", "-rff", result.toString()));
+            cmd.addAll(jmhArgs);
+            err.println("jackal: running " + selected.size() + " benchmark(s)"
+                    + (verbose ? "" : "; JMH log: " + log));
+            err.flush();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            if (verbose) {
+                pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+            } else {
+                pb.redirectOutput(log.toFile());
+            }
+            int code = pb.start().waitFor();
+            if (code != 0) {
+                err.println("jackal: JMH failed (exit " + code + ")");
+                if (!verbose) {
+                    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                    lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(err::println);
+                }
+                err.flush();
+                return 1;
+            }
+
+            // 3. Print figures.
+            List<Figure> figures = parseResults(Files.readString(result, StandardCharsets.UTF_8));
+            figures.sort((a, b) -> Integer.compare(order(a.label()), order(b.label())));
+            Map<String, Figure> byLabel = new LinkedHashMap<>();
+            for (Figure f : figures) {
+                byLabel.put(f.label(), f);
+                out.println(f.line());
+            }
+            for (Figure f : derive(byLabel)) {
+                out.println(f.line());
+            }
+            out.flush();
+            if (!verbose) {
+                Files.deleteIfExists(log);
+            }
+            return 0;
+        } finally {
+            Files.deleteIfExists(result);
+        }
+    }
+
+    /** Java command (this JDK) for running JMH's main class from the bench jar. */
+    private static List<String> javaCommand(String classPath) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--add-exports");
+        cmd.add("java.base/jdk.internal.vm=ALL-UNNAMED");
+        cmd.add("-cp");
+        cmd.add(classPath);
+        cmd.add("org.openjdk.jmh.Main");
+        return cmd;
+    }
+
+    /** Names of all benchmarks in the jar ({@code jmh -l}); empty if it has none. */
+    private static List<String> listBenchmarks(String classPath) throws IOException, InterruptedException {
+        List<String> cmd = javaCommand(classPath);
+        cmd.add("-l");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        List<String> names = new ArrayList<>();
+        if (code != 0) {
+            // JMH exits non-zero when the jar has no META-INF/BenchmarkList at all.
+            if (output.contains("BenchmarkList")) {
+                return names;
+            }
+            throw new IOException("listing benchmarks failed (exit " + code + "): " + Main.oneLine(output));
+        }
+        boolean inList = false;
+        for (String line : output.split("\\R")) {
+            if (line.startsWith("Benchmarks:")) {
+                inList = true;
+            } else if (inList && !line.isBlank()) {
+                names.add(line.strip());
+            }
+        }
+        return names;
+    }
+
+    static String label(String benchmark) {
+        String label = LABELS.get(benchmark);
+        return label != null ? label : defaultLabel(benchmark);
+    }
+
+    /**
+     * Label of a benchmark not in {@link #LABELS}: simple class name without a
+     * {@code Benchmark}/{@code Bench} suffix, first letter lower-cased, dot, method;
+     * e.g. {@code jackal.bench.IpcBenchmark.callReply} becomes {@code ipc.callReply}.
+     */
+    static String defaultLabel(String benchmark) {
+        int m = benchmark.lastIndexOf('.');
+        String method = benchmark.substring(m + 1);
+        String cls = m < 0 ? "" : benchmark.substring(0, m);
+        cls = cls.substring(cls.lastIndexOf('.') + 1).replaceFirst("(Benchmarks?|Bench)$", "");
+        if (cls.isEmpty()) {
+            return method;
+        }
+        return Character.toLowerCase(cls.charAt(0)) + cls.substring(1) + "." + method;
+    }
+
+    /** Print order: labels listed in LABELS first (in map order), others after. */
+    private static int order(String label) {
+        int i = 0;
+        String base = label.replaceFirst("\\[.*$", "");
+        for (String l : LABELS.values()) {
+            if (l.equals(base)) {
+                return i;
+            }
+            i++;
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    static List<Figure> derive(Map<String, Figure> byLabel) {
+        List<Figure> derived = new ArrayList<>();
+        for (Ratio r : RATIOS) {
+            Figure num = byLabel.get(r.numerator());
+            Figure den = byLabel.get(r.denominator());
+            if (num != null && den != null && den.value() != 0) {
+                derived.add(new Figure(r.label(), num.value() / den.value(), r.unit()));
+            }
+        }
+        return derived;
+    }
+
+    /** Figures from JMH's {@code -rf json} output (primary metric of each run). */
+    static List<Figure> parseResults(String json) {
+        List<Figure> figures = new ArrayList<>();
+        Object root = new Json(json).parse();
+        if (!(root instanceof List<?> runs)) {
+            return figures;
+        }
+        for (Object o : runs) {
+            if (!(o instanceof Map<?, ?> run)) {
+                continue;
+            }
+            String name = String.valueOf(run.get("benchmark"));
+            String label = label(name);
+            if (run.get("params") instanceof Map<?, ?> params && !params.isEmpty()) {
+                StringBuilder sb = new StringBuilder("[");
+                new TreeMap<>(params).forEach((k, v) -> {
+                    if (sb.length() > 1) {
+                        sb.append(',');
+                    }
+                    sb.append(k).append('=').append(v);
+                });
+                label += sb.append(']');
+            }
+            if (run.get("primaryMetric") instanceof Map<?, ?> pm) {
+                figures.add(new Figure(label, number(pm.get("score")), String.valueOf(pm.get("scoreUnit"))));
+            }
+        }
+        return figures;
+    }
+
+    private static double number(Object o) {
+        if (o instanceof Number n) {
+            return n.doubleValue();
+        }
+        try {
+            return Double.parseDouble(String.valueOf(o));
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Four significant digits, plain notation. */
+    static String format(double v) {
+        if (Double.isNaN(v) || Double.isInfinite(v)) {
+            return String.valueOf(v);
+        }
+        BigDecimal d = new BigDecimal(v).round(new MathContext(4));
+        return d.stripTrailingZeros().scale() < 0
+                ? d.setScale(0).toPlainString()
+                : d.stripTrailingZeros().toPlainString();
+    }
+
+    /** Minimal JSON reader: objects to LinkedHashMap, arrays to List, numbers to Double. */
+    static final class Json {
+        private final String s;
+        private int i;
+
+        Json(String s) {
+            this.s = s;
+        }
+
+        Object parse() {
+            Object v = value();
+            ws();
+            if (i != s.length()) {
+                throw error("trailing data");
+            }
+            return v;
+        }
+
+        private Object value() {
+            ws();
+            if (i >= s.length()) {
+                throw error("unexpected end");
+            }
+            char c = s.charAt(i);
+            switch (c) {
+                case '{' -> {
+                    i++;
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    ws();
+                    if (peek('}')) {
+                        return m;
+                    }
+                    do {
+                        ws();
+                        String k = string();
+                        ws();
+                        expect(':');
+                        m.put(k, value());
+                        ws();
+                    } while (peek(','));
+                    expect('}');
+                    return m;
+                }
+                case '[' -> {
+                    i++;
+                    List<Object> l = new ArrayList<>();
+                    ws();
+                    if (peek(']')) {
+                        return l;
+                    }
+                    do {
+                        l.add(value());
+                        ws();
+                    } while (peek(','));
+                    expect(']');
+                    return l;
+                }
+                case '"' -> {
+                    return string();
+                }
+                default -> {
+                    if (s.startsWith("true", i)) {
+                        i += 4;
+                        return Boolean.TRUE;
+                    }
+                    if (s.startsWith("false", i)) {
+                        i += 5;
+                        return Boolean.FALSE;
+                    }
+                    if (s.startsWith("null", i)) {
+                        i += 4;
+                        return null;
+                    }
+                    int start = i;
+                    while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
+                        i++;
+                    }
+                    if (start == i) {
+                        throw error("unexpected '" + c + "'");
+                    }
+                    return Double.parseDouble(s.substring(start, i));
+                }
+            }
+        }
+
+        private String string() {
+            expect('"');
+            StringBuilder sb = new StringBuilder();
+            while (true) {
+                if (i >= s.length()) {
+                    throw error("unterminated string");
+                }
+                char c = s.charAt(i++);
+                if (c == '"') {
+                    return sb.toString();
+                }
+                if (c != '\\') {
+                    sb.append(c);
+                    continue;
+                }
+                char e = s.charAt(i++);
+                switch (e) {
+                    case 'n' -> sb.append('\n');
+                    case 't' -> sb.append('\t');
+                    case 'r' -> sb.append('\r');
+                    case 'b' -> sb.append('\b');
+                    case 'f' -> sb.append('\f');
+                    case 'u' -> {
+                        sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+                        i += 4;
+                    }
+                    default -> sb.append(e);
+                }
+            }
+        }
+
+        private void ws() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+        }
+
+        private boolean peek(char c) {
+            if (i < s.length() && s.charAt(i) == c) {
+                i++;
+                return true;
+            }
+            return false;
+        }
+
+        private void expect(char c) {
+            if (!peek(c)) {
+                throw error("expected '" + c + "'");
+            }
+        }
+
+        private IllegalArgumentException error(String what) {
+            return new IllegalArgumentException("bad JMH JSON at " + i + ": " + what);
+        }
+    }
+}

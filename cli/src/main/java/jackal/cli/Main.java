@@ -1,0 +1,127 @@
+package jackal.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+import jackal.kernel.boot.DefaultImage;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * Entry point of the {@code jackal} command.
+ *
+ * <p>Exit codes: 0 success; 1 failure reported by a subcommand; 2 wrong usage
+ * (one line {@code jackal: <message>} plus a hint line on stderr).
+ */
+@Command(
+        name = "jackal",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Jackal: a capability microkernel runtime in one JVM.",
+        subcommands = {Main.Run.class, BenchCommand.class, Main.Test.class})
+public final class Main implements Callable<Integer> {
+
+    /** Exit code for wrong usage (bad option, unknown command, bad argument). */
+    public static final int EXIT_USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code (does not exit). */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new Main());
+        cmd.setParameterExceptionHandler(Main::usageError);
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            err.println("jackal: " + oneLine(String.valueOf(ex)));
+            ex.printStackTrace(err);
+            err.flush();
+            return 1;
+        });
+        return cmd;
+    }
+
+    private static int usageError(CommandLine.ParameterException ex, String[] args) {
+        PrintWriter err = ex.getCommandLine().getErr();
+        err.println("jackal: " + oneLine(ex.getMessage()));
+        err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    static String oneLine(String s) {
+        return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /** No subcommand given. */
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (run, bench or test)");
+    }
+
+    @Command(name = "run", description = "Boot a system image (default: the built-in default image).")
+    static final class Run implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
+                description = "System image to boot; omit for the default image.")
+        String image;
+
+        @Override
+        public Integer call() {
+            int code = DefaultImage.boot(image, System.out);
+            System.out.flush();
+            return code;
+        }
+    }
+
+    /** Listed for --help; the ./jackal launcher handles {@code test} itself (mvn verify). */
+    @Command(name = "test", description = "Run all tests (mvn verify with JDK 25; run by the ./jackal launcher).")
+    static final class Test implements Callable<Integer> {
+        @Unmatched
+        List<String> mavenArgs;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("jackal: 'test' is run by the ./jackal launcher script (mvn verify); use ./jackal test");
+            err.flush();
+            return EXIT_USAGE;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            } catch (IOException ignored) {
+                // fall through to "unknown"
+            }
+            return new String[] {
+                "jackal " + p.getProperty("version", "unknown"),
+                "Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")"
+            };
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/** The jackal command line: {@code jackal run|bench|test}. */
+module jackal.cli {
+    requires jackal.runtime;
+    requires info.picocli;
+
+    opens jackal.cli to info.picocli;
+}
