@@ -1,0 +1,39 @@
+package jackal.kernel.api;
+
+/** Process fault codes ({@code Process.FC}). */
+public final class FaultCode {
+  private FaultCode() {}
+
+  public static final int NO_FAULT = 0;
+  public static final int MALFORMED_SYSCALL = 1;
+  public static final int SOFT_NOTICE = 2;
+  public static final int SLICE_EXPIRED = 3;
+  public static final int INVALID_DATA_REFERENCE = 4;
+  public static final int INVALID_CAP_REFERENCE = 5;
+  public static final int NO_EXECUTE = 6;
+  public static final int ACCESS_VIOLATION = 7;
+  public static final int DATA_ACCESS_TYPE_ERROR = 8;
+  public static final int CAP_ACCESS_TYPE_ERROR = 9;
+  public static final int MISALIGNED_REFERENCE = 10;
+  public static final int TRAVERSE_LIMIT = 12;
+  public static final int MALFORMED_SPACE = 13;
+  public static final int NOTIFY = 24;
+  public static final int STARTUP = 25;
+  public static final int NO_ADDR_SPACE = 32;
+  public static final int NO_SCHEDULE = 33;
+  public static final int BREAK_POINT = 34;
+  public static final int BROKE_POINT = 35;
+  public static final int BAD_OPCODE = 36;
+  public static final int ALIEN = 37;
+  public static final int DIV_ZERO = 38;
+  public static final int BAD_ALIGN = 39;
+  public static final int NO_FPU = 40;
+  public static final int FP_FAULT = 41;
+  public static final int DEBUG = 42;
+  public static final int OVERFLOW = 44;
+  public static final int BOUNDS = 45;
+  public static final int SYS_CALL_ENTRY = 46;
+  public static final int SYS_CALL_RETURN = 47;
+  public static final int ACTIVATION_FAIL = 48;
+  public static final int OBJECT_CONTENT_LOST = 49;
+}

@@ -1,0 +1,33 @@
+package jackal.kernel.api;
+
+/**
+ * The trap gate of one process: the only door from a program into the kernel.
+ *
+ * <p>The kernel hands each process its own gate when the process starts. A gate holds no
+ * authority of its own: everything a trap can reach, it reaches through the capability
+ * locations named in the parameter block, resolved against the calling process's registers and
+ * space.
+ */
+public interface SystemCalls {
+  /**
+   * Executes the system call described by {@code pb}: InvokeCap, CopyCap or Yield, chosen by the
+   * {@code nr} field of word 0. Returns when the call completes. A malformed call faults the
+   * process, which then runs nothing until resumed.
+   */
+  void trap(ParameterBlock pb);
+
+  /**
+   * Copies {@code len} bytes from address {@code addr} of this process's address space into
+   * {@code dst}. An address with no readable data page faults the process with the code the
+   * translation gives (InvalidDataReference, DataAccessTypeError, MalformedSpace...); the access
+   * is retried when the process is resumed.
+   */
+  void read(long addr, byte[] dst, int off, int len);
+
+  /**
+   * Copies {@code len} bytes of {@code src} to address {@code addr} of this process's address
+   * space; faults as {@link #read} does, and with AccessViolation through a read-only or weak
+   * path.
+   */
+  void write(long addr, byte[] src, int off, int len);
+}

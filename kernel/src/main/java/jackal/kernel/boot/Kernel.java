@@ -1,0 +1,335 @@
+package jackal.kernel.boot;
+
+import jackal.kernel.api.CapType;
+import jackal.kernel.api.FaultCode;
+import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.cap.Capability;
+import jackal.kernel.cap.OidLayout;
+import jackal.kernel.invoke.Machine;
+import jackal.kernel.obj.CapPage;
+import jackal.kernel.obj.Endpoint;
+import jackal.kernel.obj.Gpt;
+import jackal.kernel.obj.KObject;
+import jackal.kernel.obj.ObType;
+import jackal.kernel.obj.ObjectTable;
+import jackal.kernel.obj.Page;
+import jackal.kernel.obj.Process;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The boot API: builds the objects of a system image, starts its processes and runs the CPUs.
+ *
+ * <p>This is the authority of whoever boots the machine, so it is refused to code running inside
+ * a process: a program reaches the kernel only through its trap gate and capabilities. Calls made
+ * while the CPUs run take each object's lock like any transaction.
+ */
+public final class Kernel implements AutoCloseable {
+  private final Machine machine;
+  private final KernelConfig config;
+  private final Object bootOwner = new Object();
+  private boolean booted;
+
+  private Kernel(KernelConfig config) {
+    this.config = config;
+    this.machine =
+        new Machine(
+            config.cpus(),
+            config.cpusPerNode(),
+            TimeUnit.MICROSECONDS.toNanos(config.idleSpinMicros()),
+            OidLayout.fromSetting(config.oidLayout()),
+            config.oidsPerType(),
+            config.console(),
+            System.err);
+  }
+
+  public static Kernel create(KernelConfig config) {
+    return new Kernel(config);
+  }
+
+  public KernelConfig config() {
+    return config;
+  }
+
+  // ------------------------------------------------------------------ objects
+
+  public ObjectRef newEndpoint() {
+    return fresh(ObType.ENDPOINT);
+  }
+
+  public ObjectRef newPage() {
+    return fresh(ObType.PAGE);
+  }
+
+  public ObjectRef newCapPage() {
+    return fresh(ObType.CAP_PAGE);
+  }
+
+  public ObjectRef newGpt() {
+    return fresh(ObType.GPT);
+  }
+
+  /** A process that will run {@code program} once started; {@code name} is for logs. */
+  public ObjectRef newProcess(String name, ProgramEntry program) {
+    ObjectRef ref = fresh(ObType.PROCESS);
+    Process p = (Process) ref.object;
+    locked(
+        () -> {
+          p.name = name;
+          p.program = program;
+        },
+        p);
+    return ref;
+  }
+
+  private ObjectRef fresh(int obType) {
+    checkOutside();
+    return new ObjectRef(machine.objects.allocateFresh(obType));
+  }
+
+  // ------------------------------------------------------------------ capabilities
+
+  /** A full-strength capability to {@code o}: Endpoint, Process, Page, CapPage or GPT. */
+  public CapRef cap(ObjectRef o) {
+    return new CapRef(ObjectTable.fullCap(o.object));
+  }
+
+  /** An Entry capability to endpoint {@code ep} carrying protected payload {@code payload}. */
+  public CapRef entry(ObjectRef ep, int payload) {
+    return new CapRef(Capability.object(CapType.ENTRY, 0, payload, endpoint(ep)));
+  }
+
+  /** An AppNotice capability to endpoint {@code ep} allowed to post the bits of {@code mask}. */
+  public CapRef appNotice(ObjectRef ep, int mask) {
+    return new CapRef(Capability.object(CapType.APP_NOTICE, 0, mask, endpoint(ep)));
+  }
+
+  /** A capability to one of the kernel's own services. */
+  public CapRef kernelCap(KernelService service) {
+    return new CapRef(Capability.misc(service.capType));
+  }
+
+  public CapRef nullCap() {
+    return new CapRef(Capability.NULL);
+  }
+
+  /** The same capability with restriction bits {@code restr} added. */
+  public CapRef restricted(CapRef c, int restr) {
+    return new CapRef(c.cap.withRestr(c.cap.restr | restr));
+  }
+
+  /** The same memory capability with guard {@code (match << 8) | l2g}. */
+  public CapRef guarded(CapRef c, int match, int l2g) {
+    return new CapRef(c.cap.withWord1((match << 8) | (l2g & 0x7F)));
+  }
+
+  // ------------------------------------------------------------------ setting state
+
+  public void setRecipient(ObjectRef ep, ObjectRef process) {
+    Endpoint e = endpoint(ep);
+    Capability pc = ObjectTable.fullCap(process(process));
+    locked(() -> e.recipient = pc, e);
+  }
+
+  public void setPayloadMatch(ObjectRef ep) {
+    Endpoint e = endpoint(ep);
+    locked(() -> e.pm = true, e);
+  }
+
+  public void setEndpointId(ObjectRef ep, long id) {
+    Endpoint e = endpoint(ep);
+    locked(() -> e.endpointID = id, e);
+  }
+
+  /** Sets an endpoint's current protected payload (e.g. to start a reply endpoint near a wrap). */
+  public void setProtectedPayload(ObjectRef ep, int payload) {
+    Endpoint e = endpoint(ep);
+    locked(() -> e.protPayload = payload, e);
+  }
+
+  public int protectedPayload(ObjectRef ep) {
+    Endpoint e = endpoint(ep);
+    int[] v = new int[1];
+    locked(() -> v[0] = e.protPayload, e);
+    return v[0];
+  }
+
+  public void setCapReg(ObjectRef process, int reg, CapRef c) {
+    if (reg <= 0 || reg >= 32) {
+      throw new IllegalArgumentException("capability register must be 1..31, not " + reg);
+    }
+    Process p = process(process);
+    locked(() -> p.capReg[reg] = c.cap, p);
+  }
+
+  public void setAddressSpace(ObjectRef process, CapRef space) {
+    Process p = process(process);
+    locked(() -> p.addrSpace = space.cap, p);
+  }
+
+  public void setHandler(ObjectRef process, CapRef handler) {
+    Process p = process(process);
+    locked(() -> p.handler = handler.cap, p);
+  }
+
+  public void setBrand(ObjectRef process, CapRef brand) {
+    Process p = process(process);
+    locked(() -> p.brand = brand.cap, p);
+  }
+
+  /** Restricts a process to the CPUs whose bits are set in {@code mask}. */
+  public void setCpuMask(ObjectRef process, long mask) {
+    long valid = config.cpus() == 64 ? -1L : (1L << config.cpus()) - 1;
+    if ((mask & valid) == 0) {
+      throw new IllegalArgumentException("CPU mask 0x" + Long.toHexString(mask) + " names no CPU");
+    }
+    Process p = process(process);
+    locked(() -> p.cpuMask = mask & valid, p);
+  }
+
+  public void setGpt(ObjectRef gpt, int l2v, boolean ha, boolean bg) {
+    if (l2v < Page.SIZE_BITS || l2v > 64) {
+      throw new IllegalArgumentException("l2v must be " + Page.SIZE_BITS + "..64, not " + l2v);
+    }
+    Gpt g = gpt(gpt);
+    locked(
+        () -> {
+          g.l2v = l2v;
+          g.ha = ha;
+          g.bg = bg;
+        },
+        g);
+  }
+
+  public void setGptSlot(ObjectRef gpt, int slot, CapRef c) {
+    Gpt g = gpt(gpt);
+    locked(() -> g.slots[slot] = c.cap, g);
+  }
+
+  public void setCapPageSlot(ObjectRef capPage, int slot, CapRef c) {
+    if (!(capPage.object instanceof CapPage cp)) {
+      throw new IllegalArgumentException(capPage + " is not a CapPage");
+    }
+    locked(() -> cp.slots[slot] = c.cap, cp);
+  }
+
+  public void writePage(ObjectRef page, int offset, byte[] bytes) {
+    if (!(page.object instanceof Page pg)) {
+      throw new IllegalArgumentException(page + " is not a Page");
+    }
+    locked(() -> System.arraycopy(bytes, 0, pg.bytes, offset, bytes.length), pg);
+  }
+
+  public byte[] readPage(ObjectRef page, int offset, int len) {
+    if (!(page.object instanceof Page pg)) {
+      throw new IllegalArgumentException(page + " is not a Page");
+    }
+    byte[] out = new byte[len];
+    locked(() -> System.arraycopy(pg.bytes, offset, out, 0, len), pg);
+    return out;
+  }
+
+  // ------------------------------------------------------------------ running
+
+  /** Queues a process to run its program (it starts with the Startup fault, as in Coyotos). */
+  public void start(ObjectRef process) {
+    Process p = process(process);
+    if (p.program == null) {
+      throw new IllegalArgumentException(process + " has no program");
+    }
+    locked(
+        () -> {
+          p.faultCode = FaultCode.STARTUP;
+          p.faultInfo = 0;
+        },
+        p);
+    machine.startProcess(p);
+  }
+
+  /** Starts the CPUs. */
+  public synchronized void boot() {
+    checkOutside();
+    if (!booted) {
+      booted = true;
+      machine.scheduler.start();
+    }
+  }
+
+  /** Waits until no CPU has anything to run; false if {@code timeout} passed first. */
+  public boolean awaitQuiescent(Duration timeout) throws InterruptedException {
+    return machine.scheduler.awaitQuiescent(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** A snapshot of a process's state, for tests and the inspector. */
+  public ProcessInfo inspect(ObjectRef process) {
+    Process p = process(process);
+    ProcessInfo[] out = new ProcessInfo[1];
+    locked(
+        () ->
+            out[0] =
+                new ProcessInfo(
+                    p.runState, p.faultCode, p.faultInfo, p.exited, p.homeCpu, p.notices),
+        p);
+    return out[0];
+  }
+
+  /** Stops the CPUs. Processes stay as they are; nothing more runs. */
+  @Override
+  public void close() {
+    machine.scheduler.stop();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private void checkOutside() {
+    if (machine.scheduler.currentCpu() != null) {
+      throw new IllegalStateException("the boot API cannot be used from inside a process");
+    }
+  }
+
+  /** Runs {@code body} holding the locks of {@code objects}, as a transaction would. */
+  private void locked(Runnable body, KObject... objects) {
+    checkOutside();
+    for (;;) {
+      int got = 0;
+      while (got < objects.length && objects[got].tryLock(bootOwner)) {
+        got++;
+      }
+      if (got == objects.length) {
+        try {
+          body.run();
+          return;
+        } finally {
+          for (KObject o : objects) {
+            o.unlock();
+          }
+        }
+      }
+      for (int i = 0; i < got; i++) {
+        objects[i].unlock();
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  private static Endpoint endpoint(ObjectRef r) {
+    if (r.object instanceof Endpoint e) {
+      return e;
+    }
+    throw new IllegalArgumentException(r + " is not an Endpoint");
+  }
+
+  private static Process process(ObjectRef r) {
+    if (r.object instanceof Process p) {
+      return p;
+    }
+    throw new IllegalArgumentException(r + " is not a Process");
+  }
+
+  private static Gpt gpt(ObjectRef r) {
+    if (r.object instanceof Gpt g) {
+      return g;
+    }
+    throw new IllegalArgumentException(r + " is not a GPT");
+  }
+}

@@ -1,0 +1,74 @@
+package jackal.kernel.boot;
+
+import java.io.PrintStream;
+
+/**
+ * The settings a kernel boots with.
+ *
+ * @param cpus number of simulated CPUs (1-64); default: the available processors
+ * @param cpusPerNode CPUs per node of close CPUs; work is stolen only within a node
+ * @param oidLayout {@code wide} (default: 40-bit OID, 44-bit allocation count) or {@code
+ *     coyotos-2007} (64-bit OID, 20-bit count)
+ * @param oidsPerType how many OIDs of each object type the store backs
+ * @param idleSpinMicros how long an idle CPU spins before it parks
+ * @param console where KernLog output goes
+ */
+public record KernelConfig(
+    int cpus,
+    int cpusPerNode,
+    String oidLayout,
+    long oidsPerType,
+    long idleSpinMicros,
+    PrintStream console) {
+
+  public KernelConfig {
+    if (cpus < 1 || cpus > 64) {
+      throw new IllegalArgumentException("cpus must be 1..64, not " + cpus);
+    }
+    if (cpusPerNode < 1) {
+      throw new IllegalArgumentException("cpusPerNode must be at least 1, not " + cpusPerNode);
+    }
+    if (oidsPerType < 1) {
+      throw new IllegalArgumentException("oidsPerType must be positive");
+    }
+    if (idleSpinMicros < 0) {
+      throw new IllegalArgumentException("idleSpinMicros must not be negative");
+    }
+    if (console == null) {
+      throw new IllegalArgumentException("console must not be null");
+    }
+    jackal.kernel.cap.OidLayout.fromSetting(oidLayout); // validates the name
+  }
+
+  /** The defaults: one CPU per available processor, one node, the wide layout. */
+  public static KernelConfig defaults() {
+    int n = Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors()));
+    return new KernelConfig(n, n, "wide", 1L << 20, 50, System.out);
+  }
+
+  /** {@code n} CPUs; a single-node machine stays a single node. */
+  public KernelConfig withCpus(int n) {
+    int perNode = cpusPerNode >= cpus ? n : Math.min(cpusPerNode, n);
+    return new KernelConfig(n, perNode, oidLayout, oidsPerType, idleSpinMicros, console);
+  }
+
+  public KernelConfig withCpusPerNode(int n) {
+    return new KernelConfig(cpus, n, oidLayout, oidsPerType, idleSpinMicros, console);
+  }
+
+  public KernelConfig withOidLayout(String layout) {
+    return new KernelConfig(cpus, cpusPerNode, layout, oidsPerType, idleSpinMicros, console);
+  }
+
+  public KernelConfig withOidsPerType(long n) {
+    return new KernelConfig(cpus, cpusPerNode, oidLayout, n, idleSpinMicros, console);
+  }
+
+  public KernelConfig withIdleSpinMicros(long micros) {
+    return new KernelConfig(cpus, cpusPerNode, oidLayout, oidsPerType, micros, console);
+  }
+
+  public KernelConfig withConsole(PrintStream out) {
+    return new KernelConfig(cpus, cpusPerNode, oidLayout, oidsPerType, idleSpinMicros, out);
+  }
+}

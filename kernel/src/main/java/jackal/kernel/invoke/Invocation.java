@@ -1,0 +1,175 @@
+package jackal.kernel.invoke;
+
+import jackal.kernel.api.Icw;
+import jackal.kernel.api.ParameterBlock;
+import jackal.kernel.cap.Capability;
+import jackal.kernel.obj.Endpoint;
+import jackal.kernel.obj.Process;
+import jackal.kernel.sched.Cpu;
+import jackal.kernel.sched.Transaction;
+
+/**
+ * The state of one InvokeCap in progress (Coyotos's InvParam): the marshalled capabilities, the
+ * process the message or reply goes to, and, for a kernel capability, the arguments read so far
+ * and the reply being built. Each CPU owns one and reuses it for every call, so the hot path
+ * allocates nothing.
+ */
+public final class Invocation {
+  final Machine machine;
+  final Cpu cpu;
+  final Transaction txn;
+  final MemWalk walk = new MemWalk();
+  final SpaceAccess.Failure failure = new SpaceAccess.Failure();
+
+  Process invoker;
+  ParameterBlock pb;
+  long icw;
+
+  /** The invoked capability, prepared (Null if it was invalid). */
+  Capability iCap;
+
+  /** Send capabilities 0..lsc, prepared where the algorithm prepares them. */
+  final Capability[] src = new Capability[4];
+
+  /** Who receives the message or the reply, and through which endpoint; null if nobody. */
+  Process invokee;
+
+  Endpoint invokeeEp;
+
+  // ---- kernel capability calls
+  int opcode;
+  private int nextIdw;
+  final long[] opw = new long[8];
+  private int nextOdw;
+  final Capability[] resultCaps = new Capability[4];
+  private int nResultCaps;
+  boolean replySuppressed;
+
+  /** Set when preparing for invocation put the invoker to sleep on a stall queue. */
+  boolean slept;
+
+  Invocation(Machine machine, Cpu cpu) {
+    this.machine = machine;
+    this.cpu = cpu;
+    this.txn = cpu.txn;
+  }
+
+  void begin(Process p, ParameterBlock block) {
+    invoker = p;
+    pb = block;
+    icw = block == null ? 0 : block.w[ParameterBlock.ICW];
+    iCap = Capability.NULL;
+    src[0] = src[1] = src[2] = src[3] = Capability.NULL;
+    invokee = null;
+    invokeeEp = null;
+    replySuppressed = false;
+    slept = false;
+  }
+
+  void beginKernelCall() {
+    nextIdw = ParameterBlock.OPCODE;
+    nextOdw = ParameterBlock.OPCODE;
+    nResultCaps = 0;
+    opw[0] = 0;
+    resultCaps[0] = resultCaps[1] = resultCaps[2] = resultCaps[3] = Capability.NULL;
+    opcode = (int) nextArg();
+  }
+
+  // ---- reading arguments (kernel capability handlers)
+
+  /** The next data word, or 0 past the last one sent. */
+  public long nextArg() {
+    if (Icw.ldw(icw) < nextIdw) {
+      nextIdw++;
+      return 0;
+    }
+    return pb.w[nextIdw++];
+  }
+
+  /**
+   * Argument capability {@code i} (1..3), prepared: an invalid one reads as Null. Slot 0 is the
+   * reply capability.
+   */
+  public Capability capArg(int i) {
+    return machine.prepare(txn, src[i]);
+  }
+
+  /** The invoked capability (already prepared). */
+  public Capability invokedCap() {
+    return iCap;
+  }
+
+  public Process invoker() {
+    return invoker;
+  }
+
+  public Machine machine() {
+    return machine;
+  }
+
+  public Transaction txn() {
+    return txn;
+  }
+
+  /**
+   * The kernel's argument check: the call must have sent exactly the data words read so far,
+   * capabilities 0..lastCap with SC set, no exception bit, and no string. Replies RequestError
+   * and returns false otherwise.
+   */
+  public boolean requireArgs(int lastCap) {
+    return requireArgs(lastCap, 0, 0);
+  }
+
+  /** As {@link #requireArgs(int)}, allowing a string of {@code minLen..maxLen} bytes. */
+  public boolean requireArgs(int lastCap, int minLen, int maxLen) {
+    long expected = Icw.makeLdw(nextIdw - 1) | Icw.SC | Icw.makeLsc(lastCap);
+    long got = icw & (Icw.LDW_MASK | Icw.LSC_MASK | Icw.SC | Icw.EX);
+    long sndLen = pb.w[ParameterBlock.SNDLEN];
+    if (got != expected || sndLen < minLen || sndLen > maxLen) {
+      error(jackal.kernel.api.Codes.RC_REQUEST_ERROR);
+      return false;
+    }
+    return true;
+  }
+
+  // ---- building the reply
+
+  public void result(long v) {
+    opw[nextOdw++] = v;
+  }
+
+  public void resultCap(Capability c) {
+    resultCaps[nResultCaps++] = c;
+  }
+
+  /** Replaces whatever was built with an exception reply carrying {@code code}. */
+  public void error(long code) {
+    nextOdw = ParameterBlock.OPCODE;
+    nResultCaps = 0;
+    opw[nextOdw++] = code;
+    opw[0] = Icw.makeLdw(1) | Icw.EX;
+  }
+
+  /** The process the reply goes to, if any. */
+  public Process replyTarget() {
+    return invokee;
+  }
+
+  /** Drops the reply (used when the operation destroyed or resumed the reply target). */
+  public void suppressReply() {
+    replySuppressed = true;
+  }
+
+  /** Computes the reply's control word unless {@link #error} already did. */
+  void finishReply() {
+    if ((opw[0] & Icw.EX) != 0) {
+      return;
+    }
+    long w0 = Icw.makeLdw(nextOdw - 1);
+    if (nResultCaps > 0) {
+      w0 |= Icw.SC | Icw.makeLsc(nResultCaps - 1);
+    }
+    opw[0] = w0;
+  }
+
+}

@@ -1,0 +1,214 @@
+package jackal.kernel.invoke;
+
+import jackal.kernel.api.CapType;
+import jackal.kernel.api.Icw;
+import jackal.kernel.api.ParameterBlock;
+import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.cap.Capability;
+import jackal.kernel.cap.OidLayout;
+import jackal.kernel.obj.Endpoint;
+import jackal.kernel.obj.KObject;
+import jackal.kernel.obj.ObjectTable;
+import jackal.kernel.obj.Process;
+import jackal.kernel.sched.Cpu;
+import jackal.kernel.sched.Scheduler;
+import jackal.kernel.sched.Transaction;
+import java.io.PrintStream;
+
+/**
+ * The kernel proper: the object table, the CPUs, the handlers of the kernel-implemented
+ * capabilities, and the two preparation steps every system call uses.
+ */
+public final class Machine {
+  public final ObjectTable objects;
+  public final Scheduler scheduler;
+  final KernelLog log;
+  private final Invocation[] invocations;
+  private final KernelCap[] handlers = new KernelCap[64];
+
+  public Machine(
+      int cpus,
+      int cpusPerNode,
+      long idleSpinNanos,
+      OidLayout layout,
+      long oidsPerType,
+      PrintStream logOut,
+      PrintStream errors) {
+    this.objects = new ObjectTable(layout, oidsPerType);
+    this.scheduler = new Scheduler(cpus, cpusPerNode, idleSpinNanos, this::runProgram, errors);
+    this.log = new KernelLog(logOut);
+    this.invocations = new Invocation[cpus];
+    for (int i = 0; i < cpus; i++) {
+      invocations[i] = new Invocation(this, scheduler.cpu(i));
+    }
+    // Null, invalid capabilities, and types with no kernel interface here all answer as Null.
+    java.util.Arrays.fill(handlers, new NullCap());
+    handlers[CapType.ENDPOINT] = new EndpointCap();
+    handlers[CapType.PROCESS] = new ProcessCap();
+    handlers[CapType.DISCRIM] = new DiscrimCap();
+    handlers[CapType.CAP_BITS] = new CapBitsCap();
+    handlers[CapType.KERN_LOG] = new KernLogCap();
+    handlers[CapType.RANGE] = new RangeCap();
+    for (int t : new int[] {CapType.PAGE, CapType.CAP_PAGE, CapType.GPT, CapType.APP_NOTICE}) {
+      handlers[t] = new TypeOnlyCap(t);
+    }
+  }
+
+  public OidLayout layout() {
+    return objects.layout();
+  }
+
+  public KernelLog kernelLog() {
+    return log;
+  }
+
+  Invocation invocationFor(Cpu cpu) {
+    return invocations[cpu.id];
+  }
+
+  KernelCap handler(int capType) {
+    return handlers[capType];
+  }
+
+  // ------------------------------------------------------------------ prepare
+
+  /**
+   * Prepares {@code c} for use: misc capabilities are always valid; an object capability locks
+   * its object and is valid only if the counts match and, for an Entry capability to a
+   * payload-match endpoint, the payloads match. An invalid capability comes back as Null, which
+   * is how it behaves everywhere.
+   */
+  public Capability prepare(Transaction txn, Capability c) {
+    if (!c.isObjectCap()) {
+      return c;
+    }
+    KObject t = c.target;
+    if (t == null) {
+      return Capability.NULL;
+    }
+    txn.lock(t);
+    if (t.allocCount != c.allocCount) {
+      return Capability.NULL;
+    }
+    if (c.type == CapType.ENTRY) {
+      Endpoint ep = (Endpoint) t;
+      if (ep.pm && ep.protPayload != c.word1) {
+        return Capability.NULL;
+      }
+    }
+    return c;
+  }
+
+  /**
+   * Decides whether invoking {@code cap} is an IPC, and to whom (the reference's
+   * cap_prepare_for_invocation). Returns the endpoint and sets {@code inv.invokee} when the
+   * recipient is ready to receive this message. Returns null when {@code cap} is not a valid
+   * Entry capability, or when the recipient is not ready; in the latter case, if {@code
+   * willingToBlock}, the invoker has joined the right stall queue and {@code inv.slept} is set.
+   */
+  Endpoint prepareForInvocation(
+      Invocation inv, Capability cap, boolean willingToBlock, boolean selfOK) {
+    Capability c = prepare(inv.txn, cap);
+    if (c.type != CapType.ENTRY) {
+      return null;
+    }
+    Endpoint ep = (Endpoint) c.target;
+    Capability pcap = prepare(inv.txn, ep.recipient);
+    if (pcap.type != CapType.PROCESS) {
+      if (willingToBlock) {
+        sleepOn(inv, ep.waiters);
+      }
+      return null;
+    }
+    Process p = (Process) pcap.target;
+    boolean ready = (selfOK && p == inv.invoker) || p.runState == Process.RECEIVING;
+    if (!ready) {
+      if (willingToBlock) {
+        sleepOn(inv, p.rcvWaitQ);
+      }
+      return null;
+    }
+    long picw = p == inv.invoker ? inv.pb.w[ParameterBlock.ICW] : p.pb.w[ParameterBlock.ICW];
+    long wantEpId = p == inv.invoker ? inv.pb.w[ParameterBlock.EPID] : p.pb.w[ParameterBlock.EPID];
+    if ((picw & Icw.CW) != 0 && wantEpId != ep.endpointID) {
+      // A process cannot wait for itself: sleeping on its own queue would never end.
+      if (willingToBlock && p != inv.invoker) {
+        sleepOn(inv, p.rcvWaitQ);
+      }
+      return null;
+    }
+    inv.invokee = p;
+    inv.invokeeEp = ep;
+    return ep;
+  }
+
+  private static void sleepOn(Invocation inv, jackal.kernel.sched.StallQueue q) {
+    q.add(inv.invoker);
+    inv.slept = true;
+  }
+
+  // ------------------------------------------------------------------ rescind
+
+  /**
+   * Rescinds {@code o} (already prepared, so locked): every capability to it becomes invalid, and
+   * its content is cleared. The count goes up by one; when that would pass the layout's largest
+   * count, the OID is retired instead and never used again. A process is also taken off whatever
+   * queue it is on, its waiting senders are woken, and it is left faulted with no program.
+   */
+  void rescind(Invocation inv, KObject o) {
+    Transaction txn = inv.txn;
+    jackal.kernel.sched.StallQueue stalledOn = null;
+    if (o instanceof Process p && p.stalledOn != null) {
+      stalledOn = p.stalledOn;
+      txn.lock(stalledOn.owner);
+    }
+    txn.commit();
+    if (o.allocCount >= layout().maxCount) {
+      o.allocCount = KObject.RETIRED;
+    } else {
+      o.allocCount++;
+    }
+    if (o instanceof Process p) {
+      if (stalledOn != null && p.stalledOn == stalledOn) {
+        stalledOn.remove(p);
+      }
+      p.rcvWaitQ.wakeAll(scheduler, inv.cpu);
+      p.clearContent();
+      p.runState = Process.FAULTED;
+      if (p == inv.replyTarget()) {
+        inv.suppressReply();
+      }
+    } else if (o instanceof Endpoint ep) {
+      ep.waiters.wakeAll(scheduler, inv.cpu);
+      ep.clearContent();
+    } else {
+      o.clearContent();
+    }
+  }
+
+  // ------------------------------------------------------------------ programs
+
+  /** What a process's continuation runs: start the program, and mark the process exited after. */
+  private void runProgram(Process p) {
+    ProgramEntry program = p.program;
+    if (program == null) {
+      return;
+    }
+    Gate gate = new Gate(this, p);
+    try {
+      gate.startup();
+      program.run(gate);
+    } catch (ProcessGone gone) {
+      return;
+    } catch (Throwable t) {
+      log.line("process " + p + " died: " + t);
+    }
+  }
+
+  /** Makes a process that was set up at boot ready to run. */
+  public void startProcess(Process p) {
+    scheduler.place(p);
+    scheduler.makeReady(p, false, null);
+  }
+
+}

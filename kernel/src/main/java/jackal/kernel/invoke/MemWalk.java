@@ -1,0 +1,149 @@
+package jackal.kernel.invoke;
+
+import jackal.kernel.api.CapType;
+import jackal.kernel.api.FaultCode;
+import jackal.kernel.api.Restr;
+import jackal.kernel.cap.Capability;
+import jackal.kernel.obj.CapPage;
+import jackal.kernel.obj.Gpt;
+import jackal.kernel.obj.KObject;
+import jackal.kernel.obj.Page;
+import jackal.kernel.sched.Transaction;
+
+/**
+ * Address translation (the reference's memwalk): from a space capability and an address to a
+ * Page or CapPage and an offset in it, accumulating restrictions along the path.
+ *
+ * <p>Each step checks the capability's guard ({@code match << l2g} must equal the address bits at
+ * and above l2g, which are then removed), then: a GPT selects slot {@code a >> l2v} (only slots
+ * 0-7 when its bg bit is set); a Page or CapPage ends the walk; a LocalWindow continues at a slot
+ * of the last GPT and a background Window at slot 14 of the last GPT with bg set, each with its
+ * offset OR-ed into the address; Null is an invalid address; anything else is a malformed
+ * space. At most {@link #MAX_STEPS} steps are taken, so a cyclic space ends in MalformedSpace.
+ *
+ * <p>One walker per CPU; its result fields are valid until the next walk.
+ */
+final class MemWalk {
+  static final int MAX_STEPS = 32;
+
+  /** The page reached: a {@link Page} or a {@link CapPage}. */
+  KObject leaf;
+
+  /** Offset of the address within {@link #leaf}. */
+  long offset;
+
+  /** Restrictions accumulated along the path. */
+  int restr;
+
+  /**
+   * Walks {@code space} for {@code addr}. Returns 0 on success, or the fault code: AccessViolation
+   * for a write through RO or WK (reported ahead of any other failure), InvalidDataReference or
+   * InvalidCapReference for an address that leads nowhere, MalformedSpace, or the access type
+   * errors when the page is of the wrong kind.
+   */
+  int walk(
+      Machine m, Transaction txn, Capability space, long addr, boolean forWrite, boolean capAccess) {
+    leaf = null;
+    offset = 0;
+    restr = 0;
+    int invalid = capAccess ? FaultCode.INVALID_CAP_REFERENCE : FaultCode.INVALID_DATA_REFERENCE;
+    Gpt lastGpt = null;
+    Gpt bgGpt = null;
+    Capability c = space;
+    long a = addr;
+    for (int step = 0; step < MAX_STEPS; step++) {
+      c = m.prepare(txn, c);
+      int type = c.type;
+      if (type == CapType.NULL) {
+        return fail(forWrite, invalid);
+      }
+      if (!isMemoryType(type)) {
+        return fail(forWrite, FaultCode.MALFORMED_SPACE);
+      }
+      int l2g = c.word1 & 0x7F;
+      long match = (c.word1 >>> 8) & 0xFF_FFFFL;
+      long guard = l2g >= 64 ? 0 : match << l2g;
+      long high = l2g >= 64 ? 0 : a & -(1L << l2g);
+      if (high != guard) {
+        return fail(forWrite, invalid);
+      }
+      a ^= guard;
+      restr |= c.restr;
+      switch (type) {
+        case CapType.GPT -> {
+          Gpt g = (Gpt) c.target;
+          if (g.bg) {
+            bgGpt = g;
+          }
+          long slot = g.l2v >= 64 ? 0 : a >>> g.l2v;
+          int addressable = g.bg ? Gpt.SLOTS / 2 : Gpt.SLOTS;
+          if (Long.compareUnsigned(slot, addressable) >= 0) {
+            return fail(forWrite, invalid);
+          }
+          if (g.l2v < 64) {
+            a -= slot << g.l2v;
+          }
+          lastGpt = g;
+          c = g.slots[(int) slot];
+        }
+        case CapType.PAGE, CapType.CAP_PAGE -> {
+          if (Long.compareUnsigned(a, Page.SIZE) >= 0) {
+            return fail(forWrite, invalid);
+          }
+          leaf = c.target;
+          offset = a;
+          if (forWrite && (restr & (Restr.READ_ONLY | Restr.WEAK)) != 0) {
+            return FaultCode.ACCESS_VIOLATION;
+          }
+          if (capAccess && type == CapType.PAGE) {
+            return FaultCode.CAP_ACCESS_TYPE_ERROR;
+          }
+          if (!capAccess && type == CapType.CAP_PAGE) {
+            return FaultCode.DATA_ACCESS_TYPE_ERROR;
+          }
+          return 0;
+        }
+        case CapType.LOCAL_WINDOW -> {
+          a |= c.oid;
+          if (lastGpt == null) {
+            return fail(forWrite, FaultCode.MALFORMED_SPACE);
+          }
+          Capability next = lastGpt.slots[(int) (c.allocCount & (Gpt.SLOTS - 1))];
+          if (next.type == CapType.WINDOW || next.type == CapType.LOCAL_WINDOW) {
+            return fail(forWrite, FaultCode.MALFORMED_SPACE);
+          }
+          c = next;
+        }
+        default -> { // background window
+          a |= c.oid;
+          if (bgGpt == null) {
+            return fail(forWrite, FaultCode.MALFORMED_SPACE);
+          }
+          Capability next = bgGpt.slots[Gpt.BACKGROUND_SLOT];
+          if (next.type == CapType.WINDOW || next.type == CapType.LOCAL_WINDOW) {
+            return fail(forWrite, FaultCode.MALFORMED_SPACE);
+          }
+          lastGpt = bgGpt;
+          c = next;
+        }
+      }
+    }
+    return fail(forWrite, FaultCode.MALFORMED_SPACE);
+  }
+
+  private int fail(boolean forWrite, int code) {
+    leaf = null;
+    if (forWrite && (restr & (Restr.READ_ONLY | Restr.WEAK)) != 0) {
+      return FaultCode.ACCESS_VIOLATION;
+    }
+    return code;
+  }
+
+  private static boolean isMemoryType(int type) {
+    return type == CapType.GPT
+        || type == CapType.PAGE
+        || type == CapType.CAP_PAGE
+        || type == CapType.WINDOW
+        || type == CapType.LOCAL_WINDOW;
+  }
+}

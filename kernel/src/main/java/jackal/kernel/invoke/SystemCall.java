@@ -1,0 +1,351 @@
+package jackal.kernel.invoke;
+
+import static jackal.kernel.api.ParameterBlock.EPID;
+import static jackal.kernel.api.ParameterBlock.ICW;
+import static jackal.kernel.api.ParameterBlock.INVCAP;
+import static jackal.kernel.api.ParameterBlock.OPCODE;
+import static jackal.kernel.api.ParameterBlock.PP;
+import static jackal.kernel.api.ParameterBlock.RCVBOUND;
+import static jackal.kernel.api.ParameterBlock.RCVCAP;
+import static jackal.kernel.api.ParameterBlock.SNDCAP;
+import static jackal.kernel.api.ParameterBlock.SNDLEN;
+
+import jackal.kernel.api.CapType;
+import jackal.kernel.api.Codes;
+import jackal.kernel.api.FaultCode;
+import jackal.kernel.api.Icw;
+import jackal.kernel.api.ParameterBlock;
+import jackal.kernel.api.Syscall;
+import jackal.kernel.cap.Capability;
+import jackal.kernel.obj.Endpoint;
+import jackal.kernel.obj.Process;
+
+/**
+ * The three system calls, each one transaction. The InvokeCap path follows the reference's
+ * algorithm in order: validate, send phase (marshal, prepare for invocation, then either IPC to a
+ * ready receiver or a kernel capability's answer), receive phase, copy-out.
+ *
+ * <p>Everything before {@code txn.commit()} only reads and locks, so it may abandon (a {@link
+ * jackal.kernel.sched.Restart}, a {@link SyscallFault}, or sleeping on a stall queue) with no
+ * visible effect; everything after it cannot fail.
+ */
+final class SystemCall {
+  private SystemCall() {}
+
+  /** The call completed; return to the program. */
+  static final int DONE = 0;
+
+  /** The process waits (receiving, stalled or faulted); re-run the call when woken. */
+  static final int BLOCK = 1;
+
+  /** Yield: requeue at the back; the call is complete when the process runs again. */
+  static final int YIELD = 2;
+
+  static int execute(Invocation inv, Process p, ParameterBlock pb) {
+    inv.txn.lock(p);
+    if (p.program == null) {
+      return BLOCK; // destroyed while running; the gate unwinds the program
+    }
+    p.pb = pb;
+    if (p.faultCode != 0) {
+      return Faults.deliver(inv, p);
+    }
+    try {
+      long icw = pb.w[ICW];
+      switch (Icw.nr(icw)) {
+        case Syscall.INVOKE_CAP:
+          return invokeCap(inv, p, pb);
+        case Syscall.COPY_CAP:
+          if (icw != Syscall.COPY_CAP) {
+            throw new SyscallFault(FaultCode.MALFORMED_SYSCALL, 0);
+          }
+          return copyCap(inv, p, pb);
+        case Syscall.YIELD:
+          if (icw != Syscall.YIELD) {
+            throw new SyscallFault(FaultCode.MALFORMED_SYSCALL, 0);
+          }
+          return YIELD;
+        default:
+          throw new SyscallFault(FaultCode.MALFORMED_SYSCALL, 0);
+      }
+    } catch (SyscallFault f) {
+      return Faults.take(inv, p, f.code, f.info);
+    }
+  }
+
+  private static int copyCap(Invocation inv, Process p, ParameterBlock pb) {
+    Capability c = CapLocs.read(inv, p, pb.w[1]);
+    long dest = pb.w[2];
+    CapLocs.checkForm(dest);
+    int fc = CapLocs.prepareWrite(inv, p, dest);
+    if (fc != 0) {
+      throw new SyscallFault(fc, dest & ~1L);
+    }
+    inv.txn.commit();
+    CapLocs.write(inv, p, dest, c);
+    return DONE;
+  }
+
+  // ==================================================================== InvokeCap
+
+  private static int invokeCap(Invocation inv, Process p, ParameterBlock pb) {
+    final Machine m = inv.machine;
+    inv.begin(p, pb);
+    long icw = pb.w[ICW];
+
+    // ---- Phase 0: validate everything that can make the call malformed.
+    if ((icw & ~Icw.VALID_BITS) != 0 || (icw & (Icw.SG | Icw.AS)) != 0) {
+      throw new SyscallFault(FaultCode.MALFORMED_SYSCALL, 0);
+    }
+    if ((icw & Icw.SP) != 0) {
+      if (Long.compareUnsigned(pb.w[SNDLEN], Syscall.MAX_SNDLEN) > 0) {
+        throw new SyscallFault(FaultCode.MALFORMED_SYSCALL, 0);
+      }
+    }
+    if ((icw & Icw.RP) != 0) {
+      if (Long.compareUnsigned(pb.w[RCVBOUND], Syscall.MAX_SNDLEN) > 0) {
+        throw new SyscallFault(FaultCode.MALFORMED_SYSCALL, 0);
+      }
+      if ((icw & Icw.AC) != 0) {
+        for (int i = 0; i <= Icw.lrc(icw); i++) {
+          CapLocs.checkForm(pb.w[RCVCAP + i]);
+        }
+      }
+    }
+
+    // ---- Phase 1: send.
+    if ((icw & Icw.SP) != 0) {
+      // Marshal the invoked capability and the capabilities sent.
+      inv.iCap = CapLocs.read(inv, p, pb.w[INVCAP]);
+      if ((icw & Icw.SC) != 0) {
+        for (int i = 0; i <= Icw.lsc(icw); i++) {
+          inv.src[i] = CapLocs.read(inv, p, pb.w[SNDCAP + i]);
+        }
+        if ((icw & Icw.RC) != 0) {
+          fabricateReplyCap(inv);
+        }
+      }
+      boolean nonBlocking = (icw & Icw.NB) != 0;
+      Endpoint ep = m.prepareForInvocation(inv, inv.iCap, !nonBlocking, false);
+      if (inv.slept) {
+        return BLOCK;
+      }
+      if (ep != null) {
+        int outcome = ipc(inv, p, pb, ep);
+        if (outcome != DONE) {
+          return outcome;
+        }
+      } else {
+        inv.iCap = m.prepare(inv.txn, inv.iCap);
+        if (inv.iCap.type == CapType.ENTRY) {
+          // A valid Entry capability whose recipient is not ready, sent with NB: the message is
+          // dropped, so that a server replying to an untrusted client never blocks (the spec;
+          // the 2007 code slept on the endpoint instead).
+          inv.txn.commit();
+        } else {
+          int outcome = kernelCall(inv, p, pb);
+          if (outcome != DONE) {
+            return outcome;
+          }
+          if (p.program == null) {
+            return BLOCK; // the call destroyed its own caller
+          }
+        }
+      }
+    }
+
+    // ---- Phase 2: receive.
+    icw = pb.w[ICW];
+    if ((icw & Icw.RP) != 0) {
+      inv.txn.commit();
+      pb.w[ICW] = icw & ~Icw.SP;
+      p.runState = Process.RECEIVING;
+      p.rcvWaitQ.wakeAll(m.scheduler, inv.cpu);
+      return BLOCK;
+    }
+
+    // ---- Phase 3: copy out. Soft parameters already live in the block, so only the phase
+    // bits remain to clear.
+    inv.txn.commit();
+    pb.w[ICW] = icw & ~(Icw.CO | Icw.SP);
+    return DONE;
+  }
+
+  /**
+   * RC with an Endpoint capability in send slot 0: send an Entry capability to that endpoint
+   * carrying its current payload instead. The original capability is untouched.
+   */
+  private static void fabricateReplyCap(Invocation inv) {
+    Capability c0 = inv.machine.prepare(inv.txn, inv.src[0]);
+    if (c0.type == CapType.ENDPOINT) {
+      Endpoint replyEp = (Endpoint) c0.target;
+      inv.src[0] = Capability.object(CapType.ENTRY, 0, replyEp.protPayload, replyEp);
+    }
+  }
+
+  /**
+   * Section 3.2: deliver the message to a receiver that is waiting for it. Returns DONE when the
+   * message was delivered (or dropped, for a non-blocking sender whose receiver's buffers fault),
+   * BLOCK when the receiver's fault must be handled first and the sender waits for it.
+   */
+  private static int ipc(Invocation inv, Process p, ParameterBlock pb, Endpoint ep) {
+    final Process r = inv.invokee;
+    final ParameterBlock rpb = r.pb;
+    final long icw = pb.w[ICW];
+    final long ricw = rpb.w[ICW];
+    final boolean nonBlocking = (icw & Icw.NB) != 0;
+    SpaceAccess.Failure failure = inv.failure;
+
+    // Where the receiver's capabilities go: memory locations must be writable in its space.
+    int ncaps = 0;
+    if ((icw & Icw.SC) != 0 && (ricw & Icw.AC) != 0) {
+      ncaps = Math.min(Icw.lsc(icw), Icw.lrc(ricw)) + 1;
+    }
+    if ((ricw & Icw.AC) != 0) {
+      for (int i = 0; i <= Icw.lrc(ricw); i++) {
+        long loc = rpb.w[RCVCAP + i];
+        int fc = CapLocs.prepareWrite(inv, r, loc);
+        if (fc != 0) {
+          if (nonBlocking) {
+            inv.txn.commit();
+            return DONE; // dropped: the sender goes on to its receive phase
+          }
+          return chargeReceiver(inv, r, fc, loc & ~1L);
+        }
+      }
+    }
+
+    // The string: the sender's bytes must be readable (else the sender faults); the receiver's
+    // buffer must be writable (else the receiver faults, or the string is cut short for NB).
+    int sndLen = (int) pb.w[SNDLEN];
+    int xfer = 0;
+    boolean truncated = false;
+    if (sndLen > 0) {
+      long sndPtr = pb.w[ParameterBlock.SNDPTR];
+      if (SpaceAccess.accessible(inv, p.addrSpace, sndPtr, sndLen, false, failure) < sndLen) {
+        throw new SyscallFault(failure.code, failure.address);
+      }
+      int want = (int) Math.min(sndLen, rpb.w[RCVBOUND]);
+      long rcvPtr = rpb.w[ParameterBlock.RCVPTR];
+      xfer = SpaceAccess.accessible(inv, r.addrSpace, rcvPtr, want, true, failure);
+      if (xfer < want) {
+        if (!nonBlocking) {
+          return chargeReceiver(inv, r, failure.code, failure.address);
+        }
+        truncated = true;
+      }
+    }
+
+    inv.txn.commit();
+
+    int ldw = Icw.ldw(icw);
+    System.arraycopy(pb.w, OPCODE, rpb.w, OPCODE, ldw);
+    long opw0 = (ricw & Icw.PRESERVE) | (icw & (Icw.LDW_MASK | Icw.LSC_MASK | Icw.SC | Icw.EX));
+    rpb.w[SNDLEN] = sndLen;
+    if (xfer > 0) {
+      SpaceAccess.copy(
+          inv, p.addrSpace, pb.w[ParameterBlock.SNDPTR], r.addrSpace, rpb.w[ParameterBlock.RCVPTR],
+          xfer);
+    }
+    if (truncated) {
+      opw0 |= Icw.NB;
+      rpb.w[SNDLEN] = xfer;
+    }
+    for (int i = 0; i < ncaps; i++) {
+      CapLocs.write(inv, r, rpb.w[RCVCAP + i], inv.src[i]);
+    }
+
+    if (ep.pm) {
+      ep.protPayload++;
+    }
+    rpb.w[PP] = inv.iCap.payload();
+    rpb.w[EPID] = ep.endpointID;
+    rpb.w[ICW] = opw0;
+    r.runState = Process.RUNNING;
+
+    // Without a receive phase the sender keeps its slice; with one, it donates it.
+    inv.machine.scheduler.makeReady(r, (icw & Icw.RP) != 0, inv.cpu);
+    return DONE;
+  }
+
+  /**
+   * A fault taken while writing into a receiver is the receiver's: it takes the fault and runs
+   * (at the front, on this CPU's slice) to get it handled, and the sender waits until it
+   * receives again.
+   */
+  static int chargeReceiver(Invocation inv, Process r, int fc, long address) {
+    inv.txn.commit();
+    r.faultCode = fc;
+    r.faultInfo = address;
+    r.runState = Process.RUNNING;
+    inv.machine.scheduler.makeReady(r, true, inv.cpu);
+    r.rcvWaitQ.add(inv.invoker);
+    return BLOCK;
+  }
+
+  /**
+   * Section 3.3: a kernel capability (or Null, or an invalid capability, which behaves as Null)
+   * acts like a server that answers at once. Effects happen even if no reply can be delivered.
+   */
+  private static int kernelCall(Invocation inv, Process p, ParameterBlock pb) {
+    final Machine m = inv.machine;
+    final long icw = pb.w[ICW];
+    Capability replyCap = (icw & Icw.SC) != 0 ? inv.src[0] : Capability.NULL;
+    Endpoint ep = m.prepareForInvocation(inv, replyCap, (icw & Icw.NB) == 0, true);
+    if (inv.slept) {
+      return BLOCK;
+    }
+    long pp = 0;
+    if (ep != null) {
+      pp = replyCap.payload();
+      Process r = inv.invokee;
+      long ricw = r == p ? icw : r.pb.w[ICW];
+      if ((ricw & Icw.AC) != 0) {
+        for (int i = 0; i <= Icw.lrc(ricw); i++) {
+          long loc = (r == p ? pb : r.pb).w[RCVCAP + i];
+          if (CapLocs.prepareWrite(inv, r, loc) != 0) {
+            inv.invokee = null; // no reply: its capability slots would fault
+            break;
+          }
+        }
+      }
+    }
+
+    inv.beginKernelCall();
+    if (Icw.ldw(icw) < 1) {
+      inv.txn.commit();
+      inv.error(Codes.RC_REQUEST_ERROR);
+    } else {
+      m.handler(inv.iCap.type).invoke(inv);
+      inv.txn.commit(); // a handler that committed already is unaffected
+    }
+    inv.finishReply();
+
+    Process r = inv.invokee;
+    if (r == null || inv.replySuppressed || r.program == null) {
+      return DONE;
+    }
+    ParameterBlock rpb = r == p ? pb : r.pb;
+    if (ep.pm) {
+      ep.protPayload++;
+    }
+    rpb.w[PP] = pp;
+    rpb.w[EPID] = ep.endpointID;
+    long[] opw = inv.opw;
+    System.arraycopy(opw, OPCODE, rpb.w, OPCODE, Icw.ldw(opw[0]));
+    rpb.w[SNDLEN] = 0;
+    long opw0 = (rpb.w[ICW] & Icw.PRESERVE) | opw[0];
+    if ((opw0 & Icw.SC) != 0 && (opw0 & Icw.AC) != 0) {
+      int n = Math.min(Icw.lsc(opw[0]), Icw.lrc(opw0)) + 1;
+      for (int i = 0; i < n; i++) {
+        CapLocs.write(inv, r, rpb.w[RCVCAP + i], inv.resultCaps[i]);
+      }
+    }
+    rpb.w[ICW] = opw0;
+    if (r != p) {
+      r.runState = Process.RUNNING;
+      m.scheduler.makeReady(r, (pb.w[ICW] & Icw.RP) != 0, inv.cpu);
+    }
+    return DONE;
+  }
+}

@@ -1,0 +1,127 @@
+package jackal.kernel.obj;
+
+import jackal.kernel.api.ParameterBlock;
+import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.cap.Capability;
+import jackal.kernel.sched.ProgramContinuation;
+import jackal.kernel.sched.StallQueue;
+import java.util.Arrays;
+
+/**
+ * A process: its persistent state (run state, fault, the six special capability slots and 32
+ * capability registers) and the kernel-private state that schedules it.
+ *
+ * <p>Persistent fields are read and written only under the process's lock. The scheduling fields
+ * follow the rule written at {@link #sched}.
+ */
+public final class Process extends KObject {
+  public static final int RUNNING = 0;
+  public static final int RECEIVING = 1;
+  public static final int FAULTED = 2;
+
+  /** Scheduling states (kernel-private). */
+  public static final int IDLE = 0;
+
+  public static final int READY = 1;
+  public static final int ON_CPU = 2;
+
+  /** What the dispatcher does with a process once its continuation has yielded. */
+  public static final int AFTER_BLOCK = 0;
+
+  public static final int AFTER_REQUEUE = 1;
+  public static final int AFTER_EXIT = 2;
+
+  // ---- persistent state
+  public int runState;
+  public int flags;
+  public int notices;
+  public int faultCode;
+  public long faultInfo;
+  public Capability schedule = Capability.NULL;
+  public Capability addrSpace = Capability.NULL;
+  public Capability brand = Capability.NULL;
+  public Capability cohort = Capability.NULL;
+  public Capability ioSpace = Capability.NULL;
+  public Capability handler = Capability.NULL;
+  public final Capability[] capReg = new Capability[32];
+
+  /** The program this process runs (its "program counter"); null for an empty process. */
+  public ProgramEntry program;
+
+  // ---- kernel-private
+  /** Senders waiting for this process to receive. */
+  public final StallQueue rcvWaitQ = new StallQueue(this);
+
+  /**
+   * The parameter block of the call this process is executing or receiving in. While the process
+   * waits to receive, senders write the message here.
+   */
+  public ParameterBlock pb;
+
+  /** The continuation running {@link #program}; created at first dispatch. */
+  public ProgramContinuation cont;
+
+  /** A human-readable name for logs and the inspector. */
+  public String name;
+
+  /**
+   * Scheduling state: {@link #IDLE} (on no ready queue, not running: receiving, stalled, faulted or
+   * exited), {@link #READY} (on exactly one ready queue or donation slot) or {@link #ON_CPU}.
+   * IDLE to READY happens only by compare-and-set, and only in a transaction holding a lock that
+   * the process's own blocking transaction held; the dispatcher publishes IDLE before it releases
+   * those locks, so a waker can never find a process still mounted.
+   */
+  public volatile int sched;
+
+  /** Set by the process before it yields; read by the dispatcher after. */
+  public int afterYield;
+
+  /** Link in a ready queue. */
+  public Process readyNext;
+
+  /** The stall queue this process sleeps on, if any, and its link there. */
+  public StallQueue stalledOn;
+
+  public Process stallNext;
+
+  /** The CPU this process last ran on, and the CPUs it may run on (a bit mask). */
+  public int homeCpu;
+
+  public long cpuMask = -1L;
+
+  /** Set when the program has returned or died; the process is never dispatched again. */
+  public boolean exited;
+
+  public Process(long oid) {
+    super(oid);
+    Arrays.fill(capReg, Capability.NULL);
+  }
+
+  @Override
+  public int obType() {
+    return ObType.PROCESS;
+  }
+
+  @Override
+  public void clearContent() {
+    runState = RUNNING;
+    flags = 0;
+    notices = 0;
+    faultCode = 0;
+    faultInfo = 0;
+    schedule = addrSpace = brand = cohort = ioSpace = handler = Capability.NULL;
+    Arrays.fill(capReg, Capability.NULL);
+    program = null;
+    pb = null;
+    cont = null;
+  }
+
+  public boolean mayRunOn(int cpu) {
+    return (cpuMask & (1L << cpu)) != 0;
+  }
+
+  @Override
+  public String toString() {
+    return name != null ? name + "#" + oid : "process#" + oid;
+  }
+}

@@ -1,0 +1,41 @@
+package jackal.kernel.sched;
+
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
+
+/**
+ * The one place that touches {@code jdk.internal.vm}: a process's program runs inside a
+ * continuation, which yields back to its CPU's dispatch loop whenever the process blocks.
+ */
+public final class ProgramContinuation {
+  private static final ContinuationScope SCOPE = new ContinuationScope("jackal-process");
+
+  private final Continuation continuation;
+
+  public ProgramContinuation(Runnable body) {
+    this.continuation =
+        new Continuation(SCOPE, body) {
+          @Override
+          protected void onPinned(Continuation.Pinned reason) {
+            throw new IllegalStateException(
+                "a process blocked while its program held a monitor or was inside native code ("
+                    + reason
+                    + "); programs must not call the kernel from inside synchronized blocks");
+          }
+        };
+  }
+
+  /** Runs the program until it yields or ends. Must be called on a CPU thread. */
+  public void run() {
+    continuation.run();
+  }
+
+  public boolean isDone() {
+    return continuation.isDone();
+  }
+
+  /** Yields the calling process's continuation back to the dispatch loop. */
+  public static void yieldToDispatcher() {
+    Continuation.yield(SCOPE);
+  }
+}

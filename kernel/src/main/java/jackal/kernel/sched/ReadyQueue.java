@@ -1,0 +1,121 @@
+package jackal.kernel.sched;
+
+import jackal.kernel.obj.Process;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One CPU's ready queue: an intrusive deque of processes linked through {@link
+ * Process#readyNext}, guarded by a spin lock. The owning CPU takes from the front; any CPU may
+ * add at either end (a wake-up from another CPU) or take from the front (an idle CPU of the same
+ * node stealing work).
+ */
+public final class ReadyQueue {
+  private final AtomicInteger lock = new AtomicInteger();
+  private Process head;
+  private Process tail;
+  private volatile int size;
+
+  private void acquire() {
+    while (!lock.compareAndSet(0, 1)) {
+      while (lock.get() != 0) {
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  private void release() {
+    lock.set(0);
+  }
+
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  public void addLast(Process p) {
+    acquire();
+    try {
+      p.readyNext = null;
+      if (tail == null) {
+        head = tail = p;
+      } else {
+        tail.readyNext = p;
+        tail = p;
+      }
+      size++;
+    } finally {
+      release();
+    }
+  }
+
+  public void addFirst(Process p) {
+    acquire();
+    try {
+      p.readyNext = head;
+      head = p;
+      if (tail == null) {
+        tail = p;
+      }
+      size++;
+    } finally {
+      release();
+    }
+  }
+
+  public Process pollFirst() {
+    if (size == 0) {
+      return null;
+    }
+    acquire();
+    try {
+      return unlinkHead();
+    } finally {
+      release();
+    }
+  }
+
+  /** Takes the first process that may run on {@code cpu}, for work stealing. */
+  public Process pollFirstAllowedOn(int cpu) {
+    if (size == 0) {
+      return null;
+    }
+    acquire();
+    try {
+      Process prev = null;
+      for (Process p = head; p != null; prev = p, p = p.readyNext) {
+        if (p.mayRunOn(cpu)) {
+          if (prev == null) {
+            return unlinkHead();
+          }
+          prev.readyNext = p.readyNext;
+          if (tail == p) {
+            tail = prev;
+          }
+          p.readyNext = null;
+          size--;
+          return p;
+        }
+      }
+      return null;
+    } finally {
+      release();
+    }
+  }
+
+  private Process unlinkHead() {
+    Process p = head;
+    if (p == null) {
+      return null;
+    }
+    head = p.readyNext;
+    if (head == null) {
+      tail = null;
+    }
+    p.readyNext = null;
+    size--;
+    return p;
+  }
+}

@@ -1,0 +1,211 @@
+package jackal.kernel.sched;
+
+import jackal.kernel.obj.Process;
+import java.io.PrintStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The CPUs and the rule that decides where a process that becomes ready goes.
+ *
+ * <p>CPUs are grouped into nodes of close CPUs (a setting, so a NUMA machine can be modelled on
+ * two cores). A process may run on the CPUs in its mask. A woken process goes to the CPU it last
+ * ran on; a process the current CPU donates its slice to runs next on the current CPU if its mask
+ * allows; an idle CPU steals only from CPUs of its own node.
+ */
+public final class Scheduler {
+  private static final VarHandle SCHED;
+
+  static {
+    try {
+      SCHED = MethodHandles.privateLookupIn(Process.class, MethodHandles.lookup())
+          .findVarHandle(Process.class, "sched", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Cpu[] cpus;
+  private final int cpusPerNode;
+  final long spinNanos;
+  final Consumer<Process> body;
+  private final PrintStream errors;
+  volatile boolean stopping;
+  private int nextHome;
+
+  /**
+   * @param ncpus number of CPUs
+   * @param cpusPerNode CPUs per node (work is stolen only within a node)
+   * @param spinNanos how long an idle CPU spins before it parks
+   * @param body what a process's continuation runs (the program, wrapped by the kernel)
+   */
+  public Scheduler(
+      int ncpus, int cpusPerNode, long spinNanos, Consumer<Process> body, PrintStream errors) {
+    if (ncpus < 1 || ncpus > 64) {
+      throw new IllegalArgumentException("cpus must be between 1 and 64, not " + ncpus);
+    }
+    if (cpusPerNode < 1) {
+      throw new IllegalArgumentException("cpus per node must be at least 1");
+    }
+    this.cpus = new Cpu[ncpus];
+    this.cpusPerNode = cpusPerNode;
+    this.spinNanos = spinNanos;
+    this.body = body;
+    this.errors = errors;
+    for (int i = 0; i < ncpus; i++) {
+      cpus[i] = new Cpu(this, i, i / cpusPerNode);
+    }
+  }
+
+  public int cpuCount() {
+    return cpus.length;
+  }
+
+  public Cpu cpu(int i) {
+    return cpus[i];
+  }
+
+  public void start() {
+    for (Cpu c : cpus) {
+      c.start();
+    }
+  }
+
+  /** Stops every CPU after the process it runs yields, and waits for the threads to end. */
+  public void stop() {
+    stopping = true;
+    for (Cpu c : cpus) {
+      java.util.concurrent.locks.LockSupport.unpark(c.thread());
+    }
+    for (Cpu c : cpus) {
+      try {
+        c.thread().join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Chooses a home CPU for a new process among those its mask allows, round robin. */
+  public synchronized void place(Process p) {
+    for (int i = 0; i < cpus.length; i++) {
+      int c = (nextHome + i) % cpus.length;
+      if (p.mayRunOn(c)) {
+        p.homeCpu = c;
+        nextHome = c + 1;
+        return;
+      }
+    }
+    throw new IllegalArgumentException(p + " may run on no CPU of this machine");
+  }
+
+  /**
+   * Makes an idle process ready. {@code front} asks for slice donation: the process runs next on
+   * {@code from} (the CPU running the calling transaction) when its mask allows, and otherwise
+   * goes to the front of its own CPU's queue. Does nothing if the process is not idle or has
+   * exited.
+   */
+  public void makeReady(Process p, boolean front, Cpu from) {
+    if (p.exited || !SCHED.compareAndSet(p, Process.IDLE, Process.READY)) {
+      return;
+    }
+    if (front && from != null && p.mayRunOn(from.id)) {
+      from.donate(p);
+      return;
+    }
+    Cpu target = cpus[p.mayRunOn(p.homeCpu) ? p.homeCpu : firstAllowed(p)];
+    if (front) {
+      target.queue.addFirst(p);
+    } else {
+      target.queue.addLast(p);
+    }
+    if (target != from) {
+      target.kick();
+    }
+  }
+
+  private int firstAllowed(Process p) {
+    for (int i = 0; i < cpus.length; i++) {
+      if (p.mayRunOn(i)) {
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  Process steal(Cpu thief) {
+    int base = thief.node * cpusPerNode;
+    for (int i = 0; i < cpusPerNode; i++) {
+      int c = base + (thief.id - base + 1 + i) % cpusPerNode;
+      if (c >= cpus.length || c == thief.id) {
+        continue;
+      }
+      Process p = cpus[c].queue.pollFirstAllowedOn(thief.id);
+      if (p != null) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  boolean canSteal(Cpu thief) {
+    int base = thief.node * cpusPerNode;
+    for (int c = base; c < Math.min(base + cpusPerNode, cpus.length); c++) {
+      if (c != thief.id && cpus[c].queue.size() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * True when no CPU has anything to run and every CPU is parked: nothing will happen until
+   * something outside the kernel acts.
+   */
+  public boolean isQuiescent() {
+    for (Cpu c : cpus) {
+      if (!c.isParked() || c.hasWork()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Waits until {@link #isQuiescent()} holds on two checks in a row, or the timeout passes. */
+  public boolean awaitQuiescent(long timeout, TimeUnit unit) throws InterruptedException {
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    int seen = 0;
+    while (System.nanoTime() < deadline) {
+      seen = isQuiescent() ? seen + 1 : 0;
+      if (seen >= 2) {
+        return true;
+      }
+      Thread.sleep(1);
+    }
+    return false;
+  }
+
+  /** True if the calling thread is {@code cpu}'s own thread. */
+  public boolean isCpuThread(Cpu cpu) {
+    return Thread.currentThread() == cpu.thread();
+  }
+
+  /** The CPU whose thread is calling, or null if the caller is not a CPU thread. */
+  public Cpu currentCpu() {
+    Thread t = Thread.currentThread();
+    for (Cpu c : cpus) {
+      if (c.thread() == t) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  void reportKernelError(Process p, Throwable t) {
+    errors.println("jackal: kernel error while running " + p + ": " + t);
+    t.printStackTrace(errors);
+  }
+}

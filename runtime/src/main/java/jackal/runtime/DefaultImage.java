@@ -1,0 +1,115 @@
+package jackal.runtime;
+
+import jackal.kernel.api.CapLoc;
+import jackal.kernel.boot.CapRef;
+import jackal.kernel.boot.Kernel;
+import jackal.kernel.boot.KernelConfig;
+import jackal.kernel.boot.KernelService;
+import jackal.kernel.boot.ObjectRef;
+import java.io.PrintStream;
+import java.time.Duration;
+
+/**
+ * The built-in system image that {@code jackal run} boots: a server and a client on their own
+ * endpoints. The client calls the server through an Entry capability with a reply capability
+ * made from its payload-match reply endpoint; the server answers each request; both report
+ * through KernLog. The image language comes later; until then this is the default image.
+ */
+public final class DefaultImage {
+  private DefaultImage() {}
+
+  /** Endpoint ID the server's endpoint carries, and the payload of the client's Entry cap. */
+  static final long SERVICE_ID = 42;
+
+  static final int CLIENT_PAYLOAD = 7;
+  static final int CALLS = 3;
+
+  /** Opcode of the one request the server understands: add one to a number. */
+  static final int OP_INCREMENT = 0x1;
+
+  /**
+   * Boots the image. {@code image} must be null: image files arrive with the image language.
+   * Returns the process exit status.
+   */
+  public static int boot(String image, PrintStream out) throws InterruptedException {
+    if (image != null) {
+      out.println("jackal: cannot load '" + image + "': image files are not supported yet; run"
+          + " without an argument to boot the built-in image");
+      return 2;
+    }
+    KernelConfig cfg = KernelConfig.defaults().withConsole(out);
+    try (Kernel k = Kernel.create(cfg)) {
+      out.println("jackal: booting the built-in image on " + cfg.cpus() + " CPUs ("
+          + cfg.oidLayout() + " OID layout)");
+      CapRef kernLog = k.kernelCap(KernelService.KERN_LOG);
+
+      ObjectRef server = k.newProcess("server", DefaultImage::server);
+      ObjectRef serviceEp = k.newEndpoint();
+      k.setRecipient(serviceEp, server);
+      k.setEndpointId(serviceEp, SERVICE_ID);
+      giveSpaceAndLog(k, server, kernLog);
+
+      ObjectRef client = k.newProcess("client", DefaultImage::client);
+      k.setCapReg(client, CapReg.APP0, k.entry(serviceEp, CLIENT_PAYLOAD));
+      giveSpaceAndLog(k, client, kernLog);
+
+      k.start(server);
+      k.start(client);
+      k.boot();
+      if (!k.awaitQuiescent(Duration.ofSeconds(30))) {
+        out.println("jackal: the image did not settle within 30 seconds");
+        return 1;
+      }
+      out.println("jackal: all processes idle; halting");
+      return 0;
+    }
+  }
+
+  /**
+   * What every process of the image gets: a reply endpoint (payload match on, endpoint ID 0) in
+   * REPLYEPT, a one-page address space, and the KernLog capability.
+   */
+  private static void giveSpaceAndLog(Kernel k, ObjectRef process, CapRef kernLog) {
+    ObjectRef replyEp = k.newEndpoint();
+    k.setRecipient(replyEp, process);
+    k.setPayloadMatch(replyEp);
+    k.setCapReg(process, CapReg.REPLYEPT, k.cap(replyEp));
+    k.setAddressSpace(process, k.cap(k.newPage()));
+    k.setCapReg(process, CapReg.APP0 + 1, kernLog);
+  }
+
+  private static final long KERNLOG = CapLoc.reg(CapReg.APP0 + 1);
+
+  private static void server(jackal.kernel.api.SystemCalls sys) throws KernelException {
+    Ipc ipc = new Ipc(sys);
+    KernelStubs log = new KernelStubs(new Ipc(sys)).stringArea(0, 256);
+    log.log(KERNLOG, "server: ready");
+    ipc.receive();
+    for (;;) {
+      if (ipc.opcode() != OP_INCREMENT) {
+        ipc.replyExceptionAndReceive(jackal.kernel.api.Codes.RC_UNKNOWN_REQUEST);
+        continue;
+      }
+      long n = ipc.w[2];
+      log.log(KERNLOG, "server: request " + n + " on endpoint " + ipc.endpointId()
+          + " with payload " + ipc.payload());
+      ipc.w[1] = n + 1;
+      ipc.replyAndReceive(1, -1);
+    }
+  }
+
+  private static void client(jackal.kernel.api.SystemCalls sys) throws KernelException {
+    Ipc ipc = new Ipc(sys);
+    KernelStubs log = new KernelStubs(new Ipc(sys)).stringArea(0, 256);
+    long server = CapLoc.reg(CapReg.APP0);
+    long n = 0;
+    for (int i = 0; i < CALLS; i++) {
+      ipc.w[1] = OP_INCREMENT;
+      ipc.w[2] = n;
+      ipc.callOrThrow(server, 2, 0, -1);
+      n = ipc.w[1];
+      log.log(KERNLOG, "client: reply " + n);
+    }
+    log.log(KERNLOG, "client: done after " + CALLS + " calls");
+  }
+}

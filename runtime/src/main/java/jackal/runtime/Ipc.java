@@ -1,0 +1,278 @@
+package jackal.runtime;
+
+import static jackal.kernel.api.ParameterBlock.EPID;
+import static jackal.kernel.api.ParameterBlock.ICW;
+import static jackal.kernel.api.ParameterBlock.INVCAP;
+import static jackal.kernel.api.ParameterBlock.RCVBOUND;
+import static jackal.kernel.api.ParameterBlock.RCVCAP;
+import static jackal.kernel.api.ParameterBlock.RCVPTR;
+import static jackal.kernel.api.ParameterBlock.SNDCAP;
+import static jackal.kernel.api.ParameterBlock.SNDLEN;
+import static jackal.kernel.api.ParameterBlock.SNDPTR;
+
+import jackal.kernel.api.CapLoc;
+import jackal.kernel.api.Icw;
+import jackal.kernel.api.ParameterBlock;
+import jackal.kernel.api.Syscall;
+import jackal.kernel.api.SystemCalls;
+
+/**
+ * A process's messaging: one parameter block and the Coyotos conventions for filling it.
+ *
+ * <p>A client call sends data words {@code w[1..ldw]} (the opcode in {@code w[1]}) and argument
+ * capabilities in send slots 1..3, with the process's reply endpoint in slot 0 turned into a
+ * reply capability (RC), and waits in a closed wait on endpoint ID 0 (the reply endpoint's). A
+ * server receives into RETURN and ARG0-2 and replies to RETURN without blocking, so a client that
+ * went away cannot stall it. Reply words and capabilities arrive in the same block.
+ *
+ * <p>An {@code Ipc} belongs to one process and must be used only by its program.
+ */
+public final class Ipc {
+  private final SystemCalls sys;
+
+  /** The parameter block; {@link #w} is its word array. */
+  public final ParameterBlock pb = new ParameterBlock();
+
+  /** The parameter words, indexed as in {@link ParameterBlock}. */
+  public final long[] w = pb.w;
+
+  private static final long[] DEFAULT_RESULT_LOCS = {
+    CapLoc.reg(CapReg.REPLY0), CapLoc.reg(CapReg.REPLY1),
+    CapLoc.reg(CapReg.REPLY2), CapLoc.reg(CapReg.REPLY3)
+  };
+
+  private final long[] resultLocs = DEFAULT_RESULT_LOCS.clone();
+
+  public Ipc(SystemCalls sys) {
+    this.sys = sys;
+  }
+
+  public SystemCalls sys() {
+    return sys;
+  }
+
+  // ------------------------------------------------------------------ client side
+
+  /**
+   * Sets where result capability {@code i} of the next call lands (REPLY0+i unless set; the
+   * setting lasts for one call).
+   */
+  public Ipc resultInto(int i, long loc) {
+    resultLocs[i] = loc;
+    return this;
+  }
+
+  /** Puts argument capability {@code i} (1..3) of the next call: the capability at {@code loc}. */
+  public Ipc capArg(int i, long loc) {
+    if (i < 1 || i > 3) {
+      throw new IllegalArgumentException("argument capabilities go in slots 1..3, not " + i);
+    }
+    w[SNDCAP + i] = loc;
+    return this;
+  }
+
+  /** Sends {@code len} bytes at {@code addr} of this process's space as the next call's string. */
+  public Ipc string(long addr, int len) {
+    w[SNDPTR] = addr;
+    w[SNDLEN] = len;
+    return this;
+  }
+
+  /** Accepts a string of up to {@code bound} bytes at {@code addr} in replies and requests. */
+  public Ipc stringBuffer(long addr, int bound) {
+    w[RCVPTR] = addr;
+    w[RCVBOUND] = bound;
+    return this;
+  }
+
+  /**
+   * Calls the capability at {@code target}: sends {@code w[1..ldw]}, argument capabilities
+   * 1..lastCap (0 if none), and waits for the reply, accepting result capabilities
+   * 0..lastResultCap (-1: none). Returns true for a normal reply; false for an exception, whose
+   * code is then {@link #exceptionCode()}.
+   */
+  public boolean call(long target, int ldw, int lastCap, int lastResultCap) {
+    long icw =
+        Syscall.INVOKE_CAP
+            | Icw.makeLdw(ldw)
+            | Icw.SP
+            | Icw.RP
+            | Icw.CW
+            | Icw.RC
+            | Icw.CO
+            | Icw.SC
+            | Icw.makeLsc(lastCap);
+    if (lastResultCap >= 0) {
+      icw |= Icw.AC | Icw.makeLrc(lastResultCap);
+      for (int i = 0; i <= lastResultCap; i++) {
+        w[RCVCAP + i] = resultLocs[i];
+      }
+      System.arraycopy(DEFAULT_RESULT_LOCS, 0, resultLocs, 0, 4);
+    }
+    w[ICW] = icw;
+    w[INVCAP] = target;
+    w[SNDCAP] = CapLoc.reg(CapReg.REPLYEPT);
+    w[EPID] = 0;
+    sys.trap(pb);
+    w[SNDLEN] = 0;
+    return (w[ICW] & Icw.EX) == 0;
+  }
+
+  /** As {@link #call}, throwing {@link KernelException} for an exceptional reply. */
+  public void callOrThrow(long target, int ldw, int lastCap, int lastResultCap)
+      throws KernelException {
+    if (!call(target, ldw, lastCap, lastResultCap)) {
+      throw new KernelException(exceptionCode());
+    }
+  }
+
+  /**
+   * Sends {@code w[1..ldw]} and capabilities 0..lastCap (-1: none) to {@code target} without
+   * waiting for an answer. With {@code nonBlocking}, a receiver that is not ready drops it.
+   */
+  public void send(long target, int ldw, int lastCap, boolean nonBlocking) {
+    long icw = Syscall.INVOKE_CAP | Icw.makeLdw(ldw) | Icw.SP;
+    if (lastCap >= 0) {
+      icw |= Icw.SC | Icw.makeLsc(lastCap);
+    }
+    if (nonBlocking) {
+      icw |= Icw.NB;
+    }
+    w[ICW] = icw;
+    w[INVCAP] = target;
+    sys.trap(pb);
+    w[SNDLEN] = 0;
+  }
+
+  /** The exception code of the last reply (valid when it had EX set). */
+  public long exceptionCode() {
+    return w[1];
+  }
+
+  // ------------------------------------------------------------------ server side
+
+  /**
+   * Waits for a message: an open wait, or a closed wait on {@code endpointId} when {@code closed}.
+   * Capabilities arrive in RETURN and ARG0-2; the endpoint ID and payload in {@link #endpointId()}
+   * and {@link #payload()}.
+   */
+  public void receive(boolean closed, long endpointId) {
+    long icw = Syscall.INVOKE_CAP | Icw.RP | Icw.AC | Icw.makeLrc(3) | Icw.CO;
+    if (closed) {
+      icw |= Icw.CW;
+    }
+    w[ICW] = icw;
+    setServerReceiveSlots();
+    w[EPID] = endpointId;
+    sys.trap(pb);
+  }
+
+  /** Waits for the next request (open wait). */
+  public void receive() {
+    receive(false, 0);
+  }
+
+  /**
+   * Replies to RETURN without blocking with {@code w[1..ldw]} and capabilities 0..lastCap (-1:
+   * none, locations in send slots 0..3), then waits for the next request, all in one trap.
+   */
+  public void replyAndReceive(int ldw, int lastCap) {
+    long icw =
+        Syscall.INVOKE_CAP
+            | Icw.makeLdw(ldw)
+            | Icw.SP
+            | Icw.NB
+            | Icw.RP
+            | Icw.AC
+            | Icw.makeLrc(3)
+            | Icw.CO;
+    if (lastCap >= 0) {
+      icw |= Icw.SC | Icw.makeLsc(lastCap);
+    }
+    w[ICW] = icw;
+    w[INVCAP] = CapLoc.reg(CapReg.RETURN);
+    setServerReceiveSlots();
+    w[EPID] = 0;
+    sys.trap(pb);
+  }
+
+  /** Replies with exception {@code code} to RETURN, then waits for the next request. */
+  public void replyExceptionAndReceive(long code) {
+    w[1] = code;
+    long icw =
+        Syscall.INVOKE_CAP
+            | Icw.makeLdw(1)
+            | Icw.EX
+            | Icw.SP
+            | Icw.NB
+            | Icw.RP
+            | Icw.AC
+            | Icw.makeLrc(3)
+            | Icw.CO;
+    w[ICW] = icw;
+    w[INVCAP] = CapLoc.reg(CapReg.RETURN);
+    setServerReceiveSlots();
+    w[EPID] = 0;
+    sys.trap(pb);
+  }
+
+  private void setServerReceiveSlots() {
+    w[RCVCAP] = CapLoc.reg(CapReg.RETURN);
+    w[RCVCAP + 1] = CapLoc.reg(CapReg.ARG0);
+    w[RCVCAP + 2] = CapLoc.reg(CapReg.ARG1);
+    w[RCVCAP + 3] = CapLoc.reg(CapReg.ARG2);
+  }
+
+  // ------------------------------------------------------------------ what arrived
+
+  /** The opcode of the message received. */
+  public int opcode() {
+    return (int) w[1];
+  }
+
+  /** The protected payload of the capability the sender invoked. */
+  public long payload() {
+    return w[ParameterBlock.PP] & 0xFFFF_FFFFL;
+  }
+
+  /** The endpoint ID of the endpoint the message came through. */
+  public long endpointId() {
+    return w[EPID];
+  }
+
+  /** The number of the last data word received. */
+  public int lastDataWord() {
+    return Icw.ldw(w[ICW]);
+  }
+
+  /** How many capabilities arrived (0 if the sender sent none). */
+  public int capsReceived() {
+    return (w[ICW] & Icw.SC) != 0 ? Icw.lsc(w[ICW]) + 1 : 0;
+  }
+
+  /** The length of the string the sender sent (its full length, even if cut to the bound). */
+  public int stringLength() {
+    return (int) w[SNDLEN];
+  }
+
+  /** True if the received message is an exception. */
+  public boolean isException() {
+    return (w[ICW] & Icw.EX) != 0;
+  }
+
+  // ------------------------------------------------------------------ other system calls
+
+  /** CopyCap: copies the capability at {@code from} to {@code to}. */
+  public void copyCap(long from, long to) {
+    w[ICW] = Syscall.COPY_CAP;
+    w[1] = from;
+    w[2] = to;
+    sys.trap(pb);
+  }
+
+  /** Yield: lets the other ready processes of this CPU run first. */
+  public void yieldCpu() {
+    w[ICW] = Syscall.YIELD;
+    sys.trap(pb);
+  }
+}
