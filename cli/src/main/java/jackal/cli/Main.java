@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
-import jackal.kernel.boot.DefaultImage;
+import jackal.runtime.DefaultImage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,7 +82,7 @@ public final class Main implements Callable<Integer> {
         String image;
 
         @Override
-        public Integer call() {
+        public Integer call() throws InterruptedException {
             int code = DefaultImage.boot(image, System.out);
             System.out.flush();
             return code;
