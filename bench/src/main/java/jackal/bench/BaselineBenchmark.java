@@ -1,0 +1,80 @@
+package jackal.bench;
+
+import java.util.concurrent.TimeUnit;
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The floor under a same-CPU round trip: two bare {@link Continuation}s on one thread. A
+ * dispatcher loop runs A then B; A writes a request and yields, B answers it and yields. One
+ * round trip is two continuation runs and two yields, which is exactly the switching a same-CPU
+ * Jackal call+reply does (client yields into the dispatcher, server runs, server yields, client
+ * runs). Everything the kernel does on top (capability checks, message copy, scheduling) is the
+ * difference.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED"})
+public class BaselineBenchmark {
+  /** Same batch as {@link IpcBenchmark#BATCH}, so both are measured the same way. */
+  static final int BATCH = IpcBenchmark.BATCH;
+
+  private static final ContinuationScope SCOPE = new ContinuationScope("bench-pingpong");
+
+  @State(Scope.Thread)
+  public static class PingPong {
+    long request;
+    long reply;
+    Continuation a;
+    Continuation b;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      a =
+          new Continuation(
+              SCOPE,
+              () -> {
+                for (long i = 0; ; i++) {
+                  request = i; // the "call"
+                  Continuation.yield(SCOPE);
+                }
+              });
+      b =
+          new Continuation(
+              SCOPE,
+              () -> {
+                for (;;) {
+                  reply = request + 1; // the "reply"
+                  Continuation.yield(SCOPE);
+                }
+              });
+    }
+  }
+
+  /** baseline.continuation-pingpong: one round trip = run A (yields) + run B (yields). */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long continuationPingpong(PingPong s) {
+    Continuation a = s.a;
+    Continuation b = s.b;
+    for (int i = 0; i < BATCH; i++) {
+      a.run();
+      b.run();
+    }
+    return s.reply;
+  }
+}

@@ -1,0 +1,116 @@
+package jackal.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Jackal IPC inside the kernel, per round trip.
+ *
+ * <p>Each benchmark invocation runs a batch of {@link #BATCH} operations in a client process on
+ * the kernel's CPU threads (see {@link KernelRig}); {@code @OperationsPerInvocation} divides the
+ * batch time by the batch size. The {@code *Batch1k} variants and {@link #emptyBatch} exist to
+ * show that the per-batch cost of the harness does not matter (group {@code harness}).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED"})
+public class IpcBenchmark {
+  /** Operations per invocation of the main benchmarks. */
+  public static final int BATCH = 50_000;
+
+  /** Operations per invocation of the small-batch variants (harness check). */
+  public static final int SMALL_BATCH = 1_000;
+
+  /** One CPU; client and server (or client alone) on it. */
+  @State(Scope.Benchmark)
+  public static class OneCpu {
+    KernelRig rig;
+
+    @Setup(Level.Trial)
+    public void boot() {
+      rig = new KernelRig(1, 1L, 1L);
+    }
+
+    @TearDown(Level.Trial)
+    public void shutdown() {
+      rig.close();
+    }
+  }
+
+  /** Two CPUs; the client pinned to CPU 0 (mask 1), the server to CPU 1 (mask 2). */
+  @State(Scope.Benchmark)
+  public static class TwoCpus {
+    KernelRig rig;
+
+    @Setup(Level.Trial)
+    public void boot() {
+      rig = new KernelRig(2, 2L, 1L);
+    }
+
+    @TearDown(Level.Trial)
+    public void shutdown() {
+      rig.close();
+    }
+  }
+
+  /** ipc.roundtrip.same-cpu: Ipc.call + Ipc.replyAndReceive, both processes on one CPU. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long sameCpu(OneCpu s) {
+    return s.rig.runEchoBatch(BATCH);
+  }
+
+  /** ipc.roundtrip.cross-cpu: the same exchange, client on CPU 0 and server on CPU 1. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long crossCpu(TwoCpus s) {
+    return s.rig.runEchoBatch(BATCH);
+  }
+
+  /** kernel-cap.invoke: Discrim.classify through the usual call convention. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long kernelCapInvoke(OneCpu s) {
+    return s.rig.runClassifyBatch(BATCH);
+  }
+
+  // ------------------------------------------------------------------ harness check
+
+  @Benchmark
+  @OperationsPerInvocation(SMALL_BATCH)
+  public long sameCpuBatch1k(OneCpu s) {
+    return s.rig.runEchoBatch(SMALL_BATCH);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(SMALL_BATCH)
+  public long crossCpuBatch1k(TwoCpus s) {
+    return s.rig.runEchoBatch(SMALL_BATCH);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(SMALL_BATCH)
+  public long kernelCapInvokeBatch1k(OneCpu s) {
+    return s.rig.runClassifyBatch(SMALL_BATCH);
+  }
+
+  /** The fixed cost of one batch: create and start a client that makes no call, wait for it. */
+  @Benchmark
+  public long emptyBatch(OneCpu s) {
+    return s.rig.runEmptyBatch();
+  }
+}
