@@ -29,12 +29,15 @@ import picocli.CommandLine.Spec;
  * result and prints one line per figure: {@code label: value unit}.
  *
  * <p>A group is a prefix of a benchmark's label ({@code ipc}, {@code memory},
- * {@code stubs}, ...); no group means all benchmarks.
+ * {@code stubs}, ...), or a name in {@link #GROUPS} that stands for several prefixes
+ * ({@code ipc} also runs the baseline and peers its ratios divide by); no group means
+ * all benchmarks. A group that selects nothing is a one-line error, exit code 1.
  *
  * <p><b>Extension point for benchmark authors:</b> fill in {@link #LABELS} (JMH
- * benchmark method full name to printed label) and {@link #RATIOS} (figures derived
- * from two labelled results). Unlisted benchmarks get a default label, see
- * {@link #defaultLabel(String)}.
+ * benchmark method full name to printed label), {@link #RATIOS} (figures derived
+ * from two labelled results) and {@link #GROUPS}. Unlisted benchmarks get a default
+ * label, see {@link #defaultLabel(String)}. The figures and how to reproduce them are
+ * in docs/BENCHMARKS.md.
  */
 @Command(name = "bench",
         description = "Run JMH benchmarks (all, or those whose label starts with a GROUP) and print one figure per line.")
@@ -49,23 +52,71 @@ public final class BenchCommand implements Callable<Integer> {
     /** Derived figures, printed after the measured ones when both inputs were measured. */
     static final List<Ratio> RATIOS = new ArrayList<>();
 
+    /**
+     * Named groups whose members are not all under the group's own label prefix: group
+     * name to label prefixes. A group not listed here selects the labels that start with
+     * it. {@code ipc} runs everything its ratios need in one JMH run (the baseline and
+     * the peers), so every ratio compares figures taken side by side.
+     */
+    static final Map<String, List<String>> GROUPS = new LinkedHashMap<>();
+
+    private static final String BENCH = "jackal.bench.";
+
     static {
-        // Fill in as benchmarks are written, e.g.:
-        // LABELS.put("jackal.bench.IpcBenchmark.callReply", "ipc.call-reply");
-        // LABELS.put("jackal.bench.IpcBenchmark.directCall", "ipc.direct-call");
-        // RATIOS.add(new Ratio("ipc.call-reply/direct-call", "ipc.call-reply", "ipc.direct-call", "x"));
+        // IPC inside the kernel, per round trip (docs/BENCHMARKS.md).
+        LABELS.put(BENCH + "IpcBenchmark.sameCpu", "ipc.roundtrip.same-cpu");
+        LABELS.put(BENCH + "IpcBenchmark.crossCpu", "ipc.roundtrip.cross-cpu");
+        LABELS.put(BENCH + "BaselineBenchmark.continuationPingpong", "baseline.continuation-pingpong");
+        LABELS.put(BENCH + "IpcBenchmark.kernelCapInvoke", "kernel-cap.invoke");
+        LABELS.put(BENCH + "PeerBenchmark.platformThreadHandoff", "peer.platform-thread-handoff");
+        LABELS.put(BENCH + "PeerBenchmark.virtualThreadHandoff", "peer.virtual-thread-handoff");
+        // The same exchange through SynchronousQueue (the peers above use park/unpark).
+        LABELS.put(BENCH + "PeerBenchmark.platformThreadQueue", "peer-alt.platform-thread-synchronous-queue");
+        LABELS.put(BENCH + "PeerBenchmark.virtualThreadQueue", "peer-alt.virtual-thread-synchronous-queue");
+        // Harness check: small batches, and the fixed cost of one batch.
+        LABELS.put(BENCH + "IpcBenchmark.sameCpuBatch1k", "harness.same-cpu.batch-1000");
+        LABELS.put(BENCH + "IpcBenchmark.crossCpuBatch1k", "harness.cross-cpu.batch-1000");
+        LABELS.put(BENCH + "IpcBenchmark.kernelCapInvokeBatch1k", "harness.kernel-cap.batch-1000");
+        LABELS.put(BENCH + "IpcBenchmark.emptyBatch", "harness.empty-batch");
+
+        RATIOS.add(new Ratio("ipc.ratio", "ipc.roundtrip.same-cpu", "baseline.continuation-pingpong", "x"));
+        RATIOS.add(new Ratio("ipc.speedup.platform-thread", "peer.platform-thread-handoff",
+                "ipc.roundtrip.same-cpu", "x"));
+        RATIOS.add(new Ratio("ipc.speedup.virtual-thread", "peer.virtual-thread-handoff",
+                "ipc.roundtrip.same-cpu", "x"));
+        // Share of a 50000-call batch spent outside the calls (starting the client, waking JMH).
+        RATIOS.add(new Ratio("harness.overhead.same-cpu", "harness.empty-batch",
+                "ipc.roundtrip.same-cpu", "%", 100.0 / 50_000));
+        RATIOS.add(new Ratio("harness.overhead.kernel-cap", "harness.empty-batch",
+                "kernel-cap.invoke", "%", 100.0 / 50_000));
+        RATIOS.add(new Ratio("harness.same-cpu.batch-1000/50000", "harness.same-cpu.batch-1000",
+                "ipc.roundtrip.same-cpu", "x"));
+        RATIOS.add(new Ratio("harness.cross-cpu.batch-1000/50000", "harness.cross-cpu.batch-1000",
+                "ipc.roundtrip.cross-cpu", "x"));
+        RATIOS.add(new Ratio("harness.kernel-cap.batch-1000/50000", "harness.kernel-cap.batch-1000",
+                "kernel-cap.invoke", "x"));
+
+        GROUPS.put("ipc", List.of("ipc.", "baseline.", "kernel-cap.",
+                "peer.platform-thread-handoff", "peer.virtual-thread-handoff"));
+        GROUPS.put("harness", List.of("harness.",
+                "ipc.roundtrip.same-cpu", "ipc.roundtrip.cross-cpu", "kernel-cap.invoke"));
     }
 
     /**
-     * A derived figure {@code numerator / denominator}; both are labels of measured
+     * A derived figure {@code scale * numerator / denominator}; both are labels of measured
      * figures (without a {@code [param=value]} suffix unless the benchmark has params).
      */
-    record Ratio(String label, String numerator, String denominator, String unit) {
+    record Ratio(String label, String numerator, String denominator, String unit, double scale) {
         Ratio {
             Objects.requireNonNull(label);
             Objects.requireNonNull(numerator);
             Objects.requireNonNull(denominator);
             Objects.requireNonNull(unit);
+        }
+
+        /** {@code numerator / denominator}, unscaled. */
+        Ratio(String label, String numerator, String denominator, String unit) {
+            this(label, numerator, denominator, unit, 1.0);
         }
     }
 
@@ -107,24 +158,11 @@ public final class BenchCommand implements Callable<Integer> {
 
         // 1. Which benchmarks exist, and which are selected by the groups.
         List<String> all = listBenchmarks(classPath);
-        Map<String, String> selected = new LinkedHashMap<>(); // JMH name -> label
-        List<String> wanted = groups.isEmpty() ? List.of("") : groups;
-        boolean missing = false;
-        for (String group : wanted) {
-            boolean any = false;
-            for (String name : all) {
-                String label = label(name);
-                if (label.startsWith(group)) {
-                    selected.put(name, label);
-                    any = true;
-                }
-            }
-            if (!any) {
-                err.println("jackal: no benchmarks in group " + (group.isEmpty() ? "all" : group));
-                missing = true;
-            }
-        }
-        if (missing) {
+        Map<String, String> selected;
+        try {
+            selected = select(all, groups);
+        } catch (IllegalArgumentException e) {
+            err.println("jackal: " + e.getMessage());
             err.flush();
             return 1;
         }
@@ -218,6 +256,60 @@ public final class BenchCommand implements Callable<Integer> {
         return names;
     }
 
+    /**
+     * The benchmarks (JMH name to label) that {@code groups} select, in {@code all}'s
+     * order; no group selects all. A group named in {@link #GROUPS} selects the labels
+     * under one of its prefixes, any other group the labels under it (see
+     * {@link #inGroup}).
+     *
+     * @throws IllegalArgumentException naming the groups that select nothing (one line)
+     */
+    static Map<String, String> select(List<String> all, List<String> groups) {
+        Map<String, String> selected = new LinkedHashMap<>();
+        List<String> wanted = groups.isEmpty() ? List.of("") : groups;
+        List<String> empty = new ArrayList<>();
+        for (String group : wanted) {
+            List<String> prefixes = GROUPS.getOrDefault(group, List.of(group));
+            boolean any = false;
+            for (String name : all) {
+                String label = label(name);
+                if (prefixes.stream().anyMatch(prefix -> inGroup(label, prefix))) {
+                    selected.put(name, label);
+                    any = true;
+                }
+            }
+            if (!any) {
+                empty.add(group.isEmpty() ? "all" : group);
+            }
+        }
+        if (!empty.isEmpty()) {
+            java.util.Set<String> known = new java.util.TreeSet<>(GROUPS.keySet());
+            for (String name : all) {
+                String label = label(name);
+                int dot = label.indexOf('.');
+                known.add(dot < 0 ? label : label.substring(0, dot));
+            }
+            throw new IllegalArgumentException("no benchmarks in group " + String.join(", ", empty)
+                    + (all.isEmpty() ? " (the bench jar has none)" : " (groups: " + String.join(", ", known) + ")"));
+        }
+        return selected;
+    }
+
+    /**
+     * True if {@code label} is under {@code prefix} segment-wise: {@code peer} takes
+     * {@code peer.x} and {@code peer[...]} but not {@code peer-alt.x}; a prefix ending in
+     * a dot takes any label that starts with it.
+     */
+    static boolean inGroup(String label, String prefix) {
+        if (prefix.isEmpty() || prefix.endsWith(".")) {
+            return label.startsWith(prefix);
+        }
+        if (!label.startsWith(prefix)) {
+            return false;
+        }
+        return label.length() == prefix.length() || ".[".indexOf(label.charAt(prefix.length())) >= 0;
+    }
+
     static String label(String benchmark) {
         String label = LABELS.get(benchmark);
         return label != null ? label : defaultLabel(benchmark);
@@ -258,7 +350,7 @@ public final class BenchCommand implements Callable<Integer> {
             Figure num = byLabel.get(r.numerator());
             Figure den = byLabel.get(r.denominator());
             if (num != null && den != null && den.value() != 0) {
-                derived.add(new Figure(r.label(), num.value() / den.value(), r.unit()));
+                derived.add(new Figure(r.label(), r.scale() * num.value() / den.value(), r.unit()));
             }
         }
         return derived;

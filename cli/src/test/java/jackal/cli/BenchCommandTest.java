@@ -1,6 +1,7 @@
 package jackal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,5 +67,77 @@ class BenchCommandTest {
         assertThat(BenchCommand.format(12345.6)).isEqualTo("12350");
         assertThat(BenchCommand.format(0.00123456)).isEqualTo("0.001235");
         assertThat(BenchCommand.format(1.5)).isEqualTo("1.5");
+    }
+
+    /** What the bench jar lists today (jmh -l). */
+    private static final List<String> JAR = List.of(
+            "jackal.bench.BaselineBenchmark.continuationPingpong",
+            "jackal.bench.IpcBenchmark.crossCpu",
+            "jackal.bench.IpcBenchmark.crossCpuBatch1k",
+            "jackal.bench.IpcBenchmark.emptyBatch",
+            "jackal.bench.IpcBenchmark.kernelCapInvoke",
+            "jackal.bench.IpcBenchmark.kernelCapInvokeBatch1k",
+            "jackal.bench.IpcBenchmark.sameCpu",
+            "jackal.bench.IpcBenchmark.sameCpuBatch1k",
+            "jackal.bench.PeerBenchmark.platformThreadHandoff",
+            "jackal.bench.PeerBenchmark.platformThreadQueue",
+            "jackal.bench.PeerBenchmark.virtualThreadHandoff",
+            "jackal.bench.PeerBenchmark.virtualThreadQueue");
+
+    @Test
+    void ipcGroupRunsEveryFigureItsRatiosNeedUnderTheRequiredNames() {
+        assertThat(BenchCommand.select(JAR, List.of("ipc")).values()).containsExactlyInAnyOrder(
+                "ipc.roundtrip.same-cpu",
+                "ipc.roundtrip.cross-cpu",
+                "baseline.continuation-pingpong",
+                "kernel-cap.invoke",
+                "peer.platform-thread-handoff",
+                "peer.virtual-thread-handoff");
+        assertThat(BenchCommand.RATIOS).filteredOn(r -> r.label().equals("ipc.ratio")).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.numerator()).isEqualTo("ipc.roundtrip.same-cpu");
+                    assertThat(r.denominator()).isEqualTo("baseline.continuation-pingpong");
+                });
+    }
+
+    @Test
+    void everyRatioOfAGroupHasBothInputsInThatGroup() {
+        for (String group : BenchCommand.GROUPS.keySet()) {
+            var labels = BenchCommand.select(JAR, List.of(group)).values();
+            for (BenchCommand.Ratio r : BenchCommand.RATIOS) {
+                if (r.label().startsWith(group + ".")) {
+                    assertThat(labels).as(r.label()).contains(r.numerator(), r.denominator());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPlainPrefixStillSelectsByLabel() {
+        assertThat(BenchCommand.select(JAR, List.of("peer")).values())
+                .containsExactly("peer.platform-thread-handoff", "peer.virtual-thread-handoff");
+        assertThat(BenchCommand.select(JAR, List.of("ipc.roundtrip")).values())
+                .containsExactly("ipc.roundtrip.cross-cpu", "ipc.roundtrip.same-cpu");
+        assertThat(BenchCommand.select(JAR, List.of("peer-alt"))).hasSize(2);
+        assertThat(BenchCommand.select(JAR, List.of())).hasSize(JAR.size());
+    }
+
+    @Test
+    void unknownGroupIsOneLineNamingTheKnownGroups() {
+        assertThatThrownBy(() -> BenchCommand.select(JAR, List.of("ipc", "nosuch", "memory")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no benchmarks in group nosuch, memory"
+                        + " (groups: baseline, harness, ipc, kernel-cap, peer, peer-alt)");
+        assertThatThrownBy(() -> BenchCommand.select(List.of(), List.of()))
+                .hasMessage("no benchmarks in group all (the bench jar has none)");
+    }
+
+    @Test
+    void scaledRatio() {
+        Map<String, BenchCommand.Figure> byLabel = new LinkedHashMap<>();
+        byLabel.put("harness.empty-batch", new BenchCommand.Figure("harness.empty-batch", 20000, "ns/op"));
+        byLabel.put("ipc.roundtrip.same-cpu", new BenchCommand.Figure("ipc.roundtrip.same-cpu", 400, "ns/op"));
+        assertThat(BenchCommand.derive(byLabel)).extracting(BenchCommand.Figure::line)
+                .containsExactly("harness.overhead.same-cpu: 0.1 %");
     }
 }
