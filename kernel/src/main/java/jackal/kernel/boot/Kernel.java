@@ -37,6 +37,7 @@ public final class Kernel implements AutoCloseable {
             config.cpus(),
             config.cpusPerNode(),
             TimeUnit.MICROSECONDS.toNanos(config.idleSpinMicros()),
+            TimeUnit.MICROSECONDS.toNanos(config.sliceMicros()),
             OidLayout.fromSetting(config.oidLayout()),
             config.oidsPerType(),
             config.console(),
@@ -271,6 +272,18 @@ public final class Kernel implements AutoCloseable {
                     p.runState, p.faultCode, p.faultInfo, p.exited, p.homeCpu, p.notices),
         p);
     return out[0];
+  }
+
+  /** Per-CPU counters: dispatches, parks, steals, restarts (for diagnostics and benchmarks). */
+  public String statistics() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < machine.scheduler.cpuCount(); i++) {
+      var c = machine.scheduler.cpu(i);
+      b.append("cpu").append(i).append(": dispatches=").append(c.dispatches())
+          .append(" parks=").append(c.parks()).append(" steals=").append(c.steals())
+          .append(" restarts=").append(c.restarts).append('\n');
+    }
+    return b.toString();
   }
 
   /** Stops the CPUs. Processes stay as they are; nothing more runs. */

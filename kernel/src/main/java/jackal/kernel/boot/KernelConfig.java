@@ -11,6 +11,8 @@ import java.io.PrintStream;
  *     coyotos-2007} (64-bit OID, 20-bit count)
  * @param oidsPerType how many OIDs of each object type the store backs
  * @param idleSpinMicros how long an idle CPU spins before it parks
+ * @param sliceMicros how long a chain of processes passing the CPU to each other by slice
+ *     donation may keep it while other processes wait on that CPU
  * @param console where KernLog output goes
  */
 public record KernelConfig(
@@ -19,6 +21,7 @@ public record KernelConfig(
     String oidLayout,
     long oidsPerType,
     long idleSpinMicros,
+    long sliceMicros,
     PrintStream console) {
 
   public KernelConfig {
@@ -34,6 +37,9 @@ public record KernelConfig(
     if (idleSpinMicros < 0) {
       throw new IllegalArgumentException("idleSpinMicros must not be negative");
     }
+    if (sliceMicros < 1) {
+      throw new IllegalArgumentException("sliceMicros must be positive");
+    }
     if (console == null) {
       throw new IllegalArgumentException("console must not be null");
     }
@@ -43,32 +49,36 @@ public record KernelConfig(
   /** The defaults: one CPU per available processor, one node, the wide layout. */
   public static KernelConfig defaults() {
     int n = Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors()));
-    return new KernelConfig(n, n, "wide", 1L << 20, 50, System.out);
+    return new KernelConfig(n, n, "wide", 1L << 20, 50, 500, System.out);
   }
 
   /** {@code n} CPUs; a single-node machine stays a single node. */
   public KernelConfig withCpus(int n) {
     int perNode = cpusPerNode >= cpus ? n : Math.min(cpusPerNode, n);
-    return new KernelConfig(n, perNode, oidLayout, oidsPerType, idleSpinMicros, console);
+    return new KernelConfig(n, perNode, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, console);
   }
 
   public KernelConfig withCpusPerNode(int n) {
-    return new KernelConfig(cpus, n, oidLayout, oidsPerType, idleSpinMicros, console);
+    return new KernelConfig(cpus, n, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, console);
   }
 
   public KernelConfig withOidLayout(String layout) {
-    return new KernelConfig(cpus, cpusPerNode, layout, oidsPerType, idleSpinMicros, console);
+    return new KernelConfig(cpus, cpusPerNode, layout, oidsPerType, idleSpinMicros, sliceMicros, console);
   }
 
   public KernelConfig withOidsPerType(long n) {
-    return new KernelConfig(cpus, cpusPerNode, oidLayout, n, idleSpinMicros, console);
+    return new KernelConfig(cpus, cpusPerNode, oidLayout, n, idleSpinMicros, sliceMicros, console);
   }
 
   public KernelConfig withIdleSpinMicros(long micros) {
-    return new KernelConfig(cpus, cpusPerNode, oidLayout, oidsPerType, micros, console);
+    return new KernelConfig(cpus, cpusPerNode, oidLayout, oidsPerType, micros, sliceMicros, console);
+  }
+
+  public KernelConfig withSliceMicros(long micros) {
+    return new KernelConfig(cpus, cpusPerNode, oidLayout, oidsPerType, idleSpinMicros, micros, console);
   }
 
   public KernelConfig withConsole(PrintStream out) {
-    return new KernelConfig(cpus, cpusPerNode, oidLayout, oidsPerType, idleSpinMicros, out);
+    return new KernelConfig(cpus, cpusPerNode, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, out);
   }
 }

@@ -7,7 +7,6 @@ import jackal.kernel.obj.Process;
 import jackal.kernel.sched.Cpu;
 import jackal.kernel.sched.ProgramContinuation;
 import jackal.kernel.sched.Restart;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A process's trap gate. Each trap runs the system call as a transaction; when the call must
@@ -18,10 +17,12 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Gate implements SystemCalls {
   private final Machine machine;
   private final Process process;
+  private long seed;
 
   Gate(Machine machine, Process process) {
     this.machine = machine;
     this.process = process;
+    this.seed = 0x9E3779B97F4A7C15L ^ process.oid;
   }
 
   @Override
@@ -39,6 +40,7 @@ final class Gate implements SystemCalls {
         outcome = SystemCall.execute(inv, p, pb);
       } catch (Restart r) {
         cpu.txn.releaseAll();
+        cpu.restarts++;
         backoff(++attempts);
         continue;
       } catch (RuntimeException | Error e) {
@@ -152,15 +154,23 @@ final class Gate implements SystemCalls {
 
   private Cpu onCpu() {
     Cpu cpu = machine.scheduler.cpu(process.homeCpu);
-    if (cpu.current() != process || !machine.scheduler.isCpuThread(cpu)) {
+    // Deliberately no Thread.currentThread() here: a process may resume on another CPU's
+    // thread, and compiled code may keep the carrier it saw before a yield (see DESIGN-NOTES).
+    if (cpu.current() != process) {
       throw new IllegalStateException(
           "the gate of " + process + " was used outside that process's own program");
     }
     return cpu;
   }
 
-  private static void backoff(int attempts) {
-    int spins = ThreadLocalRandom.current().nextInt(1 << Math.min(attempts, 10));
+  /** Randomised exponential spin after a contended lock; no thread-locals (see onCpu). */
+  private void backoff(int attempts) {
+    long x = seed;
+    x ^= x << 13;
+    x ^= x >>> 7;
+    x ^= x << 17;
+    seed = x;
+    int spins = (int) ((x >>> 1) % (1L << Math.min(attempts, 10)));
     for (int i = 0; i < spins; i++) {
       Thread.onSpinWait();
     }

@@ -30,12 +30,13 @@ public final class Machine {
       int cpus,
       int cpusPerNode,
       long idleSpinNanos,
+      long sliceNanos,
       OidLayout layout,
       long oidsPerType,
       PrintStream logOut,
       PrintStream errors) {
     this.objects = new ObjectTable(layout, oidsPerType);
-    this.scheduler = new Scheduler(cpus, cpusPerNode, idleSpinNanos, this::runProgram, errors);
+    this.scheduler = new Scheduler(cpus, cpusPerNode, idleSpinNanos, sliceNanos, this::runProgram, errors);
     this.log = new KernelLog(logOut);
     this.invocations = new Invocation[cpus];
     for (int i = 0; i < cpus; i++) {

@@ -25,8 +25,17 @@ public final class Cpu {
 
   private volatile boolean parked;
 
-  /** Dispatch count, for statistics. */
+  /** When the current slice began: donation passes the slice on without restarting it. */
+  private long sliceStart;
+
+  /** Statistics, each written only by this CPU's thread. */
   private long dispatches;
+
+  private long parks;
+  private long steals;
+
+  /** Transactions abandoned for lock contention on this CPU (written by this CPU's thread). */
+  public long restarts;
 
   Cpu(Scheduler scheduler, int id, int node) {
     this.scheduler = scheduler;
@@ -49,6 +58,14 @@ public final class Cpu {
 
   public long dispatches() {
     return dispatches;
+  }
+
+  public long parks() {
+    return parks;
+  }
+
+  public long steals() {
+    return steals;
   }
 
   public Scheduler scheduler() {
@@ -78,14 +95,32 @@ public final class Cpu {
     }
   }
 
+  /**
+   * The next process: the one the last process donated its slice to, unless that slice has run
+   * out and others are waiting, in which case it goes to the back of the queue (what a timer
+   * interrupt does in Coyotos; here the check happens at the switch, the only preemption point).
+   * Without this, two processes calling each other would keep the CPU forever.
+   */
   private Process nextProcess() {
     Process p = donated;
     if (p != null) {
       donated = null;
-      return p;
+      if (queue.isEmpty() || System.nanoTime() - sliceStart < scheduler.sliceNanos) {
+        return p;
+      }
+      queue.addLast(p);
     }
     p = queue.pollFirst();
-    return p != null ? p : scheduler.steal(this);
+    if (p != null) {
+      sliceStart = System.nanoTime();
+      return p;
+    }
+    p = scheduler.steal(this);
+    if (p != null) {
+      steals++;
+      sliceStart = System.nanoTime();
+    }
+    return p;
   }
 
   private void dispatch(Process p) {
@@ -135,6 +170,7 @@ public final class Cpu {
       parked = false;
       return;
     }
+    parks++;
     LockSupport.park(this);
     parked = false;
   }

@@ -30,6 +30,7 @@ public final class Scheduler {
   private final Cpu[] cpus;
   private final int cpusPerNode;
   final long spinNanos;
+  final long sliceNanos;
   final Consumer<Process> body;
   private final PrintStream errors;
   volatile boolean stopping;
@@ -39,10 +40,16 @@ public final class Scheduler {
    * @param ncpus number of CPUs
    * @param cpusPerNode CPUs per node (work is stolen only within a node)
    * @param spinNanos how long an idle CPU spins before it parks
+   * @param sliceNanos how long a chain of slice donations may keep a CPU while others wait
    * @param body what a process's continuation runs (the program, wrapped by the kernel)
    */
   public Scheduler(
-      int ncpus, int cpusPerNode, long spinNanos, Consumer<Process> body, PrintStream errors) {
+      int ncpus,
+      int cpusPerNode,
+      long spinNanos,
+      long sliceNanos,
+      Consumer<Process> body,
+      PrintStream errors) {
     if (ncpus < 1 || ncpus > 64) {
       throw new IllegalArgumentException("cpus must be between 1 and 64, not " + ncpus);
     }
@@ -52,6 +59,7 @@ public final class Scheduler {
     this.cpus = new Cpu[ncpus];
     this.cpusPerNode = cpusPerNode;
     this.spinNanos = spinNanos;
+    this.sliceNanos = sliceNanos;
     this.body = body;
     this.errors = errors;
     for (int i = 0; i < ncpus; i++) {

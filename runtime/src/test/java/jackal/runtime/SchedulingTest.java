@@ -1,0 +1,81 @@
+package jackal.runtime;
+
+import static jackal.runtime.TestSystem.reg;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jackal.kernel.boot.ObjectRef;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Per-CPU scheduling: slice donation, its limit, and CPU masks. */
+class SchedulingTest {
+
+  @Test
+  void donationChainDoesNotStarveOtherProcessesOnTheSameCpu() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      AtomicLong callsWhenBystanderRan = new AtomicLong(-1);
+      AtomicLong calls = new AtomicLong();
+      ObjectRef server =
+          s.process(
+              "server",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                ipc.receive();
+                for (; ; ) {
+                  ipc.replyAndReceive(0, -1);
+                }
+              });
+      ObjectRef client =
+          s.process(
+              "client",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                for (int i = 0; i < 2_000_000; i++) {
+                  ipc.w[1] = 1;
+                  ipc.callOrThrow(reg(8), 1, 0, -1);
+                  calls.incrementAndGet();
+                }
+              });
+      // Ready from the start, behind the pair: each call donates the CPU to the other side of
+      // the pair, so only the end of the slice lets it run before the pair is done.
+      ObjectRef bystander = s.process("bystander", sys -> callsWhenBystanderRan.set(calls.get()));
+      s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
+      s.runUntilQuiet(server, client, bystander);
+      assertThat(calls).hasValue(2_000_000);
+      assertThat(callsWhenBystanderRan.get()).isBetween(0L, 1_999_999L);
+    }
+  }
+
+  @Test
+  void processRunsOnlyOnTheCpusOfItsMask() throws Exception {
+    try (TestSystem s = new TestSystem(2)) {
+      ObjectRef server =
+          s.process(
+              "server",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                ipc.receive();
+                for (; ; ) {
+                  ipc.replyAndReceive(0, -1);
+                }
+              });
+      ObjectRef client =
+          s.process(
+              "client",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                for (int i = 0; i < 10_000; i++) {
+                  ipc.w[1] = 1;
+                  ipc.callOrThrow(reg(8), 1, 0, -1);
+                }
+              });
+      s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
+      s.k.setCpuMask(server, 0b01);
+      s.k.setCpuMask(client, 0b10);
+      s.runUntilQuiet(server, client);
+      assertThat(s.info(client).exited()).isTrue();
+      assertThat(s.info(client).cpu()).isEqualTo(1);
+      assertThat(s.info(server).cpu()).isEqualTo(0);
+    }
+  }
+}
