@@ -90,8 +90,44 @@ public final class Codes {
   public static final int OC_APP_NOTICE_POST_NOTICE = oc("coyotos.AppNotice.postNotice");
   public static final int OC_APP_NOTICE_GET_NOTICES = oc("coyotos.AppNotice.getNotices");
 
-  // coyotos.ProcessHandler
+  // coyotos.ProcessHandler and coyotos.MemoryHandler
   public static final int OC_PROCESS_HANDLER_HANDLE = oc("coyotos.ProcessHandler.handle");
+  public static final int OC_MEMORY_HANDLER_HANDLE = oc("coyotos.MemoryHandler.handle");
+
+  // coyotos.Memory
+  public static final int OC_MEMORY_REDUCE = oc("coyotos.Memory.reduce");
+  public static final int OC_MEMORY_SET_GUARD = oc("coyotos.Memory.setGuard");
+  public static final int OC_MEMORY_GET_GUARD = oc("coyotos.Memory.getGuard");
+  public static final int OC_MEMORY_GET_RESTRICTIONS = oc("coyotos.Memory.getRestrictions");
+
+  // coyotos.AddressSpace
+  public static final int OC_AS_GET_SLOT = oc("coyotos.AddressSpace.getSlot");
+  public static final int OC_AS_SET_SLOT = oc("coyotos.AddressSpace.setSlot");
+  public static final int OC_AS_GUARDED_SET_SLOT = oc("coyotos.AddressSpace.guardedSetSlot");
+  public static final int OC_AS_FETCH = oc("coyotos.AddressSpace.fetch");
+  public static final int OC_AS_STORE = oc("coyotos.AddressSpace.store");
+  public static final int OC_AS_EXTENDED_FETCH = oc("coyotos.AddressSpace.extendedFetch");
+  public static final int OC_AS_EXTENDED_STORE = oc("coyotos.AddressSpace.extendedStore");
+  public static final int OC_AS_ERASE = oc("coyotos.AddressSpace.erase");
+  public static final int OC_AS_COPY_FROM = oc("coyotos.AddressSpace.copyFrom");
+  public static final long RC_AS_OPAQUE_SPACE = rc("coyotos.AddressSpace.OpaqueSpace");
+  public static final long RC_AS_NO_SUCH_SLOT = rc("coyotos.AddressSpace.NoSuchSlot");
+  public static final long RC_AS_CAP_ACCESS_TYPE_ERROR =
+      rc("coyotos.AddressSpace.CapAccessTypeError");
+
+  // coyotos.GPT
+  public static final int OC_GPT_SET_L2V = oc("coyotos.GPT.setl2v");
+  public static final int OC_GPT_GET_L2V = oc("coyotos.GPT.getl2v");
+  public static final int OC_GPT_SET_HANDLER = oc("coyotos.GPT.setHandler");
+  public static final int OC_GPT_GET_HANDLER = oc("coyotos.GPT.getHandler");
+  public static final int OC_GPT_MAKE_LOCAL_WINDOW = oc("coyotos.GPT.makeLocalWindow");
+  public static final int OC_GPT_MAKE_BACKGROUND_WINDOW = oc("coyotos.GPT.makeBackgroundWindow");
+
+  // coyotos.Window and coyotos.LocalWindow
+  public static final int OC_WINDOW_GET_OFFSET = oc("coyotos.Window.getOffset");
+  public static final int OC_LOCAL_WINDOW_GET_ROOT_SLOT = oc("coyotos.LocalWindow.getRootSlot");
+  public static final long IKT_WINDOW = rc("coyotos.Window");
+  public static final long IKT_LOCAL_WINDOW = rc("coyotos.LocalWindow");
 
   /** Range object type numbers ({@code Range.obType}). */
   public static final int OT_PAGE = 0;

@@ -17,6 +17,29 @@ public interface SystemCalls {
   void trap(ParameterBlock pb);
 
   /**
+   * Loads the byte at {@code addr} of this process's address space. An address with no readable
+   * data page faults the process with the code the translation gives (InvalidDataReference,
+   * DataAccessTypeError, MalformedSpace...); a memory handler or the process handler gets the
+   * fault, and the access is retried when the process is resumed.
+   */
+  byte loadByte(long addr);
+
+  /** Stores a byte; faults as {@link #loadByte}, and with AccessViolation through RO or WK. */
+  void storeByte(long addr, byte value);
+
+  /** Loads a little-endian 32-bit word; {@code addr} must be 4-aligned (else MisalignedReference). */
+  int loadInt(long addr);
+
+  /** Stores a little-endian 32-bit word at a 4-aligned address. */
+  void storeInt(long addr, int value);
+
+  /** Loads a little-endian 64-bit word; {@code addr} must be 8-aligned (else MisalignedReference). */
+  long loadLong(long addr);
+
+  /** Stores a little-endian 64-bit word at an 8-aligned address. */
+  void storeLong(long addr, long value);
+
+  /**
    * Copies {@code len} bytes from address {@code addr} of this process's address space into
    * {@code dst}. An address with no readable data page faults the process with the code the
    * translation gives (InvalidDataReference, DataAccessTypeError, MalformedSpace...); the access

@@ -165,7 +165,12 @@ public final class Kernel implements AutoCloseable {
 
   public void setAddressSpace(ObjectRef process, CapRef space) {
     Process p = process(process);
-    locked(() -> p.addrSpace = space.cap, p);
+    locked(
+        () -> {
+          p.addrSpace = space.cap;
+          machine.translationsChanged();
+        },
+        p);
   }
 
   public void setHandler(ObjectRef process, CapRef handler) {
@@ -198,13 +203,19 @@ public final class Kernel implements AutoCloseable {
           g.l2v = l2v;
           g.ha = ha;
           g.bg = bg;
+          machine.translationsChanged();
         },
         g);
   }
 
   public void setGptSlot(ObjectRef gpt, int slot, CapRef c) {
     Gpt g = gpt(gpt);
-    locked(() -> g.slots[slot] = c.cap, g);
+    locked(
+        () -> {
+          g.slots[slot] = c.cap;
+          machine.translationsChanged();
+        },
+        g);
   }
 
   public void setCapPageSlot(ObjectRef capPage, int slot, CapRef c) {

@@ -2,6 +2,8 @@ package jackal.kernel.invoke;
 
 import jackal.kernel.api.FaultCode;
 import jackal.kernel.api.ParameterBlock;
+import jackal.kernel.api.Restr;
+import jackal.kernel.obj.Page;
 import jackal.kernel.api.SystemCalls;
 import jackal.kernel.obj.Process;
 import jackal.kernel.sched.Cpu;
@@ -19,10 +21,28 @@ final class Gate implements SystemCalls {
   private final Process process;
   private long seed;
 
+  // The translation cache: direct-mapped on the virtual page number. An entry is current only
+  // while its epoch equals the machine's memory epoch, which every change to a GPT slot, l2v,
+  // guard or address-space slot, and every rescind, advances.
+  private static final int TLB_SIZE = 64;
+  private static final int PAGE_MASK = Page.SIZE - 1;
+  private final long[] tlbVpn = new long[TLB_SIZE];
+  private final long[] tlbEpoch = new long[TLB_SIZE];
+  private final byte[][] tlbBytes = new byte[TLB_SIZE][];
+  private final boolean[] tlbWritable = new boolean[TLB_SIZE];
+
+  private static final java.lang.invoke.VarHandle INTS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   Gate(Machine machine, Process process) {
     this.machine = machine;
     this.process = process;
     this.seed = 0x9E3779B97F4A7C15L ^ process.oid;
+    java.util.Arrays.fill(tlbEpoch, -1L);
   }
 
   @Override
@@ -63,31 +83,103 @@ final class Gate implements SystemCalls {
     }
   }
 
+  // ------------------------------------------------------------------ memory
+
+  @Override
+  public byte loadByte(long addr) {
+    return page(addr, false)[(int) addr & PAGE_MASK];
+  }
+
+  @Override
+  public void storeByte(long addr, byte value) {
+    page(addr, true)[(int) addr & PAGE_MASK] = value;
+  }
+
+  @Override
+  public int loadInt(long addr) {
+    if ((addr & 3) != 0) {
+      misaligned(addr, false);
+    }
+    return (int) INTS.get(page(addr, false), (int) addr & PAGE_MASK);
+  }
+
+  @Override
+  public void storeInt(long addr, int value) {
+    if ((addr & 3) != 0) {
+      misaligned(addr, true);
+    }
+    INTS.set(page(addr, true), (int) addr & PAGE_MASK, value);
+  }
+
+  @Override
+  public long loadLong(long addr) {
+    if ((addr & 7) != 0) {
+      misaligned(addr, false);
+    }
+    return (long) LONGS.get(page(addr, false), (int) addr & PAGE_MASK);
+  }
+
+  @Override
+  public void storeLong(long addr, long value) {
+    if ((addr & 7) != 0) {
+      misaligned(addr, true);
+    }
+    LONGS.set(page(addr, true), (int) addr & PAGE_MASK, value);
+  }
+
   @Override
   public void read(long addr, byte[] dst, int off, int len) {
     java.util.Objects.checkFromIndexSize(off, len, dst.length);
-    access(addr, dst, off, len, false);
+    int done = 0;
+    while (done < len) {
+      long a = addr + done;
+      int po = (int) a & PAGE_MASK;
+      int n = Math.min(len - done, Page.SIZE - po);
+      System.arraycopy(page(a, false), po, dst, off + done, n);
+      done += n;
+    }
   }
 
   @Override
   public void write(long addr, byte[] src, int off, int len) {
     java.util.Objects.checkFromIndexSize(off, len, src.length);
-    access(addr, src, off, len, true);
+    int done = 0;
+    while (done < len) {
+      long a = addr + done;
+      int po = (int) a & PAGE_MASK;
+      int n = Math.min(len - done, Page.SIZE - po);
+      System.arraycopy(src, off + done, page(a, true), po, n);
+      done += n;
+    }
   }
 
   /**
-   * A load or store of a byte range, a page at a time, each page one transaction. A fault stops
-   * the process; once resumed, it retries the page that faulted.
+   * The bytes of the data page holding {@code addr}, from the translation cache when it has a
+   * current entry (one filled since the last change to any translation: see {@link
+   * Machine#memoryEpoch}), else by a walk of the address space.
    */
-  private void access(long addr, byte[] buf, int off, int len, boolean forWrite) {
+  private byte[] page(long addr, boolean forWrite) {
+    long vpn = addr >>> Page.SIZE_BITS;
+    int i = (int) vpn & (TLB_SIZE - 1);
+    if (tlbVpn[i] == vpn
+        && tlbEpoch[i] == machine.memoryEpoch()
+        && (!forWrite || tlbWritable[i])) {
+      return tlbBytes[i];
+    }
+    return fill(addr, forWrite, i);
+  }
+
+  /**
+   * Walks the address space for {@code addr} as one transaction and caches the result. A fault
+   * stops the process; once resumed, it walks again.
+   */
+  private byte[] fill(long addr, boolean forWrite, int slot) {
     Process p = process;
-    int done = 0;
     int attempts = 0;
-    while (done < len) {
-      long a = addr + done;
-      int n = (int) Math.min(len - done, jackal.kernel.obj.Page.SIZE - (a & (jackal.kernel.obj.Page.SIZE - 1)));
+    for (; ; ) {
       Cpu cpu = onCpu();
       Invocation inv = machine.invocationFor(cpu);
+      long epoch = machine.memoryEpoch();
       int outcome;
       try {
         cpu.txn.lock(p);
@@ -96,23 +188,24 @@ final class Gate implements SystemCalls {
         } else if (p.faultCode != 0) {
           outcome = Faults.deliver(inv, p);
         } else {
-          int fc = inv.walk.walk(machine, cpu.txn, p.addrSpace, a, forWrite, false);
+          MemWalk w = inv.walk;
+          int fc = w.walk(machine, cpu.txn, p.addrSpace, addr, forWrite, false);
           if (fc != 0) {
-            outcome = Faults.take(inv, p, fc, a);
+            outcome = Faults.take(inv, p, fc, addr);
           } else {
             cpu.txn.commit();
-            byte[] page = ((jackal.kernel.obj.Page) inv.walk.leaf).bytes;
-            int po = (int) inv.walk.offset;
-            if (forWrite) {
-              System.arraycopy(buf, off + done, page, po, n);
-            } else {
-              System.arraycopy(page, po, buf, off + done, n);
-            }
-            outcome = SystemCall.DONE;
+            byte[] bytes = ((Page) w.leaf).bytes;
+            tlbVpn[slot] = addr >>> Page.SIZE_BITS;
+            tlbBytes[slot] = bytes;
+            tlbWritable[slot] = (w.restr & (Restr.READ_ONLY | Restr.WEAK)) == 0;
+            tlbEpoch[slot] = epoch;
+            cpu.txn.releaseAll();
+            return bytes;
           }
         }
       } catch (Restart r) {
         cpu.txn.releaseAll();
+        cpu.restarts++;
         backoff(++attempts);
         continue;
       } catch (RuntimeException | Error e) {
@@ -121,8 +214,6 @@ final class Gate implements SystemCalls {
       }
       if (outcome == SystemCall.DONE) {
         cpu.txn.releaseAll();
-        done += n;
-        attempts = 0;
         continue;
       }
       p.afterYield = Process.AFTER_BLOCK;
@@ -130,6 +221,30 @@ final class Gate implements SystemCalls {
       if (p.program == null) {
         throw ProcessGone.INSTANCE;
       }
+    }
+  }
+
+  /** A misaligned word access: the process takes MisalignedReference and retries once resumed. */
+  private void misaligned(long addr, boolean forWrite) {
+    Process p = process;
+    for (int attempts = 1; ; attempts++) {
+      Cpu cpu = onCpu();
+      Invocation inv = machine.invocationFor(cpu);
+      try {
+        cpu.txn.lock(p);
+        Faults.take(inv, p, FaultCode.MISALIGNED_REFERENCE, addr);
+      } catch (Restart r) {
+        cpu.txn.releaseAll();
+        backoff(attempts);
+        continue;
+      }
+      p.afterYield = Process.AFTER_BLOCK;
+      ProgramContinuation.yieldToDispatcher();
+      if (p.program == null) {
+        throw ProcessGone.INSTANCE;
+      }
+      throw new IllegalStateException(
+          "misaligned access at 0x" + Long.toHexString(addr) + " resumed; it cannot succeed");
     }
   }
 

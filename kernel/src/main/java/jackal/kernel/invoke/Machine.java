@@ -50,9 +50,41 @@ public final class Machine {
     handlers[CapType.CAP_BITS] = new CapBitsCap();
     handlers[CapType.KERN_LOG] = new KernLogCap();
     handlers[CapType.RANGE] = new RangeCap();
-    for (int t : new int[] {CapType.PAGE, CapType.CAP_PAGE, CapType.GPT, CapType.APP_NOTICE}) {
-      handlers[t] = new TypeOnlyCap(t);
+    handlers[CapType.PAGE] = new PageCap();
+    handlers[CapType.CAP_PAGE] = new CapPageCap();
+    handlers[CapType.GPT] = new GptCap();
+    handlers[CapType.WINDOW] = new WindowCap(CapType.WINDOW);
+    handlers[CapType.LOCAL_WINDOW] = new WindowCap(CapType.LOCAL_WINDOW);
+    handlers[CapType.APP_NOTICE] = new AppNoticeCap();
+  }
+
+  /**
+   * The memory epoch: advanced by every change that can alter a translation (a GPT's slots, l2v
+   * or bg bit, a process's address-space slot, any rescind). Translation-cache entries filled
+   * under an older epoch are stale: one counter for the whole machine keeps the check to a
+   * single load on the access path, and such changes are rare next to accesses.
+   */
+  private volatile long memoryEpoch;
+
+  private static final java.lang.invoke.VarHandle EPOCH;
+
+  static {
+    try {
+      EPOCH =
+          java.lang.invoke.MethodHandles.lookup()
+              .findVarHandle(Machine.class, "memoryEpoch", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
     }
+  }
+
+  public long memoryEpoch() {
+    return memoryEpoch;
+  }
+
+  /** Invalidates every translation cache; call while holding the lock of what changes. */
+  public void translationsChanged() {
+    EPOCH.getAndAdd(this, 1L);
   }
 
   public OidLayout layout() {
@@ -164,6 +196,7 @@ public final class Machine {
       txn.lock(stalledOn.owner);
     }
     txn.commit();
+    translationsChanged();
     if (o.allocCount >= layout().maxCount) {
       o.allocCount = KObject.RETIRED;
     } else {

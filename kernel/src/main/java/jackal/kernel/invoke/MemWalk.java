@@ -35,6 +35,15 @@ final class MemWalk {
   /** Restrictions accumulated along the path. */
   int restr;
 
+  // The path, one entry per capability traversed (for finding a memory handler): the object it
+  // led to (a GPT, or null for a page or window), the restrictions of that capability, and the
+  // address left after its guard was removed.
+  final Gpt[] pathGpt = new Gpt[MAX_STEPS];
+  final int[] pathRestr = new int[MAX_STEPS];
+  final long[] pathAddr = new long[MAX_STEPS];
+  final boolean[] pathWindow = new boolean[MAX_STEPS];
+  int depth;
+
   /**
    * Walks {@code space} for {@code addr}. Returns 0 on success, or the fault code: AccessViolation
    * for a write through RO or WK (reported ahead of any other failure), InvalidDataReference or
@@ -46,6 +55,7 @@ final class MemWalk {
     leaf = null;
     offset = 0;
     restr = 0;
+    depth = 0;
     int invalid = capAccess ? FaultCode.INVALID_CAP_REFERENCE : FaultCode.INVALID_DATA_REFERENCE;
     Gpt lastGpt = null;
     Gpt bgGpt = null;
@@ -69,9 +79,15 @@ final class MemWalk {
       }
       a ^= guard;
       restr |= c.restr;
+      pathRestr[depth] = c.restr;
+      pathAddr[depth] = a;
+      pathGpt[depth] = null;
+      pathWindow[depth] = type == CapType.WINDOW || type == CapType.LOCAL_WINDOW;
+      depth++;
       switch (type) {
         case CapType.GPT -> {
           Gpt g = (Gpt) c.target;
+          pathGpt[depth - 1] = g;
           if (g.bg) {
             bgGpt = g;
           }
@@ -130,6 +146,41 @@ final class MemWalk {
     }
     return fail(forWrite, FaultCode.MALFORMED_SPACE);
   }
+
+  /**
+   * The GPT whose memory handler gets a fault of code {@code fc} on the path just walked: the
+   * deepest GPT with its handler bit set, looking no deeper than a no-call capability, a page,
+   * or (for an access violation) the first read-only or weak capability; windows are passed
+   * over. Null if there is none. {@link #handlerAddress} then holds the faulting address
+   * relative to that GPT.
+   */
+  Gpt handlerGpt(int fc) {
+    Gpt kept = null;
+    for (int i = 0; i < depth; i++) {
+      int r = pathRestr[i];
+      if ((r & Restr.NO_CALL) != 0) {
+        break;
+      }
+      if (fc == FaultCode.ACCESS_VIOLATION && (r & (Restr.READ_ONLY | Restr.WEAK)) != 0) {
+        break;
+      }
+      if (pathWindow[i]) {
+        continue;
+      }
+      Gpt g = pathGpt[i];
+      if (g == null) {
+        break; // a page: nothing below it
+      }
+      if (g.ha) {
+        kept = g;
+        handlerAddress = pathAddr[i];
+      }
+    }
+    return kept;
+  }
+
+  /** See {@link #handlerGpt}. */
+  long handlerAddress;
 
   private int fail(boolean forWrite, int code) {
     leaf = null;

@@ -155,7 +155,10 @@ final class ProcessCap extends KernelCap {
     inv.txn.commit();
     switch ((int) slot) {
       case Codes.SLOT_HANDLER -> target.handler = c;
-      case Codes.SLOT_ADDR_SPACE -> target.addrSpace = c;
+      case Codes.SLOT_ADDR_SPACE -> {
+        target.addrSpace = c;
+        inv.machine.translationsChanged();
+      }
       case Codes.SLOT_SCHEDULE -> target.schedule = c;
       case Codes.SLOT_IO_SPACE -> target.ioSpace = c;
       default -> target.cohort = c;

@@ -158,6 +158,13 @@ final class SystemCall {
     icw = pb.w[ICW];
     if ((icw & Icw.RP) != 0) {
       inv.txn.commit();
+      if ((icw & Icw.CW) == 0 && p.notices != 0) {
+        // Pending notices take priority over senders in an open wait.
+        AppNoticeCap.deliverToSelf(p, pb);
+        p.runState = Process.RUNNING;
+        pb.w[ICW] &= ~(Icw.CO | Icw.SP);
+        return DONE;
+      }
       pb.w[ICW] = icw & ~Icw.SP;
       p.runState = Process.RECEIVING;
       p.rcvWaitQ.wakeAll(m.scheduler, inv.cpu);
