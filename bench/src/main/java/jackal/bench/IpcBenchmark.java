@@ -108,8 +108,14 @@ public class IpcBenchmark {
     return s.rig.runClassifyBatch(SMALL_BATCH);
   }
 
-  /** The fixed cost of one batch: create and start a client that makes no call, wait for it. */
+  /**
+   * The fixed cost of one batch: create and start a client that makes no call, wait for it.
+   * Short iterations: every invocation leaves an exited process and two endpoints behind, and
+   * the kernel backs a bounded number of OIDs per type (2^20 by default).
+   */
   @Benchmark
+  @Warmup(iterations = 3, time = 200, timeUnit = TimeUnit.MILLISECONDS)
+  @Measurement(iterations = 5, time = 200, timeUnit = TimeUnit.MILLISECONDS)
   public long emptyBatch(OneCpu s) {
     return s.rig.runEmptyBatch();
   }

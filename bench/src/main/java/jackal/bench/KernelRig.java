@@ -197,6 +197,11 @@ final class KernelRig implements AutoCloseable {
     LockSupport.unpark(waiter);
   }
 
+  /** The kernel's per-CPU counters (dispatches, parks, steals, restarts), for diagnostics. */
+  String statistics() {
+    return k.statistics();
+  }
+
   @Override
   public void close() {
     k.close();
