@@ -138,6 +138,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Show JMH's own output (on stderr).")
     boolean verbose;
 
+    @Option(names = "--log", paramLabel = "FILE",
+            description = "Keep JMH's own output (scores with their errors) in FILE.")
+    Path logFile;
+
     @Spec
     CommandSpec spec;
 
@@ -169,7 +173,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         // 2. Run them with JSON results.
         Path result = Files.createTempFile("jackal-bench-", ".json");
-        Path log = Files.createTempFile("jackal-bench-", ".log");
+        Path log = logFile != null ? logFile : Files.createTempFile("jackal-bench-", ".log");
         try {
             List<String> cmd = javaCommand(classPath);
             for (String name : selected.keySet()) {
@@ -209,7 +213,7 @@ public final class BenchCommand implements Callable<Integer> {
                 out.println(f.line());
             }
             out.flush();
-            if (!verbose) {
+            if (!verbose && logFile == null) {
                 Files.deleteIfExists(log);
             }
             return 0;
