@@ -114,6 +114,28 @@ public final class Kernel implements AutoCloseable {
     return new CapRef(Capability.NULL);
   }
 
+  /**
+   * A background Window capability: addresses through it continue, with {@code offset} OR-ed in,
+   * at slot 14 of the nearest GPT above it that has its bg bit set.
+   */
+  public CapRef window(long offset, int match, int l2g) {
+    return new CapRef(
+        Capability.of(CapType.WINDOW, 0, 0, (match << 8) | (l2g & 0x7F), offset, null));
+  }
+
+  /**
+   * A LocalWindow capability: addresses through it continue, with {@code offset} OR-ed in, at
+   * slot {@code rootSlot} of the GPT that holds it.
+   */
+  public CapRef localWindow(int rootSlot, long offset, int match, int l2g) {
+    if (rootSlot < 0 || rootSlot >= Gpt.SLOTS) {
+      throw new IllegalArgumentException("root slot must be 0..15, not " + rootSlot);
+    }
+    return new CapRef(
+        Capability.of(
+            CapType.LOCAL_WINDOW, 0, rootSlot, (match << 8) | (l2g & 0x7F), offset, null));
+  }
+
   /** The same capability with restriction bits {@code restr} added. */
   public CapRef restricted(CapRef c, int restr) {
     return new CapRef(c.cap.withRestr(c.cap.restr | restr));
