@@ -119,6 +119,8 @@ class NoticeAndStringTest {
                   sum += x & 0xFF;
                 }
                 got.add("len " + ipc.stringLength() + " sum " + sum);
+                ipc.receive(); // ready for a second string, which never comes
+                got.add("second string arrived");
               });
       ObjectRef sender =
           s.process(
