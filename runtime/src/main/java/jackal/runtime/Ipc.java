@@ -43,8 +43,28 @@ public final class Ipc {
 
   private final long[] resultLocs = DEFAULT_RESULT_LOCS.clone();
 
+  /**
+   * Renewal starts when a reply arrives with a payload this close to the wrap, leaving room for
+   * the renewal's own calls (each of which also uses the reply endpoint).
+   */
+  static final long RENEW_MARGIN = 64;
+
+  private ReplyEndpointRenewal renewal;
+  private Ipc renewalScratch;
+
   public Ipc(SystemCalls sys) {
     this.sys = sys;
+  }
+
+  /**
+   * Has this process's reply endpoint replaced by {@code r} before its payload wraps (see {@link
+   * ReplyEndpointRenewal}). All the {@code Ipc}s of a process share one reply endpoint, so one
+   * of them with renewal set is enough if it makes most of the calls.
+   */
+  public Ipc renewReplyEndpointWith(ReplyEndpointRenewal r) {
+    this.renewal = r;
+    this.renewalScratch = r == null ? null : new Ipc(sys);
+    return this;
   }
 
   public SystemCalls sys() {
@@ -115,7 +135,22 @@ public final class Ipc {
     w[EPID] = 0;
     sys.trap(pb);
     w[SNDLEN] = 0;
+    if (renewal != null && (w[ParameterBlock.PP] & 0xFFFF_FFFFL) >= 0xFFFF_FFFFL - RENEW_MARGIN) {
+      renewReplyEndpoint();
+    }
     return (w[ICW] & Icw.EX) == 0;
+  }
+
+  private void renewReplyEndpoint() {
+    ReplyEndpointRenewal r = renewal;
+    renewal = null; // the renewal's own calls must not renew again
+    try {
+      r.renew(renewalScratch);
+    } catch (KernelException e) {
+      throw new IllegalStateException("could not renew the reply endpoint: " + e.getMessage(), e);
+    } finally {
+      renewal = r;
+    }
   }
 
   /** As {@link #call}, throwing {@link KernelException} for an exceptional reply. */
@@ -262,7 +297,7 @@ public final class Ipc {
 
   // ------------------------------------------------------------------ other system calls
 
-  /** CopyCap: copies the capability at {@code from} to {@code to}. */
+  /** CopyCap: copies the capability at {@code from} to {@code to} (uses words 0-2). */
   public void copyCap(long from, long to) {
     w[ICW] = Syscall.COPY_CAP;
     w[1] = from;
@@ -270,7 +305,7 @@ public final class Ipc {
     sys.trap(pb);
   }
 
-  /** Yield: lets the other ready processes of this CPU run first. */
+  /** Yield: lets the other ready processes of this CPU run first (uses word 0). */
   public void yieldCpu() {
     w[ICW] = Syscall.YIELD;
     sys.trap(pb);
