@@ -1,0 +1,103 @@
+package jackal.runtime;
+
+import jackal.kernel.api.Codes;
+import jackal.kernel.api.Icw;
+import jackal.kernel.api.ParameterBlock;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The Coyotos server loop: one trap per request that replies to the previous caller (through
+ * RETURN, non-blocking, so a caller that went away cannot stall the server) and waits for the
+ * next request, with the request's capabilities arriving in RETURN and ARG0-2.
+ *
+ * <p>The implementation serving a request is chosen by the endpoint ID it came through (one
+ * endpoint per object) and, where registered, by the protected payload of the capability the
+ * caller invoked (facets, rights). A request sent without capabilities carries no reply
+ * capability and is dropped, as in Coyotos. An unknown object answers UnknownRequest; a handler
+ * that throws {@link KernelException} answers with its code.
+ */
+public final class ServerLoop {
+  /** Serves one request: reads {@code ipc.w}, writes the answer through {@code reply}. */
+  @FunctionalInterface
+  public interface Handler {
+    void serve(Ipc ipc, Reply reply) throws KernelException;
+  }
+
+  /** What the handler answers: data words 1..ldw of the block and capabilities 0..lastCap. */
+  public static final class Reply {
+    int ldw;
+    int lastCap;
+
+    /** Answers with {@code ipc.w[1..ldw]} and no capabilities. */
+    public void words(int ldw) {
+      this.ldw = ldw;
+      this.lastCap = -1;
+    }
+
+    /**
+     * Answers with {@code ipc.w[1..ldw]} and the capabilities at the locations in send slots
+     * {@code 0..lastCap} of the block.
+     */
+    public void wordsAndCaps(int ldw, int lastCap) {
+      this.ldw = ldw;
+      this.lastCap = lastCap;
+    }
+  }
+
+  private final Ipc ipc;
+  private final Map<Long, Handler> byEndpoint = new HashMap<>();
+  private final Map<Long, Map<Long, Handler>> byEndpointAndPayload = new HashMap<>();
+  private final Reply reply = new Reply();
+
+  public ServerLoop(Ipc ipc) {
+    this.ipc = ipc;
+  }
+
+  /** Serves requests arriving through endpoints with ID {@code endpointId}. */
+  public ServerLoop register(long endpointId, Handler h) {
+    byEndpoint.put(endpointId, h);
+    return this;
+  }
+
+  /** Serves requests through {@code endpointId} whose capability carries {@code payload}. */
+  public ServerLoop register(long endpointId, long payload, Handler h) {
+    byEndpointAndPayload.computeIfAbsent(endpointId, k -> new HashMap<>()).put(payload, h);
+    return this;
+  }
+
+  /** Runs forever. */
+  public void run() {
+    ipc.receive();
+    for (; ; ) {
+      if ((ipc.w[ParameterBlock.ICW] & Icw.SC) == 0) {
+        ipc.receive(); // no reply capability: nobody to answer
+        continue;
+      }
+      Handler h = handlerFor(ipc.endpointId(), ipc.payload());
+      if (h == null) {
+        ipc.replyExceptionAndReceive(Codes.RC_UNKNOWN_REQUEST);
+        continue;
+      }
+      reply.words(0);
+      try {
+        h.serve(ipc, reply);
+      } catch (KernelException e) {
+        ipc.replyExceptionAndReceive(e.code());
+        continue;
+      }
+      ipc.replyAndReceive(reply.ldw, reply.lastCap);
+    }
+  }
+
+  private Handler handlerFor(long endpointId, long payload) {
+    Map<Long, Handler> facets = byEndpointAndPayload.get(endpointId);
+    if (facets != null) {
+      Handler h = facets.get(payload);
+      if (h != null) {
+        return h;
+      }
+    }
+    return byEndpoint.get(endpointId);
+  }
+}
