@@ -174,12 +174,50 @@ final class Gate implements SystemCalls {
    * stops the process; once resumed, it walks again.
    */
   private byte[] fill(long addr, boolean forWrite, int slot) {
+    transact(
+        inv -> {
+          long epoch = machine.memoryEpoch(); // read before the walk: a change after it wins
+          MemWalk w = inv.walk;
+          int fc = w.walk(machine, inv.txn, process.addrSpace, addr, forWrite, false);
+          if (fc != 0) {
+            return Faults.take(inv, process, fc, addr);
+          }
+          inv.txn.commit();
+          tlbVpn[slot] = addr >>> Page.SIZE_BITS;
+          tlbBytes[slot] = ((Page) w.leaf).bytes;
+          tlbWritable[slot] = (w.restr & (Restr.READ_ONLY | Restr.WEAK)) == 0;
+          tlbEpoch[slot] = epoch;
+          return SystemCall.DONE;
+        },
+        "memory access");
+    return tlbBytes[slot];
+  }
+
+  /**
+   * A misaligned word access: the process takes MisalignedReference. Like a faulting instruction,
+   * the access is re-executed when the process is resumed, and faults again.
+   */
+  private void misaligned(long addr, boolean forWrite) {
+    transact(inv -> Faults.take(inv, process, FaultCode.MISALIGNED_REFERENCE, addr), "access");
+  }
+
+  /** One attempt of a transaction on behalf of this process: DONE, or BLOCK to wait. */
+  @FunctionalInterface
+  private interface Attempt {
+    int run(Invocation inv);
+  }
+
+  /**
+   * Runs {@code attempt} as a transaction holding this process's lock, as a trap does: a
+   * pending fault is delivered first, a contended lock re-runs it, and after every wait the
+   * process re-runs it until it is DONE.
+   */
+  private void transact(Attempt attempt, String what) {
     Process p = process;
     int attempts = 0;
     for (; ; ) {
       Cpu cpu = onCpu();
       Invocation inv = machine.invocationFor(cpu);
-      long epoch = machine.memoryEpoch();
       int outcome;
       try {
         cpu.txn.lock(p);
@@ -188,20 +226,7 @@ final class Gate implements SystemCalls {
         } else if (p.faultCode != 0) {
           outcome = Faults.deliver(inv, p);
         } else {
-          MemWalk w = inv.walk;
-          int fc = w.walk(machine, cpu.txn, p.addrSpace, addr, forWrite, false);
-          if (fc != 0) {
-            outcome = Faults.take(inv, p, fc, addr);
-          } else {
-            cpu.txn.commit();
-            byte[] bytes = ((Page) w.leaf).bytes;
-            tlbVpn[slot] = addr >>> Page.SIZE_BITS;
-            tlbBytes[slot] = bytes;
-            tlbWritable[slot] = (w.restr & (Restr.READ_ONLY | Restr.WEAK)) == 0;
-            tlbEpoch[slot] = epoch;
-            cpu.txn.releaseAll();
-            return bytes;
-          }
+          outcome = attempt.run(inv);
         }
       } catch (Restart r) {
         cpu.txn.releaseAll();
@@ -210,41 +235,18 @@ final class Gate implements SystemCalls {
         continue;
       } catch (RuntimeException | Error e) {
         cpu.txn.releaseAll();
-        throw new IllegalStateException("kernel error in memory access of " + p, e);
+        throw new IllegalStateException("kernel error in " + what + " of " + p, e);
       }
       if (outcome == SystemCall.DONE) {
         cpu.txn.releaseAll();
-        continue;
+        return;
       }
+      // Waiting: the locks stay held until the dispatcher has this process off the CPU.
       p.afterYield = Process.AFTER_BLOCK;
       ProgramContinuation.yieldToDispatcher();
       if (p.program == null) {
         throw ProcessGone.INSTANCE;
       }
-    }
-  }
-
-  /** A misaligned word access: the process takes MisalignedReference and retries once resumed. */
-  private void misaligned(long addr, boolean forWrite) {
-    Process p = process;
-    for (int attempts = 1; ; attempts++) {
-      Cpu cpu = onCpu();
-      Invocation inv = machine.invocationFor(cpu);
-      try {
-        cpu.txn.lock(p);
-        Faults.take(inv, p, FaultCode.MISALIGNED_REFERENCE, addr);
-      } catch (Restart r) {
-        cpu.txn.releaseAll();
-        backoff(attempts);
-        continue;
-      }
-      p.afterYield = Process.AFTER_BLOCK;
-      ProgramContinuation.yieldToDispatcher();
-      if (p.program == null) {
-        throw ProcessGone.INSTANCE;
-      }
-      throw new IllegalStateException(
-          "misaligned access at 0x" + Long.toHexString(addr) + " resumed; it cannot succeed");
     }
   }
 
