@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -23,6 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Jackal call+reply does (client yields into the dispatcher, server runs, server yields, client
  * runs). Everything the kernel does on top (capability checks, message copy, scheduling) is the
  * difference.
+ *
+ * <p>{@link #crossCorePingpong} is the floor under a cross-CPU round trip: one request word and
+ * one reply word bouncing between two spinning platform threads, i.e. two cache-line transfers
+ * between the cores, which on a virtual machine depend on where the host put its vCPUs.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -76,5 +81,57 @@ public class BaselineBenchmark {
       b.run();
     }
     return s.reply;
+  }
+
+  /** A platform thread that answers every request word with the same word, spinning. */
+  @State(Scope.Benchmark)
+  public static class Echo {
+    volatile long request;
+    volatile long reply;
+    volatile boolean stop;
+    long seq;
+    Thread thread;
+
+    @Setup(Level.Trial)
+    public void start() {
+      thread =
+          Thread.ofPlatform()
+              .daemon(true)
+              .name("cross-core-echo")
+              .start(
+                  () -> {
+                    long seen = 0;
+                    while (!stop) {
+                      long r = request;
+                      if (r != seen) {
+                        seen = r;
+                        reply = r;
+                      } else {
+                        Thread.onSpinWait();
+                      }
+                    }
+                  });
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws InterruptedException {
+      stop = true;
+      thread.join();
+    }
+  }
+
+  /** baseline.cross-core-pingpong: one round trip = write a word, spin until it comes back. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long crossCorePingpong(Echo s) {
+    long seq = s.seq;
+    for (int i = 0; i < BATCH; i++) {
+      s.request = ++seq;
+      while (s.reply != seq) {
+        Thread.onSpinWait();
+      }
+    }
+    s.seq = seq;
+    return seq;
   }
 }

@@ -2,6 +2,7 @@ package jackal.bench;
 
 import jackal.kernel.api.CapLoc;
 import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.api.SystemCalls;
 import jackal.kernel.boot.CapRef;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.KernelConfig;
@@ -9,6 +10,7 @@ import jackal.kernel.boot.KernelService;
 import jackal.kernel.boot.ObjectRef;
 import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
+import jackal.runtime.KernelException;
 import jackal.runtime.KernelStubs;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -16,77 +18,163 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A booted kernel with one long-lived echo server, and a way to run a batch of calls from a
- * client process and wait for it from outside the kernel (the JMH thread).
+ * A booted kernel with a long-lived echo server and a long-lived client, and a way for the JMH
+ * thread (outside the kernel) to have the client run a batch of calls and wait for it.
  *
- * <p>The kernel boots once (per JMH trial). Each batch starts a <em>fresh</em> client process
- * through the boot API (the boot API cannot restart a process whose program has ended, and a
- * process waiting between batches would have to spin or be woken by a message, which nothing
- * outside the kernel can send). The client makes its calls back to back on its CPU thread, then
- * bumps {@link #completed} (a volatile counter) and unparks the waiting JMH thread. The cost of
- * creating and starting the client and of the final handoff is paid once per batch; see
- * {@link #runEmptyBatch()} and docs/BENCHMARKS.md for how small it is next to a batch.
+ * <p>Between batches the client waits <em>inside the kernel</em>, in a closed receive on its
+ * "go" endpoint. Nothing outside the kernel can send a message, so each batch is started by a
+ * fresh one-shot "kicker" process (created and started through the boot API) whose program is a
+ * single blocking send to that endpoint. The client then reads the batch (kind and size) from
+ * volatile fields, makes its calls back to back on its CPU thread, bumps {@link #completed} and
+ * unparks the JMH thread, and waits for the next kick. No program ever blocks in Java: the
+ * server and the idle client wait in the kernel, and the completion signal is a volatile write
+ * plus {@link LockSupport#unpark}, which never blocks.
  *
- * <p>Programs never block in Java: the server waits in the kernel (a receive), the client only
- * makes system calls, and the completion signal is a volatile write plus {@link
- * LockSupport#unpark}, which never blocks.
+ * <p>What a batch costs besides its calls (creating and starting the kicker, its send, waking
+ * the client, the JMH thread's wake-up) is measured by {@link #run} with {@link Kind#EMPTY}; it
+ * is paid once per batch and is well under 1% of a 50 000-call batch (docs/BENCHMARKS.md).
+ *
+ * <p>Client and server are long-lived on purpose: the steady state of a running system is
+ * long-lived kernel objects (processes, endpoints, per-CPU state) that the GC has promoted to
+ * the old generation, and under G1 storing a reference into an old object costs more than into
+ * a young one (card marking), which the kernel does on every call. {@link #tenure()} puts the
+ * rig into that state; the benchmarks call it before every iteration.
  */
 final class KernelRig implements AutoCloseable {
-  /** Capability register of a client holding the server's Entry capability. */
+  /** What a batch does. */
+  enum Kind {
+    /** Ipc.call to the echo server (Entry capability, RC reply capability), per call. */
+    ECHO,
+    /** Discrim.classify (a kernel capability) through KernelStubs, per call. */
+    CLASSIFY,
+    /** No call: the fixed cost of a batch. */
+    EMPTY
+  }
+
+  /** Client register holding the server's Entry capability. */
   static final int SERVER_REG = CapReg.APP0;
 
-  /** Capability register of a client holding the Discrim kernel capability. */
+  /** Client register holding the Discrim kernel capability. */
   static final int DISCRIM_REG = CapReg.APP0 + 1;
+
+  /** Kicker register holding an Entry capability to the client's go endpoint. */
+  static final int GO_REG = CapReg.APP0;
+
+  /** Endpoint ID of the client's go endpoint (its closed wait between batches). */
+  static final long GO_ID = 99;
+
+  /** Endpoint ID of the server's endpoint. */
+  static final long SERVICE_ID = 42;
 
   /** A batch that has not finished after this long is a failure (a hung kernel or a fault). */
   private static final long BATCH_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
-  /** Opcode the echo server answers (any opcode works; it is only echoed back plus one). */
-  static final long OP_ECHO = 1;
-
   private final Kernel k;
-  private final ObjectRef serverEp;
-  private final CapRef discrim;
+  private final ObjectRef client;
+  private final CapRef goEntry;
   private final long clientMask;
 
-  /** Batches finished by client processes; written by a CPU thread, read by the JMH thread. */
+  // The batch asked for (JMH thread -> client), published by the kicker's start.
+  private volatile Kind kind = Kind.EMPTY;
+  private volatile int calls;
+
+  /** Batches finished by the client; written by a CPU thread, read by the JMH thread. */
   private volatile long completed;
 
-  /** The first thing that went wrong inside a client, if anything. */
+  /** The first thing that went wrong inside the client, if anything. */
   private volatile String failure;
 
-  /** Checksum of the last batch (sum of replies), so the work cannot be called dead. */
+  /** Checksum of the last batch, so the work cannot be dead code. */
   private volatile long lastChecksum;
 
-  private long started;
   private volatile Thread waiter;
+  private long started;
 
   /**
-   * Boots a kernel of {@code cpus} CPUs with an echo server restricted to {@code serverMask};
-   * clients will be restricted to {@code clientMask}.
+   * Boots a kernel of {@code cpus} CPUs with an echo server restricted to {@code serverMask} and a
+   * client (and its kickers) restricted to {@code clientMask}.
    */
   KernelRig(int cpus, long serverMask, long clientMask) {
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     this.k = Kernel.create(KernelConfig.defaults().withCpus(cpus).withConsole(quiet));
     this.clientMask = clientMask;
-    this.discrim = k.kernelCap(KernelService.DISCRIM);
 
     ObjectRef server = process("echo-server", KernelRig::echoServer, serverMask);
-    serverEp = k.newEndpoint();
+    ObjectRef serverEp = k.newEndpoint();
     k.setRecipient(serverEp, server);
-    k.setEndpointId(serverEp, 42);
+    k.setEndpointId(serverEp, SERVICE_ID);
+
+    client = process("bench-client", this::client, clientMask);
+    ObjectRef goEp = k.newEndpoint();
+    k.setRecipient(goEp, client);
+    k.setEndpointId(goEp, GO_ID);
+    goEntry = k.entry(goEp, 0);
+    k.setCapReg(client, SERVER_REG, k.entry(serverEp, 7));
+    k.setCapReg(client, DISCRIM_REG, k.kernelCap(KernelService.DISCRIM));
+
     k.start(server);
+    k.start(client);
     k.boot();
   }
 
   /** The server: waits for a request, answers {@code w[1] + 1}, and waits again, in one trap. */
-  private static void echoServer(jackal.kernel.api.SystemCalls sys) {
+  private static void echoServer(SystemCalls sys) {
     Ipc ipc = new Ipc(sys);
     ipc.receive();
     for (;;) {
       ipc.w[1] = ipc.w[1] + 1;
       ipc.replyAndReceive(1, -1);
     }
+  }
+
+  /** The client: waits for a kick, runs the batch asked for, signals, and waits again. */
+  private void client(SystemCalls sys) {
+    Ipc ipc = new Ipc(sys);
+    KernelStubs stubs = new KernelStubs(ipc);
+    long server = CapLoc.reg(SERVER_REG);
+    long discrim = CapLoc.reg(DISCRIM_REG);
+    long subject = CapLoc.reg(CapReg.REPLYEPT);
+    for (;;) {
+      ipc.receive(true, GO_ID);
+      int n = calls;
+      long sum = 0;
+      switch (kind) {
+        case ECHO -> {
+          for (int i = 0; i < n; i++) {
+            ipc.w[1] = i;
+            if (!ipc.call(server, 1, 0, -1)) {
+              fail("call " + i + " answered with exception 0x"
+                  + Long.toHexString(ipc.exceptionCode()));
+              return;
+            }
+            sum += ipc.w[1];
+          }
+          if (sum != (long) n * (n + 1) / 2) {
+            fail("echo checksum " + sum + ", expected " + (long) n * (n + 1) / 2);
+            return;
+          }
+        }
+        case CLASSIFY -> {
+          try {
+            for (int i = 0; i < n; i++) {
+              sum += stubs.classify(discrim, subject);
+            }
+          } catch (KernelException e) {
+            fail("Discrim.classify: " + e.getMessage());
+            return;
+          }
+        }
+        case EMPTY -> {}
+      }
+      lastChecksum = sum;
+      completed = completed + 1; // only this process writes it
+      LockSupport.unpark(waiter);
+    }
+  }
+
+  /** A one-shot process whose program sends one empty message to the client's go endpoint. */
+  private static void kicker(SystemCalls sys) {
+    new Ipc(sys).send(CapLoc.reg(GO_REG), 0, -1, false);
   }
 
   /**
@@ -103,80 +191,25 @@ final class KernelRig implements AutoCloseable {
     return p;
   }
 
-  /**
-   * Runs {@code calls} call+reply round trips to the echo server from a fresh client process
-   * (Ipc.call through an Entry capability, with an RC reply capability) and waits for them.
-   */
-  long runEchoBatch(int calls) {
-    return runBatch(
-        "echo-client",
-        sys -> {
-          Ipc ipc = new Ipc(sys);
-          long server = CapLoc.reg(SERVER_REG);
-          long sum = 0;
-          for (int i = 0; i < calls; i++) {
-            ipc.w[1] = i;
-            if (!ipc.call(server, 1, 0, -1)) {
-              fail("call " + i + " answered with exception 0x"
-                  + Long.toHexString(ipc.exceptionCode()));
-              return;
-            }
-            sum += ipc.w[1];
-          }
-          long expected = (long) calls * (calls + 1) / 2;
-          if (sum != expected) {
-            fail("echo checksum " + sum + ", expected " + expected);
-            return;
-          }
-          finish(sum);
-        });
-  }
-
-  /**
-   * Runs {@code calls} invocations of Discrim.classify (a kernel capability) on the client's own
-   * reply endpoint capability, with the usual call convention (Ipc.call via KernelStubs).
-   */
-  long runClassifyBatch(int calls) {
-    return runBatch(
-        "classify-client",
-        sys -> {
-          KernelStubs stubs = new KernelStubs(new Ipc(sys));
-          long discrimLoc = CapLoc.reg(DISCRIM_REG);
-          long subject = CapLoc.reg(CapReg.REPLYEPT);
-          long sum = 0;
-          try {
-            for (int i = 0; i < calls; i++) {
-              sum += stubs.classify(discrimLoc, subject);
-            }
-          } catch (jackal.runtime.KernelException e) {
-            fail("Discrim.classify: " + e.getMessage());
-            return;
-          }
-          finish(sum);
-        });
-  }
-
-  /** A batch of no calls: what starting a client and waiting for it costs by itself. */
-  long runEmptyBatch() {
-    return runBatch("empty-client", sys -> finish(0));
-  }
-
-  private long runBatch(String name, ProgramEntry program) {
+  /** Has the client run {@code n} operations of {@code what} and waits for them. */
+  long run(Kind what, int n) {
     if (failure != null) {
       throw new IllegalStateException("an earlier batch failed: " + failure);
     }
     waiter = Thread.currentThread();
+    kind = what;
+    calls = n;
     long target = ++started;
-    ObjectRef client = process(name, program, clientMask);
-    k.setCapReg(client, SERVER_REG, k.entry(serverEp, 7));
-    k.setCapReg(client, DISCRIM_REG, discrim);
-    k.start(client);
+    ObjectRef kicker = k.newProcess("kicker", KernelRig::kicker);
+    k.setCapReg(kicker, GO_REG, goEntry);
+    k.setCpuMask(kicker, clientMask);
+    k.start(kicker);
     long deadline = System.nanoTime() + BATCH_TIMEOUT_NANOS;
     while (completed < target && failure == null) {
       LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10)); // woken by the client
       if (System.nanoTime() - deadline > 0) {
         throw new IllegalStateException(
-            "batch " + target + " did not finish within 60 s (" + k.inspect(client) + ")");
+            "batch " + target + " did not finish within 60 s (client " + k.inspect(client) + ")");
       }
     }
     if (failure != null) {
@@ -185,11 +218,12 @@ final class KernelRig implements AutoCloseable {
     return lastChecksum;
   }
 
-  /** Called by a client program (on a CPU thread) when its batch is done. */
-  private void finish(long checksum) {
-    lastChecksum = checksum;
-    completed = completed + 1; // only one client runs at a time
-    LockSupport.unpark(waiter);
+  /**
+   * Promotes everything alive (kernel objects, both processes, their continuations) to the old
+   * generation with a full GC, as in a system that has been running for a while.
+   */
+  static void tenure() {
+    System.gc();
   }
 
   private void fail(String why) {
