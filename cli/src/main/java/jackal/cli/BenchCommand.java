@@ -67,6 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
         LABELS.put(BENCH + "IpcBenchmark.sameCpu", "ipc.roundtrip.same-cpu");
         LABELS.put(BENCH + "IpcBenchmark.crossCpu", "ipc.roundtrip.cross-cpu");
         LABELS.put(BENCH + "BaselineBenchmark.continuationPingpong", "baseline.continuation-pingpong");
+        LABELS.put(BENCH + "BaselineBenchmark.crossCorePingpong", "baseline.cross-core-pingpong");
         LABELS.put(BENCH + "IpcBenchmark.kernelCapInvoke", "kernel-cap.invoke");
         LABELS.put(BENCH + "PeerBenchmark.platformThreadHandoff", "peer.platform-thread-handoff");
         LABELS.put(BENCH + "PeerBenchmark.virtualThreadHandoff", "peer.virtual-thread-handoff");
@@ -80,6 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
         LABELS.put(BENCH + "IpcBenchmark.emptyBatch", "harness.empty-batch");
 
         RATIOS.add(new Ratio("ipc.ratio", "ipc.roundtrip.same-cpu", "baseline.continuation-pingpong", "x"));
+        RATIOS.add(new Ratio("ipc.cross-cpu.ratio", "ipc.roundtrip.cross-cpu", "baseline.cross-core-pingpong", "x"));
         RATIOS.add(new Ratio("ipc.speedup.platform-thread", "peer.platform-thread-handoff",
                 "ipc.roundtrip.same-cpu", "x"));
         RATIOS.add(new Ratio("ipc.speedup.virtual-thread", "peer.virtual-thread-handoff",

@@ -72,6 +72,7 @@ class BenchCommandTest {
     /** What the bench jar lists today (jmh -l). */
     private static final List<String> JAR = List.of(
             "jackal.bench.BaselineBenchmark.continuationPingpong",
+            "jackal.bench.BaselineBenchmark.crossCorePingpong",
             "jackal.bench.IpcBenchmark.crossCpu",
             "jackal.bench.IpcBenchmark.crossCpuBatch1k",
             "jackal.bench.IpcBenchmark.emptyBatch",
@@ -90,6 +91,7 @@ class BenchCommandTest {
                 "ipc.roundtrip.same-cpu",
                 "ipc.roundtrip.cross-cpu",
                 "baseline.continuation-pingpong",
+                "baseline.cross-core-pingpong",
                 "kernel-cap.invoke",
                 "peer.platform-thread-handoff",
                 "peer.virtual-thread-handoff");
