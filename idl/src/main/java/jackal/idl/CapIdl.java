@@ -1,0 +1,68 @@
+package jackal.idl;
+
+import jackal.idl.gen.ConstantsGenerator;
+import jackal.idl.gen.GeneratedFile;
+import jackal.idl.gen.JavaGenerator;
+import jackal.idl.gen.JavaOptions;
+import jackal.idl.model.Model;
+import jackal.idl.syntax.Ast;
+import jackal.idl.syntax.Parser;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The library entry point of the CapIDL compiler.
+ *
+ * <pre>{@code
+ * Model m = CapIdl.compile(List.of(SourceFile.read(path)));
+ * MethodDef log = m.method("coyotos.KernLog.log");
+ * int oc = log.code();                       // request word 1
+ * MethodLayout l = log.layout();             // where each argument travels
+ * List<GeneratedFile> java = CapIdl.generateJava(m, "jackal.gen");
+ * }</pre>
+ *
+ * Every error is an {@link IdlException} naming file, line and column.
+ */
+public final class CapIdl {
+  private CapIdl() {}
+
+  /** Parses one file (syntax only: names stay unresolved). */
+  public static Ast.Unit parse(SourceFile source) throws IdlException {
+    return Parser.parse(source);
+  }
+
+  /** Parses and analyses files together; they may refer to each other's declarations. */
+  public static Model compile(List<SourceFile> sources) throws IdlException {
+    List<Ast.Unit> units = new ArrayList<>();
+    for (SourceFile s : sources) {
+      units.add(Parser.parse(s));
+    }
+    return Model.analyze(units);
+  }
+
+  /** Reads, parses and analyses the files at {@code paths}. */
+  public static Model compileFiles(List<Path> paths) throws IdlException, IOException {
+    List<SourceFile> sources = new ArrayList<>();
+    for (Path p : paths) {
+      sources.add(SourceFile.read(p));
+    }
+    return compile(sources);
+  }
+
+  /** The generators {@link Main} runs; today the constants classes. */
+  public static List<JavaGenerator> generators() {
+    return List.of(new ConstantsGenerator());
+  }
+
+  /** The Java files every generator of {@link #generators()} writes for {@code model}. */
+  public static List<GeneratedFile> generateJava(Model model, String javaPackagePrefix) {
+    JavaOptions o = new JavaOptions(javaPackagePrefix);
+    List<GeneratedFile> out = new ArrayList<>();
+    for (JavaGenerator g : generators()) {
+      out.addAll(g.generate(model, o));
+    }
+    return out;
+  }
+}
