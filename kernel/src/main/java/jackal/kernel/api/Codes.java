@@ -90,6 +90,10 @@ public final class Codes {
   public static final int OC_APP_NOTICE_POST_NOTICE = oc("coyotos.AppNotice.postNotice");
   public static final int OC_APP_NOTICE_GET_NOTICES = oc("coyotos.AppNotice.getNotices");
 
+  // coyotos.Sleep
+  public static final int OC_SLEEP_SLEEP_TILL = oc("coyotos.Sleep.sleepTill");
+  public static final int OC_SLEEP_SLEEP_FOR = oc("coyotos.Sleep.sleepFor");
+
   // coyotos.ProcessHandler and coyotos.MemoryHandler
   public static final int OC_PROCESS_HANDLER_HANDLE = oc("coyotos.ProcessHandler.handle");
   public static final int OC_MEMORY_HANDLER_HANDLE = oc("coyotos.MemoryHandler.handle");

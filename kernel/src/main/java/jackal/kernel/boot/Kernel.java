@@ -289,9 +289,12 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
-  /** Waits until no CPU has anything to run; false if {@code timeout} passed first. */
+  /**
+   * Waits until nothing is left to run: every CPU idle and no process asleep on a timer. False if
+   * {@code timeout} passed first.
+   */
   public boolean awaitQuiescent(Duration timeout) throws InterruptedException {
-    return machine.scheduler.awaitQuiescent(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return machine.awaitQuiescent(timeout.toNanos());
   }
 
   /** A snapshot of a process's state, for tests and the inspector. */

@@ -7,7 +7,8 @@ public enum KernelService {
   DISCRIM(CapType.DISCRIM),
   CAP_BITS(CapType.CAP_BITS),
   KERN_LOG(CapType.KERN_LOG),
-  RANGE(CapType.RANGE);
+  RANGE(CapType.RANGE),
+  SLEEP(CapType.SLEEP);
 
   final int capType;
 

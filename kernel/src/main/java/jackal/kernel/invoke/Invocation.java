@@ -48,6 +48,9 @@ public final class Invocation {
   /** Set when preparing for invocation put the invoker to sleep on a stall queue. */
   boolean slept;
 
+  /** Set by Sleep when the invoker must wait until this time (nanoseconds since the epoch). */
+  long sleepUntil;
+
   Invocation(Machine machine, Cpu cpu) {
     this.machine = machine;
     this.cpu = cpu;
@@ -70,6 +73,7 @@ public final class Invocation {
     nextIdw = ParameterBlock.OPCODE;
     nextOdw = ParameterBlock.OPCODE;
     nResultCaps = 0;
+    sleepUntil = 0;
     opw[0] = 0;
     resultCaps[0] = resultCaps[1] = resultCaps[2] = resultCaps[3] = Capability.NULL;
     opcode = (int) nextArg();

@@ -23,6 +23,7 @@ public final class Machine {
   public final ObjectTable objects;
   public final Scheduler scheduler;
   final KernelLog log;
+  final KernelTimer timer;
   private final Invocation[] invocations;
   private final KernelCap[] handlers = new KernelCap[64];
 
@@ -38,6 +39,7 @@ public final class Machine {
     this.objects = new ObjectTable(layout, oidsPerType);
     this.scheduler = new Scheduler(cpus, cpusPerNode, idleSpinNanos, sliceNanos, this::runProgram, errors);
     this.log = new KernelLog(logOut);
+    this.timer = new KernelTimer(scheduler);
     this.invocations = new Invocation[cpus];
     for (int i = 0; i < cpus; i++) {
       invocations[i] = new Invocation(this, scheduler.cpu(i));
@@ -56,6 +58,7 @@ public final class Machine {
     handlers[CapType.WINDOW] = new WindowCap(CapType.WINDOW);
     handlers[CapType.LOCAL_WINDOW] = new WindowCap(CapType.LOCAL_WINDOW);
     handlers[CapType.APP_NOTICE] = new AppNoticeCap();
+    handlers[CapType.SLEEP] = new SleepCap();
   }
 
   /**
@@ -237,6 +240,23 @@ public final class Machine {
     } catch (Throwable t) {
       log.line("process " + p + " died: " + t);
     }
+  }
+
+  /**
+   * Waits until nothing will happen without outside help: every CPU idle with nothing to run
+   * and no process asleep on a timer, on two checks in a row. False if the timeout passed first.
+   */
+  public boolean awaitQuiescent(long timeoutNanos) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    int seen = 0;
+    while (System.nanoTime() < deadline) {
+      seen = scheduler.isQuiescent() && !timer.hasSleepers() ? seen + 1 : 0;
+      if (seen >= 2) {
+        return true;
+      }
+      Thread.sleep(1);
+    }
+    return false;
   }
 
   /** Makes a process that was set up at boot ready to run. */

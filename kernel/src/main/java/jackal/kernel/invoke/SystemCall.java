@@ -324,6 +324,10 @@ final class SystemCall {
       inv.error(Codes.RC_REQUEST_ERROR);
     } else {
       m.handler(inv.iCap.type).invoke(inv);
+      if (inv.sleepUntil != 0) {
+        m.timer.sleep(p, inv.sleepUntil); // wait, then re-run the call
+        return BLOCK;
+      }
       inv.txn.commit(); // a handler that committed already is unaffected
     }
     inv.finishReply();

@@ -89,6 +89,9 @@ public final class Process extends KObject {
 
   public long cpuMask = -1L;
 
+  /** When a sleeping process is due (nanoseconds since the kernel started); 0 if not asleep. */
+  public long sleepDeadline;
+
   /** Set when the program has returned or died; the process is never dispatched again. */
   public boolean exited;
 

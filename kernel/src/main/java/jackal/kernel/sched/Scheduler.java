@@ -182,20 +182,6 @@ public final class Scheduler {
     return true;
   }
 
-  /** Waits until {@link #isQuiescent()} holds on two checks in a row, or the timeout passes. */
-  public boolean awaitQuiescent(long timeout, TimeUnit unit) throws InterruptedException {
-    long deadline = System.nanoTime() + unit.toNanos(timeout);
-    int seen = 0;
-    while (System.nanoTime() < deadline) {
-      seen = isQuiescent() ? seen + 1 : 0;
-      if (seen >= 2) {
-        return true;
-      }
-      Thread.sleep(1);
-    }
-    return false;
-  }
-
   /** True if the calling thread is {@code cpu}'s own thread. */
   public boolean isCpuThread(Cpu cpu) {
     return Thread.currentThread() == cpu.thread();

@@ -1,0 +1,86 @@
+package jackal.kernel.invoke;
+
+import jackal.kernel.obj.Process;
+import jackal.kernel.sched.Scheduler;
+import java.util.PriorityQueue;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The sleepers of the Sleep interface: processes waiting for a time. One daemon thread wakes
+ * each when its deadline passes; the process then re-runs its sleepTill call, finds the time
+ * reached, and returns.
+ */
+final class KernelTimer {
+  private record Sleeper(long deadline, Process process) {}
+
+  private final PriorityQueue<Sleeper> queue =
+      new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
+  private final Scheduler scheduler;
+  private final Object lockOwner = new Object();
+  private final long epochStart = System.nanoTime();
+  private Thread thread;
+
+  KernelTimer(Scheduler scheduler) {
+    this.scheduler = scheduler;
+  }
+
+  /** Nanoseconds since the kernel started: the restart epoch that sleepTill counts from. */
+  long now() {
+    return System.nanoTime() - epochStart;
+  }
+
+  /**
+   * Wakes {@code p} at {@code deadline} (nanoseconds since the epoch). The caller is {@code p}'s
+   * own transaction, which holds {@code p}'s lock until the process is off the CPU; the timer
+   * takes that lock before waking it, so it never wakes a process still running.
+   */
+  synchronized void sleep(Process p, long deadline) {
+    p.sleepDeadline = deadline;
+    queue.add(new Sleeper(deadline, p));
+    if (thread == null) {
+      thread = Thread.ofPlatform().name("jackal-timer").daemon(true).start(this::run);
+    } else {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  /** True while some process sleeps. */
+  synchronized boolean hasSleepers() {
+    return !queue.isEmpty();
+  }
+
+  private void run() {
+    for (; ; ) {
+      Sleeper due = null;
+      long wait;
+      synchronized (this) {
+        Sleeper first = queue.peek();
+        wait = first == null ? Long.MAX_VALUE : first.deadline - now();
+        if (wait <= 0) {
+          due = queue.poll();
+        }
+      }
+      if (due != null) {
+        wake(due);
+      } else {
+        // An unpark from sleep() between the check and here makes this park return at once.
+        LockSupport.parkNanos(this, wait);
+      }
+    }
+  }
+
+  private void wake(Sleeper s) {
+    Process p = s.process;
+    while (!p.tryLock(lockOwner)) {
+      Thread.onSpinWait();
+    }
+    try {
+      if (p.sleepDeadline == s.deadline && p.program != null) {
+        p.sleepDeadline = 0;
+        scheduler.makeReady(p, false, null);
+      }
+    } finally {
+      p.unlock();
+    }
+  }
+}
