@@ -16,9 +16,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Peers: the call+reply exchange between two Java threads without Jackal, per round trip. The
- * printed {@code peer.*-handoff} figures use {@link PeerRig.Handoff#PARK}; the {@code *Queue}
- * variants (group {@code peer-alt}) use SynchronousQueue for comparison.
+ * Peers: the call+reply exchange between two Java threads without Jackal, per round trip.
+ *
+ * <p>The printed {@code peer.*-handoff} figures use {@link PeerRig.Handoff#SYNCHRONOUS_QUEUE}, the
+ * idiomatic Java handoff and the faster of the two on the reference machine (it spins briefly
+ * before parking, so a reply that comes back quickly never parks). The {@code *Park} variants
+ * (group {@code peer-alt}) hand off with a volatile slot and LockSupport park/unpark, which never
+ * spins: the pure cost of blocking and waking a thread.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -74,29 +78,31 @@ public class PeerBenchmark {
     }
   }
 
-  /** peer.platform-thread-handoff. */
+  /** peer.platform-thread-handoff: two platform threads, SynchronousQueue each way. */
   @Benchmark
   @OperationsPerInvocation(BATCH)
-  public long platformThreadHandoff(PlatformPark s) {
+  public long platformThreadHandoff(PlatformQueue s) {
     return s.rig.runBatch(BATCH);
   }
 
-  /** peer.virtual-thread-handoff. */
+  /** peer.virtual-thread-handoff: two virtual threads, SynchronousQueue each way. */
   @Benchmark
   @OperationsPerInvocation(BATCH)
-  public long virtualThreadHandoff(VirtualPark s) {
+  public long virtualThreadHandoff(VirtualQueue s) {
     return s.rig.runBatch(BATCH);
   }
 
+  /** peer-alt.platform-thread-park: two platform threads, volatile slot + park/unpark. */
   @Benchmark
   @OperationsPerInvocation(BATCH)
-  public long platformThreadQueue(PlatformQueue s) {
+  public long platformThreadPark(PlatformPark s) {
     return s.rig.runBatch(BATCH);
   }
 
+  /** peer-alt.virtual-thread-park: two virtual threads, volatile slot + park/unpark. */
   @Benchmark
   @OperationsPerInvocation(BATCH)
-  public long virtualThreadQueue(VirtualQueue s) {
+  public long virtualThreadPark(VirtualPark s) {
     return s.rig.runBatch(BATCH);
   }
 }

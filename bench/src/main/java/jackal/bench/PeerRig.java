@@ -22,7 +22,12 @@ final class PeerRig implements AutoCloseable {
      * java.util.concurrent's synchronizers are built from, without their queues.
      */
     PARK,
-    /** Two {@link SynchronousQueue}s (requests, replies): the textbook Java handoff. */
+    /**
+     * Two {@link SynchronousQueue}s (requests, replies): the textbook Java handoff. A waiting
+     * taker spins briefly before it parks (JDK 25's SynchronousQueue is built on
+     * LinkedTransferQueue), so with both threads running on their own cores a handoff may never
+     * park.
+     */
     SYNCHRONOUS_QUEUE
   }
 

@@ -71,9 +71,10 @@ public final class BenchCommand implements Callable<Integer> {
         LABELS.put(BENCH + "IpcBenchmark.kernelCapInvoke", "kernel-cap.invoke");
         LABELS.put(BENCH + "PeerBenchmark.platformThreadHandoff", "peer.platform-thread-handoff");
         LABELS.put(BENCH + "PeerBenchmark.virtualThreadHandoff", "peer.virtual-thread-handoff");
-        // The same exchange through SynchronousQueue (the peers above use park/unpark).
-        LABELS.put(BENCH + "PeerBenchmark.platformThreadQueue", "peer-alt.platform-thread-synchronous-queue");
-        LABELS.put(BENCH + "PeerBenchmark.virtualThreadQueue", "peer-alt.virtual-thread-synchronous-queue");
+        // The same exchange through volatile slots and park/unpark (the peers above use
+        // SynchronousQueue).
+        LABELS.put(BENCH + "PeerBenchmark.platformThreadPark", "peer-alt.platform-thread-park");
+        LABELS.put(BENCH + "PeerBenchmark.virtualThreadPark", "peer-alt.virtual-thread-park");
         // Harness check: small batches, and the fixed cost of one batch.
         LABELS.put(BENCH + "IpcBenchmark.sameCpuBatch1k", "harness.same-cpu.batch-1000");
         LABELS.put(BENCH + "IpcBenchmark.crossCpuBatch1k", "harness.cross-cpu.batch-1000");

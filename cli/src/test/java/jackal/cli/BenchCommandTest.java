@@ -81,9 +81,9 @@ class BenchCommandTest {
             "jackal.bench.IpcBenchmark.sameCpu",
             "jackal.bench.IpcBenchmark.sameCpuBatch1k",
             "jackal.bench.PeerBenchmark.platformThreadHandoff",
-            "jackal.bench.PeerBenchmark.platformThreadQueue",
+            "jackal.bench.PeerBenchmark.platformThreadPark",
             "jackal.bench.PeerBenchmark.virtualThreadHandoff",
-            "jackal.bench.PeerBenchmark.virtualThreadQueue");
+            "jackal.bench.PeerBenchmark.virtualThreadPark");
 
     @Test
     void ipcGroupRunsEveryFigureItsRatiosNeedUnderTheRequiredNames() {
