@@ -70,6 +70,66 @@ public class BaselineBenchmark {
     }
   }
 
+  /** Frames between a continuation's entry and its yield in {@link DeepPingPong}. */
+  static final int DEPTH = 8;
+
+  /**
+   * The same pingpong with each yield made {@link #DEPTH} calls deep, about as deep as a Jackal
+   * process yields (entry, Machine.runProgram, the program, Ipc.call, Gate.trap,
+   * ProgramContinuation.yieldToDispatcher): a continuation freezes and thaws its frames, so
+   * depth costs time. Not a baseline the goals use; it splits the ipc.ratio gap (docs).
+   */
+  @State(Scope.Thread)
+  public static class DeepPingPong {
+    long request;
+    long reply;
+    Continuation a;
+    Continuation b;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      a =
+          new Continuation(
+              SCOPE,
+              () -> {
+                for (long i = 0; ; i++) {
+                  request = i;
+                  yieldAt(DEPTH);
+                }
+              });
+      b =
+          new Continuation(
+              SCOPE,
+              () -> {
+                for (;;) {
+                  reply = request + 1;
+                  yieldAt(DEPTH);
+                }
+              });
+    }
+
+    private static int yieldAt(int depth) {
+      if (depth == 0) {
+        Continuation.yield(SCOPE);
+        return 0;
+      }
+      return yieldAt(depth - 1) + 1; // not a tail call: the frame stays
+    }
+  }
+
+  /** analysis.continuation-pingpong-depth-8. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long continuationPingpongDeep(DeepPingPong s) {
+    Continuation a = s.a;
+    Continuation b = s.b;
+    for (int i = 0; i < BATCH; i++) {
+      a.run();
+      b.run();
+    }
+    return s.reply;
+  }
+
   /** baseline.continuation-pingpong: one round trip = run A (yields) + run B (yields). */
   @Benchmark
   @OperationsPerInvocation(BATCH)

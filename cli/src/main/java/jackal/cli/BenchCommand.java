@@ -80,6 +80,8 @@ public final class BenchCommand implements Callable<Integer> {
         LABELS.put(BENCH + "IpcBenchmark.crossCpuBatch1k", "harness.cross-cpu.batch-1000");
         LABELS.put(BENCH + "IpcBenchmark.kernelCapInvokeBatch1k", "harness.kernel-cap.batch-1000");
         LABELS.put(BENCH + "IpcBenchmark.emptyBatch", "harness.empty-batch");
+        // Analysis: the bare pingpong with yields as deep as a process's (splits ipc.ratio).
+        LABELS.put(BENCH + "BaselineBenchmark.continuationPingpongDeep", "analysis.continuation-pingpong-depth-8");
 
         RATIOS.add(new Ratio("ipc.ratio", "ipc.roundtrip.same-cpu", "baseline.continuation-pingpong", "x"));
         RATIOS.add(new Ratio("ipc.cross-cpu.ratio", "ipc.roundtrip.cross-cpu", "baseline.cross-core-pingpong", "x"));
@@ -92,6 +94,8 @@ public final class BenchCommand implements Callable<Integer> {
                 "ipc.roundtrip.same-cpu", "%", 100.0 / 50_000));
         RATIOS.add(new Ratio("harness.overhead.kernel-cap", "harness.empty-batch",
                 "kernel-cap.invoke", "%", 100.0 / 50_000));
+        RATIOS.add(new Ratio("analysis.depth-8/depth-0", "analysis.continuation-pingpong-depth-8",
+                "baseline.continuation-pingpong", "x"));
         RATIOS.add(new Ratio("harness.same-cpu.batch-1000/50000", "harness.same-cpu.batch-1000",
                 "ipc.roundtrip.same-cpu", "x"));
         RATIOS.add(new Ratio("harness.cross-cpu.batch-1000/50000", "harness.cross-cpu.batch-1000",
@@ -101,6 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         GROUPS.put("ipc", List.of("ipc.", "baseline.", "kernel-cap.",
                 "peer.platform-thread-handoff", "peer.virtual-thread-handoff"));
+        GROUPS.put("analysis", List.of("analysis.", "baseline.continuation-pingpong"));
         GROUPS.put("harness", List.of("harness.",
                 "ipc.roundtrip.same-cpu", "ipc.roundtrip.cross-cpu", "kernel-cap.invoke"));
     }

@@ -72,6 +72,7 @@ class BenchCommandTest {
     /** What the bench jar lists today (jmh -l). */
     private static final List<String> JAR = List.of(
             "jackal.bench.BaselineBenchmark.continuationPingpong",
+            "jackal.bench.BaselineBenchmark.continuationPingpongDeep",
             "jackal.bench.BaselineBenchmark.crossCorePingpong",
             "jackal.bench.IpcBenchmark.crossCpu",
             "jackal.bench.IpcBenchmark.crossCpuBatch1k",
@@ -129,7 +130,7 @@ class BenchCommandTest {
         assertThatThrownBy(() -> BenchCommand.select(JAR, List.of("ipc", "nosuch", "memory")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("no benchmarks in group nosuch, memory"
-                        + " (groups: baseline, harness, ipc, kernel-cap, peer, peer-alt)");
+                        + " (groups: analysis, baseline, harness, ipc, kernel-cap, peer, peer-alt)");
         assertThatThrownBy(() -> BenchCommand.select(List.of(), List.of()))
                 .hasMessage("no benchmarks in group all (the bench jar has none)");
     }
