@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
+import jackal.kernel.boot.KernelConfig;
 import jackal.runtime.DefaultImage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -81,9 +82,38 @@ public final class Main implements Callable<Integer> {
                 description = "System image to boot; omit for the default image.")
         String image;
 
+        @CommandLine.Option(names = "--cpus", paramLabel = "N",
+                description = "Simulated CPUs, 1-64 (default: the available processors).")
+        Integer cpus;
+
+        @CommandLine.Option(names = "--cpus-per-node", paramLabel = "N",
+                description = "CPUs per node of close CPUs; idle CPUs steal only within a node.")
+        Integer cpusPerNode;
+
+        @CommandLine.Option(names = "--oid-layout", paramLabel = "LAYOUT",
+                description = "wide (default: 40-bit OID, 44-bit count) or coyotos-2007.")
+        String oidLayout;
+
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws InterruptedException {
-            int code = DefaultImage.boot(image, System.out);
+            KernelConfig cfg = KernelConfig.defaults().withConsole(System.out);
+            try {
+                if (cpus != null) {
+                    cfg = cfg.withCpus(cpus);
+                }
+                if (cpusPerNode != null) {
+                    cfg = cfg.withCpusPerNode(cpusPerNode);
+                }
+                if (oidLayout != null) {
+                    cfg = cfg.withOidLayout(oidLayout);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            int code = DefaultImage.boot(image, cfg);
             System.out.flush();
             return code;
         }

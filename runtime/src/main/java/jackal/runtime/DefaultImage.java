@@ -32,12 +32,17 @@ public final class DefaultImage {
    * Returns the process exit status.
    */
   public static int boot(String image, PrintStream out) throws InterruptedException {
+    return boot(image, KernelConfig.defaults().withConsole(out));
+  }
+
+  /** Boots the image on a kernel with settings {@code cfg} (its console gets the output). */
+  public static int boot(String image, KernelConfig cfg) throws InterruptedException {
+    PrintStream out = cfg.console();
     if (image != null) {
       out.println("jackal: cannot load '" + image + "': image files are not supported yet; run"
           + " without an argument to boot the built-in image");
       return 2;
     }
-    KernelConfig cfg = KernelConfig.defaults().withConsole(out);
     try (Kernel k = Kernel.create(cfg)) {
       out.println("jackal: booting the built-in image on " + cfg.cpus() + " CPUs ("
           + cfg.oidLayout() + " OID layout)");
