@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
  * in docs/BENCHMARKS.md.
  */
 @Command(name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Run JMH benchmarks (all, or those whose label starts with a GROUP) and print one figure per line.")
 public final class BenchCommand implements Callable<Integer> {
 

@@ -3,10 +3,15 @@ package jackal.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class BenchCommandTest {
@@ -142,5 +147,45 @@ class BenchCommandTest {
         byLabel.put("ipc.roundtrip.same-cpu", new BenchCommand.Figure("ipc.roundtrip.same-cpu", 400, "ns/op"));
         assertThat(BenchCommand.derive(byLabel)).extracting(BenchCommand.Figure::line)
                 .containsExactly("harness.overhead.same-cpu: 0.1 %");
+    }
+
+    @Test
+    void benchHasItsOwnHelp() {
+        StringWriter out = new StringWriter();
+        picocli.CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        assertThat(cmd.execute("bench", "--help")).isZero();
+        assertThat(out.toString()).contains("GROUP", "--jmh", "--log");
+    }
+
+    /**
+     * End to end against the packaged bench jar (built before this module in the reactor):
+     * lists the benchmarks in a child JVM, runs none.
+     */
+    @Test
+    void unknownGroupIsOneLineOnStderrAndExit1() {
+        Path home = Path.of("..").toAbsolutePath().normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(home.resolve("bench/target/jackal-bench.jar")),
+                "bench jar not built");
+        String old = System.getProperty("jackal.home");
+        System.setProperty("jackal.home", home.toString());
+        try {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            picocli.CommandLine cmd = Main.commandLine();
+            cmd.setOut(new PrintWriter(out, true));
+            cmd.setErr(new PrintWriter(err, true));
+            assertThat(cmd.execute("bench", "no-such-group")).isEqualTo(1);
+            assertThat(err.toString().lines()).singleElement().asString()
+                    .startsWith("jackal: no benchmarks in group no-such-group (groups: ")
+                    .contains("ipc");
+            assertThat(out.toString()).isEmpty();
+        } finally {
+            if (old == null) {
+                System.clearProperty("jackal.home");
+            } else {
+                System.setProperty("jackal.home", old);
+            }
+        }
     }
 }
