@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 public final class Kernel implements AutoCloseable {
   private final Machine machine;
   private final KernelConfig config;
-  private final Object bootOwner = new Object();
+  private final int bootOwner = KObject.newOwnerId();
   private boolean booted;
 
   private Kernel(KernelConfig config) {

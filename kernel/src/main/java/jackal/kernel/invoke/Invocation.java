@@ -28,13 +28,35 @@ public final class Invocation {
   /** The invoked capability, prepared (Null if it was invalid). */
   Capability iCap;
 
-  /** Send capabilities 0..lsc, prepared where the algorithm prepares them. */
+  /**
+   * Send capabilities 0..lsc, prepared where the algorithm prepares them. Slot 0 is null when it
+   * holds a reply capability not yet made (see {@link #sentCap}).
+   */
   final Capability[] src = new Capability[4];
+
+  /**
+   * With RC, the endpoint whose Entry capability replaces send slot 0, and the payload it carries
+   * (the endpoint's payload when the call began). The capability object is made only when a
+   * message really carries it: a kernel capability's reply needs only the endpoint.
+   */
+  Endpoint replyEp;
+
+  int replyPayload;
 
   /** Who receives the message or the reply, and through which endpoint; null if nobody. */
   Process invokee;
 
   Endpoint invokeeEp;
+
+  /** Send capability {@code i}, making the reply capability of slot 0 if RC asked for one. */
+  Capability sentCap(int i) {
+    Capability c = src[i];
+    if (c == null) {
+      c = Capability.object(jackal.kernel.api.CapType.ENTRY, 0, replyPayload, replyEp);
+      src[i] = c;
+    }
+    return c;
+  }
 
   // ---- kernel capability calls
   int opcode;
@@ -65,6 +87,7 @@ public final class Invocation {
     src[0] = src[1] = src[2] = src[3] = Capability.NULL;
     invokee = null;
     invokeeEp = null;
+    replyEp = null;
     replySuppressed = false;
     slept = false;
   }

@@ -16,7 +16,7 @@ final class KernelTimer {
   private final PriorityQueue<Sleeper> queue =
       new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
   private final Scheduler scheduler;
-  private final Object lockOwner = new Object();
+  private final int lockOwner = jackal.kernel.obj.KObject.newOwnerId();
   private final long epochStart = System.nanoTime();
   private Thread thread;
 

@@ -148,7 +148,15 @@ public final class Machine {
     if (c.type != CapType.ENTRY) {
       return null;
     }
-    Endpoint ep = (Endpoint) c.target;
+    return prepareEndpointForInvocation(inv, (Endpoint) c.target, willingToBlock, selfOK);
+  }
+
+  /**
+   * The rest of {@link #prepareForInvocation} once the Entry capability is known to be valid and
+   * its endpoint {@code ep} is locked: is the recipient ready for this message?
+   */
+  Endpoint prepareEndpointForInvocation(
+      Invocation inv, Endpoint ep, boolean willingToBlock, boolean selfOK) {
     Capability pcap = prepare(inv.txn, ep.recipient);
     if (pcap.type != CapType.PROCESS) {
       if (willingToBlock) {

@@ -186,7 +186,9 @@ final class SystemCall {
     Capability c0 = inv.machine.prepare(inv.txn, inv.src[0]);
     if (c0.type == CapType.ENDPOINT) {
       Endpoint replyEp = (Endpoint) c0.target;
-      inv.src[0] = Capability.object(CapType.ENTRY, 0, replyEp.protPayload, replyEp);
+      inv.replyEp = replyEp;
+      inv.replyPayload = replyEp.protPayload;
+      inv.src[0] = null; // made on demand by sentCap(0)
     }
   }
 
@@ -259,7 +261,7 @@ final class SystemCall {
       rpb.w[SNDLEN] = xfer;
     }
     for (int i = 0; i < ncaps; i++) {
-      CapLocs.write(inv, r, rpb.w[RCVCAP + i], inv.src[i]);
+      CapLocs.write(inv, r, rpb.w[RCVCAP + i], inv.sentCap(i));
     }
 
     if (ep.pm) {
@@ -297,14 +299,26 @@ final class SystemCall {
   private static int kernelCall(Invocation inv, Process p, ParameterBlock pb) {
     final Machine m = inv.machine;
     final long icw = pb.w[ICW];
-    Capability replyCap = (icw & Icw.SC) != 0 ? inv.src[0] : Capability.NULL;
-    Endpoint ep = m.prepareForInvocation(inv, replyCap, (icw & Icw.NB) == 0, true);
+    boolean willing = (icw & Icw.NB) == 0;
+    Endpoint ep;
+    long pp = 0;
+    if ((icw & Icw.SC) == 0) {
+      ep = null;
+    } else if (inv.replyEp != null) {
+      // A fabricated reply capability is valid by construction: its endpoint is locked and it
+      // carries that endpoint's current payload.
+      ep = m.prepareEndpointForInvocation(inv, inv.replyEp, willing, true);
+      pp = inv.replyPayload & 0xFFFF_FFFFL;
+    } else {
+      ep = m.prepareForInvocation(inv, inv.src[0], willing, true);
+      if (ep != null) {
+        pp = inv.src[0].payload();
+      }
+    }
     if (inv.slept) {
       return BLOCK;
     }
-    long pp = 0;
     if (ep != null) {
-      pp = replyCap.payload();
       Process r = inv.invokee;
       long ricw = r == p ? icw : r.pb.w[ICW];
       if ((ricw & Icw.AC) != 0) {

@@ -16,12 +16,25 @@ public abstract class KObject {
 
   private static final VarHandle OWNER;
 
+  /** Lock owner IDs: 0 means free. Each CPU's transaction and each other locker has its own. */
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT_OWNER =
+      new java.util.concurrent.atomic.AtomicInteger(1);
+
   static {
     try {
-      OWNER = MethodHandles.lookup().findVarHandle(KObject.class, "owner", Object.class);
+      OWNER = MethodHandles.lookup().findVarHandle(KObject.class, "owner", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
+  }
+
+  /**
+   * A new lock owner ID. The owner is an int rather than a reference so that taking and
+   * releasing a lock is a plain CAS and store, with no garbage-collector write barrier on the hot
+   * path.
+   */
+  public static int newOwnerId() {
+    return NEXT_OWNER.getAndIncrement();
   }
 
   public final long oid;
@@ -33,7 +46,7 @@ public abstract class KObject {
   public long allocCount;
 
   @SuppressWarnings("unused") // accessed through OWNER
-  private volatile Object owner;
+  private volatile int owner;
 
   protected KObject(long oid) {
     this.oid = oid;
@@ -49,25 +62,28 @@ public abstract class KObject {
     return allocCount == RETIRED;
   }
 
-  /** Tries once to take the lock for {@code txn}; true if it now holds it (perhaps already did). */
-  public final boolean tryLock(Object txn) {
-    Object o = OWNER.getOpaque(this);
-    if (o == txn) {
+  /**
+   * Tries once to take the lock for owner {@code id} (from {@link #newOwnerId}); true if it now
+   * holds it (perhaps already did).
+   */
+  public final boolean tryLock(int id) {
+    int o = (int) OWNER.getOpaque(this);
+    if (o == id) {
       return true;
     }
-    return o == null && OWNER.compareAndSet(this, null, txn);
+    return o == 0 && OWNER.compareAndSet(this, 0, id);
   }
 
-  public final boolean isLockedBy(Object txn) {
-    return OWNER.getOpaque(this) == txn;
+  public final boolean isLockedBy(int id) {
+    return (int) OWNER.getOpaque(this) == id;
   }
 
   /** Whether the lock is free now; a hint only. */
   public final boolean looksUnlocked() {
-    return OWNER.getOpaque(this) == null;
+    return (int) OWNER.getOpaque(this) == 0;
   }
 
   public final void unlock() {
-    OWNER.setRelease(this, null);
+    OWNER.setRelease(this, 0);
   }
 }

@@ -13,6 +13,9 @@ public final class Transaction {
   private static final int SPINS = 64;
 
   public final Cpu cpu;
+
+  /** This transaction's lock owner ID. */
+  final int id = KObject.newOwnerId();
   private KObject[] held = new KObject[16];
   private int count;
   private boolean committed;
@@ -35,10 +38,10 @@ public final class Transaction {
 
   /** Takes {@code o}'s lock, or throws {@link Restart} if another CPU holds it. */
   public void lock(KObject o) {
-    if (committed && !o.isLockedBy(this)) {
+    if (committed && !o.isLockedBy(id)) {
       throw new IllegalStateException("kernel bug: lock taken after the commit point");
     }
-    if (!o.tryLock(this)) {
+    if (!o.tryLock(id)) {
       lockSlow(o);
       return;
     }
@@ -50,7 +53,7 @@ public final class Transaction {
   private void lockSlow(KObject o) {
     for (int i = 0; i < SPINS; i++) {
       Thread.onSpinWait();
-      if (o.looksUnlocked() && o.tryLock(this)) {
+      if (o.looksUnlocked() && o.tryLock(id)) {
         push(o);
         return;
       }
@@ -75,7 +78,7 @@ public final class Transaction {
   }
 
   public boolean holds(KObject o) {
-    return o.isLockedBy(this);
+    return o.isLockedBy(id);
   }
 
   /** Releases every lock: the end of the call, or its abandonment. */

@@ -18,8 +18,8 @@ class KObjectTest {
   @Test
   void lockIsOwnedRecursivelyByOneOwnerUntilUnlocked() {
     Endpoint ep = new Endpoint(1);
-    Object a = new Object();
-    Object b = new Object();
+    int a = KObject.newOwnerId();
+    int b = KObject.newOwnerId();
     assertThat(ep.looksUnlocked()).isTrue();
     assertThat(ep.tryLock(a)).isTrue();
     assertThat(ep.tryLock(a)).as("recursive for its owner").isTrue();
@@ -46,7 +46,7 @@ class KObjectTest {
 
   @Test
   void clearContentResetsEachTypeButLeavesOidCountAndLockAlone() {
-    Object owner = new Object();
+    int owner = KObject.newOwnerId();
     Capability some = Capability.misc(CapType.DISCRIM);
 
     Page page = new Page(3);
@@ -164,7 +164,7 @@ class KObjectTest {
           Thread.ofPlatform()
               .start(
                   () -> {
-                    Object me = new Object();
+                    int me = KObject.newOwnerId();
                     try {
                       start.await();
                     } catch (Exception e) {

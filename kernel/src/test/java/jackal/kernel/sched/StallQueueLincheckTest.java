@@ -39,15 +39,15 @@ public class StallQueueLincheckTest {
     }
   }
 
-  private Object lock() {
-    Object token = new Object();
+  private int lock() {
+    int token = jackal.kernel.obj.KObject.newOwnerId();
     while (!owner.tryLock(token)) {
       Thread.onSpinWait();
     }
     return token;
   }
 
-  private void unlock(Object token) {
+  private void unlock(int token) {
     if (!owner.isLockedBy(token)) {
       throw new AssertionError("lost the owner lock");
     }
@@ -57,7 +57,7 @@ public class StallQueueLincheckTest {
   /** Adds process i unless it is already stalled; true if added. */
   @Operation
   public boolean add(@Param(name = "i") int i) {
-    Object t = lock();
+    int t = lock();
     try {
       Process p = ps[i];
       if (p.stalledOn != null) {
@@ -73,7 +73,7 @@ public class StallQueueLincheckTest {
   /** Removes process i; true if it was on the queue. */
   @Operation
   public boolean remove(@Param(name = "i") int i) {
-    Object t = lock();
+    int t = lock();
     try {
       Process p = ps[i];
       boolean was = p.stalledOn == q;
@@ -90,7 +90,7 @@ public class StallQueueLincheckTest {
   /** Wakes everyone; the OIDs that became ready, in queue order. */
   @Operation
   public List<Long> wakeAll() {
-    Object t = lock();
+    int t = lock();
     try {
       q.wakeAll(scheduler, null);
       if (!q.isEmpty() || q.size() != 0) {
@@ -113,7 +113,7 @@ public class StallQueueLincheckTest {
 
   @Operation
   public int size() {
-    Object t = lock();
+    int t = lock();
     try {
       return q.size();
     } finally {
@@ -123,7 +123,7 @@ public class StallQueueLincheckTest {
 
   @Operation
   public boolean isEmpty() {
-    Object t = lock();
+    int t = lock();
     try {
       return q.isEmpty();
     } finally {
