@@ -251,6 +251,30 @@ public final class Ipc {
     sys.trap(pb);
   }
 
+  /**
+   * Replies to RETURN without blocking with an exception whose code the caller put in {@code
+   * w[1]} and whose fields are in {@code w[2..ldw]}, then waits for the next request. No string
+   * goes with it.
+   */
+  public void replyExceptionWordsAndReceive(int ldw) {
+    long icw =
+        Syscall.INVOKE_CAP
+            | Icw.makeLdw(ldw)
+            | Icw.EX
+            | Icw.SP
+            | Icw.NB
+            | Icw.RP
+            | Icw.AC
+            | Icw.makeLrc(3)
+            | Icw.CO;
+    w[ICW] = icw;
+    w[INVCAP] = CapLoc.reg(CapReg.RETURN);
+    w[SNDLEN] = 0;
+    setServerReceiveSlots();
+    w[EPID] = 0;
+    sys.trap(pb);
+  }
+
   private void setServerReceiveSlots() {
     w[RCVCAP] = CapLoc.reg(CapReg.RETURN);
     w[RCVCAP + 1] = CapLoc.reg(CapReg.ARG0);

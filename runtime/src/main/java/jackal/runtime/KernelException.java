@@ -2,14 +2,24 @@ package jackal.runtime;
 
 import jackal.kernel.api.Codes;
 
-/** An exceptional reply: the 64-bit exception code the server or kernel answered with. */
-public final class KernelException extends Exception {
+/**
+ * An exceptional reply: the 64-bit exception code the server or kernel answered with. The
+ * CapIDL compiler generates one subclass per IDL exception (code and fields); a code no
+ * generated class knows arrives as a plain {@code KernelException}.
+ */
+public class KernelException extends Exception {
   private static final long serialVersionUID = 1L;
 
   private final long code;
 
   public KernelException(long code) {
     super(describe(code));
+    this.code = code;
+  }
+
+  /** For generated subclasses: the exception {@code code}, described as {@code message}. */
+  protected KernelException(long code, String message) {
+    super(message);
     this.code = code;
   }
 

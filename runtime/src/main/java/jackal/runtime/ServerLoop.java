@@ -28,11 +28,23 @@ public final class ServerLoop {
   public static final class Reply {
     int ldw;
     int lastCap;
+    boolean exception;
 
     /** Answers with {@code ipc.w[1..ldw]} and no capabilities. */
     public void words(int ldw) {
       this.ldw = ldw;
       this.lastCap = -1;
+      this.exception = false;
+    }
+
+    /**
+     * Answers with an exception carrying fields: its code in {@code ipc.w[1]}, its fields in
+     * {@code ipc.w[2..ldw]} (throwing {@link KernelException} sends the code alone).
+     */
+    public void exception(int ldw) {
+      this.ldw = ldw;
+      this.lastCap = -1;
+      this.exception = true;
     }
 
     /**
@@ -42,6 +54,7 @@ public final class ServerLoop {
     public void wordsAndCaps(int ldw, int lastCap) {
       this.ldw = ldw;
       this.lastCap = lastCap;
+      this.exception = false;
     }
   }
 
@@ -86,7 +99,11 @@ public final class ServerLoop {
         ipc.replyExceptionAndReceive(e.code());
         continue;
       }
-      ipc.replyAndReceive(reply.ldw, reply.lastCap);
+      if (reply.exception) {
+        ipc.replyExceptionWordsAndReceive(reply.ldw);
+      } else {
+        ipc.replyAndReceive(reply.ldw, reply.lastCap);
+      }
     }
   }
 
