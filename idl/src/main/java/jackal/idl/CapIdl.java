@@ -4,6 +4,7 @@ import jackal.idl.gen.ConstantsGenerator;
 import jackal.idl.gen.GeneratedFile;
 import jackal.idl.gen.JavaGenerator;
 import jackal.idl.gen.JavaOptions;
+import jackal.idl.gen.StubGenerator;
 import jackal.idl.model.Model;
 import jackal.idl.syntax.Ast;
 import jackal.idl.syntax.Parser;
@@ -20,7 +21,7 @@ import java.util.List;
  * MethodDef log = m.method("coyotos.KernLog.log");
  * int oc = log.code();                       // request word 1
  * MethodLayout l = log.layout();             // where each argument travels
- * List<GeneratedFile> java = CapIdl.generateJava(m, "jackal.gen");
+ * List<GeneratedFile> java = CapIdl.generateJava(m, "jackal.gen"); // codes, stubs, skeletons
  * }</pre>
  *
  * Every error is an {@link IdlException} naming file, line and column.
@@ -51,14 +52,21 @@ public final class CapIdl {
     return compile(sources);
   }
 
-  /** The generators {@link Main} runs; today the constants classes. */
+  /**
+   * The generators {@link Main} runs: the constants classes, and the client stubs, server
+   * interfaces, skeletons, records and exceptions of the Jackal runtime.
+   */
   public static List<JavaGenerator> generators() {
-    return List.of(new ConstantsGenerator());
+    return List.of(new ConstantsGenerator(), new StubGenerator());
   }
 
   /** The Java files every generator of {@link #generators()} writes for {@code model}. */
   public static List<GeneratedFile> generateJava(Model model, String javaPackagePrefix) {
-    JavaOptions o = new JavaOptions(javaPackagePrefix);
+    return generateJava(model, new JavaOptions(javaPackagePrefix));
+  }
+
+  /** The Java files every generator of {@link #generators()} writes for {@code model}. */
+  public static List<GeneratedFile> generateJava(Model model, JavaOptions o) {
     List<GeneratedFile> out = new ArrayList<>();
     for (JavaGenerator g : generators()) {
       out.addAll(g.generate(model, o));

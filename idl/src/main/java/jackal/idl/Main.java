@@ -1,26 +1,50 @@
 package jackal.idl;
 
 import jackal.idl.gen.GeneratedFile;
+import jackal.idl.gen.JavaOptions;
 import jackal.idl.model.Model;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
- * The command line: {@code jackal.idl.Main -o OUTDIR -p JAVA_PACKAGE_PREFIX FILE...}. Compiles
- * the files together and writes the generated Java sources below OUTDIR. Exit status: 0 on
- * success, 1 if a source is malformed (one {@code file:line:col: message} line on standard
- * error), 2 on a usage or I/O error.
+ * The command line: {@code jackal.idl.Main -o OUTDIR -p JAVA_PACKAGE_PREFIX [OPTIONS] FILE...}.
+ * Compiles the files together and writes the generated Java sources below OUTDIR (a file whose
+ * content is unchanged is left alone, so builds stay incremental). Options:
+ *
+ * <ul>
+ *   <li>{@code --kernel-idl}: also compile and generate the kernel's CapIDL ({@link KernelIdl});
+ *   <li>{@code --use-kernel-idl PREFIX}: compile the kernel's CapIDL so the files may use it,
+ *       but write nothing for it: its classes were generated under PREFIX;
+ *   <li>{@code --clean}: delete the {@code .java} files below OUTDIR that this run did not
+ *       write (left over from interfaces since removed);
+ *   <li>{@code --quiet}: print nothing on success (for quiet builds).
+ * </ul>
+ *
+ * Exit status: 0 on success, 1 if a source is malformed (one {@code file:line:col: message} line
+ * on standard error), 2 on a usage or I/O error.
  */
 public final class Main {
   private Main() {}
 
   static final String USAGE =
-      "usage: jackal.idl.Main -o OUTDIR -p JAVA_PACKAGE_PREFIX FILE...\n"
-          + "  -o OUTDIR   root of the generated Java sources\n"
-          + "  -p PREFIX   Java package prefix (CapIDL package a.b becomes PREFIX.a.b; \"\" for none)\n";
+      "usage: jackal.idl.Main -o OUTDIR -p JAVA_PACKAGE_PREFIX [OPTIONS] FILE...\n"
+          + "  -o, --out OUTDIR          root of the generated Java sources\n"
+          + "  -p, --prefix PREFIX       Java package prefix (CapIDL package a.b becomes PREFIX.a.b;\n"
+          + "                            \"\" for none)\n"
+          + "  --kernel-idl              also compile and generate the kernel's CapIDL (coyotos.*)\n"
+          + "  --use-kernel-idl PREFIX   compile the kernel's CapIDL for reference only: its Java\n"
+          + "                            classes were generated under PREFIX\n"
+          + "  --clean                   delete .java files below OUTDIR that this run did not write\n"
+          + "  --quiet                   print nothing on success\n";
 
   public static void main(String[] args) {
     int rc = run(args, System.out, System.err);
@@ -33,6 +57,10 @@ public final class Main {
   public static int run(String[] args, PrintStream out, PrintStream err) {
     Path outDir = null;
     String prefix = null;
+    String kernelPrefix = null;
+    boolean kernel = false;
+    boolean clean = false;
+    boolean quiet = false;
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -41,13 +69,23 @@ public final class Main {
           out.print(USAGE);
           return 0;
         }
-        case "-o", "-p" -> {
+        case "--kernel-idl" -> kernel = true;
+        case "--clean" -> clean = true;
+        case "--quiet" -> quiet = true;
+        case "--use-kernel-idl" -> {
+          if (i + 1 >= args.length) {
+            err.print("option " + a + " needs a value\n" + USAGE);
+            return 2;
+          }
+          kernelPrefix = args[++i];
+        }
+        case "-o", "--out", "-p", "--prefix" -> {
           if (i + 1 >= args.length) {
             err.print("option " + a + " needs a value\n" + USAGE);
             return 2;
           }
           String v = args[++i];
-          if (a.equals("-o")) {
+          if (a.equals("-o") || a.equals("--out")) {
             outDir = Path.of(v);
           } else {
             prefix = v;
@@ -62,22 +100,54 @@ public final class Main {
         }
       }
     }
-    if (outDir == null || prefix == null || files.isEmpty()) {
+    if (outDir == null || prefix == null || (files.isEmpty() && !kernel)) {
       err.print(USAGE);
       return 2;
     }
-    if (!prefix.isEmpty() && !prefix.matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*")) {
-      err.print("not a Java package name: " + prefix + "\n");
+    if (kernel && kernelPrefix != null) {
+      err.print("--kernel-idl and --use-kernel-idl exclude each other\n" + USAGE);
       return 2;
     }
-    try {
-      Model model = CapIdl.compileFiles(files);
-      List<GeneratedFile> gen = CapIdl.generateJava(model, prefix);
-      for (GeneratedFile g : gen) {
-        g.writeTo(outDir);
+    for (String p : kernelPrefix == null ? List.of(prefix) : List.of(prefix, kernelPrefix)) {
+      if (!p.isEmpty() && !p.matches("[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*)*")) {
+        err.print("not a Java package name: " + p + "\n");
+        return 2;
       }
-      out.println("jackal-idl: " + files.size() + " file(s), " + model.interfaces().size()
-          + " interface(s), " + gen.size() + " Java file(s) in " + outDir);
+    }
+    try {
+      List<SourceFile> sources = new ArrayList<>();
+      JavaOptions options = new JavaOptions(prefix);
+      if (kernel || kernelPrefix != null) {
+        for (SourceFile k : KernelIdl.sources()) {
+          sources.add(k);
+          if (kernelPrefix != null) {
+            String pkg = String.join(".", CapIdl.parse(k).packageName().parts());
+            options = options.importing(pkg, kernelPrefix);
+          }
+        }
+      }
+      for (Path p : files) {
+        sources.add(SourceFile.read(p));
+      }
+      Model model = CapIdl.compile(sources);
+      List<GeneratedFile> gen = CapIdl.generateJava(model, options);
+      Set<Path> written = new HashSet<>();
+      int changed = 0;
+      for (GeneratedFile g : gen) {
+        Path target = outDir.resolve(g.relativePath());
+        written.add(target.toAbsolutePath().normalize());
+        if (!Files.isRegularFile(target)
+            || !Files.readString(target, StandardCharsets.UTF_8).equals(g.source())) {
+          g.writeTo(outDir);
+          changed++;
+        }
+      }
+      int removed = clean ? removeStale(outDir, written) : 0;
+      if (!quiet) {
+        out.println("jackal-idl: " + sources.size() + " file(s), " + model.interfaces().size()
+            + " interface(s), " + gen.size() + " Java file(s) in " + outDir + " (" + changed
+            + " written" + (clean ? ", " + removed + " stale removed" : "") + ")");
+      }
       return 0;
     } catch (IdlException e) {
       err.println(e.getMessage());
@@ -86,5 +156,32 @@ public final class Main {
       err.println("jackal-idl: " + e);
       return 2;
     }
+  }
+
+  /** Deletes the .java files below {@code root} not in {@code keep}, then emptied directories. */
+  private static int removeStale(Path root, Set<Path> keep) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return 0;
+    }
+    List<Path> all;
+    try (Stream<Path> s = Files.walk(root)) {
+      all = s.sorted(Comparator.reverseOrder()).toList();
+    }
+    int removed = 0;
+    for (Path p : all) {
+      if (Files.isRegularFile(p)
+          && p.getFileName().toString().endsWith(".java")
+          && !keep.contains(p.toAbsolutePath().normalize())) {
+        Files.delete(p);
+        removed++;
+      } else if (Files.isDirectory(p) && !p.equals(root)) {
+        try (Stream<Path> s = Files.list(p)) {
+          if (s.findAny().isEmpty()) {
+            Files.delete(p);
+          }
+        }
+      }
+    }
+    return removed;
   }
 }

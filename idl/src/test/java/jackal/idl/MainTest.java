@@ -54,11 +54,61 @@ class MainTest {
   @Test
   void usageErrors() {
     assertThat(run()).isEqualTo(2);
-    assertThat(err()).startsWith("usage: jackal.idl.Main -o OUTDIR -p JAVA_PACKAGE_PREFIX FILE...");
+    assertThat(err()).startsWith("usage: jackal.idl.Main -o OUTDIR -p JAVA_PACKAGE_PREFIX [OPTIONS] FILE...");
     assertThat(run("-o")).isEqualTo(2);
     assertThat(run("-q", "x")).isEqualTo(2);
     assertThat(run("-o", "x", "-p", "not a package", "F.idl")).isEqualTo(2);
     assertThat(run("-o", tmp.toString(), "-p", "x", tmp.resolve("missing.idl").toString())).isEqualTo(2);
     assertThat(run("--help")).isZero();
+    assertThat(run("-o", "x", "-p", "y", "--use-kernel-idl")).isEqualTo(2);
+    assertThat(run("-o", "x", "-p", "y", "--kernel-idl", "--use-kernel-idl", "z")).isEqualTo(2);
+    assertThat(run("-o", "x", "-p", "y", "--use-kernel-idl", "not a package", "F.idl")).isEqualTo(2);
+  }
+
+  @Test
+  void kernelIdlFromResourcesWithLongOptionsAndNoFiles() throws Exception {
+    Path gen = tmp.resolve("gen");
+    assertThat(run("--out", gen.toString(), "--prefix", "k", "--kernel-idl")).as(err()).isZero();
+    assertThat(gen.resolve("k/coyotos/EndpointClient.java")).exists();
+    assertThat(gen.resolve("k/coyotos/EndpointSkeleton.java")).exists();
+    assertThat(gen.resolve("k/coyotos/EndpointCodes.java")).exists();
+  }
+
+  @Test
+  void usingTheKernelIdlWritesOnlyTheOtherPackagesAndRefersToTheKernelClasses() throws Exception {
+    Path src = tmp.resolve("Svc.idl");
+    Files.writeString(src, "package svc;\ninterface Svc extends coyotos.Cap {\n  void ping(coyotos.Endpoint e) raises(coyotos.Cap.NoAccess);\n};\n");
+    Path gen = tmp.resolve("gen");
+    assertThat(run("-o", gen.toString(), "-p", "app", "--use-kernel-idl", "k", src.toString())).as(err()).isZero();
+    assertThat(gen.resolve("k")).doesNotExist();
+    assertThat(Files.readString(gen.resolve("app/svc/SvcClient.java")))
+        .contains("public class SvcClient extends k.coyotos.CapClient {");
+    assertThat(Files.readString(gen.resolve("app/svc/SvcSkeleton.java")))
+        .contains("case k.coyotos.CapCodes.OC_getType -> $getType($ipc, $reply, $sndLen);");
+  }
+
+  @Test
+  void unchangedFilesAreLeftAloneAndCleanRemovesStaleOnes() throws Exception {
+    Path src = tmp.resolve("A.idl");
+    Files.writeString(src, "package p;\ninterface A { void f(); };\n");
+    Path gen = tmp.resolve("gen");
+    assertThat(run("-o", gen.toString(), "-p", "x", src.toString())).isZero();
+    Path client = gen.resolve("x/p/AClient.java");
+    java.nio.file.attribute.FileTime before = java.nio.file.attribute.FileTime.fromMillis(1000);
+    Files.setLastModifiedTime(client, before);
+    Path stale = gen.resolve("x/p/old/GoneClient.java");
+    Files.createDirectories(stale.getParent());
+    Files.writeString(stale, "// stale");
+    Path notJava = gen.resolve("x/p/notes.txt");
+    Files.writeString(notJava, "kept");
+    assertThat(run("-o", gen.toString(), "-p", "x", "--clean", src.toString())).isZero();
+    assertThat(Files.getLastModifiedTime(client)).isEqualTo(before);
+    assertThat(stale).doesNotExist();
+    assertThat(stale.getParent()).doesNotExist();
+    assertThat(notJava).exists();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("(0 written, 1 stale removed)");
+    out.reset();
+    assertThat(run("-o", gen.toString(), "-p", "x", "--quiet", src.toString())).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 }

@@ -52,6 +52,9 @@ public final class ConstantsGenerator implements JavaGenerator {
   public List<GeneratedFile> generate(Model model, JavaOptions options) {
     List<GeneratedFile> out = new ArrayList<>();
     for (IdlPackage p : model.packages()) {
+      if (!options.generates(p.name())) {
+        continue;
+      }
       forPackage(p, options).ifPresent(out::add);
       for (InterfaceDef i : p.interfaces()) {
         out.add(forInterface(i, options));

@@ -189,7 +189,11 @@ public final class WireLayout {
     };
   }
 
-  private static int alignment(Type t) {
+  /**
+   * The alignment in bytes of a value of {@code t} inside an indirect string: its size for a
+   * scalar, its element's for an array, its widest field's for a struct.
+   */
+  public static int alignment(Type t) {
     Type r = t.resolved();
     return switch (r) {
       case Type.ArrayType a -> alignment(a.element());

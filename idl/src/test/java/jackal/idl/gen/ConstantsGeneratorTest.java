@@ -54,8 +54,9 @@ class ConstantsGeneratorTest {
   void generatedSourcesCompileAndHoldTheCodes() throws Exception {
     Model kernel = KernelIdl.model();
     Model fixtures = TestSupport.compileFixtures("constructs.idl", "other.idl", "layout.idl");
-    List<GeneratedFile> files = new ArrayList<>(CapIdl.generateJava(kernel, "gen.k"));
-    files.addAll(CapIdl.generateJava(fixtures, ""));
+    ConstantsGenerator g = new ConstantsGenerator();
+    List<GeneratedFile> files = new ArrayList<>(g.generate(kernel, new JavaOptions("gen.k")));
+    files.addAll(g.generate(fixtures, new JavaOptions("")));
     Path src = tmp.resolve("src");
     Path out = tmp.resolve("out");
     Files.createDirectories(out);
