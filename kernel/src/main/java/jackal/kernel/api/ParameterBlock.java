@@ -49,6 +49,9 @@ public final class ParameterBlock {
   /** The parameter words. */
   public final long[] w = new long[WORDS];
 
+  /** A block with every word zero. */
+  public ParameterBlock() {}
+
   /** Sets every word to zero. */
   public void clear() {
     java.util.Arrays.fill(w, 0L);

@@ -98,7 +98,7 @@ final class Gate implements SystemCalls {
   @Override
   public int loadInt(long addr) {
     if ((addr & 3) != 0) {
-      misaligned(addr, false);
+      misaligned(addr);
     }
     return (int) INTS.get(page(addr, false), (int) addr & PAGE_MASK);
   }
@@ -106,7 +106,7 @@ final class Gate implements SystemCalls {
   @Override
   public void storeInt(long addr, int value) {
     if ((addr & 3) != 0) {
-      misaligned(addr, true);
+      misaligned(addr);
     }
     INTS.set(page(addr, true), (int) addr & PAGE_MASK, value);
   }
@@ -114,7 +114,7 @@ final class Gate implements SystemCalls {
   @Override
   public long loadLong(long addr) {
     if ((addr & 7) != 0) {
-      misaligned(addr, false);
+      misaligned(addr);
     }
     return (long) LONGS.get(page(addr, false), (int) addr & PAGE_MASK);
   }
@@ -122,7 +122,7 @@ final class Gate implements SystemCalls {
   @Override
   public void storeLong(long addr, long value) {
     if ((addr & 7) != 0) {
-      misaligned(addr, true);
+      misaligned(addr);
     }
     LONGS.set(page(addr, true), (int) addr & PAGE_MASK, value);
   }
@@ -197,7 +197,7 @@ final class Gate implements SystemCalls {
    * A misaligned word access: the process takes MisalignedReference. Like a faulting instruction,
    * the access is re-executed when the process is resumed, and faults again.
    */
-  private void misaligned(long addr, boolean forWrite) {
+  private void misaligned(long addr) {
     transact(inv -> Faults.take(inv, process, FaultCode.MISALIGNED_REFERENCE, addr), "access");
   }
 

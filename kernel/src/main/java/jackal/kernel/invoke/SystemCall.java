@@ -52,25 +52,20 @@ final class SystemCall {
     }
     try {
       long icw = pb.w[ICW];
-      switch (Icw.nr(icw)) {
-        case Syscall.INVOKE_CAP:
-          return invokeCap(inv, p, pb);
-        case Syscall.COPY_CAP:
-          if (icw != Syscall.COPY_CAP) {
-            throw new SyscallFault(FaultCode.MALFORMED_SYSCALL, 0);
-          }
-          return copyCap(inv, p, pb);
-        case Syscall.YIELD:
-          if (icw != Syscall.YIELD) {
-            throw new SyscallFault(FaultCode.MALFORMED_SYSCALL, 0);
-          }
-          return YIELD;
-        default:
-          throw new SyscallFault(FaultCode.MALFORMED_SYSCALL, 0);
-      }
+      return switch (Icw.nr(icw)) {
+        case Syscall.INVOKE_CAP -> invokeCap(inv, p, pb);
+        // CopyCap and Yield take no flags: their control word is exactly their number.
+        case Syscall.COPY_CAP -> icw == Syscall.COPY_CAP ? copyCap(inv, p, pb) : malformed();
+        case Syscall.YIELD -> icw == Syscall.YIELD ? YIELD : malformed();
+        default -> malformed();
+      };
     } catch (SyscallFault f) {
       return Faults.take(inv, p, f.code, f.info);
     }
+  }
+
+  private static int malformed() {
+    throw new SyscallFault(FaultCode.MALFORMED_SYSCALL, 0);
   }
 
   private static int copyCap(Invocation inv, Process p, ParameterBlock pb) {

@@ -14,6 +14,7 @@ import java.util.Arrays;
  * <p>Persistent fields are read and written only under the process's lock. The scheduling fields
  * follow the rule written at {@link #sched}.
  */
+@SuppressWarnings("JavaLangClash") // the Coyotos name; java.lang.Process is never used here
 public final class Process extends KObject {
   public static final int RUNNING = 0;
   public static final int RECEIVING = 1;

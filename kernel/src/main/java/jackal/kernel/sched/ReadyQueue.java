@@ -9,10 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * add at either end (a wake-up from another CPU) or take from the front (an idle CPU of the same
  * node stealing work).
  */
+@SuppressWarnings("NonAtomicVolatileUpdate") // size changes only under the spin lock
 public final class ReadyQueue {
   private final AtomicInteger lock = new AtomicInteger();
   private Process head;
   private Process tail;
+
+  /** Written only under the spin lock; volatile so that others may read it without the lock. */
   private volatile int size;
 
   private void acquire() {
