@@ -1,5 +1,6 @@
 package jackal.idl;
 
+import jackal.idl.gen.ConstantsGenerator;
 import jackal.idl.gen.GeneratedFile;
 import jackal.idl.gen.JavaOptions;
 import jackal.idl.model.Model;
@@ -26,6 +27,8 @@ import java.util.stream.Stream;
  *       but write nothing for it: its classes were generated under PREFIX;
  *   <li>{@code --clean}: delete the {@code .java} files below OUTDIR that this run did not
  *       write (left over from interfaces since removed);
+ *   <li>{@code --codes-only}: write only the constants classes, which depend on nothing (for
+ *       the kernel, which cannot use the runtime's stubs);
  *   <li>{@code --quiet}: print nothing on success (for quiet builds).
  * </ul>
  *
@@ -44,6 +47,8 @@ public final class Main {
           + "  --use-kernel-idl PREFIX   compile the kernel's CapIDL for reference only: its Java\n"
           + "                            classes were generated under PREFIX\n"
           + "  --clean                   delete .java files below OUTDIR that this run did not write\n"
+          + "  --codes-only              write only the constants classes (ICodes, PackageCodes),\n"
+          + "                            which need nothing but the JDK\n"
           + "  --quiet                   print nothing on success\n";
 
   public static void main(String[] args) {
@@ -61,6 +66,7 @@ public final class Main {
     boolean kernel = false;
     boolean clean = false;
     boolean quiet = false;
+    boolean codesOnly = false;
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -72,6 +78,7 @@ public final class Main {
         case "--kernel-idl" -> kernel = true;
         case "--clean" -> clean = true;
         case "--quiet" -> quiet = true;
+        case "--codes-only" -> codesOnly = true;
         case "--use-kernel-idl" -> {
           if (i + 1 >= args.length) {
             err.print("option " + a + " needs a value\n" + USAGE);
@@ -130,7 +137,10 @@ public final class Main {
         sources.add(SourceFile.read(p));
       }
       Model model = CapIdl.compile(sources);
-      List<GeneratedFile> gen = CapIdl.generateJava(model, options);
+      List<GeneratedFile> gen =
+          codesOnly
+              ? new ConstantsGenerator().generate(model, options)
+              : CapIdl.generateJava(model, options);
       Set<Path> written = new HashSet<>();
       int changed = 0;
       for (GeneratedFile g : gen) {

@@ -75,6 +75,18 @@ class MainTest {
   }
 
   @Test
+  void codesOnlyWritesJustTheConstantsClasses() throws Exception {
+    Path gen = tmp.resolve("gen");
+    assertThat(run("-o", gen.toString(), "-p", "jackal.kernel.idl", "--kernel-idl", "--codes-only"))
+        .as(err()).isZero();
+    try (var files = Files.walk(gen)) {
+      assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+          .hasSize(KernelIdl.FILES.size())
+          .allMatch(n -> n.endsWith("Codes.java"));
+    }
+  }
+
+  @Test
   void usingTheKernelIdlWritesOnlyTheOtherPackagesAndRefersToTheKernelClasses() throws Exception {
     Path src = tmp.resolve("Svc.idl");
     Files.writeString(src, "package svc;\ninterface Svc extends coyotos.Cap {\n  void ping(coyotos.Endpoint e) raises(coyotos.Cap.NoAccess);\n};\n");
