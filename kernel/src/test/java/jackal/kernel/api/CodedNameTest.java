@@ -42,6 +42,8 @@ class CodedNameTest {
           Map.entry("IKT_GPT", "coyotos.GPT"),
           Map.entry("IKT_APP_NOTICE", "coyotos.AppNotice"),
           Map.entry("IKT_SLEEP", "coyotos.Sleep"),
+          Map.entry("OC_SLEEP_SLEEP_TILL", "coyotos.Sleep.sleepTill"),
+          Map.entry("OC_SLEEP_SLEEP_FOR", "coyotos.Sleep.sleepFor"),
           Map.entry("IKT_SYS_CTL", "coyotos.SysCtl"),
           Map.entry("OC_ENDPOINT_SET_RECIPIENT", "coyotos.Endpoint.setRecipient"),
           Map.entry("OC_ENDPOINT_SET_PAYLOAD_MATCH", "coyotos.Endpoint.setPayloadMatch"),
