@@ -15,6 +15,12 @@
  *       pingpong, the floors under the same-CPU and cross-CPU round trips.
  *   <li>{@link jackal.bench.PeerBenchmark}: the same exchange between two plain Java threads
  *       ({@link jackal.bench.PeerRig}).
+ *   <li>{@link jackal.bench.MemoryBenchmark}: a process's 64-bit loads and stores through a
+ *       three-level GPT space, against the same pattern on a {@code long[]} in the same process
+ *       ({@link jackal.bench.SpaceRig}).
+ *   <li>{@link jackal.bench.StringBenchmark}: calls carrying a 4 KiB or 64 KiB string between two
+ *       such spaces, against {@code System.arraycopy} of the same bytes plus the same call
+ *       without a string.
  * </ul>
  *
  * <p>Forked JMH JVMs inherit {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}
