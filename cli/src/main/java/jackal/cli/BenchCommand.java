@@ -56,8 +56,9 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * Named groups whose members are not all under the group's own label prefix: group
      * name to label prefixes. A group not listed here selects the labels that start with
-     * it. {@code ipc} runs everything its ratios need in one JMH run (the baseline and
-     * the peers), so every ratio compares figures taken side by side.
+     * it. {@code ipc} runs everything its ratios need in one JMH run (the baselines and
+     * the peers), so every ratio compares figures taken side by side; so does
+     * {@code memory} (loads, stores and strings with their baselines).
      */
     static final Map<String, List<String>> GROUPS = new LinkedHashMap<>();
 
@@ -83,9 +84,24 @@ public final class BenchCommand implements Callable<Integer> {
         LABELS.put(BENCH + "IpcBenchmark.emptyBatch", "harness.empty-batch");
         // Analysis: the bare pingpong with yields as deep as a process's (splits ipc.ratio).
         LABELS.put(BENCH + "BaselineBenchmark.continuationPingpongDeep", "analysis.continuation-pingpong-depth-8");
+        // Memory: a process's 64-bit loads and stores through a three-level GPT space, and the
+        // same pattern on a long[] in the same process; calls carrying a string, and
+        // arraycopy of the same bytes plus the same call without one.
+        LABELS.put(BENCH + "MemoryBenchmark.load", "memory.load");
+        LABELS.put(BENCH + "MemoryBenchmark.store", "memory.store");
+        LABELS.put(BENCH + "MemoryBenchmark.arrayLoad", "baseline.array-load");
+        LABELS.put(BENCH + "MemoryBenchmark.arrayStore", "baseline.array-store");
+        LABELS.put(BENCH + "StringBenchmark.string4k", "ipc.string.4k");
+        LABELS.put(BENCH + "StringBenchmark.string64k", "ipc.string.64k");
+        LABELS.put(BENCH + "StringBenchmark.arraycopy4k", "baseline.string.4k");
+        LABELS.put(BENCH + "StringBenchmark.arraycopy64k", "baseline.string.64k");
 
         RATIOS.add(new Ratio("ipc.ratio", "ipc.roundtrip.same-cpu", "baseline.continuation-pingpong", "x"));
         RATIOS.add(new Ratio("ipc.cross-cpu.ratio", "ipc.roundtrip.cross-cpu", "baseline.cross-core-pingpong", "x"));
+        RATIOS.add(new Ratio("ipc.string.4k.ratio", "ipc.string.4k", "baseline.string.4k", "x"));
+        RATIOS.add(new Ratio("ipc.string.64k.ratio", "ipc.string.64k", "baseline.string.64k", "x"));
+        RATIOS.add(new Ratio("memory.load.ratio", "memory.load", "baseline.array-load", "x"));
+        RATIOS.add(new Ratio("memory.store.ratio", "memory.store", "baseline.array-store", "x"));
         RATIOS.add(new Ratio("ipc.speedup.platform-thread", "peer.platform-thread-handoff",
                 "ipc.roundtrip.same-cpu", "x"));
         RATIOS.add(new Ratio("ipc.speedup.virtual-thread", "peer.virtual-thread-handoff",
@@ -104,8 +120,11 @@ public final class BenchCommand implements Callable<Integer> {
         RATIOS.add(new Ratio("harness.kernel-cap.batch-1000/50000", "harness.kernel-cap.batch-1000",
                 "kernel-cap.invoke", "x"));
 
-        GROUPS.put("ipc", List.of("ipc.", "baseline.", "kernel-cap.",
+        GROUPS.put("ipc", List.of("ipc.", "kernel-cap.",
+                "baseline.continuation-pingpong", "baseline.cross-core-pingpong", "baseline.string.",
                 "peer.platform-thread-handoff", "peer.virtual-thread-handoff"));
+        GROUPS.put("memory", List.of("memory.", "baseline.array-load", "baseline.array-store",
+                "ipc.string.", "baseline.string."));
         GROUPS.put("analysis", List.of("analysis.", "baseline.continuation-pingpong"));
         GROUPS.put("harness", List.of("harness.",
                 "ipc.roundtrip.same-cpu", "ipc.roundtrip.cross-cpu", "kernel-cap.invoke"));
@@ -259,7 +278,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IOException("listing benchmarks failed (exit " + code + "): " + Main.oneLine(output));
         }
         boolean inList = false;
-        for (String line : output.split("\\R")) {
+        for (String line : output.lines().toList()) {
             if (line.startsWith("Benchmarks:")) {
                 inList = true;
             } else if (inList && !line.isBlank()) {
@@ -484,11 +503,11 @@ public final class BenchCommand implements Callable<Integer> {
                 default -> {
                     if (s.startsWith("true", i)) {
                         i += 4;
-                        return Boolean.TRUE;
+                        return true;
                     }
                     if (s.startsWith("false", i)) {
                         i += 5;
-                        return Boolean.FALSE;
+                        return false;
                     }
                     if (s.startsWith("null", i)) {
                         i += 4;

@@ -86,10 +86,18 @@ class BenchCommandTest {
             "jackal.bench.IpcBenchmark.kernelCapInvokeBatch1k",
             "jackal.bench.IpcBenchmark.sameCpu",
             "jackal.bench.IpcBenchmark.sameCpuBatch1k",
+            "jackal.bench.MemoryBenchmark.arrayLoad",
+            "jackal.bench.MemoryBenchmark.arrayStore",
+            "jackal.bench.MemoryBenchmark.load",
+            "jackal.bench.MemoryBenchmark.store",
             "jackal.bench.PeerBenchmark.platformThreadHandoff",
             "jackal.bench.PeerBenchmark.platformThreadPark",
             "jackal.bench.PeerBenchmark.virtualThreadHandoff",
-            "jackal.bench.PeerBenchmark.virtualThreadPark");
+            "jackal.bench.PeerBenchmark.virtualThreadPark",
+            "jackal.bench.StringBenchmark.arraycopy4k",
+            "jackal.bench.StringBenchmark.arraycopy64k",
+            "jackal.bench.StringBenchmark.string4k",
+            "jackal.bench.StringBenchmark.string64k");
 
     @Test
     void ipcGroupRunsEveryFigureItsRatiosNeedUnderTheRequiredNames() {
@@ -100,12 +108,41 @@ class BenchCommandTest {
                 "baseline.cross-core-pingpong",
                 "kernel-cap.invoke",
                 "peer.platform-thread-handoff",
-                "peer.virtual-thread-handoff");
+                "peer.virtual-thread-handoff",
+                "ipc.string.4k",
+                "ipc.string.64k",
+                "baseline.string.4k",
+                "baseline.string.64k");
         assertThat(BenchCommand.RATIOS).filteredOn(r -> r.label().equals("ipc.ratio")).singleElement()
                 .satisfies(r -> {
                     assertThat(r.numerator()).isEqualTo("ipc.roundtrip.same-cpu");
                     assertThat(r.denominator()).isEqualTo("baseline.continuation-pingpong");
                 });
+    }
+
+    @Test
+    void memoryGroupRunsLoadsStoresStringsAndTheirBaselinesUnderTheRequiredNames() {
+        var labels = BenchCommand.select(JAR, List.of("memory")).values();
+        assertThat(labels).containsExactlyInAnyOrder(
+                "memory.load",
+                "memory.store",
+                "baseline.array-load",
+                "baseline.array-store",
+                "ipc.string.4k",
+                "ipc.string.64k",
+                "baseline.string.4k",
+                "baseline.string.64k");
+        Map<String, List<String>> ratios = Map.of(
+                "memory.load.ratio", List.of("memory.load", "baseline.array-load"),
+                "memory.store.ratio", List.of("memory.store", "baseline.array-store"),
+                "ipc.string.4k.ratio", List.of("ipc.string.4k", "baseline.string.4k"),
+                "ipc.string.64k.ratio", List.of("ipc.string.64k", "baseline.string.64k"));
+        ratios.forEach((label, inputs) -> assertThat(BenchCommand.RATIOS)
+                .filteredOn(r -> r.label().equals(label)).singleElement()
+                .satisfies(r -> {
+                    assertThat(List.of(r.numerator(), r.denominator())).isEqualTo(inputs);
+                    assertThat(labels).contains(r.numerator(), r.denominator());
+                }));
     }
 
     @Test
@@ -132,10 +169,10 @@ class BenchCommandTest {
 
     @Test
     void unknownGroupIsOneLineNamingTheKnownGroups() {
-        assertThatThrownBy(() -> BenchCommand.select(JAR, List.of("ipc", "nosuch", "memory")))
+        assertThatThrownBy(() -> BenchCommand.select(JAR, List.of("ipc", "nosuch", "stubs")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("no benchmarks in group nosuch, memory"
-                        + " (groups: analysis, baseline, harness, ipc, kernel-cap, peer, peer-alt)");
+                .hasMessage("no benchmarks in group nosuch, stubs"
+                        + " (groups: analysis, baseline, harness, ipc, kernel-cap, memory, peer, peer-alt)");
         assertThatThrownBy(() -> BenchCommand.select(List.of(), List.of()))
                 .hasMessage("no benchmarks in group all (the bench jar has none)");
     }
