@@ -134,6 +134,7 @@ final class KernelRig implements AutoCloseable {
     long server = CapLoc.reg(SERVER_REG);
     long discrim = CapLoc.reg(DISCRIM_REG);
     long subject = CapLoc.reg(CapReg.REPLYEPT);
+    long done = 0; // batches finished; only this process writes completed
     for (;;) {
       ipc.receive(true, GO_ID);
       int n = calls;
@@ -167,7 +168,7 @@ final class KernelRig implements AutoCloseable {
         case EMPTY -> {}
       }
       lastChecksum = sum;
-      completed = completed + 1; // only this process writes it
+      completed = ++done;
       LockSupport.unpark(waiter);
     }
   }

@@ -72,7 +72,8 @@ final class PeerRig implements AutoCloseable {
     }
     waiter = Thread.currentThread();
     batchCalls = calls;
-    long target = ++requested;
+    long target = requested + 1; // only the JMH thread writes it
+    requested = target;
     LockSupport.unpark(client);
     long deadline = System.nanoTime() + BATCH_TIMEOUT_NANOS;
     while (completed < target && failure == null) {
