@@ -39,17 +39,19 @@ public final class Main {
   private Main() {}
 
   static final String USAGE =
-      "usage: jackal.idl.Main -o OUTDIR -p JAVA_PACKAGE_PREFIX [OPTIONS] FILE...\n"
-          + "  -o, --out OUTDIR          root of the generated Java sources\n"
-          + "  -p, --prefix PREFIX       Java package prefix (CapIDL package a.b becomes PREFIX.a.b;\n"
-          + "                            \"\" for none)\n"
-          + "  --kernel-idl              also compile and generate the kernel's CapIDL (coyotos.*)\n"
-          + "  --use-kernel-idl PREFIX   compile the kernel's CapIDL for reference only: its Java\n"
-          + "                            classes were generated under PREFIX\n"
-          + "  --clean                   delete .java files below OUTDIR that this run did not write\n"
-          + "  --codes-only              write only the constants classes (ICodes, PackageCodes),\n"
-          + "                            which need nothing but the JDK\n"
-          + "  --quiet                   print nothing on success\n";
+      """
+      usage: jackal.idl.Main -o OUTDIR -p JAVA_PACKAGE_PREFIX [OPTIONS] FILE...
+        -o, --out OUTDIR          root of the generated Java sources
+        -p, --prefix PREFIX       Java package prefix (CapIDL package a.b becomes PREFIX.a.b;
+                                  "" for none)
+        --kernel-idl              also compile and generate the kernel's CapIDL (coyotos.*)
+        --use-kernel-idl PREFIX   compile the kernel's CapIDL for reference only: its Java
+                                  classes were generated under PREFIX
+        --clean                   delete .java files below OUTDIR that this run did not write
+        --codes-only              write only the constants classes (ICodes, PackageCodes),
+                                  which need nothing but the JDK
+        --quiet                   print nothing on success
+      """;
 
   public static void main(String[] args) {
     int rc = run(args, System.out, System.err);

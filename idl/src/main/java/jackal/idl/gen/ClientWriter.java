@@ -100,7 +100,7 @@ final class ClientWriter {
             : names.ref(m, StubNames.Role.RESULT, pkg);
 
     List<String> doc = new ArrayList<>();
-    doc.add("{@code " + JavaNames.docText(ConstantsGenerator.signature(m)) + "}"
+    doc.add(StubGenerator.code(ConstantsGenerator.signature(m))
         + (m.isOneway() ? ": sent without waiting for a reply." : "."));
     if (m.doc() != null) {
       doc.add(JavaNames.docText(m.doc()));

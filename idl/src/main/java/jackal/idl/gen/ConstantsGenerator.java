@@ -95,9 +95,7 @@ public final class ConstantsGenerator implements JavaGenerator {
       }
       List<String> md = new ArrayList<>();
       md.add(
-          "{@code "
-              + JavaNames.docText(signature(m))
-              + "}"
+          StubGenerator.code(signature(m))
               + (m.declarer() == i ? "" : ", declared by {@code " + m.declarer().qualifiedName() + "}")
               + ".");
       if (m.doc() != null) {
@@ -174,7 +172,7 @@ public final class ConstantsGenerator implements JavaGenerator {
 
   private static void constant(StringBuilder b, ConstDef c, String indent, Set<String> used) {
     List<String> d = new ArrayList<>();
-    d.add("{@code const " + JavaNames.docText(c.type().idl()) + " " + c.name() + "}.");
+    d.add(StubGenerator.code("const " + c.type().idl() + " " + c.name()) + ".");
     if (c.doc() != null) {
       d.add(JavaNames.docText(c.doc()));
     }

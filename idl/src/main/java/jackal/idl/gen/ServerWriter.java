@@ -70,7 +70,7 @@ final class ServerWriter {
       b.append(first ? "" : "\n");
       first = false;
       List<String> md = new ArrayList<>();
-      md.add("{@code " + JavaNames.docText(ConstantsGenerator.signature(m)) + "}.");
+      md.add(StubGenerator.code(ConstantsGenerator.signature(m)) + ".");
       if (m.doc() != null) {
         md.add(JavaNames.docText(m.doc()));
       }
@@ -206,14 +206,14 @@ final class ServerWriter {
     return max;
   }
 
-  private void method(StringBuilder b, MethodDef m) {
+  private void method(StringBuilder out, MethodDef m) {
     MethodLayout l = m.layout();
-    b.append("\n  /** {@code ").append(JavaNames.docText(ConstantsGenerator.signature(m))).append("}")
+    out.append("\n  /** ").append(StubGenerator.code(ConstantsGenerator.signature(m)))
         .append(m.declarer() == iface ? "" : ", declared by {@code " + m.declarer().qualifiedName() + "}")
         .append(". */\n");
-    b.append("  private void $").append(m.name())
+    out.append("  private void $").append(m.name())
         .append("(Ipc $ipc, ServerLoop.Reply $reply, int $sndLen) throws KernelException {\n");
-    b.append("    long[] $w = $ipc.w;\n");
+    StringBuilder b = new StringBuilder(); // the body: $w is declared only if it is used
     b.append("    idlRequireShape($ipc, ").append(l.requestLastWord()).append(", ")
         .append(l.requestCapCount()).append(");\n");
     Optional<StringSlot> in = l.request().string();
@@ -260,7 +260,10 @@ final class ServerWriter {
       b.append("    $reply.wordsAndCaps(").append(l.replyLastWord()).append(", ")
           .append(l.replyCapCount() - 1).append(");\n");
     }
-    b.append("  }\n");
+    if (b.indexOf("$w[") >= 0) {
+      out.append("    long[] $w = $ipc.w;\n");
+    }
+    out.append(b).append("  }\n");
   }
 
   /** A capability argument: the server register its send slot arrives in. */

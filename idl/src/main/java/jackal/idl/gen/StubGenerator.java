@@ -148,6 +148,51 @@ public final class StubGenerator implements JavaGenerator {
     return doc;
   }
 
+  /**
+   * IDL text (a type, a signature) in a Javadoc comment: an inline code tag when it has no
+   * characters HTML would need escaped, else a {@code <code>} element with them escaped.
+   */
+  static String code(String idl) {
+    return idl.matches(".*[<>&@{}].*|.*\\*/.*|.*\\\\u.*")
+        ? "<code>" + JavaNames.docText(idl) + "</code>"
+        : "{@code " + idl + "}";
+  }
+
+  /** A Javadoc comment: paragraphs (already escaped), then block tags such as {@code @param}. */
+  static String javadoc(String indent, List<String> paragraphs, List<String> tags) {
+    if (tags.isEmpty()) {
+      return JavaNames.javadoc(indent, paragraphs);
+    }
+    StringBuilder b = new StringBuilder(indent).append("/**\n");
+    boolean first = true;
+    for (String para : paragraphs) {
+      if (!first) {
+        b.append(indent).append(" *\n");
+      }
+      String p = first ? para : "<p>" + para;
+      first = false;
+      for (String l : p.split("\n", -1)) {
+        b.append(indent).append(" *").append(l.isEmpty() ? "" : " " + l).append('\n');
+      }
+    }
+    b.append(indent).append(" *\n");
+    for (String t : tags) {
+      b.append(indent).append(" * ").append(t).append('\n');
+    }
+    return b.append(indent).append(" */\n").toString();
+  }
+
+  /** Suppresses Error Prone's advice against array components: IDL arrays are Java arrays. */
+  private static void arrayComponents(StringBuilder b, List<jackal.idl.model.Type> types) {
+    for (var t : types) {
+      var r = t.resolved();
+      if (r instanceof jackal.idl.model.Type.ArrayType || r instanceof jackal.idl.model.Type.SequenceType) {
+        b.append("@SuppressWarnings(\"ArrayRecordComponent\") // fixed arrays and sequences are Java arrays\n");
+        return;
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ records and exceptions
 
   private static GeneratedFile struct(StubNames names, StructDef s) {
@@ -157,11 +202,13 @@ public final class StubGenerator implements JavaGenerator {
     StringBuilder b = new StringBuilder();
     header(b, pkg, s);
     List<String> doc = doc("CapIDL struct {@code " + s.qualifiedName() + "}.", s);
+    List<String> tags = new ArrayList<>();
     for (Field f : s.fields()) {
-      doc.add("@param " + JavaTypes.member(f.name()) + " {@code " + JavaNames.docText(f.type().idl())
-          + "}" + (f.doc() == null ? "" : ": " + JavaNames.docText(f.doc())));
+      tags.add("@param " + JavaTypes.member(f.name()) + " " + code(f.type().idl())
+          + (f.doc() == null ? "" : ": " + JavaNames.docText(f.doc())));
     }
-    b.append(JavaNames.javadoc("", doc));
+    b.append(javadoc("", doc, tags));
+    arrayComponents(b, s.fields().stream().map(Field::type).toList());
     b.append("public record ").append(cls).append('(');
     boolean first = true;
     for (Field f : s.fields()) {
@@ -181,15 +228,17 @@ public final class StubGenerator implements JavaGenerator {
     StringBuilder b = new StringBuilder();
     header(b, pkg, m);
     List<String> doc = new ArrayList<>();
-    doc.add("The results of {@code " + JavaNames.docText(ConstantsGenerator.signature(m)) + "} ("
+    doc.add("The results of " + code(ConstantsGenerator.signature(m)) + " ("
         + m.qualifiedName() + ").");
+    List<String> tags = new ArrayList<>();
     for (int k = 0; k < outs.size(); k++) {
       Param p = outs.get(k);
-      doc.add("@param " + comps.get(k) + " " + (p.isResult() ? "the return value" : "out {@code " + p.name() + "}")
-          + ", {@code " + JavaNames.docText(p.type().idl()) + "}"
+      tags.add("@param " + comps.get(k) + " " + (p.isResult() ? "the return value" : "out {@code " + p.name() + "}")
+          + ", " + code(p.type().idl())
           + (p.type().isCapability() ? ": the location the capability went to" : ""));
     }
-    b.append(JavaNames.javadoc("", doc));
+    b.append(javadoc("", doc, tags));
+    arrayComponents(b, outs.stream().map(Param::type).toList());
     b.append("public record ").append(cls).append('(');
     for (int k = 0; k < outs.size(); k++) {
       b.append(k == 0 ? "" : ", ").append(t.type(outs.get(k).type())).append(' ').append(comps.get(k));
@@ -236,8 +285,8 @@ public final class StubGenerator implements JavaGenerator {
     b.append("  }\n");
     for (Field f : e.fields()) {
       String n = exceptionMember(f.name());
-      b.append("\n  /** Field {@code ").append(f.name()).append("}, {@code ")
-          .append(JavaNames.docText(f.type().idl())).append("}. */\n");
+      b.append("\n  /** Field {@code ").append(f.name()).append("}, ")
+          .append(code(f.type().idl())).append(". */\n");
       b.append("  public ").append(t.type(f.type())).append(' ').append(n).append("() {\n");
       b.append("    return ").append(n).append(";\n");
       b.append("  }\n");

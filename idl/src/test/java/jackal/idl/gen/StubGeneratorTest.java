@@ -30,69 +30,84 @@ class StubGeneratorTest {
   private static final Map<String, String> RUNTIME =
       Map.of(
           "jackal/kernel/api/ParameterBlock.java",
-          "package jackal.kernel.api;\n"
-              + "public final class ParameterBlock { public static final int SNDCAP = 9; }\n",
+          """
+          package jackal.kernel.api;
+          public final class ParameterBlock { public static final int SNDCAP = 9; }
+          """,
           "jackal/runtime/Ipc.java",
-          "package jackal.runtime;\n"
-              + "public final class Ipc {\n"
-              + "  public final long[] w = new long[22];\n"
-              + "  public Ipc resultInto(int i, long loc) { return this; }\n"
-              + "  public int opcode() { return (int) w[1]; }\n"
-              + "}\n",
+          """
+          package jackal.runtime;
+          public final class Ipc {
+            public final long[] w = new long[22];
+            public Ipc resultInto(int i, long loc) { return this; }
+            public int opcode() { return (int) w[1]; }
+          }
+          """,
           "jackal/runtime/KernelException.java",
-          "package jackal.runtime;\n"
-              + "public class KernelException extends Exception {\n"
-              + "  private static final long serialVersionUID = 1L;\n"
-              + "  public KernelException(long code) {}\n"
-              + "  protected KernelException(long code, String message) { super(message); }\n"
-              + "  public long code() { return 0; }\n"
-              + "}\n",
+          """
+          package jackal.runtime;
+          public class KernelException extends Exception {
+            private static final long serialVersionUID = 1L;
+            public KernelException(long code) {}
+            protected KernelException(long code, String message) { super(message); }
+            public long code() { return 0; }
+          }
+          """,
           "jackal/runtime/CapReg.java",
-          "package jackal.runtime;\n"
-              + "public final class CapReg {\n"
-              + "  private CapReg() {}\n"
-              + "  public static final int ARG0 = 29, ARG1 = 30, ARG2 = 31;\n"
-              + "  public static long loc(int r) { return (long) r << 1; }\n"
-              + "}\n",
+          """
+          package jackal.runtime;
+          public final class CapReg {
+            private CapReg() {}
+            public static final int ARG0 = 29, ARG1 = 30, ARG2 = 31;
+            public static long loc(int r) { return (long) r << 1; }
+          }
+          """,
           "jackal/runtime/ServerLoop.java",
-          "package jackal.runtime;\n"
-              + "public final class ServerLoop {\n"
-              + "  private ServerLoop() {}\n"
-              + "  public interface Handler { void serve(Ipc ipc, Reply reply) throws KernelException; }\n"
-              + "  public static final class Reply {\n"
-              + "    public Reply() {}\n"
-              + "    public void words(int ldw) {}\n"
-              + "    public void wordsAndCaps(int ldw, int lastCap) {}\n"
-              + "    public void exception(int ldw) {}\n"
-              + "  }\n"
-              + "}\n",
+          """
+          package jackal.runtime;
+          public final class ServerLoop {
+            private ServerLoop() {}
+            public interface Handler { void serve(Ipc ipc, Reply reply) throws KernelException; }
+            public static final class Reply {
+              public Reply() {}
+              public void words(int ldw) {}
+              public void wordsAndCaps(int ldw, int lastCap) {}
+              public void exception(int ldw) {}
+            }
+          }
+          """,
           "jackal/runtime/IdlClient.java",
-          "package jackal.runtime;\n"
-              + "public abstract class IdlClient {\n"
-              + "  protected final Ipc ipc;\n"
-              + "  protected final long[] w;\n"
-              + "  protected IdlClient(Ipc ipc) { this.ipc = ipc; this.w = ipc.w; }\n"
-              + "  public IdlClient stringArea(long addr, int size) { return this; }\n"
-              + "  protected final long idlStage(byte[] b) { return 0; }\n"
-              + "  protected final void idlCall(long t, int ldw, int c, int r) throws KernelException {}\n"
-              + "  protected final void idlCallReceivingString(long t, int ldw, int c, int r) throws KernelException {}\n"
-              + "  protected final byte[] idlReceived(long len, int eb, long max) { return new byte[0]; }\n"
-              + "  protected final void idlSend(long t, int ldw, int c) {}\n"
-              + "  protected KernelException idlException(long code) { return new KernelException(code); }\n"
-              + "}\n",
+          """
+          package jackal.runtime;
+          public abstract class IdlClient {
+            protected final Ipc ipc;
+            protected final long[] w;
+            protected IdlClient(Ipc ipc) { this.ipc = ipc; this.w = ipc.w; }
+            public IdlClient stringArea(long addr, int size) { return this; }
+            protected final long idlStage(byte[] b) { return 0; }
+            protected final void idlCall(long t, int ldw, int c, int r) throws KernelException {}
+            protected final void idlCallReceivingString(long t, int ldw, int c, int r)
+                throws KernelException {}
+            protected final byte[] idlReceived(long len, int eb, long max) { return new byte[0]; }
+            protected final void idlSend(long t, int ldw, int c) {}
+            protected KernelException idlException(long code) { return new KernelException(code); }
+          }
+          """,
           "jackal/runtime/IdlSkeleton.java",
-          "package jackal.runtime;\n"
-              + "public abstract class IdlSkeleton implements ServerLoop.Handler {\n"
-              + "  protected IdlSkeleton() {}\n"
-              + "  public IdlSkeleton stringArea(long addr, int size) { return this; }\n"
-              + "  protected static int idlTakeStringLength(Ipc ipc) { return 0; }\n"
-              + "  protected static void idlRequireShape(Ipc ipc, int ldw, int caps) throws KernelException {}\n"
-              + "  protected static void idlRequireNoString(int n) throws KernelException {}\n"
-              + "  protected static byte[] idlRequestString(Ipc ipc, int n, long len, long max, int eb)"
-              + " throws KernelException { return new byte[0]; }\n"
-              + "  protected final long idlStage(Ipc ipc, byte[] b) { return 0; }\n"
-              + "  protected static KernelException idlUnknownRequest() { return new KernelException(0); }\n"
-              + "}\n");
+          """
+          package jackal.runtime;
+          public abstract class IdlSkeleton implements ServerLoop.Handler {
+            protected IdlSkeleton() {}
+            public IdlSkeleton stringArea(long addr, int size) { return this; }
+            protected static int idlTakeStringLength(Ipc ipc) { return 0; }
+            protected static void idlRequireShape(Ipc ipc, int ldw, int caps) throws KernelException {}
+            protected static void idlRequireNoString(int n) throws KernelException {}
+            protected static byte[] idlRequestString(Ipc ipc, int n, long len, long max, int eb)
+                throws KernelException { return new byte[0]; }
+            protected final long idlStage(Ipc ipc, byte[] b) { return 0; }
+            protected static KernelException idlUnknownRequest() { return new KernelException(0); }
+          }
+          """);
 
   private static GeneratedFile file(List<GeneratedFile> files, String cls) {
     return files.stream().filter(f -> f.className().equals(cls)).findFirst().orElseThrow();
@@ -163,7 +178,7 @@ class StubGeneratorTest {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     ByteArrayOutputStream diag = new ByteArrayOutputStream();
     int rc = javac.run(null, diag, diag, args.toArray(String[]::new));
-    assertThat(rc).as(diag.toString()).isZero();
+    assertThat(rc).as(diag.toString(java.nio.charset.StandardCharsets.UTF_8)).isZero();
   }
 
   @Test
@@ -198,11 +213,13 @@ class StubGeneratorTest {
   @Test
   void clashingNamesGetUnderscores() throws IdlException {
     Model m = TestSupport.compile(
-        "package p;\n"
-            + "struct Ipc { long x; };\n"
-            + "interface A { struct b { long y; }; };\n"
-            + "struct AB { long z; };\n"
-            + "interface AClient { void ipc(); long hashCode(long w); };\n");
+        """
+        package p;
+        struct Ipc { long x; };
+        interface A { struct b { long y; }; };
+        struct AB { long z; };
+        interface AClient { void ipc(); long hashCode(long w); };
+        """);
     StubNames n = new StubNames(m, new JavaOptions("x"));
     assertThat(n.simple(m.lookup("p.Ipc").orElseThrow(), StubNames.Role.TYPE)).isEqualTo("Ipc_");
     assertThat(n.simple(m.lookup("p.A.b").orElseThrow(), StubNames.Role.TYPE)).isEqualTo("AB_");
