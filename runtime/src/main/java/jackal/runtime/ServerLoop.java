@@ -30,6 +30,9 @@ public final class ServerLoop {
     int lastCap;
     boolean exception;
 
+    /** An answer of no words; the server loop keeps one and resets it for each request. */
+    public Reply() {}
+
     /** Answers with {@code ipc.w[1..ldw]} and no capabilities. */
     public void words(int ldw) {
       this.ldw = ldw;
