@@ -134,7 +134,7 @@ public final class Ipc {
     w[SNDCAP] = CapLoc.reg(CapReg.REPLYEPT);
     w[EPID] = 0;
     sys.trap(pb);
-    w[SNDLEN] = 0;
+    received();
     if (renewal != null && (w[ParameterBlock.PP] & 0xFFFF_FFFFL) >= 0xFFFF_FFFFL - RENEW_MARGIN) {
       renewReplyEndpoint();
     }
@@ -200,6 +200,7 @@ public final class Ipc {
     setServerReceiveSlots();
     w[EPID] = endpointId;
     sys.trap(pb);
+    received();
   }
 
   /** Waits for the next request (open wait). */
@@ -229,6 +230,7 @@ public final class Ipc {
     setServerReceiveSlots();
     w[EPID] = 0;
     sys.trap(pb);
+    received();
   }
 
   /** Replies with exception {@code code} to RETURN, then waits for the next request. */
@@ -249,6 +251,7 @@ public final class Ipc {
     setServerReceiveSlots();
     w[EPID] = 0;
     sys.trap(pb);
+    received();
   }
 
   /**
@@ -269,10 +272,10 @@ public final class Ipc {
             | Icw.CO;
     w[ICW] = icw;
     w[INVCAP] = CapLoc.reg(CapReg.RETURN);
-    w[SNDLEN] = 0;
     setServerReceiveSlots();
     w[EPID] = 0;
     sys.trap(pb);
+    received();
   }
 
   private void setServerReceiveSlots() {
@@ -311,7 +314,18 @@ public final class Ipc {
 
   /** The length of the string the sender sent (its full length, even if cut to the bound). */
   public int stringLength() {
-    return (int) w[SNDLEN];
+    return receivedStringLength;
+  }
+
+  private int receivedStringLength;
+
+  /**
+   * After a trap that received: keeps the incoming string's length and clears the send length,
+   * so that the next reply or call sends a string only if {@link #string} is called for it.
+   */
+  private void received() {
+    receivedStringLength = (int) w[SNDLEN];
+    w[SNDLEN] = 0;
   }
 
   /** True if the received message is an exception. */

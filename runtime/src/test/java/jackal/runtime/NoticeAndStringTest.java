@@ -149,4 +149,35 @@ class NoticeAndStringTest {
       assertThat(s.info(sender).faultInfo()).isEqualTo(0x7000);
     }
   }
+
+  @Test
+  void replyCarriesNoStringUnlessTheServerSendsOne() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      List<String> got = new CopyOnWriteArrayList<>();
+      ObjectRef server =
+          s.process(
+              "server",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                ipc.stringBuffer(0x100, 200);
+                ipc.receive();
+                got.add("request string " + ipc.stringLength());
+                ipc.replyAndReceive(0, -1); // no string in the reply
+              });
+      ObjectRef client =
+          s.process(
+              "client",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                sys.write(0x10, new byte[100], 0, 100);
+                ipc.stringBuffer(0x800, 200);
+                ipc.w[1] = 1;
+                ipc.string(0x10, 100).callOrThrow(reg(8), 1, 0, -1);
+                got.add("reply string " + ipc.stringLength());
+              });
+      s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
+      s.runUntilQuiet(server, client);
+      assertThat(got).containsExactly("request string 100", "reply string 0");
+    }
+  }
 }
