@@ -95,6 +95,7 @@ public final class Ipc {
   public Ipc string(long addr, int len) {
     w[SNDPTR] = addr;
     w[SNDLEN] = len;
+    stringStaged = true;
     return this;
   }
 
@@ -133,8 +134,8 @@ public final class Ipc {
     w[INVCAP] = target;
     w[SNDCAP] = CapLoc.reg(CapReg.REPLYEPT);
     w[EPID] = 0;
+    beforeSend();
     sys.trap(pb);
-    received();
     if (renewal != null && (w[ParameterBlock.PP] & 0xFFFF_FFFFL) >= 0xFFFF_FFFFL - RENEW_MARGIN) {
       renewReplyEndpoint();
     }
@@ -175,8 +176,8 @@ public final class Ipc {
     }
     w[ICW] = icw;
     w[INVCAP] = target;
+    beforeSend();
     sys.trap(pb);
-    w[SNDLEN] = 0;
   }
 
   /** The exception code of the last reply (valid when it had EX set). */
@@ -200,7 +201,6 @@ public final class Ipc {
     setServerReceiveSlots();
     w[EPID] = endpointId;
     sys.trap(pb);
-    received();
   }
 
   /** Waits for the next request (open wait). */
@@ -229,8 +229,8 @@ public final class Ipc {
     w[INVCAP] = CapLoc.reg(CapReg.RETURN);
     setServerReceiveSlots();
     w[EPID] = 0;
+    beforeSend();
     sys.trap(pb);
-    received();
   }
 
   /** Replies with exception {@code code} to RETURN, then waits for the next request. */
@@ -250,8 +250,8 @@ public final class Ipc {
     w[INVCAP] = CapLoc.reg(CapReg.RETURN);
     setServerReceiveSlots();
     w[EPID] = 0;
+    beforeSend();
     sys.trap(pb);
-    received();
   }
 
   /**
@@ -274,8 +274,8 @@ public final class Ipc {
     w[INVCAP] = CapLoc.reg(CapReg.RETURN);
     setServerReceiveSlots();
     w[EPID] = 0;
+    beforeSend();
     sys.trap(pb);
-    received();
   }
 
   private void setServerReceiveSlots() {
@@ -312,20 +312,27 @@ public final class Ipc {
     return (w[ICW] & Icw.SC) != 0 ? Icw.lsc(w[ICW]) + 1 : 0;
   }
 
-  /** The length of the string the sender sent (its full length, even if cut to the bound). */
+  /**
+   * The length of the string the sender sent (its full length, even if cut to the bound); valid
+   * until the next send.
+   */
   public int stringLength() {
-    return receivedStringLength;
+    return (int) w[SNDLEN];
   }
 
-  private int receivedStringLength;
+  /** Set by {@link #string}: the next send carries that string. */
+  private boolean stringStaged;
 
   /**
-   * After a trap that received: keeps the incoming string's length and clears the send length,
-   * so that the next reply or call sends a string only if {@link #string} is called for it.
+   * Before a trap that sends: a string goes only if {@link #string} staged one since the last
+   * send; otherwise word 17 still holds the length of a string received, which must not be sent
+   * back.
    */
-  private void received() {
-    receivedStringLength = (int) w[SNDLEN];
-    w[SNDLEN] = 0;
+  private void beforeSend() {
+    if (!stringStaged) {
+      w[SNDLEN] = 0;
+    }
+    stringStaged = false;
   }
 
   /** True if the received message is an exception. */
