@@ -32,8 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC})
 public class MemoryBenchmark {
   /**
-   * Accesses per invocation: 2^24, some 10-50 ms, so that the ~16 µs a batch costs besides its
-   * accesses (docs/BENCHMARKS.md, harness overhead) is under 0.2% even for the array baseline.
+   * Accesses per invocation: 2^24, some 5-25 ms, so that the ~16 µs a batch costs besides its
+   * accesses (docs/BENCHMARKS.md, harness overhead) is at most 0.3% even for the array baseline.
    */
   public static final int ACCESSES = 1 << 24;
 
