@@ -1,7 +1,8 @@
 /** The jackal command line: {@code jackal run|bench|test}. */
 module jackal.cli {
-    requires jackal.runtime;
-    requires info.picocli;
+  requires jackal.runtime;
+  requires info.picocli;
 
-    opens jackal.cli to info.picocli;
+  opens jackal.cli to
+      info.picocli;
 }

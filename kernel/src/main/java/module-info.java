@@ -1,4 +1,4 @@
 module jackal.kernel {
-    exports jackal.kernel.api;
-    exports jackal.kernel.boot;
+  exports jackal.kernel.api;
+  exports jackal.kernel.boot;
 }

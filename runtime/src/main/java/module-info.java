@@ -1,7 +1,8 @@
 module jackal.runtime {
-    requires transitive jackal.kernel;
-    exports jackal.runtime;
-    // Generated from the kernel's CapIDL (target/generated-sources/capidl): typed client stubs,
-    // server interfaces and skeletons, records, exceptions and codes of the coyotos interfaces.
-    exports jackal.runtime.idl.coyotos;
+  requires transitive jackal.kernel;
+
+  exports jackal.runtime;
+  // Generated from the kernel's CapIDL (target/generated-sources/capidl): typed client stubs,
+  // server interfaces and skeletons, records, exceptions and codes of the coyotos interfaces.
+  exports jackal.runtime.idl.coyotos;
 }

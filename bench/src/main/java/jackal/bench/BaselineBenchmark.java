@@ -18,22 +18,23 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The floor under a same-CPU round trip: two bare {@link Continuation}s on one thread. A
- * dispatcher loop runs A then B; A writes a request and yields, B answers it and yields. One
- * round trip is two continuation runs and two yields, which is exactly the switching a same-CPU
- * Jackal call+reply does (client yields into the dispatcher, server runs, server yields, client
- * runs). Everything the kernel does on top (capability checks, message copy, scheduling) is the
- * difference.
+ * The floor under a same-CPU round trip: two bare {@link Continuation}s on one thread. A dispatcher
+ * loop runs A then B; A writes a request and yields, B answers it and yields. One round trip is two
+ * continuation runs and two yields, which is exactly the switching a same-CPU Jackal call+reply
+ * does (client yields into the dispatcher, server runs, server yields, client runs). Everything the
+ * kernel does on top (capability checks, message copy, scheduling) is the difference.
  *
- * <p>{@link #crossCorePingpong} is the floor under a cross-CPU round trip: one request word and
- * one reply word bouncing between two spinning platform threads, i.e. two cache-line transfers
- * between the cores, which on a virtual machine depend on where the host put its vCPUs.
+ * <p>{@link #crossCorePingpong} is the floor under a cross-CPU round trip: one request word and one
+ * reply word bouncing between two spinning platform threads, i.e. two cache-line transfers between
+ * the cores, which on a virtual machine depend on where the host put its vCPUs.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC})
 public class BaselineBenchmark {
   /** Same batch as {@link IpcBenchmark#BATCH}, so both are measured the same way. */
   static final int BATCH = IpcBenchmark.BATCH;
@@ -62,7 +63,7 @@ public class BaselineBenchmark {
           new Continuation(
               SCOPE,
               () -> {
-                for (;;) {
+                for (; ; ) {
                   reply = request + 1; // the "reply"
                   Continuation.yield(SCOPE);
                 }
@@ -76,8 +77,8 @@ public class BaselineBenchmark {
   /**
    * The same pingpong with each yield made {@link #DEPTH} calls deep, about as deep as a Jackal
    * process yields (entry, Machine.runProgram, the program, Ipc.call, Gate.trap,
-   * ProgramContinuation.yieldToDispatcher): a continuation freezes and thaws its frames, so
-   * depth costs time. Not a baseline the goals use; it splits the ipc.ratio gap (docs).
+   * ProgramContinuation.yieldToDispatcher): a continuation freezes and thaws its frames, so depth
+   * costs time. Not a baseline the goals use; it splits the ipc.ratio gap (docs).
    */
   @State(Scope.Thread)
   public static class DeepPingPong {
@@ -101,7 +102,7 @@ public class BaselineBenchmark {
           new Continuation(
               SCOPE,
               () -> {
-                for (;;) {
+                for (; ; ) {
                   reply = request + 1;
                   yieldAt(DEPTH);
                 }

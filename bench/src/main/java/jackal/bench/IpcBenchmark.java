@@ -18,10 +18,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Jackal IPC inside the kernel, per round trip.
  *
- * <p>Each benchmark invocation runs a batch of {@link #BATCH} operations in a client process on
- * the kernel's CPU threads (see {@link KernelRig}); {@code @OperationsPerInvocation} divides the
- * batch time by the batch size. The {@code *Batch1k} variants and {@link #emptyBatch} exist to
- * show that the per-batch cost of the harness does not matter (group {@code harness}).
+ * <p>Each benchmark invocation runs a batch of {@link #BATCH} operations in a client process on the
+ * kernel's CPU threads (see {@link KernelRig}); {@code @OperationsPerInvocation} divides the batch
+ * time by the batch size. The {@code *Batch1k} variants and {@link #emptyBatch} exist to show that
+ * the per-batch cost of the harness does not matter (group {@code harness}).
  *
  * <p>The kernel boots once per trial. Before every iteration a full GC promotes the kernel's
  * long-lived objects to the old generation (the state of a system that has run for a while);
@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC})
 public class IpcBenchmark {
   /** Operations per invocation of the main benchmarks. */
   public static final int BATCH = 50_000;
@@ -123,9 +125,9 @@ public class IpcBenchmark {
   }
 
   /**
-   * The fixed cost of one batch: start a kicker, wake the client, which makes no call, wait for
-   * it. Short iterations: every invocation leaves an exited kicker process behind, and the kernel
-   * backs a bounded number of OIDs per type (2^20 by default).
+   * The fixed cost of one batch: start a kicker, wake the client, which makes no call, wait for it.
+   * Short iterations: every invocation leaves an exited kicker process behind, and the kernel backs
+   * a bounded number of OIDs per type (2^20 by default).
    */
   @Benchmark
   @Warmup(iterations = 3, time = 200, timeUnit = TimeUnit.MILLISECONDS)

@@ -1,20 +1,19 @@
 package jackal.bench;
 
 /**
- * Flags every benchmark fork adds to the ones it inherits (JMH forks inherit the launching
- * JVM's flags; {@code jvmArgsAppend} adds, {@code jvmArgs} would replace them). A
- * {@code -jvmArgsAppend} on JMH's command line replaces this list, so a run under another
- * collector passes all of it again with that collector's flag (docs/BENCHMARKS.md).
+ * Flags every benchmark fork adds to the ones it inherits (JMH forks inherit the launching JVM's
+ * flags; {@code jvmArgsAppend} adds, {@code jvmArgs} would replace them). A {@code -jvmArgsAppend}
+ * on JMH's command line replaces this list, so a run under another collector passes all of it again
+ * with that collector's flag (docs/BENCHMARKS.md).
  *
  * <p>The heap is fixed so that the GC's layout does not depend on the machine's memory: the
  * kernel's per-call cost depends on where the objects it writes references into lie (G1's
- * post-write barrier filters same-region stores only), and G1's region size follows the heap
- * size.
+ * post-write barrier filters same-region stores only), and G1's region size follows the heap size.
  *
- * <p>The collector is ParallelGC, as for {@code ./jackal run} (the launcher script): its
- * write barrier is an unconditional card mark, where G1's takes a slow path for every reference
- * store from an old kernel object into another region. Measured side by side (docs/BENCHMARKS.md,
- * "GC choice"), the kernel's figures are 10-33% lower under ParallelGC and no figure is worse.
+ * <p>The collector is ParallelGC, as for {@code ./jackal run} (the launcher script): its write
+ * barrier is an unconditional card mark, where G1's takes a slow path for every reference store
+ * from an old kernel object into another region. Measured side by side (docs/BENCHMARKS.md, "GC
+ * choice"), the kernel's figures are 10-33% lower under ParallelGC and no figure is worse.
  */
 final class Jvm {
   private Jvm() {}

@@ -21,24 +21,24 @@ import java.util.concurrent.locks.LockSupport;
  * A booted kernel with a long-lived echo server and a long-lived client, and a way for the JMH
  * thread (outside the kernel) to have the client run a batch of calls and wait for it.
  *
- * <p>Between batches the client waits <em>inside the kernel</em>, in a closed receive on its
- * "go" endpoint. Nothing outside the kernel can send a message, so each batch is started by a
- * fresh one-shot "kicker" process (created and started through the boot API) whose program is a
- * single blocking send to that endpoint. The client then reads the batch (kind and size) from
- * volatile fields, makes its calls back to back on its CPU thread, bumps {@link #completed} and
- * unparks the JMH thread, and waits for the next kick. No program ever blocks in Java: the
- * server and the idle client wait in the kernel, and the completion signal is a volatile write
- * plus {@link LockSupport#unpark}, which never blocks.
+ * <p>Between batches the client waits <em>inside the kernel</em>, in a closed receive on its "go"
+ * endpoint. Nothing outside the kernel can send a message, so each batch is started by a fresh
+ * one-shot "kicker" process (created and started through the boot API) whose program is a single
+ * blocking send to that endpoint. The client then reads the batch (kind and size) from volatile
+ * fields, makes its calls back to back on its CPU thread, bumps {@link #completed} and unparks the
+ * JMH thread, and waits for the next kick. No program ever blocks in Java: the server and the idle
+ * client wait in the kernel, and the completion signal is a volatile write plus {@link
+ * LockSupport#unpark}, which never blocks.
  *
- * <p>What a batch costs besides its calls (creating and starting the kicker, its send, waking
- * the client, the JMH thread's wake-up) is measured by {@link #run} with {@link Kind#EMPTY}; it
- * is paid once per batch and is well under 1% of a 50 000-call batch (docs/BENCHMARKS.md).
+ * <p>What a batch costs besides its calls (creating and starting the kicker, its send, waking the
+ * client, the JMH thread's wake-up) is measured by {@link #run} with {@link Kind#EMPTY}; it is paid
+ * once per batch and is well under 1% of a 50 000-call batch (docs/BENCHMARKS.md).
  *
  * <p>Client and server are long-lived on purpose: the steady state of a running system is
- * long-lived kernel objects (processes, endpoints, per-CPU state) that the GC has promoted to
- * the old generation, and under G1 storing a reference into an old object costs more than into
- * a young one (card marking), which the kernel does on every call. {@link #tenure()} puts the
- * rig into that state; the benchmarks call it before every iteration.
+ * long-lived kernel objects (processes, endpoints, per-CPU state) that the GC has promoted to the
+ * old generation, and under G1 storing a reference into an old object costs more than into a young
+ * one (card marking), which the kernel does on every call. {@link #tenure()} puts the rig into that
+ * state; the benchmarks call it before every iteration.
  */
 final class KernelRig implements AutoCloseable {
   /** What a batch does. */
@@ -121,7 +121,7 @@ final class KernelRig implements AutoCloseable {
   private static void echoServer(SystemCalls sys) {
     Ipc ipc = new Ipc(sys);
     ipc.receive();
-    for (;;) {
+    for (; ; ) {
       ipc.w[1] = ipc.w[1] + 1;
       ipc.replyAndReceive(1, -1);
     }
@@ -135,7 +135,7 @@ final class KernelRig implements AutoCloseable {
     long discrim = CapLoc.reg(DISCRIM_REG);
     long subject = CapLoc.reg(CapReg.REPLYEPT);
     long done = 0; // batches finished; only this process writes completed
-    for (;;) {
+    for (; ; ) {
       ipc.receive(true, GO_ID);
       int n = calls;
       long sum = 0;
@@ -144,8 +144,11 @@ final class KernelRig implements AutoCloseable {
           for (int i = 0; i < n; i++) {
             ipc.w[1] = i;
             if (!ipc.call(server, 1, 0, -1)) {
-              fail("call " + i + " answered with exception 0x"
-                  + Long.toHexString(ipc.exceptionCode()));
+              fail(
+                  "call "
+                      + i
+                      + " answered with exception 0x"
+                      + Long.toHexString(ipc.exceptionCode()));
               return;
             }
             sum += ipc.w[1];
@@ -179,8 +182,8 @@ final class KernelRig implements AutoCloseable {
   }
 
   /**
-   * A process with what every caller needs: a payload-match reply endpoint whose recipient is
-   * the process itself, in REPLYEPT.
+   * A process with what every caller needs: a payload-match reply endpoint whose recipient is the
+   * process itself, in REPLYEPT.
    */
   private ObjectRef process(String name, ProgramEntry program, long cpuMask) {
     ObjectRef p = k.newProcess(name, program);

@@ -17,19 +17,21 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A process's memory accesses, per 64-bit access: {@code SystemCalls.loadLong}/{@code storeLong}
- * through a three-level GPT space with a warm translation cache, against the same access pattern
- * on a plain {@code long[]}, both run by the same kernel process ({@link SpaceRig}).
+ * through a three-level GPT space with a warm translation cache, against the same access pattern on
+ * a plain {@code long[]}, both run by the same kernel process ({@link SpaceRig}).
  *
  * <p>The baseline runs inside the kernel process rather than on the JMH thread so that the two
  * figures differ only in the access: same thread, same batch harness and its per-batch cost, the
- * same loop shape compiled the same way. On the JMH thread the array loop would get JMH's
- * harness instead of the kicker's, and nothing else would be gained.
+ * same loop shape compiled the same way. On the JMH thread the array loop would get JMH's harness
+ * instead of the kicker's, and nothing else would be gained.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC})
 public class MemoryBenchmark {
   /**
    * Accesses per invocation: 2^24, some 5-25 ms, so that the ~16 µs a batch costs besides its

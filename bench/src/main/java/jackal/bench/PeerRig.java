@@ -6,27 +6,26 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The Jackal echo exchange done the way plain Java does it: a client thread and a server thread
- * (both platform threads, or both virtual threads) handing a request and a reply back and forth.
- * No kernel: the request is one {@code long}, the server answers it plus one.
+ * (both platform threads, or both virtual threads) handing a request and a reply back and forth. No
+ * kernel: the request is one {@code long}, the server answers it plus one.
  *
- * <p>Batches are driven like {@link KernelRig}'s: the JMH thread hands the client a batch size,
- * the client makes that many calls back to back and signals completion through a volatile
- * counter plus an unpark of the JMH thread.
+ * <p>Batches are driven like {@link KernelRig}'s: the JMH thread hands the client a batch size, the
+ * client makes that many calls back to back and signals completion through a volatile counter plus
+ * an unpark of the JMH thread.
  */
 final class PeerRig implements AutoCloseable {
   /** How a request and its reply cross between the two threads. */
   enum Handoff {
     /**
-     * A volatile slot per direction plus {@link LockSupport#park}/{@link LockSupport#unpark}:
-     * the waiting thread parks (no spinning), the other publishes and unparks it. This is what
+     * A volatile slot per direction plus {@link LockSupport#park}/{@link LockSupport#unpark}: the
+     * waiting thread parks (no spinning), the other publishes and unparks it. This is what
      * java.util.concurrent's synchronizers are built from, without their queues.
      */
     PARK,
     /**
-     * Two {@link SynchronousQueue}s (requests, replies): the textbook Java handoff. A waiting
-     * taker spins briefly before it parks (JDK 25's SynchronousQueue is built on
-     * LinkedTransferQueue), so with both threads running on their own cores a handoff may never
-     * park.
+     * Two {@link SynchronousQueue}s (requests, replies): the textbook Java handoff. A waiting taker
+     * spins briefly before it parks (JDK 25's SynchronousQueue is built on LinkedTransferQueue), so
+     * with both threads running on their own cores a handoff may never park.
      */
     SYNCHRONOUS_QUEUE
   }
@@ -138,11 +137,11 @@ final class PeerRig implements AutoCloseable {
   private void serverLoop() {
     try {
       if (handoff == Handoff.SYNCHRONOUS_QUEUE) {
-        for (;;) {
+        for (; ; ) {
           replies.put(requests.take() + 1);
         }
       }
-      for (;;) {
+      for (; ; ) {
         while (!requestFull) {
           LockSupport.park(this);
           if (stopping) {

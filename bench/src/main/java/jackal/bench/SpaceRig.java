@@ -18,19 +18,19 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A one-CPU kernel whose client and server each run in a three-level GPT address space, for the
  * {@code memory} group: a process's word loads and stores through its space, strings carried by
- * calls from the client's space into the server's, and the same work done on plain Java arrays
- * by the same client process.
+ * calls from the client's space into the server's, and the same work done on plain Java arrays by
+ * the same client process.
  *
- * <p>Each space (see {@link #space}) is: root GPT (l2v 20, reached through a capability guarded
- * to 24 bits) → slot 1: middle GPT (l2v 16) → slot 2: leaf GPT (l2v 12) → slots 0..15: sixteen
- * 4 KiB pages, i.e. 64 KiB of data at {@link #DATA} = 0x120000 .. 0x12ffff. Every translation
- * takes four steps (three GPTs and the page).
+ * <p>Each space (see {@link #space}) is: root GPT (l2v 20, reached through a capability guarded to
+ * 24 bits) → slot 1: middle GPT (l2v 16) → slot 2: leaf GPT (l2v 12) → slots 0..15: sixteen 4 KiB
+ * pages, i.e. 64 KiB of data at {@link #DATA} = 0x120000 .. 0x12ffff. Every translation takes four
+ * steps (three GPTs and the page).
  *
  * <p>Batches are driven exactly as in {@link KernelRig} (a one-shot kicker process wakes the
- * client, which runs the batch on its CPU thread and unparks the JMH thread); the code is
- * repeated rather than shared so that the IPC figures' rig stays exactly as it was measured.
- * The figure and its baseline run in the same process, on the same thread, through the same
- * harness: only the access differs.
+ * client, which runs the batch on its CPU thread and unparks the JMH thread); the code is repeated
+ * rather than shared so that the IPC figures' rig stays exactly as it was measured. The figure and
+ * its baseline run in the same process, on the same thread, through the same harness: only the
+ * access differs.
  */
 final class SpaceRig implements AutoCloseable {
   /** What a batch does. */
@@ -63,13 +63,13 @@ final class SpaceRig implements AutoCloseable {
 
   /**
    * Word stride of the pattern: access {@code i} is to word {@code (i * STRIDE) mod WORDS}. The
-   * stride is one page and one word (513 words, 4104 bytes): odd, so every word is visited once
-   * per {@link #WORDS} accesses, and each access is on the page after the previous one's (every
-   * access looks its page up; none reuses the last translation). The index of an access depends
-   * only on the loop counter, not on the previous index, so neither loop is held up by a chain
-   * of index arithmetic (with {@code j = (j + STRIDE) mod WORDS} the array baseline is bound to
-   * two cycles per access by that chain, and the ratios drop to about 2.2 and 2.7). Not
-   * contiguous, so the JIT cannot vectorise the array baseline either.
+   * stride is one page and one word (513 words, 4104 bytes): odd, so every word is visited once per
+   * {@link #WORDS} accesses, and each access is on the page after the previous one's (every access
+   * looks its page up; none reuses the last translation). The index of an access depends only on
+   * the loop counter, not on the previous index, so neither loop is held up by a chain of index
+   * arithmetic (with {@code j = (j + STRIDE) mod WORDS} the array baseline is bound to two cycles
+   * per access by that chain, and the ratios drop to about 2.2 and 2.7). Not contiguous, so the JIT
+   * cannot vectorise the array baseline either.
    */
   static final int STRIDE = 4096 / 8 + 1;
 
@@ -154,8 +154,8 @@ final class SpaceRig implements AutoCloseable {
   }
 
   /**
-   * The three-level space: root GPT (l2v 20) slot 1 → middle GPT (l2v 16) slot 2 → leaf GPT
-   * (l2v 12) slots 0..15 → {@code pages}; so page i is at 0x120000 + i * 0x1000.
+   * The three-level space: root GPT (l2v 20) slot 1 → middle GPT (l2v 16) slot 2 → leaf GPT (l2v
+   * 12) slots 0..15 → {@code pages}; so page i is at 0x120000 + i * 0x1000.
    */
   private CapRef space(ObjectRef[] pages) {
     ObjectRef root = k.newGpt();
@@ -185,14 +185,14 @@ final class SpaceRig implements AutoCloseable {
 
   /**
    * The server: receives requests with a string buffer of 64 KiB at {@link #DATA} of its space,
-   * checks that the string's length is the one announced in word 1, and replies with nothing
-   * (no data word, no capability, no string).
+   * checks that the string's length is the one announced in word 1, and replies with nothing (no
+   * data word, no capability, no string).
    */
   private void server(SystemCalls sys) {
     Ipc ipc = new Ipc(sys);
     ipc.stringBuffer(DATA, DATA_BYTES);
     ipc.receive();
-    for (;;) {
+    for (; ; ) {
       if (ipc.stringLength() != ipc.w[1]) {
         fail("server received a string of " + ipc.stringLength() + " bytes, expected " + ipc.w[1]);
       }
@@ -206,7 +206,7 @@ final class SpaceRig implements AutoCloseable {
     Ipc ipc = new Ipc(sys);
     long server = CapLoc.reg(SERVER_REG);
     long done = 0; // batches finished; only this process writes completed
-    for (;;) {
+    for (; ; ) {
       ipc.receive(true, GO_ID);
       int n = count;
       long sum;
@@ -328,9 +328,9 @@ final class SpaceRig implements AutoCloseable {
   }
 
   /**
-   * Checks that the kernel paths do what their baselines do (run once per trial, before
-   * measuring): loads through the space sum to what the array gives, and a 64 KiB string lands
-   * in the server's buffer byte for byte.
+   * Checks that the kernel paths do what their baselines do (run once per trial, before measuring):
+   * loads through the space sum to what the array gives, and a 64 KiB string lands in the server's
+   * buffer byte for byte.
    */
   void verify() {
     int n = 3 * WORDS + 7;

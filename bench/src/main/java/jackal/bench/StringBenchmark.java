@@ -17,16 +17,18 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Calls carrying an indirect string, per call: the client sends 4 KiB or 64 KiB from its
- * three-level space, the server receives them into its 64 KiB buffer and replies with nothing
- * (one CPU, {@link SpaceRig}). The baselines are what the same bytes cost without the kernel's
- * string transfer: {@code System.arraycopy} between two Java arrays plus the same call carrying
- * no string, by the same client process to the same server.
+ * three-level space, the server receives them into its 64 KiB buffer and replies with nothing (one
+ * CPU, {@link SpaceRig}). The baselines are what the same bytes cost without the kernel's string
+ * transfer: {@code System.arraycopy} between two Java arrays plus the same call carrying no string,
+ * by the same client process to the same server.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC})
 public class StringBenchmark {
   /**
    * Calls per invocation with a 4 KiB string: 7-15 ms, so the ~16 µs a batch costs besides its

@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,561 +22,635 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jackal bench [GROUP...]}: runs the JMH benchmarks packaged in
- * {@code bench/target/jackal-bench.jar} in a child JVM (this JDK, with
- * {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}), reads JMH's JSON
- * result and prints one line per figure: {@code label: value unit}.
+ * {@code jackal bench [GROUP...]}: runs the JMH benchmarks packaged in {@code
+ * bench/target/jackal-bench.jar} in a child JVM (this JDK, with {@code --add-exports
+ * java.base/jdk.internal.vm=ALL-UNNAMED}), reads JMH's JSON result and prints one line per figure:
+ * {@code label: value unit}.
  *
- * <p>A group is a prefix of a benchmark's label ({@code ipc}, {@code memory},
- * {@code stubs}, ...), or a name in {@link #GROUPS} that stands for several prefixes
- * ({@code ipc} also runs the baseline and peers its ratios divide by); no group means
- * all benchmarks. A group that selects nothing is a one-line error, exit code 1.
+ * <p>A group is a prefix of a benchmark's label ({@code ipc}, {@code memory}, {@code stubs}, ...),
+ * or a name in {@link #GROUPS} that stands for several prefixes ({@code ipc} also runs the baseline
+ * and peers its ratios divide by); no group means all benchmarks. A group that selects nothing is a
+ * one-line error, exit code 1.
  *
- * <p><b>Extension point for benchmark authors:</b> fill in {@link #LABELS} (JMH
- * benchmark method full name to printed label), {@link #RATIOS} (figures derived
- * from two labelled results) and {@link #GROUPS}. Unlisted benchmarks get a default
- * label, see {@link #defaultLabel(String)}. The figures and how to reproduce them are
- * in docs/BENCHMARKS.md.
+ * <p><b>Extension point for benchmark authors:</b> fill in {@link #LABELS} (JMH benchmark method
+ * full name to printed label), {@link #RATIOS} (figures derived from two labelled results) and
+ * {@link #GROUPS}. Unlisted benchmarks get a default label, see {@link #defaultLabel(String)}. The
+ * figures and how to reproduce them are in docs/BENCHMARKS.md.
  */
-@Command(name = "bench",
-        mixinStandardHelpOptions = true,
-        description = "Run JMH benchmarks (all, or those whose label starts with a GROUP) and print one figure per line.")
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run JMH benchmarks (all, or those whose label starts with a GROUP) and print one figure per line.")
 public final class BenchCommand implements Callable<Integer> {
 
-    /**
-     * JMH benchmark method full name (as JMH reports it) to printed label. The first
-     * segment of a label is its group. Insertion order is the print order.
-     */
-    static final Map<String, String> LABELS = new LinkedHashMap<>();
+  /**
+   * JMH benchmark method full name (as JMH reports it) to printed label. The first segment of a
+   * label is its group. Insertion order is the print order.
+   */
+  static final Map<String, String> LABELS = new LinkedHashMap<>();
 
-    /** Derived figures, printed after the measured ones when both inputs were measured. */
-    static final List<Ratio> RATIOS = new ArrayList<>();
+  /** Derived figures, printed after the measured ones when both inputs were measured. */
+  static final List<Ratio> RATIOS = new ArrayList<>();
 
-    /**
-     * Named groups whose members are not all under the group's own label prefix: group
-     * name to label prefixes. A group not listed here selects the labels that start with
-     * it. {@code ipc} runs everything its ratios need in one JMH run (the baselines and
-     * the peers), so every ratio compares figures taken side by side; so does
-     * {@code memory} (loads, stores and strings with their baselines).
-     */
-    static final Map<String, List<String>> GROUPS = new LinkedHashMap<>();
+  /**
+   * Named groups whose members are not all under the group's own label prefix: group name to label
+   * prefixes. A group not listed here selects the labels that start with it. {@code ipc} runs
+   * everything its ratios need in one JMH run (the baselines and the peers), so every ratio
+   * compares figures taken side by side; so does {@code memory} (loads, stores and strings with
+   * their baselines).
+   */
+  static final Map<String, List<String>> GROUPS = new LinkedHashMap<>();
 
-    private static final String BENCH = "jackal.bench.";
+  private static final String BENCH = "jackal.bench.";
 
-    static {
-        // IPC inside the kernel, per round trip (docs/BENCHMARKS.md).
-        LABELS.put(BENCH + "IpcBenchmark.sameCpu", "ipc.roundtrip.same-cpu");
-        LABELS.put(BENCH + "IpcBenchmark.crossCpu", "ipc.roundtrip.cross-cpu");
-        LABELS.put(BENCH + "BaselineBenchmark.continuationPingpong", "baseline.continuation-pingpong");
-        LABELS.put(BENCH + "BaselineBenchmark.crossCorePingpong", "baseline.cross-core-pingpong");
-        LABELS.put(BENCH + "IpcBenchmark.kernelCapInvoke", "kernel-cap.invoke");
-        LABELS.put(BENCH + "PeerBenchmark.platformThreadHandoff", "peer.platform-thread-handoff");
-        LABELS.put(BENCH + "PeerBenchmark.virtualThreadHandoff", "peer.virtual-thread-handoff");
-        // The same exchange through volatile slots and park/unpark (the peers above use
-        // SynchronousQueue).
-        LABELS.put(BENCH + "PeerBenchmark.platformThreadPark", "peer-alt.platform-thread-park");
-        LABELS.put(BENCH + "PeerBenchmark.virtualThreadPark", "peer-alt.virtual-thread-park");
-        // Harness check: small batches, and the fixed cost of one batch.
-        LABELS.put(BENCH + "IpcBenchmark.sameCpuBatch1k", "harness.same-cpu.batch-1000");
-        LABELS.put(BENCH + "IpcBenchmark.crossCpuBatch1k", "harness.cross-cpu.batch-1000");
-        LABELS.put(BENCH + "IpcBenchmark.kernelCapInvokeBatch1k", "harness.kernel-cap.batch-1000");
-        LABELS.put(BENCH + "IpcBenchmark.emptyBatch", "harness.empty-batch");
-        // Analysis: the bare pingpong with yields as deep as a process's (splits ipc.ratio).
-        LABELS.put(BENCH + "BaselineBenchmark.continuationPingpongDeep", "analysis.continuation-pingpong-depth-8");
-        // Memory: a process's 64-bit loads and stores through a three-level GPT space, and the
-        // same pattern on a long[] in the same process; calls carrying a string, and
-        // arraycopy of the same bytes plus the same call without one.
-        LABELS.put(BENCH + "MemoryBenchmark.load", "memory.load");
-        LABELS.put(BENCH + "MemoryBenchmark.store", "memory.store");
-        LABELS.put(BENCH + "MemoryBenchmark.arrayLoad", "baseline.array-load");
-        LABELS.put(BENCH + "MemoryBenchmark.arrayStore", "baseline.array-store");
-        LABELS.put(BENCH + "StringBenchmark.string4k", "ipc.string.4k");
-        LABELS.put(BENCH + "StringBenchmark.string64k", "ipc.string.64k");
-        LABELS.put(BENCH + "StringBenchmark.arraycopy4k", "baseline.string.4k");
-        LABELS.put(BENCH + "StringBenchmark.arraycopy64k", "baseline.string.64k");
+  static {
+    // IPC inside the kernel, per round trip (docs/BENCHMARKS.md).
+    LABELS.put(BENCH + "IpcBenchmark.sameCpu", "ipc.roundtrip.same-cpu");
+    LABELS.put(BENCH + "IpcBenchmark.crossCpu", "ipc.roundtrip.cross-cpu");
+    LABELS.put(BENCH + "BaselineBenchmark.continuationPingpong", "baseline.continuation-pingpong");
+    LABELS.put(BENCH + "BaselineBenchmark.crossCorePingpong", "baseline.cross-core-pingpong");
+    LABELS.put(BENCH + "IpcBenchmark.kernelCapInvoke", "kernel-cap.invoke");
+    LABELS.put(BENCH + "PeerBenchmark.platformThreadHandoff", "peer.platform-thread-handoff");
+    LABELS.put(BENCH + "PeerBenchmark.virtualThreadHandoff", "peer.virtual-thread-handoff");
+    // The same exchange through volatile slots and park/unpark (the peers above use
+    // SynchronousQueue).
+    LABELS.put(BENCH + "PeerBenchmark.platformThreadPark", "peer-alt.platform-thread-park");
+    LABELS.put(BENCH + "PeerBenchmark.virtualThreadPark", "peer-alt.virtual-thread-park");
+    // Harness check: small batches, and the fixed cost of one batch.
+    LABELS.put(BENCH + "IpcBenchmark.sameCpuBatch1k", "harness.same-cpu.batch-1000");
+    LABELS.put(BENCH + "IpcBenchmark.crossCpuBatch1k", "harness.cross-cpu.batch-1000");
+    LABELS.put(BENCH + "IpcBenchmark.kernelCapInvokeBatch1k", "harness.kernel-cap.batch-1000");
+    LABELS.put(BENCH + "IpcBenchmark.emptyBatch", "harness.empty-batch");
+    // Analysis: the bare pingpong with yields as deep as a process's (splits ipc.ratio).
+    LABELS.put(
+        BENCH + "BaselineBenchmark.continuationPingpongDeep",
+        "analysis.continuation-pingpong-depth-8");
+    // Memory: a process's 64-bit loads and stores through a three-level GPT space, and the
+    // same pattern on a long[] in the same process; calls carrying a string, and
+    // arraycopy of the same bytes plus the same call without one.
+    LABELS.put(BENCH + "MemoryBenchmark.load", "memory.load");
+    LABELS.put(BENCH + "MemoryBenchmark.store", "memory.store");
+    LABELS.put(BENCH + "MemoryBenchmark.arrayLoad", "baseline.array-load");
+    LABELS.put(BENCH + "MemoryBenchmark.arrayStore", "baseline.array-store");
+    LABELS.put(BENCH + "StringBenchmark.string4k", "ipc.string.4k");
+    LABELS.put(BENCH + "StringBenchmark.string64k", "ipc.string.64k");
+    LABELS.put(BENCH + "StringBenchmark.arraycopy4k", "baseline.string.4k");
+    LABELS.put(BENCH + "StringBenchmark.arraycopy64k", "baseline.string.64k");
 
-        RATIOS.add(new Ratio("ipc.ratio", "ipc.roundtrip.same-cpu", "baseline.continuation-pingpong", "x"));
-        RATIOS.add(new Ratio("ipc.cross-cpu.ratio", "ipc.roundtrip.cross-cpu", "baseline.cross-core-pingpong", "x"));
-        RATIOS.add(new Ratio("ipc.string.4k.ratio", "ipc.string.4k", "baseline.string.4k", "x"));
-        RATIOS.add(new Ratio("ipc.string.64k.ratio", "ipc.string.64k", "baseline.string.64k", "x"));
-        RATIOS.add(new Ratio("memory.load.ratio", "memory.load", "baseline.array-load", "x"));
-        RATIOS.add(new Ratio("memory.store.ratio", "memory.store", "baseline.array-store", "x"));
-        RATIOS.add(new Ratio("ipc.speedup.platform-thread", "peer.platform-thread-handoff",
-                "ipc.roundtrip.same-cpu", "x"));
-        RATIOS.add(new Ratio("ipc.speedup.virtual-thread", "peer.virtual-thread-handoff",
-                "ipc.roundtrip.same-cpu", "x"));
-        // Share of a 50000-call batch spent outside the calls (starting the client, waking JMH).
-        RATIOS.add(new Ratio("harness.overhead.same-cpu", "harness.empty-batch",
-                "ipc.roundtrip.same-cpu", "%", 100.0 / 50_000));
-        RATIOS.add(new Ratio("harness.overhead.kernel-cap", "harness.empty-batch",
-                "kernel-cap.invoke", "%", 100.0 / 50_000));
-        RATIOS.add(new Ratio("analysis.depth-8/depth-0", "analysis.continuation-pingpong-depth-8",
-                "baseline.continuation-pingpong", "x"));
-        RATIOS.add(new Ratio("harness.same-cpu.batch-1000/50000", "harness.same-cpu.batch-1000",
-                "ipc.roundtrip.same-cpu", "x"));
-        RATIOS.add(new Ratio("harness.cross-cpu.batch-1000/50000", "harness.cross-cpu.batch-1000",
-                "ipc.roundtrip.cross-cpu", "x"));
-        RATIOS.add(new Ratio("harness.kernel-cap.batch-1000/50000", "harness.kernel-cap.batch-1000",
-                "kernel-cap.invoke", "x"));
+    RATIOS.add(
+        new Ratio("ipc.ratio", "ipc.roundtrip.same-cpu", "baseline.continuation-pingpong", "x"));
+    RATIOS.add(
+        new Ratio(
+            "ipc.cross-cpu.ratio", "ipc.roundtrip.cross-cpu", "baseline.cross-core-pingpong", "x"));
+    RATIOS.add(new Ratio("ipc.string.4k.ratio", "ipc.string.4k", "baseline.string.4k", "x"));
+    RATIOS.add(new Ratio("ipc.string.64k.ratio", "ipc.string.64k", "baseline.string.64k", "x"));
+    RATIOS.add(new Ratio("memory.load.ratio", "memory.load", "baseline.array-load", "x"));
+    RATIOS.add(new Ratio("memory.store.ratio", "memory.store", "baseline.array-store", "x"));
+    RATIOS.add(
+        new Ratio(
+            "ipc.speedup.platform-thread",
+            "peer.platform-thread-handoff",
+            "ipc.roundtrip.same-cpu",
+            "x"));
+    RATIOS.add(
+        new Ratio(
+            "ipc.speedup.virtual-thread",
+            "peer.virtual-thread-handoff",
+            "ipc.roundtrip.same-cpu",
+            "x"));
+    // Share of a 50000-call batch spent outside the calls (starting the client, waking JMH).
+    RATIOS.add(
+        new Ratio(
+            "harness.overhead.same-cpu",
+            "harness.empty-batch",
+            "ipc.roundtrip.same-cpu",
+            "%",
+            100.0 / 50_000));
+    RATIOS.add(
+        new Ratio(
+            "harness.overhead.kernel-cap",
+            "harness.empty-batch",
+            "kernel-cap.invoke",
+            "%",
+            100.0 / 50_000));
+    RATIOS.add(
+        new Ratio(
+            "analysis.depth-8/depth-0",
+            "analysis.continuation-pingpong-depth-8",
+            "baseline.continuation-pingpong",
+            "x"));
+    RATIOS.add(
+        new Ratio(
+            "harness.same-cpu.batch-1000/50000",
+            "harness.same-cpu.batch-1000",
+            "ipc.roundtrip.same-cpu",
+            "x"));
+    RATIOS.add(
+        new Ratio(
+            "harness.cross-cpu.batch-1000/50000",
+            "harness.cross-cpu.batch-1000",
+            "ipc.roundtrip.cross-cpu",
+            "x"));
+    RATIOS.add(
+        new Ratio(
+            "harness.kernel-cap.batch-1000/50000",
+            "harness.kernel-cap.batch-1000",
+            "kernel-cap.invoke",
+            "x"));
 
-        GROUPS.put("ipc", List.of("ipc.", "kernel-cap.",
-                "baseline.continuation-pingpong", "baseline.cross-core-pingpong", "baseline.string.",
-                "peer.platform-thread-handoff", "peer.virtual-thread-handoff"));
-        GROUPS.put("memory", List.of("memory.", "baseline.array-load", "baseline.array-store",
-                "ipc.string.", "baseline.string."));
-        GROUPS.put("analysis", List.of("analysis.", "baseline.continuation-pingpong"));
-        GROUPS.put("harness", List.of("harness.",
-                "ipc.roundtrip.same-cpu", "ipc.roundtrip.cross-cpu", "kernel-cap.invoke"));
+    GROUPS.put(
+        "ipc",
+        List.of(
+            "ipc.",
+            "kernel-cap.",
+            "baseline.continuation-pingpong",
+            "baseline.cross-core-pingpong",
+            "baseline.string.",
+            "peer.platform-thread-handoff",
+            "peer.virtual-thread-handoff"));
+    GROUPS.put(
+        "memory",
+        List.of(
+            "memory.",
+            "baseline.array-load",
+            "baseline.array-store",
+            "ipc.string.",
+            "baseline.string."));
+    GROUPS.put("analysis", List.of("analysis.", "baseline.continuation-pingpong"));
+    GROUPS.put(
+        "harness",
+        List.of(
+            "harness.", "ipc.roundtrip.same-cpu", "ipc.roundtrip.cross-cpu", "kernel-cap.invoke"));
+  }
+
+  /**
+   * A derived figure {@code scale * numerator / denominator}; both are labels of measured figures
+   * (without a {@code [param=value]} suffix unless the benchmark has params).
+   */
+  record Ratio(String label, String numerator, String denominator, String unit, double scale) {
+    Ratio {
+      Objects.requireNonNull(label);
+      Objects.requireNonNull(numerator);
+      Objects.requireNonNull(denominator);
+      Objects.requireNonNull(unit);
     }
 
-    /**
-     * A derived figure {@code scale * numerator / denominator}; both are labels of measured
-     * figures (without a {@code [param=value]} suffix unless the benchmark has params).
-     */
-    record Ratio(String label, String numerator, String denominator, String unit, double scale) {
-        Ratio {
-            Objects.requireNonNull(label);
-            Objects.requireNonNull(numerator);
-            Objects.requireNonNull(denominator);
-            Objects.requireNonNull(unit);
-        }
+    /** {@code numerator / denominator}, unscaled. */
+    Ratio(String label, String numerator, String denominator, String unit) {
+      this(label, numerator, denominator, unit, 1.0);
+    }
+  }
 
-        /** {@code numerator / denominator}, unscaled. */
-        Ratio(String label, String numerator, String denominator, String unit) {
-            this(label, numerator, denominator, unit, 1.0);
-        }
+  /** One measured figure. */
+  record Figure(String label, double value, String unit) {
+    String line() {
+      return label + ": " + format(value) + " " + unit;
+    }
+  }
+
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "GROUP",
+      description = "Label prefix such as ipc, memory, stubs; none = all benchmarks.")
+  List<String> groups = new ArrayList<>();
+
+  @Option(
+      names = "--jmh",
+      paramLabel = "ARG",
+      description =
+          "Extra argument passed to JMH as is (repeatable), e.g. --jmh=-f1 --jmh=-i1 --jmh=-wi1.")
+  List<String> jmhArgs = new ArrayList<>();
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Show JMH's own output (on stderr).")
+  boolean verbose;
+
+  @Option(
+      names = "--log",
+      paramLabel = "FILE",
+      description = "Keep JMH's own output (scores with their errors) in FILE.")
+  Path logFile;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+
+    Path home = Path.of(System.getProperty("jackal.home", ".")).toAbsolutePath().normalize();
+    Path jar = home.resolve("bench/target/jackal-bench.jar");
+    Path lib = home.resolve("bench/target/lib");
+    if (!Files.isRegularFile(jar)) {
+      err.println("jackal: benchmarks not built (missing " + jar + "); run ./jackal once to build");
+      err.flush();
+      return 1;
+    }
+    String classPath = jar + java.io.File.pathSeparator + lib.resolve("*");
+
+    // 1. Which benchmarks exist, and which are selected by the groups.
+    List<String> all = listBenchmarks(classPath);
+    Map<String, String> selected;
+    try {
+      selected = select(all, groups);
+    } catch (IllegalArgumentException e) {
+      err.println("jackal: " + e.getMessage());
+      err.flush();
+      return 1;
     }
 
-    /** One measured figure. */
-    record Figure(String label, double value, String unit) {
-        String line() {
-            return label + ": " + format(value) + " " + unit;
+    // 2. Run them with JSON results.
+    Path result = Files.createTempFile("jackal-bench-", ".json");
+    Path log = logFile != null ? logFile : Files.createTempFile("jackal-bench-", ".log");
+    try {
+      List<String> cmd = javaCommand(classPath);
+      for (String name : selected.keySet()) {
+        cmd.add("^" + Pattern.quote(name) + "$");
+      }
+      cmd.addAll(List.of("-rf", "json", "-rff", result.toString()));
+      cmd.addAll(jmhArgs);
+      err.println(
+          "jackal: running "
+              + selected.size()
+              + " benchmark(s)"
+              + (verbose ? "" : "; JMH log: " + log));
+      err.flush();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      if (verbose) {
+        pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
+      } else {
+        pb.redirectOutput(log.toFile());
+      }
+      int code = pb.start().waitFor();
+      if (code != 0) {
+        err.println("jackal: JMH failed (exit " + code + ")");
+        if (!verbose) {
+          List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+          lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(err::println);
         }
+        err.flush();
+        return 1;
+      }
+
+      // 3. Print figures.
+      List<Figure> figures = parseResults(Files.readString(result, StandardCharsets.UTF_8));
+      figures.sort((a, b) -> Integer.compare(order(a.label()), order(b.label())));
+      Map<String, Figure> byLabel = new LinkedHashMap<>();
+      for (Figure f : figures) {
+        byLabel.put(f.label(), f);
+        out.println(f.line());
+      }
+      for (Figure f : derive(byLabel)) {
+        out.println(f.line());
+      }
+      out.flush();
+      if (!verbose && logFile == null) {
+        Files.deleteIfExists(log);
+      }
+      return 0;
+    } finally {
+      Files.deleteIfExists(result);
     }
+  }
 
-    @Parameters(arity = "0..*", paramLabel = "GROUP",
-            description = "Label prefix such as ipc, memory, stubs; none = all benchmarks.")
-    List<String> groups = new ArrayList<>();
+  /** Java command (this JDK) for running JMH's main class from the bench jar. */
+  private static List<String> javaCommand(String classPath) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("--add-exports");
+    cmd.add("java.base/jdk.internal.vm=ALL-UNNAMED");
+    cmd.add("-cp");
+    cmd.add(classPath);
+    cmd.add("org.openjdk.jmh.Main");
+    return cmd;
+  }
 
-    @Option(names = "--jmh", paramLabel = "ARG",
-            description = "Extra argument passed to JMH as is (repeatable), e.g. --jmh=-f1 --jmh=-i1 --jmh=-wi1.")
-    List<String> jmhArgs = new ArrayList<>();
-
-    @Option(names = {"-v", "--verbose"}, description = "Show JMH's own output (on stderr).")
-    boolean verbose;
-
-    @Option(names = "--log", paramLabel = "FILE",
-            description = "Keep JMH's own output (scores with their errors) in FILE.")
-    Path logFile;
-
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() throws IOException, InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-
-        Path home = Path.of(System.getProperty("jackal.home", ".")).toAbsolutePath().normalize();
-        Path jar = home.resolve("bench/target/jackal-bench.jar");
-        Path lib = home.resolve("bench/target/lib");
-        if (!Files.isRegularFile(jar)) {
-            err.println("jackal: benchmarks not built (missing " + jar + "); run ./jackal once to build");
-            err.flush();
-            return 1;
-        }
-        String classPath = jar + java.io.File.pathSeparator + lib.resolve("*");
-
-        // 1. Which benchmarks exist, and which are selected by the groups.
-        List<String> all = listBenchmarks(classPath);
-        Map<String, String> selected;
-        try {
-            selected = select(all, groups);
-        } catch (IllegalArgumentException e) {
-            err.println("jackal: " + e.getMessage());
-            err.flush();
-            return 1;
-        }
-
-        // 2. Run them with JSON results.
-        Path result = Files.createTempFile("jackal-bench-", ".json");
-        Path log = logFile != null ? logFile : Files.createTempFile("jackal-bench-", ".log");
-        try {
-            List<String> cmd = javaCommand(classPath);
-            for (String name : selected.keySet()) {
-                cmd.add("^" + Pattern.quote(name) + "$");
-            }
-            cmd.addAll(List.of("-rf", "json", "-rff", result.toString()));
-            cmd.addAll(jmhArgs);
-            err.println("jackal: running " + selected.size() + " benchmark(s)"
-                    + (verbose ? "" : "; JMH log: " + log));
-            err.flush();
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            if (verbose) {
-                pb.redirectOutput(ProcessBuilder.Redirect.INHERIT);
-            } else {
-                pb.redirectOutput(log.toFile());
-            }
-            int code = pb.start().waitFor();
-            if (code != 0) {
-                err.println("jackal: JMH failed (exit " + code + ")");
-                if (!verbose) {
-                    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                    lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(err::println);
-                }
-                err.flush();
-                return 1;
-            }
-
-            // 3. Print figures.
-            List<Figure> figures = parseResults(Files.readString(result, StandardCharsets.UTF_8));
-            figures.sort((a, b) -> Integer.compare(order(a.label()), order(b.label())));
-            Map<String, Figure> byLabel = new LinkedHashMap<>();
-            for (Figure f : figures) {
-                byLabel.put(f.label(), f);
-                out.println(f.line());
-            }
-            for (Figure f : derive(byLabel)) {
-                out.println(f.line());
-            }
-            out.flush();
-            if (!verbose && logFile == null) {
-                Files.deleteIfExists(log);
-            }
-            return 0;
-        } finally {
-            Files.deleteIfExists(result);
-        }
-    }
-
-    /** Java command (this JDK) for running JMH's main class from the bench jar. */
-    private static List<String> javaCommand(String classPath) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("--add-exports");
-        cmd.add("java.base/jdk.internal.vm=ALL-UNNAMED");
-        cmd.add("-cp");
-        cmd.add(classPath);
-        cmd.add("org.openjdk.jmh.Main");
-        return cmd;
-    }
-
-    /** Names of all benchmarks in the jar ({@code jmh -l}); empty if it has none. */
-    private static List<String> listBenchmarks(String classPath) throws IOException, InterruptedException {
-        List<String> cmd = javaCommand(classPath);
-        cmd.add("-l");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int code = p.waitFor();
-        List<String> names = new ArrayList<>();
-        if (code != 0) {
-            // JMH exits non-zero when the jar has no META-INF/BenchmarkList at all.
-            if (output.contains("BenchmarkList")) {
-                return names;
-            }
-            throw new IOException("listing benchmarks failed (exit " + code + "): " + Main.oneLine(output));
-        }
-        boolean inList = false;
-        for (String line : output.lines().toList()) {
-            if (line.startsWith("Benchmarks:")) {
-                inList = true;
-            } else if (inList && !line.isBlank()) {
-                names.add(line.strip());
-            }
-        }
+  /** Names of all benchmarks in the jar ({@code jmh -l}); empty if it has none. */
+  private static List<String> listBenchmarks(String classPath)
+      throws IOException, InterruptedException {
+    List<String> cmd = javaCommand(classPath);
+    cmd.add("-l");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int code = p.waitFor();
+    List<String> names = new ArrayList<>();
+    if (code != 0) {
+      // JMH exits non-zero when the jar has no META-INF/BenchmarkList at all.
+      if (output.contains("BenchmarkList")) {
         return names;
+      }
+      throw new IOException(
+          "listing benchmarks failed (exit " + code + "): " + Main.oneLine(output));
     }
-
-    /**
-     * The benchmarks (JMH name to label) that {@code groups} select, in {@code all}'s
-     * order; no group selects all. A group named in {@link #GROUPS} selects the labels
-     * under one of its prefixes, any other group the labels under it (see
-     * {@link #inGroup}).
-     *
-     * @throws IllegalArgumentException naming the groups that select nothing (one line)
-     */
-    static Map<String, String> select(List<String> all, List<String> groups) {
-        Map<String, String> selected = new LinkedHashMap<>();
-        List<String> wanted = groups.isEmpty() ? List.of("") : groups;
-        List<String> empty = new ArrayList<>();
-        for (String group : wanted) {
-            List<String> prefixes = GROUPS.getOrDefault(group, List.of(group));
-            boolean any = false;
-            for (String name : all) {
-                String label = label(name);
-                if (prefixes.stream().anyMatch(prefix -> inGroup(label, prefix))) {
-                    selected.put(name, label);
-                    any = true;
-                }
-            }
-            if (!any) {
-                empty.add(group.isEmpty() ? "all" : group);
-            }
-        }
-        if (!empty.isEmpty()) {
-            java.util.Set<String> known = new java.util.TreeSet<>(GROUPS.keySet());
-            for (String name : all) {
-                String label = label(name);
-                int dot = label.indexOf('.');
-                known.add(dot < 0 ? label : label.substring(0, dot));
-            }
-            throw new IllegalArgumentException("no benchmarks in group " + String.join(", ", empty)
-                    + (all.isEmpty() ? " (the bench jar has none)" : " (groups: " + String.join(", ", known) + ")"));
-        }
-        return selected;
+    boolean inList = false;
+    for (String line : output.lines().toList()) {
+      if (line.startsWith("Benchmarks:")) {
+        inList = true;
+      } else if (inList && !line.isBlank()) {
+        names.add(line.strip());
+      }
     }
+    return names;
+  }
 
-    /**
-     * True if {@code label} is under {@code prefix} segment-wise: {@code peer} takes
-     * {@code peer.x} and {@code peer[...]} but not {@code peer-alt.x}; a prefix ending in
-     * a dot takes any label that starts with it.
-     */
-    static boolean inGroup(String label, String prefix) {
-        if (prefix.isEmpty() || prefix.endsWith(".")) {
-            return label.startsWith(prefix);
+  /**
+   * The benchmarks (JMH name to label) that {@code groups} select, in {@code all}'s order; no group
+   * selects all. A group named in {@link #GROUPS} selects the labels under one of its prefixes, any
+   * other group the labels under it (see {@link #inGroup}).
+   *
+   * @throws IllegalArgumentException naming the groups that select nothing (one line)
+   */
+  static Map<String, String> select(List<String> all, List<String> groups) {
+    Map<String, String> selected = new LinkedHashMap<>();
+    List<String> wanted = groups.isEmpty() ? List.of("") : groups;
+    List<String> empty = new ArrayList<>();
+    for (String group : wanted) {
+      List<String> prefixes = GROUPS.getOrDefault(group, List.of(group));
+      boolean any = false;
+      for (String name : all) {
+        String label = label(name);
+        if (prefixes.stream().anyMatch(prefix -> inGroup(label, prefix))) {
+          selected.put(name, label);
+          any = true;
         }
-        if (!label.startsWith(prefix)) {
-            return false;
-        }
-        return label.length() == prefix.length() || ".[".indexOf(label.charAt(prefix.length())) >= 0;
+      }
+      if (!any) {
+        empty.add(group.isEmpty() ? "all" : group);
+      }
     }
-
-    static String label(String benchmark) {
-        String label = LABELS.get(benchmark);
-        return label != null ? label : defaultLabel(benchmark);
+    if (!empty.isEmpty()) {
+      java.util.Set<String> known = new java.util.TreeSet<>(GROUPS.keySet());
+      for (String name : all) {
+        String label = label(name);
+        int dot = label.indexOf('.');
+        known.add(dot < 0 ? label : label.substring(0, dot));
+      }
+      throw new IllegalArgumentException(
+          "no benchmarks in group "
+              + String.join(", ", empty)
+              + (all.isEmpty()
+                  ? " (the bench jar has none)"
+                  : " (groups: " + String.join(", ", known) + ")"));
     }
+    return selected;
+  }
 
-    /**
-     * Label of a benchmark not in {@link #LABELS}: simple class name without a
-     * {@code Benchmark}/{@code Bench} suffix, first letter lower-cased, dot, method;
-     * e.g. {@code jackal.bench.IpcBenchmark.callReply} becomes {@code ipc.callReply}.
-     */
-    static String defaultLabel(String benchmark) {
-        int m = benchmark.lastIndexOf('.');
-        String method = benchmark.substring(m + 1);
-        String cls = m < 0 ? "" : benchmark.substring(0, m);
-        cls = cls.substring(cls.lastIndexOf('.') + 1).replaceFirst("(Benchmarks?|Bench)$", "");
-        if (cls.isEmpty()) {
-            return method;
-        }
-        return Character.toLowerCase(cls.charAt(0)) + cls.substring(1) + "." + method;
+  /**
+   * True if {@code label} is under {@code prefix} segment-wise: {@code peer} takes {@code peer.x}
+   * and {@code peer[...]} but not {@code peer-alt.x}; a prefix ending in a dot takes any label that
+   * starts with it.
+   */
+  static boolean inGroup(String label, String prefix) {
+    if (prefix.isEmpty() || prefix.endsWith(".")) {
+      return label.startsWith(prefix);
     }
-
-    /** Print order: labels listed in LABELS first (in map order), others after. */
-    private static int order(String label) {
-        int i = 0;
-        String base = label.replaceFirst("\\[.*$", "");
-        for (String l : LABELS.values()) {
-            if (l.equals(base)) {
-                return i;
-            }
-            i++;
-        }
-        return Integer.MAX_VALUE;
+    if (!label.startsWith(prefix)) {
+      return false;
     }
+    return label.length() == prefix.length() || ".[".indexOf(label.charAt(prefix.length())) >= 0;
+  }
 
-    static List<Figure> derive(Map<String, Figure> byLabel) {
-        List<Figure> derived = new ArrayList<>();
-        for (Ratio r : RATIOS) {
-            Figure num = byLabel.get(r.numerator());
-            Figure den = byLabel.get(r.denominator());
-            if (num != null && den != null && den.value() != 0) {
-                derived.add(new Figure(r.label(), r.scale() * num.value() / den.value(), r.unit()));
-            }
-        }
-        return derived;
+  static String label(String benchmark) {
+    String label = LABELS.get(benchmark);
+    return label != null ? label : defaultLabel(benchmark);
+  }
+
+  /**
+   * Label of a benchmark not in {@link #LABELS}: simple class name without a {@code
+   * Benchmark}/{@code Bench} suffix, first letter lower-cased, dot, method; e.g. {@code
+   * jackal.bench.IpcBenchmark.callReply} becomes {@code ipc.callReply}.
+   */
+  static String defaultLabel(String benchmark) {
+    int m = benchmark.lastIndexOf('.');
+    String method = benchmark.substring(m + 1);
+    String cls = m < 0 ? "" : benchmark.substring(0, m);
+    cls = cls.substring(cls.lastIndexOf('.') + 1).replaceFirst("(Benchmarks?|Bench)$", "");
+    if (cls.isEmpty()) {
+      return method;
     }
+    return Character.toLowerCase(cls.charAt(0)) + cls.substring(1) + "." + method;
+  }
 
-    /** Figures from JMH's {@code -rf json} output (primary metric of each run). */
-    static List<Figure> parseResults(String json) {
-        List<Figure> figures = new ArrayList<>();
-        Object root = new Json(json).parse();
-        if (!(root instanceof List<?> runs)) {
-            return figures;
-        }
-        for (Object o : runs) {
-            if (!(o instanceof Map<?, ?> run)) {
-                continue;
-            }
-            String name = String.valueOf(run.get("benchmark"));
-            String label = label(name);
-            if (run.get("params") instanceof Map<?, ?> params && !params.isEmpty()) {
-                StringBuilder sb = new StringBuilder("[");
-                new TreeMap<>(params).forEach((k, v) -> {
-                    if (sb.length() > 1) {
-                        sb.append(',');
-                    }
-                    sb.append(k).append('=').append(v);
+  /** Print order: labels listed in LABELS first (in map order), others after. */
+  private static int order(String label) {
+    int i = 0;
+    String base = label.replaceFirst("\\[.*$", "");
+    for (String l : LABELS.values()) {
+      if (l.equals(base)) {
+        return i;
+      }
+      i++;
+    }
+    return Integer.MAX_VALUE;
+  }
+
+  static List<Figure> derive(Map<String, Figure> byLabel) {
+    List<Figure> derived = new ArrayList<>();
+    for (Ratio r : RATIOS) {
+      Figure num = byLabel.get(r.numerator());
+      Figure den = byLabel.get(r.denominator());
+      if (num != null && den != null && den.value() != 0) {
+        derived.add(new Figure(r.label(), r.scale() * num.value() / den.value(), r.unit()));
+      }
+    }
+    return derived;
+  }
+
+  /** Figures from JMH's {@code -rf json} output (primary metric of each run). */
+  static List<Figure> parseResults(String json) {
+    List<Figure> figures = new ArrayList<>();
+    Object root = new Json(json).parse();
+    if (!(root instanceof List<?> runs)) {
+      return figures;
+    }
+    for (Object o : runs) {
+      if (!(o instanceof Map<?, ?> run)) {
+        continue;
+      }
+      String name = String.valueOf(run.get("benchmark"));
+      String label = label(name);
+      if (run.get("params") instanceof Map<?, ?> params && !params.isEmpty()) {
+        StringBuilder sb = new StringBuilder("[");
+        new TreeMap<>(params)
+            .forEach(
+                (k, v) -> {
+                  if (sb.length() > 1) {
+                    sb.append(',');
+                  }
+                  sb.append(k).append('=').append(v);
                 });
-                label += sb.append(']');
-            }
-            if (run.get("primaryMetric") instanceof Map<?, ?> pm) {
-                figures.add(new Figure(label, number(pm.get("score")), String.valueOf(pm.get("scoreUnit"))));
-            }
-        }
-        return figures;
+        label += sb.append(']');
+      }
+      if (run.get("primaryMetric") instanceof Map<?, ?> pm) {
+        figures.add(
+            new Figure(label, number(pm.get("score")), String.valueOf(pm.get("scoreUnit"))));
+      }
+    }
+    return figures;
+  }
+
+  private static double number(Object o) {
+    if (o instanceof Number n) {
+      return n.doubleValue();
+    }
+    try {
+      return Double.parseDouble(String.valueOf(o));
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** Four significant digits, plain notation. */
+  static String format(double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return String.valueOf(v);
+    }
+    BigDecimal d = new BigDecimal(v).round(new MathContext(4));
+    return d.stripTrailingZeros().scale() < 0
+        ? d.setScale(0).toPlainString()
+        : d.stripTrailingZeros().toPlainString();
+  }
+
+  /** Minimal JSON reader: objects to LinkedHashMap, arrays to List, numbers to Double. */
+  static final class Json {
+    private final String s;
+    private int i;
+
+    Json(String s) {
+      this.s = s;
     }
 
-    private static double number(Object o) {
-        if (o instanceof Number n) {
-            return n.doubleValue();
-        }
-        try {
-            return Double.parseDouble(String.valueOf(o));
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
+    Object parse() {
+      Object v = value();
+      ws();
+      if (i != s.length()) {
+        throw error("trailing data");
+      }
+      return v;
     }
 
-    /** Four significant digits, plain notation. */
-    static String format(double v) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return String.valueOf(v);
-        }
-        BigDecimal d = new BigDecimal(v).round(new MathContext(4));
-        return d.stripTrailingZeros().scale() < 0
-                ? d.setScale(0).toPlainString()
-                : d.stripTrailingZeros().toPlainString();
-    }
-
-    /** Minimal JSON reader: objects to LinkedHashMap, arrays to List, numbers to Double. */
-    static final class Json {
-        private final String s;
-        private int i;
-
-        Json(String s) {
-            this.s = s;
-        }
-
-        Object parse() {
-            Object v = value();
+    private Object value() {
+      ws();
+      if (i >= s.length()) {
+        throw error("unexpected end");
+      }
+      char c = s.charAt(i);
+      switch (c) {
+        case '{' -> {
+          i++;
+          Map<String, Object> m = new LinkedHashMap<>();
+          ws();
+          if (peek('}')) {
+            return m;
+          }
+          do {
             ws();
-            if (i != s.length()) {
-                throw error("trailing data");
-            }
-            return v;
-        }
-
-        private Object value() {
+            String k = string();
             ws();
-            if (i >= s.length()) {
-                throw error("unexpected end");
-            }
-            char c = s.charAt(i);
-            switch (c) {
-                case '{' -> {
-                    i++;
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    ws();
-                    if (peek('}')) {
-                        return m;
-                    }
-                    do {
-                        ws();
-                        String k = string();
-                        ws();
-                        expect(':');
-                        m.put(k, value());
-                        ws();
-                    } while (peek(','));
-                    expect('}');
-                    return m;
-                }
-                case '[' -> {
-                    i++;
-                    List<Object> l = new ArrayList<>();
-                    ws();
-                    if (peek(']')) {
-                        return l;
-                    }
-                    do {
-                        l.add(value());
-                        ws();
-                    } while (peek(','));
-                    expect(']');
-                    return l;
-                }
-                case '"' -> {
-                    return string();
-                }
-                default -> {
-                    if (s.startsWith("true", i)) {
-                        i += 4;
-                        return true;
-                    }
-                    if (s.startsWith("false", i)) {
-                        i += 5;
-                        return false;
-                    }
-                    if (s.startsWith("null", i)) {
-                        i += 4;
-                        return null;
-                    }
-                    int start = i;
-                    while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-                        i++;
-                    }
-                    if (start == i) {
-                        throw error("unexpected '" + c + "'");
-                    }
-                    return Double.parseDouble(s.substring(start, i));
-                }
-            }
+            expect(':');
+            m.put(k, value());
+            ws();
+          } while (peek(','));
+          expect('}');
+          return m;
         }
-
-        private String string() {
-            expect('"');
-            StringBuilder sb = new StringBuilder();
-            while (true) {
-                if (i >= s.length()) {
-                    throw error("unterminated string");
-                }
-                char c = s.charAt(i++);
-                if (c == '"') {
-                    return sb.toString();
-                }
-                if (c != '\\') {
-                    sb.append(c);
-                    continue;
-                }
-                char e = s.charAt(i++);
-                switch (e) {
-                    case 'n' -> sb.append('\n');
-                    case 't' -> sb.append('\t');
-                    case 'r' -> sb.append('\r');
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'u' -> {
-                        sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        i += 4;
-                    }
-                    default -> sb.append(e);
-                }
-            }
+        case '[' -> {
+          i++;
+          List<Object> l = new ArrayList<>();
+          ws();
+          if (peek(']')) {
+            return l;
+          }
+          do {
+            l.add(value());
+            ws();
+          } while (peek(','));
+          expect(']');
+          return l;
         }
-
-        private void ws() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
+        case '"' -> {
+          return string();
         }
-
-        private boolean peek(char c) {
-            if (i < s.length() && s.charAt(i) == c) {
-                i++;
-                return true;
-            }
+        default -> {
+          if (s.startsWith("true", i)) {
+            i += 4;
+            return true;
+          }
+          if (s.startsWith("false", i)) {
+            i += 5;
             return false;
+          }
+          if (s.startsWith("null", i)) {
+            i += 4;
+            return null;
+          }
+          int start = i;
+          while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
+            i++;
+          }
+          if (start == i) {
+            throw error("unexpected '" + c + "'");
+          }
+          return Double.parseDouble(s.substring(start, i));
         }
-
-        private void expect(char c) {
-            if (!peek(c)) {
-                throw error("expected '" + c + "'");
-            }
-        }
-
-        private IllegalArgumentException error(String what) {
-            return new IllegalArgumentException("bad JMH JSON at " + i + ": " + what);
-        }
+      }
     }
+
+    private String string() {
+      expect('"');
+      StringBuilder sb = new StringBuilder();
+      while (true) {
+        if (i >= s.length()) {
+          throw error("unterminated string");
+        }
+        char c = s.charAt(i++);
+        if (c == '"') {
+          return sb.toString();
+        }
+        if (c != '\\') {
+          sb.append(c);
+          continue;
+        }
+        char e = s.charAt(i++);
+        switch (e) {
+          case 'n' -> sb.append('\n');
+          case 't' -> sb.append('\t');
+          case 'r' -> sb.append('\r');
+          case 'b' -> sb.append('\b');
+          case 'f' -> sb.append('\f');
+          case 'u' -> {
+            sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
+            i += 4;
+          }
+          default -> sb.append(e);
+        }
+      }
+    }
+
+    private void ws() {
+      while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+        i++;
+      }
+    }
+
+    private boolean peek(char c) {
+      if (i < s.length() && s.charAt(i) == c) {
+        i++;
+        return true;
+      }
+      return false;
+    }
+
+    private void expect(char c) {
+      if (!peek(c)) {
+        throw error("expected '" + c + "'");
+      }
+    }
+
+    private IllegalArgumentException error(String what) {
+      return new IllegalArgumentException("bad JMH JSON at " + i + ": " + what);
+    }
+  }
 }

@@ -1,14 +1,13 @@
 package jackal.cli;
 
+import jackal.kernel.boot.KernelConfig;
+import jackal.runtime.DefaultImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-
-import jackal.kernel.boot.KernelConfig;
-import jackal.runtime.DefaultImage;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,139 +18,149 @@ import picocli.CommandLine.Unmatched;
 /**
  * Entry point of the {@code jackal} command.
  *
- * <p>Exit codes: 0 success; 1 failure reported by a subcommand; 2 wrong usage
- * (one line {@code jackal: <message>} plus a hint line on stderr).
+ * <p>Exit codes: 0 success; 1 failure reported by a subcommand; 2 wrong usage (one line {@code
+ * jackal: <message>} plus a hint line on stderr).
  */
 @Command(
-        name = "jackal",
-        mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
-        description = "Jackal: a capability microkernel runtime in one JVM.",
-        subcommands = {Main.Run.class, BenchCommand.class, Main.Test.class})
+    name = "jackal",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Jackal: a capability microkernel runtime in one JVM.",
+    subcommands = {Main.Run.class, BenchCommand.class, Main.Test.class})
 public final class Main implements Callable<Integer> {
 
-    /** Exit code for wrong usage (bad option, unknown command, bad argument). */
-    public static final int EXIT_USAGE = 2;
+  /** Exit code for wrong usage (bad option, unknown command, bad argument). */
+  public static final int EXIT_USAGE = 2;
 
-    @Spec
-    CommandSpec spec;
+  @Spec CommandSpec spec;
 
-    public static void main(String[] args) {
-        System.exit(execute(args));
-    }
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
 
-    /** Runs the command line and returns the exit code (does not exit). */
-    public static int execute(String... args) {
-        return commandLine().execute(args);
-    }
+  /** Runs the command line and returns the exit code (does not exit). */
+  public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
 
-    static CommandLine commandLine() {
-        CommandLine cmd = new CommandLine(new Main());
-        cmd.setParameterExceptionHandler(Main::usageError);
-        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            PrintWriter err = commandLine.getErr();
-            err.println("jackal: " + oneLine(String.valueOf(ex)));
-            ex.printStackTrace(err);
-            err.flush();
-            return 1;
+  static CommandLine commandLine() {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.setParameterExceptionHandler(Main::usageError);
+    cmd.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          err.println("jackal: " + oneLine(String.valueOf(ex)));
+          ex.printStackTrace(err);
+          err.flush();
+          return 1;
         });
-        return cmd;
-    }
+    return cmd;
+  }
 
-    private static int usageError(CommandLine.ParameterException ex, String[] args) {
-        PrintWriter err = ex.getCommandLine().getErr();
-        err.println("jackal: " + oneLine(ex.getMessage()));
-        err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-        err.flush();
-        return EXIT_USAGE;
-    }
+  private static int usageError(CommandLine.ParameterException ex, String[] args) {
+    PrintWriter err = ex.getCommandLine().getErr();
+    err.println("jackal: " + oneLine(ex.getMessage()));
+    err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+    err.flush();
+    return EXIT_USAGE;
+  }
 
-    static String oneLine(String s) {
-        return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ");
-    }
+  static String oneLine(String s) {
+    return s == null ? "" : s.strip().replaceAll("\\s*\\R\\s*", " ");
+  }
 
-    /** No subcommand given. */
+  /** No subcommand given. */
+  @Override
+  public Integer call() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "missing command (run, bench or test)");
+  }
+
+  @Command(name = "run", description = "Boot a system image (default: the built-in default image).")
+  static final class Run implements Callable<Integer> {
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "IMAGE",
+        description = "System image to boot; omit for the default image.")
+    String image;
+
+    @CommandLine.Option(
+        names = "--cpus",
+        paramLabel = "N",
+        description = "Simulated CPUs, 1-64 (default: the available processors).")
+    Integer cpus;
+
+    @CommandLine.Option(
+        names = "--cpus-per-node",
+        paramLabel = "N",
+        description = "CPUs per node of close CPUs; idle CPUs steal only within a node.")
+    Integer cpusPerNode;
+
+    @CommandLine.Option(
+        names = "--oid-layout",
+        paramLabel = "LAYOUT",
+        description = "wide (default: 40-bit OID, 44-bit count) or coyotos-2007.")
+    String oidLayout;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      KernelConfig cfg = KernelConfig.defaults().withConsole(System.out);
+      try {
+        if (cpus != null) {
+          cfg = cfg.withCpus(cpus);
+        }
+        if (cpusPerNode != null) {
+          cfg = cfg.withCpusPerNode(cpusPerNode);
+        }
+        if (oidLayout != null) {
+          cfg = cfg.withOidLayout(oidLayout);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+      int code = DefaultImage.boot(image, cfg);
+      System.out.flush();
+      return code;
+    }
+  }
+
+  /** Listed for --help; the ./jackal launcher handles {@code test} itself (mvn verify). */
+  @Command(
+      name = "test",
+      description = "Run all tests (mvn verify with JDK 25; run by the ./jackal launcher).")
+  static final class Test implements Callable<Integer> {
+    @Unmatched List<String> mavenArgs;
+
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command (run, bench or test)");
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "jackal: 'test' is run by the ./jackal launcher script (mvn verify); use ./jackal test");
+      err.flush();
+      return EXIT_USAGE;
     }
+  }
 
-    @Command(name = "run", description = "Boot a system image (default: the built-in default image).")
-    static final class Run implements Callable<Integer> {
-        @Parameters(index = "0", arity = "0..1", paramLabel = "IMAGE",
-                description = "System image to boot; omit for the default image.")
-        String image;
-
-        @CommandLine.Option(names = "--cpus", paramLabel = "N",
-                description = "Simulated CPUs, 1-64 (default: the available processors).")
-        Integer cpus;
-
-        @CommandLine.Option(names = "--cpus-per-node", paramLabel = "N",
-                description = "CPUs per node of close CPUs; idle CPUs steal only within a node.")
-        Integer cpusPerNode;
-
-        @CommandLine.Option(names = "--oid-layout", paramLabel = "LAYOUT",
-                description = "wide (default: 40-bit OID, 44-bit count) or coyotos-2007.")
-        String oidLayout;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() throws InterruptedException {
-            KernelConfig cfg = KernelConfig.defaults().withConsole(System.out);
-            try {
-                if (cpus != null) {
-                    cfg = cfg.withCpus(cpus);
-                }
-                if (cpusPerNode != null) {
-                    cfg = cfg.withCpusPerNode(cpusPerNode);
-                }
-                if (oidLayout != null) {
-                    cfg = cfg.withOidLayout(oidLayout);
-                }
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-            int code = DefaultImage.boot(image, cfg);
-            System.out.flush();
-            return code;
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      Properties p = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
         }
+      } catch (IOException ignored) {
+        // fall through to "unknown"
+      }
+      return new String[] {
+        "jackal " + p.getProperty("version", "unknown"),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")"
+      };
     }
-
-    /** Listed for --help; the ./jackal launcher handles {@code test} itself (mvn verify). */
-    @Command(name = "test", description = "Run all tests (mvn verify with JDK 25; run by the ./jackal launcher).")
-    static final class Test implements Callable<Integer> {
-        @Unmatched
-        List<String> mavenArgs;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("jackal: 'test' is run by the ./jackal launcher script (mvn verify); use ./jackal test");
-            err.flush();
-            return EXIT_USAGE;
-        }
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            } catch (IOException ignored) {
-                // fall through to "unknown"
-            }
-            return new String[] {
-                "jackal " + p.getProperty("version", "unknown"),
-                "Java " + Runtime.version() + " (" + System.getProperty("java.home") + ")"
-            };
-        }
-    }
+  }
 }

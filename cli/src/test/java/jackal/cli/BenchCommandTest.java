@@ -10,22 +10,24 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class BenchCommandTest {
 
-    @Test
-    void defaultLabelIsClassWithoutSuffixDotMethod() {
-        assertThat(BenchCommand.defaultLabel("jackal.bench.IpcBenchmark.callReply")).isEqualTo("ipc.callReply");
-        assertThat(BenchCommand.defaultLabel("jackal.bench.MemoryBench.alloc")).isEqualTo("memory.alloc");
-        assertThat(BenchCommand.defaultLabel("jackal.bench.Stubs.call")).isEqualTo("stubs.call");
-    }
+  @Test
+  void defaultLabelIsClassWithoutSuffixDotMethod() {
+    assertThat(BenchCommand.defaultLabel("jackal.bench.IpcBenchmark.callReply"))
+        .isEqualTo("ipc.callReply");
+    assertThat(BenchCommand.defaultLabel("jackal.bench.MemoryBench.alloc"))
+        .isEqualTo("memory.alloc");
+    assertThat(BenchCommand.defaultLabel("jackal.bench.Stubs.call")).isEqualTo("stubs.call");
+  }
 
-    @Test
-    void parsesJmhJson() {
-        String json = """
+  @Test
+  void parsesJmhJson() {
+    String json =
+        """
                 [
                   {
                     "jmhVersion" : "1.37",
@@ -47,182 +49,201 @@ class BenchCommandTest {
                   }
                 ]
                 """;
-        List<BenchCommand.Figure> figures = BenchCommand.parseResults(json);
-        assertThat(figures).extracting(BenchCommand.Figure::line)
-                .containsExactly("ipc.callReply[size=64]: 152.3 ns/op", "ipc.directCall: 2 ns/op");
-    }
+    List<BenchCommand.Figure> figures = BenchCommand.parseResults(json);
+    assertThat(figures)
+        .extracting(BenchCommand.Figure::line)
+        .containsExactly("ipc.callReply[size=64]: 152.3 ns/op", "ipc.directCall: 2 ns/op");
+  }
 
-    @Test
-    void ratiosNeedBothInputs() {
-        Map<String, BenchCommand.Figure> byLabel = new LinkedHashMap<>();
-        byLabel.put("a", new BenchCommand.Figure("a", 300, "ns/op"));
-        byLabel.put("b", new BenchCommand.Figure("b", 100, "ns/op"));
-        BenchCommand.RATIOS.add(new BenchCommand.Ratio("a/b", "a", "b", "x"));
-        BenchCommand.RATIOS.add(new BenchCommand.Ratio("a/c", "a", "c", "x"));
-        try {
-            assertThat(BenchCommand.derive(byLabel)).extracting(BenchCommand.Figure::line)
-                    .containsExactly("a/b: 3 x");
-        } finally {
-            BenchCommand.RATIOS.removeIf(r -> r.label().startsWith("a/"));
+  @Test
+  void ratiosNeedBothInputs() {
+    Map<String, BenchCommand.Figure> byLabel = new LinkedHashMap<>();
+    byLabel.put("a", new BenchCommand.Figure("a", 300, "ns/op"));
+    byLabel.put("b", new BenchCommand.Figure("b", 100, "ns/op"));
+    BenchCommand.RATIOS.add(new BenchCommand.Ratio("a/b", "a", "b", "x"));
+    BenchCommand.RATIOS.add(new BenchCommand.Ratio("a/c", "a", "c", "x"));
+    try {
+      assertThat(BenchCommand.derive(byLabel))
+          .extracting(BenchCommand.Figure::line)
+          .containsExactly("a/b: 3 x");
+    } finally {
+      BenchCommand.RATIOS.removeIf(r -> r.label().startsWith("a/"));
+    }
+  }
+
+  @Test
+  void formatsFourSignificantDigits() {
+    assertThat(BenchCommand.format(12345.6)).isEqualTo("12350");
+    assertThat(BenchCommand.format(0.00123456)).isEqualTo("0.001235");
+    assertThat(BenchCommand.format(1.5)).isEqualTo("1.5");
+  }
+
+  /** What the bench jar lists today (jmh -l). */
+  private static final List<String> JAR =
+      List.of(
+          "jackal.bench.BaselineBenchmark.continuationPingpong",
+          "jackal.bench.BaselineBenchmark.continuationPingpongDeep",
+          "jackal.bench.BaselineBenchmark.crossCorePingpong",
+          "jackal.bench.IpcBenchmark.crossCpu",
+          "jackal.bench.IpcBenchmark.crossCpuBatch1k",
+          "jackal.bench.IpcBenchmark.emptyBatch",
+          "jackal.bench.IpcBenchmark.kernelCapInvoke",
+          "jackal.bench.IpcBenchmark.kernelCapInvokeBatch1k",
+          "jackal.bench.IpcBenchmark.sameCpu",
+          "jackal.bench.IpcBenchmark.sameCpuBatch1k",
+          "jackal.bench.MemoryBenchmark.arrayLoad",
+          "jackal.bench.MemoryBenchmark.arrayStore",
+          "jackal.bench.MemoryBenchmark.load",
+          "jackal.bench.MemoryBenchmark.store",
+          "jackal.bench.PeerBenchmark.platformThreadHandoff",
+          "jackal.bench.PeerBenchmark.platformThreadPark",
+          "jackal.bench.PeerBenchmark.virtualThreadHandoff",
+          "jackal.bench.PeerBenchmark.virtualThreadPark",
+          "jackal.bench.StringBenchmark.arraycopy4k",
+          "jackal.bench.StringBenchmark.arraycopy64k",
+          "jackal.bench.StringBenchmark.string4k",
+          "jackal.bench.StringBenchmark.string64k");
+
+  @Test
+  void ipcGroupRunsEveryFigureItsRatiosNeedUnderTheRequiredNames() {
+    assertThat(BenchCommand.select(JAR, List.of("ipc")).values())
+        .containsExactlyInAnyOrder(
+            "ipc.roundtrip.same-cpu",
+            "ipc.roundtrip.cross-cpu",
+            "baseline.continuation-pingpong",
+            "baseline.cross-core-pingpong",
+            "kernel-cap.invoke",
+            "peer.platform-thread-handoff",
+            "peer.virtual-thread-handoff",
+            "ipc.string.4k",
+            "ipc.string.64k",
+            "baseline.string.4k",
+            "baseline.string.64k");
+    assertThat(BenchCommand.RATIOS)
+        .filteredOn(r -> r.label().equals("ipc.ratio"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.numerator()).isEqualTo("ipc.roundtrip.same-cpu");
+              assertThat(r.denominator()).isEqualTo("baseline.continuation-pingpong");
+            });
+  }
+
+  @Test
+  void memoryGroupRunsLoadsStoresStringsAndTheirBaselinesUnderTheRequiredNames() {
+    var labels = BenchCommand.select(JAR, List.of("memory")).values();
+    assertThat(labels)
+        .containsExactlyInAnyOrder(
+            "memory.load",
+            "memory.store",
+            "baseline.array-load",
+            "baseline.array-store",
+            "ipc.string.4k",
+            "ipc.string.64k",
+            "baseline.string.4k",
+            "baseline.string.64k");
+    Map<String, List<String>> ratios =
+        Map.of(
+            "memory.load.ratio", List.of("memory.load", "baseline.array-load"),
+            "memory.store.ratio", List.of("memory.store", "baseline.array-store"),
+            "ipc.string.4k.ratio", List.of("ipc.string.4k", "baseline.string.4k"),
+            "ipc.string.64k.ratio", List.of("ipc.string.64k", "baseline.string.64k"));
+    ratios.forEach(
+        (label, inputs) ->
+            assertThat(BenchCommand.RATIOS)
+                .filteredOn(r -> r.label().equals(label))
+                .singleElement()
+                .satisfies(
+                    r -> {
+                      assertThat(List.of(r.numerator(), r.denominator())).isEqualTo(inputs);
+                      assertThat(labels).contains(r.numerator(), r.denominator());
+                    }));
+  }
+
+  @Test
+  void everyRatioOfAGroupHasBothInputsInThatGroup() {
+    for (String group : BenchCommand.GROUPS.keySet()) {
+      var labels = BenchCommand.select(JAR, List.of(group)).values();
+      for (BenchCommand.Ratio r : BenchCommand.RATIOS) {
+        if (r.label().startsWith(group + ".")) {
+          assertThat(labels).as(r.label()).contains(r.numerator(), r.denominator());
         }
+      }
     }
+  }
 
-    @Test
-    void formatsFourSignificantDigits() {
-        assertThat(BenchCommand.format(12345.6)).isEqualTo("12350");
-        assertThat(BenchCommand.format(0.00123456)).isEqualTo("0.001235");
-        assertThat(BenchCommand.format(1.5)).isEqualTo("1.5");
+  @Test
+  void aPlainPrefixStillSelectsByLabel() {
+    assertThat(BenchCommand.select(JAR, List.of("peer")).values())
+        .containsExactly("peer.platform-thread-handoff", "peer.virtual-thread-handoff");
+    assertThat(BenchCommand.select(JAR, List.of("ipc.roundtrip")).values())
+        .containsExactly("ipc.roundtrip.cross-cpu", "ipc.roundtrip.same-cpu");
+    assertThat(BenchCommand.select(JAR, List.of("peer-alt"))).hasSize(2);
+    assertThat(BenchCommand.select(JAR, List.of())).hasSize(JAR.size());
+  }
+
+  @Test
+  void unknownGroupIsOneLineNamingTheKnownGroups() {
+    assertThatThrownBy(() -> BenchCommand.select(JAR, List.of("ipc", "nosuch", "stubs")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "no benchmarks in group nosuch, stubs"
+                + " (groups: analysis, baseline, harness, ipc, kernel-cap, memory, peer, peer-alt)");
+    assertThatThrownBy(() -> BenchCommand.select(List.of(), List.of()))
+        .hasMessage("no benchmarks in group all (the bench jar has none)");
+  }
+
+  @Test
+  void scaledRatio() {
+    Map<String, BenchCommand.Figure> byLabel = new LinkedHashMap<>();
+    byLabel.put(
+        "harness.empty-batch", new BenchCommand.Figure("harness.empty-batch", 20000, "ns/op"));
+    byLabel.put(
+        "ipc.roundtrip.same-cpu", new BenchCommand.Figure("ipc.roundtrip.same-cpu", 400, "ns/op"));
+    assertThat(BenchCommand.derive(byLabel))
+        .extracting(BenchCommand.Figure::line)
+        .containsExactly("harness.overhead.same-cpu: 0.1 %");
+  }
+
+  @Test
+  void benchHasItsOwnHelp() {
+    StringWriter out = new StringWriter();
+    picocli.CommandLine cmd = Main.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    assertThat(cmd.execute("bench", "--help")).isZero();
+    assertThat(out.toString()).contains("GROUP", "--jmh", "--log");
+  }
+
+  /**
+   * End to end against the packaged bench jar (built before this module in the reactor): lists the
+   * benchmarks in a child JVM, runs none.
+   */
+  @Test
+  void unknownGroupIsOneLineOnStderrAndExit1() {
+    Path home = Path.of("..").toAbsolutePath().normalize();
+    Assumptions.assumeTrue(
+        Files.isRegularFile(home.resolve("bench/target/jackal-bench.jar")), "bench jar not built");
+    String old = System.getProperty("jackal.home");
+    System.setProperty("jackal.home", home.toString());
+    try {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      picocli.CommandLine cmd = Main.commandLine();
+      cmd.setOut(new PrintWriter(out, true));
+      cmd.setErr(new PrintWriter(err, true));
+      assertThat(cmd.execute("bench", "no-such-group")).isEqualTo(1);
+      assertThat(err.toString().lines())
+          .singleElement()
+          .asString()
+          .startsWith("jackal: no benchmarks in group no-such-group (groups: ")
+          .contains("ipc");
+      assertThat(out.toString()).isEmpty();
+    } finally {
+      if (old == null) {
+        System.clearProperty("jackal.home");
+      } else {
+        System.setProperty("jackal.home", old);
+      }
     }
-
-    /** What the bench jar lists today (jmh -l). */
-    private static final List<String> JAR = List.of(
-            "jackal.bench.BaselineBenchmark.continuationPingpong",
-            "jackal.bench.BaselineBenchmark.continuationPingpongDeep",
-            "jackal.bench.BaselineBenchmark.crossCorePingpong",
-            "jackal.bench.IpcBenchmark.crossCpu",
-            "jackal.bench.IpcBenchmark.crossCpuBatch1k",
-            "jackal.bench.IpcBenchmark.emptyBatch",
-            "jackal.bench.IpcBenchmark.kernelCapInvoke",
-            "jackal.bench.IpcBenchmark.kernelCapInvokeBatch1k",
-            "jackal.bench.IpcBenchmark.sameCpu",
-            "jackal.bench.IpcBenchmark.sameCpuBatch1k",
-            "jackal.bench.MemoryBenchmark.arrayLoad",
-            "jackal.bench.MemoryBenchmark.arrayStore",
-            "jackal.bench.MemoryBenchmark.load",
-            "jackal.bench.MemoryBenchmark.store",
-            "jackal.bench.PeerBenchmark.platformThreadHandoff",
-            "jackal.bench.PeerBenchmark.platformThreadPark",
-            "jackal.bench.PeerBenchmark.virtualThreadHandoff",
-            "jackal.bench.PeerBenchmark.virtualThreadPark",
-            "jackal.bench.StringBenchmark.arraycopy4k",
-            "jackal.bench.StringBenchmark.arraycopy64k",
-            "jackal.bench.StringBenchmark.string4k",
-            "jackal.bench.StringBenchmark.string64k");
-
-    @Test
-    void ipcGroupRunsEveryFigureItsRatiosNeedUnderTheRequiredNames() {
-        assertThat(BenchCommand.select(JAR, List.of("ipc")).values()).containsExactlyInAnyOrder(
-                "ipc.roundtrip.same-cpu",
-                "ipc.roundtrip.cross-cpu",
-                "baseline.continuation-pingpong",
-                "baseline.cross-core-pingpong",
-                "kernel-cap.invoke",
-                "peer.platform-thread-handoff",
-                "peer.virtual-thread-handoff",
-                "ipc.string.4k",
-                "ipc.string.64k",
-                "baseline.string.4k",
-                "baseline.string.64k");
-        assertThat(BenchCommand.RATIOS).filteredOn(r -> r.label().equals("ipc.ratio")).singleElement()
-                .satisfies(r -> {
-                    assertThat(r.numerator()).isEqualTo("ipc.roundtrip.same-cpu");
-                    assertThat(r.denominator()).isEqualTo("baseline.continuation-pingpong");
-                });
-    }
-
-    @Test
-    void memoryGroupRunsLoadsStoresStringsAndTheirBaselinesUnderTheRequiredNames() {
-        var labels = BenchCommand.select(JAR, List.of("memory")).values();
-        assertThat(labels).containsExactlyInAnyOrder(
-                "memory.load",
-                "memory.store",
-                "baseline.array-load",
-                "baseline.array-store",
-                "ipc.string.4k",
-                "ipc.string.64k",
-                "baseline.string.4k",
-                "baseline.string.64k");
-        Map<String, List<String>> ratios = Map.of(
-                "memory.load.ratio", List.of("memory.load", "baseline.array-load"),
-                "memory.store.ratio", List.of("memory.store", "baseline.array-store"),
-                "ipc.string.4k.ratio", List.of("ipc.string.4k", "baseline.string.4k"),
-                "ipc.string.64k.ratio", List.of("ipc.string.64k", "baseline.string.64k"));
-        ratios.forEach((label, inputs) -> assertThat(BenchCommand.RATIOS)
-                .filteredOn(r -> r.label().equals(label)).singleElement()
-                .satisfies(r -> {
-                    assertThat(List.of(r.numerator(), r.denominator())).isEqualTo(inputs);
-                    assertThat(labels).contains(r.numerator(), r.denominator());
-                }));
-    }
-
-    @Test
-    void everyRatioOfAGroupHasBothInputsInThatGroup() {
-        for (String group : BenchCommand.GROUPS.keySet()) {
-            var labels = BenchCommand.select(JAR, List.of(group)).values();
-            for (BenchCommand.Ratio r : BenchCommand.RATIOS) {
-                if (r.label().startsWith(group + ".")) {
-                    assertThat(labels).as(r.label()).contains(r.numerator(), r.denominator());
-                }
-            }
-        }
-    }
-
-    @Test
-    void aPlainPrefixStillSelectsByLabel() {
-        assertThat(BenchCommand.select(JAR, List.of("peer")).values())
-                .containsExactly("peer.platform-thread-handoff", "peer.virtual-thread-handoff");
-        assertThat(BenchCommand.select(JAR, List.of("ipc.roundtrip")).values())
-                .containsExactly("ipc.roundtrip.cross-cpu", "ipc.roundtrip.same-cpu");
-        assertThat(BenchCommand.select(JAR, List.of("peer-alt"))).hasSize(2);
-        assertThat(BenchCommand.select(JAR, List.of())).hasSize(JAR.size());
-    }
-
-    @Test
-    void unknownGroupIsOneLineNamingTheKnownGroups() {
-        assertThatThrownBy(() -> BenchCommand.select(JAR, List.of("ipc", "nosuch", "stubs")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("no benchmarks in group nosuch, stubs"
-                        + " (groups: analysis, baseline, harness, ipc, kernel-cap, memory, peer, peer-alt)");
-        assertThatThrownBy(() -> BenchCommand.select(List.of(), List.of()))
-                .hasMessage("no benchmarks in group all (the bench jar has none)");
-    }
-
-    @Test
-    void scaledRatio() {
-        Map<String, BenchCommand.Figure> byLabel = new LinkedHashMap<>();
-        byLabel.put("harness.empty-batch", new BenchCommand.Figure("harness.empty-batch", 20000, "ns/op"));
-        byLabel.put("ipc.roundtrip.same-cpu", new BenchCommand.Figure("ipc.roundtrip.same-cpu", 400, "ns/op"));
-        assertThat(BenchCommand.derive(byLabel)).extracting(BenchCommand.Figure::line)
-                .containsExactly("harness.overhead.same-cpu: 0.1 %");
-    }
-
-    @Test
-    void benchHasItsOwnHelp() {
-        StringWriter out = new StringWriter();
-        picocli.CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        assertThat(cmd.execute("bench", "--help")).isZero();
-        assertThat(out.toString()).contains("GROUP", "--jmh", "--log");
-    }
-
-    /**
-     * End to end against the packaged bench jar (built before this module in the reactor):
-     * lists the benchmarks in a child JVM, runs none.
-     */
-    @Test
-    void unknownGroupIsOneLineOnStderrAndExit1() {
-        Path home = Path.of("..").toAbsolutePath().normalize();
-        Assumptions.assumeTrue(Files.isRegularFile(home.resolve("bench/target/jackal-bench.jar")),
-                "bench jar not built");
-        String old = System.getProperty("jackal.home");
-        System.setProperty("jackal.home", home.toString());
-        try {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            picocli.CommandLine cmd = Main.commandLine();
-            cmd.setOut(new PrintWriter(out, true));
-            cmd.setErr(new PrintWriter(err, true));
-            assertThat(cmd.execute("bench", "no-such-group")).isEqualTo(1);
-            assertThat(err.toString().lines()).singleElement().asString()
-                    .startsWith("jackal: no benchmarks in group no-such-group (groups: ")
-                    .contains("ipc");
-            assertThat(out.toString()).isEmpty();
-        } finally {
-            if (old == null) {
-                System.clearProperty("jackal.home");
-            } else {
-                System.setProperty("jackal.home", old);
-            }
-        }
-    }
+  }
 }

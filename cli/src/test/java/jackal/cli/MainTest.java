@@ -4,51 +4,51 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class MainTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
 
-    private int run(String... args) {
-        CommandLine cmd = Main.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return cmd.execute(args);
-    }
+  private int run(String... args) {
+    CommandLine cmd = Main.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    return cmd.execute(args);
+  }
 
-    @Test
-    void helpListsTheCommands() {
-        assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("run", "bench", "test", "--version");
-    }
+  @Test
+  void helpListsTheCommands() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("run", "bench", "test", "--version");
+  }
 
-    @Test
-    void versionNamesJackal() {
-        assertThat(run("--version")).isZero();
-        assertThat(out.toString()).startsWith("jackal ");
-    }
+  @Test
+  void versionNamesJackal() {
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).startsWith("jackal ");
+  }
 
-    @Test
-    void unknownCommandIsOneLineErrorAndExit2() {
-        assertThat(run("nonsense")).isEqualTo(2);
-        assertThat(err.toString().lines())
-                .containsExactly("jackal: Unmatched argument at index 0: 'nonsense'", "Try 'jackal --help'.");
-        assertThat(out.toString()).isEmpty();
-    }
+  @Test
+  void unknownCommandIsOneLineErrorAndExit2() {
+    assertThat(run("nonsense")).isEqualTo(2);
+    assertThat(err.toString().lines())
+        .containsExactly(
+            "jackal: Unmatched argument at index 0: 'nonsense'", "Try 'jackal --help'.");
+    assertThat(out.toString()).isEmpty();
+  }
 
-    @Test
-    void unknownOptionOfSubcommandPointsToItsHelp() {
-        assertThat(run("run", "--bogus")).isEqualTo(2);
-        assertThat(err.toString().lines()).hasSize(2).last().isEqualTo("Try 'jackal run --help'.");
-    }
+  @Test
+  void unknownOptionOfSubcommandPointsToItsHelp() {
+    assertThat(run("run", "--bogus")).isEqualTo(2);
+    assertThat(err.toString().lines()).hasSize(2).last().isEqualTo("Try 'jackal run --help'.");
+  }
 
-    @Test
-    void missingCommandIsUsageError() {
-        assertThat(run()).isEqualTo(2);
-        assertThat(err.toString()).startsWith("jackal: missing command");
-    }
+  @Test
+  void missingCommandIsUsageError() {
+    assertThat(run()).isEqualTo(2);
+    assertThat(err.toString()).startsWith("jackal: missing command");
+  }
 }

@@ -5,10 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * CapIDL coded names. The coded name of a dotted qualified name is its SHA-1 digest (over the
- * ASCII bytes of the name) cut to the first eight bytes, read as a big-endian 64-bit number.
- * Interface type codes ({@code IKT}) and exception codes ({@code RC}) are the whole 64 bits;
- * method codes ({@code OC}) are the low 32.
+ * CapIDL coded names. The coded name of a dotted qualified name is its SHA-1 digest (over the ASCII
+ * bytes of the name) cut to the first eight bytes, read as a big-endian 64-bit number. Interface
+ * type codes ({@code IKT}) and exception codes ({@code RC}) are the whole 64 bits; method codes
+ * ({@code OC}) are the low 32.
  */
 public final class CodedName {
   private CodedName() {}

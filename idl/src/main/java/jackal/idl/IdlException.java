@@ -3,8 +3,8 @@ package jackal.idl;
 import java.io.Serial;
 
 /**
- * A CapIDL source is malformed. The message reads {@code File.idl:12:7: what is wrong}; the
- * parts are also available separately.
+ * A CapIDL source is malformed. The message reads {@code File.idl:12:7: what is wrong}; the parts
+ * are also available separately.
  */
 public final class IdlException extends Exception {
   @Serial private static final long serialVersionUID = 1L;

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * The CapIDL of the kernel's interfaces (package {@code coyotos}), shipped as resources of this
- * module under {@value #RESOURCE_DIR}. Their qualified names, methods, parameters and
- * exceptions are those of Coyotos, so their codes are Coyotos's codes.
+ * module under {@value #RESOURCE_DIR}. Their qualified names, methods, parameters and exceptions
+ * are those of Coyotos, so their codes are Coyotos's codes.
  */
 public final class KernelIdl {
   private KernelIdl() {}

@@ -23,17 +23,17 @@ import java.util.stream.Stream;
  *
  * <ul>
  *   <li>{@code --kernel-idl}: also compile and generate the kernel's CapIDL ({@link KernelIdl});
- *   <li>{@code --use-kernel-idl PREFIX}: compile the kernel's CapIDL so the files may use it,
- *       but write nothing for it: its classes were generated under PREFIX;
- *   <li>{@code --clean}: delete the {@code .java} files below OUTDIR that this run did not
- *       write (left over from interfaces since removed);
- *   <li>{@code --codes-only}: write only the constants classes, which depend on nothing (for
- *       the kernel, which cannot use the runtime's stubs);
+ *   <li>{@code --use-kernel-idl PREFIX}: compile the kernel's CapIDL so the files may use it, but
+ *       write nothing for it: its classes were generated under PREFIX;
+ *   <li>{@code --clean}: delete the {@code .java} files below OUTDIR that this run did not write
+ *       (left over from interfaces since removed);
+ *   <li>{@code --codes-only}: write only the constants classes, which depend on nothing (for the
+ *       kernel, which cannot use the runtime's stubs);
  *   <li>{@code --quiet}: print nothing on success (for quiet builds).
  * </ul>
  *
- * Exit status: 0 on success, 1 if a source is malformed (one {@code file:line:col: message} line
- * on standard error), 2 on a usage or I/O error.
+ * Exit status: 0 on success, 1 if a source is malformed (one {@code file:line:col: message} line on
+ * standard error), 2 on a usage or I/O error.
  */
 public final class Main {
   private Main() {}
@@ -156,9 +156,20 @@ public final class Main {
       }
       int removed = clean ? removeStale(outDir, written) : 0;
       if (!quiet) {
-        out.println("jackal-idl: " + sources.size() + " file(s), " + model.interfaces().size()
-            + " interface(s), " + gen.size() + " Java file(s) in " + outDir + " (" + changed
-            + " written" + (clean ? ", " + removed + " stale removed" : "") + ")");
+        out.println(
+            "jackal-idl: "
+                + sources.size()
+                + " file(s), "
+                + model.interfaces().size()
+                + " interface(s), "
+                + gen.size()
+                + " Java file(s) in "
+                + outDir
+                + " ("
+                + changed
+                + " written"
+                + (clean ? ", " + removed + " stale removed" : "")
+                + ")");
       }
       return 0;
     } catch (IdlException e) {

@@ -36,7 +36,8 @@ class CodesTest {
     assertThat(m.exception("coyotos.Cap.OK").code()).isEqualTo(0x6e087472cd1b4aaaL);
     assertThat(m.iface("coyotos.Endpoint").typeCode()).isEqualTo(0x46c3958a20f257e9L);
     // and the same from the independent digest
-    assertThat(m.method("coyotos.Cap.getType").code()).isEqualTo((int) sha1Prefix("coyotos.Cap.getType"));
+    assertThat(m.method("coyotos.Cap.getType").code())
+        .isEqualTo((int) sha1Prefix("coyotos.Cap.getType"));
     assertThat(m.iface("coyotos.Endpoint").typeCode()).isEqualTo(sha1Prefix("coyotos.Endpoint"));
   }
 
@@ -45,7 +46,9 @@ class CodesTest {
     Model m = KernelIdl.model();
     var getType =
         m.iface("coyotos.GPT").allMethods().stream()
-            .filter(x -> x.name().equals("getType")).findFirst().orElseThrow();
+            .filter(x -> x.name().equals("getType"))
+            .findFirst()
+            .orElseThrow();
     assertThat(getType.declarer().qualifiedName()).isEqualTo("coyotos.Cap");
     assertThat(getType.code()).isEqualTo(0x4701051a);
     var getSlot = m.iface("coyotos.CapPage").method("getSlot").orElseThrow();
@@ -69,7 +72,8 @@ class CodesTest {
       }
     }
     // a package-level exception is named package.Exception
-    assertThat(m.exception("test.constructs.Failure").code()).isEqualTo(sha1Prefix("test.constructs.Failure"));
+    assertThat(m.exception("test.constructs.Failure").code())
+        .isEqualTo(sha1Prefix("test.constructs.Failure"));
     assertThat(m.exception("test.constructs.Everything.Busy").code())
         .isEqualTo(sha1Prefix("test.constructs.Everything.Busy"));
   }

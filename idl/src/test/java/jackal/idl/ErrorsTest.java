@@ -18,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every file in {@code fixtures/errors} is malformed in one way; its first line says where and
- * how: {@code // expect LINE:COL: message}.
+ * Every file in {@code fixtures/errors} is malformed in one way; its first line says where and how:
+ * {@code // expect LINE:COL: message}.
  */
 class ErrorsTest {
   private static final Pattern EXPECT = Pattern.compile("// expect (\\d+):(\\d+): (.*)");
@@ -44,7 +44,8 @@ class ErrorsTest {
     assertThat(e.detail()).isEqualTo(m.group(3));
     assertThat(e.line()).as("line").isEqualTo(Integer.parseInt(m.group(1)));
     assertThat(e.column()).as("column").isEqualTo(Integer.parseInt(m.group(2)));
-    assertThat(e.getMessage()).isEqualTo(name + ":" + m.group(1) + ":" + m.group(2) + ": " + m.group(3));
+    assertThat(e.getMessage())
+        .isEqualTo(name + ":" + m.group(1) + ":" + m.group(2) + ": " + m.group(3));
   }
 
   @Test
@@ -60,7 +61,8 @@ class ErrorsTest {
                 new SourceFile("One.idl", "package p;\ninterface A { };\n"),
                 new SourceFile("Two.idl", "package p;\n\n  struct A { long x; };\n")));
     assertThat(e.getMessage())
-        .isEqualTo("Two.idl:3:10: duplicate declaration of 'A' in package p (first declared at One.idl:2:11)");
+        .isEqualTo(
+            "Two.idl:3:10: duplicate declaration of 'A' in package p (first declared at One.idl:2:11)");
   }
 
   @Test
@@ -86,13 +88,18 @@ class ErrorsTest {
     assertThat(error("package p;\ntypedef array<long, -2> s;\n").getMessage())
         .isEqualTo("T.idl:2:21: the array length must be between 1 and 2147483647, not -2");
     assertThat(error("package p;\nconst string s = 1;\n").getMessage())
-        .isEqualTo("T.idl:2:7: constant 's' must have an integer, boolean, char or enum type, not string");
+        .isEqualTo(
+            "T.idl:2:7: constant 's' must have an integer, boolean, char or enum type, not string");
     assertThat(error("package p;\nconst boolean b = 2;\n").getMessage())
-        .isEqualTo("T.idl:2:19: value 2 is out of range for constant 'b' of type boolean (true or false)");
+        .isEqualTo(
+            "T.idl:2:19: value 2 is out of range for constant 'b' of type boolean (true or false)");
     assertThat(error("package p;\nconst long s = 1 << 65;\n").getMessage())
         .isEqualTo("T.idl:2:18: shift count 65 is outside 0..64");
-    assertThat(error("package p;\nstruct s { long x; } ; typedef sequence<sequence<char, 2>, 2> q;\n").getMessage())
-        .isEqualTo("T.idl:2:63: a sequence cannot hold sequences or strings (sequence<sequence<char, 2>, 2>)");
+    assertThat(
+            error("package p;\nstruct s { long x; } ; typedef sequence<sequence<char, 2>, 2> q;\n")
+                .getMessage())
+        .isEqualTo(
+            "T.idl:2:63: a sequence cannot hold sequences or strings (sequence<sequence<char, 2>, 2>)");
     assertThat(error("package p;\nenum e { a = b, b };\n").getMessage())
         .isEqualTo("T.idl:2:14: 'b' is used before its value is known");
     assertThat(error("package p;\nlong enum e { a } ;\nconst long k = max(string);\n").getMessage())

@@ -19,7 +19,10 @@ class MainTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return Main.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   private String err() {
@@ -30,7 +33,8 @@ class MainTest {
   void compilesTheKernelInterfaces() throws Exception {
     Path srcDir = tmp.resolve("idl");
     Files.createDirectories(srcDir);
-    List<String> args = new ArrayList<>(List.of("-o", tmp.resolve("gen").toString(), "-p", "jackal.gen"));
+    List<String> args =
+        new ArrayList<>(List.of("-o", tmp.resolve("gen").toString(), "-p", "jackal.gen"));
     for (SourceFile f : KernelIdl.sources()) {
       Path p = srcDir.resolve(Path.of(f.name()).getFileName());
       Files.writeString(p, f.text());
@@ -48,21 +52,25 @@ class MainTest {
     Path bad = tmp.resolve("Bad.idl");
     Files.writeString(bad, "package p;\ninterface A {\n  void f()\n};\n");
     assertThat(run("-o", tmp.toString(), "-p", "x", bad.toString())).isEqualTo(1);
-    assertThat(err()).isEqualTo(bad + ":4:1: expected ';' after method declaration" + System.lineSeparator());
+    assertThat(err())
+        .isEqualTo(bad + ":4:1: expected ';' after method declaration" + System.lineSeparator());
   }
 
   @Test
   void usageErrors() {
     assertThat(run()).isEqualTo(2);
-    assertThat(err()).startsWith("usage: jackal.idl.Main -o OUTDIR -p JAVA_PACKAGE_PREFIX [OPTIONS] FILE...");
+    assertThat(err())
+        .startsWith("usage: jackal.idl.Main -o OUTDIR -p JAVA_PACKAGE_PREFIX [OPTIONS] FILE...");
     assertThat(run("-o")).isEqualTo(2);
     assertThat(run("-q", "x")).isEqualTo(2);
     assertThat(run("-o", "x", "-p", "not a package", "F.idl")).isEqualTo(2);
-    assertThat(run("-o", tmp.toString(), "-p", "x", tmp.resolve("missing.idl").toString())).isEqualTo(2);
+    assertThat(run("-o", tmp.toString(), "-p", "x", tmp.resolve("missing.idl").toString()))
+        .isEqualTo(2);
     assertThat(run("--help")).isZero();
     assertThat(run("-o", "x", "-p", "y", "--use-kernel-idl")).isEqualTo(2);
     assertThat(run("-o", "x", "-p", "y", "--kernel-idl", "--use-kernel-idl", "z")).isEqualTo(2);
-    assertThat(run("-o", "x", "-p", "y", "--use-kernel-idl", "not a package", "F.idl")).isEqualTo(2);
+    assertThat(run("-o", "x", "-p", "y", "--use-kernel-idl", "not a package", "F.idl"))
+        .isEqualTo(2);
   }
 
   @Test
@@ -78,7 +86,8 @@ class MainTest {
   void codesOnlyWritesJustTheConstantsClasses() throws Exception {
     Path gen = tmp.resolve("gen");
     assertThat(run("-o", gen.toString(), "-p", "jackal.kernel.idl", "--kernel-idl", "--codes-only"))
-        .as(err()).isZero();
+        .as(err())
+        .isZero();
     try (var files = Files.walk(gen)) {
       assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
           .hasSize(KernelIdl.FILES.size())
@@ -89,9 +98,13 @@ class MainTest {
   @Test
   void usingTheKernelIdlWritesOnlyTheOtherPackagesAndRefersToTheKernelClasses() throws Exception {
     Path src = tmp.resolve("Svc.idl");
-    Files.writeString(src, "package svc;\ninterface Svc extends coyotos.Cap {\n  void ping(coyotos.Endpoint e) raises(coyotos.Cap.NoAccess);\n};\n");
+    Files.writeString(
+        src,
+        "package svc;\ninterface Svc extends coyotos.Cap {\n  void ping(coyotos.Endpoint e) raises(coyotos.Cap.NoAccess);\n};\n");
     Path gen = tmp.resolve("gen");
-    assertThat(run("-o", gen.toString(), "-p", "app", "--use-kernel-idl", "k", src.toString())).as(err()).isZero();
+    assertThat(run("-o", gen.toString(), "-p", "app", "--use-kernel-idl", "k", src.toString()))
+        .as(err())
+        .isZero();
     assertThat(gen.resolve("k")).doesNotExist();
     assertThat(Files.readString(gen.resolve("app/svc/SvcClient.java")))
         .contains("public class SvcClient extends k.coyotos.CapClient {");

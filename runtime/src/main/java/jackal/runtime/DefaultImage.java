@@ -11,9 +11,9 @@ import java.time.Duration;
 
 /**
  * The built-in system image that {@code jackal run} boots: a server and a client on their own
- * endpoints. The client calls the server through an Entry capability with a reply capability
- * made from its payload-match reply endpoint; the server answers each request; both report
- * through KernLog. The image language comes later; until then this is the default image.
+ * endpoints. The client calls the server through an Entry capability with a reply capability made
+ * from its payload-match reply endpoint; the server answers each request; both report through
+ * KernLog. The image language comes later; until then this is the default image.
  */
 public final class DefaultImage {
   private DefaultImage() {}
@@ -39,13 +39,20 @@ public final class DefaultImage {
   public static int boot(String image, KernelConfig cfg) throws InterruptedException {
     PrintStream out = cfg.console();
     if (image != null) {
-      out.println("jackal: cannot load '" + image + "': image files are not supported yet; run"
-          + " without an argument to boot the built-in image");
+      out.println(
+          "jackal: cannot load '"
+              + image
+              + "': image files are not supported yet; run"
+              + " without an argument to boot the built-in image");
       return 2;
     }
     try (Kernel k = Kernel.create(cfg)) {
-      out.println("jackal: booting the built-in image on " + cfg.cpus() + " CPUs ("
-          + cfg.oidLayout() + " OID layout)");
+      out.println(
+          "jackal: booting the built-in image on "
+              + cfg.cpus()
+              + " CPUs ("
+              + cfg.oidLayout()
+              + " OID layout)");
       CapRef kernLog = k.kernelCap(KernelService.KERN_LOG);
 
       ObjectRef server = k.newProcess("server", DefaultImage::server);
@@ -90,14 +97,20 @@ public final class DefaultImage {
     KernelStubs log = new KernelStubs(new Ipc(sys)).stringArea(0, 256);
     log.log(KERNLOG, "server: ready");
     ipc.receive();
-    for (;;) {
+    for (; ; ) {
       if (ipc.opcode() != OP_INCREMENT) {
         ipc.replyExceptionAndReceive(jackal.kernel.api.Codes.RC_UNKNOWN_REQUEST);
         continue;
       }
       long n = ipc.w[2];
-      log.log(KERNLOG, "server: request " + n + " on endpoint " + ipc.endpointId()
-          + " with payload " + ipc.payload());
+      log.log(
+          KERNLOG,
+          "server: request "
+              + n
+              + " on endpoint "
+              + ipc.endpointId()
+              + " with payload "
+              + ipc.payload());
       ipc.w[1] = n + 1;
       ipc.replyAndReceive(1, -1);
     }

@@ -5,14 +5,14 @@ import jackal.kernel.api.ParameterBlock;
 
 /**
  * The base of the client stubs the CapIDL compiler generates ({@code <Interface>Client}): one
- * {@link Ipc} to call through, and a string area of the process's own address space where
- * sequences and strings sent are staged and those returned are received.
+ * {@link Ipc} to call through, and a string area of the process's own address space where sequences
+ * and strings sent are staged and those returned are received.
  *
- * <p>A generated method takes the invoked capability's location first, then the in-parameters,
- * then where each returned capability is to go; it marshals exactly as the method's wire layout
- * says (opcode in word 1, scalars from word 2, capabilities in send slots 1..3 with the reply
- * endpoint in slot 0), calls, and returns the results, throwing the generated subclass of
- * {@link KernelException} for an exceptional reply.
+ * <p>A generated method takes the invoked capability's location first, then the in-parameters, then
+ * where each returned capability is to go; it marshals exactly as the method's wire layout says
+ * (opcode in word 1, scalars from word 2, capabilities in send slots 1..3 with the reply endpoint
+ * in slot 0), calls, and returns the results, throwing the generated subclass of {@link
+ * KernelException} for an exceptional reply.
  *
  * <p>Like its {@code Ipc}, a client belongs to one process's program.
  */
@@ -51,8 +51,8 @@ public abstract class IdlClient {
   }
 
   /**
-   * Stages {@code bytes} at the string area as the next call's string; returns their address
-   * (the sequence's address word).
+   * Stages {@code bytes} at the string area as the next call's string; returns their address (the
+   * sequence's address word).
    */
   protected final long idlStage(byte[] bytes) {
     requireArea();
@@ -66,9 +66,9 @@ public abstract class IdlClient {
   }
 
   /**
-   * Calls {@code target} with {@code w[1..ldw]}, capability arguments in send slots
-   * 1..capArgs, accepting {@code capResults} result capabilities; throws the exception an
-   * exceptional reply carries.
+   * Calls {@code target} with {@code w[1..ldw]}, capability arguments in send slots 1..capArgs,
+   * accepting {@code capResults} result capabilities; throws the exception an exceptional reply
+   * carries.
    */
   protected final void idlCall(long target, int ldw, int capArgs, int capResults)
       throws KernelException {
@@ -78,8 +78,8 @@ public abstract class IdlClient {
   }
 
   /**
-   * As {@link #idlCall}, for a method whose reply carries a sequence or string: it is received
-   * into the string area (the process's previous receive buffer is restored afterwards).
+   * As {@link #idlCall}, for a method whose reply carries a sequence or string: it is received into
+   * the string area (the process's previous receive buffer is restored afterwards).
    */
   protected final void idlCallReceivingString(long target, int ldw, int capArgs, int capResults)
       throws KernelException {
@@ -101,8 +101,8 @@ public abstract class IdlClient {
 
   /**
    * The bytes of a returned sequence of {@code length} elements of {@code elementBytes} each, as
-   * received in the string area: no more than {@code maxElements} (unless negative: unbounded)
-   * and than the area holds.
+   * received in the string area: no more than {@code maxElements} (unless negative: unbounded) and
+   * than the area holds.
    */
   protected final byte[] idlReceived(long length, int elementBytes, long maxElements) {
     long n = length;
@@ -120,9 +120,9 @@ public abstract class IdlClient {
   }
 
   /**
-   * Sends a oneway message: {@code w[1..ldw]}, a Null capability in slot 0 (nobody is to reply)
-   * and capability arguments in slots 1..capArgs. It waits until the recipient takes it, and
-   * nothing comes back.
+   * Sends a oneway message: {@code w[1..ldw]}, a Null capability in slot 0 (nobody is to reply) and
+   * capability arguments in slots 1..capArgs. It waits until the recipient takes it, and nothing
+   * comes back.
    */
   protected final void idlSend(long target, int ldw, int capArgs) {
     w[ParameterBlock.SNDCAP] = CapLoc.reg(CapReg.NULL);
@@ -131,8 +131,8 @@ public abstract class IdlClient {
 
   /**
    * The exception for an exceptional reply carrying {@code code} (its fields, if any, in {@code
-   * w[2..]}). Generated clients answer the codes of their interface's exceptions with the
-   * generated classes and pass the others on to this one.
+   * w[2..]}). Generated clients answer the codes of their interface's exceptions with the generated
+   * classes and pass the others on to this one.
    */
   protected KernelException idlException(long code) {
     return new KernelException(code);

@@ -6,21 +6,20 @@ import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.api.Syscall;
 
 /**
- * The base of the server skeletons the CapIDL compiler generates ({@code
- * <Interface>Skeleton}): a {@link ServerLoop.Handler} that dispatches on the opcode in word 1,
- * checks that the request has exactly the shape of the method's wire layout, unmarshals it,
- * calls the implementation and marshals its answer.
+ * The base of the server skeletons the CapIDL compiler generates ({@code <Interface>Skeleton}): a
+ * {@link ServerLoop.Handler} that dispatches on the opcode in word 1, checks that the request has
+ * exactly the shape of the method's wire layout, unmarshals it, calls the implementation and
+ * marshals its answer.
  *
- * <p>The shape check is the kernel's ({@code Invocation.requireArgs}): the last data word must
- * be the method's last request word, SC must be set with {@code lsc} equal to the number of
- * capability arguments, EX must be clear, and the string must be exactly as long as the
- * sequence header says (within the sequence's bound, and all of it received); otherwise the
- * answer is RequestError. An opcode the interface does not have is answered UnknownRequest.
+ * <p>The shape check is the kernel's ({@code Invocation.requireArgs}): the last data word must be
+ * the method's last request word, SC must be set with {@code lsc} equal to the number of capability
+ * arguments, EX must be clear, and the string must be exactly as long as the sequence header says
+ * (within the sequence's bound, and all of it received); otherwise the answer is RequestError. An
+ * opcode the interface does not have is answered UnknownRequest.
  *
  * <p>A request's sequence or string is read from the receive buffer the server set with {@link
  * Ipc#stringBuffer} before it started receiving ({@code REQUEST_STRING_BYTES} of the generated
- * skeleton is the bound it needs); a returned one is staged in the {@link #stringArea string
- * area}.
+ * skeleton is the bound it needs); a returned one is staged in the {@link #stringArea string area}.
  */
 public abstract class IdlSkeleton implements ServerLoop.Handler {
   private long stringArea = -1;
@@ -42,8 +41,8 @@ public abstract class IdlSkeleton implements ServerLoop.Handler {
   }
 
   /**
-   * The length of the string that came with the request, which is then cleared so that no
-   * answer sends it back by accident.
+   * The length of the string that came with the request, which is then cleared so that no answer
+   * sends it back by accident.
    */
   protected static int idlTakeStringLength(Ipc ipc) {
     int n = ipc.stringLength();
@@ -52,8 +51,8 @@ public abstract class IdlSkeleton implements ServerLoop.Handler {
   }
 
   /**
-   * Requires the request's control word to say: data words 1..ldw, SC with send slots
-   * 0..capArgs (the reply capability and the arguments), no EX.
+   * Requires the request's control word to say: data words 1..ldw, SC with send slots 0..capArgs
+   * (the reply capability and the arguments), no EX.
    */
   protected static void idlRequireShape(Ipc ipc, int ldw, int capArgs) throws KernelException {
     long expected = Icw.makeLdw(ldw) | Icw.SC | Icw.makeLsc(capArgs);
@@ -71,10 +70,10 @@ public abstract class IdlSkeleton implements ServerLoop.Handler {
   }
 
   /**
-   * Checks a request's sequence or string against its header and bound, and returns its bytes
-   * from the receive buffer: {@code length} (the header's length word) elements of {@code
-   * elementBytes} each, at most {@code maxElements} (negative: unbounded), exactly the bytes
-   * sent, all of them received.
+   * Checks a request's sequence or string against its header and bound, and returns its bytes from
+   * the receive buffer: {@code length} (the header's length word) elements of {@code elementBytes}
+   * each, at most {@code maxElements} (negative: unbounded), exactly the bytes sent, all of them
+   * received.
    */
   protected static byte[] idlRequestString(
       Ipc ipc, int stringLength, long length, long maxElements, int elementBytes)

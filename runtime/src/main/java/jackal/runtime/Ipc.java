@@ -20,10 +20,10 @@ import jackal.kernel.api.SystemCalls;
  * A process's messaging: one parameter block and the Coyotos conventions for filling it.
  *
  * <p>A client call sends data words {@code w[1..ldw]} (the opcode in {@code w[1]}) and argument
- * capabilities in send slots 1..3, with the process's reply endpoint in slot 0 turned into a
- * reply capability (RC), and waits in a closed wait on endpoint ID 0 (the reply endpoint's). A
- * server receives into RETURN and ARG0-2 and replies to RETURN without blocking, so a client that
- * went away cannot stall it. Reply words and capabilities arrive in the same block.
+ * capabilities in send slots 1..3, with the process's reply endpoint in slot 0 turned into a reply
+ * capability (RC), and waits in a closed wait on endpoint ID 0 (the reply endpoint's). A server
+ * receives into RETURN and ARG0-2 and replies to RETURN without blocking, so a client that went
+ * away cannot stall it. Reply words and capabilities arrive in the same block.
  *
  * <p>An {@code Ipc} belongs to one process and must be used only by its program.
  */
@@ -44,8 +44,8 @@ public final class Ipc {
   private final long[] resultLocs = DEFAULT_RESULT_LOCS.clone();
 
   /**
-   * Renewal starts when a reply arrives with a payload this close to the wrap, leaving room for
-   * the renewal's own calls (each of which also uses the reply endpoint).
+   * Renewal starts when a reply arrives with a payload this close to the wrap, leaving room for the
+   * renewal's own calls (each of which also uses the reply endpoint).
    */
   static final long RENEW_MARGIN = 64;
 
@@ -58,8 +58,8 @@ public final class Ipc {
 
   /**
    * Has this process's reply endpoint replaced by {@code r} before its payload wraps (see {@link
-   * ReplyEndpointRenewal}). All the {@code Ipc}s of a process share one reply endpoint, so one
-   * of them with renewal set is enough if it makes most of the calls.
+   * ReplyEndpointRenewal}). All the {@code Ipc}s of a process share one reply endpoint, so one of
+   * them with renewal set is enough if it makes most of the calls.
    */
   public Ipc renewReplyEndpointWith(ReplyEndpointRenewal r) {
     this.renewal = r;
@@ -74,8 +74,8 @@ public final class Ipc {
   // ------------------------------------------------------------------ client side
 
   /**
-   * Sets where result capability {@code i} of the next call lands (REPLY0+i unless set; the
-   * setting lasts for one call).
+   * Sets where result capability {@code i} of the next call lands (REPLY0+i unless set; the setting
+   * lasts for one call).
    */
   public Ipc resultInto(int i, long loc) {
     resultLocs[i] = loc;
@@ -108,9 +108,9 @@ public final class Ipc {
 
   /**
    * Calls the capability at {@code target}: sends {@code w[1..ldw]}, argument capabilities
-   * 1..lastCap (0 if none), and waits for the reply, accepting result capabilities
-   * 0..lastResultCap (-1: none). Returns true for a normal reply; false for an exception, whose
-   * code is then {@link #exceptionCode()}.
+   * 1..lastCap (0 if none), and waits for the reply, accepting result capabilities 0..lastResultCap
+   * (-1: none). Returns true for a normal reply; false for an exception, whose code is then {@link
+   * #exceptionCode()}.
    */
   public boolean call(long target, int ldw, int lastCap, int lastResultCap) {
     long icw =
@@ -255,9 +255,9 @@ public final class Ipc {
   }
 
   /**
-   * Replies to RETURN without blocking with an exception whose code the caller put in {@code
-   * w[1]} and whose fields are in {@code w[2..ldw]}, then waits for the next request. No string
-   * goes with it.
+   * Replies to RETURN without blocking with an exception whose code the caller put in {@code w[1]}
+   * and whose fields are in {@code w[2..ldw]}, then waits for the next request. No string goes with
+   * it.
    */
   public void replyExceptionWordsAndReceive(int ldw) {
     long icw =
@@ -324,9 +324,8 @@ public final class Ipc {
   private boolean stringStaged;
 
   /**
-   * Before a trap that sends: a string goes only if {@link #string} staged one since the last
-   * send; otherwise word 17 still holds the length of a string received, which must not be sent
-   * back.
+   * Before a trap that sends: a string goes only if {@link #string} staged one since the last send;
+   * otherwise word 17 still holds the length of a string received, which must not be sent back.
    */
   private void beforeSend() {
     if (!stringStaged) {

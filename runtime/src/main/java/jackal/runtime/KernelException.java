@@ -3,9 +3,9 @@ package jackal.runtime;
 import jackal.kernel.api.Codes;
 
 /**
- * An exceptional reply: the 64-bit exception code the server or kernel answered with. The
- * CapIDL compiler generates one subclass per IDL exception (code and fields); a code no
- * generated class knows arrives as a plain {@code KernelException}.
+ * An exceptional reply: the 64-bit exception code the server or kernel answered with. The CapIDL
+ * compiler generates one subclass per IDL exception (code and fields); a code no generated class
+ * knows arrives as a plain {@code KernelException}.
  */
 public class KernelException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Client stubs for the kernel's own interfaces, marshalled by hand the way the CapIDL compiler's
- * stubs will be: opcode in word 1, scalar arguments in the following words, capability
- * arguments in send slots 1..3, results in the reply's data words and capability slots.
+ * stubs will be: opcode in word 1, scalar arguments in the following words, capability arguments in
+ * send slots 1..3, results in the reply's data words and capability slots.
  *
- * <p>Capability arguments and targets are capability locations ({@link CapReg#loc}); a method
- * that returns a capability stores it at the location given as {@code into}.
+ * <p>Capability arguments and targets are capability locations ({@link CapReg#loc}); a method that
+ * returns a capability stores it at the location given as {@code into}.
  */
 public final class KernelStubs {
   private final Ipc ipc;
@@ -23,8 +23,8 @@ public final class KernelStubs {
   }
 
   /**
-   * Names a region of this process's own address space that the stubs may use to stage
-   * outgoing strings (KernLog.log needs one).
+   * Names a region of this process's own address space that the stubs may use to stage outgoing
+   * strings (KernLog.log needs one).
    */
   public KernelStubs stringArea(long addr, int size) {
     this.stringArea = addr;

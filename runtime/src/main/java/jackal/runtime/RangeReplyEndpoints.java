@@ -5,9 +5,9 @@ import jackal.kernel.api.Codes;
 import java.util.ArrayDeque;
 
 /**
- * Reply-endpoint renewal from a Range capability and a pool of endpoint OIDs this process owns
- * (the space bank will take this job over). A retired endpoint's OID goes back to the pool:
- * rescinding raised its allocation count, so capabilities to its old incarnation stay dead.
+ * Reply-endpoint renewal from a Range capability and a pool of endpoint OIDs this process owns (the
+ * space bank will take this job over). A retired endpoint's OID goes back to the pool: rescinding
+ * raised its allocation count, so capabilities to its old incarnation stay dead.
  */
 public final class RangeReplyEndpoints implements ReplyEndpointRenewal {
   private final long range;

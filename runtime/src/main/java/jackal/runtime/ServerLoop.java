@@ -8,14 +8,14 @@ import java.util.Map;
 
 /**
  * The Coyotos server loop: one trap per request that replies to the previous caller (through
- * RETURN, non-blocking, so a caller that went away cannot stall the server) and waits for the
- * next request, with the request's capabilities arriving in RETURN and ARG0-2.
+ * RETURN, non-blocking, so a caller that went away cannot stall the server) and waits for the next
+ * request, with the request's capabilities arriving in RETURN and ARG0-2.
  *
  * <p>The implementation serving a request is chosen by the endpoint ID it came through (one
- * endpoint per object) and, where registered, by the protected payload of the capability the
- * caller invoked (facets, rights). A request sent without capabilities carries no reply
- * capability and is dropped, as in Coyotos. An unknown object answers UnknownRequest; a handler
- * that throws {@link KernelException} answers with its code.
+ * endpoint per object) and, where registered, by the protected payload of the capability the caller
+ * invoked (facets, rights). A request sent without capabilities carries no reply capability and is
+ * dropped, as in Coyotos. An unknown object answers UnknownRequest; a handler that throws {@link
+ * KernelException} answers with its code.
  */
 public final class ServerLoop {
   /** Serves one request: reads {@code ipc.w}, writes the answer through {@code reply}. */
@@ -41,8 +41,8 @@ public final class ServerLoop {
     }
 
     /**
-     * Answers with an exception carrying fields: its code in {@code ipc.w[1]}, its fields in
-     * {@code ipc.w[2..ldw]} (throwing {@link KernelException} sends the code alone).
+     * Answers with an exception carrying fields: its code in {@code ipc.w[1]}, its fields in {@code
+     * ipc.w[2..ldw]} (throwing {@link KernelException} sends the code alone).
      */
     public void exception(int ldw) {
       this.ldw = ldw;
@@ -51,8 +51,8 @@ public final class ServerLoop {
     }
 
     /**
-     * Answers with {@code ipc.w[1..ldw]} and the capabilities at the locations in send slots
-     * {@code 0..lastCap} of the block.
+     * Answers with {@code ipc.w[1..ldw]} and the capabilities at the locations in send slots {@code
+     * 0..lastCap} of the block.
      */
     public void wordsAndCaps(int ldw, int lastCap) {
       this.ldw = ldw;

@@ -4,7 +4,6 @@ import static jackal.runtime.TestSystem.reg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jackal.kernel.api.Codes;
-import jackal.kernel.api.FaultCode;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.api.Restr;
 import jackal.kernel.boot.CapRef;
@@ -97,7 +96,13 @@ class AddressSpaceTest {
                     ? "memory"
                     : ipc.opcode() == Codes.OC_PROCESS_HANDLER_HANDLE ? "process" : "other";
             faults.add(
-                ipc.payload() + " " + kind + " fc=" + ipc.w[2] + " at=" + Long.toHexString(ipc.w[3]));
+                ipc.payload()
+                    + " "
+                    + kind
+                    + " fc="
+                    + ipc.w[2]
+                    + " at="
+                    + Long.toHexString(ipc.w[3]));
             ipc.receive();
           }
         });
@@ -118,8 +123,10 @@ class AddressSpaceTest {
     try (TestSystem s = new TestSystem(1)) {
       Space sp = new Space(s.k);
       Map<String, Integer> seen = new ConcurrentHashMap<>();
-      long[] addrs = {0x30000, 0x30abc, 0x12000, 0x12fff, 0x23010, 0x50000, 0x50123, 0x60042,
-          0x61007, 0x70005, 0x80005};
+      long[] addrs = {
+        0x30000, 0x30abc, 0x12000, 0x12fff, 0x23010, 0x50000, 0x50123, 0x60042, 0x61007, 0x70005,
+        0x80005
+      };
       ObjectRef p =
           s.process(
               "reader",
@@ -208,8 +215,9 @@ class AddressSpaceTest {
       ObjectRef g = s.k.newGpt();
       s.k.setGpt(g, 12, false, false);
       s.k.setGptSlot(g, 0, s.k.guarded(s.k.cap(g), 0, 16)); // slot 0 is the GPT itself
-      ObjectRef p = prober(s, 1, s.k.guarded(s.k.cap(g), 0, 16), s.endpoint(rec, 1),
-          sys -> sys.loadByte(0x10));
+      ObjectRef p =
+          prober(
+              s, 1, s.k.guarded(s.k.cap(g), 0, 16), s.endpoint(rec, 1), sys -> sys.loadByte(0x10));
       s.runUntilQuiet(rec, p);
       assertThat(faults).containsExactly("1 process fc=13 at=10");
     }
@@ -228,9 +236,17 @@ class AddressSpaceTest {
                 MemoryStubs mem = new MemoryStubs(new Ipc(sys));
                 KernelStubs k = new KernelStubs(new Ipc(sys));
                 ipc.receive();
-                log.add("handler pp=" + ipc.payload() + " op=" + (ipc.opcode()
-                    == Codes.OC_MEMORY_HANDLER_HANDLE) + " fc=" + ipc.w[2] + " at="
-                    + Long.toHexString(ipc.w[3]) + " caps=" + ipc.capsReceived());
+                log.add(
+                    "handler pp="
+                        + ipc.payload()
+                        + " op="
+                        + (ipc.opcode() == Codes.OC_MEMORY_HANDLER_HANDLE)
+                        + " fc="
+                        + ipc.w[2]
+                        + " at="
+                        + Long.toHexString(ipc.w[3])
+                        + " caps="
+                        + ipc.capsReceived());
                 // ARG0: a RESTART process capability; ARG1: the GPT. Map the spare page where
                 // the fault was, then resume.
                 int slot = (int) (ipc.w[3] >>> 12);

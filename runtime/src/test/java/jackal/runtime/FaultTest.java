@@ -15,22 +15,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Malformed system calls fault their caller, and only their caller. */
 class FaultTest {
 
   static Stream<Arguments> malformedCalls() {
     return Stream.of(
-        Arguments.of("reserved control-word bit", (Consumer<long[]>) w -> w[0] = Icw.SP | (1L << 30)),
+        Arguments.of(
+            "reserved control-word bit", (Consumer<long[]>) w -> w[0] = Icw.SP | (1L << 30)),
         Arguments.of("gather/scatter bit", (Consumer<long[]>) w -> w[0] = Icw.SP | Icw.SG),
         Arguments.of("reserved system call 1", (Consumer<long[]>) w -> w[0] = 1),
         Arguments.of("reserved system call 15", (Consumer<long[]>) w -> w[0] = 15),
-        Arguments.of("CopyCap with other bits", (Consumer<long[]>) w -> w[0] = Syscall.COPY_CAP | Icw.SP),
-        Arguments.of("Yield with other bits", (Consumer<long[]>) w -> w[0] = Syscall.YIELD | Icw.RP),
+        Arguments.of(
+            "CopyCap with other bits", (Consumer<long[]>) w -> w[0] = Syscall.COPY_CAP | Icw.SP),
+        Arguments.of(
+            "Yield with other bits", (Consumer<long[]>) w -> w[0] = Syscall.YIELD | Icw.RP),
         Arguments.of(
             "invoked register 32",
             (Consumer<long[]>)
@@ -157,8 +160,9 @@ class FaultTest {
       assertThat(s.info(good).exited()).isTrue();
       assertThat(s.info(bad).faultCode()).isEqualTo(FaultCode.MALFORMED_SYSCALL);
       assertThat(s.info(bad).runState()).isEqualTo(ProcessInfo.FAULTED);
-      assertThat(handlerSaw).containsExactly(
-          "true ep=5 fc=1 info=0 caps=2 state=1", "true ep=5 fc=1 info=0 caps=2 state=1");
+      assertThat(handlerSaw)
+          .containsExactly(
+              "true ep=5 fc=1 info=0 caps=2 state=1", "true ep=5 fc=1 info=0 caps=2 state=1");
     }
   }
 

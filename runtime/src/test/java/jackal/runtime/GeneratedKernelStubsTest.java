@@ -53,9 +53,12 @@ class GeneratedKernelStubsTest {
             assertThat(new CapClient(ipc).getType(d)).isEqualTo(DiscrimCodes.IKT);
 
             // Discrim.classify
-            assertThat(discrim.classify(d, reg(CapReg.SELF))).isEqualTo(DiscrimCodes.capClass.clProcess);
-            assertThat(discrim.classify(d, reg(CapReg.NULL))).isEqualTo(DiscrimCodes.capClass.clNull);
-            assertThat(discrim.classify(d, reg(ENDPOINT))).isEqualTo(DiscrimCodes.capClass.clEndpoint);
+            assertThat(discrim.classify(d, reg(CapReg.SELF)))
+                .isEqualTo(DiscrimCodes.capClass.clProcess);
+            assertThat(discrim.classify(d, reg(CapReg.NULL)))
+                .isEqualTo(DiscrimCodes.capClass.clNull);
+            assertThat(discrim.classify(d, reg(ENDPOINT)))
+                .isEqualTo(DiscrimCodes.capClass.clEndpoint);
 
             // Endpoint.makeEntryCap, checked with Process.identifyEntry
             assertThat(new EndpointClient(ipc).makeEntryCap(reg(ENDPOINT), 0xCAFE_F00D, reg(ENTRY)))
@@ -75,7 +78,8 @@ class GeneratedKernelStubsTest {
 
             // CapBits.get, against the hand-written stub
             CapBitsInfo bits = new CapBitsClient(ipc).get(reg(TestSystem.CAPBITS), reg(PAGE));
-            int[] byHand = new KernelStubs(new Ipc(ipc.sys())).capBits(reg(TestSystem.CAPBITS), reg(PAGE));
+            int[] byHand =
+                new KernelStubs(new Ipc(ipc.sys())).capBits(reg(TestSystem.CAPBITS), reg(PAGE));
             assertThat(bits.w()).containsExactly(byHand);
             assertThat(Arrays.stream(bits.w()).anyMatch(x -> x != 0)).isTrue();
 
@@ -84,7 +88,8 @@ class GeneratedKernelStubsTest {
             long r = reg(TestSystem.RANGE);
             var page = range.identify(r, reg(PAGE));
             assertThat(page.type()).isEqualTo(RangeCodes.obType.otPage);
-            assertThat(range.getCap(r, page.offset(), RangeCodes.obType.otPage, reg(FETCHED))).isEqualTo(reg(FETCHED));
+            assertThat(range.getCap(r, page.offset(), RangeCodes.obType.otPage, reg(FETCHED)))
+                .isEqualTo(reg(FETCHED));
             assertThat(discrim.compare(d, reg(FETCHED), reg(PAGE))).isTrue();
             assertThatThrownBy(() -> range.getCap(r, -2L, RangeCodes.obType.otPage, reg(FETCHED)))
                 .isInstanceOf(RangeRangeErrException.class);
@@ -95,7 +100,9 @@ class GeneratedKernelStubsTest {
 
             // KernLog.log, and one byte past what the kernel accepts
             KernLogClient log = new KernLogClient(ipc).stringArea(0x100, 512);
-            log.log(reg(TestSystem.KERNLOG), "logged through a generated stub".getBytes(StandardCharsets.UTF_8));
+            log.log(
+                reg(TestSystem.KERNLOG),
+                "logged through a generated stub".getBytes(StandardCharsets.UTF_8));
             assertThatThrownBy(() -> log.log(reg(TestSystem.KERNLOG), new byte[256]))
                 .isInstanceOf(CapRequestErrorException.class);
           };
@@ -119,8 +126,8 @@ class GeneratedKernelStubsTest {
       }
       var fault = s.info(faulty);
       assertThat(fault.faultCode()).isNotZero();
-      assertThat(seen).containsExactly(
-          new ProcessGetStateResult(fault.faultCode(), fault.faultInfo()), "done");
+      assertThat(seen)
+          .containsExactly(new ProcessGetStateResult(fault.faultCode(), fault.faultInfo()), "done");
       assertThat(s.console()).contains("logged through a generated stub\n");
     }
   }

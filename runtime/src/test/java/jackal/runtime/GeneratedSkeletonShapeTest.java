@@ -1,7 +1,6 @@
 package jackal.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jackal.kernel.api.Codes;
 import jackal.kernel.api.Icw;

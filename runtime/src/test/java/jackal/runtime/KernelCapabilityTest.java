@@ -182,8 +182,15 @@ class KernelCapabilityTest {
                   out.add("reg32 " + e.getMessage());
                 }
                 var id = k.identifyEntry(reg(CapReg.SELF), reg(9));
-                out.add("self " + id.matches() + " " + id.payload() + " " + id.endpointId()
-                    + " " + id.isMe());
+                out.add(
+                    "self "
+                        + id.matches()
+                        + " "
+                        + id.payload()
+                        + " "
+                        + id.endpointId()
+                        + " "
+                        + id.isMe());
                 var other2 = k.identifyEntry(reg(CapReg.SELF), reg(10));
                 out.add("other " + other2.matches());
                 k.setState(reg(8), 7, 0x1000);

@@ -36,8 +36,13 @@ class MemoryInterfaceTest {
                 m.setSlot(gpt, 2, capPage);
                 m.makeLocalWindow(gpt, 3, Restr.READ_ONLY, 0x10000, 0, 16, 1);
                 m.getSlot(gpt, 3, reg(13));
-                out.add("window offset 0x" + Long.toHexString(m.getOffset(reg(13))) + " root "
-                    + m.getRootSlot(reg(13)) + " restr " + m.getRestrictions(reg(13)));
+                out.add(
+                    "window offset 0x"
+                        + Long.toHexString(m.getOffset(reg(13)))
+                        + " root "
+                        + m.getRootSlot(reg(13))
+                        + " restr "
+                        + m.getRestrictions(reg(13)));
                 m.makeBackgroundWindow(gpt, 4, 0, 0, 0, 16);
                 out.add("bg window class " + k.classify(reg(TestSystem.DISCRIM), reg(0)));
                 // Store and fetch a capability through the space: slot 2 is the CapPage.
@@ -55,8 +60,13 @@ class MemoryInterfaceTest {
                   out.add("nothing there " + (e.code() == Codes.RC_AS_NO_SUCH_SLOT));
                 }
                 long[] ef = m.extendedFetch(reg(12), 0x20000, 16, reg(15));
-                out.add("extended l2 " + ef[0] + " perms " + ef[1] + " type "
-                    + Long.toHexString(k.getType(reg(15))));
+                out.add(
+                    "extended l2 "
+                        + ef[0]
+                        + " perms "
+                        + ef[1]
+                        + " type "
+                        + Long.toHexString(k.getType(reg(15))));
                 m.extendedStore(reg(12), 0x50000, 16, 0, 16, page);
                 m.getSlot(gpt, 5, reg(15));
                 out.add("extended store " + Long.toHexString(k.getType(reg(15))));
@@ -78,8 +88,11 @@ class MemoryInterfaceTest {
                   out.add("page slots " + (e.code() == Codes.RC_AS_CAP_ACCESS_TYPE_ERROR));
                 }
                 m.copyFrom(other, gpt, reg(13));
-                out.add("copy l2v " + m.getL2v(other) + " guard 0x"
-                    + Long.toHexString(m.getGuard(reg(13))));
+                out.add(
+                    "copy l2v "
+                        + m.getL2v(other)
+                        + " guard 0x"
+                        + Long.toHexString(m.getGuard(reg(13))));
                 m.erase(other);
                 out.add("erased l2v " + m.getL2v(other) + " handler " + m.getHandler(other));
                 try {

@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many processes on two CPUs exchange a million messages: every request is served exactly once
- * and every client gets exactly its own replies, in order.
+ * Many processes on two CPUs exchange a million messages: every request is served exactly once and
+ * every client gets exactly its own replies, in order.
  */
 class MillionMessagesTest {
   static final int SERVERS = 4;
@@ -92,7 +92,9 @@ class MillionMessagesTest {
         states.append(p).append(' ').append(s.info(p)).append('\n');
       }
       for (ObjectRef cl : clients) {
-        assertThat(s.info(cl).exited()).as("%s finished; states:%n%s%s", cl, states, s.console()).isTrue();
+        assertThat(s.info(cl).exited())
+            .as("%s finished; states:%n%s%s", cl, states, s.console())
+            .isTrue();
       }
     }
     assertThat(badReplies).hasValue(0);

@@ -78,8 +78,11 @@ class NoticeAndStringTest {
                 ipc.receive();
                 byte[] buf = new byte[41];
                 sys.read(0x100, buf, 0, 41);
-                got.add("length " + ipc.stringLength() + " truncatedFlag "
-                    + ((ipc.w[0] & Icw.NB) != 0));
+                got.add(
+                    "length "
+                        + ipc.stringLength()
+                        + " truncatedFlag "
+                        + ((ipc.w[0] & Icw.NB) != 0));
                 got.add("first " + buf[0] + " last " + buf[39] + " after " + buf[40]);
               });
       ObjectRef sender =
@@ -145,7 +148,8 @@ class NoticeAndStringTest {
       s.give(sender, 8, s.k.entry(s.endpoint(receiver, 1), 0));
       s.runUntilQuiet(receiver, sender);
       assertThat(got).as("receiver %s", s.info(receiver)).containsExactly("len 6000 sum 6000");
-      assertThat(s.info(sender).faultCode()).isEqualTo(jackal.kernel.api.FaultCode.INVALID_DATA_REFERENCE);
+      assertThat(s.info(sender).faultCode())
+          .isEqualTo(jackal.kernel.api.FaultCode.INVALID_DATA_REFERENCE);
       assertThat(s.info(sender).faultInfo()).isEqualTo(0x7000);
     }
   }

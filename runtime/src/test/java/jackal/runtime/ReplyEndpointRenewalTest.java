@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The reply-endpoint replacement protocol: a client whose reply endpoint is a few calls short of
- * its payload wrap keeps calling; the runtime swaps in a fresh endpoint before the wrap, no call
- * is lost or answered twice, and a reply capability kept from before the swap is dead.
+ * its payload wrap keeps calling; the runtime swaps in a fresh endpoint before the wrap, no call is
+ * lost or answered twice, and a reply capability kept from before the swap is dead.
  */
 class ReplyEndpointRenewalTest {
 
@@ -60,8 +60,17 @@ class ReplyEndpointRenewalTest {
                     good.incrementAndGet();
                   } else {
                     bad.incrementAndGet();
-                    out.add("bad seq " + seq + " got " + ipc.w[1] + " " + ipc.w[2] + " pp "
-                        + Long.toHexString(ipc.payload()) + " icw " + Long.toHexString(ipc.w[0]));
+                    out.add(
+                        "bad seq "
+                            + seq
+                            + " got "
+                            + ipc.w[1]
+                            + " "
+                            + ipc.w[2]
+                            + " pp "
+                            + Long.toHexString(ipc.payload())
+                            + " icw "
+                            + Long.toHexString(ipc.w[0]));
                   }
                 }
                 ipc.w[1] = 2; // ask the server to replay its stale reply capability
@@ -69,8 +78,11 @@ class ReplyEndpointRenewalTest {
                 ipc.callOrThrow(reg(8), 2, 0, -1);
                 out.add("last reply " + ipc.w[1] + " " + ipc.w[2]);
                 long[] after = k.identify(reg(TestSystem.RANGE), reg(CapReg.REPLYEPT));
-                out.add("replaced " + (before[1] != after[1]) + " by pool "
-                    + (after[1] == replyPool1.oid() || after[1] == replyPool2.oid()));
+                out.add(
+                    "replaced "
+                        + (before[1] != after[1])
+                        + " by pool "
+                        + (after[1] == replyPool1.oid() || after[1] == replyPool2.oid()));
                 out.add("payload now " + Long.toHexString(ipc.payload()));
               });
       s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
@@ -84,7 +96,8 @@ class ReplyEndpointRenewalTest {
       // The new endpoint started at payload 0, far from its own wrap.
       assertThat(Long.parseLong(out.get(2).substring("payload now ".length()), 16))
           .isLessThan(1000);
-      assertThat(s.k.protectedPayload(s.replyEndpoint(client))).as("old endpoint rescinded")
+      assertThat(s.k.protectedPayload(s.replyEndpoint(client)))
+          .as("old endpoint rescinded")
           .isZero();
       assertThat(Codes.OT_ENDPOINT).isEqualTo(4);
     }

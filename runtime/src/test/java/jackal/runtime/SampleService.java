@@ -21,8 +21,8 @@ import jackal.runtime.idltest.sample.SubSampleServer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The test implementation of {@code sample.Sample} (Sample.idl): each method answers something
- * the client can check against its arguments.
+ * The test implementation of {@code sample.Sample} (Sample.idl): each method answers something the
+ * client can check against its arguments.
  */
 class SampleService implements SampleServer {
   /** Where {@link #note} keeps the capability it was sent. */
@@ -74,7 +74,8 @@ class SampleService implements SampleServer {
         c == SampleCodes.color.red
             ? SampleCodes.color.green
             : c == SampleCodes.color.green ? SampleCodes.color.blue : SampleCodes.color.red;
-    long w2 = w == SampleCodes.wide.minusOne ? SampleCodes.wide.beyond32 : SampleCodes.wide.minusOne;
+    long w2 =
+        w == SampleCodes.wide.minusOne ? SampleCodes.wide.beyond32 : SampleCodes.wide.minusOne;
     return new SampleNextResult(p | SampleCodes.perms.exec, w2, n);
   }
 

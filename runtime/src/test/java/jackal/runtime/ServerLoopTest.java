@@ -21,17 +21,24 @@ class ServerLoopTest {
               "server",
               sys ->
                   new ServerLoop(new Ipc(sys))
-                      .register(1, (ipc, r) -> {
-                        ipc.w[1] = 100 + ipc.w[2];
-                        r.words(1);
-                      })
-                      .register(2, 7, (ipc, r) -> {
-                        ipc.w[1] = 7000 + ipc.w[2];
-                        r.words(1);
-                      })
-                      .register(2, (ipc, r) -> {
-                        throw new KernelException(Codes.RC_NO_ACCESS);
-                      })
+                      .register(
+                          1,
+                          (ipc, r) -> {
+                            ipc.w[1] = 100 + ipc.w[2];
+                            r.words(1);
+                          })
+                      .register(
+                          2,
+                          7,
+                          (ipc, r) -> {
+                            ipc.w[1] = 7000 + ipc.w[2];
+                            r.words(1);
+                          })
+                      .register(
+                          2,
+                          (ipc, r) -> {
+                            throw new KernelException(Codes.RC_NO_ACCESS);
+                          })
                       .run());
       ObjectRef client =
           s.process(

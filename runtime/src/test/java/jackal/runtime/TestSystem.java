@@ -16,10 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * A small system image for scenario tests: every process gets the Coyotos basics (a
- * payload-match reply endpoint in REPLYEPT, a one-page address space, KernLog in {@link
- * #KERNLOG}, Discrim in {@link #DISCRIM}), and the test waits for the whole system to go quiet
- * before it checks what the programs recorded.
+ * A small system image for scenario tests: every process gets the Coyotos basics (a payload-match
+ * reply endpoint in REPLYEPT, a one-page address space, KernLog in {@link #KERNLOG}, Discrim in
+ * {@link #DISCRIM}), and the test waits for the whole system to go quiet before it checks what the
+ * programs recorded.
  */
 final class TestSystem implements AutoCloseable {
   /** Registers every process gets. */

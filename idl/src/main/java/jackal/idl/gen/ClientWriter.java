@@ -19,14 +19,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes {@code IClient}: a method per method {@code I} declares (inherited ones come from the
- * base interface's client, which this class extends). A method's parameters are the invoked
- * capability's location ({@code target}), the in-parameters in order, then one location per
- * returned capability saying where it goes ({@code <name>Into}); it fills the request words and
- * send slots as the layout says, calls ({@code oneway}: sends), and builds the result from the
- * reply words, the capability locations and the string area. {@link #write} also overrides
- * {@code idlException} to answer the codes of the exceptions this interface introduces with
- * their generated classes.
+ * Writes {@code IClient}: a method per method {@code I} declares (inherited ones come from the base
+ * interface's client, which this class extends). A method's parameters are the invoked capability's
+ * location ({@code target}), the in-parameters in order, then one location per returned capability
+ * saying where it goes ({@code <name>Into}); it fills the request words and send slots as the
+ * layout says, calls ({@code oneway}: sends), and builds the result from the reply words, the
+ * capability locations and the string area. {@link #write} also overrides {@code idlException} to
+ * answer the codes of the exceptions this interface introduces with their generated classes.
  */
 final class ClientWriter {
   private final StubNames names;
@@ -64,12 +63,25 @@ final class ClientWriter {
     body.append(codec.helpers());
 
     StringBuilder b = new StringBuilder();
-    StubGenerator.header(b, pkg, iface, "jackal.kernel.api.ParameterBlock", "jackal.runtime.IdlClient",
-        "jackal.runtime.Ipc", "jackal.runtime.KernelException");
-    List<String> doc = StubGenerator.doc("Client stub of CapIDL " + iface.kind() + " {@code "
-        + iface.qualifiedName() + "}" + iface.base().map(x -> " (extends {@code " + x.qualifiedName() + "})").orElse("")
-        + ": targets and capability arguments are capability locations ({@code CapReg.loc(r)}), "
-        + "returned capabilities go to the locations given as {@code ...Into}.", iface);
+    StubGenerator.header(
+        b,
+        pkg,
+        iface,
+        "jackal.kernel.api.ParameterBlock",
+        "jackal.runtime.IdlClient",
+        "jackal.runtime.Ipc",
+        "jackal.runtime.KernelException");
+    List<String> doc =
+        StubGenerator.doc(
+            "Client stub of CapIDL "
+                + iface.kind()
+                + " {@code "
+                + iface.qualifiedName()
+                + "}"
+                + iface.base().map(x -> " (extends {@code " + x.qualifiedName() + "})").orElse("")
+                + ": targets and capability arguments are capability locations ({@code CapReg.loc(r)}), "
+                + "returned capabilities go to the locations given as {@code ...Into}.",
+            iface);
     b.append(JavaNames.javadoc("", doc));
     b.append("public class ").append(cls).append(" extends ").append(base).append(" {\n");
     b.append(body);
@@ -95,35 +107,61 @@ final class ClientWriter {
     }
     List<Param> outs = m.outParams();
     String ret =
-        outs.isEmpty() ? "void"
-            : outs.size() == 1 ? t.type(outs.getFirst().type())
-            : names.ref(m, StubNames.Role.RESULT, pkg);
+        outs.isEmpty()
+            ? "void"
+            : outs.size() == 1
+                ? t.type(outs.getFirst().type())
+                : names.ref(m, StubNames.Role.RESULT, pkg);
 
     List<String> doc = new ArrayList<>();
-    doc.add(StubGenerator.code(ConstantsGenerator.signature(m))
-        + (m.isOneway() ? ": sent without waiting for a reply." : "."));
+    doc.add(
+        StubGenerator.code(ConstantsGenerator.signature(m))
+            + (m.isOneway() ? ": sent without waiting for a reply." : "."));
     if (m.doc() != null) {
       doc.add(JavaNames.docText(m.doc()));
     }
-    doc.add("Request: " + JavaNames.docText(l.request().describe()) + "; reply: "
-        + (m.isOneway() ? "none" : l.reply().describe().isEmpty() ? "empty" : JavaNames.docText(l.reply().describe()))
-        + (m.raises().isEmpty() || m.isOneway() ? "." : "; raises " + StubNames.exceptionList(m.raises()) + "."));
+    doc.add(
+        "Request: "
+            + JavaNames.docText(l.request().describe())
+            + "; reply: "
+            + (m.isOneway()
+                ? "none"
+                : l.reply().describe().isEmpty()
+                    ? "empty"
+                    : JavaNames.docText(l.reply().describe()))
+            + (m.raises().isEmpty() || m.isOneway()
+                ? "."
+                : "; raises " + StubNames.exceptionList(m.raises()) + "."));
     b.append('\n').append(JavaNames.javadoc("  ", doc));
-    b.append("  public ").append(ret).append(' ').append(methodName(m)).append('(')
-        .append(String.join(", ", params)).append(')')
-        .append(m.isOneway() ? "" : " throws KernelException").append(" {\n");
+    b.append("  public ")
+        .append(ret)
+        .append(' ')
+        .append(methodName(m))
+        .append('(')
+        .append(String.join(", ", params))
+        .append(')')
+        .append(m.isOneway() ? "" : " throws KernelException")
+        .append(" {\n");
     b.append("    long[] $w = this.w;\n");
     String oc = names.codesRef(m.declarer(), pkg) + ".OC_" + m.name();
     marshal.encode(b, "    ", l.request(), in::get, oc, "idlStage(");
     for (CapSlot c : l.reply().caps()) {
-      b.append("    this.ipc.resultInto(").append(c.slot()).append(", ").append(into.get(c)).append(");\n");
+      b.append("    this.ipc.resultInto(")
+          .append(c.slot())
+          .append(", ")
+          .append(into.get(c))
+          .append(");\n");
     }
     String args = "target, " + l.requestLastWord() + ", " + l.requestCapCount();
     if (m.isOneway()) {
       b.append("    idlSend(").append(args).append(");\n");
     } else {
-      b.append("    ").append(l.reply().string().isPresent() ? "idlCallReceivingString(" : "idlCall(")
-          .append(args).append(", ").append(l.replyCapCount()).append(");\n");
+      b.append("    ")
+          .append(l.reply().string().isPresent() ? "idlCallReceivingString(" : "idlCall(")
+          .append(args)
+          .append(", ")
+          .append(l.replyCapCount())
+          .append(");\n");
     }
     if (!outs.isEmpty()) {
       Marshal.Slots slots = new Marshal.Slots(l.reply());
@@ -132,17 +170,28 @@ final class ClientWriter {
         values.add(marshal.decode(slots, p, List.of(), p.type(), into::get, this::received));
       }
       b.append("    return ")
-          .append(outs.size() == 1 ? values.getFirst() : "new " + ret + "(" + String.join(", ", values) + ")")
+          .append(
+              outs.size() == 1
+                  ? values.getFirst()
+                  : "new " + ret + "(" + String.join(", ", values) + ")")
           .append(";\n");
     }
     b.append("  }\n");
   }
 
   private String received(StringSlot s) {
-    return "idlReceived($w[" + s.lengthWord() + "], " + s.elementBytes() + ", " + s.maxElements() + "L)";
+    return "idlReceived($w["
+        + s.lengthWord()
+        + "], "
+        + s.elementBytes()
+        + ", "
+        + s.maxElements()
+        + "L)";
   }
 
-  /** {@code resultInto} for the return value, {@code pInto} for out p, {@code pFieldInto} within. */
+  /**
+   * {@code resultInto} for the return value, {@code pInto} for out p, {@code pFieldInto} within.
+   */
   private static String intoName(CapSlot c) {
     StringBuilder sb = new StringBuilder(c.param().isResult() ? "result" : c.param().name());
     for (Step s : c.path()) {
@@ -163,11 +212,13 @@ final class ClientWriter {
         set.addAll(m.declaredRaises());
       }
     }
-    i.base().ifPresent(b -> {
-      for (InterfaceDef a = b; a != null; a = a.base().orElse(null)) {
-        introduced(a).forEach(set::remove);
-      }
-    });
+    i.base()
+        .ifPresent(
+            b -> {
+              for (InterfaceDef a = b; a != null; a = a.base().orElse(null)) {
+                introduced(a).forEach(set::remove);
+              }
+            });
     return List.copyOf(set);
   }
 
@@ -188,11 +239,24 @@ final class ClientWriter {
       Marshal.Slots slots = new Marshal.Slots(el.words(), List.of(), List.of());
       List<String> fields = new ArrayList<>();
       for (Field f : e.fields()) {
-        fields.add(marshal.decode(slots, null, List.of(new Step.Field(f.name(), f.type())), f.type(),
-            c -> { throw new IllegalStateException("capability in an exception"); },
-            s -> { throw new IllegalStateException("string in an exception"); }));
+        fields.add(
+            marshal.decode(
+                slots,
+                null,
+                List.of(new Step.Field(f.name(), f.type())),
+                f.type(),
+                c -> {
+                  throw new IllegalStateException("capability in an exception");
+                },
+                s -> {
+                  throw new IllegalStateException("string in an exception");
+                }));
       }
-      b.append("      return new ").append(cls).append('(').append(String.join(", ", fields)).append(");\n");
+      b.append("      return new ")
+          .append(cls)
+          .append('(')
+          .append(String.join(", ", fields))
+          .append(");\n");
       b.append("    }\n");
     }
     b.append("    return super.idlException(code);\n");
@@ -201,8 +265,16 @@ final class ClientWriter {
 
   /** Names {@code IdlClient} already uses for its own members. */
   private static final Set<String> BASE_MEMBERS =
-      Set.of("ipc", "w", "stringArea", "idlStage", "idlCall", "idlCallReceivingString",
-          "idlReceived", "idlSend", "idlException");
+      Set.of(
+          "ipc",
+          "w",
+          "stringArea",
+          "idlStage",
+          "idlCall",
+          "idlCallReceivingString",
+          "idlReceived",
+          "idlSend",
+          "idlException");
 
   /** The client method for {@code m}. */
   static String methodName(MethodDef m) {

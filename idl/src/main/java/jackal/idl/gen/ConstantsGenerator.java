@@ -24,17 +24,17 @@ import java.util.stream.Collectors;
  *
  * <ul>
  *   <li>{@code IKT}: the interface type code ({@code long});
- *   <li>{@code OC_m}: the code of every method callable on {@code I} ({@code int}), inherited
- *       ones with their declarer's code;
- *   <li>{@code RC_E}: the code of every exception declared in {@code I} or an interface it
- *       extends ({@code long});
- *   <li>each constant {@code I} declares, and a nested class of constants for each enum or
- *       bitset it declares.
+ *   <li>{@code OC_m}: the code of every method callable on {@code I} ({@code int}), inherited ones
+ *       with their declarer's code;
+ *   <li>{@code RC_E}: the code of every exception declared in {@code I} or an interface it extends
+ *       ({@code long});
+ *   <li>each constant {@code I} declares, and a nested class of constants for each enum or bitset
+ *       it declares.
  * </ul>
  *
- * <p>Package-level exceptions, constants and enums go to {@code <prefix>.p.PackageCodes}.
- * Integer values of at most 32 bits are {@code int} (unsigned 32-bit values wrap, as Java does
- * with {@code Integer.toUnsignedLong}); 64-bit values are {@code long}.
+ * <p>Package-level exceptions, constants and enums go to {@code <prefix>.p.PackageCodes}. Integer
+ * values of at most 32 bits are {@code int} (unsigned 32-bit values wrap, as Java does with {@code
+ * Integer.toUnsignedLong}); 64-bit values are {@code long}.
  */
 public final class ConstantsGenerator implements JavaGenerator {
   /** The class holding a package's package-level constants. */
@@ -85,8 +85,10 @@ public final class ConstantsGenerator implements JavaGenerator {
     b.append(JavaNames.javadoc("", doc));
     b.append("public final class ").append(cls).append(" {\n");
     b.append("  private ").append(cls).append("() {}\n\n");
-    b.append(JavaNames.javadoc("  ", List.of(
-        "Interface type code: the coded name of {@code " + i.qualifiedName() + "}.")));
+    b.append(
+        JavaNames.javadoc(
+            "  ",
+            List.of("Interface type code: the coded name of {@code " + i.qualifiedName() + "}.")));
     b.append("  public static final long IKT = ").append(JavaNames.hex(i.typeCode())).append(";\n");
     used.add("IKT");
     for (MethodDef m : i.allMethods()) {
@@ -96,15 +98,20 @@ public final class ConstantsGenerator implements JavaGenerator {
       List<String> md = new ArrayList<>();
       md.add(
           StubGenerator.code(signature(m))
-              + (m.declarer() == i ? "" : ", declared by {@code " + m.declarer().qualifiedName() + "}")
+              + (m.declarer() == i
+                  ? ""
+                  : ", declared by {@code " + m.declarer().qualifiedName() + "}")
               + ".");
       if (m.doc() != null) {
         md.add(JavaNames.docText(m.doc()));
       }
       b.append('\n').append(JavaNames.javadoc("  ", md));
       String n = unique("OC_" + m.name(), used);
-      b.append("  public static final int ").append(n).append(" = ")
-          .append(JavaNames.hex(m.code())).append(";\n");
+      b.append("  public static final int ")
+          .append(n)
+          .append(" = ")
+          .append(JavaNames.hex(m.code()))
+          .append(";\n");
     }
     for (ExceptionDef e : i.allExceptions()) {
       exception(b, e, used);
@@ -133,8 +140,11 @@ public final class ConstantsGenerator implements JavaGenerator {
     Set<String> used = new HashSet<>(Set.of(PACKAGE_CLASS));
     StringBuilder b = new StringBuilder();
     header(b, pkg, decls.getFirst().pos().file());
-    b.append(JavaNames.javadoc("", List.of(
-        "Package-level codes and constants of CapIDL package {@code " + p.name() + "}.")));
+    b.append(
+        JavaNames.javadoc(
+            "",
+            List.of(
+                "Package-level codes and constants of CapIDL package {@code " + p.name() + "}.")));
     b.append("public final class ").append(PACKAGE_CLASS).append(" {\n");
     b.append("  private ").append(PACKAGE_CLASS).append("() {}\n");
     for (Decl d : decls) {
@@ -166,8 +176,11 @@ public final class ConstantsGenerator implements JavaGenerator {
       d.add(JavaNames.docText(e.doc()));
     }
     b.append('\n').append(JavaNames.javadoc("  ", d));
-    b.append("  public static final long ").append(unique("RC_" + e.name(), used)).append(" = ")
-        .append(JavaNames.hex(e.code())).append(";\n");
+    b.append("  public static final long ")
+        .append(unique("RC_" + e.name(), used))
+        .append(" = ")
+        .append(JavaNames.hex(e.code()))
+        .append(";\n");
   }
 
   private static void constant(StringBuilder b, ConstDef c, String indent, Set<String> used) {
@@ -180,8 +193,12 @@ public final class ConstantsGenerator implements JavaGenerator {
     Type r = c.type().resolved();
     String name = unique(JavaNames.identifier(c.name()), used);
     if (r instanceof Type.BoolType) {
-      b.append(indent).append("public static final boolean ").append(name).append(" = ")
-          .append(c.value().signum() != 0).append(";\n");
+      b.append(indent)
+          .append("public static final boolean ")
+          .append(name)
+          .append(" = ")
+          .append(c.value().signum() != 0)
+          .append(";\n");
     } else {
       b.append(indent).append(intDecl(width(r), name, c.value()));
     }
@@ -203,7 +220,8 @@ public final class ConstantsGenerator implements JavaGenerator {
         b.append('\n').append(JavaNames.javadoc("    ", List.of(JavaNames.docText(m.doc()))));
       }
       b.append("    ")
-          .append(intDecl(e.base().bits(), unique(JavaNames.identifier(m.name()), inner), m.value()));
+          .append(
+              intDecl(e.base().bits(), unique(JavaNames.identifier(m.name()), inner), m.value()));
     }
     b.append("  }\n");
   }
@@ -242,6 +260,12 @@ public final class ConstantsGenerator implements JavaGenerator {
         m.params().stream()
             .map(p -> (p.isOut() ? "out " : "") + p.type().idl() + " " + p.name())
             .collect(Collectors.joining(", "));
-    return (m.isOneway() ? "oneway " : "") + m.returnType().idl() + " " + m.name() + "(" + params + ")";
+    return (m.isOneway() ? "oneway " : "")
+        + m.returnType().idl()
+        + " "
+        + m.name()
+        + "("
+        + params
+        + ")";
   }
 }

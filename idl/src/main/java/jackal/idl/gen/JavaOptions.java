@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param packagePrefix prepended to each CapIDL package to make the Java package ({@code
  *     jackal.gen} turns {@code coyotos} into {@code jackal.gen.coyotos}); empty for none
  * @param imported CapIDL packages whose Java classes already exist (generated earlier, under the
- *     prefix given here for each): generators write nothing for them, and code that refers to
- *     their types uses those Java packages
+ *     prefix given here for each): generators write nothing for them, and code that refers to their
+ *     types uses those Java packages
  */
 public record JavaOptions(String packagePrefix, Map<String, String> imported) {
   public JavaOptions {

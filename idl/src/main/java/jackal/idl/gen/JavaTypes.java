@@ -4,8 +4,8 @@ import jackal.idl.model.Type;
 import java.util.Set;
 
 /**
- * How CapIDL types look in the generated Java of one package, and how a scalar goes into and
- * comes out of a 64-bit data word.
+ * How CapIDL types look in the generated Java of one package, and how a scalar goes into and comes
+ * out of a 64-bit data word.
  *
  * <ul>
  *   <li>integers, characters, enums and bitsets of up to 32 bits: {@code int} (unsigned 32-bit
@@ -14,17 +14,25 @@ import java.util.Set;
  *   <li>a capability: {@code long}, a capability location ({@code CapReg.loc(r)});
  *   <li>a struct: its generated record; {@code array<T, n>}: a Java array of T of length n;
  *   <li>{@code string}: {@code String} (UTF-8 on the wire); {@code sequence<T, n>}: a Java array
- *       packed by T's width, so bytes and 8-bit characters are {@code byte[]}, 16-bit values
- *       {@code short[]}, and so on (structs and arrays as above).
+ *       packed by T's width, so bytes and 8-bit characters are {@code byte[]}, 16-bit values {@code
+ *       short[]}, and so on (structs and arrays as above).
  * </ul>
  *
- * On the wire a scalar is zero- or sign-extended to 64 bits by its CapIDL type; reading one
- * keeps its low bits, extended again the same way.
+ * On the wire a scalar is zero- or sign-extended to 64 bits by its CapIDL type; reading one keeps
+ * its low bits, extended again the same way.
  */
 final class JavaTypes {
   /** Member names Java's {@code Object} or {@code Record} already use. */
   private static final Set<String> OBJECT_MEMBERS =
-      Set.of("getClass", "hashCode", "equals", "clone", "toString", "notify", "notifyAll", "wait",
+      Set.of(
+          "getClass",
+          "hashCode",
+          "equals",
+          "clone",
+          "toString",
+          "notify",
+          "notifyAll",
+          "wait",
           "finalize");
 
   final StubNames names;
@@ -76,10 +84,14 @@ final class JavaTypes {
     return type(r);
   }
 
-  /** A new array of {@code n} elements of Java type {@code element} ({@code int[]} gives int[n][]). */
+  /**
+   * A new array of {@code n} elements of Java type {@code element} ({@code int[]} gives int[n][]).
+   */
   static String newArray(String element, String n) {
     int b = element.indexOf('[');
-    return b < 0 ? "new " + element + "[" + n + "]" : "new " + element.substring(0, b) + "[" + n + "]" + element.substring(b);
+    return b < 0
+        ? "new " + element + "[" + n + "]"
+        : "new " + element.substring(0, b) + "[" + n + "]" + element.substring(b);
   }
 
   /** True for integers, characters and enums (after typedefs). */
@@ -106,7 +118,10 @@ final class JavaTypes {
     };
   }
 
-  /** A {@code long} expression: the data word carrying {@code value}, a Java value of scalar {@code t}. */
+  /**
+   * A {@code long} expression: the data word carrying {@code value}, a Java value of scalar {@code
+   * t}.
+   */
   String toWord(Type t, String value) {
     Type r = t.resolved();
     if (r instanceof Type.BoolType) {
@@ -133,7 +148,10 @@ final class JavaTypes {
     };
   }
 
-  /** An expression of (a type widening to) {@link #type} of scalar {@code t} from data word {@code word}. */
+  /**
+   * An expression of (a type widening to) {@link #type} of scalar {@code t} from data word {@code
+   * word}.
+   */
   String fromWord(Type t, String word) {
     Type r = t.resolved();
     if (r instanceof Type.BoolType) {

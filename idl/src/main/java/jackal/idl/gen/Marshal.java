@@ -18,10 +18,10 @@ import java.util.function.Function;
  * Java code moving values into and out of one direction of a message, exactly where its {@link
  * Message layout} puts them. The parameter block's words are the local {@code $w}.
  *
- * <p>Encoding writes one statement per data word in order (the opcode, each scalar leaf, the
- * three header words of the sequence or string) and one per capability (its location in send
- * slot {@code n}); decoding builds, for one parameter, an expression that walks its type in the
- * layout's order and picks each leaf from its word, capability slot or string.
+ * <p>Encoding writes one statement per data word in order (the opcode, each scalar leaf, the three
+ * header words of the sequence or string) and one per capability (its location in send slot {@code
+ * n}); decoding builds, for one parameter, an expression that walks its type in the layout's order
+ * and picks each leaf from its word, capability slot or string.
  */
 final class Marshal {
   private final JavaTypes t;
@@ -46,9 +46,9 @@ final class Marshal {
 
   /**
    * Statements filling {@code msg}: {@code value} gives each parameter's Java expression, {@code
-   * opcode} the opcode's ({@code null} if the message has none), {@code stage} the call that
-   * stages a {@code byte[]} as the message's string and returns its address (without the
-   * argument and closing parenthesis, e.g. {@code "idlStage("}).
+   * opcode} the opcode's ({@code null} if the message has none), {@code stage} the call that stages
+   * a {@code byte[]} as the message's string and returns its address (without the argument and
+   * closing parenthesis, e.g. {@code "idlStage("}).
    */
   void encode(
       StringBuilder b,
@@ -62,29 +62,59 @@ final class Marshal {
     }
     for (WordSlot ws : msg.words()) {
       switch (ws.role()) {
-        case OPCODE -> b.append(ind).append("$w[").append(ws.word()).append("] = ").append(opcode)
-            .append(" & 0xFFFF_FFFFL;\n");
-        case VALUE -> b.append(ind).append("$w[").append(ws.word()).append("] = ")
-            .append(t.toWord(ws.type(), leaf(value.apply(ws.param()), ws.path(), JavaTypes::member)))
-            .append(";\n");
+        case OPCODE ->
+            b.append(ind)
+                .append("$w[")
+                .append(ws.word())
+                .append("] = ")
+                .append(opcode)
+                .append(" & 0xFFFF_FFFFL;\n");
+        case VALUE ->
+            b.append(ind)
+                .append("$w[")
+                .append(ws.word())
+                .append("] = ")
+                .append(
+                    t.toWord(
+                        ws.type(), leaf(value.apply(ws.param()), ws.path(), JavaTypes::member)))
+                .append(";\n");
         case STRING_MAX -> {
           StringSlot s = msg.string().orElseThrow();
           String count = s.elementBytes() == 1 ? "$s.length" : "$s.length / " + s.elementBytes();
-          b.append(ind).append("byte[] $s = ")
-              .append(codec.encode(s.type(), leaf(value.apply(s.param()), s.path(), JavaTypes::member)))
+          b.append(ind)
+              .append("byte[] $s = ")
+              .append(
+                  codec.encode(s.type(), leaf(value.apply(s.param()), s.path(), JavaTypes::member)))
               .append(";\n");
-          b.append(ind).append("$w[").append(s.maxWord()).append("] = ")
-              .append(s.maxElements() >= 0 ? s.maxElements() + "L" : count).append(";\n");
-          b.append(ind).append("$w[").append(s.lengthWord()).append("] = ").append(count).append(";\n");
-          b.append(ind).append("$w[").append(s.addressWord()).append("] = ").append(stage)
+          b.append(ind)
+              .append("$w[")
+              .append(s.maxWord())
+              .append("] = ")
+              .append(s.maxElements() >= 0 ? s.maxElements() + "L" : count)
+              .append(";\n");
+          b.append(ind)
+              .append("$w[")
+              .append(s.lengthWord())
+              .append("] = ")
+              .append(count)
+              .append(";\n");
+          b.append(ind)
+              .append("$w[")
+              .append(s.addressWord())
+              .append("] = ")
+              .append(stage)
               .append("$s);\n");
         }
         default -> {} // the length and address words go with STRING_MAX
       }
     }
     for (CapSlot c : msg.caps()) {
-      b.append(ind).append("$w[ParameterBlock.SNDCAP + ").append(c.slot()).append("] = ")
-          .append(leaf(value.apply(c.param()), c.path(), JavaTypes::member)).append(";\n");
+      b.append(ind)
+          .append("$w[ParameterBlock.SNDCAP + ")
+          .append(c.slot())
+          .append("] = ")
+          .append(leaf(value.apply(c.param()), c.path(), JavaTypes::member))
+          .append(";\n");
     }
   }
 
@@ -110,11 +140,20 @@ final class Marshal {
     Type r = type.resolved();
     switch (r) {
       case Type.ArrayType a -> {
-        b.append(ind).append("if (").append(expr).append(".length != ").append(a.length())
+        b.append(ind)
+            .append("if (")
+            .append(expr)
+            .append(".length != ")
+            .append(a.length())
             .append(") {\n");
-        b.append(ind).append("  throw new IllegalArgumentException(\"").append(what)
-            .append(": ").append(a.length()).append(" elements expected, not \" + ")
-            .append(expr).append(".length);\n");
+        b.append(ind)
+            .append("  throw new IllegalArgumentException(\"")
+            .append(what)
+            .append(": ")
+            .append(a.length())
+            .append(" elements expected, not \" + ")
+            .append(expr)
+            .append(".length);\n");
         b.append(ind).append("}\n");
         if (containsArray(a.element())) {
           for (int i = 0; i < a.length(); i++) {
@@ -125,7 +164,11 @@ final class Marshal {
       case Type.StructType s -> {
         for (Field f : s.def().fields()) {
           if (containsArray(f.type())) {
-            lengthChecks(b, ind, f.type(), expr + "." + JavaTypes.member(f.name()) + "()",
+            lengthChecks(
+                b,
+                ind,
+                f.type(),
+                expr + "." + JavaTypes.member(f.name()) + "()",
                 what + "." + f.name());
           }
         }
@@ -183,8 +226,8 @@ final class Marshal {
 
   /**
    * An expression of {@code p}'s Java type read from a message: {@code cap} gives a capability
-   * leaf's expression, {@code string} the {@code byte[]} expression of a sequence or string.
-   * {@code p} is null for the fields of an exception ({@code root} then names the first step).
+   * leaf's expression, {@code string} the {@code byte[]} expression of a sequence or string. {@code
+   * p} is null for the fields of an exception ({@code root} then names the first step).
    */
   String decode(
       Slots slots,

@@ -18,16 +18,15 @@ import java.util.Optional;
 
 /**
  * Writes the server side of interface {@code I}: the Java interface {@code IServer} an
- * implementation provides, and {@code ISkeleton}, the {@code ServerLoop.Handler} that serves
- * it.
+ * implementation provides, and {@code ISkeleton}, the {@code ServerLoop.Handler} that serves it.
  *
  * <p>The skeleton dispatches on the opcode (every method callable on {@code I}, inherited ones
  * included; {@code Cap.getType} always), checks the request's shape as the kernel's {@code
- * requireArgs} does, unmarshals the arguments (a capability argument is the register it arrived
- * in: ARG0..ARG2 for send slots 1..3), calls the implementation and marshals what it returns
- * into the reply (a returned capability is a location the server names). An exception with
- * fields that the implementation throws goes back with its fields; any other {@code
- * KernelException} goes back as its code.
+ * requireArgs} does, unmarshals the arguments (a capability argument is the register it arrived in:
+ * ARG0..ARG2 for send slots 1..3), calls the implementation and marshals what it returns into the
+ * reply (a returned capability is a location the server names). An exception with fields that the
+ * implementation throws goes back with its fields; any other {@code KernelException} goes back as
+ * its code.
  */
 final class ServerWriter {
   private final StubNames names;
@@ -52,15 +51,24 @@ final class ServerWriter {
     String cls = names.simple(iface, StubNames.Role.SERVER);
     StringBuilder b = new StringBuilder();
     StubGenerator.header(b, pkg, iface, "jackal.runtime.KernelException");
-    List<String> doc = StubGenerator.doc("Server side of CapIDL " + iface.kind() + " {@code "
-        + iface.qualifiedName() + "}: what an implementation served by {@link "
-        + names.simple(iface, StubNames.Role.SKELETON) + "} provides. Capability arguments are "
-        + "the registers they arrived in; a returned capability is the location of the one to "
-        + "send. Throwing a {@code KernelException} (a generated one for an IDL exception) "
-        + "answers with that exception.", iface);
+    List<String> doc =
+        StubGenerator.doc(
+            "Server side of CapIDL "
+                + iface.kind()
+                + " {@code "
+                + iface.qualifiedName()
+                + "}: what an implementation served by {@link "
+                + names.simple(iface, StubNames.Role.SKELETON)
+                + "} provides. Capability arguments are "
+                + "the registers they arrived in; a returned capability is the location of the one to "
+                + "send. Throwing a {@code KernelException} (a generated one for an IDL exception) "
+                + "answers with that exception.",
+            iface);
     b.append(JavaNames.javadoc("", doc));
     b.append("public interface ").append(cls);
-    iface.base().ifPresent(x -> b.append(" extends ").append(names.ref(x, StubNames.Role.SERVER, pkg)));
+    iface
+        .base()
+        .ifPresent(x -> b.append(" extends ").append(names.ref(x, StubNames.Role.SERVER, pkg)));
     b.append(" {\n");
     boolean first = true;
     for (MethodDef m : iface.methods()) {
@@ -81,7 +89,13 @@ final class ServerWriter {
         md.add("By default, this interface's type code.");
       }
       b.append(JavaNames.javadoc("  ", md));
-      String sig = returnType(m) + " " + JavaTypes.member(m.name()) + "(" + params(m) + ") throws KernelException";
+      String sig =
+          returnType(m)
+              + " "
+              + JavaTypes.member(m.name())
+              + "("
+              + params(m)
+              + ") throws KernelException";
       if (m.qualifiedName().equals(StubGenerator.GET_TYPE)) {
         b.append("  default ").append(sig).append(" {\n");
         b.append("    return ").append(names.codesRef(iface, pkg)).append(".IKT;\n  }\n");
@@ -90,13 +104,18 @@ final class ServerWriter {
       }
     }
     Optional<MethodDef> getType =
-        iface.allMethods().stream().filter(m -> m.qualifiedName().equals(StubGenerator.GET_TYPE)).findFirst();
+        iface.allMethods().stream()
+            .filter(m -> m.qualifiedName().equals(StubGenerator.GET_TYPE))
+            .findFirst();
     if (getType.isPresent() && getType.get().declarer() != iface) {
       MethodDef m = getType.get();
       b.append(first ? "" : "\n");
       b.append(JavaNames.javadoc("  ", List.of("This interface's type code, unless overridden.")));
       b.append("  @Override\n");
-      b.append("  default ").append(returnType(m)).append(' ').append(JavaTypes.member(m.name()))
+      b.append("  default ")
+          .append(returnType(m))
+          .append(' ')
+          .append(JavaTypes.member(m.name()))
           .append("() throws KernelException {\n");
       b.append("    return ").append(names.codesRef(iface, pkg)).append(".IKT;\n  }\n");
     }
@@ -106,9 +125,11 @@ final class ServerWriter {
 
   private String returnType(MethodDef m) {
     List<Param> outs = m.outParams();
-    return outs.isEmpty() ? "void"
-        : outs.size() == 1 ? t.type(outs.getFirst().type())
-        : names.ref(m, StubNames.Role.RESULT, pkg);
+    return outs.isEmpty()
+        ? "void"
+        : outs.size() == 1
+            ? t.type(outs.getFirst().type())
+            : names.ref(m, StubNames.Role.RESULT, pkg);
   }
 
   private String params(MethodDef m) {
@@ -125,13 +146,20 @@ final class ServerWriter {
     String cls = names.simple(iface, StubNames.Role.SKELETON);
     String server = names.simple(iface, StubNames.Role.SERVER);
     List<MethodDef> methods = iface.allMethods().stream().filter(m -> !m.isClient()).toList();
-    boolean hasGetType = methods.stream().anyMatch(m -> m.qualifiedName().equals(StubGenerator.GET_TYPE));
+    boolean hasGetType =
+        methods.stream().anyMatch(m -> m.qualifiedName().equals(StubGenerator.GET_TYPE));
     Map<Integer, String> codes = new HashMap<>();
     for (MethodDef m : methods) {
       String other = codes.put(m.code(), m.qualifiedName());
       if (other != null) {
         throw new IllegalStateException(
-            "methods " + other + " and " + m.qualifiedName() + " of " + iface.qualifiedName() + " have the same code");
+            "methods "
+                + other
+                + " and "
+                + m.qualifiedName()
+                + " of "
+                + iface.qualifiedName()
+                + " have the same code");
       }
     }
     if (!hasGetType && codes.containsKey(StubGenerator.GET_TYPE_CODE)) {
@@ -144,8 +172,9 @@ final class ServerWriter {
       method(body, m);
     }
     if (!hasGetType) {
-      body.append("\n  private void $getType(Ipc $ipc, ServerLoop.Reply $reply, int $sndLen)"
-          + " throws KernelException {\n");
+      body.append(
+          "\n  private void $getType(Ipc $ipc, ServerLoop.Reply $reply, int $sndLen)"
+              + " throws KernelException {\n");
       body.append("    idlRequireShape($ipc, 1, 0);\n");
       body.append("    idlRequireNoString($sndLen);\n");
       body.append("    $ipc.w[1] = ").append(names.codesRef(iface, pkg)).append(".IKT;\n");
@@ -154,19 +183,38 @@ final class ServerWriter {
     body.append(codec.helpers());
 
     StringBuilder b = new StringBuilder();
-    StubGenerator.header(b, pkg, iface, "jackal.kernel.api.ParameterBlock", "jackal.runtime.CapReg",
-        "jackal.runtime.IdlSkeleton", "jackal.runtime.Ipc", "jackal.runtime.KernelException",
+    StubGenerator.header(
+        b,
+        pkg,
+        iface,
+        "jackal.kernel.api.ParameterBlock",
+        "jackal.runtime.CapReg",
+        "jackal.runtime.IdlSkeleton",
+        "jackal.runtime.Ipc",
+        "jackal.runtime.KernelException",
         "jackal.runtime.ServerLoop");
-    List<String> doc = StubGenerator.doc("Serves CapIDL " + iface.kind() + " {@code " + iface.qualifiedName()
-        + "} through a {@link " + server + "}: register it with a {@code ServerLoop}. Requests "
-        + "that do not have their method's exact shape are answered RequestError, unknown opcodes "
-        + "UnknownRequest.", iface);
+    List<String> doc =
+        StubGenerator.doc(
+            "Serves CapIDL "
+                + iface.kind()
+                + " {@code "
+                + iface.qualifiedName()
+                + "} through a {@link "
+                + server
+                + "}: register it with a {@code ServerLoop}. Requests "
+                + "that do not have their method's exact shape are answered RequestError, unknown opcodes "
+                + "UnknownRequest.",
+            iface);
     b.append(JavaNames.javadoc("", doc));
     b.append("public final class ").append(cls).append(" extends IdlSkeleton {\n");
-    b.append(JavaNames.javadoc("  ", List.of(
-        "The receive bound, in bytes, a server must offer ({@code Ipc.stringBuffer}) for the "
-            + "largest sequence or string any request may carry.")));
-    b.append("  public static final int REQUEST_STRING_BYTES = ").append(requestStringBytes(methods))
+    b.append(
+        JavaNames.javadoc(
+            "  ",
+            List.of(
+                "The receive bound, in bytes, a server must offer ({@code Ipc.stringBuffer}) for the "
+                    + "largest sequence or string any request may carry.")));
+    b.append("  public static final int REQUEST_STRING_BYTES = ")
+        .append(requestStringBytes(methods))
         .append(";\n\n");
     b.append("  private final ").append(server).append(" impl;\n\n");
     b.append("  /** A skeleton passing requests to {@code impl}. */\n");
@@ -180,12 +228,20 @@ final class ServerWriter {
     b.append("    int $sndLen = idlTakeStringLength($ipc);\n");
     b.append("    switch ($ipc.opcode()) {\n");
     for (MethodDef m : methods) {
-      b.append("      case ").append(names.codesRef(m.declarer(), pkg)).append(".OC_").append(m.name())
-          .append(" -> $").append(m.name()).append("($ipc, $reply, $sndLen);\n");
+      b.append("      case ")
+          .append(names.codesRef(m.declarer(), pkg))
+          .append(".OC_")
+          .append(m.name())
+          .append(" -> $")
+          .append(m.name())
+          .append("($ipc, $reply, $sndLen);\n");
     }
     if (!hasGetType) {
-      b.append("      case ").append(JavaNames.hex(StubGenerator.GET_TYPE_CODE))
-          .append(" -> $getType($ipc, $reply, $sndLen); // ").append(StubGenerator.GET_TYPE).append('\n');
+      b.append("      case ")
+          .append(JavaNames.hex(StubGenerator.GET_TYPE_CODE))
+          .append(" -> $getType($ipc, $reply, $sndLen); // ")
+          .append(StubGenerator.GET_TYPE)
+          .append('\n');
     }
     b.append("      default -> throw idlUnknownRequest();\n");
     b.append("    }\n  }\n");
@@ -208,19 +264,32 @@ final class ServerWriter {
 
   private void method(StringBuilder out, MethodDef m) {
     MethodLayout l = m.layout();
-    out.append("\n  /** ").append(StubGenerator.code(ConstantsGenerator.signature(m)))
-        .append(m.declarer() == iface ? "" : ", declared by {@code " + m.declarer().qualifiedName() + "}")
+    out.append("\n  /** ")
+        .append(StubGenerator.code(ConstantsGenerator.signature(m)))
+        .append(
+            m.declarer() == iface
+                ? ""
+                : ", declared by {@code " + m.declarer().qualifiedName() + "}")
         .append(". */\n");
-    out.append("  private void $").append(m.name())
+    out.append("  private void $")
+        .append(m.name())
         .append("(Ipc $ipc, ServerLoop.Reply $reply, int $sndLen) throws KernelException {\n");
     StringBuilder b = new StringBuilder(); // the body: $w is declared only if it is used
-    b.append("    idlRequireShape($ipc, ").append(l.requestLastWord()).append(", ")
-        .append(l.requestCapCount()).append(");\n");
+    b.append("    idlRequireShape($ipc, ")
+        .append(l.requestLastWord())
+        .append(", ")
+        .append(l.requestCapCount())
+        .append(");\n");
     Optional<StringSlot> in = l.request().string();
     if (in.isPresent()) {
       StringSlot s = in.get();
-      b.append("    byte[] $in = idlRequestString($ipc, $sndLen, $w[").append(s.lengthWord()).append("], ")
-          .append(s.maxElements()).append("L, ").append(s.elementBytes()).append(");\n");
+      b.append("    byte[] $in = idlRequestString($ipc, $sndLen, $w[")
+          .append(s.lengthWord())
+          .append("], ")
+          .append(s.maxElements())
+          .append("L, ")
+          .append(s.elementBytes())
+          .append(");\n");
     } else {
       b.append("    idlRequireNoString($sndLen);\n");
     }
@@ -257,8 +326,11 @@ final class ServerWriter {
     if (l.replyCapCount() == 0) {
       b.append("    $reply.words(").append(l.replyLastWord()).append(");\n");
     } else {
-      b.append("    $reply.wordsAndCaps(").append(l.replyLastWord()).append(", ")
-          .append(l.replyCapCount() - 1).append(");\n");
+      b.append("    $reply.wordsAndCaps(")
+          .append(l.replyLastWord())
+          .append(", ")
+          .append(l.replyCapCount() - 1)
+          .append(");\n");
     }
     if (b.indexOf("$w[") >= 0) {
       out.append("    long[] $w = $ipc.w;\n");
@@ -283,7 +355,8 @@ final class ServerWriter {
     ExceptionLayout el = StubGenerator.layout(e);
     b.append("    } catch (").append(cls).append(" $e) {\n");
     for (var f : e.fields()) {
-      marshal.lengthChecks(b, "      ", f.type(), "$e." + StubGenerator.exceptionMember(f.name()) + "()", f.name());
+      marshal.lengthChecks(
+          b, "      ", f.type(), "$e." + StubGenerator.exceptionMember(f.name()) + "()", f.name());
     }
     b.append("      $w[1] = ").append(cls).append(".CODE;\n");
     for (WordSlot w : el.words()) {
@@ -293,7 +366,11 @@ final class ServerWriter {
       var first = (jackal.idl.layout.Step.Field) w.path().getFirst();
       String root = "$e." + StubGenerator.exceptionMember(first.name()) + "()";
       String leaf = Marshal.leaf(root, w.path().subList(1, w.path().size()), JavaTypes::member);
-      b.append("      $w[").append(w.word()).append("] = ").append(t.toWord(w.type(), leaf)).append(";\n");
+      b.append("      $w[")
+          .append(w.word())
+          .append("] = ")
+          .append(t.toWord(w.type(), leaf))
+          .append(";\n");
     }
     b.append("      $reply.exception(").append(el.lastWord()).append(");\n");
     b.append("      return;\n");

@@ -18,19 +18,19 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Writes the typed stubs of the Jackal runtime ({@code jackal.runtime}) for every interface of
- * the packages being generated ({@link StubNames} says what each class is called):
+ * Writes the typed stubs of the Jackal runtime ({@code jackal.runtime}) for every interface of the
+ * packages being generated ({@link StubNames} says what each class is called):
  *
  * <ul>
  *   <li>{@code IClient} (extends the client of {@code I}'s base, else {@code
  *       jackal.runtime.IdlClient}): one method per method {@code I} declares, taking the invoked
- *       capability's location, the in-parameters and where returned capabilities go, marshalled
- *       per the method's {@link jackal.idl.layout.MethodLayout}, returning its result and
- *       throwing the generated exception an exceptional reply names ({@link ClientWriter});
+ *       capability's location, the in-parameters and where returned capabilities go, marshalled per
+ *       the method's {@link jackal.idl.layout.MethodLayout}, returning its result and throwing the
+ *       generated exception an exceptional reply names ({@link ClientWriter});
  *   <li>{@code IServer} (extends the server interface of the base): what an implementation
  *       provides, one method per method {@code I} declares ({@code getType} answers {@code I}'s
- *       type code unless overridden), and {@code ISkeleton}, the {@code ServerLoop.Handler}
- *       that checks and unmarshals requests for every method callable on {@code I}, calls the
+ *       type code unless overridden), and {@code ISkeleton}, the {@code ServerLoop.Handler} that
+ *       checks and unmarshals requests for every method callable on {@code I}, calls the
  *       implementation and marshals its answer ({@link ServerWriter});
  *   <li>a record per struct and per method with several out values, and a subclass of {@code
  *       jackal.runtime.KernelException} per exception (code {@code CODE}, its fields).
@@ -48,9 +48,18 @@ public final class StubGenerator implements JavaGenerator {
 
   /** Names a generated exception's field accessors may not take. */
   private static final Set<String> THROWABLE_MEMBERS =
-      Set.of("code", "getMessage", "getLocalizedMessage", "getCause", "initCause",
-          "printStackTrace", "getStackTrace", "setStackTrace", "fillInStackTrace",
-          "addSuppressed", "getSuppressed");
+      Set.of(
+          "code",
+          "getMessage",
+          "getLocalizedMessage",
+          "getCause",
+          "initCause",
+          "printStackTrace",
+          "getStackTrace",
+          "setStackTrace",
+          "fillInStackTrace",
+          "addSuppressed",
+          "getSuppressed");
 
   /** A generator; it keeps no state. */
   public StubGenerator() {}
@@ -134,7 +143,8 @@ public final class StubGenerator implements JavaGenerator {
     try {
       return WireLayout.of(e);
     } catch (IdlException x) {
-      throw new IllegalStateException("the model holds an exception that does not fit: " + x.getMessage(), x);
+      throw new IllegalStateException(
+          "the model holds an exception that does not fit: " + x.getMessage(), x);
     }
   }
 
@@ -186,8 +196,10 @@ public final class StubGenerator implements JavaGenerator {
   private static void arrayComponents(StringBuilder b, List<jackal.idl.model.Type> types) {
     for (var t : types) {
       var r = t.resolved();
-      if (r instanceof jackal.idl.model.Type.ArrayType || r instanceof jackal.idl.model.Type.SequenceType) {
-        b.append("@SuppressWarnings(\"ArrayRecordComponent\") // fixed arrays and sequences are Java arrays\n");
+      if (r instanceof jackal.idl.model.Type.ArrayType
+          || r instanceof jackal.idl.model.Type.SequenceType) {
+        b.append(
+            "@SuppressWarnings(\"ArrayRecordComponent\") // fixed arrays and sequences are Java arrays\n");
         return;
       }
     }
@@ -204,15 +216,22 @@ public final class StubGenerator implements JavaGenerator {
     List<String> doc = doc("CapIDL struct {@code " + s.qualifiedName() + "}.", s);
     List<String> tags = new ArrayList<>();
     for (Field f : s.fields()) {
-      tags.add("@param " + JavaTypes.member(f.name()) + " " + code(f.type().idl())
-          + (f.doc() == null ? "" : ": " + JavaNames.docText(f.doc())));
+      tags.add(
+          "@param "
+              + JavaTypes.member(f.name())
+              + " "
+              + code(f.type().idl())
+              + (f.doc() == null ? "" : ": " + JavaNames.docText(f.doc())));
     }
     b.append(javadoc("", doc, tags));
     arrayComponents(b, s.fields().stream().map(Field::type).toList());
     b.append("public record ").append(cls).append('(');
     boolean first = true;
     for (Field f : s.fields()) {
-      b.append(first ? "" : ", ").append(t.type(f.type())).append(' ').append(JavaTypes.member(f.name()));
+      b.append(first ? "" : ", ")
+          .append(t.type(f.type()))
+          .append(' ')
+          .append(JavaTypes.member(f.name()));
       first = false;
     }
     b.append(") {}\n");
@@ -228,20 +247,32 @@ public final class StubGenerator implements JavaGenerator {
     StringBuilder b = new StringBuilder();
     header(b, pkg, m);
     List<String> doc = new ArrayList<>();
-    doc.add("The results of " + code(ConstantsGenerator.signature(m)) + " ("
-        + m.qualifiedName() + ").");
+    doc.add(
+        "The results of "
+            + code(ConstantsGenerator.signature(m))
+            + " ("
+            + m.qualifiedName()
+            + ").");
     List<String> tags = new ArrayList<>();
     for (int k = 0; k < outs.size(); k++) {
       Param p = outs.get(k);
-      tags.add("@param " + comps.get(k) + " " + (p.isResult() ? "the return value" : "out {@code " + p.name() + "}")
-          + ", " + code(p.type().idl())
-          + (p.type().isCapability() ? ": the location the capability went to" : ""));
+      tags.add(
+          "@param "
+              + comps.get(k)
+              + " "
+              + (p.isResult() ? "the return value" : "out {@code " + p.name() + "}")
+              + ", "
+              + code(p.type().idl())
+              + (p.type().isCapability() ? ": the location the capability went to" : ""));
     }
     b.append(javadoc("", doc, tags));
     arrayComponents(b, outs.stream().map(Param::type).toList());
     b.append("public record ").append(cls).append('(');
     for (int k = 0; k < outs.size(); k++) {
-      b.append(k == 0 ? "" : ", ").append(t.type(outs.get(k).type())).append(' ').append(comps.get(k));
+      b.append(k == 0 ? "" : ", ")
+          .append(t.type(outs.get(k).type()))
+          .append(' ')
+          .append(comps.get(k));
     }
     b.append(") {}\n");
     return new GeneratedFile(pkg, cls, b.toString());
@@ -253,12 +284,19 @@ public final class StubGenerator implements JavaGenerator {
     JavaTypes t = new JavaTypes(names, pkg);
     StringBuilder b = new StringBuilder();
     header(b, pkg, e, "jackal.runtime.KernelException");
-    b.append(JavaNames.javadoc("", doc("CapIDL exception {@code " + e.qualifiedName()
-        + "}: an exceptional reply with its code in word 1"
-        + (e.fields().isEmpty() ? "." : " and its fields from word 2."), e)));
+    b.append(
+        JavaNames.javadoc(
+            "",
+            doc(
+                "CapIDL exception {@code "
+                    + e.qualifiedName()
+                    + "}: an exceptional reply with its code in word 1"
+                    + (e.fields().isEmpty() ? "." : " and its fields from word 2."),
+                e)));
     b.append("public final class ").append(cls).append(" extends KernelException {\n");
     b.append("  private static final long serialVersionUID = 1L;\n\n");
-    b.append("  /** The exception code (RC): the coded name of {@code ").append(e.qualifiedName())
+    b.append("  /** The exception code (RC): the coded name of {@code ")
+        .append(e.qualifiedName())
         .append("}. */\n");
     b.append("  public static final long CODE = ").append(JavaNames.hex(e.code())).append(";\n");
     for (Field f : e.fields()) {
@@ -266,14 +304,20 @@ public final class StubGenerator implements JavaGenerator {
       if (f.doc() != null) {
         b.append(JavaNames.javadoc("  ", List.of(JavaNames.docText(f.doc()))));
       }
-      b.append("  private final ").append(t.type(f.type())).append(' ').append(exceptionMember(f.name()))
+      b.append("  private final ")
+          .append(t.type(f.type()))
+          .append(' ')
+          .append(exceptionMember(f.name()))
           .append(";\n");
     }
     b.append('\n');
     b.append("  public ").append(cls).append('(');
     boolean first = true;
     for (Field f : e.fields()) {
-      b.append(first ? "" : ", ").append(t.type(f.type())).append(' ').append(exceptionMember(f.name()));
+      b.append(first ? "" : ", ")
+          .append(t.type(f.type()))
+          .append(' ')
+          .append(exceptionMember(f.name()));
       first = false;
     }
     b.append(") {\n");
@@ -285,8 +329,11 @@ public final class StubGenerator implements JavaGenerator {
     b.append("  }\n");
     for (Field f : e.fields()) {
       String n = exceptionMember(f.name());
-      b.append("\n  /** Field {@code ").append(f.name()).append("}, ")
-          .append(code(f.type().idl())).append(". */\n");
+      b.append("\n  /** Field {@code ")
+          .append(f.name())
+          .append("}, ")
+          .append(code(f.type().idl()))
+          .append(". */\n");
       b.append("  public ").append(t.type(f.type())).append(' ').append(n).append("() {\n");
       b.append("    return ").append(n).append(";\n");
       b.append("  }\n");

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The Java class names of what {@link StubGenerator} writes, decided package by package over
- * the whole model so that code in one package can name classes of another (imported or not):
+ * The Java class names of what {@link StubGenerator} writes, decided package by package over the
+ * whole model so that code in one package can name classes of another (imported or not):
  *
  * <ul>
  *   <li>interface {@code I}: {@code IClient}, {@code IServer}, {@code ISkeleton} (beside {@code
@@ -27,16 +27,34 @@ import java.util.Set;
  *       IMResult}.
  * </ul>
  *
- * A name already taken in its Java package (by another of these, a constants class, or a class
- * the generated code imports) gets underscores appended, in source order.
+ * A name already taken in its Java package (by another of these, a constants class, or a class the
+ * generated code imports) gets underscores appended, in source order.
  */
 final class StubNames {
   /** Simple names the generated code uses unqualified: no generated class may take them. */
   static final Set<String> TAKEN =
       Set.of(
-          "Ipc", "KernelException", "ServerLoop", "CapReg", "ParameterBlock", "IdlClient",
-          "IdlSkeleton", "Object", "String", "Float", "Double", "Override", "Math", "Integer",
-          "Long", "Short", "Byte", "Boolean", "System", "Exception", "IllegalArgumentException",
+          "Ipc",
+          "KernelException",
+          "ServerLoop",
+          "CapReg",
+          "ParameterBlock",
+          "IdlClient",
+          "IdlSkeleton",
+          "Object",
+          "String",
+          "Float",
+          "Double",
+          "Override",
+          "Math",
+          "Integer",
+          "Long",
+          "Short",
+          "Byte",
+          "Boolean",
+          "System",
+          "Exception",
+          "IllegalArgumentException",
           "Objects");
 
   enum Role {

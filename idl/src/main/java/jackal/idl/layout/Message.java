@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One direction of an invocation: its data words in order, its capabilities in slot order and
- * its indirect string, if any.
+ * One direction of an invocation: its data words in order, its capabilities in slot order and its
+ * indirect string, if any.
  */
 public record Message(List<WordSlot> words, List<CapSlot> caps, Optional<StringSlot> string) {
   public Message {
@@ -38,12 +38,21 @@ public record Message(List<WordSlot> words, List<CapSlot> caps, Optional<StringS
   public String describe() {
     StringBuilder sb = new StringBuilder();
     for (WordSlot w : words) {
-      sb.append(sb.isEmpty() ? "" : " ").append('w').append(w.word()).append('=').append(w.describe());
+      sb.append(sb.isEmpty() ? "" : " ")
+          .append('w')
+          .append(w.word())
+          .append('=')
+          .append(w.describe());
     }
     for (CapSlot c : caps) {
-      sb.append(sb.isEmpty() ? "" : " ").append('c').append(c.slot()).append('=').append(c.describe());
+      sb.append(sb.isEmpty() ? "" : " ")
+          .append('c')
+          .append(c.slot())
+          .append('=')
+          .append(c.describe());
     }
-    string.ifPresent(s -> sb.append(sb.isEmpty() ? "" : " ").append("string=").append(s.describe()));
+    string.ifPresent(
+        s -> sb.append(sb.isEmpty() ? "" : " ").append("string=").append(s.describe()));
     return sb.toString();
   }
 }

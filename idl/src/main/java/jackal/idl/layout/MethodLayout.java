@@ -7,11 +7,11 @@ import jackal.idl.model.MethodDef;
  *
  * <ul>
  *   <li>Request: word 1 holds the method code; in scalars follow from word 2 (one word each,
- *       structs field by field, arrays element by element); in capabilities take send slots
- *       1..3 (slot 0 is the reply endpoint, Null for a oneway method); an in sequence or string
- *       puts its capacity, length and address in three words and its bytes in the send string.
- *   <li>Reply: out parameters, then the return value last, in words from 1 and receive
- *       capability slots from 0; an out sequence or string the same way as a request's.
+ *       structs field by field, arrays element by element); in capabilities take send slots 1..3
+ *       (slot 0 is the reply endpoint, Null for a oneway method); an in sequence or string puts its
+ *       capacity, length and address in three words and its bytes in the send string.
+ *   <li>Reply: out parameters, then the return value last, in words from 1 and receive capability
+ *       slots from 0; an out sequence or string the same way as a request's.
  *   <li>Exceptional reply: EX set, the 64-bit exception code in word 1 (see {@link
  *       ExceptionLayout}).
  * </ul>

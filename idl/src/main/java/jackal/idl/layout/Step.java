@@ -3,8 +3,8 @@ package jackal.idl.layout;
 import jackal.idl.model.Type;
 
 /**
- * One step from a parameter down to the leaf a slot carries: a struct (or exception) field, or
- * an array element. A path is empty when the parameter itself is the leaf.
+ * One step from a parameter down to the leaf a slot carries: a struct (or exception) field, or an
+ * array element. A path is empty when the parameter itself is the leaf.
  */
 public sealed interface Step permits Step.Field, Step.Element {
   /** The field called {@code name}, of type {@code type}. */

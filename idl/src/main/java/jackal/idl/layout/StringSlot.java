@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * The one indirect string of a message: a {@code sequence} or {@code string} whose bytes travel
- * through the send buffer ({@code sndPtr}/{@code sndLen}) and land in the receiver's buffer
- * ({@code rcvPtr}/{@code rcvBound}). Three data words carry its header: capacity, length and
- * address, as {@code KernLog.log} reads them.
+ * through the send buffer ({@code sndPtr}/{@code sndLen}) and land in the receiver's buffer ({@code
+ * rcvPtr}/{@code rcvBound}). Three data words carry its header: capacity, length and address, as
+ * {@code KernLog.log} reads them.
  *
  * @param param the parameter carried
  * @param path from the parameter to the sequence

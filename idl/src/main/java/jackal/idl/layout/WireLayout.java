@@ -13,42 +13,53 @@ import java.util.Optional;
 
 /**
  * Computes {@link MethodLayout}s and {@link ExceptionLayout}s for a 64-bit target, where every
- * scalar (integers up to 64 bits, booleans, characters, floats, enums) takes one data word.
- * Structs flatten field by field and arrays element by element; a sequence or string is the
- * message's one indirect string plus three header words; a capability takes a capability slot.
+ * scalar (integers up to 64 bits, booleans, characters, floats, enums) takes one data word. Structs
+ * flatten field by field and arrays element by element; a sequence or string is the message's one
+ * indirect string plus three header words; a capability takes a capability slot.
  */
 public final class WireLayout {
   private WireLayout() {}
 
   /** Request word that carries the method code. */
   public static final int OPCODE_WORD = 1;
+
   /** First request word for arguments. */
   public static final int FIRST_ARG_WORD = 2;
+
   /** First reply word for results. */
   public static final int FIRST_RESULT_WORD = 1;
+
   /** The last data word of a message (words 1..7 are data; word 0 is the ICW). */
   public static final int LAST_DATA_WORD = 7;
+
   /** Send slot that carries the reply endpoint. */
   public static final int REPLY_CAP_SLOT = 0;
+
   /** First send slot for capability arguments. */
   public static final int FIRST_CAP_ARG_SLOT = 1;
+
   /** Capability arguments per request (send slots 1..3). */
   public static final int MAX_CAP_ARGS = 3;
+
   /** Capability results per reply (receive slots 0..3). */
   public static final int MAX_CAP_RESULTS = 4;
+
   /** Word of an exceptional reply that carries the 64-bit exception code. */
   public static final int EXCEPTION_CODE_WORD = 1;
+
   /** Data words a sequence or string header takes: capacity, length, address. */
   public static final int STRING_HEADER_WORDS = 3;
 
   /** The layout of {@code m}; throws, at the offending parameter, if it does not fit. */
   public static MethodLayout of(MethodDef m) throws IdlException {
     if (m.isClient()) {
-      throw new IllegalArgumentException(m.qualifiedName() + " is a client method: it never travels");
+      throw new IllegalArgumentException(
+          m.qualifiedName() + " is a client method: it never travels");
     }
     Builder req = new Builder(m, true);
     req.words.add(
-        new WordSlot(OPCODE_WORD, null, List.of(), Type.IntType.UNSIGNED_LONG, WordSlot.Role.OPCODE));
+        new WordSlot(
+            OPCODE_WORD, null, List.of(), Type.IntType.UNSIGNED_LONG, WordSlot.Role.OPCODE));
     for (Param p : m.inParams()) {
       req.add(p);
     }
@@ -137,8 +148,7 @@ public final class WireLayout {
   }
 
   /**
-   * Data words, capabilities and indirect strings of a value, saturating instead of
-   * overflowing.
+   * Data words, capabilities and indirect strings of a value, saturating instead of overflowing.
    */
   public record Count(long words, long caps, long strings) {
     Count plus(Count o) {
@@ -174,7 +184,8 @@ public final class WireLayout {
       case Type.CharType c -> c.bits() / 8;
       case Type.FloatType f -> f.bits() / 8;
       case Type.EnumType e -> e.def().base().bits() / 8;
-      case Type.ArrayType a -> Math.toIntExact(Math.multiplyExact(byteSize(a.element()), a.length()));
+      case Type.ArrayType a ->
+          Math.toIntExact(Math.multiplyExact(byteSize(a.element()), a.length()));
       case Type.StructType s -> {
         int size = 0;
         int maxAlign = 1;
@@ -273,7 +284,10 @@ public final class WireLayout {
       if (!request && capsUsed > MAX_CAP_RESULTS) {
         throw new IdlException(
             pos,
-            "too many capability results from method '" + m.name() + "': at most " + MAX_CAP_RESULTS);
+            "too many capability results from method '"
+                + m.name()
+                + "': at most "
+                + MAX_CAP_RESULTS);
       }
       if (strings + c.strings > 1) {
         throw new IdlException(

@@ -11,8 +11,8 @@ import java.util.List;
  * @param param the parameter carried, or null for the opcode, an exception code and exception
  *     fields
  * @param path from the parameter (or the exception) to the leaf carried
- * @param type the leaf's type: a scalar for {@link Role#VALUE}; for the string header roles,
- *     the sequence or string type
+ * @param type the leaf's type: a scalar for {@link Role#VALUE}; for the string header roles, the
+ *     sequence or string type
  * @param role what the word holds
  */
 public record WordSlot(int word, Param param, List<Step> path, Type type, Role role) {

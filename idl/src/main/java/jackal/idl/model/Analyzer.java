@@ -15,14 +15,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Builds a {@link Model} from syntax trees: enters every declaration in its scope, links
- * interfaces to their bases, resolves names, evaluates constants and enum values, checks the
- * rules of the language and computes each method's layout. Stops at the first error.
+ * Builds a {@link Model} from syntax trees: enters every declaration in its scope, links interfaces
+ * to their bases, resolves names, evaluates constants and enum values, checks the rules of the
+ * language and computes each method's layout. Stops at the first error.
  *
- * <p>A name is looked up in the current scope (an interface's own and inherited members), then
- * each enclosing scope out to the package; failing that it is read as fully qualified (the
- * longest leading part that names a package, then members). The name {@code Cap}, if nothing
- * declares it, is the built-in "any capability" type.
+ * <p>A name is looked up in the current scope (an interface's own and inherited members), then each
+ * enclosing scope out to the package; failing that it is read as fully qualified (the longest
+ * leading part that names a package, then members). The name {@code Cap}, if nothing declares it,
+ * is the built-in "any capability" type.
  */
 final class Analyzer {
   private final Map<String, IdlPackage> packages = new LinkedHashMap<>();
@@ -47,8 +47,11 @@ final class Analyzer {
             clash.pos(), "'" + p.name() + "' names both a package and " + a(clash.kind()));
       }
     }
-    List<InterfaceDef> ifaces = order.stream().filter(InterfaceDef.class::isInstance)
-        .map(InterfaceDef.class::cast).toList();
+    List<InterfaceDef> ifaces =
+        order.stream()
+            .filter(InterfaceDef.class::isInstance)
+            .map(InterfaceDef.class::cast)
+            .toList();
     for (InterfaceDef i : ifaces) {
       linkBase(i);
     }
@@ -63,10 +66,12 @@ final class Analyzer {
     }
     for (InterfaceDef i : ifaces) {
       for (Ast.Inherits n : inherits.getOrDefault(i, List.of())) {
-        Optional<MethodDef> m = i.rawBase() == null ? Optional.empty() : i.rawBase().method(n.name());
+        Optional<MethodDef> m =
+            i.rawBase() == null ? Optional.empty() : i.rawBase().method(n.name());
         if (m.isEmpty()) {
           throw new IdlException(
-              n.pos(), "'" + n.name() + "' is not a method inherited by interface '" + i.name() + "'");
+              n.pos(),
+              "'" + n.name() + "' is not a method inherited by interface '" + i.name() + "'");
         }
         i.addInherits(m.get());
       }
@@ -98,10 +103,17 @@ final class Analyzer {
     }
     Decl d =
         switch (node) {
-          case Ast.Interface n -> new InterfaceDef(n.name(), n.pos(), n.doc(), scope, n.isAbstract());
+          case Ast.Interface n ->
+              new InterfaceDef(n.name(), n.pos(), n.doc(), scope, n.isAbstract());
           case Ast.Method n ->
               new MethodDef(
-                  n.name(), n.pos(), n.doc(), (InterfaceDef) scope, n.oneway(), n.client(), n.nostub());
+                  n.name(),
+                  n.pos(),
+                  n.doc(),
+                  (InterfaceDef) scope,
+                  n.oneway(),
+                  n.client(),
+                  n.nostub());
           case Ast.ExceptionDecl n -> new ExceptionDef(n.name(), n.pos(), n.doc(), scope);
           case Ast.Typedef n -> new TypedefDef(n.name(), n.pos(), n.doc(), scope);
           case Ast.EnumDecl n -> new EnumDef(n.name(), n.pos(), n.doc(), scope, n.bitset());
@@ -243,8 +255,7 @@ final class Analyzer {
     done.add(d);
   }
 
-  private List<Field> fields(List<Ast.Field> nodes, Scope scope, String owner)
-      throws IdlException {
+  private List<Field> fields(List<Ast.Field> nodes, Scope scope, String owner) throws IdlException {
     List<Field> out = new ArrayList<>();
     Map<String, Ast.Field> seen = new HashMap<>();
     for (Ast.Field f : nodes) {
@@ -274,7 +285,8 @@ final class Analyzer {
       }
       if (!(d instanceof ExceptionDef e)) {
         throw new IdlException(
-            q.pos(), "'" + q + "' is " + a(d.kind()) + ", not an exception: raises lists exceptions");
+            q.pos(),
+            "'" + q + "' is " + a(d.kind()) + ", not an exception: raises lists exceptions");
       }
       if (!out.contains(e)) {
         out.add(e);
@@ -469,7 +481,9 @@ final class Analyzer {
           default ->
               throw new IdlException(
                   n.type().pos(),
-                  "constant '" + c.name() + "' must have an integer, boolean, char or enum type, not "
+                  "constant '"
+                      + c.name()
+                      + "' must have an integer, boolean, char or enum type, not "
                       + t.idl());
         };
     boolean fits =
@@ -508,7 +522,13 @@ final class Analyzer {
       Type b = type(n.base(), e.scope());
       if (!(b.resolved() instanceof Type.IntType it)) {
         throw new IdlException(
-            n.base().pos(), "the base type of " + e.kind() + " '" + e.name() + "' must be an integer type, not " + b.idl());
+            n.base().pos(),
+            "the base type of "
+                + e.kind()
+                + " '"
+                + e.name()
+                + "' must be an integer type, not "
+                + b.idl());
       }
       e.setBase(it);
     } else if (e.isBitset()) {
@@ -626,7 +646,8 @@ final class Analyzer {
               }
               default ->
                   throw new IdlException(
-                      f.argument().pos(), f.function() + "(...) needs an integer type, not " + t.idl());
+                      f.argument().pos(),
+                      f.function() + "(...) needs an integer type, not " + t.idl());
             };
         yield f.function().equals("max") ? it.max() : it.min();
       }
@@ -694,7 +715,8 @@ final class Analyzer {
           throw new IdlException(pos, "a sequence cannot carry capabilities (" + t.idl() + ")");
         }
         if (c.strings() > 0) {
-          throw new IdlException(pos, "a sequence cannot hold sequences or strings (" + t.idl() + ")");
+          throw new IdlException(
+              pos, "a sequence cannot hold sequences or strings (" + t.idl() + ")");
         }
       }
       case Type.ArrayType a -> validate(a.element(), pos);

@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * An enum ({@code [base] enum name {...}}) or bitset ({@code base bitset name {...}}). Members
- * without a value take the previous one plus one (enum; the first is 0) or the next bit above
- * the previous one (bitset; the first is 1). The base type defaults to {@code long}.
+ * without a value take the previous one plus one (enum; the first is 0) or the next bit above the
+ * previous one (bitset; the first is 1). The base type defaults to {@code long}.
  */
 public final class EnumDef extends Decl implements Scope {
   private final boolean bitset;

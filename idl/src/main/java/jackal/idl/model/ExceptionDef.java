@@ -5,9 +5,8 @@ import jackal.idl.SourcePos;
 import java.util.List;
 
 /**
- * {@code exception name;} (optionally with fields). Its code ({@code RC}) is the 64-bit coded
- * name of its qualified name: {@code package.Interface.Name}, or {@code package.Name} at
- * package level.
+ * {@code exception name;} (optionally with fields). Its code ({@code RC}) is the 64-bit coded name
+ * of its qualified name: {@code package.Interface.Name}, or {@code package.Name} at package level.
  */
 public final class ExceptionDef extends Decl {
   private List<Field> fields = List.of();

@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code [abstract] interface Name [extends Base] [raises(...)] { ... };}. Its type code
- * ({@code IKT}, what {@code getType} answers) is the 64-bit coded name of its qualified name.
- * Inheritance is single; a member may not reuse the name of an inherited member.
+ * {@code [abstract] interface Name [extends Base] [raises(...)] { ... };}. Its type code ({@code
+ * IKT}, what {@code getType} answers) is the 64-bit coded name of its qualified name. Inheritance
+ * is single; a member may not reuse the name of an inherited member.
  */
 public final class InterfaceDef extends Decl implements Scope {
   private final boolean isAbstract;
@@ -67,8 +67,8 @@ public final class InterfaceDef extends Decl implements Scope {
   }
 
   /**
-   * The exceptions every method of this interface may raise: the {@code raises} clauses of
-   * this interface and of every interface it extends (root first, no repeats).
+   * The exceptions every method of this interface may raise: the {@code raises} clauses of this
+   * interface and of every interface it extends (root first, no repeats).
    */
   public List<ExceptionDef> raises() {
     LinkedHashSet<ExceptionDef> set = new LinkedHashSet<>();
@@ -92,8 +92,8 @@ public final class InterfaceDef extends Decl implements Scope {
   }
 
   /**
-   * Every method callable on this interface: inherited ones first (root interface first), then
-   * this interface's own. An inherited method keeps its declaring interface and its code.
+   * Every method callable on this interface: inherited ones first (root interface first), then this
+   * interface's own. An inherited method keeps its declaring interface and its code.
    */
   public List<MethodDef> allMethods() {
     return ofKind(MethodDef.class, true);

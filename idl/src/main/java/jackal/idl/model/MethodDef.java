@@ -9,10 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A method of an interface. Its code ({@code OC}, request word 1) is the low 32 bits of the
- * coded name of {@code package.Interface.method}, where Interface is the interface that
- * declares it, so an inherited method keeps its code in every interface that extends the
- * declarer.
+ * A method of an interface. Its code ({@code OC}, request word 1) is the low 32 bits of the coded
+ * name of {@code package.Interface.method}, where Interface is the interface that declares it, so
+ * an inherited method keeps its code in every interface that extends the declarer.
  */
 public final class MethodDef extends Decl {
   private final boolean oneway;
@@ -84,7 +83,8 @@ public final class MethodDef extends Decl {
       return Optional.empty();
     }
     return Optional.of(
-        new Param(Param.RESULT_NAME, returnType, Param.Direction.OUT, resultPos, params.size(), true));
+        new Param(
+            Param.RESULT_NAME, returnType, Param.Direction.OUT, resultPos, params.size(), true));
   }
 
   /** The in parameters in order. */
@@ -105,8 +105,8 @@ public final class MethodDef extends Decl {
   }
 
   /**
-   * The exceptions this method may raise: its own clause, then the interface-wide clauses of
-   * its declarer and the declarer's ancestors (no repeats).
+   * The exceptions this method may raise: its own clause, then the interface-wide clauses of its
+   * declarer and the declarer's ancestors (no repeats).
    */
   public List<ExceptionDef> raises() {
     LinkedHashSet<ExceptionDef> set = new LinkedHashSet<>(declaredRaises);

@@ -9,8 +9,8 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
- * The analysed CapIDL of a set of files: the symbol table. Every declaration is found by its
- * dotted qualified name ({@code coyotos.Cap}, {@code coyotos.Cap.getType}, {@code
+ * The analysed CapIDL of a set of files: the symbol table. Every declaration is found by its dotted
+ * qualified name ({@code coyotos.Cap}, {@code coyotos.Cap.getType}, {@code
  * coyotos.Range.obType.otPage}); every method (except {@code client} ones) has its {@link
  * MethodDef#layout() layout}.
  */

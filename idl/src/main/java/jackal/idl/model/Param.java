@@ -6,8 +6,8 @@ import jackal.idl.SourcePos;
  * A method parameter, or the method's return value ({@link #isResult()}, named {@value
  * #RESULT_NAME}, direction {@link Direction#OUT}).
  *
- * @param index the position among the method's parameters (the return value has index equal
- *     to the number of declared parameters)
+ * @param index the position among the method's parameters (the return value has index equal to the
+ *     number of declared parameters)
  */
 public record Param(
     String name, Type type, Direction direction, SourcePos pos, int index, boolean isResult) {

@@ -3,8 +3,8 @@ package jackal.idl.model;
 import java.math.BigInteger;
 
 /**
- * A resolved CapIDL type. Named types keep their declaration ({@link AliasType}, {@link
- * EnumType}, {@link StructType}, {@link CapType}); {@link #resolved()} looks through typedefs.
+ * A resolved CapIDL type. Named types keep their declaration ({@link AliasType}, {@link EnumType},
+ * {@link StructType}, {@link CapType}); {@link #resolved()} looks through typedefs.
  */
 public sealed interface Type
     permits Type.VoidType,
@@ -32,8 +32,8 @@ public sealed interface Type
   String idl();
 
   /**
-   * True for the types that travel in exactly one data word: integers, booleans, characters,
-   * floats and enums (after looking through typedefs).
+   * True for the types that travel in exactly one data word: integers, booleans, characters, floats
+   * and enums (after looking through typedefs).
    */
   default boolean isScalar() {
     return switch (resolved()) {

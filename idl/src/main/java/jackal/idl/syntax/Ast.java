@@ -57,8 +57,8 @@ public final class Ast {
       implements Decl {}
 
   /**
-   * {@code [oneway|client|nostub] ret name(params) [raises(...)];}. {@code pos} is the position
-   * of the method's name.
+   * {@code [oneway|client|nostub] ret name(params) [raises(...)];}. {@code pos} is the position of
+   * the method's name.
    */
   public record Method(
       String name,
@@ -131,8 +131,8 @@ public final class Ast {
   }
 
   /**
-   * A built-in scalar: {@code void}, an integer ({@code bits} 8/16/32/64, {@code signed}),
-   * {@code boolean}, {@code char}, {@code wchar} ({@code bits}), {@code float}/{@code double}.
+   * A built-in scalar: {@code void}, an integer ({@code bits} 8/16/32/64, {@code signed}), {@code
+   * boolean}, {@code char}, {@code wchar} ({@code bits}), {@code float}/{@code double}.
    */
   public record Primitive(PrimKind kind, int bits, boolean signed, SourcePos pos)
       implements TypeRef {}

@@ -9,21 +9,52 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Splits CapIDL text into tokens. Comments are dropped, except doc comments ({@code ///} lines
- * and {@code /** ... *}{@code /} blocks), whose text rides on the next token (see {@link
- * Token#doc()}). Integer literals are decimal, hexadecimal ({@code 0x}) or octal (a leading
- * {@code 0}), with optional C suffixes ({@code u}, {@code l}, {@code ull}, ...); a character
- * literal ({@code 'a'}) is an integer.
+ * Splits CapIDL text into tokens. Comments are dropped, except doc comments ({@code ///} lines and
+ * {@code /** ... *}{@code /} blocks), whose text rides on the next token (see {@link Token#doc()}).
+ * Integer literals are decimal, hexadecimal ({@code 0x}) or octal (a leading {@code 0}), with
+ * optional C suffixes ({@code u}, {@code l}, {@code ull}, ...); a character literal ({@code 'a'})
+ * is an integer.
  */
 public final class Lexer {
   /** Reserved words: they cannot name anything. */
   public static final Set<String> KEYWORDS =
       Set.of(
-          "package", "interface", "abstract", "extends", "raises", "exception", "typedef",
-          "enum", "bitset", "struct", "union", "namespace", "const", "oneway", "client",
-          "nostub", "inherits", "in", "out", "void", "boolean", "char", "wchar", "byte",
-          "short", "long", "unsigned", "integer", "float", "double", "string", "sequence",
-          "array", "buffer", "true", "false");
+          "package",
+          "interface",
+          "abstract",
+          "extends",
+          "raises",
+          "exception",
+          "typedef",
+          "enum",
+          "bitset",
+          "struct",
+          "union",
+          "namespace",
+          "const",
+          "oneway",
+          "client",
+          "nostub",
+          "inherits",
+          "in",
+          "out",
+          "void",
+          "boolean",
+          "char",
+          "wchar",
+          "byte",
+          "short",
+          "long",
+          "unsigned",
+          "integer",
+          "float",
+          "double",
+          "string",
+          "sequence",
+          "array",
+          "buffer",
+          "true",
+          "false");
 
   private static final String TWO_CHAR_PUNCT = "<< >> ::";
   private static final String ONE_CHAR_PUNCT = ";,{}()<>=+-*/%|&^~.[]:";
@@ -224,7 +255,8 @@ public final class Lexer {
       String digits = src.substring(start, at);
       if (digits.length() > 1 && digits.charAt(0) == '0') {
         if (!digits.chars().allMatch(ch -> ch >= '0' && ch <= '7')) {
-          throw new IdlException(pos, "malformed number: octal literal " + digits + " has digits 8 or 9");
+          throw new IdlException(
+              pos, "malformed number: octal literal " + digits + " has digits 8 or 9");
         }
         value = new BigInteger(digits.substring(1), 8);
       } else {

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A recursive-descent parser for CapIDL. It stops at the first error, which names the token
- * where the parser noticed it.
+ * A recursive-descent parser for CapIDL. It stops at the first error, which names the token where
+ * the parser noticed it.
  *
  * <pre>
  * unit       = "package" qname ";" decl* EOF
@@ -121,7 +121,11 @@ public final class Parser {
       toks.set(
           at,
           new Token(
-              Token.Kind.PUNCT, ">", new SourcePos(p.file(), p.line(), p.column() + 1), null, null));
+              Token.Kind.PUNCT,
+              ">",
+              new SourcePos(p.file(), p.line(), p.column() + 1),
+              null,
+              null));
     } else {
       throw err(t, "expected '>' to close " + what);
     }
@@ -394,8 +398,21 @@ public final class Parser {
       return true;
     }
     return switch (t.text()) {
-      case "void", "boolean", "char", "wchar", "byte", "short", "long", "unsigned", "integer",
-          "float", "double", "string", "sequence", "array", "buffer" ->
+      case "void",
+          "boolean",
+          "char",
+          "wchar",
+          "byte",
+          "short",
+          "long",
+          "unsigned",
+          "integer",
+          "float",
+          "double",
+          "string",
+          "sequence",
+          "array",
+          "buffer" ->
           t.kind() == Token.Kind.KEYWORD;
       default -> false;
     };
@@ -483,9 +500,7 @@ public final class Parser {
         if (!accept(",")) {
           throw err(
               peek(),
-              seq
-                  ? "sequence needs a bound: sequence<T, N>"
-                  : "array needs a length: array<T, N>");
+              seq ? "sequence needs a bound: sequence<T, N>" : "array needs a length: array<T, N>");
         }
         Ast.Expr n = expr(true);
         closeAngle(kind + "<...>");

@@ -115,16 +115,25 @@ class StubGeneratorTest {
 
   @Test
   void kernelInterfacesGetClientsServersSkeletonsRecordsAndExceptions() {
-    List<GeneratedFile> files = new StubGenerator().generate(KernelIdl.model(), new JavaOptions("k"));
-    assertThat(files).extracting(GeneratedFile::qualifiedClassName)
-        .contains("k.coyotos.CapClient", "k.coyotos.CapServer", "k.coyotos.CapSkeleton",
-            "k.coyotos.RangeClient", "k.coyotos.RangeRangeErrException",
-            "k.coyotos.CapRequestErrorException", "k.coyotos.CapBitsInfo",
-            "k.coyotos.ProcessGetStateResult", "k.coyotos.RangeIdentifyResult")
+    List<GeneratedFile> files =
+        new StubGenerator().generate(KernelIdl.model(), new JavaOptions("k"));
+    assertThat(files)
+        .extracting(GeneratedFile::qualifiedClassName)
+        .contains(
+            "k.coyotos.CapClient",
+            "k.coyotos.CapServer",
+            "k.coyotos.CapSkeleton",
+            "k.coyotos.RangeClient",
+            "k.coyotos.RangeRangeErrException",
+            "k.coyotos.CapRequestErrorException",
+            "k.coyotos.CapBitsInfo",
+            "k.coyotos.ProcessGetStateResult",
+            "k.coyotos.RangeIdentifyResult")
         .doesNotContain("k.coyotos.CapCodes");
     assertThat(file(files, "RangeClient").source())
         .contains("public class RangeClient extends CapClient {")
-        .contains("public long getCap(long target, long oid, int ty, long resultInto) throws KernelException {")
+        .contains(
+            "public long getCap(long target, long oid, int ty, long resultInto) throws KernelException {")
         .contains("$w[1] = RangeCodes.OC_getCap & 0xFFFF_FFFFL;")
         .contains("$w[3] = (ty & 0xFFFF_FFFFL);")
         .contains("this.ipc.resultInto(0, resultInto);")
@@ -136,7 +145,8 @@ class StubGeneratorTest {
         .contains("$w[2] = 256L;")
         .contains("$w[4] = idlStage($s);");
     assertThat(file(files, "CapBitsClient").source())
-        .contains("return new CapBitsInfo(new int[] {(int) $w[1], (int) $w[2], (int) $w[3], (int) $w[4]});");
+        .contains(
+            "return new CapBitsInfo(new int[] {(int) $w[1], (int) $w[2], (int) $w[3], (int) $w[4]});");
     assertThat(file(files, "AppNoticeClient").source())
         .contains("public void postNotice(long target, int notices) {")
         .contains("idlSend(target, 2, 0);");
@@ -165,7 +175,8 @@ class StubGeneratorTest {
     Path src = tmp.resolve("src");
     Path out = tmp.resolve("out");
     Files.createDirectories(out);
-    List<String> args = new ArrayList<>(List.of("-d", out.toString(), "-Xlint:all", "-Werror", "-proc:none"));
+    List<String> args =
+        new ArrayList<>(List.of("-d", out.toString(), "-Xlint:all", "-Werror", "-proc:none"));
     for (GeneratedFile f : files) {
       args.add(f.writeTo(src).toString());
     }
@@ -189,7 +200,8 @@ class StubGeneratorTest {
     assertThat(client)
         .contains("public class EverythingClient extends BaseClient {")
         .contains("public void notify_(long target, int what) {")
-        .contains("public void widths(long target, int i, int u, int w, int w16) throws KernelException {")
+        .contains(
+            "public void widths(long target, int i, int u, int w, int w16) throws KernelException {")
         .contains("public float half(long target, double d) throws KernelException {")
         .contains("public void pairs(long target, int[][] p) throws KernelException {")
         .contains("public int[] text(long target, byte[] t) throws KernelException {")
@@ -212,8 +224,9 @@ class StubGeneratorTest {
 
   @Test
   void clashingNamesGetUnderscores() throws IdlException {
-    Model m = TestSupport.compile(
-        """
+    Model m =
+        TestSupport.compile(
+            """
         package p;
         struct Ipc { long x; };
         interface A { struct b { long y; }; };

@@ -34,11 +34,17 @@ class LayoutTest {
   @Test
   void kernLogLogSendsItsStringWithAHeader() {
     MethodLayout l = k("coyotos.KernLog.log");
-    assertThat(l.request().describe()).isEqualTo("w1=opcode w2=msg.max w3=msg.len w4=msg.ptr string=msg");
+    assertThat(l.request().describe())
+        .isEqualTo("w1=opcode w2=msg.max w3=msg.len w4=msg.ptr string=msg");
     assertThat(l.requestLastWord()).isEqualTo(4);
     assertThat(l.requestCapCount()).isZero();
-    assertThat(l.request().words()).extracting(WordSlot::role).containsExactly(
-        WordSlot.Role.OPCODE, WordSlot.Role.STRING_MAX, WordSlot.Role.STRING_LENGTH, WordSlot.Role.STRING_ADDRESS);
+    assertThat(l.request().words())
+        .extracting(WordSlot::role)
+        .containsExactly(
+            WordSlot.Role.OPCODE,
+            WordSlot.Role.STRING_MAX,
+            WordSlot.Role.STRING_LENGTH,
+            WordSlot.Role.STRING_ADDRESS);
     StringSlot s = l.request().string().orElseThrow();
     assertThat(s.maxElements()).isEqualTo(256);
     assertThat(s.elementBytes()).isEqualTo(1);
@@ -72,7 +78,8 @@ class LayoutTest {
     MethodLayout a = k("coyotos.Process.amplifyCohortEntry");
     assertThat(a.reply().describe()).isEqualTo("w1=pp w2=epID w3=_result c0=peer");
     assertThat(a.replyCapCount()).isEqualTo(1);
-    assertThat(a.reply().caps().getFirst().type().iface().qualifiedName()).isEqualTo("coyotos.Process");
+    assertThat(a.reply().caps().getFirst().type().iface().qualifiedName())
+        .isEqualTo("coyotos.Process");
     MethodLayout g = k("coyotos.Range.getProcess");
     assertThat(g.request().describe()).isEqualTo("w1=opcode w2=oid c1=brand");
     assertThat(g.reply().describe()).isEqualTo("c0=_result");
@@ -82,13 +89,15 @@ class LayoutTest {
 
   @Test
   void scalarsAndCapsKeepTheirOwnCounters() {
-    assertThat(k("coyotos.Process.setSpaceAndPC").request().describe()).isEqualTo("w1=opcode w2=newPC c1=newAS");
+    assertThat(k("coyotos.Process.setSpaceAndPC").request().describe())
+        .isEqualTo("w1=opcode w2=newPC c1=newAS");
     assertThat(k("coyotos.AddressSpace.extendedStore").request().describe())
         .isEqualTo("w1=opcode w2=offset w3=l2arg w4=guard c1=value");
     assertThat(k("coyotos.GPT.makeLocalWindow").request().describe())
         .isEqualTo("w1=opcode w2=slot w3=restr w4=offset w5=guard w6=localRoot");
     assertThat(k("coyotos.Range.identify").reply().describe()).isEqualTo("w1=type w2=offset");
-    assertThat(k("coyotos.Range.identify").reply().words().getFirst().type().idl()).isEqualTo("coyotos.Range.obType");
+    assertThat(k("coyotos.Range.identify").reply().words().getFirst().type().idl())
+        .isEqualTo("coyotos.Range.obType");
   }
 
   @Test
@@ -104,12 +113,14 @@ class LayoutTest {
   @Test
   void structsAndArraysFlatten() {
     MethodLayout g = k("coyotos.CapBits.get");
-    assertThat(g.reply().describe()).isEqualTo("w1=bits.w[0] w2=bits.w[1] w3=bits.w[2] w4=bits.w[3]");
+    assertThat(g.reply().describe())
+        .isEqualTo("w1=bits.w[0] w2=bits.w[1] w3=bits.w[2] w4=bits.w[3]");
     WordSlot w2 = g.reply().words().get(2);
     assertThat(w2.path()).extracting(Step::toString).containsExactly(".w", "[2]");
     assertThat(w2.type()).isEqualTo(new Type.IntType(32, false));
-    assertThat(f("test.constructs.Everything.draw").request().describe()).isEqualTo(
-        "w1=opcode w2=s.origin.x w3=s.origin.y w4=s.corners[0].x w5=s.corners[0].y w6=s.corners[1].x w7=s.corners[1].y");
+    assertThat(f("test.constructs.Everything.draw").request().describe())
+        .isEqualTo(
+            "w1=opcode w2=s.origin.x w3=s.origin.y w4=s.corners[0].x w5=s.corners[0].y w6=s.corners[1].x w7=s.corners[1].y");
     assertThat(f("test.layout.L.capsInStruct").request().describe())
         .isEqualTo("w1=opcode w2=cp.tag c1=cp.first c2=cp.second");
   }
@@ -120,7 +131,8 @@ class LayoutTest {
     assertThat(f("test.layout.L.sevenReplyWords").replyLastWord()).isEqualTo(7);
     MethodLayout r = f("test.layout.L.sixAndResult");
     assertThat(r.reply().describe()).isEqualTo("w1=a w2=b w3=c w4=d w5=e w6=f w7=_result");
-    assertThat(f("test.layout.L.threeCaps").request().describe()).isEqualTo("w1=opcode c1=a c2=b c3=c");
+    assertThat(f("test.layout.L.threeCaps").request().describe())
+        .isEqualTo("w1=opcode c1=a c2=b c3=c");
     assertThat(f("test.layout.L.threeCaps").requestCapCount()).isEqualTo(3);
     MethodLayout four = f("test.layout.L.fourCapResults");
     assertThat(four.reply().describe()).isEqualTo("c0=a c1=b c2=c c3=_result");
@@ -133,7 +145,8 @@ class LayoutTest {
     assertThat(mixed.request().describe())
         .isEqualTo("w1=opcode w2=a w3=s.max w4=s.len w5=s.ptr w6=p.a w7=p.b c1=c string=s");
     MethodLayout echo = f("test.layout.L.echo");
-    assertThat(echo.request().describe()).isEqualTo("w1=opcode w2=s.max w3=s.len w4=s.ptr string=s");
+    assertThat(echo.request().describe())
+        .isEqualTo("w1=opcode w2=s.max w3=s.len w4=s.ptr string=s");
     assertThat(echo.reply().describe())
         .isEqualTo("w1=p.a w2=p.b w3=_result.max w4=_result.len w5=_result.ptr string=_result");
     StringSlot out = echo.reply().string().orElseThrow();
@@ -159,10 +172,13 @@ class LayoutTest {
   @Test
   void exceptionsCarryTheirCodeInWordOne() throws IdlException {
     ExceptionLayout plain = WireLayout.of(kernel.exception("coyotos.Cap.NoAccess"));
-    assertThat(plain.words()).extracting(WordSlot::word, WordSlot::role)
+    assertThat(plain.words())
+        .extracting(WordSlot::word, WordSlot::role)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(1, WordSlot.Role.EXCEPTION_CODE));
     ExceptionLayout failure = WireLayout.of(fixture.exception("test.constructs.Failure"));
-    assertThat(failure.words()).extracting(WordSlot::describe).containsExactly("code", "code", "fatal");
+    assertThat(failure.words())
+        .extracting(WordSlot::describe)
+        .containsExactly("code", "code", "fatal");
     assertThat(failure.lastWord()).isEqualTo(3);
   }
 

@@ -26,22 +26,28 @@ class ModelTest {
 
   @Test
   void symbolTableHasQualifiedNames() {
-    assertThat(m.packages()).extracting(IdlPackage::name).containsExactly("test.constructs", "test.other");
-    assertThat(m.symbols().keySet()).contains(
-        "test.constructs.packageLimit",
-        "test.constructs.Failure",
-        "test.constructs.flags",
-        "test.constructs.flags.d",
-        "test.constructs.Base.port_t",
-        "test.constructs.Everything.Busy",
-        "test.constructs.Everything.caps",
-        "test.other.Remote.where");
-    assertThat(m.lookup("test.constructs.Everything.ping")).isEmpty(); // inherited, not declared there
+    assertThat(m.packages())
+        .extracting(IdlPackage::name)
+        .containsExactly("test.constructs", "test.other");
+    assertThat(m.symbols().keySet())
+        .contains(
+            "test.constructs.packageLimit",
+            "test.constructs.Failure",
+            "test.constructs.flags",
+            "test.constructs.flags.d",
+            "test.constructs.Base.port_t",
+            "test.constructs.Everything.Busy",
+            "test.constructs.Everything.caps",
+            "test.other.Remote.where");
+    assertThat(m.lookup("test.constructs.Everything.ping"))
+        .isEmpty(); // inherited, not declared there
     assertThat(m.iface("test.constructs.Everything").member("ping").orElseThrow().qualifiedName())
         .isEqualTo("test.constructs.Base.ping");
-    assertThat(m.interfaces()).extracting(Decl::qualifiedName)
+    assertThat(m.interfaces())
+        .extracting(Decl::qualifiedName)
         .containsExactly("test.constructs.Base", "test.constructs.Everything", "test.other.Remote");
-    assertThat(m.lookup("test.constructs.flags.d").orElseThrow().pkg().name()).isEqualTo("test.constructs");
+    assertThat(m.lookup("test.constructs.flags.d").orElseThrow().pkg().name())
+        .isEqualTo("test.constructs");
   }
 
   @Test
@@ -58,7 +64,11 @@ class ModelTest {
     assertThat(constant("test.constructs.Everything.shifted")).isEqualTo(16);
     assertThat(constant("test.constructs.Everything.octal")).isEqualTo(511);
     assertThat(constant("test.constructs.Everything.letter")).isEqualTo(65);
-    assertThat(m.lookup("test.constructs.Base.firstPort", ConstDef.class).orElseThrow().type().resolved())
+    assertThat(
+            m.lookup("test.constructs.Base.firstPort", ConstDef.class)
+                .orElseThrow()
+                .type()
+                .resolved())
         .isEqualTo(new Type.IntType(16, false));
   }
 
@@ -66,14 +76,17 @@ class ModelTest {
   void enumsAndBitsets() {
     EnumDef color = m.lookup("test.constructs.color", EnumDef.class).orElseThrow();
     assertThat(color.base()).isEqualTo(Type.IntType.LONG);
-    assertThat(color.members()).extracting(x -> x.name() + "=" + x.value()).containsExactly("red=0", "green=5", "blue=6");
+    assertThat(color.members())
+        .extracting(x -> x.name() + "=" + x.value())
+        .containsExactly("red=0", "green=5", "blue=6");
     EnumDef small = m.lookup("test.constructs.small", EnumDef.class).orElseThrow();
     assertThat(small.base()).isEqualTo(new Type.IntType(8, false));
     assertThat(small.members()).extracting(EnumMember::longValue).containsExactly(1L, 2L, 3L);
     EnumDef flags = m.lookup("test.constructs.flags", EnumDef.class).orElseThrow();
     assertThat(flags.isBitset()).isTrue();
     assertThat(flags.members()).extracting(EnumMember::longValue).containsExactly(1L, 2L, 16L, 32L);
-    assertThat(flags.member("c").orElseThrow().qualifiedName()).isEqualTo("test.constructs.flags.c");
+    assertThat(flags.member("c").orElseThrow().qualifiedName())
+        .isEqualTo("test.constructs.flags.c");
   }
 
   @Test
@@ -81,41 +94,59 @@ class ModelTest {
     InterfaceDef every = m.iface("test.constructs.Everything");
     MethodDef port = every.method("port").orElseThrow();
     // port_t, unqualified inside Everything, is Base's (inherited)
-    assertThat(port.returnType()).isEqualTo(new Type.AliasType(m.lookup("test.constructs.Base.port_t", TypedefDef.class).orElseThrow()));
+    assertThat(port.returnType())
+        .isEqualTo(
+            new Type.AliasType(
+                m.lookup("test.constructs.Base.port_t", TypedefDef.class).orElseThrow()));
     assertThat(port.params().get(0).type()).isEqualTo(port.returnType());
     assertThat(port.params().get(1).type().resolved()).isEqualTo(new Type.IntType(64, false));
     assertThat(port.params().get(1).type().idl()).isEqualTo("test.constructs.bigger_t");
 
     MethodDef q = every.method("qualified").orElseThrow();
-    assertThat(q.params().get(0).type()).isEqualTo(new Type.StructType(m.lookup("test.constructs.point", StructDef.class).orElseThrow()));
+    assertThat(q.params().get(0).type())
+        .isEqualTo(
+            new Type.StructType(m.lookup("test.constructs.point", StructDef.class).orElseThrow()));
     assertThat(q.params().get(1).type()).isEqualTo(new Type.CapType(m.iface("test.other.Remote")));
 
     MethodDef caps = every.method("caps").orElseThrow();
-    assertThat(caps.params()).extracting(p -> p.type().idl())
+    assertThat(caps.params())
+        .extracting(p -> p.type().idl())
         .containsExactly("test.constructs.Base", "Cap", "test.constructs.Everything");
-    assertThat(caps.params()).extracting(Param::direction)
+    assertThat(caps.params())
+        .extracting(Param::direction)
         .containsExactly(Param.Direction.IN, Param.Direction.IN, Param.Direction.OUT);
     assertThat(caps.returnType().isCapability()).isTrue();
 
     MethodDef widths = every.method("widths").orElseThrow();
-    assertThat(widths.params()).extracting(Param::type).containsExactly(
-        new Type.IntType(16, true), new Type.IntType(32, false), new Type.CharType(32, true), new Type.CharType(16, true));
+    assertThat(widths.params())
+        .extracting(Param::type)
+        .containsExactly(
+            new Type.IntType(16, true),
+            new Type.IntType(32, false),
+            new Type.CharType(32, true),
+            new Type.CharType(16, true));
     MethodDef choose = every.method("choose").orElseThrow();
-    assertThat(choose.params()).extracting(p -> p.type().idl()).containsExactly("boolean", "char", "test.constructs.color");
+    assertThat(choose.params())
+        .extracting(p -> p.type().idl())
+        .containsExactly("boolean", "char", "test.constructs.color");
     assertThat(every.method("half").orElseThrow().returnType()).isEqualTo(new Type.FloatType(32));
 
     var text = m.lookup("test.constructs.Everything.text_t", TypedefDef.class).orElseThrow();
     assertThat(text.type()).isEqualTo(new Type.SequenceType(new Type.CharType(8, false), 256));
     assertThat(m.lookup("test.constructs.Everything.name_t", TypedefDef.class).orElseThrow().type())
         .isEqualTo(new Type.StringType(-1));
-    assertThat(m.lookup("test.constructs.Everything.shortName_t", TypedefDef.class).orElseThrow().type())
+    assertThat(
+            m.lookup("test.constructs.Everything.shortName_t", TypedefDef.class)
+                .orElseThrow()
+                .type())
         .isEqualTo(new Type.StringType(32));
     assertThat(m.lookup("test.constructs.Everything.quad", TypedefDef.class).orElseThrow().type())
         .isEqualTo(new Type.ArrayType(new Type.IntType(8, false), 4));
 
     InterfaceDef remote = m.iface("test.other.Remote");
     assertThat(remote.base()).contains(m.iface("test.constructs.Base"));
-    assertThat(remote.method("where").orElseThrow().returnType().idl()).isEqualTo("test.constructs.point");
+    assertThat(remote.method("where").orElseThrow().returnType().idl())
+        .isEqualTo("test.constructs.point");
   }
 
   @Test
@@ -125,15 +156,25 @@ class ModelTest {
     assertThat(every.isSubtypeOf(base)).isTrue();
     assertThat(base.isSubtypeOf(every)).isFalse();
     assertThat(base.isAbstract()).isTrue();
-    assertThat(every.allMethods()).extracting(Decl::name).startsWith("ping", "count", "notify", "takesAll");
+    assertThat(every.allMethods())
+        .extracting(Decl::name)
+        .startsWith("ping", "count", "notify", "takesAll");
     assertThat(every.methods()).extracting(Decl::name).doesNotContain("ping");
     assertThat(every.raises()).extracting(Decl::name).containsExactly("Broken", "Plain");
-    assertThat(every.method("caps").orElseThrow().raises()).extracting(Decl::qualifiedName)
-        .containsExactly("test.constructs.Everything.Busy", "test.constructs.Failure",
-            "test.constructs.Base.Broken", "test.constructs.Plain");
+    assertThat(every.method("caps").orElseThrow().raises())
+        .extracting(Decl::qualifiedName)
+        .containsExactly(
+            "test.constructs.Everything.Busy",
+            "test.constructs.Failure",
+            "test.constructs.Base.Broken",
+            "test.constructs.Plain");
     assertThat(every.allExceptions()).extracting(Decl::name).containsExactly("Broken", "Busy");
-    assertThat(every.inheritsDeclared()).extracting(Decl::qualifiedName).containsExactly("test.constructs.Base.ping");
-    assertThat(m.exception("test.constructs.Failure").fields()).extracting(Field::name).containsExactly("code", "fatal");
+    assertThat(every.inheritsDeclared())
+        .extracting(Decl::qualifiedName)
+        .containsExactly("test.constructs.Base.ping");
+    assertThat(m.exception("test.constructs.Failure").fields())
+        .extracting(Field::name)
+        .containsExactly("code", "fatal");
     assertThat(m.exception("test.constructs.Everything.Busy").fields()).hasSize(1);
   }
 
@@ -150,7 +191,9 @@ class ModelTest {
     MethodDef choose = every.method("choose").orElseThrow();
     assertThat(choose.result().orElseThrow().isResult()).isTrue();
     assertThat(choose.result().orElseThrow().name()).isEqualTo(Param.RESULT_NAME);
-    assertThat(choose.outParams()).extracting(Param::name).containsExactly("picked", Param.RESULT_NAME);
+    assertThat(choose.outParams())
+        .extracting(Param::name)
+        .containsExactly("picked", Param.RESULT_NAME);
     assertThat(choose.inParams()).extracting(Param::name).containsExactly("x", "c");
     assertThat(every.method("ping").orElseThrow().result()).isEmpty();
   }
@@ -159,10 +202,18 @@ class ModelTest {
   void docCommentsAttachToTheFollowingDeclaration() {
     assertThat(m.iface("test.constructs.Base").doc())
         .isEqualTo("The root of this test's interfaces.\nSecond line of its documentation.");
-    assertThat(m.iface("test.constructs.Everything").doc()).isEqualTo("Everything at once.\n\nA second paragraph.");
+    assertThat(m.iface("test.constructs.Everything").doc())
+        .isEqualTo("Everything at once.\n\nA second paragraph.");
     assertThat(m.exception("test.constructs.Everything.Busy").doc()).isEqualTo("Try again later.");
-    assertThat(m.lookup("test.constructs.packageLimit").orElseThrow().doc()).isEqualTo("A package-level constant.");
-    assertThat(m.lookup("test.constructs.point", StructDef.class).orElseThrow().fields().getFirst().doc()).isEqualTo("Across.");
+    assertThat(m.lookup("test.constructs.packageLimit").orElseThrow().doc())
+        .isEqualTo("A package-level constant.");
+    assertThat(
+            m.lookup("test.constructs.point", StructDef.class)
+                .orElseThrow()
+                .fields()
+                .getFirst()
+                .doc())
+        .isEqualTo("Across.");
     assertThat(m.exception("test.constructs.Plain").doc()).isNull();
     // ordinary comments and "/**/" or "////" are not documentation
     assertThat(m.iface("test.constructs.Base").doc()).doesNotContain("ordinary", "four slashes");
@@ -170,13 +221,14 @@ class ModelTest {
 
   @Test
   void innerScopesShadowOuterOnes() throws IdlException {
-    Model x = compile(
-        "package p;\n"
-            + "typedef long t;\n"
-            + "interface A {\n"
-            + "  typedef short t;\n"
-            + "  void f(t inner, p.t outer);\n"
-            + "};\n");
+    Model x =
+        compile(
+            "package p;\n"
+                + "typedef long t;\n"
+                + "interface A {\n"
+                + "  typedef short t;\n"
+                + "  void f(t inner, p.t outer);\n"
+                + "};\n");
     MethodDef f = x.method("p.A.f");
     assertThat(f.params().get(0).type().idl()).isEqualTo("p.A.t");
     assertThat(f.params().get(1).type().idl()).isEqualTo("p.t");
@@ -193,12 +245,13 @@ class ModelTest {
 
   @Test
   void forwardReferencesWork() throws IdlException {
-    Model x = compile(
-        "package p;\n"
-            + "interface B extends A raises(Late) { void g(later_t v, C c); exception Late; typedef long later_t; };\n"
-            + "interface A { };\n"
-            + "interface C { };\n"
-            + "const long k = j * 2; const long j = 21;\n");
+    Model x =
+        compile(
+            "package p;\n"
+                + "interface B extends A raises(Late) { void g(later_t v, C c); exception Late; typedef long later_t; };\n"
+                + "interface A { };\n"
+                + "interface C { };\n"
+                + "const long k = j * 2; const long j = 21;\n");
     assertThat(x.iface("p.B").raises()).extracting(Decl::name).containsExactly("Late");
     assertThat(x.lookup("p.k", ConstDef.class).orElseThrow().value()).isEqualTo(42);
   }

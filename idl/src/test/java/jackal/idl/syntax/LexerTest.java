@@ -18,12 +18,21 @@ class LexerTest {
   @Test
   void kindsTextAndPositions() throws IdlException {
     List<Token> t = lex("interface Foo {\n\tlong x;\n};");
-    assertThat(t).extracting(Token::text)
+    assertThat(t)
+        .extracting(Token::text)
         .containsExactly("interface", "Foo", "{", "long", "x", ";", "}", ";", "");
-    assertThat(t).extracting(Token::kind)
+    assertThat(t)
+        .extracting(Token::kind)
         .containsExactly(
-            Token.Kind.KEYWORD, Token.Kind.IDENT, Token.Kind.PUNCT, Token.Kind.KEYWORD,
-            Token.Kind.IDENT, Token.Kind.PUNCT, Token.Kind.PUNCT, Token.Kind.PUNCT, Token.Kind.EOF);
+            Token.Kind.KEYWORD,
+            Token.Kind.IDENT,
+            Token.Kind.PUNCT,
+            Token.Kind.KEYWORD,
+            Token.Kind.IDENT,
+            Token.Kind.PUNCT,
+            Token.Kind.PUNCT,
+            Token.Kind.PUNCT,
+            Token.Kind.EOF);
     assertThat(t.get(1).pos()).isEqualTo(new SourcePos("L.idl", 1, 11));
     // a tab counts as one column
     assertThat(t.get(3).pos()).isEqualTo(new SourcePos("L.idl", 2, 2));
@@ -33,16 +42,25 @@ class LexerTest {
   @Test
   void numbers() throws IdlException {
     List<Token> t = lex("0 42 0x1F 0XfF 017 0xff00000000000000ull 10u 'A' '\\n'");
-    assertThat(t.subList(0, 9)).extracting(Token::value)
+    assertThat(t.subList(0, 9))
+        .extracting(Token::value)
         .containsExactly(
-            BigInteger.ZERO, BigInteger.valueOf(42), BigInteger.valueOf(31), BigInteger.valueOf(255),
-            BigInteger.valueOf(15), new BigInteger("ff00000000000000", 16), BigInteger.TEN,
-            BigInteger.valueOf(65), BigInteger.valueOf(10));
+            BigInteger.ZERO,
+            BigInteger.valueOf(42),
+            BigInteger.valueOf(31),
+            BigInteger.valueOf(255),
+            BigInteger.valueOf(15),
+            new BigInteger("ff00000000000000", 16),
+            BigInteger.TEN,
+            BigInteger.valueOf(65),
+            BigInteger.valueOf(10));
   }
 
   @Test
   void twoCharacterOperators() throws IdlException {
-    assertThat(lex("a<<b>>c")).extracting(Token::text).containsExactly("a", "<<", "b", ">>", "c", "");
+    assertThat(lex("a<<b>>c"))
+        .extracting(Token::text)
+        .containsExactly("a", "<<", "b", ">>", "c", "");
   }
 
   @Test
@@ -81,11 +99,15 @@ class LexerTest {
 
   @Test
   void badInput() {
-    assertThatThrownBy(() -> lex("0x;")).hasMessage("L.idl:1:1: malformed number: '0x' needs hexadecimal digits");
-    assertThatThrownBy(() -> lex("  09")).hasMessage("L.idl:1:3: malformed number: octal literal 09 has digits 8 or 9");
+    assertThatThrownBy(() -> lex("0x;"))
+        .hasMessage("L.idl:1:1: malformed number: '0x' needs hexadecimal digits");
+    assertThatThrownBy(() -> lex("  09"))
+        .hasMessage("L.idl:1:3: malformed number: octal literal 09 has digits 8 or 9");
     assertThatThrownBy(() -> lex("x @")).hasMessage("L.idl:1:3: unexpected character '@'");
-    assertThatThrownBy(() -> lex("\"s\"")).hasMessage("L.idl:1:1: string literals are not part of CapIDL expressions");
+    assertThatThrownBy(() -> lex("\"s\""))
+        .hasMessage("L.idl:1:1: string literals are not part of CapIDL expressions");
     assertThatThrownBy(() -> lex("''")).hasMessage("L.idl:1:1: malformed character literal");
-    assertThatThrownBy(() -> lex("caf\u00e9")).hasMessage("L.idl:1:1: identifiers must be ASCII: 'caf\u00e9'");
+    assertThatThrownBy(() -> lex("caf\u00e9"))
+        .hasMessage("L.idl:1:1: identifiers must be ASCII: 'caf\u00e9'");
   }
 }

@@ -19,11 +19,20 @@ class ParserTest {
   void everyTopLevelConstructOfTheFixture() throws IdlException {
     Ast.Unit u = Parser.parse(fixture("constructs.idl"));
     assertThat(u.packageName().dotted()).isEqualTo("test.constructs");
-    assertThat(u.decls()).extracting(d -> d.getClass().getSimpleName() + " " + d.name())
+    assertThat(u.decls())
+        .extracting(d -> d.getClass().getSimpleName() + " " + d.name())
         .containsExactly(
-            "Const packageLimit", "ExceptionDecl Failure", "ExceptionDecl Plain",
-            "Typedef big_t", "Typedef bigger_t", "EnumDecl color", "EnumDecl small",
-            "EnumDecl flags", "Struct point", "Struct shape", "Interface Base",
+            "Const packageLimit",
+            "ExceptionDecl Failure",
+            "ExceptionDecl Plain",
+            "Typedef big_t",
+            "Typedef bigger_t",
+            "EnumDecl color",
+            "EnumDecl small",
+            "EnumDecl flags",
+            "Struct point",
+            "Struct shape",
+            "Interface Base",
             "Interface Everything");
     Ast.ExceptionDecl failure = (Ast.ExceptionDecl) u.decls().get(1);
     assertThat(failure.doc()).isEqualTo("A package-level exception\n with fields.");
@@ -31,9 +40,12 @@ class ParserTest {
     assertThat(((Ast.ExceptionDecl) u.decls().get(2)).fields()).isEmpty();
 
     Ast.EnumDecl small = (Ast.EnumDecl) u.decls().get(6);
-    assertThat(small.base()).isEqualTo(new Ast.Primitive(Ast.PrimKind.INTEGER, 8, false, small.base().pos()));
+    assertThat(small.base())
+        .isEqualTo(new Ast.Primitive(Ast.PrimKind.INTEGER, 8, false, small.base().pos()));
     assertThat(small.bitset()).isFalse();
-    assertThat(small.members()).extracting(Ast.EnumMember::name).containsExactly("one", "two", "three");
+    assertThat(small.members())
+        .extracting(Ast.EnumMember::name)
+        .containsExactly("one", "two", "three");
     Ast.EnumDecl color = (Ast.EnumDecl) u.decls().get(5);
     assertThat(color.base()).isNull();
     assertThat(((Ast.EnumDecl) u.decls().get(7)).bitset()).isTrue();
@@ -42,7 +54,8 @@ class ParserTest {
     assertThat(base.isAbstract()).isTrue();
     assertThat(base.base()).isNull();
     assertThat(base.raises()).extracting(Ast.QName::dotted).containsExactly("Base.Broken");
-    assertThat(base.doc()).isEqualTo("The root of this test's interfaces.\nSecond line of its documentation.");
+    assertThat(base.doc())
+        .isEqualTo("The root of this test's interfaces.\nSecond line of its documentation.");
     Ast.Method count = (Ast.Method) base.members().get(4);
     assertThat(count.params()).isEmpty();
 
@@ -58,39 +71,51 @@ class ParserTest {
   void methodsModifiersAndParameters() throws IdlException {
     Ast.Unit u = Parser.parse(fixture("constructs.idl"));
     Ast.Interface every = (Ast.Interface) u.decls().get(11);
-    List<Ast.Method> methods = every.members().stream()
-        .filter(Ast.Method.class::isInstance).map(Ast.Method.class::cast).toList();
+    List<Ast.Method> methods =
+        every.members().stream()
+            .filter(Ast.Method.class::isInstance)
+            .map(Ast.Method.class::cast)
+            .toList();
     Ast.Method notify = methods.getFirst();
     assertThat(notify.name()).isEqualTo("notify");
     assertThat(notify.oneway()).isTrue();
     Ast.Method takesAll = methods.get(1);
     assertThat(takesAll.params()).extracting(Ast.Param::out).containsOnly(false);
-    assertThat(takesAll.params()).extracting(p -> ((Ast.Primitive) p.type()).bits())
+    assertThat(takesAll.params())
+        .extracting(p -> ((Ast.Primitive) p.type()).bits())
         .containsExactly(8, 16, 32, 64);
     Ast.Method choose = methods.get(4);
     assertThat(choose.params()).extracting(Ast.Param::out).containsExactly(false, false, true);
     Ast.Method caps = methods.get(5);
     assertThat(caps.raises()).extracting(Ast.QName::dotted).containsExactly("Busy", "Failure");
-    assertThat(methods).filteredOn(Ast.Method::client).extracting(Ast.Method::name).containsExactly("helper");
-    assertThat(methods).filteredOn(Ast.Method::nostub).extracting(Ast.Method::name).containsExactly("hidden");
-    Ast.Method qualified = methods.stream().filter(m -> m.name().equals("qualified")).findFirst().orElseThrow();
+    assertThat(methods)
+        .filteredOn(Ast.Method::client)
+        .extracting(Ast.Method::name)
+        .containsExactly("helper");
+    assertThat(methods)
+        .filteredOn(Ast.Method::nostub)
+        .extracting(Ast.Method::name)
+        .containsExactly("hidden");
+    Ast.Method qualified =
+        methods.stream().filter(m -> m.name().equals("qualified")).findFirst().orElseThrow();
     assertThat(((Ast.Named) qualified.params().get(1).type()).name().parts())
         .containsExactly("test", "other", "Remote");
   }
 
   @Test
   void typesAsWritten() throws IdlException {
-    Ast.Unit u = parse(
-        "package p;\n"
-            + "typedef sequence<array<long, 2>, 3> a;\n"
-            + "typedef string b;\n"
-            + "typedef string<(64 >> 1)> c;\n"
-            + "typedef unsigned<16> d;\n"
-            + "typedef wchar<16> e;\n"
-            + "typedef integer<64> f;\n"
-            + "typedef long long g;\n"
-            + "typedef unsigned long long h;\n"
-            + "typedef double i;\n");
+    Ast.Unit u =
+        parse(
+            "package p;\n"
+                + "typedef sequence<array<long, 2>, 3> a;\n"
+                + "typedef string b;\n"
+                + "typedef string<(64 >> 1)> c;\n"
+                + "typedef unsigned<16> d;\n"
+                + "typedef wchar<16> e;\n"
+                + "typedef integer<64> f;\n"
+                + "typedef long long g;\n"
+                + "typedef unsigned long long h;\n"
+                + "typedef double i;\n");
     List<Ast.TypeRef> t = u.decls().stream().map(d -> ((Ast.Typedef) d).type()).toList();
     Ast.Sequence a = (Ast.Sequence) t.get(0);
     assertThat(a.element()).isInstanceOf(Ast.Array.class);
@@ -98,9 +123,20 @@ class ParserTest {
     assertThat(((Ast.Str) t.get(1)).bound()).isNull();
     assertThat(((Ast.Str) t.get(2)).bound()).isInstanceOf(Ast.Binary.class);
     assertThat(t.subList(3, 9))
-        .extracting(x -> ((Ast.Primitive) x).kind() + "/" + ((Ast.Primitive) x).bits() + "/" + ((Ast.Primitive) x).signed())
-        .containsExactly("INTEGER/16/false", "WCHAR/16/false", "INTEGER/64/true", "INTEGER/64/true",
-            "INTEGER/64/false", "FLOAT/64/true");
+        .extracting(
+            x ->
+                ((Ast.Primitive) x).kind()
+                    + "/"
+                    + ((Ast.Primitive) x).bits()
+                    + "/"
+                    + ((Ast.Primitive) x).signed())
+        .containsExactly(
+            "INTEGER/16/false",
+            "WCHAR/16/false",
+            "INTEGER/64/true",
+            "INTEGER/64/true",
+            "INTEGER/64/false",
+            "FLOAT/64/true");
   }
 
   @Test
@@ -109,7 +145,8 @@ class ParserTest {
     Ast.Expr e = ((Ast.Const) u.decls().getFirst()).value();
     assertThat(render(e)).isEqualTo("(1 | (2 ^ (3 & (4 << (5 + (6 * -7))))))");
     Ast.Unit v = parse("package p; const long k = (1 - 2) - 3 / max(unsigned byte);");
-    assertThat(render(((Ast.Const) v.decls().getFirst()).value())).isEqualTo("((1 - 2) - (3 / max(INTEGER)))");
+    assertThat(render(((Ast.Const) v.decls().getFirst()).value()))
+        .isEqualTo("((1 - 2) - (3 / max(INTEGER)))");
   }
 
   private static String render(Ast.Expr e) {
@@ -136,7 +173,8 @@ class ParserTest {
     Ast.Unit u = parse("package p; unsigned long enum A { x = 1 }; enum B { y };");
     assertThat(((Ast.EnumDecl) u.decls().get(0)).base()).isNotNull();
     assertThat(((Ast.EnumDecl) u.decls().get(1)).base()).isNull();
-    assertThat(((Ast.Literal) ((Ast.EnumDecl) u.decls().get(0)).members().getFirst().value()).value())
+    assertThat(
+            ((Ast.Literal) ((Ast.EnumDecl) u.decls().get(0)).members().getFirst().value()).value())
         .isEqualTo(BigInteger.ONE);
   }
 
@@ -149,6 +187,7 @@ class ParserTest {
     assertThatThrownBy(() -> parse("package p; union u { };"))
         .hasMessage("P.idl:1:12: unions are not supported");
     assertThatThrownBy(() -> parse("package p; import q;"))
-        .hasMessage("P.idl:1:12: import is not supported: name other packages' types by qualified name");
+        .hasMessage(
+            "P.idl:1:12: import is not supported: name other packages' types by qualified name");
   }
 }

@@ -5,8 +5,10 @@ public final class CapType {
   private CapType() {}
 
   public static final int NULL = 0x00;
+
   /** Background window (the implementation's numbering, which the reference says to follow). */
   public static final int WINDOW = 0x01;
+
   public static final int LOCAL_WINDOW = 0x02;
   public static final int CAP_BITS = 0x03;
   public static final int DISCRIM = 0x04;
@@ -40,7 +42,8 @@ public final class CapType {
 
   /** True for the type codes the reference defines (reserved codes give false). */
   public static boolean isDefined(int type) {
-    return (type >= NULL && type <= IRQ_WAIT) || (type >= ENDPOINT && type <= APP_NOTICE)
+    return (type >= NULL && type <= IRQ_WAIT)
+        || (type >= ENDPOINT && type <= APP_NOTICE)
         || type == ENTRY;
   }
 

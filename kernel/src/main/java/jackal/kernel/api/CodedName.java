@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * The CapIDL coded name of a qualified name: the first eight bytes of the SHA-1 digest of the
- * dotted name's ASCII bytes, read big-endian. Method codes are its low 32 bits; exception codes
- * and interface type codes are all 64.
+ * dotted name's ASCII bytes, read big-endian. Method codes are its low 32 bits; exception codes and
+ * interface type codes are all 64.
  */
 public final class CodedName {
   private CodedName() {}
@@ -16,7 +16,9 @@ public final class CodedName {
   public static long of(String qualifiedName) {
     byte[] digest;
     try {
-      digest = MessageDigest.getInstance("SHA-1").digest(qualifiedName.getBytes(StandardCharsets.US_ASCII));
+      digest =
+          MessageDigest.getInstance("SHA-1")
+              .digest(qualifiedName.getBytes(StandardCharsets.US_ASCII));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK lacks SHA-1", e);
     }

@@ -22,17 +22,15 @@ import jackal.kernel.idl.coyotos.SysCtlCodes;
 import jackal.kernel.idl.coyotos.WindowCodes;
 
 /**
- * Method, exception and interface-type codes of the kernel's interfaces, under the names the
- * kernel uses. The values come from the CapIDL compiler: it generates {@code
+ * Method, exception and interface-type codes of the kernel's interfaces, under the names the kernel
+ * uses. The values come from the CapIDL compiler: it generates {@code
  * jackal.kernel.idl.coyotos.*Codes} from the kernel's IDL files (idl/src/main/resources/capidl)
  * during the build; each is the coded name of its qualified name (see {@link CodedName}). A method
- * keeps the code of the interface that declares it, so {@code getType} is {@link
- * #OC_CAP_GET_TYPE} on every capability.
+ * keeps the code of the interface that declares it, so {@code getType} is {@link #OC_CAP_GET_TYPE}
+ * on every capability.
  */
 public final class Codes {
   private Codes() {}
-
-
 
   // coyotos.Cap
   public static final int OC_CAP_DESTROY = CapCodes.OC_destroy;
@@ -134,8 +132,7 @@ public final class Codes {
   public static final int OC_AS_COPY_FROM = AddressSpaceCodes.OC_copyFrom;
   public static final long RC_AS_OPAQUE_SPACE = AddressSpaceCodes.RC_OpaqueSpace;
   public static final long RC_AS_NO_SUCH_SLOT = AddressSpaceCodes.RC_NoSuchSlot;
-  public static final long RC_AS_CAP_ACCESS_TYPE_ERROR =
-      AddressSpaceCodes.RC_CapAccessTypeError;
+  public static final long RC_AS_CAP_ACCESS_TYPE_ERROR = AddressSpaceCodes.RC_CapAccessTypeError;
 
   // coyotos.GPT
   public static final int OC_GPT_SET_L2V = GPTCodes.OC_setl2v;
@@ -153,6 +150,7 @@ public final class Codes {
 
   /** Range object type numbers ({@code Range.obType}). */
   public static final int OT_PAGE = RangeCodes.obType.otPage;
+
   public static final int OT_CAP_PAGE = RangeCodes.obType.otCapPage;
   public static final int OT_GPT = RangeCodes.obType.otGPT;
   public static final int OT_PROCESS = RangeCodes.obType.otProcess;
@@ -162,6 +160,7 @@ public final class Codes {
 
   /** Discrim.capClass values. */
   public static final int CL_NULL = DiscrimCodes.capClass.clNull;
+
   public static final int CL_WINDOW = DiscrimCodes.capClass.clWindow;
   public static final int CL_MEMORY = DiscrimCodes.capClass.clMemory;
   public static final int CL_SCHED = DiscrimCodes.capClass.clSched;
@@ -173,6 +172,7 @@ public final class Codes {
 
   /** Process.cslot values for getSlot and setSlot. */
   public static final int SLOT_HANDLER = ProcessCodes.cslot.handler;
+
   public static final int SLOT_ADDR_SPACE = ProcessCodes.cslot.addrSpace;
   public static final int SLOT_SCHEDULE = ProcessCodes.cslot.schedule;
   public static final int SLOT_IO_SPACE = ProcessCodes.cslot.ioSpace;

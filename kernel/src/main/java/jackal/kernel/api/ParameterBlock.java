@@ -1,8 +1,8 @@
 package jackal.kernel.api;
 
 /**
- * The invocation parameter block of one process: the 22 parameter words of a 64-bit Coyotos
- * target, indexed exactly as the reference numbers them.
+ * The invocation parameter block of one process: the 22 parameter words of a 64-bit Coyotos target,
+ * indexed exactly as the reference numbers them.
  *
  * <p>On hardware, words 0-3 travel in registers and the rest sit in the caller's memory. Here the
  * whole block is an object that the program owns and passes to {@link SystemCalls#trap}. While a

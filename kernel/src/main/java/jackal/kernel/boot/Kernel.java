@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The boot API: builds the objects of a system image, starts its processes and runs the CPUs.
  *
- * <p>This is the authority of whoever boots the machine, so it is refused to code running inside
- * a process: a program reaches the kernel only through its trap gate and capabilities. Calls made
+ * <p>This is the authority of whoever boots the machine, so it is refused to code running inside a
+ * process: a program reaches the kernel only through its trap gate and capabilities. Calls made
  * while the CPUs run take each object's lock like any transaction.
  */
 public final class Kernel implements AutoCloseable {
@@ -115,8 +115,8 @@ public final class Kernel implements AutoCloseable {
   }
 
   /**
-   * A background Window capability: addresses through it continue, with {@code offset} OR-ed in,
-   * at slot 14 of the nearest GPT above it that has its bg bit set.
+   * A background Window capability: addresses through it continue, with {@code offset} OR-ed in, at
+   * slot 14 of the nearest GPT above it that has its bg bit set.
    */
   public CapRef window(long offset, int match, int l2g) {
     return new CapRef(
@@ -124,8 +124,8 @@ public final class Kernel implements AutoCloseable {
   }
 
   /**
-   * A LocalWindow capability: addresses through it continue, with {@code offset} OR-ed in, at
-   * slot {@code rootSlot} of the GPT that holds it.
+   * A LocalWindow capability: addresses through it continue, with {@code offset} OR-ed in, at slot
+   * {@code rootSlot} of the GPT that holds it.
    */
   public CapRef localWindow(int rootSlot, long offset, int match, int l2g) {
     if (rootSlot < 0 || rootSlot >= Gpt.SLOTS) {
@@ -315,9 +315,17 @@ public final class Kernel implements AutoCloseable {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < machine.scheduler.cpuCount(); i++) {
       var c = machine.scheduler.cpu(i);
-      b.append("cpu").append(i).append(": dispatches=").append(c.dispatches())
-          .append(" parks=").append(c.parks()).append(" steals=").append(c.steals())
-          .append(" restarts=").append(c.restarts).append('\n');
+      b.append("cpu")
+          .append(i)
+          .append(": dispatches=")
+          .append(c.dispatches())
+          .append(" parks=")
+          .append(c.parks())
+          .append(" steals=")
+          .append(c.steals())
+          .append(" restarts=")
+          .append(c.restarts)
+          .append('\n');
     }
     return b.toString();
   }
@@ -339,7 +347,7 @@ public final class Kernel implements AutoCloseable {
   /** Runs {@code body} holding the locks of {@code objects}, as a transaction would. */
   private void locked(Runnable body, KObject... objects) {
     checkOutside();
-    for (;;) {
+    for (; ; ) {
       int got = 0;
       while (got < objects.length && objects[got].tryLock(bootOwner)) {
         got++;

@@ -11,8 +11,8 @@ import java.io.PrintStream;
  *     coyotos-2007} (64-bit OID, 20-bit count)
  * @param oidsPerType how many OIDs of each object type the store backs
  * @param idleSpinMicros how long an idle CPU spins before it parks
- * @param sliceMicros how long a chain of processes passing the CPU to each other by slice
- *     donation may keep it while other processes wait on that CPU
+ * @param sliceMicros how long a chain of processes passing the CPU to each other by slice donation
+ *     may keep it while other processes wait on that CPU
  * @param console where KernLog output goes
  */
 public record KernelConfig(
@@ -55,7 +55,8 @@ public record KernelConfig(
   /** {@code n} CPUs; a single-node machine stays a single node. */
   public KernelConfig withCpus(int n) {
     int perNode = cpusPerNode >= cpus ? n : Math.min(cpusPerNode, n);
-    return new KernelConfig(n, perNode, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, console);
+    return new KernelConfig(
+        n, perNode, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, console);
   }
 
   public KernelConfig withCpusPerNode(int n) {
@@ -63,7 +64,8 @@ public record KernelConfig(
   }
 
   public KernelConfig withOidLayout(String layout) {
-    return new KernelConfig(cpus, cpusPerNode, layout, oidsPerType, idleSpinMicros, sliceMicros, console);
+    return new KernelConfig(
+        cpus, cpusPerNode, layout, oidsPerType, idleSpinMicros, sliceMicros, console);
   }
 
   public KernelConfig withOidsPerType(long n) {
@@ -71,14 +73,17 @@ public record KernelConfig(
   }
 
   public KernelConfig withIdleSpinMicros(long micros) {
-    return new KernelConfig(cpus, cpusPerNode, oidLayout, oidsPerType, micros, sliceMicros, console);
+    return new KernelConfig(
+        cpus, cpusPerNode, oidLayout, oidsPerType, micros, sliceMicros, console);
   }
 
   public KernelConfig withSliceMicros(long micros) {
-    return new KernelConfig(cpus, cpusPerNode, oidLayout, oidsPerType, idleSpinMicros, micros, console);
+    return new KernelConfig(
+        cpus, cpusPerNode, oidLayout, oidsPerType, idleSpinMicros, micros, console);
   }
 
   public KernelConfig withConsole(PrintStream out) {
-    return new KernelConfig(cpus, cpusPerNode, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, out);
+    return new KernelConfig(
+        cpus, cpusPerNode, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, out);
   }
 }

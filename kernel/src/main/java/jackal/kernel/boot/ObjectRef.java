@@ -1,8 +1,8 @@
 package jackal.kernel.boot;
 
 /**
- * A kernel object named by the code that builds an image. It grants nothing to a program: only
- * the {@link Kernel} that made it can act on it, and only from outside the running processes.
+ * A kernel object named by the code that builds an image. It grants nothing to a program: only the
+ * {@link Kernel} that made it can act on it, and only from outside the running processes.
  */
 public final class ObjectRef {
   final jackal.kernel.obj.KObject object;

@@ -3,8 +3,8 @@ package jackal.kernel.cap;
 import jackal.kernel.api.CapType;
 
 /**
- * The 16-byte external form of a capability, as four little-endian 32-bit words (what
- * CapBits.get returns and what the store writes).
+ * The 16-byte external form of a capability, as four little-endian 32-bit words (what CapBits.get
+ * returns and what the store writes).
  *
  * <pre>
  * word 0: type:6 | prepared:1 | restr:5 | allocCount[19:0]:20
@@ -13,8 +13,8 @@ import jackal.kernel.api.CapType;
  *            capability's OID field carry allocCount[43:20]
  * </pre>
  *
- * The prepared bit is always written as zero: Jackal's capabilities are values and have no
- * prepared form to leak.
+ * The prepared bit is always written as zero: Jackal's capabilities are values and have no prepared
+ * form to leak.
  */
 public final class CapEncoding {
   private CapEncoding() {}

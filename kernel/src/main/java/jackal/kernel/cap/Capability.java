@@ -5,14 +5,14 @@ import jackal.kernel.api.Restr;
 import jackal.kernel.obj.KObject;
 
 /**
- * An immutable capability value: type, restrictions, allocation count, the second word (a
- * protected payload or a memory guard) and an OID or window offset.
+ * An immutable capability value: type, restrictions, allocation count, the second word (a protected
+ * payload or a memory guard) and an OID or window offset.
  *
  * <p>Object capabilities (type 0x20 and up) also carry a direct reference to the object their OID
- * names, the equivalent of a prepared capability in Coyotos; the reference is a cache and not
- * part of the value, so {@link #equals} and the 16-byte form ignore it. Such a capability is valid
- * only while its count equals the object's, which is checked under the object's lock each time
- * the capability is used.
+ * names, the equivalent of a prepared capability in Coyotos; the reference is a cache and not part
+ * of the value, so {@link #equals} and the 16-byte form ignore it. Such a capability is valid only
+ * while its count equals the object's, which is checked under the object's lock each time the
+ * capability is used.
  */
 public final class Capability {
   public static final Capability NULL = new Capability(CapType.NULL, 0, 0, 0, 0, null);
@@ -83,11 +83,15 @@ public final class Capability {
   }
 
   public Capability withRestr(int newRestr) {
-    return newRestr == restr ? this : new Capability(type, newRestr & Restr.ALL, allocCount, word1, oid, target);
+    return newRestr == restr
+        ? this
+        : new Capability(type, newRestr & Restr.ALL, allocCount, word1, oid, target);
   }
 
   public Capability withWord1(int newWord1) {
-    return newWord1 == word1 ? this : new Capability(type, restr, allocCount, newWord1, oid, target);
+    return newWord1 == word1
+        ? this
+        : new Capability(type, restr, allocCount, newWord1, oid, target);
   }
 
   public Capability withType(int newType) {

@@ -1,13 +1,13 @@
 package jackal.kernel.cap;
 
 /**
- * How the 84 bits that name an object in a capability are split between the OID and the
- * allocation count.
+ * How the 84 bits that name an object in a capability are split between the OID and the allocation
+ * count.
  *
  * <p>The 16-byte capability has 20 count bits in word 0 and 64 bits in words 2-3. Coyotos (2007)
- * gives all 64 to the OID, so the count wraps after 2^20 rescinds. The wide layout takes the top
- * 24 bits of words 2-3 for the count, leaving a 40-bit OID (10^12 objects of each type) and a
- * 44-bit count that a rescind every microsecond would take half a year to exhaust.
+ * gives all 64 to the OID, so the count wraps after 2^20 rescinds. The wide layout takes the top 24
+ * bits of words 2-3 for the count, leaving a 40-bit OID (10^12 objects of each type) and a 44-bit
+ * count that a rescind every microsecond would take half a year to exhaust.
  */
 public enum OidLayout {
   /** Coyotos as of 2007: 64-bit OID, 20-bit allocation count. */

@@ -164,8 +164,7 @@ abstract class AddressSpaceCap extends MemoryCap {
       return;
     }
     Capability value = store ? inv.src[1] : null;
-    boolean badArgs =
-        l2arg < Page.SIZE_BITS || l2arg > 64 || !offsetAligned(offset, (int) l2arg);
+    boolean badArgs = l2arg < Page.SIZE_BITS || l2arg > 64 || !offsetAligned(offset, (int) l2arg);
     Gpt found = null;
     int foundSlot = 0;
     int foundRestr = 0;

@@ -9,11 +9,11 @@ import jackal.kernel.obj.Endpoint;
 import jackal.kernel.obj.Process;
 
 /**
- * AppNotice: posting application-defined notices to the recipient of an endpoint. The
- * capability's payload is the mask of notices it may post. Posting ORs the allowed bits into the
- * recipient's pending notices and never blocks; a recipient in an open wait is woken so that its
- * receive delivers them, one in a closed wait is not (notices are suppressed there); a Null
- * recipient means the notice is dropped.
+ * AppNotice: posting application-defined notices to the recipient of an endpoint. The capability's
+ * payload is the mask of notices it may post. Posting ORs the allowed bits into the recipient's
+ * pending notices and never blocks; a recipient in an open wait is woken so that its receive
+ * delivers them, one in a closed wait is not (notices are suppressed there); a Null recipient means
+ * the notice is dropped.
  */
 final class AppNoticeCap extends KernelCap {
   AppNoticeCap() {
@@ -56,9 +56,9 @@ final class AppNoticeCap extends KernelCap {
   }
 
   /**
-   * Delivers {@code p}'s pending notices as the message of its open receive: a message from
-   * itself with endpoint ID all ones, payload 0, no string and no capabilities, word 1 the
-   * postNotice opcode and word 2 the notices, which are then cleared.
+   * Delivers {@code p}'s pending notices as the message of its open receive: a message from itself
+   * with endpoint ID all ones, payload 0, no string and no capabilities, word 1 the postNotice
+   * opcode and word 2 the notices, which are then cleared.
    */
   static void deliverToSelf(Process p, ParameterBlock pb) {
     pb.w[1] = Codes.OC_APP_NOTICE_POST_NOTICE & 0xFFFF_FFFFL;

@@ -9,11 +9,11 @@ import jackal.kernel.obj.CapPage;
 import jackal.kernel.obj.Process;
 
 /**
- * Reading and writing capabilities at capability locations. A register location must name one
- * of the 32 registers (else MalformedSyscall); register 0 reads as Null and discards writes. A
- * memory location is a 16-byte-aligned address in the process's own space that must translate to
- * a CapPage slot; a capability fetched through a weak path comes back weakened, and a store needs
- * a writable path.
+ * Reading and writing capabilities at capability locations. A register location must name one of
+ * the 32 registers (else MalformedSyscall); register 0 reads as Null and discards writes. A memory
+ * location is a 16-byte-aligned address in the process's own space that must translate to a CapPage
+ * slot; a capability fetched through a weak path comes back weakened, and a store needs a writable
+ * path.
  */
 final class CapLocs {
   private CapLocs() {}
@@ -76,8 +76,8 @@ final class CapLocs {
 
   /**
    * The capability fetched through a weak path: memory objects become read-only (and weak, for
-   * those that hold capabilities), discreet capabilities stay as they are, and anything that
-   * could convey authority to act becomes Null.
+   * those that hold capabilities), discreet capabilities stay as they are, and anything that could
+   * convey authority to act becomes Null.
    */
   static Capability weaken(Capability c) {
     return switch (c.type) {

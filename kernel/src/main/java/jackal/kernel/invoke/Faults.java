@@ -20,15 +20,15 @@ import jackal.kernel.obj.Process;
 /**
  * Process faults. A process whose fault code is not zero runs nothing until it is resumed.
  *
- * <p>A memory fault goes first to the memory handler of the deepest GPT on the faulting path
- * that has one ({@link MemWalk#handlerGpt}): a oneway {@code MemoryHandler.handle(Process, FC,
- * address)} through that GPT's slot-15 Entry capability, carrying a RESTART capability to the
- * process and a full capability to the GPT, with the address relative to that GPT. Any other
- * fault, or a memory fault with no valid memory handler, goes as a oneway {@code
- * ProcessHandler.handle(Process, FC, faultInfo)} to the Entry capability in the process's handler
- * slot, with a full-strength process capability. In both cases slot 0 (the reply slot) is Null.
- * If the handler is not receiving, the faulting process waits for it (re-reading the slot each
- * time); with no valid handler at all it simply stays faulted.
+ * <p>A memory fault goes first to the memory handler of the deepest GPT on the faulting path that
+ * has one ({@link MemWalk#handlerGpt}): a oneway {@code MemoryHandler.handle(Process, FC, address)}
+ * through that GPT's slot-15 Entry capability, carrying a RESTART capability to the process and a
+ * full capability to the GPT, with the address relative to that GPT. Any other fault, or a memory
+ * fault with no valid memory handler, goes as a oneway {@code ProcessHandler.handle(Process, FC,
+ * faultInfo)} to the Entry capability in the process's handler slot, with a full-strength process
+ * capability. In both cases slot 0 (the reply slot) is Null. If the handler is not receiving, the
+ * faulting process waits for it (re-reading the slot each time); with no valid handler at all it
+ * simply stays faulted.
  */
 final class Faults {
   private Faults() {}
@@ -82,8 +82,7 @@ final class Faults {
       return SystemCall.BLOCK;
     }
     Capability full = Capability.object(CapType.PROCESS, 0, 0, p);
-    return upcall(
-        inv, p, ep, p.handler, Codes.OC_PROCESS_HANDLER_HANDLE, p.faultInfo, full, null);
+    return upcall(inv, p, ep, p.handler, Codes.OC_PROCESS_HANDLER_HANDLE, p.faultInfo, full, null);
   }
 
   static boolean isMemoryFault(int fc) {

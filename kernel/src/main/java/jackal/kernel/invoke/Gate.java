@@ -3,18 +3,18 @@ package jackal.kernel.invoke;
 import jackal.kernel.api.FaultCode;
 import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.api.Restr;
-import jackal.kernel.obj.Page;
 import jackal.kernel.api.SystemCalls;
+import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
 import jackal.kernel.sched.Cpu;
 import jackal.kernel.sched.ProgramContinuation;
 import jackal.kernel.sched.Restart;
 
 /**
- * A process's trap gate. Each trap runs the system call as a transaction; when the call must
- * wait, the process's continuation yields with its locks still held, the dispatcher releases them
- * once the process is off the CPU, and the call is re-run from the start when the process is
- * woken (the SP and RP bits say which phases are already done).
+ * A process's trap gate. Each trap runs the system call as a transaction; when the call must wait,
+ * the process's continuation yields with its locks still held, the dispatcher releases them once
+ * the process is off the CPU, and the call is re-run from the start when the process is woken (the
+ * SP and RP bits say which phases are already done).
  */
 final class Gate implements SystemCalls {
   private final Machine machine;
@@ -52,7 +52,7 @@ final class Gate implements SystemCalls {
     }
     Process p = process;
     int attempts = 0;
-    for (;; ) {
+    for (; ; ) {
       Cpu cpu = onCpu();
       Invocation inv = machine.invocationFor(cpu);
       int outcome;
@@ -161,9 +161,7 @@ final class Gate implements SystemCalls {
   private byte[] page(long addr, boolean forWrite) {
     long vpn = addr >>> Page.SIZE_BITS;
     int i = (int) vpn & (TLB_SIZE - 1);
-    if (tlbVpn[i] == vpn
-        && tlbEpoch[i] == machine.memoryEpoch()
-        && (!forWrite || tlbWritable[i])) {
+    if (tlbVpn[i] == vpn && tlbEpoch[i] == machine.memoryEpoch() && (!forWrite || tlbWritable[i])) {
       return tlbBytes[i];
     }
     return fill(addr, forWrite, i);
@@ -208,9 +206,9 @@ final class Gate implements SystemCalls {
   }
 
   /**
-   * Runs {@code attempt} as a transaction holding this process's lock, as a trap does: a
-   * pending fault is delivered first, a contended lock re-runs it, and after every wait the
-   * process re-runs it until it is DONE.
+   * Runs {@code attempt} as a transaction holding this process's lock, as a trap does: a pending
+   * fault is delivered first, a contended lock re-runs it, and after every wait the process re-runs
+   * it until it is DONE.
    */
   private void transact(Attempt attempt, String what) {
     Process p = process;

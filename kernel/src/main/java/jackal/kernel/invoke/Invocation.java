@@ -10,9 +10,9 @@ import jackal.kernel.sched.Transaction;
 
 /**
  * The state of one InvokeCap in progress (Coyotos's InvParam): the marshalled capabilities, the
- * process the message or reply goes to, and, for a kernel capability, the arguments read so far
- * and the reply being built. Each CPU owns one and reuses it for every call, so the hot path
- * allocates nothing.
+ * process the message or reply goes to, and, for a kernel capability, the arguments read so far and
+ * the reply being built. Each CPU owns one and reuses it for every call, so the hot path allocates
+ * nothing.
  */
 public final class Invocation {
   final Machine machine;
@@ -36,8 +36,8 @@ public final class Invocation {
 
   /**
    * With RC, the endpoint whose Entry capability replaces send slot 0, and the payload it carries
-   * (the endpoint's payload when the call began). The capability object is made only when a
-   * message really carries it: a kernel capability's reply needs only the endpoint.
+   * (the endpoint's payload when the call began). The capability object is made only when a message
+   * really carries it: a kernel capability's reply needs only the endpoint.
    */
   Endpoint replyEp;
 
@@ -140,8 +140,8 @@ public final class Invocation {
 
   /**
    * The kernel's argument check: the call must have sent exactly the data words read so far,
-   * capabilities 0..lastCap with SC set, no exception bit, and no string. Replies RequestError
-   * and returns false otherwise.
+   * capabilities 0..lastCap with SC set, no exception bit, and no string. Replies RequestError and
+   * returns false otherwise.
    */
   public boolean requireArgs(int lastCap) {
     return requireArgs(lastCap, 0, 0);
@@ -198,5 +198,4 @@ public final class Invocation {
     }
     opw[0] = w0;
   }
-
 }

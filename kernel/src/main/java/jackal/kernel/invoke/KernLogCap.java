@@ -5,9 +5,9 @@ import jackal.kernel.api.ParameterBlock;
 import java.nio.charset.StandardCharsets;
 
 /**
- * KernLog.log(sequence&lt;char, 256&gt;): the data words carry the sequence's max, len and
- * address; the bytes come as the string. More than 255 bytes is a RequestError, an unreadable
- * string NoAccess. A newline is added if the text lacks one.
+ * KernLog.log(sequence&lt;char, 256&gt;): the data words carry the sequence's max, len and address;
+ * the bytes come as the string. More than 255 bytes is a RequestError, an unreadable string
+ * NoAccess. A newline is added if the text lacks one.
  */
 final class KernLogCap extends KernelCap {
   private static final int MAX = 256;

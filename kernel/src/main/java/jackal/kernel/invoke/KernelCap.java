@@ -3,9 +3,9 @@ package jackal.kernel.invoke;
 import jackal.kernel.api.Codes;
 
 /**
- * A kernel-implemented interface: the code that answers when a capability of its type is invoked.
- * A handler reads its arguments, prepares (locks) everything it will touch, passes the commit
- * point, then makes its effects and builds the reply; nothing after the commit point may fail.
+ * A kernel-implemented interface: the code that answers when a capability of its type is invoked. A
+ * handler reads its arguments, prepares (locks) everything it will touch, passes the commit point,
+ * then makes its effects and builds the reply; nothing after the commit point may fail.
  */
 abstract class KernelCap {
   private final long interfaceType;

@@ -6,9 +6,9 @@ import java.util.PriorityQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The sleepers of the Sleep interface: processes waiting for a time. One daemon thread wakes
- * each when its deadline passes; the process then re-runs its sleepTill call, finds the time
- * reached, and returns.
+ * The sleepers of the Sleep interface: processes waiting for a time. One daemon thread wakes each
+ * when its deadline passes; the process then re-runs its sleepTill call, finds the time reached,
+ * and returns.
  */
 final class KernelTimer {
   private record Sleeper(long deadline, Process process) {}
@@ -31,8 +31,8 @@ final class KernelTimer {
 
   /**
    * Wakes {@code p} at {@code deadline} (nanoseconds since the epoch). The caller is {@code p}'s
-   * own transaction, which holds {@code p}'s lock until the process is off the CPU; the timer
-   * takes that lock before waking it, so it never wakes a process still running.
+   * own transaction, which holds {@code p}'s lock until the process is off the CPU; the timer takes
+   * that lock before waking it, so it never wakes a process still running.
    */
   synchronized void sleep(Process p, long deadline) {
     p.sleepDeadline = deadline;

@@ -37,7 +37,8 @@ public final class Machine {
       PrintStream logOut,
       PrintStream errors) {
     this.objects = new ObjectTable(layout, oidsPerType);
-    this.scheduler = new Scheduler(cpus, cpusPerNode, idleSpinNanos, sliceNanos, this::runProgram, errors);
+    this.scheduler =
+        new Scheduler(cpus, cpusPerNode, idleSpinNanos, sliceNanos, this::runProgram, errors);
     this.log = new KernelLog(logOut);
     this.timer = new KernelTimer(scheduler);
     this.invocations = new Invocation[cpus];
@@ -62,10 +63,10 @@ public final class Machine {
   }
 
   /**
-   * The memory epoch: advanced by every change that can alter a translation (a GPT's slots, l2v
-   * or bg bit, a process's address-space slot, any rescind). Translation-cache entries filled
-   * under an older epoch are stale: one counter for the whole machine keeps the check to a
-   * single load on the access path, and such changes are rare next to accesses.
+   * The memory epoch: advanced by every change that can alter a translation (a GPT's slots, l2v or
+   * bg bit, a process's address-space slot, any rescind). Translation-cache entries filled under an
+   * older epoch are stale: one counter for the whole machine keeps the check to a single load on
+   * the access path, and such changes are rare next to accesses.
    */
   private volatile long memoryEpoch;
 
@@ -109,10 +110,10 @@ public final class Machine {
   // ------------------------------------------------------------------ prepare
 
   /**
-   * Prepares {@code c} for use: misc capabilities are always valid; an object capability locks
-   * its object and is valid only if the counts match and, for an Entry capability to a
-   * payload-match endpoint, the payloads match. An invalid capability comes back as Null, which
-   * is how it behaves everywhere.
+   * Prepares {@code c} for use: misc capabilities are always valid; an object capability locks its
+   * object and is valid only if the counts match and, for an Entry capability to a payload-match
+   * endpoint, the payloads match. An invalid capability comes back as Null, which is how it behaves
+   * everywhere.
    */
   public Capability prepare(Transaction txn, Capability c) {
     if (!c.isObjectCap()) {
@@ -138,9 +139,9 @@ public final class Machine {
   /**
    * Decides whether invoking {@code cap} is an IPC, and to whom (the reference's
    * cap_prepare_for_invocation). Returns the endpoint and sets {@code inv.invokee} when the
-   * recipient is ready to receive this message. Returns null when {@code cap} is not a valid
-   * Entry capability, or when the recipient is not ready; in the latter case, if {@code
-   * willingToBlock}, the invoker has joined the right stall queue and {@code inv.slept} is set.
+   * recipient is ready to receive this message. Returns null when {@code cap} is not a valid Entry
+   * capability, or when the recipient is not ready; in the latter case, if {@code willingToBlock},
+   * the invoker has joined the right stall queue and {@code inv.slept} is set.
    */
   Endpoint prepareForInvocation(
       Invocation inv, Capability cap, boolean willingToBlock, boolean selfOK) {
@@ -251,8 +252,8 @@ public final class Machine {
   }
 
   /**
-   * Waits until nothing will happen without outside help: every CPU idle with nothing to run
-   * and no process asleep on a timer, on two checks in a row. False if the timeout passed first.
+   * Waits until nothing will happen without outside help: every CPU idle with nothing to run and no
+   * process asleep on a timer, on two checks in a row. False if the timeout passed first.
    */
   public boolean awaitQuiescent(long timeoutNanos) throws InterruptedException {
     long deadline = System.nanoTime() + timeoutNanos;
@@ -272,5 +273,4 @@ public final class Machine {
     scheduler.place(p);
     scheduler.makeReady(p, false, null);
   }
-
 }

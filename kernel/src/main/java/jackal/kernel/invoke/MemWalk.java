@@ -11,15 +11,15 @@ import jackal.kernel.obj.Page;
 import jackal.kernel.sched.Transaction;
 
 /**
- * Address translation (the reference's memwalk): from a space capability and an address to a
- * Page or CapPage and an offset in it, accumulating restrictions along the path.
+ * Address translation (the reference's memwalk): from a space capability and an address to a Page
+ * or CapPage and an offset in it, accumulating restrictions along the path.
  *
  * <p>Each step checks the capability's guard ({@code match << l2g} must equal the address bits at
- * and above l2g, which are then removed), then: a GPT selects slot {@code a >> l2v} (only slots
- * 0-7 when its bg bit is set); a Page or CapPage ends the walk; a LocalWindow continues at a slot
- * of the last GPT and a background Window at slot 14 of the last GPT with bg set, each with its
- * offset OR-ed into the address; Null is an invalid address; anything else is a malformed
- * space. At most {@link #MAX_STEPS} steps are taken, so a cyclic space ends in MalformedSpace.
+ * and above l2g, which are then removed), then: a GPT selects slot {@code a >> l2v} (only slots 0-7
+ * when its bg bit is set); a Page or CapPage ends the walk; a LocalWindow continues at a slot of
+ * the last GPT and a background Window at slot 14 of the last GPT with bg set, each with its offset
+ * OR-ed into the address; Null is an invalid address; anything else is a malformed space. At most
+ * {@link #MAX_STEPS} steps are taken, so a cyclic space ends in MalformedSpace.
  *
  * <p>One walker per CPU; its result fields are valid until the next walk.
  */
@@ -51,7 +51,12 @@ final class MemWalk {
    * errors when the page is of the wrong kind.
    */
   int walk(
-      Machine m, Transaction txn, Capability space, long addr, boolean forWrite, boolean capAccess) {
+      Machine m,
+      Transaction txn,
+      Capability space,
+      long addr,
+      boolean forWrite,
+      boolean capAccess) {
     leaf = null;
     offset = 0;
     restr = 0;
@@ -149,10 +154,9 @@ final class MemWalk {
 
   /**
    * The GPT whose memory handler gets a fault of code {@code fc} on the path just walked: the
-   * deepest GPT with its handler bit set, looking no deeper than a no-call capability, a page,
-   * or (for an access violation) the first read-only or weak capability; windows are passed
-   * over. Null if there is none. {@link #handlerAddress} then holds the faulting address
-   * relative to that GPT.
+   * deepest GPT with its handler bit set, looking no deeper than a no-call capability, a page, or
+   * (for an access violation) the first read-only or weak capability; windows are passed over. Null
+   * if there is none. {@link #handlerAddress} then holds the faulting address relative to that GPT.
    */
   Gpt handlerGpt(int fc) {
     Gpt kept = null;

@@ -7,8 +7,8 @@ import jackal.kernel.cap.Capability;
 import jackal.kernel.obj.Page;
 
 /**
- * The Memory interface, common to every memory and window capability: reduce, setGuard,
- * getGuard, getRestrictions. These make or describe capabilities and change no object.
+ * The Memory interface, common to every memory and window capability: reduce, setGuard, getGuard,
+ * getRestrictions. These make or describe capabilities and change no object.
  */
 abstract class MemoryCap extends KernelCap {
   MemoryCap(long interfaceType) {

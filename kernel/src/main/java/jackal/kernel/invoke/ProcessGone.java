@@ -1,8 +1,8 @@
 package jackal.kernel.invoke;
 
 /**
- * Unwinds a program whose process was destroyed while it waited in the kernel: the program may
- * not run another instruction. Carries no stack trace.
+ * Unwinds a program whose process was destroyed while it waited in the kernel: the program may not
+ * run another instruction. Carries no stack trace.
  */
 @SuppressWarnings("StaticAssignmentOfThrowable") // preallocated: control flow, no trace
 final class ProcessGone extends RuntimeException {

@@ -5,9 +5,9 @@ import jackal.kernel.api.ParameterBlock;
 
 /**
  * Sleep: sleepTill(sec, usec) waits until that time since the kernel started; sleepFor(sec, usec)
- * waits that long, by rewriting itself into the equivalent sleepTill so that a re-run call does
- * not sleep twice. usec of a million or more is a RequestError. The invoker waits, then re-runs
- * its call, which then returns normally.
+ * waits that long, by rewriting itself into the equivalent sleepTill so that a re-run call does not
+ * sleep twice. usec of a million or more is a RequestError. The invoker waits, then re-runs its
+ * call, which then returns normally.
  */
 final class SleepCap extends KernelCap {
   private static final long MICRO = 1_000L;

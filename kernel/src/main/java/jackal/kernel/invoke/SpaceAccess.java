@@ -4,9 +4,9 @@ import jackal.kernel.cap.Capability;
 import jackal.kernel.obj.Page;
 
 /**
- * Byte ranges in an address space, a page at a time: checking that a range can be read or
- * written (before the commit point, which also locks every page on the way), and copying (after
- * it, when nothing can fail).
+ * Byte ranges in an address space, a page at a time: checking that a range can be read or written
+ * (before the commit point, which also locks every page on the way), and copying (after it, when
+ * nothing can fail).
  */
 final class SpaceAccess {
   private SpaceAccess() {}

@@ -248,7 +248,11 @@ final class SystemCall {
     rpb.w[SNDLEN] = sndLen;
     if (xfer > 0) {
       SpaceAccess.copy(
-          inv, p.addrSpace, pb.w[ParameterBlock.SNDPTR], r.addrSpace, rpb.w[ParameterBlock.RCVPTR],
+          inv,
+          p.addrSpace,
+          pb.w[ParameterBlock.SNDPTR],
+          r.addrSpace,
+          rpb.w[ParameterBlock.RCVPTR],
           xfer);
     }
     if (truncated) {
@@ -273,9 +277,9 @@ final class SystemCall {
   }
 
   /**
-   * A fault taken while writing into a receiver is the receiver's: it takes the fault and runs
-   * (at the front, on this CPU's slice) to get it handled, and the sender waits until it
-   * receives again.
+   * A fault taken while writing into a receiver is the receiver's: it takes the fault and runs (at
+   * the front, on this CPU's slice) to get it handled, and the sender waits until it receives
+   * again.
    */
   static int chargeReceiver(Invocation inv, Process r, int fc, long address) {
     inv.txn.commit();

@@ -4,8 +4,8 @@ import jackal.kernel.cap.Capability;
 
 /**
  * A guarded page table: 16 capability slots, each spanning 2^l2v bytes of address. With {@code ha}
- * set, slot 15 holds the region's memory handler; with {@code bg} set, slot 14 holds the
- * background space.
+ * set, slot 15 holds the region's memory handler; with {@code bg} set, slot 14 holds the background
+ * space.
  */
 public final class Gpt extends KObject {
   public static final int SLOTS = 16;

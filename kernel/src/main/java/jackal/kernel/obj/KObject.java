@@ -7,8 +7,8 @@ import java.lang.invoke.VarHandle;
  * The header every kernel object shares: its OID, its allocation count and its lock.
  *
  * <p>The lock belongs to the transaction (one per CPU) that took it. It is held from the moment a
- * system call prepares the object until the call completes or is abandoned, and is never waited
- * for while other locks are held: a transaction that meets a held lock abandons and re-runs.
+ * system call prepares the object until the call completes or is abandoned, and is never waited for
+ * while other locks are held: a transaction that meets a held lock abandons and re-runs.
  */
 public abstract class KObject {
   /** The count a retired object carries: no capability can match it. */
@@ -29,9 +29,8 @@ public abstract class KObject {
   }
 
   /**
-   * A new lock owner ID. The owner is an int rather than a reference so that taking and
-   * releasing a lock is a plain CAS and store, with no garbage-collector write barrier on the hot
-   * path.
+   * A new lock owner ID. The owner is an int rather than a reference so that taking and releasing a
+   * lock is a plain CAS and store, with no garbage-collector write barrier on the hot path.
    */
   public static int newOwnerId() {
     return NEXT_OWNER.getAndIncrement();

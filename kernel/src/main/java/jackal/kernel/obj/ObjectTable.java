@@ -63,7 +63,7 @@ public final class ObjectTable {
    * when building an image; retired OIDs are never returned since they have been used.
    */
   public KObject allocateFresh(int obType) {
-    for (;;) {
+    for (; ; ) {
       long oid = nextFresh[obType].getAndIncrement();
       if (!inRange(obType, oid)) {
         throw new IllegalStateException("no " + ObType.name(obType) + " OIDs left");

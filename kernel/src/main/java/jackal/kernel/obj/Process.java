@@ -67,10 +67,10 @@ public final class Process extends KObject {
 
   /**
    * Scheduling state: {@link #IDLE} (on no ready queue, not running: receiving, stalled, faulted or
-   * exited), {@link #READY} (on exactly one ready queue or donation slot) or {@link #ON_CPU}.
-   * IDLE to READY happens only by compare-and-set, and only in a transaction holding a lock that
-   * the process's own blocking transaction held; the dispatcher publishes IDLE before it releases
-   * those locks, so a waker can never find a process still mounted.
+   * exited), {@link #READY} (on exactly one ready queue or donation slot) or {@link #ON_CPU}. IDLE
+   * to READY happens only by compare-and-set, and only in a transaction holding a lock that the
+   * process's own blocking transaction held; the dispatcher publishes IDLE before it releases those
+   * locks, so a waker can never find a process still mounted.
    */
   public volatile int sched;
 

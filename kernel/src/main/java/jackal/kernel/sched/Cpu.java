@@ -6,8 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One simulated CPU: a platform thread running a dispatch loop over its own ready queue. It runs
  * each process's continuation until the process yields, then releases whatever locks the yielding
- * transaction left behind and picks the next process: first the one a sender donated its slice
- * to, then the head of its own queue, then work stolen from a CPU of the same node.
+ * transaction left behind and picks the next process: first the one a sender donated its slice to,
+ * then the head of its own queue, then work stolen from a CPU of the same node.
  */
 public final class Cpu {
   public final int id;
@@ -73,8 +73,8 @@ public final class Cpu {
   }
 
   /**
-   * Puts {@code p} at the very front: it runs as soon as the current process yields. Called only
-   * on this CPU's thread.
+   * Puts {@code p} at the very front: it runs as soon as the current process yields. Called only on
+   * this CPU's thread.
    */
   void donate(Process p) {
     Process old = donated;
@@ -96,10 +96,10 @@ public final class Cpu {
   }
 
   /**
-   * The next process: the one the last process donated its slice to, unless that slice has run
-   * out and others are waiting, in which case it goes to the back of the queue (what a timer
-   * interrupt does in Coyotos; here the check happens at the switch, the only preemption point).
-   * Without this, two processes calling each other would keep the CPU forever.
+   * The next process: the one the last process donated its slice to, unless that slice has run out
+   * and others are waiting, in which case it goes to the back of the queue (what a timer interrupt
+   * does in Coyotos; here the check happens at the switch, the only preemption point). Without
+   * this, two processes calling each other would keep the CPU forever.
    */
   private Process nextProcess() {
     Process p = donated;

@@ -4,10 +4,9 @@ import jackal.kernel.obj.Process;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One CPU's ready queue: an intrusive deque of processes linked through {@link
- * Process#readyNext}, guarded by a spin lock. The owning CPU takes from the front; any CPU may
- * add at either end (a wake-up from another CPU) or take from the front (an idle CPU of the same
- * node stealing work).
+ * One CPU's ready queue: an intrusive deque of processes linked through {@link Process#readyNext},
+ * guarded by a spin lock. The owning CPU takes from the front; any CPU may add at either end (a
+ * wake-up from another CPU) or take from the front (an idle CPU of the same node stealing work).
  */
 @SuppressWarnings("NonAtomicVolatileUpdate") // size changes only under the spin lock
 public final class ReadyQueue {

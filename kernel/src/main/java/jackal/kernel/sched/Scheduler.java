@@ -10,9 +10,9 @@ import java.util.function.Consumer;
 /**
  * The CPUs and the rule that decides where a process that becomes ready goes.
  *
- * <p>CPUs are grouped into nodes of close CPUs (a setting, so a NUMA machine can be modelled on
- * two cores). A process may run on the CPUs in its mask. A woken process goes to the CPU it last
- * ran on; a process the current CPU donates its slice to runs next on the current CPU if its mask
+ * <p>CPUs are grouped into nodes of close CPUs (a setting, so a NUMA machine can be modelled on two
+ * cores). A process may run on the CPUs in its mask. A woken process goes to the CPU it last ran
+ * on; a process the current CPU donates its slice to runs next on the current CPU if its mask
  * allows; an idle CPU steals only from CPUs of its own node.
  */
 public final class Scheduler {
@@ -20,8 +20,9 @@ public final class Scheduler {
 
   static {
     try {
-      SCHED = MethodHandles.privateLookupIn(Process.class, MethodHandles.lookup())
-          .findVarHandle(Process.class, "sched", int.class);
+      SCHED =
+          MethodHandles.privateLookupIn(Process.class, MethodHandles.lookup())
+              .findVarHandle(Process.class, "sched", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -112,9 +113,8 @@ public final class Scheduler {
 
   /**
    * Makes an idle process ready. {@code front} asks for slice donation: the process runs next on
-   * {@code from} (the CPU running the calling transaction) when its mask allows, and otherwise
-   * goes to the front of its own CPU's queue. Does nothing if the process is not idle or has
-   * exited.
+   * {@code from} (the CPU running the calling transaction) when its mask allows, and otherwise goes
+   * to the front of its own CPU's queue. Does nothing if the process is not idle or has exited.
    */
   public void makeReady(Process p, boolean front, Cpu from) {
     if (p.exited || !SCHED.compareAndSet(p, Process.IDLE, Process.READY)) {

@@ -4,11 +4,11 @@ import jackal.kernel.obj.Process;
 
 /**
  * Processes waiting for something to change (a receiver to start receiving, an endpoint to get a
- * recipient). Waking is always "wake all": each waiter re-runs its whole system call, so a
- * spurious wake is harmless.
+ * recipient). Waking is always "wake all": each waiter re-runs its whole system call, so a spurious
+ * wake is harmless.
  *
- * <p>Guarded by the lock of the object the queue belongs to: a process joins while its
- * transaction holds that lock, and waking is done under the same lock.
+ * <p>Guarded by the lock of the object the queue belongs to: a process joins while its transaction
+ * holds that lock, and waking is done under the same lock.
  */
 public final class StallQueue {
   /** The object whose lock guards this queue. */

@@ -3,8 +3,8 @@ package jackal.kernel.sched;
 import jackal.kernel.obj.KObject;
 
 /**
- * The locks one system call holds. Each CPU has one transaction object and runs one system call
- * at a time, so the transaction doubles as the lock owner's identity.
+ * The locks one system call holds. Each CPU has one transaction object and runs one system call at
+ * a time, so the transaction doubles as the lock owner's identity.
  *
  * <p>A lock is tried, spun on briefly, and then given up: the caller must abandon the whole call
  * (releasing everything) and re-run it, so no CPU ever waits for a lock while holding another.
@@ -16,6 +16,7 @@ public final class Transaction {
 
   /** This transaction's lock owner ID. */
   final int id = KObject.newOwnerId();
+
   private KObject[] held = new KObject[16];
   private int count;
   private boolean committed;
@@ -25,8 +26,8 @@ public final class Transaction {
   }
 
   /**
-   * Marks the commit point: from here on the call changes state and must not fail, so taking a
-   * new lock is a kernel bug.
+   * Marks the commit point: from here on the call changes state and must not fail, so taking a new
+   * lock is a kernel bug.
    */
   public void commit() {
     committed = true;

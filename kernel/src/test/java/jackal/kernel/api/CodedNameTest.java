@@ -114,8 +114,8 @@ class CodedNameTest {
   /**
    * The string each constant is computed from in Codes.java ({@code NAME = oc("...")} or {@code
    * rc("...")}), read from the source when the test runs in the module directory; empty otherwise.
-   * A constant this test does not name yet is checked against its source literal instead, so a
-   * new constant needs no edit here to be covered.
+   * A constant this test does not name yet is checked against its source literal instead, so a new
+   * constant needs no edit here to be covered.
    */
   static Map<String, String> sourceLiterals() throws IOException {
     java.nio.file.Path src = Path.of("src/main/java/jackal/kernel/api/Codes.java");
@@ -124,8 +124,7 @@ class CodedNameTest {
     }
     String text = Files.readString(src);
     Map<String, String> out = new TreeMap<>();
-    Matcher m =
-        Pattern.compile("(\\w+)\\s*=\\s*(?:oc|rc)\\(\\s*\"([^\"]+)\"\\s*\\)").matcher(text);
+    Matcher m = Pattern.compile("(\\w+)\\s*=\\s*(?:oc|rc)\\(\\s*\"([^\"]+)\"\\s*\\)").matcher(text);
     while (m.find()) {
       out.put(m.group(1), m.group(2));
     }
@@ -180,7 +179,8 @@ class CodedNameTest {
     for (Field f : Codes.class.getDeclaredFields()) {
       int m = f.getModifiers();
       String n = f.getName();
-      if (!Modifier.isStatic(m) || !(n.startsWith("OC_") || n.startsWith("RC_") || n.startsWith("IKT_"))) {
+      if (!Modifier.isStatic(m)
+          || !(n.startsWith("OC_") || n.startsWith("RC_") || n.startsWith("IKT_"))) {
         continue;
       }
       String q = QUALIFIED.get(n);
@@ -188,7 +188,9 @@ class CodedNameTest {
       if (q != null) {
         named++;
         if (lit != null && !lit.equals(q)) {
-          wrong.put(n + " (name)", "source computes it from \"" + lit + "\", the interface name is \"" + q + "\"");
+          wrong.put(
+              n + " (name)",
+              "source computes it from \"" + lit + "\", the interface name is \"" + q + "\"");
         }
       } else if (lit != null) {
         q = lit;
@@ -213,7 +215,8 @@ class CodedNameTest {
       }
     }
     assertThat(unverifiable)
-        .as("Codes constants with no qualified name here and no oc(\"...\")/rc(\"...\") literal in the source")
+        .as(
+            "Codes constants with no qualified name here and no oc(\"...\")/rc(\"...\") literal in the source")
         .isEmpty();
     assertThat(wrong).as("constants that are not the coded name of their qualified name").isEmpty();
     assertThat(named).as("the reference's codes are all present").isGreaterThanOrEqualTo(56);

@@ -19,16 +19,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The 16-byte capability form: word 0 = type:6 | prepared:1 (always 0) | restr:5 |
- * count[19:0]:20; word 1 = payload or guard; words 2-3 = OID or offset, with count[43:20] in the
- * top 24 bits of an object capability's words 2-3 in the WIDE layout; bytes little-endian.
+ * The 16-byte capability form: word 0 = type:6 | prepared:1 (always 0) | restr:5 | count[19:0]:20;
+ * word 1 = payload or guard; words 2-3 = OID or offset, with count[43:20] in the top 24 bits of an
+ * object capability's words 2-3 in the WIDE layout; bytes little-endian.
  */
 class CapEncodingTest {
 
   /** Every type code the reference defines: 0x00-0x10, 0x20-0x25 and 0x3F. */
   static final int[] DEFINED_TYPES =
       IntStream.concat(
-              IntStream.concat(IntStream.rangeClosed(0x00, 0x10), IntStream.rangeClosed(0x20, 0x25)),
+              IntStream.concat(
+                  IntStream.rangeClosed(0x00, 0x10), IntStream.rangeClosed(0x20, 0x25)),
               IntStream.of(0x3F))
           .toArray();
 
@@ -63,8 +64,8 @@ class CapEncodingTest {
   }
 
   /**
-   * Encodes, checks words and bytes against the model, decodes both forms, checks every field.
-   * The comparisons are plain (this runs ~10^5 times); AssertJ only describes a failure.
+   * Encodes, checks words and bytes against the model, decodes both forms, checks every field. The
+   * comparisons are plain (this runs ~10^5 times); AssertJ only describes a failure.
    */
   static void checkRoundTrip(
       int type, int restr, long count, int word1, long oid, OidLayout layout, String why) {
@@ -87,7 +88,9 @@ class CapEncodingTest {
             why, type, restr, count, word1, oid, layout);
     assertThat(words).as("words: " + ctx).containsExactly(expected);
     assertThat(words[0] & 0x40).as("prepared bit is never set: " + ctx).isZero();
-    assertThat(bytes).as("bytes are the little-endian words: " + ctx).containsExactly(littleEndian(expected));
+    assertThat(bytes)
+        .as("bytes are the little-endian words: " + ctx)
+        .containsExactly(littleEndian(expected));
     for (Capability d : List.of(fromWords, fromBytes)) {
       assertThat(d).as("round trip: " + ctx).isEqualTo(c);
       assertThat(d.type).as("type: " + ctx).isEqualTo(type);
@@ -115,14 +118,15 @@ class CapEncodingTest {
   @Test
   void entryCapInCoyotos2007LayoutHasHandComputedWordsAndBytes() {
     Capability c =
-        Capability.of(CapType.ENTRY, Restr.NO_CALL, 0xABCDE, 0xDEADBEEF, 0x0123_4567_89AB_CDEFL, null);
+        Capability.of(
+            CapType.ENTRY, Restr.NO_CALL, 0xABCDE, 0xDEADBEEF, 0x0123_4567_89AB_CDEFL, null);
     // w0 = 0x3F | 0x10<<7 (0x800) | 0xABCDE<<12 (0xABCDE000)
     assertThat(CapEncoding.encode(c, OidLayout.COYOTOS_2007))
         .containsExactly(0xABCDE83F, 0xDEADBEEF, 0x89ABCDEF, 0x01234567);
     assertThat(CapEncoding.encodeBytes(c, OidLayout.COYOTOS_2007))
         .containsExactly(
-            0x3F, 0xE8, 0xCD, 0xAB, 0xEF, 0xBE, 0xAD, 0xDE,
-            0xEF, 0xCD, 0xAB, 0x89, 0x67, 0x45, 0x23, 0x01);
+            0x3F, 0xE8, 0xCD, 0xAB, 0xEF, 0xBE, 0xAD, 0xDE, 0xEF, 0xCD, 0xAB, 0x89, 0x67, 0x45,
+            0x23, 0x01);
   }
 
   @Test
@@ -137,26 +141,30 @@ class CapEncodingTest {
         .containsExactly(0x789AB321, 0x1234560C, 0xCDEF0123, 0x123456AB);
     assertThat(CapEncoding.encodeBytes(c, OidLayout.WIDE))
         .containsExactly(
-            0x21, 0xB3, 0x9A, 0x78, 0x0C, 0x56, 0x34, 0x12,
-            0x23, 0x01, 0xEF, 0xCD, 0xAB, 0x56, 0x34, 0x12);
+            0x21, 0xB3, 0x9A, 0x78, 0x0C, 0x56, 0x34, 0x12, 0x23, 0x01, 0xEF, 0xCD, 0xAB, 0x56,
+            0x34, 0x12);
     assertThat(CapEncoding.decode(CapEncoding.encode(c, OidLayout.WIDE), OidLayout.WIDE, null))
         .isEqualTo(c);
   }
 
   @Test
   void allOnesFieldsLeaveOnlyThePreparedBitClear() {
-    Capability c = Capability.of(CapType.ENTRY, Restr.ALL, OidLayout.WIDE.maxCount, -1, OidLayout.WIDE.maxOid, null);
+    Capability c =
+        Capability.of(
+            CapType.ENTRY, Restr.ALL, OidLayout.WIDE.maxCount, -1, OidLayout.WIDE.maxOid, null);
     assertThat(CapEncoding.encode(c, OidLayout.WIDE)).containsExactly(0xFFFFFFBF, -1, -1, -1);
     Capability d =
         Capability.of(CapType.ENTRY, Restr.ALL, OidLayout.COYOTOS_2007.maxCount, -1, -1L, null);
-    assertThat(CapEncoding.encode(d, OidLayout.COYOTOS_2007)).containsExactly(0xFFFFFFBF, -1, -1, -1);
+    assertThat(CapEncoding.encode(d, OidLayout.COYOTOS_2007))
+        .containsExactly(0xFFFFFFBF, -1, -1, -1);
   }
 
   @Test
   void windowOffsetUsesAll64BitsEvenInWideLayout() {
     // Misc caps are not split: a window's offset is the whole of words 2-3 in both layouts.
     long offset = 0xFFFF_F000_0000_0000L;
-    Capability w = Capability.of(CapType.LOCAL_WINDOW, Restr.WEAK, 7, (0x1 << 8) | 44, offset, null);
+    Capability w =
+        Capability.of(CapType.LOCAL_WINDOW, Restr.WEAK, 7, (0x1 << 8) | 44, offset, null);
     // w0 = 0x02 | 0x01<<7 | 7<<12 = 0x7082; w1 = 1<<8 | 44 = 0x12C
     for (OidLayout l : OidLayout.values()) {
       assertThat(CapEncoding.encode(w, l))
@@ -222,7 +230,12 @@ class CapEncodingTest {
       assertThat(calls)
           .as("resolver is asked about object caps only, with their type and OID (%s)", l)
           .containsExactly(
-              "Endpoint@42", "Page@42", "CapPage@42", "GPT@42", "Process@42", "AppNotice@42",
+              "Endpoint@42",
+              "Page@42",
+              "CapPage@42",
+              "GPT@42",
+              "Process@42",
+              "AppNotice@42",
               "Entry@42");
     }
   }
@@ -254,7 +267,9 @@ class CapEncodingTest {
         0, 1, maxOid, maxOid - 1, maxOid >>> 1, 1L << (ob - 1), ob == 64 ? 1L << 32 : 1L << 39
       };
       int[] word1s = {0, 1, -1, 0x8000_0000, 0x7FFF_FFFF, (0xFF_FFFE << 8) | 64};
-      int[] restrs = {0, Restr.ALL, Restr.WEAK, Restr.READ_ONLY, Restr.NO_EXECUTE, Restr.OPAQUE, Restr.NO_CALL};
+      int[] restrs = {
+        0, Restr.ALL, Restr.WEAK, Restr.READ_ONLY, Restr.NO_EXECUTE, Restr.OPAQUE, Restr.NO_CALL
+      };
       for (long count : counts) {
         for (long oid : oids) {
           for (int w1 : word1s) {
@@ -282,7 +297,13 @@ class CapEncodingTest {
         int word1 = (int) Seeded.edgy(r, 32);
         long oid = Seeded.edgy(r, oidBits(type, layout));
         checkRoundTrip(
-            type, restr, count, word1, oid, layout, "case " + i + ", " + Seeded.describe(seed) + ":");
+            type,
+            restr,
+            count,
+            word1,
+            oid,
+            layout,
+            "case " + i + ", " + Seeded.describe(seed) + ":");
       }
     }
   }
@@ -299,7 +320,9 @@ class CapEncodingTest {
       int[] again = CapEncoding.encode(CapEncoding.decode(w, layout, null), layout);
       int[] want = {w[0] & ~0x40, w[1], w[2], w[3]};
       assertThat(again)
-          .as("case %d words %08x %08x %08x %08x, %s", i, w[0], w[1], w[2], w[3], Seeded.describe(seed))
+          .as(
+              "case %d words %08x %08x %08x %08x, %s",
+              i, w[0], w[1], w[2], w[3], Seeded.describe(seed))
           .containsExactly(want);
     }
   }

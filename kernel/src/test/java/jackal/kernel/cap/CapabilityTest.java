@@ -21,7 +21,11 @@ class CapabilityTest {
     Capability cb = Capability.object(CapType.PAGE, 0, 12, b);
     Capability unbound = Capability.of(CapType.PAGE, 0, 0, 12, 5, null);
     assertThat(ca.target).isSameAs(a);
-    assertThat(ca).isEqualTo(cb).isEqualTo(unbound).hasSameHashCodeAs(cb).hasSameHashCodeAs(unbound);
+    assertThat(ca)
+        .isEqualTo(cb)
+        .isEqualTo(unbound)
+        .hasSameHashCodeAs(cb)
+        .hasSameHashCodeAs(unbound);
   }
 
   @Test
@@ -71,7 +75,8 @@ class CapabilityTest {
     Capability ro = c.withRestr(Restr.READ_ONLY | Restr.WEAK);
     assertThat(ro.restr).isEqualTo(Restr.READ_ONLY | Restr.WEAK);
     assertThat(ro.target).isSameAs(pg);
-    assertThat(ro).isEqualTo(Capability.of(CapType.PAGE, Restr.READ_ONLY | Restr.WEAK, 0, 12, 3, null));
+    assertThat(ro)
+        .isEqualTo(Capability.of(CapType.PAGE, Restr.READ_ONLY | Restr.WEAK, 0, 12, 3, null));
     assertThat(c.restr).as("original unchanged").isEqualTo(Restr.WEAK);
 
     Capability g = c.withWord1((5 << 8) | 20);
@@ -116,7 +121,9 @@ class CapabilityTest {
   @Test
   void objectCapsAreExactlyTheCodesFrom0x20() {
     for (int t = 0; t < 64; t++) {
-      assertThat(Capability.of(t, 0, 1, 0, 0, null).isObjectCap()).as("0x%x", t).isEqualTo(t >= 0x20);
+      assertThat(Capability.of(t, 0, 1, 0, 0, null).isObjectCap())
+          .as("0x%x", t)
+          .isEqualTo(t >= 0x20);
       assertThat(CapType.isObject(t)).isEqualTo(t >= 0x20);
     }
   }

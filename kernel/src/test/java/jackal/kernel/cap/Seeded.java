@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 /**
  * A tiny seeded harness for randomized tests. The seed comes from the system property {@code
  * jackal.test.seed} (decimal or 0x-hex) or a fixed default, so a failure can be replayed with
- * {@code mvn -pl kernel test -Djackal.test.seed=...}; every assertion message should carry
- * {@link #describe(long)}.
+ * {@code mvn -pl kernel test -Djackal.test.seed=...}; every assertion message should carry {@link
+ * #describe(long)}.
  */
 public final class Seeded {
   private Seeded() {}

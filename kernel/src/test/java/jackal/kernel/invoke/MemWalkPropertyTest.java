@@ -14,17 +14,17 @@ import jackal.kernel.obj.KObject;
 import jackal.kernel.obj.ObType;
 import jackal.kernel.obj.ObjectTable;
 import jackal.kernel.obj.Page;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Random address-space graphs (cycles, windows, bad guards, stale and wrong-typed capabilities)
- * and random accesses: the walk always ends, never throws, and agrees with an independent,
- * recursive statement of the reference's translation rules.
+ * Random address-space graphs (cycles, windows, bad guards, stale and wrong-typed capabilities) and
+ * random accesses: the walk always ends, never throws, and agrees with an independent, recursive
+ * statement of the reference's translation rules.
  */
 class MemWalkPropertyTest {
   private static final PrintStream NOWHERE = new PrintStream(OutputStream.nullOutputStream());
@@ -54,8 +54,9 @@ class MemWalkPropertyTest {
         Oracle o = new Oracle(write, capAccess);
         int want = o.translate(root, addr);
         assertThat(got)
-            .as("graph %d access %d addr 0x%x write %b cap %b; %s", graph, access, addr, write,
-                capAccess, Seeded.describe(seed))
+            .as(
+                "graph %d access %d addr 0x%x write %b cap %b; %s",
+                graph, access, addr, write, capAccess, Seeded.describe(seed))
             .isEqualTo(want);
         if (got == 0) {
           assertThat(inv.walk.leaf).isSameAs(o.leaf);
@@ -102,10 +103,22 @@ class MemWalkPropertyTest {
   private Capability randomSlot(SplittableRandom rnd, List<Capability> caps) {
     return switch (rnd.nextInt(8)) {
       case 0 -> Capability.NULL;
-      case 1 -> Capability.of(CapType.LOCAL_WINDOW, rnd.nextInt(4), rnd.nextInt(16),
-          (0 << 8) | (12 + rnd.nextInt(8)), (long) rnd.nextInt(4) << 12, null);
-      case 2 -> Capability.of(CapType.WINDOW, rnd.nextInt(4), 0, 12 + rnd.nextInt(8),
-          (long) rnd.nextInt(4) << 12, null);
+      case 1 ->
+          Capability.of(
+              CapType.LOCAL_WINDOW,
+              rnd.nextInt(4),
+              rnd.nextInt(16),
+              (0 << 8) | (12 + rnd.nextInt(8)),
+              (long) rnd.nextInt(4) << 12,
+              null);
+      case 2 ->
+          Capability.of(
+              CapType.WINDOW,
+              rnd.nextInt(4),
+              0,
+              12 + rnd.nextInt(8),
+              (long) rnd.nextInt(4) << 12,
+              null);
       case 3 -> Capability.misc(CapType.DISCRIM); // not a memory capability: malformed
       default -> caps.get(rnd.nextInt(caps.size()));
     };
@@ -129,10 +142,9 @@ class MemWalkPropertyTest {
   }
 
   /**
-   * The reference's rules, stated recursively and separately from MemWalk: guard check and
-   * removal, restrictions OR-ed, GPT slot selection (8 slots with bg), windows continuing at the
-   * last GPT's root slot or the last bg GPT's slot 14, at most 32 steps, AccessViolation first
-   * for writes.
+   * The reference's rules, stated recursively and separately from MemWalk: guard check and removal,
+   * restrictions OR-ed, GPT slot selection (8 slots with bg), windows continuing at the last GPT's
+   * root slot or the last bg GPT's slot 14, at most 32 steps, AccessViolation first for writes.
    */
   private static final class Oracle {
     final boolean write;
@@ -168,9 +180,12 @@ class MemWalkPropertyTest {
       if (!valid(c) || c.type == CapType.NULL) {
         return invalid;
       }
-      boolean memory = c.type == CapType.GPT || c.type == CapType.PAGE
-          || c.type == CapType.CAP_PAGE || c.type == CapType.WINDOW
-          || c.type == CapType.LOCAL_WINDOW;
+      boolean memory =
+          c.type == CapType.GPT
+              || c.type == CapType.PAGE
+              || c.type == CapType.CAP_PAGE
+              || c.type == CapType.WINDOW
+              || c.type == CapType.LOCAL_WINDOW;
       if (!memory) {
         return FaultCode.MALFORMED_SPACE;
       }
@@ -185,52 +200,56 @@ class MemWalkPropertyTest {
       }
       restr |= c.restr;
       switch (c.type) {
-        case CapType.GPT: {
-          Gpt g = (Gpt) c.target;
-          Gpt nbg = g.bg ? g : bg;
-          int n = g.bg ? 8 : 16;
-          long slot = g.l2v >= 64 ? 0 : a >>> g.l2v;
-          if (slot < 0 || slot >= n) {
-            return invalid;
+        case CapType.GPT:
+          {
+            Gpt g = (Gpt) c.target;
+            Gpt nbg = g.bg ? g : bg;
+            int n = g.bg ? 8 : 16;
+            long slot = g.l2v >= 64 ? 0 : a >>> g.l2v;
+            if (slot < 0 || slot >= n) {
+              return invalid;
+            }
+            long rest = g.l2v >= 64 ? a : a - (slot << g.l2v);
+            return step(g.slots[(int) slot], rest, g, nbg);
           }
-          long rest = g.l2v >= 64 ? a : a - (slot << g.l2v);
-          return step(g.slots[(int) slot], rest, g, nbg);
-        }
         case CapType.PAGE:
-        case CapType.CAP_PAGE: {
-          if (a < 0 || a >= Page.SIZE) {
-            return invalid;
+        case CapType.CAP_PAGE:
+          {
+            if (a < 0 || a >= Page.SIZE) {
+              return invalid;
+            }
+            leaf = c.target;
+            offset = a;
+            if (write && (restr & (Restr.READ_ONLY | Restr.WEAK)) != 0) {
+              return FaultCode.ACCESS_VIOLATION;
+            }
+            if (capAccess != (c.type == CapType.CAP_PAGE)) {
+              return capAccess ? FaultCode.CAP_ACCESS_TYPE_ERROR : FaultCode.DATA_ACCESS_TYPE_ERROR;
+            }
+            return 0;
           }
-          leaf = c.target;
-          offset = a;
-          if (write && (restr & (Restr.READ_ONLY | Restr.WEAK)) != 0) {
-            return FaultCode.ACCESS_VIOLATION;
+        case CapType.LOCAL_WINDOW:
+          {
+            if (last == null) {
+              return FaultCode.MALFORMED_SPACE;
+            }
+            Capability next = last.slots[(int) c.allocCount];
+            if (next.type == CapType.WINDOW || next.type == CapType.LOCAL_WINDOW) {
+              return FaultCode.MALFORMED_SPACE;
+            }
+            return step(next, a | c.oid, last, bg);
           }
-          if (capAccess != (c.type == CapType.CAP_PAGE)) {
-            return capAccess ? FaultCode.CAP_ACCESS_TYPE_ERROR : FaultCode.DATA_ACCESS_TYPE_ERROR;
+        default:
+          {
+            if (bg == null) {
+              return FaultCode.MALFORMED_SPACE;
+            }
+            Capability next = bg.slots[Gpt.BACKGROUND_SLOT];
+            if (next.type == CapType.WINDOW || next.type == CapType.LOCAL_WINDOW) {
+              return FaultCode.MALFORMED_SPACE;
+            }
+            return step(next, a | c.oid, bg, bg);
           }
-          return 0;
-        }
-        case CapType.LOCAL_WINDOW: {
-          if (last == null) {
-            return FaultCode.MALFORMED_SPACE;
-          }
-          Capability next = last.slots[(int) c.allocCount];
-          if (next.type == CapType.WINDOW || next.type == CapType.LOCAL_WINDOW) {
-            return FaultCode.MALFORMED_SPACE;
-          }
-          return step(next, a | c.oid, last, bg);
-        }
-        default: {
-          if (bg == null) {
-            return FaultCode.MALFORMED_SPACE;
-          }
-          Capability next = bg.slots[Gpt.BACKGROUND_SLOT];
-          if (next.type == CapType.WINDOW || next.type == CapType.LOCAL_WINDOW) {
-            return FaultCode.MALFORMED_SPACE;
-          }
-          return step(next, a | c.oid, bg, bg);
-        }
       }
     }
   }

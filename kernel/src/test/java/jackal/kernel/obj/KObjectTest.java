@@ -148,7 +148,9 @@ class KObjectTest {
     assertThat(p).hasToString("init#12");
   }
 
-  /** Four threads with distinct owner tokens: tryLock/unlock give mutual exclusion and visibility. */
+  /**
+   * Four threads with distinct owner tokens: tryLock/unlock give mutual exclusion and visibility.
+   */
   @Test
   void tryLockGivesMutualExclusionAcrossThreads() throws Exception {
     Endpoint ep = new Endpoint(0);

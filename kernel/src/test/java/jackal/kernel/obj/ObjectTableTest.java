@@ -22,7 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class ObjectTableTest {
 
-  static final int[] TYPES = {ObType.PAGE, ObType.CAP_PAGE, ObType.GPT, ObType.PROCESS, ObType.ENDPOINT};
+  static final int[] TYPES = {
+    ObType.PAGE, ObType.CAP_PAGE, ObType.GPT, ObType.PROCESS, ObType.ENDPOINT
+  };
 
   @ParameterizedTest
   @EnumSource(OidLayout.class)
@@ -160,7 +162,8 @@ class ObjectTableTest {
       handedOut.add(o.oid);
     }
     assertThat(handedOut).containsExactly(1L, 2L, 4L, 5L, 6L, 7L, 8L, 9L);
-    assertThatThrownBy(() -> t.allocateFresh(ObType.ENDPOINT)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> t.allocateFresh(ObType.ENDPOINT))
+        .isInstanceOf(IllegalStateException.class);
 
     assertThat(t.get(ObType.ENDPOINT, 0)).isSameAs(r0);
     assertThat(t.get(ObType.ENDPOINT, 0).isRetired()).isTrue();
@@ -269,7 +272,8 @@ class ObjectTableTest {
     assertThat(dups).isEmpty();
     assertThat(seen).hasSize(threads * each);
     assertThat(Collections.max(seen)).isEqualTo(threads * each - 1L);
-    assertThatThrownBy(() -> t.allocateFresh(ObType.PROCESS)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> t.allocateFresh(ObType.PROCESS))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test

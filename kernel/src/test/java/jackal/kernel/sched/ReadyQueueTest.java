@@ -217,7 +217,9 @@ class ReadyQueueTest {
     assertThat(q.pollFirst()).isNull();
   }
 
-  /** With appends only, one consumer sees each producer's processes in the order they were added. */
+  /**
+   * With appends only, one consumer sees each producer's processes in the order they were added.
+   */
   @Test
   void concurrentAppendsKeepEachProducersOrder() throws Exception {
     int producers = 2;

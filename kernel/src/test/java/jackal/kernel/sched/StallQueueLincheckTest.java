@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
  * {@link StallQueue} used under its owner-lock discipline, as the kernel does: every operation
  * first takes the owning endpoint's lock (spinning on {@code KObject.tryLock}, the lock a
  * transaction takes), then acts, then unlocks. {@code wakeAll} goes through a real but unstarted
- * {@link Scheduler}: woken processes land on CPU 0's ready queue, which the operation drains
- * (still under the owner lock) to report who was woken, in order, and to return them to IDLE as a
+ * {@link Scheduler}: woken processes land on CPU 0's ready queue, which the operation drains (still
+ * under the owner lock) to report who was woken, in order, and to return them to IDLE as a
  * dispatcher would.
  *
  * <p>Three fixed processes; adding one that is already stalled is refused by the operation (the
@@ -29,6 +29,7 @@ public class StallQueueLincheckTest {
    * instance empties it again in case an earlier invocation was cut short.
    */
   private static final Scheduler scheduler = TestSchedulers.unstarted(1, 1);
+
   private final Endpoint owner = new Endpoint(0);
   private final StallQueue q = owner.waiters;
   private final Process[] ps = {new Process(0), new Process(1), new Process(2)};

@@ -142,7 +142,9 @@ class StallQueueTest {
       assertThat(p.sched).isEqualTo(Process.READY);
     }
     assertThat(drain(scheduler.cpu(0).queue())).containsExactly(1L, 3L);
-    assertThat(drain(scheduler.cpu(1).queue())).as("appended behind what was there").containsExactly(100L, 2L, 4L);
+    assertThat(drain(scheduler.cpu(1).queue()))
+        .as("appended behind what was there")
+        .containsExactly(100L, 2L, 4L);
     assertThat(drain(scheduler.cpu(2).queue())).isEmpty();
   }
 
@@ -159,7 +161,8 @@ class StallQueueTest {
     q.wakeAll(scheduler, null);
 
     assertThat(q.isEmpty()).isTrue();
-    assertThat(List.of(running, gone, ready, idle)).allMatch(p -> p.stalledOn == null && p.stallNext == null);
+    assertThat(List.of(running, gone, ready, idle))
+        .allMatch(p -> p.stalledOn == null && p.stallNext == null);
     assertThat(drain(scheduler.cpu(0).queue())).containsExactly(4L);
     assertThat(running.sched).isEqualTo(Process.ON_CPU);
     assertThat(gone.sched).isEqualTo(Process.IDLE);

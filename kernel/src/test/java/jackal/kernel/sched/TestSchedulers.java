@@ -5,8 +5,8 @@ import java.lang.reflect.Constructor;
 import java.util.function.Consumer;
 
 /**
- * Builds schedulers that are never started, for tests that need CPUs, their transactions and
- * ready queues but no dispatch threads.
+ * Builds schedulers that are never started, for tests that need CPUs, their transactions and ready
+ * queues but no dispatch threads.
  *
  * <p>The constructor is looked up by reflection and filled by parameter type (the two ints are the
  * CPU count and CPUs per node, every long is a zero duration, the Consumer is a no-op body, the
@@ -19,7 +19,8 @@ public final class TestSchedulers {
   public static Scheduler unstarted(int ncpus, int cpusPerNode) {
     Constructor<?>[] cs = Scheduler.class.getConstructors();
     if (cs.length != 1) {
-      throw new IllegalStateException("expected one public Scheduler constructor, found " + cs.length);
+      throw new IllegalStateException(
+          "expected one public Scheduler constructor, found " + cs.length);
     }
     Class<?>[] types = cs[0].getParameterTypes();
     Object[] args = new Object[types.length];

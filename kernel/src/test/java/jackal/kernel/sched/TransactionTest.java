@@ -38,7 +38,9 @@ class TransactionTest {
     long t0 = System.nanoTime();
     assertThatThrownBy(() -> b.lock(ep)).isSameAs(Restart.CONTENDED);
     long elapsed = System.nanoTime() - t0;
-    assertThat(Duration.ofNanos(elapsed)).as("the spin is bounded").isLessThan(Duration.ofSeconds(1));
+    assertThat(Duration.ofNanos(elapsed))
+        .as("the spin is bounded")
+        .isLessThan(Duration.ofSeconds(1));
 
     assertThat(b.holds(ep)).isFalse();
     assertThat(b.heldCount()).as("a failed lock is not recorded").isZero();
@@ -150,8 +152,8 @@ class TransactionTest {
   /**
    * Two threads, each acting as one CPU's transaction, take the same two locks, bump plain
    * (non-volatile) counters under them and release: the lock must give mutual exclusion and make
-   * the writes visible, and a contended lock must end in Restart, never in a hang. A restarted
-   * call backs off for a random, growing number of spins first, as the kernel's Gate does.
+   * the writes visible, and a contended lock must end in Restart, never in a hang. A restarted call
+   * backs off for a random, growing number of spins first, as the kernel's Gate does.
    */
   @Test
   void twoCpusContendingForTheSameLocksExcludeEachOtherAndAlwaysProgress() throws Exception {
