@@ -21,6 +21,11 @@ public final class Invocation {
   final MemWalk walk = new MemWalk();
   final SpaceAccess.Failure failure = new SpaceAccess.Failure();
 
+  /** The pages of a string being sent and of the receive buffer, found before the commit. */
+  final jackal.kernel.obj.Page[] sendPages = new jackal.kernel.obj.Page[SpaceAccess.MAX_PAGES];
+
+  final jackal.kernel.obj.Page[] receivePages = new jackal.kernel.obj.Page[SpaceAccess.MAX_PAGES];
+
   Process invoker;
   ParameterBlock pb;
   long icw;

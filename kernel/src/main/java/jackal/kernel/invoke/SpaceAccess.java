@@ -1,5 +1,6 @@
 package jackal.kernel.invoke;
 
+import jackal.kernel.api.Syscall;
 import jackal.kernel.cap.Capability;
 import jackal.kernel.obj.Page;
 
@@ -17,13 +18,24 @@ final class SpaceAccess {
     long address;
   }
 
+  /** Enough page slots for any string: 64 KiB starting anywhere in a page spans 17 pages. */
+  static final int MAX_PAGES = Syscall.MAX_SNDLEN / Page.SIZE + 1;
+
   /**
    * Returns how many bytes from {@code addr} can be accessed, up to {@code len}; if fewer, {@code
-   * why} says where and why access stops.
+   * why} says where and why access stops. When {@code pages} is not null, the page holding each
+   * page-sized piece of the range is recorded there in order, for {@link #copy}.
    */
   static int accessible(
-      Invocation inv, Capability space, long addr, int len, boolean forWrite, Failure why) {
+      Invocation inv,
+      Capability space,
+      long addr,
+      int len,
+      boolean forWrite,
+      Failure why,
+      Page[] pages) {
     int done = 0;
+    int piece = 0;
     while (done < len) {
       long a = addr + done;
       int fc = inv.walk.walk(inv.machine, inv.txn, space, a, forWrite, false);
@@ -32,9 +44,18 @@ final class SpaceAccess {
         why.address = a;
         return done;
       }
+      if (pages != null) {
+        pages[piece++] = (Page) inv.walk.leaf;
+      }
       done += (int) Math.min(len - done, Page.SIZE - (a & (Page.SIZE - 1)));
     }
     return len;
+  }
+
+  /** As {@link #accessible(Invocation, Capability, long, int, boolean, Failure, Page[])}. */
+  static int accessible(
+      Invocation inv, Capability space, long addr, int len, boolean forWrite, Failure why) {
+    return accessible(inv, space, addr, len, forWrite, why, null);
   }
 
   /** Copies out of a space into {@code dst}; the range was found accessible in this transaction. */
@@ -49,29 +70,20 @@ final class SpaceAccess {
     }
   }
 
-  /** Copies {@code src} into a space; the range was found writable in this transaction. */
-  static void write(Invocation inv, Capability space, long addr, byte[] src, int off, int len) {
+  /**
+   * Copies {@code len} bytes between two ranges whose pages {@link #accessible} recorded in this
+   * transaction ({@code from} for the range at {@code fromAddr}, {@code to} for {@code toAddr}),
+   * without walking the spaces again.
+   */
+  static void copy(Page[] from, long fromAddr, Page[] to, long toAddr, int len) {
     int done = 0;
     while (done < len) {
-      long a = addr + done;
-      inv.walk.walk(inv.machine, inv.txn, space, a, true, false);
-      int n = (int) Math.min(len - done, Page.SIZE - inv.walk.offset);
-      System.arraycopy(src, off + done, ((Page) inv.walk.leaf).bytes, (int) inv.walk.offset, n);
-      done += n;
-    }
-  }
-
-  /** Copies between two spaces; both ranges were found accessible in this transaction. */
-  static void copy(
-      Invocation inv, Capability from, long fromAddr, Capability to, long toAddr, int len) {
-    int done = 0;
-    while (done < len) {
-      inv.walk.walk(inv.machine, inv.txn, from, fromAddr + done, false, false);
-      Page src = (Page) inv.walk.leaf;
-      int srcOff = (int) inv.walk.offset;
-      inv.walk.walk(inv.machine, inv.txn, to, toAddr + done, true, false);
-      Page dst = (Page) inv.walk.leaf;
-      int dstOff = (int) inv.walk.offset;
+      long a = fromAddr + done;
+      long b = toAddr + done;
+      int srcOff = (int) (a & (Page.SIZE - 1));
+      int dstOff = (int) (b & (Page.SIZE - 1));
+      Page src = from[(int) ((a >>> Page.SIZE_BITS) - (fromAddr >>> Page.SIZE_BITS))];
+      Page dst = to[(int) ((b >>> Page.SIZE_BITS) - (toAddr >>> Page.SIZE_BITS))];
       int n = Math.min(len - done, Math.min(Page.SIZE - srcOff, Page.SIZE - dstOff));
       System.arraycopy(src.bytes, srcOff, dst.bytes, dstOff, n);
       done += n;

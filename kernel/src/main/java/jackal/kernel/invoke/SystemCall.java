@@ -226,12 +226,14 @@ final class SystemCall {
     boolean truncated = false;
     if (sndLen > 0) {
       long sndPtr = pb.w[ParameterBlock.SNDPTR];
-      if (SpaceAccess.accessible(inv, p.addrSpace, sndPtr, sndLen, false, failure) < sndLen) {
+      if (SpaceAccess.accessible(inv, p.addrSpace, sndPtr, sndLen, false, failure, inv.sendPages)
+          < sndLen) {
         throw new SyscallFault(failure.code, failure.address);
       }
       int want = (int) Math.min(sndLen, rpb.w[RCVBOUND]);
       long rcvPtr = rpb.w[ParameterBlock.RCVPTR];
-      xfer = SpaceAccess.accessible(inv, r.addrSpace, rcvPtr, want, true, failure);
+      xfer =
+          SpaceAccess.accessible(inv, r.addrSpace, rcvPtr, want, true, failure, inv.receivePages);
       if (xfer < want) {
         if (!nonBlocking) {
           return chargeReceiver(inv, r, failure.code, failure.address);
@@ -248,10 +250,9 @@ final class SystemCall {
     rpb.w[SNDLEN] = sndLen;
     if (xfer > 0) {
       SpaceAccess.copy(
-          inv,
-          p.addrSpace,
+          inv.sendPages,
           pb.w[ParameterBlock.SNDPTR],
-          r.addrSpace,
+          inv.receivePages,
           rpb.w[ParameterBlock.RCVPTR],
           xfer);
     }

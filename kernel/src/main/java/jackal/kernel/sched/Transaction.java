@@ -39,16 +39,17 @@ public final class Transaction {
 
   /** Takes {@code o}'s lock, or throws {@link Restart} if another CPU holds it. */
   public void lock(KObject o) {
-    if (committed && !o.isLockedBy(id)) {
+    if (o.isLockedBy(id)) {
+      return; // already held, so already in held[]: re-locking costs one load
+    }
+    if (committed) {
       throw new IllegalStateException("kernel bug: lock taken after the commit point");
     }
     if (!o.tryLock(id)) {
       lockSlow(o);
       return;
     }
-    if (!contains(o)) {
-      push(o);
-    }
+    push(o);
   }
 
   private void lockSlow(KObject o) {
@@ -60,15 +61,6 @@ public final class Transaction {
       }
     }
     throw Restart.CONTENDED;
-  }
-
-  private boolean contains(KObject o) {
-    for (int i = count - 1; i >= 0; i--) {
-      if (held[i] == o) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void push(KObject o) {
