@@ -236,22 +236,7 @@ public final class Ipc {
   /** Replies with exception {@code code} to RETURN, then waits for the next request. */
   public void replyExceptionAndReceive(long code) {
     w[1] = code;
-    long icw =
-        Syscall.INVOKE_CAP
-            | Icw.makeLdw(1)
-            | Icw.EX
-            | Icw.SP
-            | Icw.NB
-            | Icw.RP
-            | Icw.AC
-            | Icw.makeLrc(3)
-            | Icw.CO;
-    w[ICW] = icw;
-    w[INVCAP] = CapLoc.reg(CapReg.RETURN);
-    setServerReceiveSlots();
-    w[EPID] = 0;
-    beforeSend();
-    sys.trap(pb);
+    replyExceptionWordsAndReceive(1);
   }
 
   /**
