@@ -106,6 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
     RATIOS.add(new Ratio("ipc.string.4k.ratio", "ipc.string.4k", "baseline.string.4k", "x"));
     RATIOS.add(new Ratio("ipc.string.64k.ratio", "ipc.string.64k", "baseline.string.64k", "x"));
     RATIOS.add(new Ratio("memory.load.ratio", "memory.load", "baseline.array-load", "x"));
+    RATIOS.add(new Ratio("stub.call.ratio", "stubs.generated", "stubs.handBuilt", "x"));
     RATIOS.add(new Ratio("memory.store.ratio", "memory.store", "baseline.array-store", "x"));
     RATIOS.add(
         new Ratio(
