@@ -12,6 +12,9 @@ import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
 import jackal.runtime.KernelStubs;
+import jackal.runtime.ServerLoop;
+import jackal.runtime.idl.coyotos.GPTClient;
+import jackal.runtime.idl.coyotos.GPTSkeleton;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +50,11 @@ final class KernelRig implements AutoCloseable {
     ECHO,
     /** Discrim.classify (a kernel capability) through KernelStubs, per call. */
     CLASSIFY,
+    /**
+     * GPTClient.setl2v (a generated CapIDL stub) to a GPTSkeleton in a ServerLoop that answers
+     * {@code l2v + 1}, per call: the ECHO exchange through generated code.
+     */
+    STUB,
     /** No call: the fixed cost of a batch. */
     EMPTY
   }
@@ -56,6 +64,12 @@ final class KernelRig implements AutoCloseable {
 
   /** Client register holding the Discrim kernel capability. */
   static final int DISCRIM_REG = CapReg.APP0 + 1;
+
+  /** Client register holding the Entry capability of the skeleton server. */
+  static final int STUB_REG = CapReg.APP0 + 2;
+
+  /** Endpoint ID of the skeleton server's endpoint. */
+  static final long STUB_ID = 43;
 
   /** Kicker register holding an Entry capability to the client's go endpoint. */
   static final int GO_REG = CapReg.APP0;
@@ -112,7 +126,21 @@ final class KernelRig implements AutoCloseable {
     k.setCapReg(client, SERVER_REG, k.entry(serverEp, 7));
     k.setCapReg(client, DISCRIM_REG, k.kernelCap(KernelService.DISCRIM));
 
+    ObjectRef stubServer =
+        process(
+            "stub-server",
+            sys ->
+                new ServerLoop(new Ipc(sys))
+                    .register(STUB_ID, new GPTSkeleton(new StubsBenchmark.IncrementingGpt()))
+                    .run(),
+            serverMask);
+    ObjectRef stubEp = k.newEndpoint();
+    k.setRecipient(stubEp, stubServer);
+    k.setEndpointId(stubEp, STUB_ID);
+    k.setCapReg(client, STUB_REG, k.entry(stubEp, 7));
+
     k.start(server);
+    k.start(stubServer);
     k.start(client);
     k.boot();
   }
@@ -133,6 +161,8 @@ final class KernelRig implements AutoCloseable {
     KernelStubs stubs = new KernelStubs(ipc);
     long server = CapLoc.reg(SERVER_REG);
     long discrim = CapLoc.reg(DISCRIM_REG);
+    GPTClient gpt = new GPTClient(ipc);
+    long stub = CapLoc.reg(STUB_REG);
     long subject = CapLoc.reg(CapReg.REPLYEPT);
     long done = 0; // batches finished; only this process writes completed
     for (; ; ) {
@@ -165,6 +195,20 @@ final class KernelRig implements AutoCloseable {
             }
           } catch (KernelException e) {
             fail("Discrim.classify: " + e.getMessage());
+            return;
+          }
+        }
+        case STUB -> {
+          try {
+            for (int i = 0; i < n; i++) {
+              sum += gpt.setl2v(stub, i);
+            }
+          } catch (KernelException e) {
+            fail("GPT.setl2v: " + e.getMessage());
+            return;
+          }
+          if (sum != (long) n * (n + 1) / 2) {
+            fail("stub checksum " + sum + ", expected " + (long) n * (n + 1) / 2);
             return;
           }
         }

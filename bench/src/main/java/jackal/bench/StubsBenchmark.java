@@ -1,13 +1,5 @@
 package jackal.bench;
 
-import jackal.kernel.api.CapLoc;
-import jackal.kernel.api.ProgramEntry;
-import jackal.kernel.api.SystemCalls;
-import jackal.kernel.boot.CapRef;
-import jackal.kernel.boot.Kernel;
-import jackal.kernel.boot.KernelConfig;
-import jackal.kernel.boot.ObjectRef;
-import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
 import jackal.runtime.ServerLoop;
@@ -16,10 +8,7 @@ import jackal.runtime.idl.coyotos.CapUnknownRequestException;
 import jackal.runtime.idl.coyotos.GPTClient;
 import jackal.runtime.idl.coyotos.GPTServer;
 import jackal.runtime.idl.coyotos.GPTSkeleton;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -54,11 +43,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       implementation.
  * </ul>
  *
- * <p>The harness is {@link KernelRig}'s (copied here, with a second server): each invocation has a
- * long-lived client process run a batch of {@link #BATCH} calls on the kernel's CPU thread, started
- * by a one-shot kicker and waited for with park/unpark; {@code @OperationsPerInvocation} divides by
- * the batch. The kernel boots once per trial; a full GC before every iteration promotes its
- * long-lived objects to the old generation.
+ * <p>The harness is {@link KernelRig} (its STUB kind calls the skeleton server): each invocation
+ * has a long-lived client process run a batch of {@link #BATCH} calls on the kernel's CPU thread,
+ * started by a one-shot kicker and waited for with park/unpark; {@code @OperationsPerInvocation}
+ * divides by the batch. The kernel boots once per trial; a full GC before every iteration promotes
+ * its long-lived objects to the old generation.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -74,16 +63,16 @@ public class StubsBenchmark {
   /** One CPU; the client and both servers on it. */
   @State(Scope.Benchmark)
   public static class OneCpu {
-    Rig rig;
+    KernelRig rig;
 
     @Setup(Level.Trial)
     public void boot() {
-      rig = new Rig();
+      rig = new KernelRig(1, 1, 1);
     }
 
     @Setup(Level.Iteration)
     public void tenure() {
-      System.gc();
+      KernelRig.tenure();
     }
 
     @TearDown(Level.Trial)
@@ -92,29 +81,22 @@ public class StubsBenchmark {
     }
   }
 
-  /** stubs.handBuilt: Ipc words set by hand, Ipc.call, a server answering with replyAndReceive. */
+  /** stubs.handBuilt: the hand-built echo call of ipc.roundtrip.same-cpu. */
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public long handBuilt(OneCpu s) {
-    return s.rig.run(Kind.HAND_BUILT, BATCH);
+    return s.rig.run(KernelRig.Kind.ECHO, BATCH);
   }
 
   /** stubs.generated: GPTClient.setl2v to a GPTSkeleton in a ServerLoop. */
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public long generated(OneCpu s) {
-    return s.rig.run(Kind.GENERATED, BATCH);
-  }
-
-  /** What a batch does. */
-  enum Kind {
-    HAND_BUILT,
-    GENERATED
+    return s.rig.run(KernelRig.Kind.STUB, BATCH);
   }
 
   /**
-   * A {@code coyotos.GPT} server that implements {@code setl2v} as the echo server does ({@code l2v
-   * + 1}) and nothing else.
+   * The skeleton's implementation: setl2v answers its argument plus one; nothing else is served.
    */
   static final class IncrementingGpt implements GPTServer {
     @Override
@@ -219,185 +201,6 @@ public class StubsBenchmark {
     @Override
     public void destroy() throws KernelException {
       throw new CapUnknownRequestException();
-    }
-  }
-
-  /**
-   * {@link KernelRig} with two servers: a booted one-CPU kernel with the hand-built echo server, a
-   * {@link ServerLoop} serving {@link GPTSkeleton}, and a long-lived client that runs a batch of
-   * calls to one of them per kick (see {@link KernelRig} for how a batch is started and waited
-   * for).
-   */
-  static final class Rig implements AutoCloseable {
-    /** Client register holding the hand-built server's Entry capability. */
-    static final int ECHO_REG = CapReg.APP0;
-
-    /** Client register holding the generated server's Entry capability. */
-    static final int GPT_REG = CapReg.APP0 + 1;
-
-    /** Kicker register holding an Entry capability to the client's go endpoint. */
-    static final int GO_REG = CapReg.APP0;
-
-    static final long GO_ID = 99;
-    static final long ECHO_ID = 42;
-    static final long GPT_ID = 43;
-
-    private static final long CPU_MASK = 1L;
-    private static final long BATCH_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
-
-    private final Kernel k;
-    private final ObjectRef client;
-    private final CapRef goEntry;
-
-    private volatile Kind kind = Kind.HAND_BUILT;
-    private volatile int calls;
-    private volatile long completed;
-    private volatile String failure;
-    private volatile long lastChecksum;
-    private volatile Thread waiter;
-    private long started;
-
-    Rig() {
-      PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-      this.k = Kernel.create(KernelConfig.defaults().withCpus(1).withConsole(quiet));
-
-      ObjectRef echo = process("echo-server", Rig::echoServer);
-      ObjectRef echoEp = k.newEndpoint();
-      k.setRecipient(echoEp, echo);
-      k.setEndpointId(echoEp, ECHO_ID);
-
-      ObjectRef gpt = process("gpt-server", Rig::gptServer);
-      ObjectRef gptEp = k.newEndpoint();
-      k.setRecipient(gptEp, gpt);
-      k.setEndpointId(gptEp, GPT_ID);
-
-      client = process("bench-client", this::client);
-      ObjectRef goEp = k.newEndpoint();
-      k.setRecipient(goEp, client);
-      k.setEndpointId(goEp, GO_ID);
-      goEntry = k.entry(goEp, 0);
-      k.setCapReg(client, ECHO_REG, k.entry(echoEp, 7));
-      k.setCapReg(client, GPT_REG, k.entry(gptEp, 7));
-
-      k.start(echo);
-      k.start(gpt);
-      k.start(client);
-      k.boot();
-    }
-
-    /** The hand-built server: answers {@code w[1] + 1} and waits again, in one trap. */
-    private static void echoServer(SystemCalls sys) {
-      Ipc ipc = new Ipc(sys);
-      ipc.receive();
-      for (; ; ) {
-        ipc.w[1] = ipc.w[1] + 1;
-        ipc.replyAndReceive(1, -1);
-      }
-    }
-
-    /** The generated server: the GPT skeleton in a server loop. */
-    private static void gptServer(SystemCalls sys) {
-      new ServerLoop(new Ipc(sys)).register(GPT_ID, new GPTSkeleton(new IncrementingGpt())).run();
-    }
-
-    /** The client: waits for a kick, runs the batch asked for, signals, and waits again. */
-    private void client(SystemCalls sys) {
-      Ipc ipc = new Ipc(sys);
-      GPTClient gpt = new GPTClient(ipc);
-      long echo = CapLoc.reg(ECHO_REG);
-      long gptCap = CapLoc.reg(GPT_REG);
-      long done = 0;
-      for (; ; ) {
-        ipc.receive(true, GO_ID);
-        int n = calls;
-        long sum = 0;
-        switch (kind) {
-          case HAND_BUILT -> {
-            for (int i = 0; i < n; i++) {
-              ipc.w[1] = i;
-              if (!ipc.call(echo, 1, 0, -1)) {
-                fail(
-                    "call "
-                        + i
-                        + " answered with exception 0x"
-                        + Long.toHexString(ipc.exceptionCode()));
-                return;
-              }
-              sum += ipc.w[1];
-            }
-          }
-          case GENERATED -> {
-            try {
-              for (int i = 0; i < n; i++) {
-                sum += gpt.setl2v(gptCap, i);
-              }
-            } catch (KernelException e) {
-              fail("GPT.setl2v: " + e.getMessage());
-              return;
-            }
-          }
-        }
-        if (sum != (long) n * (n + 1) / 2) {
-          fail(kind + " checksum " + sum + ", expected " + (long) n * (n + 1) / 2);
-          return;
-        }
-        lastChecksum = sum;
-        completed = ++done;
-        LockSupport.unpark(waiter);
-      }
-    }
-
-    /** A one-shot process whose program sends one empty message to the client's go endpoint. */
-    private static void kicker(SystemCalls sys) {
-      new Ipc(sys).send(CapLoc.reg(GO_REG), 0, -1, false);
-    }
-
-    /** A process with a payload-match reply endpoint (recipient itself) in REPLYEPT, on CPU 0. */
-    private ObjectRef process(String name, ProgramEntry program) {
-      ObjectRef p = k.newProcess(name, program);
-      ObjectRef replyEp = k.newEndpoint();
-      k.setRecipient(replyEp, p);
-      k.setPayloadMatch(replyEp);
-      k.setCapReg(p, CapReg.REPLYEPT, k.cap(replyEp));
-      k.setCpuMask(p, CPU_MASK);
-      return p;
-    }
-
-    /** Has the client run {@code n} calls of {@code what} and waits for them. */
-    long run(Kind what, int n) {
-      if (failure != null) {
-        throw new IllegalStateException("an earlier batch failed: " + failure);
-      }
-      waiter = Thread.currentThread();
-      kind = what;
-      calls = n;
-      long target = ++started;
-      ObjectRef kicker = k.newProcess("kicker", Rig::kicker);
-      k.setCapReg(kicker, GO_REG, goEntry);
-      k.setCpuMask(kicker, CPU_MASK);
-      k.start(kicker);
-      long deadline = System.nanoTime() + BATCH_TIMEOUT_NANOS;
-      while (completed < target && failure == null) {
-        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10)); // woken by the client
-        if (System.nanoTime() - deadline > 0) {
-          throw new IllegalStateException(
-              "batch " + target + " did not finish within 60 s (client " + k.inspect(client) + ")");
-        }
-      }
-      if (failure != null) {
-        throw new IllegalStateException("client failed: " + failure);
-      }
-      return lastChecksum;
-    }
-
-    private void fail(String why) {
-      failure = why;
-      LockSupport.unpark(waiter);
-    }
-
-    @Override
-    public void close() {
-      k.close();
     }
   }
 }
