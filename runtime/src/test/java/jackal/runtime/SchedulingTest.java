@@ -15,16 +15,7 @@ class SchedulingTest {
     try (TestSystem s = new TestSystem(1)) {
       AtomicLong callsWhenBystanderRan = new AtomicLong(-1);
       AtomicLong calls = new AtomicLong();
-      ObjectRef server =
-          s.process(
-              "server",
-              sys -> {
-                Ipc ipc = new Ipc(sys);
-                ipc.receive();
-                for (; ; ) {
-                  ipc.replyAndReceive(0, -1);
-                }
-              });
+      ObjectRef server = s.emptyReplyServer("server");
       ObjectRef client =
           s.process(
               "client",
@@ -49,16 +40,7 @@ class SchedulingTest {
   @Test
   void processRunsOnlyOnTheCpusOfItsMask() throws Exception {
     try (TestSystem s = new TestSystem(2)) {
-      ObjectRef server =
-          s.process(
-              "server",
-              sys -> {
-                Ipc ipc = new Ipc(sys);
-                ipc.receive();
-                for (; ; ) {
-                  ipc.replyAndReceive(0, -1);
-                }
-              });
+      ObjectRef server = s.emptyReplyServer("server");
       ObjectRef client =
           s.process(
               "client",

@@ -63,6 +63,19 @@ final class TestSystem implements AutoCloseable {
     return replyEndpoints.get(process);
   }
 
+  /** A process that answers every request with an empty reply, forever. */
+  ObjectRef emptyReplyServer(String name) {
+    return process(
+        name,
+        sys -> {
+          Ipc ipc = new Ipc(sys);
+          ipc.receive();
+          for (; ; ) {
+            ipc.replyAndReceive(0, -1);
+          }
+        });
+  }
+
   /** An endpoint delivering to {@code recipient} with endpoint ID {@code id}. */
   ObjectRef endpoint(ObjectRef recipient, long id) {
     ObjectRef ep = k.newEndpoint();
