@@ -16,10 +16,11 @@ import jackal.kernel.sched.Transaction;
  *
  * <p>Each step checks the capability's guard ({@code match << l2g} must equal the address bits at
  * and above l2g, which are then removed), then: a GPT selects slot {@code a >> l2v} (only slots 0-7
- * when its bg bit is set); a Page or CapPage ends the walk; a LocalWindow continues at a slot of
- * the last GPT and a background Window at slot 14 of the last GPT with bg set, each with its offset
- * OR-ed into the address; Null is an invalid address; anything else is a malformed space. At most
- * {@link #MAX_STEPS} steps are taken, so a cyclic space ends in MalformedSpace.
+ * when its bg bit is set), and only a GPT whose slot exists joins the path; a Page or CapPage ends
+ * the walk; a LocalWindow continues at a slot of the last GPT and a background Window at slot 14 of
+ * the last GPT with bg set, each with its offset OR-ed into the address; Null is an invalid
+ * address; anything else is a malformed space. At most {@link #MAX_STEPS} steps are taken, so a
+ * cyclic space ends in MalformedSpace.
  *
  * <p>One walker per CPU; its result fields are valid until the next walk.
  */
@@ -37,7 +38,8 @@ final class MemWalk {
 
   // The path, one entry per capability traversed (for finding a memory handler): the object it
   // led to (a GPT, or null for a page or window), the restrictions of that capability, and the
-  // address left after its guard was removed.
+  // address left after its guard was removed. A GPT is entered only once its slot is known to
+  // exist.
   final Gpt[] pathGpt = new Gpt[MAX_STEPS];
   final int[] pathRestr = new int[MAX_STEPS];
   final long[] pathAddr = new long[MAX_STEPS];
@@ -83,30 +85,28 @@ final class MemWalk {
         return fail(forWrite, invalid);
       }
       a ^= guard;
-      restr |= c.restr;
-      pathRestr[depth] = c.restr;
-      pathAddr[depth] = a;
-      pathGpt[depth] = null;
-      pathWindow[depth] = type == CapType.WINDOW || type == CapType.LOCAL_WINDOW;
-      depth++;
-      switch (type) {
-        case CapType.GPT -> {
-          Gpt g = (Gpt) c.target;
-          pathGpt[depth - 1] = g;
-          if (g.bg) {
-            bgGpt = g;
-          }
-          long slot = g.l2v >= 64 ? 0 : a >>> g.l2v;
-          int addressable = g.bg ? Gpt.SLOTS / 2 : Gpt.SLOTS;
-          if (Long.compareUnsigned(slot, addressable) >= 0) {
-            return fail(forWrite, invalid);
-          }
-          if (g.l2v < 64) {
-            a -= slot << g.l2v;
-          }
-          lastGpt = g;
-          c = g.slots[(int) slot];
+      if (type == CapType.GPT) {
+        Gpt g = (Gpt) c.target;
+        if (g.bg) {
+          bgGpt = g;
         }
+        long slot = g.l2v >= 64 ? 0 : a >>> g.l2v;
+        int addressable = g.bg ? Gpt.SLOTS / 2 : Gpt.SLOTS;
+        if (Long.compareUnsigned(slot, addressable) >= 0) {
+          // Not entered on the path: its handler is not offered the fault, and its restrictions
+          // do not count (kern_MemWalk.c records a GPT only after its slot check).
+          return fail(forWrite, invalid);
+        }
+        enter(c.restr, a, g, false);
+        if (g.l2v < 64) {
+          a -= slot << g.l2v;
+        }
+        lastGpt = g;
+        c = g.slots[(int) slot];
+        continue;
+      }
+      enter(c.restr, a, null, type == CapType.WINDOW || type == CapType.LOCAL_WINDOW);
+      switch (type) {
         case CapType.PAGE, CapType.CAP_PAGE -> {
           if (Long.compareUnsigned(a, Page.SIZE) >= 0) {
             return fail(forWrite, invalid);
@@ -185,6 +185,16 @@ final class MemWalk {
 
   /** See {@link #handlerGpt}. */
   long handlerAddress;
+
+  /** Adds a capability traversed to the path; its restrictions now count. */
+  private void enter(int capRestr, long addr, Gpt gpt, boolean window) {
+    restr |= capRestr;
+    pathRestr[depth] = capRestr;
+    pathAddr[depth] = addr;
+    pathGpt[depth] = gpt;
+    pathWindow[depth] = window;
+    depth++;
+  }
 
   private int fail(boolean forWrite, int code) {
     leaf = null;

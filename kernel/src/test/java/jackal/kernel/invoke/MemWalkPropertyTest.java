@@ -143,8 +143,9 @@ class MemWalkPropertyTest {
 
   /**
    * The reference's rules, stated recursively and separately from MemWalk: guard check and removal,
-   * restrictions OR-ed, GPT slot selection (8 slots with bg), windows continuing at the last GPT's
-   * root slot or the last bg GPT's slot 14, at most 32 steps, AccessViolation first for writes.
+   * restrictions OR-ed (a GPT's only once its slot exists), GPT slot selection (8 slots with bg),
+   * windows continuing at the last GPT's root slot or the last bg GPT's slot 14, at most 32 steps,
+   * AccessViolation first for writes.
    */
   private static final class Oracle {
     final boolean write;
@@ -198,7 +199,9 @@ class MemWalkPropertyTest {
         }
         a -= match << l2g;
       }
-      restr |= c.restr;
+      if (c.type != CapType.GPT) {
+        restr |= c.restr;
+      }
       switch (c.type) {
         case CapType.GPT:
           {
@@ -207,8 +210,9 @@ class MemWalkPropertyTest {
             int n = g.bg ? 8 : 16;
             long slot = g.l2v >= 64 ? 0 : a >>> g.l2v;
             if (slot < 0 || slot >= n) {
-              return invalid;
+              return invalid; // a GPT with no such slot is not on the path: its restrictions too
             }
+            restr |= c.restr;
             long rest = g.l2v >= 64 ? a : a - (slot << g.l2v);
             return step(g.slots[(int) slot], rest, g, nbg);
           }
@@ -252,6 +256,24 @@ class MemWalkPropertyTest {
           }
       }
     }
+  }
+
+  @Test
+  void gptWithoutTheAddressedSlotIsNotOnThePathNorCountsItsRestrictions() {
+    Gpt g = (Gpt) machine.objects.allocateFresh(ObType.GPT);
+    g.l2v = 12;
+    g.ha = true;
+    Capability readOnly = Capability.of(CapType.GPT, Restr.READ_ONLY, g.allocCount, 20, g.oid, g);
+    int got = inv.walk.walk(machine, inv.txn, readOnly, 0x20000, true, false);
+    inv.txn.releaseAll();
+    assertThat(got).isEqualTo(FaultCode.INVALID_DATA_REFERENCE);
+    assertThat(inv.walk.depth).isZero();
+    assertThat(inv.walk.handlerGpt(got)).isNull();
+    // The same GPT with the slot in range is on the path, and its read-only restriction counts.
+    got = inv.walk.walk(machine, inv.txn, readOnly, 0x2000, true, false);
+    inv.txn.releaseAll();
+    assertThat(got).isEqualTo(FaultCode.ACCESS_VIOLATION);
+    assertThat(inv.walk.depth).isEqualTo(1);
   }
 
   @Test
