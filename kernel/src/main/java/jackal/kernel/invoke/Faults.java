@@ -18,71 +18,135 @@ import jackal.kernel.obj.Gpt;
 import jackal.kernel.obj.Process;
 
 /**
- * Process faults. A process whose fault code is not zero runs nothing until it is resumed.
+ * Process faults: when a fault is recorded, and who is told. A process whose fault code is not zero
+ * runs nothing until it is resumed. Nothing here changes any state before the commit point.
  *
- * <p>A memory fault goes first to the memory handler of the deepest GPT on the faulting path that
- * has one ({@link MemWalk#handlerGpt}): a oneway {@code MemoryHandler.handle(Process, FC, address)}
- * through that GPT's slot-15 Entry capability, carrying a RESTART capability to the process and a
- * full capability to the GPT, with the address relative to that GPT. Any other fault, or a memory
- * fault with no valid memory handler, goes as a oneway {@code ProcessHandler.handle(Process, FC,
- * faultInfo)} to the Entry capability in the process's handler slot, with a full-strength process
- * capability. In both cases slot 0 (the reply slot) is Null. If the handler is not receiving, the
- * faulting process waits for it (re-reading the slot each time); with no valid handler at all it
+ * <p><b>A memory fault is offered to a memory handler once, when it is taken</b> ({@link #take} for
+ * the running process, {@link #offerToMemoryHandler} also for a receiver that a sender's message
+ * faulted). The handler is the one of the deepest GPT with {@code ha} on the faulting path ({@link
+ * MemWalk#handlerGpt}); it gets a oneway {@code MemoryHandler.handle(Process, FC, address)} through
+ * that GPT's slot-15 Entry capability, carrying a RESTART capability to the faulter and a full
+ * capability to the GPT, with the address relative to that GPT. Only once this upcall is delivered
+ * does the faulter record the fault (with the full address) and become FAULTED. While the handler
+ * is not ready to receive, the faulter records nothing ({@code getState} reads 0, 0): it waits on
+ * the handler's rcvWaitQ and, when woken, re-runs its access or system call, which either finds the
+ * space repaired or faults and offers again.
+ *
+ * <p><b>Everything else goes to the process handler</b>: a fault that is not a memory fault, a
+ * memory fault with no memory handler (none on the path, or slot 15 not a valid Entry capability),
+ * and a <em>pending</em> fault ({@link #deliver}), that is, a process that runs again with its
+ * fault still set because a handler resumed it without cancelling. The memory handler had its one
+ * offer; it is not asked again. These faults are recorded at once, then sent as a oneway {@code
+ * ProcessHandler.handle(Process, FC, faultInfo)} to the Entry capability in the process's handler
+ * slot, with a full-strength process capability. If that handler is not receiving, the faulter
+ * waits for it with the fault recorded (re-reading the slot each time); with no valid handler it
  * simply stays faulted.
+ *
+ * <p>In both upcalls slot 0 (the reply slot) is Null.
  */
 final class Faults {
   private Faults() {}
 
-  /** Records fault {@code code} on {@code p} and tries to deliver it. */
+  /** {@link #offerToMemoryHandler}: nothing done, no memory handler takes this fault. */
+  static final int NOT_OFFERED = 0;
+
+  /**
+   * {@link #offerToMemoryHandler}: committed; the handler has the upcall, the faulter is FAULTED.
+   */
+  static final int DELIVERED = 1;
+
+  /**
+   * {@link #offerToMemoryHandler}: the handler cannot take the upcall now; the invoker waits on its
+   * rcvWaitQ and the faulter records nothing.
+   */
+  static final int HANDLER_BUSY = 2;
+
+  /**
+   * Fault {@code code} taken now by {@code p}, the process running this transaction. Returns BLOCK:
+   * the process waits, faulted or for a handler.
+   */
   static int take(Invocation inv, Process p, int code, long info) {
     inv.txn.lock(p);
-    p.faultCode = code;
-    p.faultInfo = info;
-    p.runState = Process.RUNNING; // not yet delivered
-    return deliver(inv, p);
+    inv.begin(p, p.pb);
+    if (isMemoryFault(code) && offerToMemoryHandler(inv, p, code, info) != NOT_OFFERED) {
+      return SystemCall.BLOCK;
+    }
+    return toProcessHandler(inv, p, code, info);
   }
 
-  /** Delivers {@code p}'s pending fault. Returns BLOCK: a faulted process waits until resumed. */
+  /**
+   * Delivers {@code p}'s pending fault to its process handler. Returns BLOCK: a faulted process
+   * waits until resumed.
+   */
   static int deliver(Invocation inv, Process p) {
     if (p.runState == Process.FAULTED) {
       return SystemCall.BLOCK; // delivered already, or nobody to deliver to
     }
     inv.begin(p, p.pb);
-    int fc = p.faultCode;
-    if (isMemoryFault(fc)) {
-      MemWalk w = inv.walk;
-      boolean forWrite = fc == FaultCode.ACCESS_VIOLATION;
-      boolean capAccess =
-          fc == FaultCode.INVALID_CAP_REFERENCE || fc == FaultCode.CAP_ACCESS_TYPE_ERROR;
-      w.walk(inv.machine, inv.txn, p.addrSpace, p.faultInfo, forWrite, capAccess);
-      Gpt g = w.handlerGpt(fc);
-      if (g != null) {
-        long relative = w.handlerAddress;
-        Capability handlerCap = g.slots[Gpt.HANDLER_SLOT];
-        Endpoint ep = inv.machine.prepareForInvocation(inv, handlerCap, true, false);
-        if (inv.slept) {
-          return SystemCall.BLOCK;
-        }
-        if (ep != null) {
-          Capability restart = Capability.object(CapType.PROCESS, Restr.RESTART, 0, p);
-          Capability gptCap = Capability.object(CapType.GPT, 0, 64, g);
-          return upcall(
-              inv, p, ep, handlerCap, Codes.OC_MEMORY_HANDLER_HANDLE, relative, restart, gptCap);
-        }
-        // The memory handler's capability is not a valid Entry: try the process handler.
-      }
+    return toProcessHandler(inv, p, p.faultCode, p.faultInfo);
+  }
+
+  /**
+   * Offers memory fault {@code code} at {@code address} in {@code p}'s space to the memory handler
+   * on that address's path, on behalf of {@code inv.invoker} (who waits if the handler is busy).
+   * Returns {@link #NOT_OFFERED}, {@link #DELIVERED} or {@link #HANDLER_BUSY}.
+   */
+  static int offerToMemoryHandler(Invocation inv, Process p, int code, long address) {
+    MemWalk w = inv.walk;
+    boolean forWrite = code == FaultCode.ACCESS_VIOLATION;
+    boolean capAccess =
+        code == FaultCode.INVALID_CAP_REFERENCE || code == FaultCode.CAP_ACCESS_TYPE_ERROR;
+    // The walk that faulted, again: its objects are still locked, so it takes the same path.
+    w.walk(inv.machine, inv.txn, p.addrSpace, address, forWrite, capAccess);
+    Gpt g = w.handlerGpt(code);
+    if (g == null) {
+      return NOT_OFFERED;
     }
-    Endpoint ep = inv.machine.prepareForInvocation(inv, p.handler, true, false);
+    long relative = w.handlerAddress;
+    Capability handlerCap = g.slots[Gpt.HANDLER_SLOT];
+    Endpoint ep = inv.machine.prepareForInvocation(inv, handlerCap, true, false);
     if (inv.slept) {
-      return SystemCall.BLOCK;
+      return HANDLER_BUSY;
     }
     if (ep == null) {
-      inv.txn.commit();
-      p.runState = Process.FAULTED;
-      return SystemCall.BLOCK;
+      return NOT_OFFERED; // not a valid Entry capability: the process handler gets the fault
     }
-    Capability full = Capability.object(CapType.PROCESS, 0, 0, p);
-    return upcall(inv, p, ep, p.handler, Codes.OC_PROCESS_HANDLER_HANDLE, p.faultInfo, full, null);
+    Capability restart = Capability.object(CapType.PROCESS, Restr.RESTART, 0, p);
+    Capability gptCap = Capability.object(CapType.GPT, 0, 64, g);
+    boolean delivered =
+        upcall(
+            inv,
+            p,
+            code,
+            address,
+            ep,
+            handlerCap,
+            Codes.OC_MEMORY_HANDLER_HANDLE,
+            relative,
+            restart,
+            gptCap);
+    return delivered ? DELIVERED : HANDLER_BUSY;
+  }
+
+  /** Records fault {@code code} on {@code p} and sends it to {@code p}'s process handler. */
+  private static int toProcessHandler(Invocation inv, Process p, int code, long info) {
+    Endpoint ep = inv.machine.prepareForInvocation(inv, p.handler, true, false);
+    if (ep != null) {
+      Capability full = Capability.object(CapType.PROCESS, 0, 0, p);
+      if (upcall(
+          inv, p, code, info, ep, p.handler, Codes.OC_PROCESS_HANDLER_HANDLE, info, full, null)) {
+        return SystemCall.BLOCK;
+      }
+      // The handler's receive slots fault: p waits for it (committed), as for a busy handler.
+    } else {
+      inv.txn.commit();
+      if (!inv.slept) {
+        p.runState = Process.FAULTED; // no valid handler: faulted until someone resumes it
+      }
+    }
+    p.faultCode = code; // a process waiting for its handler shows the fault it will deliver
+    p.faultInfo = info;
+    return SystemCall.BLOCK;
   }
 
   static boolean isMemoryFault(int fc) {
@@ -93,11 +157,15 @@ final class Faults {
   /**
    * Sends the oneway {@code handle(proc, fc, info)} upcall to {@code inv.invokee} through {@code
    * ep}, with capabilities Null, {@code c1} and (if not null) {@code c2}; the faulting process
-   * becomes FAULTED.
+   * records {@code code} and {@code faultInfo} and becomes FAULTED. Returns false, with nothing
+   * sent or recorded, if the handler's receive slots fault: the handler takes that fault (never
+   * offered to a memory handler, so delivery cannot recurse) and the invoker waits for it.
    */
-  private static int upcall(
+  private static boolean upcall(
       Invocation inv,
       Process p,
+      int code,
+      long faultInfo,
       Endpoint ep,
       Capability via,
       int opcode,
@@ -113,13 +181,16 @@ final class Faults {
       long loc = hpb.w[RCVCAP + i];
       int f = CapLocs.prepareWrite(inv, h, loc);
       if (f != 0) {
-        return SystemCall.chargeReceiver(inv, h, f, loc & ~1L);
+        SystemCall.faultReceiver(inv, h, f, loc & ~1L);
+        return false;
       }
     }
     inv.txn.commit();
+    p.faultCode = code;
+    p.faultInfo = faultInfo;
     p.runState = Process.FAULTED;
     hpb.w[1] = opcode & 0xFFFF_FFFFL;
-    hpb.w[2] = p.faultCode;
+    hpb.w[2] = code;
     hpb.w[3] = info;
     hpb.w[SNDLEN] = 0;
     Capability[] caps = {Capability.NULL, c1, c2};
@@ -134,6 +205,6 @@ final class Faults {
     hpb.w[ICW] = (hicw & Icw.PRESERVE) | Icw.makeLdw(3) | Icw.SC | Icw.makeLsc(lastCap);
     h.runState = Process.RUNNING;
     inv.machine.scheduler.makeReady(h, false, inv.cpu);
-    return SystemCall.BLOCK;
+    return true;
   }
 }

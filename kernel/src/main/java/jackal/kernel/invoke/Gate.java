@@ -169,7 +169,8 @@ final class Gate implements SystemCalls {
 
   /**
    * Walks the address space for {@code addr} as one transaction and caches the result. A fault
-   * stops the process; once resumed, it walks again.
+   * stops the process, or (while its memory handler is busy) leaves it waiting for that handler
+   * with nothing recorded; either way it walks again when it next runs.
    */
   private byte[] fill(long addr, boolean forWrite, int slot) {
     transact(

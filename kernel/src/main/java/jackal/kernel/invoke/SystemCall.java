@@ -278,11 +278,31 @@ final class SystemCall {
   }
 
   /**
-   * A fault taken while writing into a receiver is the receiver's: it takes the fault and runs (at
-   * the front, on this CPU's slice) to get it handled, and the sender waits until it receives
-   * again.
+   * A fault taken while writing into a receiver is the receiver's, taken now. A memory fault is
+   * first offered to the memory handler on the receiver's path ({@link Faults}): once delivered,
+   * the receiver is FAULTED and the sender waits until it receives again; while that handler is
+   * busy, the sender waits for the handler and the receiver records nothing. Any other fault is
+   * {@link #faultReceiver}'s.
    */
   static int chargeReceiver(Invocation inv, Process r, int fc, long address) {
+    if (Faults.isMemoryFault(fc)) {
+      int offered = Faults.offerToMemoryHandler(inv, r, fc, address);
+      if (offered == Faults.DELIVERED) {
+        r.rcvWaitQ.add(inv.invoker);
+        return BLOCK;
+      }
+      if (offered == Faults.HANDLER_BUSY) {
+        return BLOCK;
+      }
+    }
+    return faultReceiver(inv, r, fc, address);
+  }
+
+  /**
+   * The receiver records the fault and runs (at the front, on this CPU's slice) to get it to its
+   * process handler, and the sender waits until it receives again.
+   */
+  static int faultReceiver(Invocation inv, Process r, int fc, long address) {
     inv.txn.commit();
     r.faultCode = fc;
     r.faultInfo = address;
