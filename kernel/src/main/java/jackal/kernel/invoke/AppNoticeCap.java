@@ -13,7 +13,7 @@ import jackal.kernel.obj.Process;
  * payload is the mask of notices it may post. Posting ORs the allowed bits into the recipient's
  * pending notices and never blocks; a recipient in an open wait is woken so that its receive
  * delivers them, one in a closed wait is not (notices are suppressed there); a Null recipient means
- * the notice is dropped.
+ * the notice is dropped. Posting never replies.
  */
 final class AppNoticeCap extends KernelCap {
   AppNoticeCap() {
@@ -28,6 +28,9 @@ final class AppNoticeCap extends KernelCap {
       if (!inv.requireArgs(0)) {
         return true;
       }
+      // Oneway: even a caller that sent a reply capability gets no reply, and its payload is not
+      // bumped.
+      inv.suppressReply();
       Endpoint ep = (Endpoint) inv.iCap.target;
       Capability rc = inv.machine.prepare(inv.txn, ep.recipient);
       inv.txn.commit();

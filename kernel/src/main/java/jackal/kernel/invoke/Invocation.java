@@ -187,7 +187,10 @@ public final class Invocation {
     return invokee;
   }
 
-  /** Drops the reply (used when the operation destroyed or resumed the reply target). */
+  /**
+   * Drops the reply, and with it the payload bump: the operation is oneway, destroyed the reply
+   * target or its endpoint, or took the target out of its receive.
+   */
   public void suppressReply() {
     replySuppressed = true;
   }

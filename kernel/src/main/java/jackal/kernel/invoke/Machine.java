@@ -198,7 +198,8 @@ public final class Machine {
    * Rescinds {@code o} (already prepared, so locked): every capability to it becomes invalid, and
    * its content is cleared. The count goes up by one; when that would pass the layout's largest
    * count, the OID is retired instead and never used again. A process is also taken off whatever
-   * queue it is on, its waiting senders are woken, and it is left faulted with no program.
+   * queue it is on, its waiting senders are woken, and it is left faulted with no program. A reply
+   * that was to go to the destroyed process, or through the destroyed endpoint, is dropped.
    */
   void rescind(Invocation inv, KObject o) {
     Transaction txn = inv.txn;
@@ -227,6 +228,9 @@ public final class Machine {
     } else if (o instanceof Endpoint ep) {
       ep.waiters.wakeAll(scheduler, inv.cpu);
       ep.clearContent();
+      if (ep == inv.invokeeEp) {
+        inv.suppressReply(); // the reply would go through the endpoint just destroyed
+      }
     } else {
       o.clearContent();
     }

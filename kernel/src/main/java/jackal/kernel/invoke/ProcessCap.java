@@ -50,9 +50,11 @@ final class ProcessCap extends KernelCap {
       if (target.runState != Process.RUNNING) {
         target.runState = Process.RUNNING;
         inv.machine.scheduler.makeReady(target, false, inv.cpu);
-      }
-      if (target == inv.replyTarget()) {
-        inv.suppressReply();
+        // The target no longer waits where the reply would reach it, so the reply is dropped. A
+        // target that was running (a process resuming itself) still gets its reply.
+        if (target == inv.replyTarget()) {
+          inv.suppressReply();
+        }
       }
     } else if (op == Codes.OC_PROCESS_GET_STATE) {
       if (inv.requireArgs(0)) {
