@@ -4,8 +4,12 @@ import static jackal.runtime.TestSystem.reg;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jackal.kernel.api.CapLoc;
 import jackal.kernel.api.Codes;
 import jackal.kernel.api.FaultCode;
+import jackal.kernel.api.Icw;
+import jackal.kernel.api.ParameterBlock;
+import jackal.kernel.api.Syscall;
 import jackal.kernel.boot.CapRef;
 import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProcessInfo;
@@ -242,6 +246,41 @@ class FaultDeliveryTest {
       s.awaitQuiet();
       assertThat(pagerSaw).isEmpty();
       assertThat(log).containsExactlyInAnyOrder("sender done", "receiver got 42 length 3");
+    }
+  }
+
+  @Test
+  void pagerWhoseReceiveSlotFaultsTakesThatFaultAsAProcessFaultWithoutPagingItself()
+      throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      List<String> keeperSaw = new CopyOnWriteArrayList<>();
+      ObjectRef keeper = recordingHandler(s, "keeper", keeperSaw);
+      // The pager pages its own space too, and receives a capability into a slot of that space
+      // that is not mapped: offering its fault to its memory handler would be offering it to
+      // itself, in the middle of delivering to itself.
+      ObjectRef pager =
+          s.process(
+              "pager",
+              sys -> {
+                ParameterBlock pb = new ParameterBlock();
+                pb.w[ParameterBlock.ICW] = Syscall.INVOKE_CAP | Icw.RP | Icw.AC | Icw.makeLrc(1);
+                pb.w[ParameterBlock.RCVCAP] = CapLoc.reg(CapReg.RETURN);
+                pb.w[ParameterBlock.RCVCAP + 1] = CapLoc.mem(0x3000);
+                sys.trap(pb);
+              });
+      ObjectRef pagerEp = s.endpoint(pager, 1);
+      ObjectRef pagerSpace = handledGpt(s, s.k.entry(pagerEp, 0));
+      s.k.setAddressSpace(pager, s.k.guarded(s.k.cap(pagerSpace), 0, 16));
+      s.k.setHandler(pager, s.k.entry(s.endpoint(keeper, 2), 0));
+      ObjectRef g = handledGpt(s, s.k.entry(pagerEp, 0));
+      ObjectRef child = s.process("child", sys -> sys.loadByte(0x5000));
+      s.k.setAddressSpace(child, s.k.guarded(s.k.cap(g), 0, 16));
+      s.runUntilQuiet(keeper, pager, child);
+      assertThat(keeperSaw).containsExactly("process fc=5 at=3000");
+      assertThat(s.info(pager).runState()).isEqualTo(ProcessInfo.FAULTED);
+      ProcessInfo waiting = s.info(child);
+      assertThat(waiting.runState()).as("waits for the pager").isEqualTo(ProcessInfo.RUNNING);
+      assertThat(waiting.faultCode()).isZero();
     }
   }
 
