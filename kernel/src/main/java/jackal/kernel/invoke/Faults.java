@@ -158,8 +158,9 @@ final class Faults {
    * Sends the oneway {@code handle(proc, fc, info)} upcall to {@code inv.invokee} through {@code
    * ep}, with capabilities Null, {@code c1} and (if not null) {@code c2}; the faulting process
    * records {@code code} and {@code faultInfo} and becomes FAULTED. Returns false, with nothing
-   * sent or recorded, if the handler's receive slots fault: the handler takes that fault (never
-   * offered to a memory handler, so delivery cannot recurse) and the invoker waits for it.
+   * sent and nothing recorded on the faulter, if the handler's receive slots fault: the handler
+   * takes that fault (never offered to a memory handler, so delivery cannot recurse) and the
+   * invoker waits for it.
    */
   private static boolean upcall(
       Invocation inv,
