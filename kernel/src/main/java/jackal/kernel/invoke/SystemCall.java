@@ -281,14 +281,14 @@ final class SystemCall {
    * A fault taken while writing into a receiver is the receiver's, taken now. A memory fault is
    * first offered to the memory handler on the receiver's path ({@link Faults}): once delivered,
    * the receiver is FAULTED and the sender waits until it receives again; while that handler is
-   * busy, the sender waits for the handler and the receiver records nothing. Any other fault is
-   * {@link #faultReceiver}'s.
+   * busy, the sender waits for the handler and the receiver records nothing. A fault no memory
+   * handler takes is {@link #faultReceiver}'s.
    */
   static int chargeReceiver(Invocation inv, Process r, int fc, long address) {
     if (Faults.isMemoryFault(fc)) {
       int offered = Faults.offerToMemoryHandler(inv, r, fc, address);
       if (offered == Faults.DELIVERED) {
-        r.rcvWaitQ.add(inv.invoker);
+        r.rcvWaitQ.add(inv.invoker); // r is FAULTED now: retry once it receives again
         return BLOCK;
       }
       if (offered == Faults.HANDLER_BUSY) {
