@@ -2,6 +2,7 @@ package jackal.kernel.invoke;
 
 import jackal.kernel.api.CapType;
 import jackal.kernel.api.Codes;
+import jackal.kernel.api.FaultCode;
 import jackal.kernel.api.Restr;
 import jackal.kernel.cap.Capability;
 import jackal.kernel.obj.CapPage;
@@ -16,6 +17,9 @@ import jackal.kernel.obj.Page;
  * (CapAccessTypeError).
  */
 abstract class AddressSpaceCap extends MemoryCap {
+  /** log2 of {@link Gpt#SLOTS}: the address bits a GPT's slot index takes. */
+  private static final int L2_SLOTS = 4;
+
   AddressSpaceCap(long interfaceType) {
     super(interfaceType);
   }
@@ -134,6 +138,8 @@ abstract class AddressSpaceCap extends MemoryCap {
       inv.error(Codes.RC_AS_OPAQUE_SPACE);
     } else if (store && readOnly(w)) {
       inv.error(Codes.RC_NO_ACCESS);
+    } else if (fc == FaultCode.CAP_ACCESS_TYPE_ERROR) {
+      inv.error(Codes.RC_AS_CAP_ACCESS_TYPE_ERROR); // the path ends at a data page
     } else if (fc != 0) {
       inv.error(Codes.RC_AS_NO_SUCH_SLOT);
     } else {
@@ -153,8 +159,19 @@ abstract class AddressSpaceCap extends MemoryCap {
   }
 
   /**
-   * extendedFetch(offset, l2arg) and extendedStore(offset, l2arg, guard, c): the slot, in the
-   * deepest GPT along the path whose l2v is l2arg, that translates {@code offset}.
+   * extendedFetch(offset, l2arg) and extendedStore(offset, l2arg, guard, c), the reference's
+   * extended_memwalk: walk this space for {@code offset} and take, among the GPTs on the path, the
+   * last one reached before the walk meets a capability whose guard translates fewer than l2arg
+   * bits or a GPT whose l2v is below l2arg, stopping at the first GPT whose l2v is exactly l2arg.
+   * Windows are passed over (their restrictions count). A fault further down the walk does not
+   * matter: the slot found lies above it.
+   *
+   * <p>Fetch answers that slot's capability (weakened through a weak path), the GPT's l2v and the
+   * restrictions of the path down to and including the GPT's capability; with no such GPT (a page,
+   * a capability page, or a first capability that already fails the test) it answers the invoked
+   * capability with l2v 0 and restrictions 0. Store replaces that slot only if the GPT's l2v is
+   * exactly l2arg (else NoSuchSlot), and only through a writable path (else NoAccess); the guard is
+   * applied to a memory capability, and any other capability is stored as it is (the IDL).
    */
   private static void extended(Invocation inv, boolean store) {
     long offset = inv.nextArg();
@@ -164,66 +181,71 @@ abstract class AddressSpaceCap extends MemoryCap {
       return;
     }
     Capability value = store ? inv.src[1] : null;
-    boolean badArgs = l2arg < Page.SIZE_BITS || l2arg > 64 || !offsetAligned(offset, (int) l2arg);
+    boolean badArgs =
+        l2arg < Page.SIZE_BITS
+            || l2arg > 64
+            || !offsetAligned(offset, (int) l2arg)
+            || (store && !validGuard(guard, value));
     Gpt found = null;
     int foundSlot = 0;
-    int foundRestr = 0;
-    int restr = 0;
-    boolean opaque = false;
+    int perms = 0;
     if (!badArgs) {
-      Capability c = inv.iCap;
-      long a = offset;
-      for (int step = 0; step < MemWalk.MAX_STEPS; step++) {
-        if (c.type != CapType.GPT) {
+      MemWalk w = inv.walk;
+      w.walk(inv.machine, inv.txn, inv.iCap, offset, false, true);
+      int restr = 0;
+      for (int i = 0; i < w.depth; i++) {
+        Gpt g = w.pathGpt[i];
+        int l2g = w.pathL2g[i];
+        if (g != null) {
+          // A GPT translates at most its slots' bits above l2v, however wide its guard is.
+          l2g = Math.min(l2g, Math.min(g.l2v + L2_SLOTS - (g.bg ? 1 : 0), 64));
+        }
+        if (l2g < l2arg) {
           break;
         }
-        int l2g = c.word1 & 0x7F;
-        long match = (c.word1 >>> 8) & 0xFF_FFFFL;
-        long g = l2g >= 64 ? 0 : match << l2g;
-        if ((l2g >= 64 ? 0 : a & -(1L << l2g)) != g) {
+        restr |= w.pathRestr[i];
+        if (w.pathWindow[i]) {
+          continue;
+        }
+        if (g == null || g.l2v < l2arg) {
+          break; // a page, or a GPT whose slots are smaller than asked for
+        }
+        long slot = g.l2v >= 64 ? 0 : w.pathAddr[i] >>> g.l2v;
+        if (Long.compareUnsigned(slot, g.bg ? Gpt.SLOTS / 2 : Gpt.SLOTS) >= 0) {
+          break; // the walk ended here: this GPT has no slot for the offset
+        }
+        found = g;
+        foundSlot = (int) slot;
+        perms = restr;
+        if (g.l2v == l2arg) {
           break;
         }
-        a ^= g;
-        restr |= c.restr;
-        if ((restr & Restr.OPAQUE) != 0) {
-          opaque = true;
-          break;
-        }
-        Gpt gpt = (Gpt) c.target;
-        long s = gpt.l2v >= 64 ? 0 : a >>> gpt.l2v;
-        if (Long.compareUnsigned(s, gpt.bg ? Gpt.SLOTS / 2 : Gpt.SLOTS) >= 0) {
-          break;
-        }
-        if (gpt.l2v == l2arg) {
-          found = gpt;
-          foundSlot = (int) s;
-          foundRestr = restr;
-        }
-        if (gpt.l2v < 64) {
-          a -= s << gpt.l2v;
-        }
-        c = inv.machine.prepare(inv.txn, gpt.slots[(int) s]);
       }
     }
     inv.txn.commit();
-    if (badArgs || (store && (!isMemoryOrWindow(value.type) || !validGuard(guard, value)))) {
+    if (badArgs) {
       inv.error(Codes.RC_REQUEST_ERROR);
-    } else if (opaque) {
+    } else if ((perms & Restr.OPAQUE) != 0) {
       inv.error(Codes.RC_AS_OPAQUE_SPACE);
-    } else if (found == null) {
-      inv.error(Codes.RC_AS_NO_SUCH_SLOT);
     } else if (store) {
-      if ((foundRestr & (Restr.READ_ONLY | Restr.WEAK)) != 0) {
+      if ((perms & (Restr.READ_ONLY | Restr.WEAK)) != 0) {
         inv.error(Codes.RC_NO_ACCESS);
+      } else if (found == null || found.l2v != l2arg) {
+        inv.error(Codes.RC_AS_NO_SUCH_SLOT);
       } else {
-        found.slots[foundSlot] = value.withWord1((int) guard);
+        found.slots[foundSlot] =
+            isMemoryOrWindow(value.type) ? value.withWord1((int) guard) : value;
         inv.machine.translationsChanged();
       }
+    } else if (found == null) {
+      inv.result(0);
+      inv.result(0);
+      inv.resultCap(inv.iCap);
     } else {
       Capability c = found.slots[foundSlot];
-      inv.result(l2arg);
-      inv.result(foundRestr);
-      inv.resultCap((foundRestr & Restr.WEAK) != 0 ? CapLocs.weaken(c) : c);
+      inv.result(found.l2v);
+      inv.result(perms);
+      inv.resultCap((perms & Restr.WEAK) != 0 ? CapLocs.weaken(c) : c);
     }
   }
 

@@ -36,12 +36,13 @@ final class MemWalk {
   /** Restrictions accumulated along the path. */
   int restr;
 
-  // The path, one entry per capability traversed (for finding a memory handler): the object it
-  // led to (a GPT, or null for a page or window), the restrictions of that capability, and the
-  // address left after its guard was removed. A GPT is entered only once its slot is known to
-  // exist.
+  // The path, one entry per capability traversed (for finding a memory handler, and for
+  // extendedFetch/Store): the object it led to (a GPT, or null for a page or window), the
+  // restrictions and the guard's l2g of that capability, and the address left after its guard was
+  // removed. A GPT is entered only once its slot is known to exist.
   final Gpt[] pathGpt = new Gpt[MAX_STEPS];
   final int[] pathRestr = new int[MAX_STEPS];
+  final int[] pathL2g = new int[MAX_STEPS];
   final long[] pathAddr = new long[MAX_STEPS];
   final boolean[] pathWindow = new boolean[MAX_STEPS];
   int depth;
@@ -97,7 +98,7 @@ final class MemWalk {
           // do not count (kern_MemWalk.c records a GPT only after its slot check).
           return fail(forWrite, invalid);
         }
-        enter(c.restr, a, g, false);
+        enter(c.restr, l2g, a, g, false);
         if (g.l2v < 64) {
           a -= slot << g.l2v;
         }
@@ -105,7 +106,7 @@ final class MemWalk {
         c = g.slots[(int) slot];
         continue;
       }
-      enter(c.restr, a, null, type == CapType.WINDOW || type == CapType.LOCAL_WINDOW);
+      enter(c.restr, l2g, a, null, type == CapType.WINDOW || type == CapType.LOCAL_WINDOW);
       switch (type) {
         case CapType.PAGE, CapType.CAP_PAGE -> {
           if (Long.compareUnsigned(a, Page.SIZE) >= 0) {
@@ -187,9 +188,10 @@ final class MemWalk {
   long handlerAddress;
 
   /** Adds a capability traversed to the path; its restrictions now count. */
-  private void enter(int capRestr, long addr, Gpt gpt, boolean window) {
+  private void enter(int capRestr, int l2g, long addr, Gpt gpt, boolean window) {
     restr |= capRestr;
     pathRestr[depth] = capRestr;
+    pathL2g[depth] = l2g;
     pathAddr[depth] = addr;
     pathGpt[depth] = gpt;
     pathWindow[depth] = window;
