@@ -35,9 +35,16 @@ final class EndpointCap extends KernelCap {
       ep.waiters.wakeAll(inv.machine.scheduler, inv.cpu);
     } else if (op == Codes.OC_ENDPOINT_SET_PAYLOAD_MATCH) {
       if (inv.requireArgs(0)) {
+        Capability rcp = inv.machine.prepare(inv.txn, ep.recipient);
         inv.txn.commit();
-        ep.pm = true;
-        ep.waiters.wakeAll(inv.machine.scheduler, inv.cpu);
+        if (!ep.pm) {
+          ep.pm = true;
+          // Senders waiting for the recipient to receive would mostly fail the new payload test:
+          // wake them so they find out now. Once pm is set they have all been through it.
+          if (rcp.type == CapType.PROCESS) {
+            ((Process) rcp.target).rcvWaitQ.wakeAll(inv.machine.scheduler, inv.cpu);
+          }
+        }
       }
     } else if (op == Codes.OC_ENDPOINT_SET_ENDPOINT_ID) {
       long id = inv.nextArg();

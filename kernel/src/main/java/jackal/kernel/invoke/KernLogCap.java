@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * KernLog.log(sequence&lt;char, 256&gt;): the data words carry the sequence's max, len and address;
  * the bytes come as the string. More than 255 bytes is a RequestError, an unreadable string
- * NoAccess. A newline is added if the text lacks one.
+ * NoAccess. A newline is added if the text lacks one; an empty text prints nothing.
  */
 final class KernLogCap extends KernelCap {
   private static final int MAX = 256;
@@ -43,7 +43,9 @@ final class KernLogCap extends KernelCap {
     byte[] text = new byte[n];
     SpaceAccess.read(inv, space, ptr, text, 0, n);
     inv.txn.commit();
-    inv.machine.log.line(new String(text, StandardCharsets.UTF_8));
+    if (n > 0) { // an empty message prints nothing, not an empty line
+      inv.machine.log.line(new String(text, StandardCharsets.UTF_8));
+    }
     return true;
   }
 }

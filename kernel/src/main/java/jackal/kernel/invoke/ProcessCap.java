@@ -63,13 +63,14 @@ final class ProcessCap extends KernelCap {
         inv.result(target.faultInfo);
       }
     } else if (op == Codes.OC_PROCESS_SET_STATE) {
-      int fc = (int) inv.nextArg();
+      // The fault code is an IDL byte (FC): only the low 8 bits of its word carry it.
+      int fc = (int) (inv.nextArg() & 0xFF);
       long info = inv.nextArg();
       if (!inv.requireArgs(0)) {
         return true;
       }
       inv.txn.commit();
-      if ((fc == 0 && info != 0) || fc < 0 || fc > 0xFF) {
+      if (fc == 0 && info != 0) {
         inv.error(Codes.RC_REQUEST_ERROR);
         return true;
       }

@@ -44,7 +44,9 @@ final class RangeCap extends KernelCap {
       if (inv.requireArgs(0)) {
         inv.txn.commit();
         ObjectTable table = inv.machine.objects;
-        if (type < 0 || type >= ObType.COUNT || start < 0 || start >= table.bound((int) type)) {
+        if (type < 0 || type >= ObType.COUNT) {
+          inv.error(Codes.RC_REQUEST_ERROR); // not an object type: a malformed request
+        } else if (start < 0 || start >= table.bound((int) type)) {
           inv.error(Codes.RC_RANGE_RANGE_ERR);
         } else {
           inv.result(start);
@@ -70,7 +72,12 @@ final class RangeCap extends KernelCap {
 
   private static void getCap(Invocation inv, long oid, long type, Capability brand) {
     ObjectTable table = inv.machine.objects;
-    if (type < 0 || type >= ObType.COUNT || !table.inRange((int) type, oid)) {
+    if (type < 0 || type >= ObType.COUNT) {
+      inv.txn.commit();
+      inv.error(Codes.RC_REQUEST_ERROR); // not an object type: a malformed request
+      return;
+    }
+    if (!table.inRange((int) type, oid)) {
       inv.txn.commit();
       inv.error(Codes.RC_RANGE_RANGE_ERR);
       return;
