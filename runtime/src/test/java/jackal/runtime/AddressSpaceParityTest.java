@@ -356,6 +356,24 @@ class AddressSpaceParityTest {
     }
   }
 
+  @Test
+  void extendedFetchOnAPageChecksItsArgumentsAsOnAGpt() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      List<String> out =
+          run(
+              s,
+              (m, k, o) -> {
+                attempt(o, "misaligned offset", () -> m.extendedFetch(reg(8), 0x800, 12, reg(12)));
+                attempt(o, "l2arg 65", () -> m.extendedFetch(reg(8), 0, 65, reg(12)));
+                attempt(o, "l2arg 11", () -> m.extendedFetch(reg(8), 0, 11, reg(12)));
+              },
+              s.k.cap(s.k.newPage()));
+      assertThat(out)
+          .containsExactly(
+              "misaligned offset RequestError", "l2arg 65 RequestError", "l2arg 11 RequestError");
+    }
+  }
+
   // ------------------------------------------------------------------ fetch / store
 
   @Test
@@ -488,6 +506,33 @@ class AddressSpaceParityTest {
               "setSlot OpaqueSpace",
               "guardedSetSlot OpaqueSpace",
               "slot 0 unchanged true");
+    }
+  }
+
+  @Test
+  void slotNumberWithBitsAbove31IsRequestErrorNotAnotherSlot() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      ObjectRef g = gpt(s, 16);
+      s.k.setGptSlot(g, 1, s.k.cap(s.k.newEndpoint()));
+      List<String> out = new CopyOnWriteArrayList<>();
+      ObjectRef p =
+          s.process(
+              "p",
+              sys -> {
+                // Cut to 32 bits, (1 << 32) + 1 would name slot 1.
+                Ipc ipc = new Ipc(sys);
+                ipc.w[1] = Codes.OC_AS_GET_SLOT;
+                ipc.w[2] = (1L << 32) + 1;
+                try {
+                  ipc.resultInto(0, reg(12)).callOrThrow(reg(8), 2, 0, 0);
+                  out.add("answered");
+                } catch (KernelException e) {
+                  out.add(e.getMessage());
+                }
+              });
+      s.give(p, 8, s.k.cap(g));
+      s.runUntilQuiet(p);
+      assertThat(out).containsExactly("RequestError");
     }
   }
 
