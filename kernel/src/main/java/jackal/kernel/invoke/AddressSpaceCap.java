@@ -210,12 +210,8 @@ abstract class AddressSpaceCap extends MemoryCap {
         if (g == null || g.l2v < l2arg) {
           break; // a page, or a GPT whose slots are smaller than asked for
         }
-        long slot = g.l2v >= 64 ? 0 : w.pathAddr[i] >>> g.l2v;
-        if (Long.compareUnsigned(slot, g.bg ? Gpt.SLOTS / 2 : Gpt.SLOTS) >= 0) {
-          break; // the walk ended here: this GPT has no slot for the offset
-        }
-        found = g;
-        foundSlot = (int) slot;
+        found = g; // on the path, so the slot the offset selects exists
+        foundSlot = g.l2v >= 64 ? 0 : (int) (w.pathAddr[i] >>> g.l2v);
         perms = restr;
         if (g.l2v == l2arg) {
           break;
