@@ -182,6 +182,43 @@ class KernelInterfaceParityTest {
     }
   }
 
+  @Test
+  void processFaultingWithNoKeeperIsReportedOnTheConsole() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      ObjectRef p = s.process("lonely", sys -> sys.loadByte(0x5000)); // past its one page
+      s.runUntilQuiet(p);
+      assertThat(s.info(p).runState()).isEqualTo(ProcessInfo.FAULTED);
+      assertThat(s.console())
+          .contains(
+              "process lonely#"
+                  + p.oid()
+                  + " faults with no keeper (fc="
+                  + FaultCode.INVALID_DATA_REFERENCE
+                  + ", info=0x5000)");
+    }
+  }
+
+  @Test
+  void faultUpcallRunsTheHandlerBeforeOtherReadyProcesses() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      List<String> order = new CopyOnWriteArrayList<>();
+      ObjectRef handler =
+          s.process(
+              "handler",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                ipc.receive();
+                order.add("handler");
+                ipc.receive();
+              });
+      ObjectRef faulter = s.process("faulter", sys -> sys.loadByte(0x5000));
+      s.k.setHandler(faulter, s.k.entry(s.endpoint(handler, 1), 0));
+      ObjectRef bystander = s.process("bystander", sys -> order.add("bystander"));
+      s.runUntilQuiet(handler, faulter, bystander);
+      assertThat(order).containsExactly("handler", "bystander");
+    }
+  }
+
   /** A process that traps once with control word {@code icw} and one more word set. */
   private static ProcessInfo trapOnce(TestSystem s, long icw, int word, long value)
       throws Exception {

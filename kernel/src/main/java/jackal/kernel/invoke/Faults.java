@@ -40,9 +40,10 @@ import jackal.kernel.obj.Process;
  * ProcessHandler.handle(Process, FC, faultInfo)} to the Entry capability in the process's handler
  * slot, with a full-strength process capability. If that handler is not receiving, the faulter
  * waits for it with the fault recorded (re-reading the slot each time); with no valid handler it
- * simply stays faulted.
+ * stays faulted, and the console says so ("faults with no keeper").
  *
- * <p>In both upcalls slot 0 (the reply slot) is Null.
+ * <p>In both upcalls slot 0 (the reply slot) is Null, and the handler runs next on the invoker's
+ * slice.
  */
 final class Faults {
   private Faults() {}
@@ -142,6 +143,14 @@ final class Faults {
       inv.txn.commit();
       if (!inv.slept) {
         p.runState = Process.FAULTED; // no valid handler: faulted until someone resumes it
+        inv.machine.log.line(
+            "process "
+                + p
+                + " faults with no keeper (fc="
+                + code
+                + ", info=0x"
+                + Long.toHexString(info)
+                + ")");
       }
     }
     p.faultCode = code; // a process waiting for its handler shows the fault it will deliver
@@ -205,7 +214,9 @@ final class Faults {
     hpb.w[EPID] = ep.endpointID;
     hpb.w[ICW] = (hicw & Icw.PRESERVE) | Icw.makeLdw(3) | Icw.SC | Icw.makeLsc(lastCap);
     h.runState = Process.RUNNING;
-    inv.machine.scheduler.makeReady(h, false, inv.cpu);
+    // The invoker waits now (the faulter, or the sender whose message faulted a receiver): the
+    // handler runs next on its slice, as proc_do_upcall queues it at the front.
+    inv.machine.scheduler.makeReady(h, true, inv.cpu);
     return true;
   }
 }
