@@ -212,7 +212,8 @@ final class ServerWriter {
             "  ",
             List.of(
                 "The receive bound, in bytes, a server must offer ({@code Ipc.stringBuffer}) for the "
-                    + "largest sequence or string any request may carry.")));
+                    + "largest indirect string any request may carry (its sequence or string, and "
+                    + "the arguments past the data words).")));
     b.append("  public static final int REQUEST_STRING_BYTES = ")
         .append(requestStringBytes(methods))
         .append(";\n\n");
