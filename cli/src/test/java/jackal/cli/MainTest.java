@@ -2,8 +2,11 @@ package jackal.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -50,5 +53,22 @@ class MainTest {
   void missingCommandIsUsageError() {
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString()).startsWith("jackal: missing command");
+  }
+
+  @Test
+  void runEndsWithStatusZeroWhenTheImageHaltsThroughSysCtl() {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    PrintStream saved = System.out;
+    int status;
+    System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+    try {
+      status = run("run", "--cpus", "2");
+    } finally {
+      System.setOut(saved);
+    }
+    assertThat(status).isZero();
+    assertThat(console.toString(StandardCharsets.UTF_8))
+        .contains("client: done after 3 calls; halting", "jackal: halted")
+        .doesNotContain("still running after the halt", "all processes idle");
   }
 }

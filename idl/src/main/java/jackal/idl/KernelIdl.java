@@ -48,6 +48,8 @@ public final class KernelIdl {
           "Schedule.idl",
           "SchedCtl.idl",
           "ObStore.idl",
+          "PinCtl.idl",
+          "IOPriv.idl",
           "RcvQueue.idl");
 
   /** The sources, each named {@code capidl/coyotos/Name.idl}. */

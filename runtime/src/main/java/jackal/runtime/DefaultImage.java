@@ -2,18 +2,23 @@ package jackal.runtime;
 
 import jackal.kernel.api.CapLoc;
 import jackal.kernel.boot.CapRef;
+import jackal.kernel.boot.Halt;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.KernelService;
 import jackal.kernel.boot.ObjectRef;
+import jackal.runtime.idl.coyotos.SysCtlClient;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The built-in system image that {@code jackal run} boots: a server and a client on their own
  * endpoints. The client calls the server through an Entry capability with a reply capability made
  * from its payload-match reply endpoint; the server answers each request; both report through
- * KernLog. The image language comes later; until then this is the default image.
+ * KernLog; when the client is done it halts the system through SysCtl, which ends {@code jackal
+ * run}. The image language comes later; until then this is the default image.
  */
 public final class DefaultImage {
   private DefaultImage() {}
@@ -46,35 +51,97 @@ public final class DefaultImage {
               + " without an argument to boot the built-in image");
       return 2;
     }
-    try (Kernel k = Kernel.create(cfg)) {
-      out.println(
-          "jackal: booting the built-in image on "
-              + cfg.cpus()
-              + " CPUs ("
-              + cfg.oidLayout()
-              + " OID layout)");
-      CapRef kernLog = k.kernelCap(KernelService.KERN_LOG);
+    out.println(
+        "jackal: booting the built-in image on "
+            + cfg.cpus()
+            + " CPUs ("
+            + cfg.oidLayout()
+            + " OID layout)");
+    return run(cfg, DefaultImage::build, SETTLE);
+  }
 
-      ObjectRef server = k.newProcess("server", DefaultImage::server);
-      ObjectRef serviceEp = k.newEndpoint();
-      k.setRecipient(serviceEp, server);
-      k.setEndpointId(serviceEp, SERVICE_ID);
-      giveSpaceAndLog(k, server, kernLog);
+  /** How long an image may run before {@code jackal run} gives up on it. */
+  static final Duration SETTLE = Duration.ofSeconds(30);
 
-      ObjectRef client = k.newProcess("client", DefaultImage::client);
-      k.setCapReg(client, CapReg.APP0, k.entry(serviceEp, CLIENT_PAYLOAD));
-      giveSpaceAndLog(k, client, kernLog);
+  /** What {@code jackal run} boots: builds the objects of an image and says what to start. */
+  @FunctionalInterface
+  interface Image {
+    /** Builds the image in {@code k}, which is not booted yet; returns the processes to start. */
+    List<ObjectRef> build(Kernel k);
+  }
 
-      k.start(server);
-      k.start(client);
-      k.boot();
-      if (!k.awaitQuiescent(Duration.ofSeconds(30))) {
-        out.println("jackal: the image did not settle within 30 seconds");
-        return 1;
+  /**
+   * Boots {@code image} and runs it until a SysCtl capability stops it or every process is idle,
+   * and returns the exit status: 0 after a halt, a powerdown or a quiet end, 1 if it neither halted
+   * nor settled within {@code limit}. A reboot stops the kernel and boots the image again on a
+   * fresh one: nothing persists yet, so this is the RAM-only restart Coyotos makes from its boot
+   * image.
+   */
+  static int run(KernelConfig cfg, Image image, Duration limit) throws InterruptedException {
+    PrintStream out = cfg.console();
+    for (; ; ) {
+      Optional<Halt> how;
+      try (Kernel k = Kernel.create(cfg)) {
+        for (ObjectRef p : image.build(k)) {
+          k.start(p);
+        }
+        k.boot();
+        long deadline = System.nanoTime() + limit.toNanos();
+        for (; ; ) {
+          how = k.awaitHalt(POLL);
+          if (how.isPresent()) {
+            break;
+          }
+          if (k.awaitQuiescent(POLL)) {
+            // The halting process never runs again, so a halt can leave the system quiet too.
+            how = k.halted();
+            if (how.isEmpty()) {
+              out.println("jackal: all processes idle; halting");
+              return 0;
+            }
+            break;
+          }
+          if (System.nanoTime() - deadline > 0) {
+            out.println(
+                "jackal: the image did not settle within " + limit.toSeconds() + " seconds");
+            return 1;
+          }
+        }
       }
-      out.println("jackal: all processes idle; halting");
-      return 0;
+      switch (how.get()) {
+        case HALT -> {
+          out.println("jackal: halted");
+          return 0;
+        }
+        case POWERDOWN -> {
+          out.println("jackal: powered down");
+          return 0;
+        }
+        case REBOOT -> out.println("jackal: rebooting");
+      }
     }
+  }
+
+  private static final Duration POLL = Duration.ofMillis(20);
+
+  /**
+   * The built-in image: a server, and a client that calls it {@link #CALLS} times and then halts
+   * the system through SysCtl.
+   */
+  private static List<ObjectRef> build(Kernel k) {
+    CapRef kernLog = k.kernelCap(KernelService.KERN_LOG);
+
+    ObjectRef server = k.newProcess("server", DefaultImage::server);
+    ObjectRef serviceEp = k.newEndpoint();
+    k.setRecipient(serviceEp, server);
+    k.setEndpointId(serviceEp, SERVICE_ID);
+    giveSpaceAndLog(k, server, kernLog);
+
+    ObjectRef client = k.newProcess("client", DefaultImage::client);
+    k.setCapReg(client, CapReg.APP0, k.entry(serviceEp, CLIENT_PAYLOAD));
+    k.setCapReg(client, CapReg.APP0 + 2, k.kernelCap(KernelService.SYS_CTL));
+    giveSpaceAndLog(k, client, kernLog);
+    return List.of(server, client);
   }
 
   /**
@@ -91,6 +158,7 @@ public final class DefaultImage {
   }
 
   private static final long KERNLOG = CapLoc.reg(CapReg.APP0 + 1);
+  private static final long SYSCTL = CapLoc.reg(CapReg.APP0 + 2);
 
   private static void server(jackal.kernel.api.SystemCalls sys) throws KernelException {
     Ipc ipc = new Ipc(sys);
@@ -128,6 +196,8 @@ public final class DefaultImage {
       n = ipc.w[1];
       log.log(KERNLOG, "client: reply " + n);
     }
-    log.log(KERNLOG, "client: done after " + CALLS + " calls");
+    log.log(KERNLOG, "client: done after " + CALLS + " calls; halting");
+    new SysCtlClient(ipc).halt(SYSCTL);
+    log.log(KERNLOG, "client: still running after the halt");
   }
 }

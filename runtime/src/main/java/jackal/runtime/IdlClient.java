@@ -65,6 +65,22 @@ public abstract class IdlClient {
     return stringArea;
   }
 
+  /** Where {@link #idlStage} puts a string: the address of the string area. */
+  protected final long idlStageBase() {
+    requireArea();
+    return stringArea;
+  }
+
+  /** Writes the low {@code size} bytes of {@code v}, little-endian, at {@code off} of {@code b}. */
+  protected static void idlPut(byte[] b, int off, int size, long v) {
+    IdlBytes.put(b, off, size, v);
+  }
+
+  /** Reads {@code size} little-endian bytes at {@code off} of {@code b}, zero-extended. */
+  protected static long idlGet(byte[] b, int off, int size) {
+    return IdlBytes.get(b, off, size);
+  }
+
   /**
    * Calls {@code target} with {@code w[1..ldw]}, capability arguments in send slots 1..capArgs,
    * accepting {@code capResults} result capabilities; throws the exception an exceptional reply
@@ -120,6 +136,40 @@ public abstract class IdlClient {
   }
 
   /**
+   * The string of a reply whose results did not all fit the data words, as received in the string
+   * area: at least {@code fixedBytes} long (the results laid into it; bytes the server did not send
+   * read as zero), and as much beyond as arrived and the area holds.
+   */
+  protected final byte[] idlReceivedString(int fixedBytes) {
+    int n = Math.min(Math.max(ipc.stringLength(), 0), stringAreaSize);
+    byte[] b = new byte[Math.max(n, fixedBytes)];
+    if (n > 0) {
+      ipc.sys().read(stringArea, b, 0, n);
+    }
+    return b;
+  }
+
+  /**
+   * The bytes of a returned sequence of {@code length} elements of {@code elementBytes} each,
+   * starting at {@code at} of the received string {@code str}: no more than {@code maxElements}
+   * (unless negative: unbounded) and than the string holds.
+   */
+  protected static byte[] idlReceivedSequence(
+      byte[] str, int at, long length, int elementBytes, long maxElements) {
+    long n = length;
+    if (maxElements >= 0 && Long.compareUnsigned(n, maxElements) > 0) {
+      n = maxElements;
+    }
+    long room = Math.max(str.length - at, 0) / elementBytes;
+    if (Long.compareUnsigned(n, room) > 0) {
+      n = room;
+    }
+    byte[] b = new byte[(int) n * elementBytes];
+    System.arraycopy(str, Math.min(at, str.length), b, 0, b.length);
+    return b;
+  }
+
+  /**
    * Sends a oneway message: {@code w[1..ldw]}, a Null capability in slot 0 (nobody is to reply) and
    * capability arguments in slots 1..capArgs. It waits until the recipient takes it, and nothing
    * comes back.
@@ -141,7 +191,8 @@ public abstract class IdlClient {
   private void requireArea() {
     if (stringArea < 0) {
       throw new IllegalStateException(
-          "this method sends or returns a sequence or string: call stringArea() first");
+          "this method sends or returns a sequence, a string or more values than the data words"
+              + " hold: call stringArea() first");
     }
   }
 }

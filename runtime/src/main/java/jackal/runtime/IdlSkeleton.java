@@ -93,14 +93,64 @@ public abstract class IdlSkeleton implements ServerLoop.Handler {
   }
 
   /**
+   * Reads the string of a request some of whose parameters did not fit the data words: it must be
+   * exactly {@code fixedBytes} long (those parameters) when the method sends no sequence, and at
+   * least that long when it does (the sequence's bytes follow), and all of it received.
+   */
+  protected static byte[] idlRequestString(
+      Ipc ipc, int stringLength, int fixedBytes, boolean sequence) throws KernelException {
+    if (sequence ? stringLength < fixedBytes : stringLength != fixedBytes) {
+      throw idlRequestError();
+    }
+    if (stringLength > ipc.w[ParameterBlock.RCVBOUND]) {
+      throw idlRequestError();
+    }
+    byte[] b = new byte[stringLength];
+    if (stringLength > 0) {
+      ipc.sys().read(ipc.w[ParameterBlock.RCVPTR], b, 0, stringLength);
+    }
+    return b;
+  }
+
+  /**
+   * The bytes of a request's sequence, from {@code at} to the end of its string {@code str}: they
+   * must be exactly {@code length} (the header's length) elements of {@code elementBytes} each, at
+   * most {@code maxElements} (negative: unbounded).
+   */
+  protected static byte[] idlRequestSequence(
+      byte[] str, int at, long length, long maxElements, int elementBytes) throws KernelException {
+    long max = maxElements >= 0 ? maxElements : Syscall.MAX_SNDLEN;
+    int bytes = str.length - at;
+    if (Long.compareUnsigned(length, max) > 0
+        || bytes % elementBytes != 0
+        || length != bytes / elementBytes) {
+      throw idlRequestError();
+    }
+    return java.util.Arrays.copyOfRange(str, at, str.length);
+  }
+
+  /** Where {@link #idlStage} puts a string: the address of the string area. */
+  protected final long idlStageBase() {
+    requireArea();
+    return stringArea;
+  }
+
+  /** Writes the low {@code size} bytes of {@code v}, little-endian, at {@code off} of {@code b}. */
+  protected static void idlPut(byte[] b, int off, int size, long v) {
+    IdlBytes.put(b, off, size, v);
+  }
+
+  /** Reads {@code size} little-endian bytes at {@code off} of {@code b}, zero-extended. */
+  protected static long idlGet(byte[] b, int off, int size) {
+    return IdlBytes.get(b, off, size);
+  }
+
+  /**
    * Stages the bytes of a returned sequence or string in the string area as the answer's string;
    * returns their address (the sequence's address word).
    */
   protected final long idlStage(Ipc ipc, byte[] bytes) {
-    if (stringArea < 0) {
-      throw new IllegalStateException(
-          getClass().getSimpleName() + " returns a sequence or string: call stringArea() first");
-    }
+    requireArea();
     if (bytes.length > stringAreaSize) {
       throw new IllegalArgumentException(
           bytes.length + " bytes do not fit the string area of " + stringAreaSize + " bytes");
@@ -108,6 +158,15 @@ public abstract class IdlSkeleton implements ServerLoop.Handler {
     ipc.sys().write(stringArea, bytes, 0, bytes.length);
     ipc.string(stringArea, bytes.length);
     return stringArea;
+  }
+
+  private void requireArea() {
+    if (stringArea < 0) {
+      throw new IllegalStateException(
+          getClass().getSimpleName()
+              + " returns a sequence, a string or more results than the data words hold:"
+              + " call stringArea() first");
+    }
   }
 
   /** RequestError: the request does not have the shape its method needs. */

@@ -328,6 +328,84 @@ class GeneratedStubRoundTripTest {
   }
 
   @Test
+  void nineDataWordsEachWayTravelPartlyInTheString() throws Exception {
+    withServer(
+        (ipc, c) -> {
+          var r =
+              c.nine(
+                  reg(SAMPLE), 1, -2, 3, Long.MIN_VALUE, 5, Long.MAX_VALUE, -7, 0xABCD_0000, 2.5);
+          assertThat(List.of(r.b1(), r.b2(), r.b3(), r.b4(), r.b5(), r.b6()))
+              .containsExactly(-1L, 2L, -3L, Long.MIN_VALUE, -5L, -Long.MAX_VALUE);
+          assertThat(r.f()).isEqualTo(5.0);
+          assertThat(r.q()).isEqualTo(0xABCD);
+          assertThat(r.result()).isEqualTo(-21);
+          assertThat(ipc.lastDataWord()).as("the reply filled the words").isEqualTo(7);
+          assertThat(ipc.stringLength()).as("q and the result, 2 bytes each").isEqualTo(4);
+          byte[] received = new byte[4]; // the reply's string lands in the client's area
+          ipc.sys().read(AREA, received, 0, 4);
+          assertThat(IdlBytes.get(received, 0, 2)).as("q at 0").isEqualTo(0xABCDL);
+          assertThat((short) IdlBytes.get(received, 2, 2))
+              .as("the result at 2")
+              .isEqualTo((short) -21);
+        });
+  }
+
+  @Test
+  void aSequencePlusSixWordsEachWay() throws Exception {
+    withServer(
+        (ipc, c) -> {
+          long[] values = {10, 20, 30, 1L << 50};
+          var r = c.seqPlusSix(reg(SAMPLE), values, 1, 2, 3, 4, 5, 6);
+          assertThat(List.of(r.y1(), r.y2(), r.y3(), r.y4(), r.y5()))
+              .containsExactly(3L, 5L, 7L, 9L, 11L);
+          assertThat(r.back()).containsExactly(1L << 50, 30, 20, 10);
+          assertThat(r.result()).isEqualTo(60 + (1L << 50) + 21);
+          assertThat(ipc.stringLength()).as("header, result, then 4 longs").isEqualTo(32 + 32);
+
+          var empty = c.seqPlusSix(reg(SAMPLE), new long[0], 0, 0, 0, 0, 0, -1);
+          assertThat(empty.back()).isEmpty();
+          assertThat(empty.result()).isEqualTo(-1);
+          assertThat(c.seqPlusSix(reg(SAMPLE), new long[16], 0, 0, 0, 0, 0, 0).back()).hasSize(16);
+          assertThatThrownBy(() -> c.seqPlusSix(reg(SAMPLE), new long[17], 0, 0, 0, 0, 0, 0))
+              .isInstanceOf(CapRequestErrorException.class);
+        });
+  }
+
+  @Test
+  void requestsWhoseStringDoesNotMatchTheLayoutAreRefused() throws Exception {
+    withServer(
+        (ipc, c) -> {
+          long[] w = ipc.w;
+          // nine without its string: the words alone do not make the request.
+          w[1] = SampleCodes.OC_nine;
+          assertThat(ipc.call(reg(SAMPLE), 7, 0, -1)).as("no string").isFalse();
+          assertThat(ipc.exceptionCode()).isEqualTo(Codes.RC_REQUEST_ERROR);
+          // nine with a string one byte short of c, d and e.
+          w[1] = SampleCodes.OC_nine;
+          assertThat(ipc.string(AREA, 15).call(reg(SAMPLE), 7, 0, -1)).as("short").isFalse();
+          assertThat(ipc.exceptionCode()).isEqualTo(Codes.RC_REQUEST_ERROR);
+          // seqPlusSix whose header claims more longs than the string holds after x4..x6.
+          ipc.sys().write(AREA, new byte[24 + 16], 0, 40);
+          w[1] = SampleCodes.OC_seqPlusSix;
+          w[2] = 16;
+          w[3] = 3; // three longs claimed, two sent
+          w[4] = AREA + 24;
+          assertThat(ipc.string(AREA, 40).call(reg(SAMPLE), 7, 0, -1))
+              .as("header longer than the bytes")
+              .isFalse();
+          assertThat(ipc.exceptionCode()).isEqualTo(Codes.RC_REQUEST_ERROR);
+          // seqPlusSix whose string stops inside x4..x6.
+          w[1] = SampleCodes.OC_seqPlusSix;
+          w[3] = 0;
+          assertThat(ipc.string(AREA, 16).call(reg(SAMPLE), 7, 0, -1))
+              .as("string shorter than the values laid into it")
+              .isFalse();
+          assertThat(ipc.exceptionCode()).isEqualTo(Codes.RC_REQUEST_ERROR);
+          assertThat(c.stats(reg(SAMPLE)).count()).as("none reached the service").isZero();
+        });
+  }
+
+  @Test
   void getTypeAnswersTheInterfaceTypeUnlessOverriddenAndSubInterfacesServeInheritedMethods()
       throws Exception {
     withServer(

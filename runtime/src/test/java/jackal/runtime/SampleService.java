@@ -10,8 +10,10 @@ import jackal.runtime.idltest.sample.SampleCodes;
 import jackal.runtime.idltest.sample.SampleHolder;
 import jackal.runtime.idltest.sample.SampleLastNoteResult;
 import jackal.runtime.idltest.sample.SampleNextResult;
+import jackal.runtime.idltest.sample.SampleNineResult;
 import jackal.runtime.idltest.sample.SamplePoint;
 import jackal.runtime.idltest.sample.SampleReading;
+import jackal.runtime.idltest.sample.SampleSeqPlusSixResult;
 import jackal.runtime.idltest.sample.SampleServer;
 import jackal.runtime.idltest.sample.SampleSmallResult;
 import jackal.runtime.idltest.sample.SampleStatsResult;
@@ -109,6 +111,25 @@ class SampleService implements SampleServer {
     }
     total += s;
     return new SampleSumResult(values.length, s);
+  }
+
+  @Override
+  public SampleNineResult nine(
+      long a1, long a2, long a3, long a4, long a5, long a6, int c, int d, double e) {
+    served++;
+    return new SampleNineResult(-a1, -a2, -a3, -a4, -a5, -a6, e * 2, d >>> 16, c * 3);
+  }
+
+  @Override
+  public SampleSeqPlusSixResult seqPlusSix(
+      long[] values, long x1, long x2, long x3, long x4, long x5, long x6) {
+    served++;
+    long s = x1 + x2 + x3 + x4 + x5 + x6;
+    for (long v : values) {
+      s += v;
+    }
+    return new SampleSeqPlusSixResult(
+        x1 + x2, x2 + x3, x3 + x4, x4 + x5, x5 + x6, reverse(values), s);
   }
 
   @Override

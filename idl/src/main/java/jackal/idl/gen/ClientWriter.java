@@ -157,17 +157,22 @@ final class ClientWriter {
       b.append("    idlSend(").append(args).append(");\n");
     } else {
       b.append("    ")
-          .append(l.reply().string().isPresent() ? "idlCallReceivingString(" : "idlCall(")
+          .append(l.reply().hasString() ? "idlCallReceivingString(" : "idlCall(")
           .append(args)
           .append(", ")
           .append(l.replyCapCount())
           .append(");\n");
     }
     if (!outs.isEmpty()) {
+      if (l.reply().spillBytes() > 0) {
+        b.append("    byte[] $str = idlReceivedString(")
+            .append(l.reply().dataOffset())
+            .append(");\n");
+      }
       Marshal.Slots slots = new Marshal.Slots(l.reply());
       List<String> values = new ArrayList<>();
       for (Param p : outs) {
-        values.add(marshal.decode(slots, p, List.of(), p.type(), into::get, this::received));
+        values.add(marshal.decode(slots, p, List.of(), p.type(), into::get, s -> received(l, s)));
       }
       b.append("    return ")
           .append(
@@ -179,7 +184,18 @@ final class ClientWriter {
     b.append("  }\n");
   }
 
-  private String received(StringSlot s) {
+  private static String received(MethodLayout l, StringSlot s) {
+    if (l.reply().spillBytes() > 0) {
+      return "idlReceivedSequence($str, "
+          + l.reply().dataOffset()
+          + ", "
+          + Marshal.lengthOf(l.reply())
+          + ", "
+          + s.elementBytes()
+          + ", "
+          + s.maxElements()
+          + "L)";
+    }
     return "idlReceived($w["
         + s.lengthWord()
         + "], "
@@ -270,6 +286,11 @@ final class ClientWriter {
           "w",
           "stringArea",
           "idlStage",
+          "idlStageBase",
+          "idlPut",
+          "idlGet",
+          "idlReceivedString",
+          "idlReceivedSequence",
           "idlCall",
           "idlCallReceivingString",
           "idlReceived",

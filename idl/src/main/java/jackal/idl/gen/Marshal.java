@@ -3,6 +3,7 @@ package jackal.idl.gen;
 import jackal.idl.layout.CapSlot;
 import jackal.idl.layout.Message;
 import jackal.idl.layout.Step;
+import jackal.idl.layout.StringField;
 import jackal.idl.layout.StringSlot;
 import jackal.idl.layout.WordSlot;
 import jackal.idl.model.Field;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -19,9 +21,10 @@ import java.util.function.Function;
  * Message layout} puts them. The parameter block's words are the local {@code $w}.
  *
  * <p>Encoding writes one statement per data word in order (the opcode, each scalar leaf, the three
- * header words of the sequence or string) and one per capability (its location in send slot {@code
- * n}); decoding builds, for one parameter, an expression that walks its type in the layout's order
- * and picks each leaf from its word, capability slot or string.
+ * header words of the sequence or string), one per leaf laid into the string, and one per
+ * capability (its location in send slot {@code n}); decoding builds, for one parameter, an
+ * expression that walks its type in the layout's order and picks each leaf from its word, its place
+ * in the received string {@code $str}, its capability slot or its sequence's bytes.
  */
 final class Marshal {
   private final JavaTypes t;
@@ -47,8 +50,11 @@ final class Marshal {
   /**
    * Statements filling {@code msg}: {@code value} gives each parameter's Java expression, {@code
    * opcode} the opcode's ({@code null} if the message has none), {@code stage} the call that stages
-   * a {@code byte[]} as the message's string and returns its address (without the argument and
-   * closing parenthesis, e.g. {@code "idlStage("}).
+   * a {@code byte[]} as the message's string (without the argument and closing parenthesis, e.g.
+   * {@code "idlStage("}); the base class's {@code idlStageBase()} says where it will be staged.
+   *
+   * <p>The string is built whole in {@code $x}: the leaves that did not fit the data words at their
+   * offsets, then the sequence's bytes at the message's data offset; it is staged last.
    */
   void encode(
       StringBuilder b,
@@ -60,53 +66,64 @@ final class Marshal {
     for (Param p : params(msg)) {
       lengthChecks(b, ind, p.type(), value.apply(p), p.name());
     }
-    for (WordSlot ws : msg.words()) {
-      switch (ws.role()) {
-        case OPCODE ->
-            b.append(ind)
-                .append("$w[")
-                .append(ws.word())
-                .append("] = ")
-                .append(opcode)
-                .append(" & 0xFFFF_FFFFL;\n");
-        case VALUE ->
-            b.append(ind)
-                .append("$w[")
-                .append(ws.word())
-                .append("] = ")
-                .append(
-                    t.toWord(
-                        ws.type(), leaf(value.apply(ws.param()), ws.path(), JavaTypes::member)))
-                .append(";\n");
-        case STRING_MAX -> {
-          StringSlot s = msg.string().orElseThrow();
-          String count = s.elementBytes() == 1 ? "$s.length" : "$s.length / " + s.elementBytes();
-          b.append(ind)
-              .append("byte[] $s = ")
-              .append(
-                  codec.encode(s.type(), leaf(value.apply(s.param()), s.path(), JavaTypes::member)))
-              .append(";\n");
-          b.append(ind)
-              .append("$w[")
-              .append(s.maxWord())
-              .append("] = ")
-              .append(s.maxElements() >= 0 ? s.maxElements() + "L" : count)
-              .append(";\n");
-          b.append(ind)
-              .append("$w[")
-              .append(s.lengthWord())
-              .append("] = ")
-              .append(count)
-              .append(";\n");
-          b.append(ind)
-              .append("$w[")
-              .append(s.addressWord())
-              .append("] = ")
-              .append(stage)
-              .append("$s);\n");
-        }
-        default -> {} // the length and address words go with STRING_MAX
+    Optional<StringSlot> seq = msg.string();
+    String count = "";
+    String max = "";
+    String address = "";
+    if (msg.hasString()) {
+      int at = msg.dataOffset();
+      if (seq.isPresent()) {
+        StringSlot s = seq.get();
+        count = s.elementBytes() == 1 ? "$s.length" : "$s.length / " + s.elementBytes();
+        max = s.maxElements() >= 0 ? s.maxElements() + "L" : count;
+        b.append(ind)
+            .append("byte[] $s = ")
+            .append(
+                codec.encode(s.type(), leaf(value.apply(s.param()), s.path(), JavaTypes::member)))
+            .append(";\n");
       }
+      b.append(ind).append("long $base = idlStageBase();\n");
+      address = at == 0 ? "$base" : "$base + " + at;
+      if (msg.spillBytes() == 0) {
+        b.append(ind).append("byte[] $x = $s;\n");
+      } else if (seq.isEmpty()) {
+        b.append(ind).append("byte[] $x = new byte[").append(at).append("];\n");
+      } else {
+        b.append(ind).append("byte[] $x = new byte[").append(at).append(" + $s.length];\n");
+        b.append(ind).append("System.arraycopy($s, 0, $x, ").append(at).append(", $s.length);\n");
+      }
+    }
+    for (WordSlot ws : msg.words()) {
+      String v =
+          switch (ws.role()) {
+            case OPCODE -> opcode + " & 0xFFFF_FFFFL";
+            case VALUE ->
+                t.toWord(ws.type(), leaf(value.apply(ws.param()), ws.path(), JavaTypes::member));
+            case STRING_MAX -> max;
+            case STRING_LENGTH -> count;
+            case STRING_ADDRESS -> address;
+            case EXCEPTION_CODE -> throw new IllegalStateException("exception code in a message");
+          };
+      b.append(ind).append("$w[").append(ws.word()).append("] = ").append(v).append(";\n");
+    }
+    for (StringField f : msg.stringFields()) {
+      String v =
+          switch (f.role()) {
+            case VALUE ->
+                t.toWord(f.type(), leaf(value.apply(f.param()), f.path(), JavaTypes::member));
+            case STRING_MAX -> max;
+            case STRING_LENGTH -> count;
+            case STRING_ADDRESS -> address;
+            default -> throw new IllegalStateException(f.role() + " in a string");
+          };
+      b.append(ind)
+          .append("idlPut($x, ")
+          .append(f.offset())
+          .append(", ")
+          .append(f.size())
+          .append(", ")
+          .append(v)
+          .append(");\n");
     }
     for (CapSlot c : msg.caps()) {
       b.append(ind)
@@ -116,6 +133,26 @@ final class Marshal {
           .append(leaf(value.apply(c.param()), c.path(), JavaTypes::member))
           .append(";\n");
     }
+    if (msg.hasString()) {
+      b.append(ind).append(stage).append("$x);\n");
+    }
+  }
+
+  /**
+   * The expression of the length (in elements) of {@code msg}'s sequence as received: its header
+   * word, or its 8 bytes in the received string {@code $str} when the header did not fit.
+   */
+  static String lengthOf(Message msg) {
+    StringSlot s = msg.string().orElseThrow();
+    if (s.lengthWord() >= 0) {
+      return "$w[" + s.lengthWord() + "]";
+    }
+    StringField f =
+        msg.stringFields().stream()
+            .filter(x -> x.role() == WordSlot.Role.STRING_LENGTH)
+            .findFirst()
+            .orElseThrow();
+    return "idlGet($str, " + f.offset() + ", 8)";
   }
 
   /** The parameters a message carries, in order. */
@@ -129,6 +166,11 @@ final class Marshal {
     for (CapSlot c : msg.caps()) {
       if (!out.contains(c.param())) {
         out.add(c.param());
+      }
+    }
+    for (StringField f : msg.stringFields()) {
+      if (!out.contains(f.param())) {
+        out.add(f.param());
       }
     }
     out.sort((x, y) -> Integer.compare(x.index(), y.index()));
@@ -191,9 +233,15 @@ final class Marshal {
     private final Map<String, WordSlot> words = new HashMap<>();
     private final Map<String, CapSlot> caps = new HashMap<>();
     private final Map<String, StringSlot> strings = new HashMap<>();
+    private final Map<String, StringField> fields = new HashMap<>();
 
     Slots(Message msg) {
       this(msg.words(), msg.caps(), msg.string().stream().toList());
+      for (StringField f : msg.stringFields()) {
+        if (f.role() == WordSlot.Role.VALUE) {
+          fields.put(key(f.param(), f.path()), f);
+        }
+      }
     }
 
     Slots(List<WordSlot> ws, List<CapSlot> cs, List<StringSlot> ss) {
@@ -261,7 +309,12 @@ final class Marshal {
       case Type.CapType c -> cap.apply(slots.find(slots.caps, p, path));
       case Type.SequenceType s -> codec.decode(r, string.apply(slots.find(slots.strings, p, path)));
       case Type.StringType s -> codec.decode(r, string.apply(slots.find(slots.strings, p, path)));
-      default -> t.fromWord(r, "$w[" + slots.find(slots.words, p, path).word() + "]");
+      default -> {
+        StringField f = slots.fields.get(Slots.key(p, path));
+        yield f != null
+            ? t.fromWord(r, "idlGet($str, " + f.offset() + ", " + f.size() + ")")
+            : t.fromWord(r, "$w[" + slots.find(slots.words, p, path).word() + "]");
+      }
     };
   }
 }

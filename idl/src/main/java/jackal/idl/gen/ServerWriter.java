@@ -212,7 +212,8 @@ final class ServerWriter {
             "  ",
             List.of(
                 "The receive bound, in bytes, a server must offer ({@code Ipc.stringBuffer}) for the "
-                    + "largest sequence or string any request may carry.")));
+                    + "largest indirect string any request may carry (its sequence or string, and "
+                    + "the arguments past the data words).")));
     b.append("  public static final int REQUEST_STRING_BYTES = ")
         .append(requestStringBytes(methods))
         .append(";\n\n");
@@ -253,11 +254,8 @@ final class ServerWriter {
   private static long requestStringBytes(List<MethodDef> methods) {
     long max = 0;
     for (MethodDef m : methods) {
-      Optional<StringSlot> s = m.layout().request().string();
-      if (s.isPresent()) {
-        long n = s.get().maxBytes() < 0 ? 65536 : Math.min(s.get().maxBytes(), 65536);
-        max = Math.max(max, n);
-      }
+      long n = m.layout().request().maxStringBytes();
+      max = Math.max(max, n < 0 ? 65536 : Math.min(n, 65536));
     }
     return max;
   }
@@ -281,7 +279,24 @@ final class ServerWriter {
         .append(l.requestCapCount())
         .append(");\n");
     Optional<StringSlot> in = l.request().string();
-    if (in.isPresent()) {
+    if (l.request().spillBytes() > 0) {
+      b.append("    byte[] $str = idlRequestString($ipc, $sndLen, ")
+          .append(l.request().dataOffset())
+          .append(", ")
+          .append(in.isPresent())
+          .append(");\n");
+      in.ifPresent(
+          s ->
+              b.append("    byte[] $in = idlRequestSequence($str, ")
+                  .append(l.request().dataOffset())
+                  .append(", ")
+                  .append(Marshal.lengthOf(l.request()))
+                  .append(", ")
+                  .append(s.maxElements())
+                  .append("L, ")
+                  .append(s.elementBytes())
+                  .append(");\n"));
+    } else if (in.isPresent()) {
       StringSlot s = in.get();
       b.append("    byte[] $in = idlRequestString($ipc, $sndLen, $w[")
           .append(s.lengthWord())

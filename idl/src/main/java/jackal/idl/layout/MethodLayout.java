@@ -12,6 +12,8 @@ import jackal.idl.model.MethodDef;
  *       capacity, length and address in three words and its bytes in the send string.
  *   <li>Reply: out parameters, then the return value last, in words from 1 and receive capability
  *       slots from 0; an out sequence or string the same way as a request's.
+ *   <li>Either way, the parameters from the first one that does not fit the data words (words up to
+ *       7) on travel in the indirect string, before the sequence's bytes (see {@link WireLayout}).
  *   <li>Exceptional reply: EX set, the 64-bit exception code in word 1 (see {@link
  *       ExceptionLayout}).
  * </ul>

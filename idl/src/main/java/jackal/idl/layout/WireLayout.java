@@ -16,6 +16,13 @@ import java.util.Optional;
  * scalar (integers up to 64 bits, booleans, characters, floats, enums) takes one data word. Structs
  * flatten field by field and arrays element by element; a sequence or string is the message's one
  * indirect string plus three header words; a capability takes a capability slot.
+ *
+ * <p>Parameters that do not fit the data words travel in the indirect string, as Coyotos's capidl
+ * lays them ({@code _indirect} in {@code o_c_hdr.cxx}): in parameter order, a parameter goes in the
+ * data words only if all of it fits there and no earlier parameter went to the string; otherwise
+ * it, and every later data parameter, is laid into the string as a C struct member would be
+ * (natural alignment, C sizes; a sequence header as three 8-byte words) from offset 0. Capabilities
+ * never go there. The bytes of the sequence, if any, follow at the next 8-byte boundary.
  */
 public final class WireLayout {
   private WireLayout() {}
@@ -219,6 +226,53 @@ public final class WireLayout {
     };
   }
 
+  /** Bytes a sequence or string header takes where it lies in a string: three 8-byte words. */
+  public static final int STRING_HEADER_BYTES = STRING_HEADER_WORDS * 8;
+
+  /** The longest indirect string a message can carry (the kernel's limit, 64 KiB). */
+  public static final int MAX_STRING_BYTES = 65536;
+
+  /**
+   * The size in bytes of a parameter of type {@code t} laid into a message's string because it did
+   * not fit the data words: {@link #byteSize}, except that a sequence or string header takes {@link
+   * #STRING_HEADER_BYTES}.
+   */
+  public static int stringSize(Type t) {
+    Type r = t.resolved();
+    return switch (r) {
+      case Type.SequenceType s -> STRING_HEADER_BYTES;
+      case Type.StringType s -> STRING_HEADER_BYTES;
+      case Type.ArrayType a ->
+          Math.toIntExact(Math.multiplyExact(stringSize(a.element()), a.length()));
+      case Type.StructType s -> {
+        int size = 0;
+        for (Field f : s.def().fields()) {
+          size = roundUp(size, stringAlignment(f.type())) + stringSize(f.type());
+        }
+        yield roundUp(size, stringAlignment(r));
+      }
+      default -> byteSize(r);
+    };
+  }
+
+  /** The alignment of a parameter laid into a string: as {@link #alignment}; a header's is 8. */
+  public static int stringAlignment(Type t) {
+    Type r = t.resolved();
+    return switch (r) {
+      case Type.SequenceType s -> 8;
+      case Type.StringType s -> 8;
+      case Type.ArrayType a -> stringAlignment(a.element());
+      case Type.StructType s -> {
+        int al = 1;
+        for (Field f : s.def().fields()) {
+          al = Math.max(al, stringAlignment(f.type()));
+        }
+        yield al;
+      }
+      default -> alignment(r);
+    };
+  }
+
   private static int roundUp(int v, int al) {
     return (v + al - 1) / al * al;
   }
@@ -235,7 +289,10 @@ public final class WireLayout {
     final boolean request;
     final List<WordSlot> words = new ArrayList<>();
     final List<CapSlot> caps = new ArrayList<>();
+    final List<StringField> stringFields = new ArrayList<>();
     StringSlot string;
+    boolean spilling;
+    int spillBytes;
     long nextWord;
     long nextCap;
     long strings;
@@ -250,27 +307,6 @@ public final class WireLayout {
     void add(Param p) throws IdlException {
       Count c = count(p.type());
       SourcePos pos = p.pos();
-      String where = request ? "in the request of" : "in the reply of";
-      long words = nextWord - 1 + c.words;
-      if (words > LAST_DATA_WORD) {
-        long total = nextWord - 1;
-        for (Param q : request ? m.inParams() : m.outParams()) {
-          if (q.index() >= p.index()) {
-            total = Math.addExact(total, Math.min(count(q.type()).words, 1L << 40));
-          }
-        }
-        throw new IdlException(
-            pos,
-            "too many data words "
-                + where
-                + " method '"
-                + m.name()
-                + "': "
-                + total
-                + ", at most "
-                + LAST_DATA_WORD
-                + (request ? " (word 1 holds the opcode)" : ""));
-      }
       long capsUsed = nextCap - (request ? FIRST_CAP_ARG_SLOT : 0) + c.caps;
       if (request && capsUsed > MAX_CAP_ARGS) {
         throw new IdlException(
@@ -297,7 +333,85 @@ public final class WireLayout {
                 + (request ? "' sends" : "' returns")
                 + " more than one sequence or string (a message has one indirect string)");
       }
+      // Coyotos's rule: a parameter goes in the data words if all of it fits there and no earlier
+      // one went to the string; otherwise it, and every later one, goes to the string.
+      if (c.words > 0 && (spilling || nextWord - 1 + c.words > LAST_DATA_WORD)) {
+        if (c.caps > 0) {
+          throw new IdlException(
+              pos,
+              "parameter '"
+                  + p.name()
+                  + "' of method '"
+                  + m.name()
+                  + "' does not fit the data words and holds capabilities, which cannot travel"
+                  + " in the string");
+        }
+        spilling = true;
+        int at = roundUp(spillBytes, stringAlignment(p.type()));
+        long end;
+        try {
+          end = at + (long) stringSize(p.type());
+        } catch (ArithmeticException e) {
+          end = Long.MAX_VALUE;
+        }
+        checkStringSize(end, pos); // before laying out: the parameter may be huge
+        spill(p, List.of(), p.type(), at, pos);
+        spillBytes = (int) end;
+        checkStringSize(
+            string == null ? end : roundUp((int) end, 8) + Math.max(string.maxBytes(), 0), pos);
+        return;
+      }
       place(p, List.of(), p.type(), pos);
+    }
+
+    void checkStringSize(long bytes, SourcePos pos) throws IdlException {
+      if (bytes > MAX_STRING_BYTES) {
+        throw new IdlException(
+            pos,
+            "the indirect string "
+                + (request ? "of the request of" : "of the reply of")
+                + " method '"
+                + m.name()
+                + "' would exceed "
+                + MAX_STRING_BYTES
+                + " bytes");
+      }
+    }
+
+    /** Lays a leaf of {@code p} that did not fit the data words into the string at {@code at}. */
+    void spill(Param p, List<Step> path, Type t, int at, SourcePos pos) throws IdlException {
+      Type r = t.resolved();
+      switch (r) {
+        case Type.StructType s -> {
+          int off = 0;
+          for (Field f : s.def().fields()) {
+            off = roundUp(off, stringAlignment(f.type()));
+            spill(p, append(path, new Step.Field(f.name(), f.type())), f.type(), at + off, pos);
+            off += stringSize(f.type());
+          }
+        }
+        case Type.ArrayType a -> {
+          int size = stringSize(a.element());
+          for (int i = 0; i < a.length(); i++) {
+            spill(
+                p, append(path, new Step.Element(i, a.element())), a.element(), at + i * size, pos);
+          }
+        }
+        case Type.SequenceType s -> {
+          stringFields.add(new StringField(at, 8, p, path, r, WordSlot.Role.STRING_MAX));
+          stringFields.add(new StringField(at + 8, 8, p, path, r, WordSlot.Role.STRING_LENGTH));
+          stringFields.add(new StringField(at + 16, 8, p, path, r, WordSlot.Role.STRING_ADDRESS));
+          string(p, path, r, s.element(), s.bound(), pos, -1, -1, -1);
+        }
+        case Type.StringType s -> {
+          stringFields.add(new StringField(at, 8, p, path, r, WordSlot.Role.STRING_MAX));
+          stringFields.add(new StringField(at + 8, 8, p, path, r, WordSlot.Role.STRING_LENGTH));
+          stringFields.add(new StringField(at + 16, 8, p, path, r, WordSlot.Role.STRING_ADDRESS));
+          string(p, path, r, new Type.CharType(8, false), s.bound(), pos, -1, -1, -1);
+        }
+        default ->
+            stringFields.add(new StringField(at, byteSize(r), p, path, r, WordSlot.Role.VALUE));
+      }
     }
 
     void place(Param p, List<Step> path, Type t, SourcePos pos) throws IdlException {
@@ -314,13 +428,35 @@ public final class WireLayout {
             place(p, append(path, new Step.Element(i, a.element())), a.element(), pos);
           }
         }
-        case Type.SequenceType s -> string(p, path, r, s.element(), s.bound(), pos);
-        case Type.StringType s -> string(p, path, r, new Type.CharType(8, false), s.bound(), pos);
+        case Type.SequenceType s -> headerWords(p, path, r, s.element(), s.bound(), pos);
+        case Type.StringType s ->
+            headerWords(p, path, r, new Type.CharType(8, false), s.bound(), pos);
         default -> words.add(new WordSlot((int) nextWord++, p, path, r, WordSlot.Role.VALUE));
       }
     }
 
-    void string(Param p, List<Step> path, Type t, Type element, long bound, SourcePos pos)
+    /** A sequence or string whose three header words fit the data words. */
+    void headerWords(Param p, List<Step> path, Type t, Type element, long bound, SourcePos pos)
+        throws IdlException {
+      int maxW = (int) nextWord++;
+      int lenW = (int) nextWord++;
+      int ptrW = (int) nextWord++;
+      words.add(new WordSlot(maxW, p, path, t, WordSlot.Role.STRING_MAX));
+      words.add(new WordSlot(lenW, p, path, t, WordSlot.Role.STRING_LENGTH));
+      words.add(new WordSlot(ptrW, p, path, t, WordSlot.Role.STRING_ADDRESS));
+      string(p, path, t, element, bound, pos, maxW, lenW, ptrW);
+    }
+
+    void string(
+        Param p,
+        List<Step> path,
+        Type t,
+        Type element,
+        long bound,
+        SourcePos pos,
+        int maxW,
+        int lenW,
+        int ptrW)
         throws IdlException {
       Count ec = count(element);
       if (ec.caps > 0) {
@@ -330,12 +466,6 @@ public final class WireLayout {
         throw new IdlException(
             pos, "a sequence cannot hold sequences or strings (" + t.idl() + ")");
       }
-      int maxW = (int) nextWord++;
-      int lenW = (int) nextWord++;
-      int ptrW = (int) nextWord++;
-      words.add(new WordSlot(maxW, p, path, t, WordSlot.Role.STRING_MAX));
-      words.add(new WordSlot(lenW, p, path, t, WordSlot.Role.STRING_LENGTH));
-      words.add(new WordSlot(ptrW, p, path, t, WordSlot.Role.STRING_ADDRESS));
       int eb = byteSize(element);
       long maxBytes = bound < 0 ? -1 : Math.multiplyExact(bound, (long) eb);
       string = new StringSlot(p, path, t, element, bound, eb, maxBytes, maxW, lenW, ptrW);
@@ -343,7 +473,7 @@ public final class WireLayout {
     }
 
     Message message() {
-      return new Message(words, caps, Optional.ofNullable(string));
+      return new Message(words, caps, Optional.ofNullable(string), stringFields, spillBytes);
     }
   }
 }

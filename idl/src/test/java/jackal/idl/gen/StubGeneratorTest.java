@@ -85,6 +85,12 @@ class StubGeneratorTest {
             protected IdlClient(Ipc ipc) { this.ipc = ipc; this.w = ipc.w; }
             public IdlClient stringArea(long addr, int size) { return this; }
             protected final long idlStage(byte[] b) { return 0; }
+            protected final long idlStageBase() { return 0; }
+            protected static void idlPut(byte[] b, int off, int size, long v) {}
+            protected static long idlGet(byte[] b, int off, int size) { return 0; }
+            protected final byte[] idlReceivedString(int fixed) { return new byte[fixed]; }
+            protected static byte[] idlReceivedSequence(
+                byte[] s, int at, long len, int eb, long max) { return new byte[0]; }
             protected final void idlCall(long t, int ldw, int c, int r) throws KernelException {}
             protected final void idlCallReceivingString(long t, int ldw, int c, int r)
                 throws KernelException {}
@@ -104,7 +110,16 @@ class StubGeneratorTest {
             protected static void idlRequireNoString(int n) throws KernelException {}
             protected static byte[] idlRequestString(Ipc ipc, int n, long len, long max, int eb)
                 throws KernelException { return new byte[0]; }
+            protected static byte[] idlRequestString(Ipc ipc, int n, int fixed, boolean seq)
+                throws KernelException { return new byte[0]; }
+            protected static byte[] idlRequestSequence(
+                byte[] s, int at, long len, long max, int eb) throws KernelException {
+              return new byte[0];
+            }
             protected final long idlStage(Ipc ipc, byte[] b) { return 0; }
+            protected final long idlStageBase() { return 0; }
+            protected static void idlPut(byte[] b, int off, int size, long v) {}
+            protected static long idlGet(byte[] b, int off, int size) { return 0; }
             protected static KernelException idlUnknownRequest() { return new KernelException(0); }
           }
           """);
@@ -143,7 +158,9 @@ class StubGeneratorTest {
     assertThat(file(files, "KernLogClient").source())
         .contains("public void log(long target, byte[] msg) throws KernelException {")
         .contains("$w[2] = 256L;")
-        .contains("$w[4] = idlStage($s);");
+        .contains("long $base = idlStageBase();")
+        .contains("$w[4] = $base;")
+        .contains("idlStage($x);");
     assertThat(file(files, "CapBitsClient").source())
         .contains(
             "return new CapBitsInfo(new int[] {(int) $w[1], (int) $w[2], (int) $w[3], (int) $w[4]});");

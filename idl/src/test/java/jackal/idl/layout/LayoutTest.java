@@ -195,4 +195,85 @@ class LayoutTest {
       }
     }
   }
+
+  @Test
+  void nineRequestWordsPutTheLastThreeInTheStringAtTheirCOffsets() {
+    MethodLayout l = f("test.layout.L.nineWords");
+    assertThat(l.request().describe())
+        .isEqualTo("w1=opcode w2=a1 w3=a2 w4=a3 w5=a4 w6=a5 w7=a6 s0=c s4=d s8=e");
+    assertThat(l.requestLastWord()).isEqualTo(7);
+    assertThat(l.request().stringFields())
+        .extracting(StringField::offset, StringField::size)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0, 1),
+            org.assertj.core.groups.Tuple.tuple(4, 4),
+            org.assertj.core.groups.Tuple.tuple(8, 8));
+    assertThat(l.request().spillBytes()).isEqualTo(16);
+    assertThat(l.request().hasString()).isTrue();
+    assertThat(l.request().string()).isEmpty();
+    assertThat(l.request().dataOffset()).isEqualTo(16);
+    assertThat(l.request().maxStringBytes()).isEqualTo(16);
+    assertThat(l.reply().hasString()).isFalse();
+  }
+
+  @Test
+  void replyResultsPastWordSevenGoToTheStringWithTheReturnValueLast() {
+    MethodLayout l = f("test.layout.L.nineResults");
+    assertThat(l.reply().describe())
+        .isEqualTo("w1=b1 w2=b2 w3=b3 w4=b4 w5=b5 w6=b6 w7=b7 s0=q s2=_result");
+    assertThat(l.replyLastWord()).isEqualTo(7);
+    assertThat(l.reply().spillBytes()).isEqualTo(4);
+  }
+
+  @Test
+  void aSequencePlusSixWordsSendsItsBytesAfterTheWordsThatDidNotFit() {
+    MethodLayout l = f("test.layout.L.seqPlusSix");
+    assertThat(l.request().describe())
+        .isEqualTo(
+            "w1=opcode w2=v.max w3=v.len w4=v.ptr w5=x1 w6=x2 w7=x3 s0=x4 s8=x5 s16=x6"
+                + " string=v@24");
+    StringSlot s = l.request().string().orElseThrow();
+    assertThat(List.of(s.maxWord(), s.lengthWord(), s.addressWord())).containsExactly(2, 3, 4);
+    assertThat(l.request().dataOffset()).isEqualTo(24);
+    assertThat(l.request().maxStringBytes()).isEqualTo(24 + 16 * 8);
+  }
+
+  @Test
+  void aSequenceHeaderThatDoesNotFitTheWordsTravelsInTheString() {
+    MethodLayout l = f("test.layout.L.headerPastTheWords");
+    assertThat(l.reply().describe())
+        .isEqualTo(
+            "w1=y1 w2=y2 w3=y3 w4=y4 w5=y5 s0=_result.max s8=_result.len s16=_result.ptr"
+                + " string=_result@24");
+    StringSlot s = l.reply().string().orElseThrow();
+    assertThat(List.of(s.maxWord(), s.lengthWord(), s.addressWord())).containsExactly(-1, -1, -1);
+    assertThat(l.reply().stringFields())
+        .extracting(StringField::role)
+        .containsExactly(
+            WordSlot.Role.STRING_MAX, WordSlot.Role.STRING_LENGTH, WordSlot.Role.STRING_ADDRESS);
+    assertThat(l.replyLastWord()).isEqualTo(5);
+  }
+
+  @Test
+  void structsAndArraysInTheStringKeepTheirCLayout() {
+    MethodLayout l = f("test.layout.L.structPastTheWords");
+    // b (1 byte) at 0; mix {byte; long long at 8; unsigned short at 16} aligned to 8, 24 bytes;
+    // the array of three shorts right after it.
+    assertThat(l.request().describe())
+        .isEqualTo(
+            "w1=opcode w2=a1 w3=a2 w4=a3 w5=a4 w6=a5 w7=a6 s0=b s8=m.b s16=m.v s24=m.s"
+                + " s32=r[0] s34=r[1] s36=r[2]");
+    assertThat(l.request().spillBytes()).isEqualTo(38);
+  }
+
+  @Test
+  void laterParametersFollowIntoTheStringEvenIfTheyWouldFitAndCapabilitiesNeverDo() {
+    MethodLayout l = f("test.layout.L.laterFollowEvenIfTheyFit");
+    // p needs two words and only one is left: it goes to the string, and so does small, though
+    // word 7 is free (Coyotos stops registerizing at the first parameter that does not fit).
+    assertThat(l.request().describe())
+        .isEqualTo("w1=opcode w2=a1 w3=a2 w4=a3 w5=a4 w6=a5 c1=c s0=p.a s4=p.b s8=small");
+    assertThat(l.requestLastWord()).isEqualTo(6);
+    assertThat(l.requestCapCount()).isEqualTo(1);
+  }
 }

@@ -5,18 +5,26 @@ import jackal.kernel.idl.coyotos.AppNoticeCodes;
 import jackal.kernel.idl.coyotos.CapBitsCodes;
 import jackal.kernel.idl.coyotos.CapCodes;
 import jackal.kernel.idl.coyotos.CapPageCodes;
+import jackal.kernel.idl.coyotos.CheckpointCodes;
 import jackal.kernel.idl.coyotos.DiscrimCodes;
 import jackal.kernel.idl.coyotos.EndpointCodes;
 import jackal.kernel.idl.coyotos.GPTCodes;
+import jackal.kernel.idl.coyotos.IOPrivCodes;
+import jackal.kernel.idl.coyotos.IrqCtlCodes;
+import jackal.kernel.idl.coyotos.IrqWaitCodes;
 import jackal.kernel.idl.coyotos.KernLogCodes;
 import jackal.kernel.idl.coyotos.LocalWindowCodes;
 import jackal.kernel.idl.coyotos.MemoryCodes;
 import jackal.kernel.idl.coyotos.MemoryHandlerCodes;
 import jackal.kernel.idl.coyotos.NullCodes;
+import jackal.kernel.idl.coyotos.ObStoreCodes;
 import jackal.kernel.idl.coyotos.PageCodes;
+import jackal.kernel.idl.coyotos.PinCtlCodes;
 import jackal.kernel.idl.coyotos.ProcessCodes;
 import jackal.kernel.idl.coyotos.ProcessHandlerCodes;
 import jackal.kernel.idl.coyotos.RangeCodes;
+import jackal.kernel.idl.coyotos.SchedCtlCodes;
+import jackal.kernel.idl.coyotos.ScheduleCodes;
 import jackal.kernel.idl.coyotos.SleepCodes;
 import jackal.kernel.idl.coyotos.SysCtlCodes;
 import jackal.kernel.idl.coyotos.WindowCodes;
@@ -55,6 +63,14 @@ public final class Codes {
   public static final long IKT_APP_NOTICE = AppNoticeCodes.IKT;
   public static final long IKT_SLEEP = SleepCodes.IKT;
   public static final long IKT_SYS_CTL = SysCtlCodes.IKT;
+  public static final long IKT_CHECKPOINT = CheckpointCodes.IKT;
+  public static final long IKT_IRQ_CTL = IrqCtlCodes.IKT;
+  public static final long IKT_IRQ_WAIT = IrqWaitCodes.IKT;
+  public static final long IKT_SCHEDULE = ScheduleCodes.IKT;
+  public static final long IKT_SCHED_CTL = SchedCtlCodes.IKT;
+  public static final long IKT_OB_STORE = ObStoreCodes.IKT;
+  public static final long IKT_PIN_CTL = PinCtlCodes.IKT;
+  public static final long IKT_IO_PRIV = IOPrivCodes.IKT;
 
   // coyotos.Endpoint
   public static final int OC_ENDPOINT_SET_RECIPIENT = EndpointCodes.OC_setRecipient;
@@ -109,6 +125,23 @@ public final class Codes {
   // coyotos.Sleep
   public static final int OC_SLEEP_SLEEP_TILL = SleepCodes.OC_sleepTill;
   public static final int OC_SLEEP_SLEEP_FOR = SleepCodes.OC_sleepFor;
+
+  // coyotos.SysCtl
+  public static final int OC_SYS_CTL_HALT = SysCtlCodes.OC_halt;
+  public static final int OC_SYS_CTL_POWERDOWN = SysCtlCodes.OC_powerdown;
+  public static final int OC_SYS_CTL_REBOOT = SysCtlCodes.OC_reboot;
+
+  // coyotos.Checkpoint
+  public static final int OC_CHECKPOINT_SNAPSHOT = CheckpointCodes.OC_snapshot;
+  public static final int OC_CHECKPOINT_PROCESS_CHECKPOINT = CheckpointCodes.OC_processCheckpoint;
+  public static final long RC_CHECKPOINT_CKPT_INCOMPLETE = CheckpointCodes.RC_CkptIncomplete;
+
+  // coyotos.IrqCtl
+  public static final int OC_IRQ_CTL_GET_IRQ_WAIT = IrqCtlCodes.OC_getIrqWait;
+  public static final int OC_IRQ_CTL_BIND_IRQ = IrqCtlCodes.OC_bindIrq;
+  public static final int OC_IRQ_CTL_DISABLE = IrqCtlCodes.OC_disable;
+  public static final int OC_IRQ_CTL_ENABLE = IrqCtlCodes.OC_enable;
+  public static final int OC_IRQ_CTL_WAIT = IrqCtlCodes.OC_wait;
 
   // coyotos.ProcessHandler and coyotos.MemoryHandler
   public static final int OC_PROCESS_HANDLER_HANDLE = ProcessHandlerCodes.OC_handle;

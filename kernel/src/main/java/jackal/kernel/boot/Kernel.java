@@ -6,6 +6,7 @@ import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.cap.Capability;
 import jackal.kernel.cap.OidLayout;
 import jackal.kernel.invoke.Machine;
+import jackal.kernel.invoke.Shutdown;
 import jackal.kernel.obj.CapPage;
 import jackal.kernel.obj.Endpoint;
 import jackal.kernel.obj.Gpt;
@@ -15,6 +16,7 @@ import jackal.kernel.obj.ObjectTable;
 import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -70,7 +72,11 @@ public final class Kernel implements AutoCloseable {
     return fresh(ObType.GPT);
   }
 
-  /** A process that will run {@code program} once started; {@code name} is for logs. */
+  /**
+   * A process that will run {@code program} once started; {@code name} is for logs. Its schedule
+   * slot holds a Schedule capability: the right to run, which every process the image starts needs
+   * (mkimage's process helper left it Null and marked that as a bug).
+   */
   public ObjectRef newProcess(String name, ProgramEntry program) {
     ObjectRef ref = fresh(ObType.PROCESS);
     Process p = (Process) ref.object;
@@ -78,6 +84,7 @@ public final class Kernel implements AutoCloseable {
         () -> {
           p.name = name;
           p.program = program;
+          p.schedule = Capability.misc(CapType.SCHEDULE);
         },
         p);
     return ref;
@@ -295,6 +302,28 @@ public final class Kernel implements AutoCloseable {
    */
   public boolean awaitQuiescent(Duration timeout) throws InterruptedException {
     return machine.awaitQuiescent(timeout.toNanos());
+  }
+
+  /**
+   * Waits until a SysCtl capability stops the system, and says how; empty if {@code timeout} passed
+   * first. Once stopped, every CPU has been asked to stop and no process runs again.
+   */
+  public Optional<Halt> awaitHalt(Duration timeout) throws InterruptedException {
+    return halt(machine.shutdown.await(timeout.toNanos()));
+  }
+
+  /** How a SysCtl capability stopped the system; empty while it runs. */
+  public Optional<Halt> halted() {
+    return halt(machine.shutdown.how());
+  }
+
+  private static Optional<Halt> halt(int how) {
+    return switch (how) {
+      case Shutdown.HALT -> Optional.of(Halt.HALT);
+      case Shutdown.POWERDOWN -> Optional.of(Halt.POWERDOWN);
+      case Shutdown.REBOOT -> Optional.of(Halt.REBOOT);
+      default -> Optional.empty();
+    };
   }
 
   /** A snapshot of a process's state, for tests and the inspector. */

@@ -24,6 +24,7 @@ public final class Machine {
   public final Scheduler scheduler;
   final KernelLog log;
   final KernelTimer timer;
+  public final Shutdown shutdown = new Shutdown();
   private final Invocation[] invocations;
   private final KernelCap[] handlers = new KernelCap[64];
 
@@ -60,6 +61,14 @@ public final class Machine {
     handlers[CapType.LOCAL_WINDOW] = new WindowCap(CapType.LOCAL_WINDOW);
     handlers[CapType.APP_NOTICE] = new AppNoticeCap();
     handlers[CapType.SLEEP] = new SleepCap();
+    handlers[CapType.SCHEDULE] = new ScheduleCap();
+    handlers[CapType.SCHED_CTL] = new SchedCtlCap();
+    handlers[CapType.SYS_CTL] = new SysCtlCap();
+    handlers[CapType.CHECKPOINT] = new CheckpointCap();
+    handlers[CapType.IRQ_CTL] = new IrqCtlCap();
+    handlers[CapType.OB_STORE] = new ObStoreCap();
+    handlers[CapType.PIN_CTL] = new PinCtlCap();
+    handlers[CapType.IO_PRIV] = new IoPrivCap();
   }
 
   /**

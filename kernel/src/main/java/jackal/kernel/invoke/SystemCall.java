@@ -362,6 +362,9 @@ final class SystemCall {
         m.timer.sleep(p, inv.sleepUntil); // wait, then re-run the call
         return BLOCK;
       }
+      if (inv.slept) {
+        return BLOCK; // the handler parked the invoker for good (a SysCtl halt)
+      }
       inv.txn.commit(); // a handler that committed already is unaffected
     }
     inv.finishReply();

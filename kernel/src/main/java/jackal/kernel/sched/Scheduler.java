@@ -82,12 +82,23 @@ public final class Scheduler {
     }
   }
 
-  /** Stops every CPU after the process it runs yields, and waits for the threads to end. */
-  public void stop() {
+  /**
+   * Asks every CPU to stop once the process it runs yields, without waiting: safe to call from a
+   * CPU's own thread (a SysCtl halt).
+   */
+  public void halt() {
     stopping = true;
     for (Cpu c : cpus) {
-      java.util.concurrent.locks.LockSupport.unpark(c.thread());
+      Thread t = c.thread();
+      if (t != null) {
+        java.util.concurrent.locks.LockSupport.unpark(t);
+      }
     }
+  }
+
+  /** Stops every CPU after the process it runs yields, and waits for the threads to end. */
+  public void stop() {
+    halt();
     for (Cpu c : cpus) {
       try {
         c.thread().join(TimeUnit.SECONDS.toMillis(5));
