@@ -7,6 +7,7 @@ import jackal.kernel.api.SystemCalls;
 import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
 import jackal.kernel.sched.Cpu;
+import jackal.kernel.sched.PollWord;
 import jackal.kernel.sched.ProgramContinuation;
 import jackal.kernel.sched.Restart;
 
@@ -242,6 +243,40 @@ final class Gate implements SystemCalls {
       }
       // Waiting: the locks stay held until the dispatcher has this process off the CPU.
       p.afterYield = Process.AFTER_BLOCK;
+      ProgramContinuation.yieldToDispatcher();
+      if (p.program == null) {
+        throw ProcessGone.INSTANCE;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ preemption
+
+  /**
+   * The slow path of a confined program's preemption check, run when its poll word is not zero. A
+   * destroyed process unwinds (and every later check unwinds it again: STOP is never cleared); a
+   * pending fault is delivered, and the program waits until it is resumed; an expired slice yields
+   * to the back of the CPU's queue, as Yield does.
+   */
+  void preempted(PollWord word) {
+    Process p = process;
+    int bits = word.clear(PollWord.SLICE | PollWord.ATTENTION);
+    if ((bits & PollWord.STOP) != 0 || p.program == null) {
+      throw ProcessGone.INSTANCE;
+    }
+    if (p.faultCode != 0) {
+      // Runs nothing but the fault delivery: a process with a fault code runs no instructions.
+      transact(
+          inv -> {
+            inv.txn.commit();
+            return SystemCall.DONE;
+          },
+          "preemption check");
+    }
+    if ((bits & PollWord.SLICE) != 0 && !ProgramContinuation.isPinned()) {
+      // JDK code holding a monitor called back into the program: it runs on until it is unpinned.
+      onCpu();
+      p.afterYield = Process.AFTER_REQUEUE;
       ProgramContinuation.yieldToDispatcher();
       if (p.program == null) {
         throw ProcessGone.INSTANCE;

@@ -11,6 +11,7 @@ import jackal.kernel.obj.KObject;
 import jackal.kernel.obj.ObjectTable;
 import jackal.kernel.obj.Process;
 import jackal.kernel.sched.Cpu;
+import jackal.kernel.sched.PollWord;
 import jackal.kernel.sched.Scheduler;
 import jackal.kernel.sched.Transaction;
 import java.io.PrintStream;
@@ -229,6 +230,9 @@ public final class Machine {
         stalledOn.remove(p);
       }
       p.rcvWaitQ.wakeAll(scheduler, inv.cpu);
+      if (p.poll != null) {
+        p.poll.raise(PollWord.STOP); // a running program stops at its next check
+      }
       p.clearContent();
       p.runState = Process.FAULTED;
       if (p == inv.replyTarget()) {
@@ -254,12 +258,19 @@ public final class Machine {
       return;
     }
     Gate gate = new Gate(this, p);
+    PollWord poll = p.poll;
+    if (poll != null) {
+      poll.attach(() -> gate.preempted(poll));
+    }
     try {
       gate.startup();
       program.run(gate);
     } catch (ProcessGone gone) {
       return;
     } catch (Throwable t) {
+      if (poll != null && (poll.get() & PollWord.STOP) != 0) {
+        return; // destroyed: whatever ended the unwinding (a StackOverflowError in a handler)
+      }
       log.line("process " + p + " died: " + t);
     }
   }

@@ -3,6 +3,7 @@ package jackal.kernel.obj;
 import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.cap.Capability;
+import jackal.kernel.sched.PollWord;
 import jackal.kernel.sched.ProgramContinuation;
 import jackal.kernel.sched.StallQueue;
 import java.util.Arrays;
@@ -58,6 +59,12 @@ public final class Process extends KObject {
    * waits to receive, senders write the message here.
    */
   public ParameterBlock pb;
+
+  /**
+   * The word a confined program's preemption checks read, once its loader has bound it
+   * (jackal.kernel.load.PollClass); null for trusted code given as a lambda, which has no checks.
+   */
+  public PollWord poll;
 
   /** The continuation running {@link #program}; created at first dispatch. */
   public ProgramContinuation cont;
@@ -116,6 +123,7 @@ public final class Process extends KObject {
     schedule = addrSpace = brand = cohort = ioSpace = handler = Capability.NULL;
     Arrays.fill(capReg, Capability.NULL);
     program = null;
+    poll = null;
     pb = null;
     cont = null;
   }

@@ -1,6 +1,8 @@
 package jackal.kernel.sched;
 
 import jackal.kernel.obj.Process;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -27,6 +29,27 @@ public final class Cpu {
 
   /** When the current slice began: donation passes the slice on without restarting it. */
   private long sliceStart;
+
+  // What the slice timer reads from its own thread: the process on this CPU (null between
+  // dispatches) and when its slice began. Written with release stores, which cost no fence.
+  @SuppressWarnings("unused") // through RUNNING
+  private volatile Process running;
+
+  @SuppressWarnings("unused") // through SLICE_BEGAN
+  private volatile long sliceBegan;
+
+  private static final VarHandle RUNNING;
+  private static final VarHandle SLICE_BEGAN;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      RUNNING = l.findVarHandle(Cpu.class, "running", Process.class);
+      SLICE_BEGAN = l.findVarHandle(Cpu.class, "sliceBegan", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** Statistics, each written only by this CPU's thread. */
   private long dispatches;
@@ -112,15 +135,34 @@ public final class Cpu {
     }
     p = queue.pollFirst();
     if (p != null) {
-      sliceStart = System.nanoTime();
+      beginSlice();
       return p;
     }
     p = scheduler.steal(this);
     if (p != null) {
       steals++;
-      sliceStart = System.nanoTime();
+      beginSlice();
     }
     return p;
+  }
+
+  private void beginSlice() {
+    sliceStart = System.nanoTime();
+    SLICE_BEGAN.setRelease(this, sliceStart);
+  }
+
+  /** The process on this CPU now, for the slice timer (may be stale by one dispatch). */
+  Process running() {
+    return (Process) RUNNING.getAcquire(this);
+  }
+
+  long sliceBegan() {
+    return (long) SLICE_BEGAN.getAcquire(this);
+  }
+
+  /** True if processes wait in this CPU's queue (readable from any thread). */
+  boolean hasWaiting() {
+    return !queue.isEmpty();
   }
 
   private void dispatch(Process p) {
@@ -132,12 +174,19 @@ public final class Cpu {
       p.cont = new ProgramContinuation(() -> scheduler.body.accept(p));
     }
     p.afterYield = Process.AFTER_BLOCK;
+    PollWord poll = p.poll;
+    if (poll != null) {
+      poll.newSlice();
+      scheduler.sliceTimer.confinedDispatched();
+    }
+    RUNNING.setRelease(this, p);
     try {
       p.cont.run();
     } catch (Throwable t) {
       scheduler.reportKernelError(p, t);
       p.exited = true;
     }
+    RUNNING.setRelease(this, null);
     current = null;
     if (p.cont != null && p.cont.isDone()) {
       p.exited = true;

@@ -34,6 +34,14 @@ public final class ProgramContinuation {
     return continuation.isDone();
   }
 
+  /**
+   * True if the calling continuation cannot yield now (a monitor held or a native frame on its
+   * stack, in JDK code a program called). Slow: for the preemption slow path only.
+   */
+  public static boolean isPinned() {
+    return Continuation.isPinned(SCOPE);
+  }
+
   /** Yields the calling process's continuation back to the dispatch loop. */
   public static void yieldToDispatcher() {
     Continuation.yield(SCOPE);

@@ -35,6 +35,7 @@ public final class Scheduler {
   final Consumer<Process> body;
   private final PrintStream errors;
   volatile boolean stopping;
+  final SliceTimer sliceTimer;
   private int nextHome;
 
   /**
@@ -66,6 +67,7 @@ public final class Scheduler {
     for (int i = 0; i < ncpus; i++) {
       cpus[i] = new Cpu(this, i, i / cpusPerNode);
     }
+    this.sliceTimer = new SliceTimer(this, cpus, sliceNanos);
   }
 
   public int cpuCount() {
@@ -80,6 +82,7 @@ public final class Scheduler {
     for (Cpu c : cpus) {
       c.start();
     }
+    sliceTimer.start();
   }
 
   /**
@@ -88,6 +91,7 @@ public final class Scheduler {
    */
   public void halt() {
     stopping = true;
+    sliceTimer.stop();
     for (Cpu c : cpus) {
       Thread t = c.thread();
       if (t != null) {
