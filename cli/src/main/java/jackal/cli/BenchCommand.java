@@ -62,6 +62,15 @@ public final class BenchCommand implements Callable<Integer> {
    */
   static final Map<String, List<String>> GROUPS = new LinkedHashMap<>();
 
+  /**
+   * Benchmarks in JMH's sample mode printed as one percentile of their samples (JMH's key, such as
+   * {@code 99.0}) instead of the mean.
+   */
+  static final Map<String, String> PERCENTILES = new LinkedHashMap<>();
+
+  /** Derived figures that are the largest of other derived figures (a worst case). */
+  static final Map<String, List<String>> WORST = new LinkedHashMap<>();
+
   private static final String BENCH = "jackal.bench.";
 
   static {
@@ -97,6 +106,30 @@ public final class BenchCommand implements Callable<Integer> {
     LABELS.put(BENCH + "StringBenchmark.string64k", "ipc.string.64k");
     LABELS.put(BENCH + "StringBenchmark.arraycopy4k", "baseline.string.4k");
     LABELS.put(BENCH + "StringBenchmark.arraycopy64k", "baseline.string.64k");
+
+    // Confined programs: the same compute-bound code plain and rewritten with preemption checks;
+    // an honest call on a CPU where a program spins (the 99th percentile of JMH's samples).
+    for (String kernel : List.of("sha256", "dot", "sort")) {
+      LABELS.put(
+          BENCH + "ConfinedBenchmark." + kernel + "Plain", "confined.compute." + kernel + ".plain");
+      LABELS.put(
+          BENCH + "ConfinedBenchmark." + kernel + "Confined",
+          "confined.compute." + kernel + ".confined");
+      RATIOS.add(
+          new Ratio(
+              "confined.compute." + kernel + ".ratio",
+              "confined.compute." + kernel + ".confined",
+              "confined.compute." + kernel + ".plain",
+              "x"));
+    }
+    LABELS.put(BENCH + "ConfinedBenchmark.preemptLatency", "confined.preempt.latency");
+    PERCENTILES.put(BENCH + "ConfinedBenchmark.preemptLatency", "99.0");
+    WORST.put(
+        "confined.compute.ratio",
+        List.of(
+            "confined.compute.sha256.ratio",
+            "confined.compute.dot.ratio",
+            "confined.compute.sort.ratio"));
 
     RATIOS.add(
         new Ratio("ipc.ratio", "ipc.roundtrip.same-cpu", "baseline.continuation-pingpong", "x"));
@@ -178,6 +211,7 @@ public final class BenchCommand implements Callable<Integer> {
             "baseline.array-store",
             "ipc.string.",
             "baseline.string."));
+    GROUPS.put("confined", List.of("confined."));
     GROUPS.put("analysis", List.of("analysis.", "baseline.continuation-pingpong"));
     GROUPS.put(
         "harness",
@@ -456,6 +490,17 @@ public final class BenchCommand implements Callable<Integer> {
         derived.add(new Figure(r.label(), r.scale() * num.value() / den.value(), r.unit()));
       }
     }
+    for (Map.Entry<String, List<String>> w : WORST.entrySet()) {
+      Figure worst = null;
+      for (Figure f : derived) {
+        if (w.getValue().contains(f.label()) && (worst == null || f.value() > worst.value())) {
+          worst = f;
+        }
+      }
+      if (worst != null) {
+        derived.add(new Figure(w.getKey(), worst.value(), worst.unit()));
+      }
+    }
     return derived;
   }
 
@@ -485,8 +530,12 @@ public final class BenchCommand implements Callable<Integer> {
         label += sb.append(']');
       }
       if (run.get("primaryMetric") instanceof Map<?, ?> pm) {
-        figures.add(
-            new Figure(label, number(pm.get("score")), String.valueOf(pm.get("scoreUnit"))));
+        Object score = pm.get("score");
+        String percentile = PERCENTILES.get(name);
+        if (percentile != null && pm.get("scorePercentiles") instanceof Map<?, ?> ps) {
+          score = ps.get(percentile);
+        }
+        figures.add(new Figure(label, number(score), String.valueOf(pm.get("scoreUnit"))));
       }
     }
     return figures;

@@ -7,6 +7,7 @@ import jackal.kernel.cap.Capability;
 import jackal.kernel.cap.OidLayout;
 import jackal.kernel.invoke.Machine;
 import jackal.kernel.invoke.Shutdown;
+import jackal.kernel.load.PollClass;
 import jackal.kernel.obj.CapPage;
 import jackal.kernel.obj.Endpoint;
 import jackal.kernel.obj.Gpt;
@@ -205,6 +206,18 @@ public final class Kernel implements AutoCloseable {
   public void setHandler(ObjectRef process, CapRef handler) {
     Process p = process(process);
     locked(() -> p.handler = handler.cap, p);
+  }
+
+  /**
+   * Binds the preemption checks of code loaded for {@code process} to it: {@code pollClass} is the
+   * {@code jackal.confined.Poll} class defined in the class loader that holds that process's
+   * rewritten classes (see {@code jackal.kernel.load.ProgramRewriter}). The program loader does
+   * this for the programs it loads; this entry is for trusted tooling that loads code itself (the
+   * kernel's tests, the benchmarks).
+   */
+  public void bindPreemption(ObjectRef process, Class<?> pollClass) {
+    Process p = process(process);
+    locked(() -> PollClass.bind(pollClass, p), p);
   }
 
   public void setBrand(ObjectRef process, CapRef brand) {

@@ -273,11 +273,15 @@ final class Gate implements SystemCalls {
           },
           "preemption check");
     }
-    if ((bits & PollWord.SLICE) != 0 && !ProgramContinuation.isPinned()) {
-      // JDK code holding a monitor called back into the program: it runs on until it is unpinned.
+    ProgramContinuation cont = p.cont;
+    if ((bits & PollWord.SLICE) != 0 && cont != null) {
       onCpu();
       p.afterYield = Process.AFTER_REQUEUE;
-      ProgramContinuation.yieldToDispatcher();
+      if (!cont.yieldUnlessPinned()) {
+        // JDK code holding a monitor called back into the program: it runs on until unpinned.
+        p.afterYield = Process.AFTER_BLOCK;
+        return;
+      }
       if (p.program == null) {
         throw ProcessGone.INSTANCE;
       }

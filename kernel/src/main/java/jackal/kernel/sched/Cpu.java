@@ -175,11 +175,15 @@ public final class Cpu {
     }
     p.afterYield = Process.AFTER_BLOCK;
     PollWord poll = p.poll;
-    if (poll != null) {
+    if (poll == null) {
+      RUNNING.setRelease(this, p);
+    } else {
+      // Published with a fence before the timer's flag is read: the timer sets its flag before
+      // it looks at the CPUs, so one of the two sees the other (no missed wake-up).
+      RUNNING.setVolatile(this, p);
       poll.newSlice();
       scheduler.sliceTimer.confinedDispatched();
     }
-    RUNNING.setRelease(this, p);
     try {
       p.cont.run();
     } catch (Throwable t) {

@@ -12,11 +12,17 @@ public final class ProgramContinuation {
 
   private final Continuation continuation;
 
+  /** Set while {@link #yieldUnlessPinned} runs: a pinned yield then just fails. */
+  private boolean mayStayPinned;
+
   public ProgramContinuation(Runnable body) {
     this.continuation =
         new Continuation(SCOPE, body) {
           @Override
           protected void onPinned(Continuation.Pinned reason) {
+            if (mayStayPinned) {
+              return;
+            }
             throw new IllegalStateException(
                 "a process blocked while its program held a monitor or was inside native code ("
                     + reason
@@ -35,11 +41,17 @@ public final class ProgramContinuation {
   }
 
   /**
-   * True if the calling continuation cannot yield now (a monitor held or a native frame on its
-   * stack, in JDK code a program called). Slow: for the preemption slow path only.
+   * Yields unless the continuation is pinned (a monitor held or a native frame on its stack, in JDK
+   * code that called back into the program); false if it was pinned and did not yield. Called by
+   * the process itself, on its own continuation, for preemption, which can wait.
    */
-  public static boolean isPinned() {
-    return Continuation.isPinned(SCOPE);
+  public boolean yieldUnlessPinned() {
+    mayStayPinned = true;
+    try {
+      return Continuation.yield(SCOPE);
+    } finally {
+      mayStayPinned = false;
+    }
   }
 
   /** Yields the calling process's continuation back to the dispatch loop. */

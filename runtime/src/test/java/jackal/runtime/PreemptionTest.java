@@ -1,0 +1,156 @@
+package jackal.runtime;
+
+import static jackal.runtime.TestSystem.reg;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.boot.KernelConfig;
+import jackal.kernel.boot.ObjectRef;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Programs that compute forever without a system call, loaded with their preemption checks: they
+ * share their CPU, and they stop when destroyed.
+ */
+class PreemptionTest {
+  /** Long enough that the machine's own noise (other JVMs on two cores) is small beside it. */
+  private static final long SLICE_MICROS = 2_000;
+
+  private static final long SLICE = TimeUnit.MICROSECONDS.toNanos(SLICE_MICROS);
+
+  /**
+   * A process running {@code Spinners.<shape>(progress)}, loaded rewritten in a loader of its own.
+   */
+  private static ObjectRef spinner(TestSystem s, String shape, AtomicLong progress)
+      throws ReflectiveOperationException {
+    ConfinedPrograms loader = new ConfinedPrograms("jackal.runtime.confined");
+    Class<?> spinners = Class.forName("jackal.runtime.confined.Spinners", false, loader);
+    MethodHandle m =
+        MethodHandles.publicLookup()
+            .findStatic(
+                spinners,
+                shape,
+                MethodType.methodType(
+                    spinners.getMethod(shape, AtomicLong.class).getReturnType(), AtomicLong.class));
+    ProgramEntry entry =
+        sys -> {
+          try {
+            m.invoke(progress);
+          } catch (RuntimeException | Error e) {
+            throw e;
+          } catch (Throwable t) {
+            throw new IllegalStateException(t);
+          }
+        };
+    ObjectRef p = s.process(shape, entry);
+    s.k.bindPreemption(p, loader.pollClass());
+    return p;
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "whileTrue",
+        "countedToMaxValue",
+        "recursion",
+        "jdkStream",
+        "jdkFill",
+        "swallowing"
+      })
+  void spinningProgramDelaysAnHonestPairOnItsCpuByAtMostTwoSlices(String shape) throws Exception {
+    try (TestSystem s =
+        new TestSystem(KernelConfig.defaults().withCpus(1).withSliceMicros(SLICE_MICROS))) {
+      AtomicLong progress = new AtomicLong();
+      List<Long> delays = Collections.synchronizedList(new ArrayList<>());
+      AtomicLong calls = new AtomicLong();
+      ObjectRef spin = spinner(s, shape, progress);
+      ObjectRef server = s.emptyReplyServer("server");
+      ObjectRef client =
+          s.process(
+              "client",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+                long last = System.nanoTime();
+                while (last < end) {
+                  ipc.w[1] = 1;
+                  ipc.callOrThrow(reg(8), 1, 0, -1);
+                  long now = System.nanoTime();
+                  if (now - last > SLICE / 4) {
+                    delays.add(now - last);
+                  }
+                  last = now;
+                  calls.incrementAndGet();
+                }
+                new KernelStubs(ipc).rescind(reg(TestSystem.RANGE), reg(9));
+              });
+      s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
+      s.give(client, 9, s.k.cap(spin));
+      s.runUntilQuiet(spin, server, client);
+
+      assertThat(progress.get()).as("the spinner ran").isPositive();
+      assertThat(calls.get()).as("the honest pair ran").isGreaterThan(1000);
+      List<Long> sorted = new ArrayList<>(delays);
+      Collections.sort(sorted);
+      assertThat(sorted.size())
+          .as("the spinner took its turns (delays in us: %s)", micros(sorted))
+          .isGreaterThanOrEqualTo(10);
+      // Wall-clock delays include the host's own scheduling (two cores shared by many JVMs), so
+      // the bound is asserted on the median; the whole distribution is in the message.
+      long median = sorted.get(sorted.size() / 2);
+      assertThat(median)
+          .as("median of the delays the spinner caused, of %s us", micros(sorted))
+          .isLessThanOrEqualTo(2 * SLICE);
+    }
+  }
+
+  private static List<Long> micros(List<Long> nanos) {
+    return nanos.stream().map(n -> n / 1000).toList();
+  }
+
+  @Test
+  void destroyedSpinningProcessStopsAtItsNextCheck() throws Exception {
+    try (TestSystem s = new TestSystem(2)) {
+      AtomicLong progress = new AtomicLong();
+      AtomicLong atRescind = new AtomicLong(-1);
+      ObjectRef spin = spinner(s, "swallowing", progress);
+      s.k.setCpuMask(spin, 0b10);
+      ObjectRef killer =
+          s.process(
+              "killer",
+              sys -> {
+                while (progress.get() < 100_000) {
+                  Thread.onSpinWait();
+                }
+                new KernelStubs(new Ipc(sys)).rescind(reg(TestSystem.RANGE), reg(9));
+                atRescind.set(progress.get());
+              });
+      s.k.setCpuMask(killer, 0b01);
+      s.give(killer, 9, s.k.cap(spin));
+      for (ObjectRef p : List.of(spin, killer)) {
+        s.k.start(p);
+      }
+      s.k.boot();
+      assertThat(s.k.awaitQuiescent(Duration.ofSeconds(10)))
+          .as("the spinner's CPU goes idle")
+          .isTrue();
+      long after = progress.get();
+      Thread.sleep(20);
+      assertThat(progress.get()).as("no more iterations").isEqualTo(after);
+      assertThat(after - atRescind.get())
+          .as("iterations after the rescind returned")
+          .isBetween(0L, 2L);
+    }
+  }
+}
