@@ -100,7 +100,7 @@ class PreemptionTest {
       s.runUntilQuiet(spin, server, client);
 
       assertThat(progress.get()).as("the spinner ran").isPositive();
-      assertThat(calls.get()).as("the honest pair ran").isGreaterThan(1000);
+      assertThat(calls.get()).as("the honest pair ran").isGreaterThan(100);
       List<Long> sorted = new ArrayList<>(delays);
       Collections.sort(sorted);
       assertThat(sorted.size())
