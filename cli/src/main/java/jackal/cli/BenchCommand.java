@@ -211,7 +211,6 @@ public final class BenchCommand implements Callable<Integer> {
             "baseline.array-store",
             "ipc.string.",
             "baseline.string."));
-    GROUPS.put("confined", List.of("confined."));
     GROUPS.put("analysis", List.of("analysis.", "baseline.continuation-pingpong"));
     GROUPS.put(
         "harness",

@@ -133,9 +133,11 @@ class ProgramRewriterTest {
                     .orElse(
                         ClassHierarchyResolver.ofResourceParsing(
                             ProgramRewriterTest.class.getClassLoader()))));
-    List<Path> classes;
-    try (Stream<Path> s = Stream.concat(Files.walk(root), Files.walk(tests))) {
-      classes = s.filter(f -> f.toString().endsWith(".class")).toList();
+    List<Path> classes = new ArrayList<>();
+    for (Path dir : List.of(root, tests)) {
+      try (Stream<Path> s = Files.walk(dir)) {
+        s.filter(f -> f.toString().endsWith(".class")).forEach(classes::add);
+      }
     }
     int checked = 0;
     for (Path f : classes) {
