@@ -182,8 +182,10 @@ public final class Machine {
       }
       return null;
     }
-    long picw = p == inv.invoker ? inv.pb.w[ParameterBlock.ICW] : p.pb.w[ParameterBlock.ICW];
-    long wantEpId = p == inv.invoker ? inv.pb.w[ParameterBlock.EPID] : p.pb.w[ParameterBlock.EPID];
+    // The receive's words as the kernel saved them: the caller's at its trap, a waiting
+    // receiver's when it started waiting; never the block its program holds.
+    long picw = p == inv.invoker ? inv.icw : p.rcvIcw;
+    long wantEpId = p == inv.invoker ? inv.in[ParameterBlock.EPID] : p.rcvEpId;
     if ((picw & Icw.CW) != 0 && wantEpId != ep.endpointID) {
       // A process cannot wait for itself: sleeping on its own queue would never end.
       if (willingToBlock && p != inv.invoker) {
