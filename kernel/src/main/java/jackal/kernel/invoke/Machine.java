@@ -23,6 +23,10 @@ public final class Machine {
   public final ObjectTable objects;
   public final Scheduler scheduler;
   final KernelLog log;
+
+  /** Failures the CPUs survive; like {@link #log}, never written from a CPU thread directly. */
+  private final KernelLog errorLog;
+
   final KernelTimer timer;
   public final Shutdown shutdown = new Shutdown();
   private final Invocation[] invocations;
@@ -38,9 +42,11 @@ public final class Machine {
       PrintStream logOut,
       PrintStream errors) {
     this.objects = new ObjectTable(layout, oidsPerType);
+    this.log = new KernelLog(logOut, "jackal-log");
+    this.errorLog = new KernelLog(errors, "jackal-errors");
     this.scheduler =
-        new Scheduler(cpus, cpusPerNode, idleSpinNanos, sliceNanos, this::runProgram, errors);
-    this.log = new KernelLog(logOut);
+        new Scheduler(
+            cpus, cpusPerNode, idleSpinNanos, sliceNanos, this::runProgram, errorLog::line);
     this.timer = new KernelTimer(scheduler);
     this.invocations = new Invocation[cpus];
     for (int i = 0; i < cpus; i++) {
@@ -231,6 +237,9 @@ public final class Machine {
         stalledOn.remove(p);
       }
       p.rcvWaitQ.wakeAll(scheduler, inv.cpu);
+      if (p.sleepDeadline != 0) {
+        timer.cancel(p); // a destroyed sleeper must not keep the system from going quiet
+      }
       p.clearContent();
       p.runState = Process.FAULTED;
       if (p == inv.replyTarget()) {
@@ -274,13 +283,23 @@ public final class Machine {
     long deadline = System.nanoTime() + timeoutNanos;
     int seen = 0;
     while (System.nanoTime() < deadline) {
-      seen = scheduler.isQuiescent() && !timer.hasSleepers() ? seen + 1 : 0;
+      seen =
+          scheduler.isQuiescent() && !timer.hasSleepers() && log.drained() && errorLog.drained()
+              ? seen + 1
+              : 0;
       if (seen >= 2) {
         return true;
       }
       Thread.sleep(1);
     }
     return false;
+  }
+
+  /** Stops the CPUs, then lets the logs write what they hold. */
+  public void stop() {
+    scheduler.stop();
+    log.close();
+    errorLog.close();
   }
 
   /** Makes a process that was set up at boot ready to run. */
