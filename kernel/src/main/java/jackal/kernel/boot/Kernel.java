@@ -421,9 +421,21 @@ public final class Kernel implements AutoCloseable {
           .append(c.steals())
           .append(" restarts=")
           .append(c.restarts)
+          .append(" errors=")
+          .append(c.errors())
           .append('\n');
     }
     return b.toString();
+  }
+
+  /** Failures the CPUs' dispatch loops survived: kernel errors, zero on a healthy system. */
+  public long kernelErrors() {
+    open();
+    long n = 0;
+    for (int i = 0; i < machine.scheduler.cpuCount(); i++) {
+      n += machine.scheduler.cpu(i).errors();
+    }
+    return n;
   }
 
   /**
