@@ -83,7 +83,9 @@ public final class SyscallFuzz {
   private static final long QUOTA = 20_000;
 
   /** A hostile process whose count has not moved for this long is taken as stuck for good. */
-  private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final long STUCK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  private static final int DESTROYER_EVERY = 4;
 
   private static final int SERVER_ID = 1;
   private static final int KEEPER_ID = 2;
@@ -297,15 +299,24 @@ public final class SyscallFuzz {
           started.add(h);
         }
       }
-      // The destroyer never receives, so no capability outside its batch can ever reach it.
-      scratch[5] = k.cap(started.isEmpty() ? live.get(0) : started.get(0));
-      ObjectRef destroyer = hostile(false, scratch, null);
-      k.setCapReg(destroyer, 19, k.kernelCap(KernelService.RANGE));
-      started.add(destroyer);
+      if (batches++ % DESTROYER_EVERY == 0) {
+        // A destroyer and its victim, a hostile process of its own (not one the monitor keeps
+        // running): the destroyer may rescind it, and the scratch objects, under the others. It
+        // never receives, so no capability from outside its batch can ever reach it.
+        ObjectRef victim = hostile(true, scratch, scratchEp);
+        started.add(victim);
+        scratch[5] = k.cap(victim);
+        ObjectRef destroyer = hostile(false, scratch, null);
+        k.setCapReg(destroyer, 19, k.kernelCap(KernelService.RANGE));
+        started.add(destroyer);
+      }
       for (ObjectRef p : started) {
         k.start(p);
       }
     }
+
+    /** Batches started so far; every {@link #DESTROYER_EVERY}th gets a destroyer. */
+    private int batches;
 
     private ObjectRef hostile(boolean mayReceive, CapRef[] scratch, ObjectRef scratchEp) {
       Hostile h = new Hostile(hostiles.size(), seeds.nextLong(), mayReceive);
