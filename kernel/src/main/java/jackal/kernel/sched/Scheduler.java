@@ -144,7 +144,6 @@ public final class Scheduler {
     if (target != from) {
       target.kick();
     }
-    offerToIdlePeer(target, p);
   }
 
   /**
