@@ -2,6 +2,8 @@ module jackal.runtime {
   requires transitive jackal.kernel;
 
   exports jackal.runtime;
+  // The hostile-syscall fuzzer, shared by the tests and `jackal soak`.
+  exports jackal.runtime.fuzz;
   // Generated from the kernel's CapIDL (target/generated-sources/capidl): typed client stubs,
   // server interfaces and skeletons, records, exceptions and codes of the coyotos interfaces.
   exports jackal.runtime.idl.coyotos;

@@ -83,7 +83,7 @@ final class KernelRig implements AutoCloseable {
   /** A batch that has not finished after this long is a failure (a hung kernel or a fault). */
   private static final long BATCH_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
-  private final Kernel k;
+  private Kernel k;
   private final ObjectRef client;
   private final CapRef goEntry;
   private final long clientMask;
@@ -142,7 +142,7 @@ final class KernelRig implements AutoCloseable {
     k.start(server);
     k.start(stubServer);
     k.start(client);
-    k.boot();
+    k = k.boot(); // the builder closes; the handle stops the rig
   }
 
   /** The server: waits for a request, answers {@code w[1] + 1}, and waits again, in one trap. */

@@ -84,7 +84,7 @@ final class SpaceRig implements AutoCloseable {
 
   private static final long BATCH_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
-  private final Kernel k;
+  private Kernel k;
   private final ObjectRef client;
   private final CapRef goEntry;
   private final ObjectRef[] serverPages;
@@ -140,7 +140,7 @@ final class SpaceRig implements AutoCloseable {
 
     k.start(server);
     k.start(client);
-    k.boot();
+    k = k.boot(); // the builder closes; the handle stops the rig
   }
 
   /** Sixteen pages holding {@code bytes}. */

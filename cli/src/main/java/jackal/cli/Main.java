@@ -2,6 +2,7 @@ package jackal.cli;
 
 import jackal.kernel.boot.KernelConfig;
 import jackal.runtime.DefaultImage;
+import jackal.runtime.fuzz.SyscallFuzz;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Unmatched;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Jackal: a capability microkernel runtime in one JVM.",
-    subcommands = {Main.Run.class, BenchCommand.class, Main.Test.class})
+    subcommands = {Main.Run.class, BenchCommand.class, Main.Soak.class, Main.Test.class})
 public final class Main implements Callable<Integer> {
 
   /** Exit code for wrong usage (bad option, unknown command, bad argument). */
@@ -73,7 +74,7 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "missing command (run, bench or test)");
+        spec.commandLine(), "missing command (run, bench, soak or test)");
   }
 
   @Command(name = "run", description = "Boot a system image (default: the built-in default image).")
@@ -124,6 +125,53 @@ public final class Main implements Callable<Integer> {
       int code = DefaultImage.boot(image, cfg);
       System.out.flush();
       return code;
+    }
+  }
+
+  @Command(
+      name = "soak",
+      description =
+          "Run the hostile-syscall fuzzer: random hostile system calls against an honest pair"
+              + " (the long variant of SyscallFuzzTest).")
+  static final class Soak implements Callable<Integer> {
+    @CommandLine.Option(
+        names = "--calls",
+        paramLabel = "N",
+        description = "Hostile system calls to make (default: 10000000).")
+    long calls = 10_000_000L;
+
+    @CommandLine.Option(
+        names = "--honest-calls",
+        paramLabel = "N",
+        description = "Calls the honest client makes meanwhile (default: 200000).")
+    int honestCalls = 200_000;
+
+    @CommandLine.Option(
+        names = "--seed",
+        paramLabel = "SEED",
+        description = "Seed (decimal or 0x-hex); default: random. Printed, so a run replays.")
+    String seed;
+
+    @CommandLine.Option(
+        names = "--minutes",
+        paramLabel = "M",
+        description = "Give up (and fail) after this long (default: 60).")
+    long minutes = 60;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      long s =
+          seed == null
+              ? new java.security.SecureRandom().nextLong()
+              : seed.startsWith("0x") || seed.startsWith("0X")
+                  ? Long.parseUnsignedLong(seed.substring(2), 16)
+                  : Long.parseLong(seed);
+      System.out.println("jackal soak: seed 0x" + Long.toHexString(s) + ", " + calls + " calls");
+      SyscallFuzz.Result r =
+          SyscallFuzz.run(s, calls, honestCalls, java.time.Duration.ofMinutes(minutes));
+      System.out.println("jackal soak: " + r);
+      System.out.flush();
+      return r.ok() ? 0 : 1;
     }
   }
 

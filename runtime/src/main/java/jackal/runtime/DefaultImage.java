@@ -85,26 +85,28 @@ public final class DefaultImage {
         for (ObjectRef p : image.build(k)) {
           k.start(p);
         }
-        k.boot();
-        long deadline = System.nanoTime() + limit.toNanos();
-        for (; ; ) {
-          how = k.awaitHalt(POLL);
-          if (how.isPresent()) {
-            break;
-          }
-          if (k.awaitQuiescent(POLL)) {
-            // The halting process never runs again, so a halt can leave the system quiet too.
-            how = k.halted();
-            if (how.isEmpty()) {
-              out.println("jackal: all processes idle; halting");
-              return 0;
+        // boot() closes the builder; only the handle it returns can act on the running system.
+        try (Kernel running = k.boot()) {
+          long deadline = System.nanoTime() + limit.toNanos();
+          for (; ; ) {
+            how = running.awaitHalt(POLL);
+            if (how.isPresent()) {
+              break;
             }
-            break;
-          }
-          if (System.nanoTime() - deadline > 0) {
-            out.println(
-                "jackal: the image did not settle within " + limit.toSeconds() + " seconds");
-            return 1;
+            if (running.awaitQuiescent(POLL)) {
+              // The halting process never runs again, so a halt can leave the system quiet too.
+              how = running.halted();
+              if (how.isEmpty()) {
+                out.println("jackal: all processes idle; halting");
+                return 0;
+              }
+              break;
+            }
+            if (System.nanoTime() - deadline > 0) {
+              out.println(
+                  "jackal: the image did not settle within " + limit.toSeconds() + " seconds");
+              return 1;
+            }
           }
         }
       }

@@ -25,6 +25,10 @@ import jackal.kernel.api.SystemCalls;
  * receives into RETURN and ARG0-2 and replies to RETURN without blocking, so a client that went
  * away cannot stall it. Reply words and capabilities arrive in the same block.
  *
+ * <p>Every call and receive here sets CO (copy-out): words 4-7, the payload, the endpoint ID and
+ * the string length of what arrives are soft parameters, which the kernel writes into the block
+ * only when the receive asked for them, and the stubs and the server loop read them.
+ *
  * <p>An {@code Ipc} belongs to one process and must be used only by its program.
  */
 public final class Ipc {

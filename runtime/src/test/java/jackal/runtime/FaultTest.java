@@ -195,7 +195,7 @@ class FaultTest {
       s.give(rescuer, 8, s.k.cap(victim));
       s.give(rescuer, 9, s.k.cap(s.k.newCapPage()));
       s.k.start(victim);
-      s.k.boot();
+      s.boot();
       s.awaitQuiet();
       assertThat(s.info(victim).faultCode()).isEqualTo(FaultCode.CAP_ACCESS_TYPE_ERROR);
       assertThat(s.info(victim).faultInfo()).isEqualTo(0x40L);

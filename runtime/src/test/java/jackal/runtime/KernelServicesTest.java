@@ -229,7 +229,7 @@ class KernelServicesTest {
               });
       s.give(p, SERVICE, s.k.kernelCap(KernelService.SYS_CTL));
       s.k.start(p);
-      s.k.boot();
+      s.boot();
       Halt how = s.k.awaitHalt(Duration.ofSeconds(30)).orElseThrow();
       assertThat(s.k.halted()).contains(how);
       return how;
@@ -276,7 +276,7 @@ class KernelServicesTest {
       s.give(stopper, SERVICE, s.k.kernelCap(KernelService.SYS_CTL));
       s.k.start(spinner);
       s.k.start(stopper);
-      s.k.boot();
+      s.boot();
       assertThat(s.k.awaitHalt(Duration.ofSeconds(30))).contains(Halt.HALT);
       Thread.sleep(50);
       long after = spins.get();

@@ -82,7 +82,7 @@ class MillionMessagesTest {
       for (ObjectRef cl : clients) {
         s.k.start(cl);
       }
-      s.k.boot();
+      s.boot();
       s.awaitQuiet();
       StringBuilder states = new StringBuilder();
       for (ObjectRef p : servers) {

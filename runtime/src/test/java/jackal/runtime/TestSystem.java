@@ -29,8 +29,14 @@ final class TestSystem implements AutoCloseable {
   static final int CAPBITS = 22;
   static final int RANGE = 23;
 
-  final Kernel k;
+  /** The builder until {@link #boot}, then the kernel's own handle (the builder is closed then). */
+  Kernel k;
+
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+  /** The stream the kernel's console writes to (a program could hold its monitor). */
+  final PrintStream consoleStream = new PrintStream(console, true, StandardCharsets.UTF_8);
+
   private final java.util.Map<ObjectRef, ObjectRef> replyEndpoints =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -39,7 +45,7 @@ final class TestSystem implements AutoCloseable {
   }
 
   TestSystem(KernelConfig cfg) {
-    k = Kernel.create(cfg.withConsole(new PrintStream(console, true, StandardCharsets.UTF_8)));
+    k = Kernel.create(cfg.withConsole(consoleStream));
   }
 
   /** A process with the basics; its reply endpoint is returned by {@link #replyEndpoint}. */
@@ -93,8 +99,13 @@ final class TestSystem implements AutoCloseable {
     for (ObjectRef p : processes) {
       k.start(p);
     }
-    k.boot();
+    boot();
     awaitQuiet();
+  }
+
+  /** Boots the system; {@link #k} becomes the handle that may act on it while it runs. */
+  void boot() {
+    k = k.boot();
   }
 
   void awaitQuiet() throws InterruptedException {

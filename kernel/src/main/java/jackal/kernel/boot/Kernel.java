@@ -23,18 +23,41 @@ import java.util.concurrent.TimeUnit;
 /**
  * The boot API: builds the objects of a system image, starts its processes and runs the CPUs.
  *
- * <p>This is the authority of whoever boots the machine, so it is refused to code running inside a
- * process: a program reaches the kernel only through its trap gate and capabilities. Calls made
- * while the CPUs run take each object's lock like any transaction.
+ * <p>This is the authority of whoever boots the machine. Until {@link #boot} the object {@link
+ * #create} returned is that authority: it builds the image. {@code boot()} closes it and returns
+ * the kernel's own handle, a second {@code Kernel} that alone can act on the running system
+ * (inspect, add and start processes, stop). So code that was handed the builder, a program's
+ * closure for instance, cannot use it once the system runs, and no program is ever handed the
+ * handle: a program reaches the kernel only through its trap gate and capabilities. Neither object
+ * answers on a CPU thread. Calls made while the CPUs run take each object's lock like any
+ * transaction.
  */
 public final class Kernel implements AutoCloseable {
   private final Machine machine;
   private final KernelConfig config;
   private final int bootOwner = KObject.newOwnerId();
-  private boolean booted;
+
+  /** Shared by the builder and the handle: set once the CPUs run. */
+  private final Lifecycle life;
+
+  /** True for the handle {@link #boot} returns; false for the builder {@link #create} returns. */
+  private final boolean handle;
+
+  private static final class Lifecycle {
+    volatile boolean booted;
+  }
+
+  private Kernel(Kernel builder) {
+    this.config = builder.config;
+    this.machine = builder.machine;
+    this.life = builder.life;
+    this.handle = true;
+  }
 
   private Kernel(KernelConfig config) {
     this.config = config;
+    this.life = new Lifecycle();
+    this.handle = false;
     this.machine =
         new Machine(
             config.cpus(),
@@ -58,18 +81,22 @@ public final class Kernel implements AutoCloseable {
   // ------------------------------------------------------------------ objects
 
   public ObjectRef newEndpoint() {
+    open();
     return fresh(ObType.ENDPOINT);
   }
 
   public ObjectRef newPage() {
+    open();
     return fresh(ObType.PAGE);
   }
 
   public ObjectRef newCapPage() {
+    open();
     return fresh(ObType.CAP_PAGE);
   }
 
   public ObjectRef newGpt() {
+    open();
     return fresh(ObType.GPT);
   }
 
@@ -79,6 +106,7 @@ public final class Kernel implements AutoCloseable {
    * (mkimage's process helper left it Null and marked that as a bug).
    */
   public ObjectRef newProcess(String name, ProgramEntry program) {
+    open();
     ObjectRef ref = fresh(ObType.PROCESS);
     Process p = (Process) ref.object;
     locked(
@@ -92,7 +120,6 @@ public final class Kernel implements AutoCloseable {
   }
 
   private ObjectRef fresh(int obType) {
-    checkOutside();
     return new ObjectRef(machine.objects.allocateFresh(obType));
   }
 
@@ -100,25 +127,30 @@ public final class Kernel implements AutoCloseable {
 
   /** A full-strength capability to {@code o}: Endpoint, Process, Page, CapPage or GPT. */
   public CapRef cap(ObjectRef o) {
+    open();
     return new CapRef(ObjectTable.fullCap(o.object));
   }
 
   /** An Entry capability to endpoint {@code ep} carrying protected payload {@code payload}. */
   public CapRef entry(ObjectRef ep, int payload) {
+    open();
     return new CapRef(Capability.object(CapType.ENTRY, 0, payload, endpoint(ep)));
   }
 
   /** An AppNotice capability to endpoint {@code ep} allowed to post the bits of {@code mask}. */
   public CapRef appNotice(ObjectRef ep, int mask) {
+    open();
     return new CapRef(Capability.object(CapType.APP_NOTICE, 0, mask, endpoint(ep)));
   }
 
   /** A capability to one of the kernel's own services. */
   public CapRef kernelCap(KernelService service) {
+    open();
     return new CapRef(Capability.misc(service.capType));
   }
 
   public CapRef nullCap() {
+    open();
     return new CapRef(Capability.NULL);
   }
 
@@ -127,6 +159,7 @@ public final class Kernel implements AutoCloseable {
    * slot 14 of the nearest GPT above it that has its bg bit set.
    */
   public CapRef window(long offset, int match, int l2g) {
+    open();
     return new CapRef(
         Capability.of(CapType.WINDOW, 0, 0, (match << 8) | (l2g & 0x7F), offset, null));
   }
@@ -136,6 +169,7 @@ public final class Kernel implements AutoCloseable {
    * {@code rootSlot} of the GPT that holds it.
    */
   public CapRef localWindow(int rootSlot, long offset, int match, int l2g) {
+    open();
     if (rootSlot < 0 || rootSlot >= Gpt.SLOTS) {
       throw new IllegalArgumentException("root slot must be 0..15, not " + rootSlot);
     }
@@ -146,39 +180,46 @@ public final class Kernel implements AutoCloseable {
 
   /** The same capability with restriction bits {@code restr} added. */
   public CapRef restricted(CapRef c, int restr) {
+    open();
     return new CapRef(c.cap.withRestr(c.cap.restr | restr));
   }
 
   /** The same memory capability with guard {@code (match << 8) | l2g}. */
   public CapRef guarded(CapRef c, int match, int l2g) {
+    open();
     return new CapRef(c.cap.withWord1((match << 8) | (l2g & 0x7F)));
   }
 
   // ------------------------------------------------------------------ setting state
 
   public void setRecipient(ObjectRef ep, ObjectRef process) {
+    open();
     Endpoint e = endpoint(ep);
     Capability pc = ObjectTable.fullCap(process(process));
     locked(() -> e.recipient = pc, e);
   }
 
   public void setPayloadMatch(ObjectRef ep) {
+    open();
     Endpoint e = endpoint(ep);
     locked(() -> e.pm = true, e);
   }
 
   public void setEndpointId(ObjectRef ep, long id) {
+    open();
     Endpoint e = endpoint(ep);
     locked(() -> e.endpointID = id, e);
   }
 
   /** Sets an endpoint's current protected payload (e.g. to start a reply endpoint near a wrap). */
   public void setProtectedPayload(ObjectRef ep, int payload) {
+    open();
     Endpoint e = endpoint(ep);
     locked(() -> e.protPayload = payload, e);
   }
 
   public int protectedPayload(ObjectRef ep) {
+    open();
     Endpoint e = endpoint(ep);
     int[] v = new int[1];
     locked(() -> v[0] = e.protPayload, e);
@@ -186,6 +227,7 @@ public final class Kernel implements AutoCloseable {
   }
 
   public void setCapReg(ObjectRef process, int reg, CapRef c) {
+    open();
     if (reg <= 0 || reg >= 32) {
       throw new IllegalArgumentException("capability register must be 1..31, not " + reg);
     }
@@ -194,6 +236,7 @@ public final class Kernel implements AutoCloseable {
   }
 
   public void setAddressSpace(ObjectRef process, CapRef space) {
+    open();
     Process p = process(process);
     locked(
         () -> {
@@ -204,6 +247,7 @@ public final class Kernel implements AutoCloseable {
   }
 
   public void setHandler(ObjectRef process, CapRef handler) {
+    open();
     Process p = process(process);
     locked(() -> p.handler = handler.cap, p);
   }
@@ -221,12 +265,14 @@ public final class Kernel implements AutoCloseable {
   }
 
   public void setBrand(ObjectRef process, CapRef brand) {
+    open();
     Process p = process(process);
     locked(() -> p.brand = brand.cap, p);
   }
 
   /** Restricts a process to the CPUs whose bits are set in {@code mask}. */
   public void setCpuMask(ObjectRef process, long mask) {
+    open();
     long valid = config.cpus() == 64 ? -1L : (1L << config.cpus()) - 1;
     if ((mask & valid) == 0) {
       throw new IllegalArgumentException("CPU mask 0x" + Long.toHexString(mask) + " names no CPU");
@@ -236,6 +282,7 @@ public final class Kernel implements AutoCloseable {
   }
 
   public void setGpt(ObjectRef gpt, int l2v, boolean ha, boolean bg) {
+    open();
     if (l2v < Page.SIZE_BITS || l2v > 64) {
       throw new IllegalArgumentException("l2v must be " + Page.SIZE_BITS + "..64, not " + l2v);
     }
@@ -251,6 +298,7 @@ public final class Kernel implements AutoCloseable {
   }
 
   public void setGptSlot(ObjectRef gpt, int slot, CapRef c) {
+    open();
     Gpt g = gpt(gpt);
     locked(
         () -> {
@@ -261,6 +309,7 @@ public final class Kernel implements AutoCloseable {
   }
 
   public void setCapPageSlot(ObjectRef capPage, int slot, CapRef c) {
+    open();
     if (!(capPage.object instanceof CapPage cp)) {
       throw new IllegalArgumentException(capPage + " is not a CapPage");
     }
@@ -268,6 +317,7 @@ public final class Kernel implements AutoCloseable {
   }
 
   public void writePage(ObjectRef page, int offset, byte[] bytes) {
+    open();
     if (!(page.object instanceof Page pg)) {
       throw new IllegalArgumentException(page + " is not a Page");
     }
@@ -275,6 +325,7 @@ public final class Kernel implements AutoCloseable {
   }
 
   public byte[] readPage(ObjectRef page, int offset, int len) {
+    open();
     if (!(page.object instanceof Page pg)) {
       throw new IllegalArgumentException(page + " is not a Page");
     }
@@ -287,6 +338,7 @@ public final class Kernel implements AutoCloseable {
 
   /** Queues a process to run its program (it starts with the Startup fault, as in Coyotos). */
   public void start(ObjectRef process) {
+    open();
     Process p = process(process);
     if (p.program == null) {
       throw new IllegalArgumentException(process + " has no program");
@@ -300,13 +352,23 @@ public final class Kernel implements AutoCloseable {
     machine.startProcess(p);
   }
 
-  /** Starts the CPUs. */
-  public synchronized void boot() {
+  /**
+   * Starts the CPUs and closes this builder: from now on only the handle returned here can use the
+   * boot API. Called on the handle, returns the handle.
+   */
+  public Kernel boot() {
     checkOutside();
-    if (!booted) {
-      booted = true;
-      machine.scheduler.start();
+    if (handle) {
+      return this;
     }
+    synchronized (life) {
+      if (life.booted) {
+        throw closed();
+      }
+      life.booted = true;
+    }
+    machine.scheduler.start();
+    return new Kernel(this);
   }
 
   /**
@@ -314,6 +376,7 @@ public final class Kernel implements AutoCloseable {
    * {@code timeout} passed first.
    */
   public boolean awaitQuiescent(Duration timeout) throws InterruptedException {
+    open();
     return machine.awaitQuiescent(timeout.toNanos());
   }
 
@@ -322,11 +385,13 @@ public final class Kernel implements AutoCloseable {
    * first. Once stopped, every CPU has been asked to stop and no process runs again.
    */
   public Optional<Halt> awaitHalt(Duration timeout) throws InterruptedException {
+    open();
     return halt(machine.shutdown.await(timeout.toNanos()));
   }
 
   /** How a SysCtl capability stopped the system; empty while it runs. */
   public Optional<Halt> halted() {
+    open();
     return halt(machine.shutdown.how());
   }
 
@@ -341,6 +406,7 @@ public final class Kernel implements AutoCloseable {
 
   /** A snapshot of a process's state, for tests and the inspector. */
   public ProcessInfo inspect(ObjectRef process) {
+    open();
     Process p = process(process);
     ProcessInfo[] out = new ProcessInfo[1];
     locked(
@@ -354,6 +420,7 @@ public final class Kernel implements AutoCloseable {
 
   /** Per-CPU counters: dispatches, parks, steals, restarts (for diagnostics and benchmarks). */
   public String statistics() {
+    open();
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < machine.scheduler.cpuCount(); i++) {
       var c = machine.scheduler.cpu(i);
@@ -367,15 +434,35 @@ public final class Kernel implements AutoCloseable {
           .append(c.steals())
           .append(" restarts=")
           .append(c.restarts)
+          .append(" errors=")
+          .append(c.errors())
           .append('\n');
     }
     return b.toString();
   }
 
-  /** Stops the CPUs. Processes stay as they are; nothing more runs. */
+  /** Failures the CPUs' dispatch loops survived: kernel errors, zero on a healthy system. */
+  public long kernelErrors() {
+    open();
+    long n = 0;
+    for (int i = 0; i < machine.scheduler.cpuCount(); i++) {
+      n += machine.scheduler.cpu(i).errors();
+    }
+    return n;
+  }
+
+  /**
+   * Stops the CPUs. Processes stay as they are; nothing more runs. On the builder of a running
+   * system this does nothing (stopping it takes the handle), so that a builder used in a
+   * try-with-resources block can be closed after boot.
+   */
   @Override
   public void close() {
-    machine.scheduler.stop();
+    if (!handle && life.booted) {
+      return;
+    }
+    checkOutside();
+    machine.stop();
   }
 
   // ------------------------------------------------------------------ helpers
@@ -386,9 +473,21 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
+  /** Every operation starts here: refused on a CPU thread, and on the builder once booted. */
+  private void open() {
+    checkOutside();
+    if (!handle && life.booted) {
+      throw closed();
+    }
+  }
+
+  private static IllegalStateException closed() {
+    return new IllegalStateException(
+        "the system is running: its boot API is closed except through the handle boot() returned");
+  }
+
   /** Runs {@code body} holding the locks of {@code objects}, as a transaction would. */
   private void locked(Runnable body, KObject... objects) {
-    checkOutside();
     for (; ; ) {
       int got = 0;
       while (got < objects.length && objects[got].tryLock(bootOwner)) {

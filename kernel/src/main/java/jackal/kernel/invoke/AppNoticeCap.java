@@ -39,9 +39,7 @@ final class AppNoticeCap extends KernelCap {
         int allowed = notices & inv.iCap.word1;
         if (allowed != 0) {
           r.notices |= allowed;
-          if (r.runState == Process.RECEIVING
-              && r.pb != null
-              && (r.pb.w[ParameterBlock.ICW] & Icw.CW) == 0) {
+          if (r.runState == Process.RECEIVING && (r.rcvIcw & Icw.CW) == 0) {
             r.runState = Process.RUNNING; // re-enters its receive, which delivers the notices
             inv.machine.scheduler.makeReady(r, false, inv.cpu);
           }
@@ -59,17 +57,21 @@ final class AppNoticeCap extends KernelCap {
   }
 
   /**
-   * Delivers {@code p}'s pending notices as the message of its open receive: a message from itself
-   * with endpoint ID all ones, payload 0, no string and no capabilities, word 1 the postNotice
-   * opcode and word 2 the notices, which are then cleared.
+   * Delivers {@code p}'s pending notices as the message of its open receive (control word {@code
+   * icw}): a message from itself with endpoint ID all ones, payload 0, no string and no
+   * capabilities, word 1 the postNotice opcode and word 2 the notices, which are then cleared. The
+   * payload, length and endpoint ID are soft parameters, written only if the receive asked for them
+   * (CO). Returns the control word the receive ends with.
    */
-  static void deliverToSelf(Process p, ParameterBlock pb) {
+  static long deliverToSelf(Process p, ParameterBlock pb, long icw) {
     pb.w[1] = Codes.OC_APP_NOTICE_POST_NOTICE & 0xFFFF_FFFFL;
     pb.w[2] = p.notices & 0xFFFF_FFFFL;
     p.notices = 0;
-    pb.w[ParameterBlock.PP] = 0;
-    pb.w[ParameterBlock.EPID] = -1L;
-    pb.w[ParameterBlock.SNDLEN] = 0;
-    pb.w[ParameterBlock.ICW] = (pb.w[ParameterBlock.ICW] & Icw.PRESERVE) | Icw.makeLdw(2);
+    if ((icw & Icw.CO) != 0) {
+      pb.w[ParameterBlock.PP] = 0;
+      pb.w[ParameterBlock.EPID] = -1L;
+      pb.w[ParameterBlock.SNDLEN] = 0;
+    }
+    return (icw & Icw.PRESERVE) | Icw.makeLdw(2);
   }
 }

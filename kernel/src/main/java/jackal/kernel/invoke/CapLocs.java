@@ -47,31 +47,42 @@ final class CapLocs {
   }
 
   /**
-   * Prepares a write to {@code loc} in {@code p}'s space: returns 0 if a later {@link #write} will
-   * succeed, else the fault code that writing there raises (for the process owning the space).
+   * Marshals destination {@code slot} (0..3) of {@code inv}: where a capability written to {@code
+   * loc} in {@code p}'s space goes. Returns 0 when the destination is ready for {@link #write},
+   * else the fault that writing there raises for the process owning the space (MalformedSyscall for
+   * a register number out of range, whatever was checked before).
    */
-  static int prepareWrite(Invocation inv, Process p, long loc) {
+  static int prepareWrite(Invocation inv, Process p, long loc, int slot) {
     if (!CapLoc.isMemory(loc)) {
+      if ((loc >>> 1) >= CapLoc.NUM_REGS) {
+        return FaultCode.MALFORMED_SYSCALL;
+      }
+      inv.destPage[slot] = null;
+      inv.destSlot[slot] = (int) (loc >>> 1);
       return 0;
     }
-    return inv.walk.walk(inv.machine, inv.txn, p.addrSpace, loc & ~1L, true, true);
+    MemWalk w = inv.walk;
+    int fc = w.walk(inv.machine, inv.txn, p.addrSpace, loc & ~1L, true, true);
+    if (fc != 0) {
+      return fc;
+    }
+    inv.destPage[slot] = (CapPage) w.leaf;
+    inv.destSlot[slot] = (int) (w.offset >>> 4);
+    return 0;
   }
 
   /**
-   * Writes {@code c} at {@code loc}, which {@link #checkForm} and {@link #prepareWrite} have
-   * accepted in this transaction; cannot fail.
+   * Writes {@code c} to destination {@code slot}, which {@link #prepareWrite} marshalled for {@code
+   * p} in this transaction: no walk, no lock, cannot fail.
    */
-  static void write(Invocation inv, Process p, long loc, Capability c) {
-    if (!CapLoc.isMemory(loc)) {
-      int r = (int) (loc >>> 1);
-      if (r != 0) {
-        p.capReg[r] = c;
-      }
-      return;
+  static void write(Invocation inv, Process p, int slot, Capability c) {
+    CapPage page = inv.destPage[slot];
+    int i = inv.destSlot[slot];
+    if (page != null) {
+      page.slots[i] = c;
+    } else if (i != 0) {
+      p.capReg[i] = c;
     }
-    MemWalk w = inv.walk;
-    w.walk(inv.machine, inv.txn, p.addrSpace, loc & ~1L, true, true);
-    ((CapPage) w.leaf).slots[(int) (w.offset >>> 4)] = c;
   }
 
   /**

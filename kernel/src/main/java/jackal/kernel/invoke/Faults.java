@@ -1,16 +1,9 @@
 package jackal.kernel.invoke;
 
-import static jackal.kernel.api.ParameterBlock.EPID;
-import static jackal.kernel.api.ParameterBlock.ICW;
-import static jackal.kernel.api.ParameterBlock.PP;
-import static jackal.kernel.api.ParameterBlock.RCVCAP;
-import static jackal.kernel.api.ParameterBlock.SNDLEN;
-
 import jackal.kernel.api.CapType;
 import jackal.kernel.api.Codes;
 import jackal.kernel.api.FaultCode;
 import jackal.kernel.api.Icw;
-import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.api.Restr;
 import jackal.kernel.cap.Capability;
 import jackal.kernel.obj.Endpoint;
@@ -183,15 +176,15 @@ final class Faults {
       Capability c1,
       Capability c2) {
     Process h = inv.invokee;
-    ParameterBlock hpb = h.pb;
-    long hicw = hpb.w[ICW];
+    inv.loadReceive(h); // the receive h took when it started waiting, not its block
+    long hicw = inv.rcvIcw;
     int lastCap = c2 == null ? 1 : 2;
     int nslots = (hicw & Icw.AC) != 0 ? Math.min(lastCap, Icw.lrc(hicw)) + 1 : 0;
     for (int i = 0; i < nslots; i++) {
-      long loc = hpb.w[RCVCAP + i];
-      int f = CapLocs.prepareWrite(inv, h, loc);
+      long loc = inv.rcvCap[i];
+      int f = CapLocs.prepareWrite(inv, h, loc, i);
       if (f != 0) {
-        SystemCall.faultReceiver(inv, h, f, loc & ~1L);
+        SystemCall.faultReceiver(inv, h, f, f == FaultCode.MALFORMED_SYSCALL ? 0 : loc & ~1L);
         return false;
       }
     }
@@ -199,20 +192,19 @@ final class Faults {
     p.faultCode = code;
     p.faultInfo = faultInfo;
     p.runState = Process.FAULTED;
-    hpb.w[1] = opcode & 0xFFFF_FFFFL;
-    hpb.w[2] = code;
-    hpb.w[3] = info;
-    hpb.w[SNDLEN] = 0;
     Capability[] caps = {Capability.NULL, c1, c2};
     for (int i = 0; i < nslots; i++) {
-      CapLocs.write(inv, h, hpb.w[RCVCAP + i], caps[i]);
+      CapLocs.write(inv, h, i, caps[i]);
     }
     if (ep.pm) {
       ep.protPayload++;
     }
-    hpb.w[PP] = via.payload();
-    hpb.w[EPID] = ep.endpointID;
-    hpb.w[ICW] = (hicw & Icw.PRESERVE) | Icw.makeLdw(3) | Icw.SC | Icw.makeLsc(lastCap);
+    long[] words = inv.opw;
+    words[1] = opcode & 0xFFFF_FFFFL;
+    words[2] = code;
+    words[3] = info;
+    long opw0 = (hicw & Icw.PRESERVE) | Icw.makeLdw(3) | Icw.SC | Icw.makeLsc(lastCap);
+    SystemCall.deliverWords(inv, h, h.pb, opw0, words, via.payload(), 0, ep.endpointID);
     h.runState = Process.RUNNING;
     // The invoker waits now (the faulter, or the sender whose message faulted a receiver): the
     // handler runs next on its slice, as proc_do_upcall queues it at the front.

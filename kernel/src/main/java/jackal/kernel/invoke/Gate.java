@@ -10,6 +10,9 @@ import jackal.kernel.sched.Cpu;
 import jackal.kernel.sched.PollWord;
 import jackal.kernel.sched.ProgramContinuation;
 import jackal.kernel.sched.Restart;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 
 /**
  * A process's trap gate. Each trap runs the system call as a transaction; when the call must wait,
@@ -33,11 +36,9 @@ final class Gate implements SystemCalls {
   private final boolean[] tlbWritable = new boolean[TLB_SIZE];
 
   private static final java.lang.invoke.VarHandle INTS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-          int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+      MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
   private static final java.lang.invoke.VarHandle LONGS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+      MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   Gate(Machine machine, Process process) {
     this.machine = machine;
@@ -307,15 +308,53 @@ final class Gate implements SystemCalls {
     }
   }
 
+  /**
+   * The CPU this process runs on, if the caller is this process's own program: its continuation,
+   * mounted on that CPU's thread. Anything else (a Java thread the program started, another
+   * process's program holding this gate) is refused here, before any kernel work and without
+   * touching a lock: a foreign thread would otherwise run a transaction on the CPU's {@link
+   * jackal.kernel.sched.Transaction} while the CPU's own thread uses it.
+   *
+   * <p>The fast test compares {@link Thread#currentThread()} with the CPU's thread. C2 may keep a
+   * current thread read before a yield in a compiled frame that spans it, and a continuation may
+   * resume on another CPU's thread, so a stale value can make the fast test fail for the honest
+   * caller (never pass for a foreign one: a foreign thread's own frames only ever see itself). A
+   * failed fast test therefore reads the thread again through {@link #currentThread}, a call C2
+   * cannot inline, and only that answer refuses.
+   */
   private Cpu onCpu() {
     Cpu cpu = machine.scheduler.cpu(process.homeCpu);
-    // Deliberately no Thread.currentThread() here: a process may resume on another CPU's
-    // thread, and compiled code may keep the carrier it saw before a yield (see DESIGN-NOTES).
-    if (cpu.current() != process) {
+    if (cpu.current() != process
+        || (Thread.currentThread() != cpu.thread() && freshThread() != cpu.thread())) {
       throw new IllegalStateException(
           "the gate of " + process + " was used outside that process's own program");
     }
     return cpu;
+  }
+
+  /**
+   * Reads the current thread through a method handle held in a non-final field: C2 cannot inline a
+   * call through a handle it does not know to be constant, so the read happens in a frame of its
+   * own that spans no yield.
+   */
+  @SuppressWarnings("NonFinalStaticField")
+  private static MethodHandle currentThread = currentThreadHandle();
+
+  private static MethodHandle currentThreadHandle() {
+    try {
+      return MethodHandles.publicLookup()
+          .findStatic(Thread.class, "currentThread", MethodType.methodType(Thread.class));
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private static Thread freshThread() {
+    try {
+      return (Thread) currentThread.invokeExact();
+    } catch (Throwable t) {
+      throw new IllegalStateException("cannot read the current thread", t);
+    }
   }
 
   /** Randomised exponential spin after a contended lock; no thread-locals (see onCpu). */

@@ -1,9 +1,13 @@
 package jackal.kernel.invoke;
 
+import jackal.kernel.api.CapType;
+import jackal.kernel.api.Codes;
 import jackal.kernel.api.Icw;
 import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.cap.Capability;
+import jackal.kernel.obj.CapPage;
 import jackal.kernel.obj.Endpoint;
+import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
 import jackal.kernel.sched.Cpu;
 import jackal.kernel.sched.Transaction;
@@ -22,13 +26,42 @@ public final class Invocation {
   final SpaceAccess.Failure failure = new SpaceAccess.Failure();
 
   /** The pages of a string being sent and of the receive buffer, found before the commit. */
-  final jackal.kernel.obj.Page[] sendPages = new jackal.kernel.obj.Page[SpaceAccess.MAX_PAGES];
+  final Page[] sendPages = new Page[SpaceAccess.MAX_PAGES];
 
-  final jackal.kernel.obj.Page[] receivePages = new jackal.kernel.obj.Page[SpaceAccess.MAX_PAGES];
+  final Page[] receivePages = new Page[SpaceAccess.MAX_PAGES];
 
   Process invoker;
+
+  /** The caller's block: written (it is the caller's register file), never read after entry. */
   ParameterBlock pb;
+
+  /** The caller's parameter words as they were at trap entry. */
+  final long[] in = new long[ParameterBlock.WORDS];
+
+  /**
+   * The caller's control word as the kernel knows it: {@code in[ICW]} at entry, then whatever the
+   * kernel itself wrote to the caller's ICW (a reply to oneself clears its RP and SP).
+   */
   long icw;
+
+  /**
+   * Where received capabilities go, marshalled before the commit point (Coyotos's DestCap): the
+   * CapPage and slot of a memory location, or a null page and the register number (0 discards).
+   * Writing through them after the commit cannot walk, lock or fail.
+   */
+  final CapPage[] destPage = new CapPage[4];
+
+  final int[] destSlot = new int[4];
+
+  /**
+   * The receive of the process a message goes to ({@link #loadReceive}): its control word, string
+   * buffer and capability locations, all checked when they were taken.
+   */
+  long rcvIcw;
+
+  long rcvBound;
+  long rcvPtr;
+  final long[] rcvCap = new long[4];
 
   /** The invoked capability, prepared (Null if it was invalid). */
   Capability iCap;
@@ -57,7 +90,7 @@ public final class Invocation {
   Capability sentCap(int i) {
     Capability c = src[i];
     if (c == null) {
-      c = Capability.object(jackal.kernel.api.CapType.ENTRY, 0, replyPayload, replyEp);
+      c = Capability.object(CapType.ENTRY, 0, replyPayload, replyEp);
       src[i] = c;
     }
     return c;
@@ -84,10 +117,33 @@ public final class Invocation {
     this.txn = cpu.txn;
   }
 
+  /** Copies the caller's parameter words at trap entry; the kernel reads only the copy after. */
+  void takeParameters(ParameterBlock block) {
+    System.arraycopy(block.w, 0, in, 0, ParameterBlock.WORDS);
+    icw = in[ParameterBlock.ICW];
+  }
+
+  /**
+   * Loads the receive of {@code r}, which a message or reply is about to reach: the caller's own
+   * copy when it replies to itself, else the fields {@code r} took when it started waiting.
+   */
+  void loadReceive(Process r) {
+    if (r == invoker) {
+      rcvIcw = icw;
+      rcvBound = in[ParameterBlock.RCVBOUND];
+      rcvPtr = in[ParameterBlock.RCVPTR];
+      System.arraycopy(in, ParameterBlock.RCVCAP, rcvCap, 0, 4);
+    } else {
+      rcvIcw = r.rcvIcw;
+      rcvBound = r.rcvBound;
+      rcvPtr = r.rcvPtr;
+      System.arraycopy(r.rcvCap, 0, rcvCap, 0, 4);
+    }
+  }
+
   void begin(Process p, ParameterBlock block) {
     invoker = p;
     pb = block;
-    icw = block == null ? 0 : block.w[ParameterBlock.ICW];
     iCap = Capability.NULL;
     src[0] = src[1] = src[2] = src[3] = Capability.NULL;
     invokee = null;
@@ -115,7 +171,7 @@ public final class Invocation {
       nextIdw++;
       return 0;
     }
-    return pb.w[nextIdw++];
+    return in[nextIdw++];
   }
 
   /**
@@ -156,9 +212,9 @@ public final class Invocation {
   public boolean requireArgs(int lastCap, int minLen, int maxLen) {
     long expected = Icw.makeLdw(nextIdw - 1) | Icw.SC | Icw.makeLsc(lastCap);
     long got = icw & (Icw.LDW_MASK | Icw.LSC_MASK | Icw.SC | Icw.EX);
-    long sndLen = pb.w[ParameterBlock.SNDLEN];
+    long sndLen = in[ParameterBlock.SNDLEN];
     if (got != expected || sndLen < minLen || sndLen > maxLen) {
-      error(jackal.kernel.api.Codes.RC_REQUEST_ERROR);
+      error(Codes.RC_REQUEST_ERROR);
       return false;
     }
     return true;

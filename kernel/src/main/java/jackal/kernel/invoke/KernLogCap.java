@@ -33,7 +33,7 @@ final class KernLogCap extends KernelCap {
       return true;
     }
     int n = (int) len;
-    long ptr = inv.pb.w[ParameterBlock.SNDPTR];
+    long ptr = inv.in[ParameterBlock.SNDPTR];
     var space = inv.invoker.addrSpace;
     if (SpaceAccess.accessible(inv, space, ptr, n, false, inv.failure) < n) {
       inv.txn.commit();

@@ -44,6 +44,12 @@ final class KernelTimer {
     }
   }
 
+  /** Takes {@code p} (being destroyed, its lock held) off the queue at once. */
+  synchronized void cancel(Process p) {
+    p.sleepDeadline = 0;
+    queue.removeIf(s -> s.process == p);
+  }
+
   /** True while some process sleeps. */
   synchronized boolean hasSleepers() {
     return !queue.isEmpty();

@@ -24,6 +24,10 @@ public final class Machine {
   public final ObjectTable objects;
   public final Scheduler scheduler;
   final KernelLog log;
+
+  /** Failures the CPUs survive; like {@link #log}, never written from a CPU thread directly. */
+  private final KernelLog errorLog;
+
   final KernelTimer timer;
   public final Shutdown shutdown = new Shutdown();
   private final Invocation[] invocations;
@@ -39,9 +43,11 @@ public final class Machine {
       PrintStream logOut,
       PrintStream errors) {
     this.objects = new ObjectTable(layout, oidsPerType);
+    this.log = new KernelLog(logOut, "jackal-log");
+    this.errorLog = new KernelLog(errors, "jackal-errors");
     this.scheduler =
-        new Scheduler(cpus, cpusPerNode, idleSpinNanos, sliceNanos, this::runProgram, errors);
-    this.log = new KernelLog(logOut);
+        new Scheduler(
+            cpus, cpusPerNode, idleSpinNanos, sliceNanos, this::runProgram, errorLog::line);
     this.timer = new KernelTimer(scheduler);
     this.invocations = new Invocation[cpus];
     for (int i = 0; i < cpus; i++) {
@@ -183,8 +189,10 @@ public final class Machine {
       }
       return null;
     }
-    long picw = p == inv.invoker ? inv.pb.w[ParameterBlock.ICW] : p.pb.w[ParameterBlock.ICW];
-    long wantEpId = p == inv.invoker ? inv.pb.w[ParameterBlock.EPID] : p.pb.w[ParameterBlock.EPID];
+    // The receive's words as the kernel saved them: the caller's at its trap, a waiting
+    // receiver's when it started waiting; never the block its program holds.
+    long picw = p == inv.invoker ? inv.icw : p.rcvIcw;
+    long wantEpId = p == inv.invoker ? inv.in[ParameterBlock.EPID] : p.rcvEpId;
     if ((picw & Icw.CW) != 0 && wantEpId != ep.endpointID) {
       // A process cannot wait for itself: sleeping on its own queue would never end.
       if (willingToBlock && p != inv.invoker) {
@@ -232,6 +240,9 @@ public final class Machine {
       p.rcvWaitQ.wakeAll(scheduler, inv.cpu);
       if (p.poll != null) {
         p.poll.raise(PollWord.STOP); // a running program stops at its next check
+      }
+      if (p.sleepDeadline != 0) {
+        timer.cancel(p); // a destroyed sleeper must not keep the system from going quiet
       }
       p.clearContent();
       p.runState = Process.FAULTED;
@@ -283,13 +294,23 @@ public final class Machine {
     long deadline = System.nanoTime() + timeoutNanos;
     int seen = 0;
     while (System.nanoTime() < deadline) {
-      seen = scheduler.isQuiescent() && !timer.hasSleepers() ? seen + 1 : 0;
+      seen =
+          scheduler.isQuiescent() && !timer.hasSleepers() && log.drained() && errorLog.drained()
+              ? seen + 1
+              : 0;
       if (seen >= 2) {
         return true;
       }
       Thread.sleep(1);
     }
     return false;
+  }
+
+  /** Stops the CPUs, then lets the logs write what they hold. */
+  public void stop() {
+    scheduler.stop();
+    log.close();
+    errorLog.close();
   }
 
   /** Makes a process that was set up at boot ready to run. */

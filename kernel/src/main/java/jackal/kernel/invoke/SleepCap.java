@@ -37,11 +37,15 @@ final class SleepCap extends KernelCap {
     long deadline = sec * SECOND + usec * MICRO;
     if (op == Codes.OC_SLEEP_SLEEP_FOR) {
       deadline += timer.now();
-      // In case the call is re-run: it becomes the sleepTill it means.
+      // In case the call is re-run: it becomes the sleepTill it means, written into the caller's
+      // registers (its block); the deadline is computed from the kernel's own values, never read
+      // back from the block.
+      long tillSec = deadline / SECOND;
+      long tillUsec = deadline % SECOND / MICRO;
       inv.pb.w[ParameterBlock.OPCODE] = Codes.OC_SLEEP_SLEEP_TILL & 0xFFFF_FFFFL;
-      inv.pb.w[2] = deadline / SECOND;
-      inv.pb.w[3] = deadline % SECOND / MICRO;
-      deadline = inv.pb.w[2] * SECOND + inv.pb.w[3] * MICRO;
+      inv.pb.w[2] = tillSec;
+      inv.pb.w[3] = tillUsec;
+      deadline = tillSec * SECOND + tillUsec * MICRO;
     }
     if (timer.now() < deadline) {
       inv.sleepUntil = deadline;

@@ -7,6 +7,7 @@ import static jackal.kernel.api.ParameterBlock.OPCODE;
 import static jackal.kernel.api.ParameterBlock.PP;
 import static jackal.kernel.api.ParameterBlock.RCVBOUND;
 import static jackal.kernel.api.ParameterBlock.RCVCAP;
+import static jackal.kernel.api.ParameterBlock.RCVPTR;
 import static jackal.kernel.api.ParameterBlock.SNDCAP;
 import static jackal.kernel.api.ParameterBlock.SNDLEN;
 
@@ -42,6 +43,9 @@ final class SystemCall {
   static final int YIELD = 2;
 
   static int execute(Invocation inv, Process p, ParameterBlock pb) {
+    // Save the parameters before anything looks at them: from here on the kernel reads only its
+    // copy, whatever the program does to its block.
+    inv.takeParameters(pb);
     inv.txn.lock(p);
     if (p.program == null) {
       return BLOCK; // destroyed while running; the gate unwinds the program
@@ -51,11 +55,11 @@ final class SystemCall {
       return Faults.deliver(inv, p);
     }
     try {
-      long icw = pb.w[ICW];
+      long icw = inv.icw;
       return switch (Icw.nr(icw)) {
         case Syscall.INVOKE_CAP -> invokeCap(inv, p, pb);
         // CopyCap and Yield take no flags: their control word is exactly their number.
-        case Syscall.COPY_CAP -> icw == Syscall.COPY_CAP ? copyCap(inv, p, pb) : malformed();
+        case Syscall.COPY_CAP -> icw == Syscall.COPY_CAP ? copyCap(inv, p) : malformed();
         case Syscall.YIELD -> icw == Syscall.YIELD ? YIELD : malformed();
         default -> malformed();
       };
@@ -68,16 +72,16 @@ final class SystemCall {
     throw new SyscallFault(FaultCode.MALFORMED_SYSCALL, 0);
   }
 
-  private static int copyCap(Invocation inv, Process p, ParameterBlock pb) {
-    Capability c = CapLocs.read(inv, p, pb.w[1]);
-    long dest = pb.w[2];
+  private static int copyCap(Invocation inv, Process p) {
+    Capability c = CapLocs.read(inv, p, inv.in[1]);
+    long dest = inv.in[2];
     CapLocs.checkForm(dest);
-    int fc = CapLocs.prepareWrite(inv, p, dest);
+    int fc = CapLocs.prepareWrite(inv, p, dest, 0);
     if (fc != 0) {
-      throw new SyscallFault(fc, dest & ~1L);
+      throw new SyscallFault(fc, fc == FaultCode.MALFORMED_SYSCALL ? 0 : dest & ~1L);
     }
     inv.txn.commit();
-    CapLocs.write(inv, p, dest, c);
+    CapLocs.write(inv, p, 0, c);
     return DONE;
   }
 
@@ -85,25 +89,26 @@ final class SystemCall {
 
   private static int invokeCap(Invocation inv, Process p, ParameterBlock pb) {
     final Machine m = inv.machine;
+    final long[] in = inv.in;
     inv.begin(p, pb);
-    long icw = pb.w[ICW];
+    long icw = inv.icw;
 
-    // ---- Phase 0: validate everything that can make the call malformed.
+    // ---- Phase 0: validate everything that can make the call malformed (the saved copy only).
     if ((icw & ~Icw.VALID_BITS) != 0 || (icw & (Icw.SG | Icw.AS)) != 0) {
       throw new SyscallFault(FaultCode.MALFORMED_SYSCALL, 0);
     }
     if ((icw & Icw.SP) != 0) {
-      if (Long.compareUnsigned(pb.w[SNDLEN], Syscall.MAX_SNDLEN) > 0) {
+      if (Long.compareUnsigned(in[SNDLEN], Syscall.MAX_SNDLEN) > 0) {
         throw new SyscallFault(FaultCode.MALFORMED_SYSCALL, 0);
       }
     }
     if ((icw & Icw.RP) != 0) {
-      if (Long.compareUnsigned(pb.w[RCVBOUND], Syscall.MAX_SNDLEN) > 0) {
+      if (Long.compareUnsigned(in[RCVBOUND], Syscall.MAX_SNDLEN) > 0) {
         throw new SyscallFault(FaultCode.MALFORMED_SYSCALL, 0);
       }
       if ((icw & Icw.AC) != 0) {
         for (int i = 0; i <= Icw.lrc(icw); i++) {
-          CapLocs.checkForm(pb.w[RCVCAP + i]);
+          CapLocs.checkForm(in[RCVCAP + i]);
         }
       }
     }
@@ -111,10 +116,10 @@ final class SystemCall {
     // ---- Phase 1: send.
     if ((icw & Icw.SP) != 0) {
       // Marshal the invoked capability and the capabilities sent.
-      inv.iCap = CapLocs.read(inv, p, pb.w[INVCAP]);
+      inv.iCap = CapLocs.read(inv, p, in[INVCAP]);
       if ((icw & Icw.SC) != 0) {
         for (int i = 0; i <= Icw.lsc(icw); i++) {
-          inv.src[i] = CapLocs.read(inv, p, pb.w[SNDCAP + i]);
+          inv.src[i] = CapLocs.read(inv, p, in[SNDCAP + i]);
         }
         if ((icw & Icw.RC) != 0) {
           fabricateReplyCap(inv);
@@ -126,7 +131,7 @@ final class SystemCall {
         return BLOCK;
       }
       if (ep != null) {
-        int outcome = ipc(inv, p, pb, ep);
+        int outcome = ipc(inv, p, ep);
         if (outcome != DONE) {
           return outcome;
         }
@@ -149,29 +154,79 @@ final class SystemCall {
       }
     }
 
-    // ---- Phase 2: receive.
-    icw = pb.w[ICW];
+    // ---- Phase 2: receive. The kernel's view of the control word: a reply to oneself during the
+    // send phase cleared RP and SP in it (never re-read from the block).
+    icw = inv.icw;
     if ((icw & Icw.RP) != 0) {
       inv.txn.commit();
       if ((icw & Icw.CW) == 0 && p.notices != 0) {
         // Pending notices take priority over senders in an open wait.
-        AppNoticeCap.deliverToSelf(p, pb);
+        long opw0 = AppNoticeCap.deliverToSelf(p, pb, icw);
         p.runState = Process.RUNNING;
-        pb.w[ICW] &= ~(Icw.CO | Icw.SP);
+        pb.w[ICW] = opw0 & ~(Icw.CO | Icw.SP);
         return DONE;
       }
       pb.w[ICW] = icw & ~Icw.SP;
+      takeReceive(p, icw & ~Icw.SP, in);
       p.runState = Process.RECEIVING;
       p.rcvWaitQ.wakeAll(m.scheduler, inv.cpu);
       return BLOCK;
     }
 
-    // ---- Phase 3: copy out. Soft parameters already live in the block, so only the phase
-    // bits remain to clear.
+    // ---- Phase 3: copy out. A sender wrote the soft parameters straight into the block when this
+    // receive asked for them (CO), so only the phase bits remain to clear.
     inv.txn.commit();
     pb.w[ICW] = icw & ~(Icw.CO | Icw.SP);
     return DONE;
   }
+
+  /**
+   * The receive {@code p} is starting to wait in, from the words saved at its trap (checked in
+   * phase 0): senders use these, never the block the program still holds.
+   */
+  private static void takeReceive(Process p, long icw, long[] in) {
+    p.rcvIcw = icw;
+    p.rcvBound = in[RCVBOUND];
+    p.rcvPtr = in[RCVPTR];
+    p.rcvEpId = in[EPID];
+    System.arraycopy(in, RCVCAP, p.rcvCap, 0, 4);
+  }
+
+  /**
+   * Writes a message's parameter words into receiver {@code r}'s block, whose receive is the one in
+   * {@code inv} ({@link Invocation#loadReceive}). Words 0-3 travel in registers on Coyotos and
+   * always arrive; words 4-7, the payload, the string length and the endpoint ID are soft
+   * parameters and arrive only if the receive asked for them with CO (copyout_soft_parameters).
+   * Returns the control word written.
+   */
+  static long deliverWords(
+      Invocation inv,
+      Process r,
+      ParameterBlock rpb,
+      long opw0,
+      long[] words,
+      long pp,
+      long sndLen,
+      long epId) {
+    int ldw = Icw.ldw(opw0);
+    System.arraycopy(words, OPCODE, rpb.w, OPCODE, Math.min(ldw, HARD_WORDS));
+    if ((inv.rcvIcw & Icw.CO) != 0) {
+      if (ldw > HARD_WORDS) {
+        System.arraycopy(words, HARD_WORDS + 1, rpb.w, HARD_WORDS + 1, ldw - HARD_WORDS);
+      }
+      rpb.w[PP] = pp;
+      rpb.w[SNDLEN] = sndLen;
+      rpb.w[EPID] = epId;
+    }
+    rpb.w[ICW] = opw0;
+    if (r == inv.invoker) {
+      inv.icw = opw0;
+    }
+    return opw0;
+  }
+
+  /** Data words 1..3 travel in registers (IA-32: EBX, ESI, EDI); the rest are soft. */
+  private static final int HARD_WORDS = 3;
 
   /**
    * RC with an Endpoint capability in send slot 0: send an Entry capability to that endpoint
@@ -192,46 +247,48 @@ final class SystemCall {
    * message was delivered (or dropped, for a non-blocking sender whose receiver's buffers fault),
    * BLOCK when the receiver's fault must be handled first and the sender waits for it.
    */
-  private static int ipc(Invocation inv, Process p, ParameterBlock pb, Endpoint ep) {
+  private static int ipc(Invocation inv, Process p, Endpoint ep) {
     final Process r = inv.invokee;
-    final ParameterBlock rpb = r.pb;
-    final long icw = pb.w[ICW];
-    final long ricw = rpb.w[ICW];
+    final long[] in = inv.in;
+    final long icw = inv.icw;
+    inv.loadReceive(r);
+    final long ricw = inv.rcvIcw;
     final boolean nonBlocking = (icw & Icw.NB) != 0;
     SpaceAccess.Failure failure = inv.failure;
 
-    // Where the receiver's capabilities go: memory locations must be writable in its space.
+    // Where the receiver's capabilities go: marshalled now, so writing them after the commit point
+    // cannot fail. Memory locations must be writable in its space.
     int ncaps = 0;
     if ((icw & Icw.SC) != 0 && (ricw & Icw.AC) != 0) {
       ncaps = Math.min(Icw.lsc(icw), Icw.lrc(ricw)) + 1;
     }
     if ((ricw & Icw.AC) != 0) {
       for (int i = 0; i <= Icw.lrc(ricw); i++) {
-        long loc = rpb.w[RCVCAP + i];
-        int fc = CapLocs.prepareWrite(inv, r, loc);
+        long loc = inv.rcvCap[i];
+        int fc = CapLocs.prepareWrite(inv, r, loc, i);
         if (fc != 0) {
           if (nonBlocking) {
             inv.txn.commit();
             return DONE; // dropped: the sender goes on to its receive phase
           }
-          return chargeReceiver(inv, r, fc, loc & ~1L);
+          return chargeReceiver(inv, r, fc, fc == FaultCode.MALFORMED_SYSCALL ? 0 : loc & ~1L);
         }
       }
     }
 
     // The string: the sender's bytes must be readable (else the sender faults); the receiver's
     // buffer must be writable (else the receiver faults, or the string is cut short for NB).
-    int sndLen = (int) pb.w[SNDLEN];
+    final int sndLen = (int) in[SNDLEN];
+    final long sndPtr = in[ParameterBlock.SNDPTR];
+    final long rcvPtr = inv.rcvPtr;
     int xfer = 0;
     boolean truncated = false;
     if (sndLen > 0) {
-      long sndPtr = pb.w[ParameterBlock.SNDPTR];
       if (SpaceAccess.accessible(inv, p.addrSpace, sndPtr, sndLen, false, failure, inv.sendPages)
           < sndLen) {
         throw new SyscallFault(failure.code, failure.address);
       }
-      int want = (int) Math.min(sndLen, rpb.w[RCVBOUND]);
-      long rcvPtr = rpb.w[ParameterBlock.RCVPTR];
+      int want = (int) Math.min(sndLen, inv.rcvBound);
       xfer =
           SpaceAccess.accessible(inv, r.addrSpace, rcvPtr, want, true, failure, inv.receivePages);
       if (xfer < want) {
@@ -244,32 +301,21 @@ final class SystemCall {
 
     inv.txn.commit();
 
-    int ldw = Icw.ldw(icw);
-    System.arraycopy(pb.w, OPCODE, rpb.w, OPCODE, ldw);
-    long opw0 = (ricw & Icw.PRESERVE) | (icw & (Icw.LDW_MASK | Icw.LSC_MASK | Icw.SC | Icw.EX));
-    rpb.w[SNDLEN] = sndLen;
     if (xfer > 0) {
-      SpaceAccess.copy(
-          inv.sendPages,
-          pb.w[ParameterBlock.SNDPTR],
-          inv.receivePages,
-          rpb.w[ParameterBlock.RCVPTR],
-          xfer);
-    }
-    if (truncated) {
-      opw0 |= Icw.NB;
-      rpb.w[SNDLEN] = xfer;
+      SpaceAccess.copy(inv.sendPages, sndPtr, inv.receivePages, rcvPtr, xfer);
     }
     for (int i = 0; i < ncaps; i++) {
-      CapLocs.write(inv, r, rpb.w[RCVCAP + i], inv.sentCap(i));
+      CapLocs.write(inv, r, i, inv.sentCap(i));
     }
-
     if (ep.pm) {
       ep.protPayload++;
     }
-    rpb.w[PP] = inv.iCap.payload();
-    rpb.w[EPID] = ep.endpointID;
-    rpb.w[ICW] = opw0;
+    long opw0 = (ricw & Icw.PRESERVE) | (icw & (Icw.LDW_MASK | Icw.LSC_MASK | Icw.SC | Icw.EX));
+    if (truncated) {
+      opw0 |= Icw.NB;
+    }
+    deliverWords(
+        inv, r, r.pb, opw0, in, inv.iCap.payload(), truncated ? xfer : sndLen, ep.endpointID);
     r.runState = Process.RUNNING;
 
     // Without a receive phase the sender keeps its slice; with one, it donates it.
@@ -318,7 +364,7 @@ final class SystemCall {
    */
   private static int kernelCall(Invocation inv, Process p, ParameterBlock pb) {
     final Machine m = inv.machine;
-    final long icw = pb.w[ICW];
+    final long icw = inv.icw;
     boolean willing = (icw & Icw.NB) == 0;
     Endpoint ep;
     long pp = 0;
@@ -338,13 +384,14 @@ final class SystemCall {
     if (inv.slept) {
       return BLOCK;
     }
+    long ricw = 0;
     if (ep != null) {
       Process r = inv.invokee;
-      long ricw = r == p ? icw : r.pb.w[ICW];
+      inv.loadReceive(r);
+      ricw = inv.rcvIcw;
       if ((ricw & Icw.AC) != 0) {
         for (int i = 0; i <= Icw.lrc(ricw); i++) {
-          long loc = (r == p ? pb : r.pb).w[RCVCAP + i];
-          if (CapLocs.prepareWrite(inv, r, loc) != 0) {
+          if (CapLocs.prepareWrite(inv, r, inv.rcvCap[i], i) != 0) {
             inv.invokee = null; // no reply: its capability slots would fault
             break;
           }
@@ -377,22 +424,21 @@ final class SystemCall {
     if (ep.pm) {
       ep.protPayload++;
     }
-    rpb.w[PP] = pp;
-    rpb.w[EPID] = ep.endpointID;
     long[] opw = inv.opw;
-    System.arraycopy(opw, OPCODE, rpb.w, OPCODE, Icw.ldw(opw[0]));
-    rpb.w[SNDLEN] = 0;
-    long opw0 = (rpb.w[ICW] & Icw.PRESERVE) | opw[0];
+    // The receive loaded before the handler ran is still the one to use: no kernel capability
+    // changes another process's receive (Coyotos re-reads it for SetRegs, which Jackal lacks).
+    inv.rcvIcw = ricw;
+    long opw0 = (ricw & Icw.PRESERVE) | opw[0];
     if ((opw0 & Icw.SC) != 0 && (opw0 & Icw.AC) != 0) {
       int n = Math.min(Icw.lsc(opw[0]), Icw.lrc(opw0)) + 1;
       for (int i = 0; i < n; i++) {
-        CapLocs.write(inv, r, rpb.w[RCVCAP + i], inv.resultCaps[i]);
+        CapLocs.write(inv, r, i, inv.resultCaps[i]);
       }
     }
-    rpb.w[ICW] = opw0;
+    deliverWords(inv, r, rpb, opw0, opw, pp, 0, ep.endpointID);
     if (r != p) {
       r.runState = Process.RUNNING;
-      m.scheduler.makeReady(r, (pb.w[ICW] & Icw.RP) != 0, inv.cpu);
+      m.scheduler.makeReady(r, (icw & Icw.RP) != 0, inv.cpu);
     }
     return DONE;
   }

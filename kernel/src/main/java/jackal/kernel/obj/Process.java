@@ -66,6 +66,20 @@ public final class Process extends KObject {
    */
   public PollWord poll;
 
+  /**
+   * The receive this process waits in, taken from its parameter block (and checked) when it starts
+   * waiting, so a sender never reads memory the receiver's program can still change: the control
+   * word (its lrc, AC, CO and CW bits are what delivery uses), the string buffer, the endpoint ID a
+   * closed wait matches, and where received capabilities go. Meaningful while {@link #runState} is
+   * RECEIVING; guarded by the process's lock.
+   */
+  public long rcvIcw;
+
+  public long rcvBound;
+  public long rcvPtr;
+  public long rcvEpId;
+  public final long[] rcvCap = new long[4];
+
   /** The continuation running {@link #program}; created at first dispatch. */
   public ProgramContinuation cont;
 
@@ -125,6 +139,8 @@ public final class Process extends KObject {
     program = null;
     poll = null;
     pb = null;
+    rcvIcw = rcvBound = rcvPtr = rcvEpId = 0;
+    Arrays.fill(rcvCap, 0L);
     cont = null;
   }
 

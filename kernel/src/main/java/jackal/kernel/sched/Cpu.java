@@ -57,6 +57,9 @@ public final class Cpu {
   private long parks;
   private long steals;
 
+  /** Failures survived by the dispatch loop (see {@link #survive}). */
+  private long errors;
+
   /** Transactions abandoned for lock contention on this CPU (written by this CPU's thread). */
   public long restarts;
 
@@ -71,7 +74,8 @@ public final class Cpu {
     thread.start();
   }
 
-  Thread thread() {
+  /** This CPU's own platform thread: the only thread a process's program runs on while here. */
+  public Thread thread() {
     return thread;
   }
 
@@ -91,6 +95,10 @@ public final class Cpu {
     return steals;
   }
 
+  public long errors() {
+    return errors;
+  }
+
   public Scheduler scheduler() {
     return scheduler;
   }
@@ -104,17 +112,47 @@ public final class Cpu {
     donated = p;
     if (old != null) {
       queue.addFirst(old);
+      scheduler.offerToIdlePeer(this, old);
     }
   }
 
+  /**
+   * The dispatch loop. Nothing a program does may end it: whatever escapes a dispatch (an error the
+   * continuation let through, an OutOfMemoryError, a StackOverflowError in the kernel's own code)
+   * is survived by {@link #survive}, which releases the locks before it allocates anything.
+   */
   private void loop() {
     while (!scheduler.stopping) {
-      Process p = nextProcess();
-      if (p == null) {
-        idle();
-        continue;
+      try {
+        Process p = nextProcess();
+        if (p == null) {
+          idle();
+          continue;
+        }
+        dispatch(p);
+      } catch (Throwable t) {
+        survive(t);
       }
-      dispatch(p);
+    }
+  }
+
+  /**
+   * What escaped a dispatch: first the allocation-free part (locks released, the process off the
+   * CPU and never run again), then a report, which may itself fail when memory is short.
+   */
+  private void survive(Throwable t) {
+    Process p = current;
+    current = null;
+    if (p != null) {
+      p.exited = true;
+      p.sched = Process.IDLE;
+    }
+    txn.releaseAll();
+    errors++;
+    try {
+      scheduler.reportKernelError(p, t);
+    } catch (Throwable ignored) {
+      // Nothing more can be done: the CPU goes on with its next process.
     }
   }
 
@@ -132,6 +170,7 @@ public final class Cpu {
         return p;
       }
       queue.addLast(p);
+      scheduler.offerToIdlePeer(this, p);
     }
     p = queue.pollFirst();
     if (p != null) {
@@ -170,8 +209,12 @@ public final class Cpu {
     p.homeCpu = id;
     current = p;
     dispatches++;
-    if (p.cont == null) {
-      p.cont = new ProgramContinuation(() -> scheduler.body.accept(p));
+    // Read once: a destroy on another CPU clears p.cont, and this dispatch must keep running (and
+    // then judge) the continuation it started, not a field that went null under it.
+    ProgramContinuation c = p.cont;
+    if (c == null) {
+      c = new ProgramContinuation(() -> scheduler.body.accept(p));
+      p.cont = c;
     }
     p.afterYield = Process.AFTER_BLOCK;
     PollWord poll = p.poll;
@@ -185,14 +228,21 @@ public final class Cpu {
       scheduler.sliceTimer.confinedDispatched();
     }
     try {
-      p.cont.run();
+      c.run();
     } catch (Throwable t) {
-      scheduler.reportKernelError(p, t);
+      // A program cannot throw past its gate (the kernel catches everything there), so this is
+      // the kernel's own failure: take the process off the CPU before reporting.
       p.exited = true;
+      survive(t);
+      clearInterrupt();
+      return;
     }
     RUNNING.setRelease(this, null);
     current = null;
-    if (p.cont != null && p.cont.isDone()) {
+    // A program may have interrupted the carrier; left set, it would make every park return at
+    // once and an idle CPU spin at full load.
+    clearInterrupt();
+    if (c.isDone()) {
       p.exited = true;
     }
     if (!p.exited && p.afterYield == Process.AFTER_REQUEUE) {
@@ -200,10 +250,17 @@ public final class Cpu {
       p.sched = Process.READY;
       txn.releaseAll();
       queue.addLast(p);
+      scheduler.offerToIdlePeer(this, p);
       return;
     }
-    p.sched = Process.IDLE;
+    p.sched = Process.IDLE; // before the unlock: a waker must never find it still mounted
     txn.releaseAll();
+  }
+
+  private static void clearInterrupt() {
+    if (Thread.interrupted()) {
+      Thread.onSpinWait(); // the flag is cleared; nothing else to do
+    }
   }
 
   boolean hasWork() {
@@ -224,9 +281,13 @@ public final class Cpu {
       return;
     }
     parks++;
-    LockSupport.park(this);
+    // Timed: a wake-up lost to some path that adds work without a kick costs at most this long.
+    LockSupport.parkNanos(this, PARK_TIMEOUT_NANOS);
     parked = false;
   }
+
+  /** The longest an idle CPU sleeps before it looks for work again. */
+  private static final long PARK_TIMEOUT_NANOS = 50_000_000L;
 
   boolean isParked() {
     return parked;

@@ -1,7 +1,6 @@
 package jackal.kernel.sched;
 
 import jackal.kernel.obj.Process;
-import java.io.PrintStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +32,7 @@ public final class Scheduler {
   final long spinNanos;
   final long sliceNanos;
   final Consumer<Process> body;
-  private final PrintStream errors;
+  private final Consumer<String> errors;
   volatile boolean stopping;
   final SliceTimer sliceTimer;
   private int nextHome;
@@ -44,6 +43,7 @@ public final class Scheduler {
    * @param spinNanos how long an idle CPU spins before it parks
    * @param sliceNanos how long a chain of slice donations may keep a CPU while others wait
    * @param body what a process's continuation runs (the program, wrapped by the kernel)
+   * @param errors where failures the CPUs survive are reported (whole lines; must not block)
    */
   public Scheduler(
       int ncpus,
@@ -51,7 +51,7 @@ public final class Scheduler {
       long spinNanos,
       long sliceNanos,
       Consumer<Process> body,
-      PrintStream errors) {
+      Consumer<String> errors) {
     if (ncpus < 1 || ncpus > 64) {
       throw new IllegalArgumentException("cpus must be between 1 and 64, not " + ncpus);
     }
@@ -150,6 +150,26 @@ public final class Scheduler {
     }
   }
 
+  /**
+   * Work ({@code p}) has landed on {@code owner}'s queue. If {@code owner} is busy, wakes one
+   * parked CPU of its node that may run {@code p}, which then steals it: without this, a process
+   * requeued by a Yield or a slice expiry, or woken onto a busy CPU, waits for that CPU while a
+   * peer sleeps.
+   */
+  void offerToIdlePeer(Cpu owner, Process p) {
+    if (owner.isParked() || cpusPerNode == 1) {
+      return;
+    }
+    int base = owner.node * cpusPerNode;
+    for (int c = base; c < Math.min(base + cpusPerNode, cpus.length); c++) {
+      Cpu peer = cpus[c];
+      if (peer != owner && peer.isParked() && p.mayRunOn(c)) {
+        peer.kick();
+        return;
+      }
+    }
+  }
+
   private int firstAllowed(Process p) {
     for (int i = 0; i < cpus.length; i++) {
       if (p.mayRunOn(i)) {
@@ -213,8 +233,10 @@ public final class Scheduler {
     return null;
   }
 
+  /** Reports a failure the dispatch loop survived; best effort (it allocates). */
   void reportKernelError(Process p, Throwable t) {
-    errors.println("jackal: kernel error while running " + p + ": " + t);
-    t.printStackTrace(errors);
+    java.io.StringWriter trace = new java.io.StringWriter();
+    t.printStackTrace(new java.io.PrintWriter(trace));
+    errors.accept("jackal: kernel error while running " + p + ": " + trace);
   }
 }
