@@ -128,21 +128,27 @@ public final class Cpu {
     p.homeCpu = id;
     current = p;
     dispatches++;
-    if (p.cont == null) {
-      p.cont = new ProgramContinuation(() -> scheduler.body.accept(p));
+    ProgramContinuation ran = p.cont;
+    if (ran == null) {
+      ran = new ProgramContinuation(() -> scheduler.body.accept(p));
+      p.cont = ran;
+      p.restartStack = false;
     }
     p.afterYield = Process.AFTER_BLOCK;
     try {
-      p.cont.run();
+      ran.run();
     } catch (Throwable t) {
       scheduler.reportKernelError(p, t);
       p.exited = true;
     }
     current = null;
-    if (p.cont != null && p.cont.isDone()) {
+    // A continuation that ended after its process discarded it (setSpaceAndPC, destroy) is not the
+    // process's end: only the end of the process's current continuation is.
+    if (ran.isDone() && p.cont == ran) {
       p.exited = true;
     }
-    if (!p.exited && p.afterYield == Process.AFTER_REQUEUE) {
+    // restartStack: the process discarded its own stack; it starts again with a new continuation.
+    if (!p.exited && (p.afterYield == Process.AFTER_REQUEUE || p.restartStack)) {
       // Still ON_CPU to everyone else until it is back in a queue as READY.
       p.sched = Process.READY;
       txn.releaseAll();
