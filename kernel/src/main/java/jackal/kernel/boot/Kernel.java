@@ -22,10 +22,10 @@ import jackal.kernel.obj.ObjectTable;
 import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
