@@ -13,6 +13,7 @@ public final class ProgramFailures {
 
   private static final int MAX_CAUSES = 8;
   private static final int MAX_FRAMES = 32;
+  private static final String KERNEL = "jackal.kernel.";
 
   /** The fault for a throwable that ended a program's run. */
   public static int faultCode(Throwable t) {
@@ -41,6 +42,9 @@ public final class ProgramFailures {
       }
       StackTraceElement[] frames = c.getStackTrace();
       for (int i = 0; i < frames.length && i < MAX_FRAMES; i++) {
+        if (frames[i].getClassName().startsWith(KERNEL)) {
+          break; // the kernel's own frames below the program tell nothing about it
+        }
         b.append("\n    at ").append(frames[i]);
       }
       if (frames.length > MAX_FRAMES) {
