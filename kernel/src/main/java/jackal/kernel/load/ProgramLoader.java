@@ -28,9 +28,9 @@ public final class ProgramLoader {
   private static final int MAX_CACHED = 64;
 
   private final AllowList allow;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Map<String, Segment> segments = lru();
-  private final Map<String, VerifiedProgram> programs = lru();
+  private static final ReentrantLock LOCK = new ReentrantLock();
+  private static final Map<String, Segment> SEGMENTS = lru();
+  private static final Map<String, VerifiedProgram> PROGRAMS = lru();
 
   public ProgramLoader(AllowList allow) {
     this.allow = allow;
@@ -50,10 +50,10 @@ public final class ProgramLoader {
   /** Unpacks a jar (or finds it unpacked already). */
   public Segment segment(byte[] jar) {
     String hash = Segment.sha256(jar);
-    Segment s = cached(segments, hash);
+    Segment s = cached(SEGMENTS, hash);
     if (s == null) {
       s = Segment.parse(jar, hash);
-      put(segments, hash, s);
+      put(SEGMENTS, hash, s);
     }
     return s;
   }
@@ -68,7 +68,7 @@ public final class ProgramLoader {
       key.append(s.sha256()).append(';');
     }
     String k = key.toString();
-    VerifiedProgram p = cached(programs, k);
+    VerifiedProgram p = cached(PROGRAMS, k);
     if (p != null) {
       return p;
     }
@@ -90,7 +90,7 @@ public final class ProgramLoader {
     Map<String, byte[]> byBinaryName = new HashMap<>();
     internal.forEach((n, b) -> byBinaryName.put(n.replace('/', '.'), b));
     p = new VerifiedProgram(Map.copyOf(byBinaryName));
-    put(programs, k, p);
+    put(PROGRAMS, k, p);
     return p;
   }
 
@@ -139,21 +139,21 @@ public final class ProgramLoader {
     return (ProgramEntry) ctor.invoke();
   }
 
-  private <V> V cached(Map<String, V> m, String k) {
-    lock.lock();
+  private static <V> V cached(Map<String, V> m, String k) {
+    LOCK.lock();
     try {
       return m.get(k);
     } finally {
-      lock.unlock();
+      LOCK.unlock();
     }
   }
 
-  private <V> void put(Map<String, V> m, String k, V v) {
-    lock.lock();
+  private static <V> void put(Map<String, V> m, String k, V v) {
+    LOCK.lock();
     try {
       m.put(k, v);
     } finally {
-      lock.unlock();
+      LOCK.unlock();
     }
   }
 }

@@ -13,7 +13,7 @@ import jackal.runtime.KernelStubs;
  * number), then logs the count through KernLog in register 20. Throws if an answer is wrong.
  */
 public final class HonestClient implements ProgramEntry {
-  public static final int CALLS = 2000;
+  public static final int CALLS = 1000;
 
   @Override
   public void run(SystemCalls sys) throws KernelException {
