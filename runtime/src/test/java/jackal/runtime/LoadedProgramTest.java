@@ -11,6 +11,7 @@ import jackal.runtime.boot.ClassFiles;
 import jackal.runtime.confined.Failing;
 import jackal.runtime.confined.HonestClient;
 import jackal.runtime.confined.HonestServer;
+import jackal.runtime.confined.ModernJava;
 import jackal.runtime.confined.StaticChannel;
 import jackal.runtime.confined.lib.SharedLibraryState;
 import java.util.List;
@@ -38,6 +39,21 @@ class LoadedProgramTest {
       assertThat(s.console()).contains("honest: counted " + HonestClient.CALLS);
       assertThat(s.info(pair[1]).exited()).isTrue();
       assertThat(s.info(pair[0]).runState()).isEqualTo(ProcessInfo.RECEIVING);
+    }
+  }
+
+  @Test
+  void anEverydayModernJavaProgramLoadsAndRunsUntouched() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      Programs progs = new Programs(s);
+      ObjectRef p = progs.process("modern", ModernJava.class);
+      s.runUntilQuiet(p);
+      assertThat(s.console())
+          .as("%s", s.info(p))
+          .contains(
+              "total=24 colours=r,g,b evens=[2, 4, 6, 8, 10] first=xx twice=42 sb=012"
+                  + " words=[fig, pear, apple] rec=Circle[r=5] caught=-1 top=b len=5 block=1");
+      assertThat(s.info(p).exited()).isTrue();
     }
   }
 

@@ -67,16 +67,21 @@ final class Programs {
    * and the runtime library jar after it, one data page at 0; nothing verified.
    */
   ProgramSpace rawSpace(String entry, byte[] programJar) {
-    Kernel k = s.k;
     byte[][] jars = {programJar, RuntimeLibrary.jar()};
     long[] addresses = new long[jars.length];
     for (int i = 0; i < jars.length; i++) {
       addresses[i] = (2L + i) << 32;
     }
+    return rawSpace(header(entry, addresses, jars), jars);
+  }
+
+  /** As {@link #rawSpace(String, byte[])} with any header bytes at the PC. */
+  ProgramSpace rawSpace(byte[] header, byte[]... jars) {
+    Kernel k = s.k;
     ObjectRef top = k.newGpt();
     k.setGpt(top, 32, false, false);
     k.setGptSlot(top, 0, map(k, new byte[8]));
-    k.setGptSlot(top, 1, map(k, header(entry, addresses, jars)));
+    k.setGptSlot(top, 1, map(k, header));
     for (int i = 0; i < jars.length; i++) {
       k.setGptSlot(top, 2 + i, map(k, jars[i]));
     }

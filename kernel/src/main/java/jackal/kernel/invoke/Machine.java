@@ -271,7 +271,7 @@ public final class Machine {
         gate.startup();
         ProgramEntry program = p.program;
         if (program == null) {
-          program = loader.load(p.toString(), gate::fetch, p.pc);
+          program = loader.load(p, gate::fetch, p.pc);
         }
         program.run(gate);
         return;

@@ -4,9 +4,13 @@ package jackal.kernel.load;
 final class ClassNames {
   private ClassNames() {}
 
-  /** Package prefixes (binary names) no program class may be declared in. */
+  /**
+   * Package prefixes (binary names) no program class may be declared in: the JDK's, the kernel's,
+   * and {@code jackal.confined}, where the kernel defines its own per-process classes (the
+   * preemption check's class).
+   */
   private static final String[] RESERVED = {
-    "java.", "javax.", "jdk.", "sun.", "com.sun.", "jackal.kernel."
+    "java.", "javax.", "jdk.", "sun.", "com.sun.", "jackal.kernel.", "jackal.confined."
   };
 
   /** A binary class name: dot-separated Java identifiers, at least one. */

@@ -1,6 +1,7 @@
 package jackal.kernel.load;
 
 import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.obj.Process;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -101,7 +102,7 @@ public final class ProgramLoader {
    * image; anything the program's own code throws (a static initialiser, the constructor) comes out
    * as it is.
    */
-  public ProgramEntry load(String processName, CodeFetch fetch, long pc) throws Throwable {
+  public ProgramEntry load(Process p, CodeFetch fetch, long pc) throws Throwable {
     byte[] fixed = new byte[ImageFormat.FIXED_BYTES];
     fetch.fetch(pc, fixed, 0, fixed.length);
     byte[] header = new byte[ImageFormat.totalBytes(fixed)];
@@ -115,16 +116,20 @@ public final class ProgramLoader {
       segs[i] = segment(jar);
     }
     VerifiedProgram program = verify(List.of(segs));
-    return instantiate(processName, program, h.entry());
+    return instantiate(p, program, h.entry());
   }
 
-  /** A fresh class loader for one process, and an instance of its entry class. */
-  public ProgramEntry instantiate(String processName, VerifiedProgram program, String entry)
+  /**
+   * A fresh class loader for process {@code p}, the kernel's own classes defined in it, and an
+   * instance of the entry class.
+   */
+  public ProgramEntry instantiate(Process p, VerifiedProgram program, String entry)
       throws Throwable {
     if (!program.defines(entry)) {
       throw LoadFailure.badImage("entry class " + entry + " is not in the image");
     }
-    ProcessClassLoader loader = new ProcessClassLoader(processName, program, allow);
+    ProcessClassLoader loader = new ProcessClassLoader(p.toString(), program, allow);
+    defineKernelClasses(loader, p);
     Class<?> c = Class.forName(entry, true, loader);
     if (!ProgramEntry.class.isAssignableFrom(c)) {
       throw LoadFailure.badImage("entry class " + entry + " does not implement ProgramEntry");
@@ -138,6 +143,15 @@ public final class ProgramLoader {
     }
     return (ProgramEntry) ctor.invoke();
   }
+
+  /**
+   * SEAM for the preempt branch: defines, in {@code p}'s loader and before any program code runs,
+   * the classes the kernel adds to every process (the preemption check's class, in package
+   * jackal.confined, which no image may declare), and binds them to {@code p}. Empty until that
+   * branch lands: {@code PollClass.bind(loader.defineKernelClass(PollClass.NAME,
+   * PollClass.bytes()), p)}.
+   */
+  private static void defineKernelClasses(ProcessClassLoader loader, Process p) {}
 
   private static <V> V cached(Map<String, V> m, String k) {
     LOCK.lock();
