@@ -2,9 +2,11 @@ package jackal.kernel.load;
 
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.obj.Process;
+import java.lang.classfile.ClassModel;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,12 +89,44 @@ public final class ProgramLoader {
         }
       }
     }
-    Verifier.verify(allow, internal);
+    Map<String, ClassModel> image = Verifier.parse(internal);
+    for (Segment s : segs) {
+      if (!verifiesAlone(s)) {
+        List<ClassModel> own = new ArrayList<>();
+        s.classes().keySet().forEach(n -> own.add(image.get(n)));
+        Verifier.verify(allow, image, own);
+      }
+    }
     Map<String, byte[]> byBinaryName = new HashMap<>();
     internal.forEach((n, b) -> byBinaryName.put(n.replace('/', '.'), b));
     p = new VerifiedProgram(Map.copyOf(byBinaryName));
     put(PROGRAMS, k, p);
     return p;
+  }
+
+  /**
+   * Whether segment {@code s} verifies on its own (its classes reach only one another, the kernel
+   * API and the allow-list), remembered per segment. Such a segment, the runtime library for one,
+   * is verified once whatever images it is part of: no other segment can change how its references
+   * resolve, since their supertypes and references stay within it and no class may be in two
+   * segments of an image. Any other segment is verified within each image that names it.
+   */
+  private boolean verifiesAlone(Segment s) {
+    Boolean alone = s.verifiesAlone;
+    if (alone == null) {
+      try {
+        Map<String, ClassModel> own = Verifier.parse(s.classes());
+        Verifier.verify(allow, own, own.values());
+        alone = Boolean.TRUE;
+      } catch (LoadFailure f) {
+        if (f.refusal() == null) {
+          throw f; // malformed: wrong in any image
+        }
+        alone = Boolean.FALSE;
+      }
+      s.verifiesAlone = alone;
+    }
+    return alone;
   }
 
   /**

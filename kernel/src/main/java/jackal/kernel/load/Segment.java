@@ -22,6 +22,12 @@ public final class Segment {
   private final Map<String, byte[]> classes;
   private final int length;
 
+  /**
+   * Whether this segment's classes verify on their own (see ProgramLoader); null until first asked.
+   * A benign race: two verifications at once compute the same answer.
+   */
+  volatile Boolean verifiesAlone;
+
   private Segment(String sha256, Map<String, byte[]> classes, int length) {
     this.sha256 = sha256;
     this.classes = classes;

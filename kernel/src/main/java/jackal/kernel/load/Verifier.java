@@ -79,13 +79,12 @@ final class Verifier {
   }
 
   /**
-   * Verifies an image: {@code classes} maps internal names to class files (all segments together).
-   * Throws a {@link LoadFailure} (BAD_IMAGE for an unparsable class, PROGRAM_REFUSED for a refused
-   * one).
+   * Parses class files ({@code classes}: internal name to bytes) for {@link #verify}. Throws a
+   * BAD_IMAGE {@link LoadFailure} for bytes that are no class file or declare another name.
    */
-  static void verify(AllowList allow, Map<String, byte[]> classes) {
-    Verifier v = new Verifier(allow);
+  static Map<String, ClassModel> parse(Map<String, byte[]> classes) {
     ClassFile cf = ClassFile.of();
+    Map<String, ClassModel> out = new HashMap<>();
     for (Map.Entry<String, byte[]> e : classes.entrySet()) {
       ClassModel cm;
       try {
@@ -98,9 +97,20 @@ final class Verifier {
         throw LoadFailure.badImage(
             e.getKey() + ".class declares " + cm.thisClass().asInternalName());
       }
-      v.image.put(e.getKey(), cm);
+      out.put(e.getKey(), cm);
     }
-    for (ClassModel cm : v.image.values()) {
+    return out;
+  }
+
+  /**
+   * Verifies the classes {@code check} of an image whose classes (all segments, parsed) are {@code
+   * image}: references resolve against the whole image. Throws a {@link LoadFailure}
+   * (PROGRAM_REFUSED for a refused class, BAD_IMAGE for a malformed one).
+   */
+  static void verify(AllowList allow, Map<String, ClassModel> image, Iterable<ClassModel> check) {
+    Verifier v = new Verifier(allow);
+    v.image.putAll(image);
+    for (ClassModel cm : check) {
       try {
         v.checkClass(cm);
       } catch (IllegalArgumentException ex) {
