@@ -63,7 +63,7 @@ class LoadedProgramTest {
       Programs progs = new Programs(s);
       // The library segment holds the runtime classes and one more with a public static field:
       // mapped (the same pages) into both processes, like the runtime library.
-      TreeMap<String, byte[]> lib = ClassFiles.select(Ipc.class, n -> true);
+      TreeMap<String, byte[]> lib = new TreeMap<>(ClassFiles.select(Ipc.class, n -> true));
       lib.keySet()
           .removeIf(
               n ->
@@ -203,6 +203,34 @@ class LoadedProgramTest {
       s.awaitQuiet();
       assertThat(s.console()).contains("replacement runs");
       assertThat(s.info(server).exited()).isTrue();
+    }
+  }
+
+  @Test
+  void aRestartOnlyProcessCapabilityCannotReplaceAProgram() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      Programs progs = new Programs(s);
+      ProgramSpace replacement = progs.space(Failing.Replacement.class, Failing.class);
+      ObjectRef server = progs.process("server", HonestServer.class);
+      List<Long> codes = new CopyOnWriteArrayList<>();
+      ObjectRef attacker =
+          s.process(
+              "attacker",
+              sys -> {
+                try {
+                  new jackal.runtime.idl.coyotos.ProcessClient(new Ipc(sys))
+                      .setSpaceAndPC(reg(21), reg(22), replacement.pc());
+                  codes.add(0L);
+                } catch (KernelException e) {
+                  codes.add(e.code());
+                }
+              });
+      s.give(attacker, 21, s.k.restricted(s.k.cap(server), jackal.kernel.api.Restr.RESTART));
+      s.give(attacker, 22, replacement.space());
+      s.runUntilQuiet(server, attacker);
+      assertThat(codes).containsExactly(jackal.kernel.api.Codes.RC_NO_ACCESS);
+      assertThat(s.console()).doesNotContain("replacement runs");
+      assertThat(s.info(server).runState()).isEqualTo(ProcessInfo.RECEIVING);
     }
   }
 }

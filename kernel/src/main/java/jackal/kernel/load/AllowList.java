@@ -59,6 +59,7 @@ public final class AllowList {
     }
   }
 
+  @SuppressWarnings("StringSplitter") // the list's own simple format: no empty fields matter
   static AllowList parse(BufferedReader r) throws IOException {
     AllowList a = new AllowList();
     int lineNo = 0;
@@ -90,6 +91,7 @@ public final class AllowList {
     return a;
   }
 
+  @SuppressWarnings("StringSplitter") // a comma-separated list of class names, none empty
   private void addClass(String[] head, String[] memberTokens, int lineNo) {
     if (head.length != 2 && !(head.length == 4 && head[2].equals("extends"))) {
       throw new IllegalStateException("jdk-allow.txt:" + lineNo + ": bad class line");

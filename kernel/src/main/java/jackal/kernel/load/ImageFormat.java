@@ -3,6 +3,7 @@ package jackal.kernel.load;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The program image header: what a process's PC points at, the Jackal counterpart of an ELF header.
@@ -32,7 +33,7 @@ public final class ImageFormat {
   public record SegmentAt(long address, long length) {}
 
   /** A decoded header. */
-  public record Header(String entry, SegmentAt[] segments) {}
+  public record Header(String entry, List<SegmentAt> segments) {}
 
   /** Encodes a header; the arguments must already be within {@link ImageLimits}. */
   public static byte[] encode(String entry, SegmentAt[] segments) {
@@ -114,6 +115,6 @@ public final class ImageFormat {
     if (!ClassNames.isBinaryName(entry)) {
       throw LoadFailure.badImage("entry '" + entry + "' is not a class name");
     }
-    return new Header(entry, segs);
+    return new Header(entry, List.of(segs));
   }
 }

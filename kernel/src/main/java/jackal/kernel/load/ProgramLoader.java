@@ -142,9 +142,9 @@ public final class ProgramLoader {
     byte[] header = new byte[ImageFormat.totalBytes(fixed)];
     fetch.fetch(pc, header, 0, header.length);
     ImageFormat.Header h = ImageFormat.decode(header);
-    Segment[] segs = new Segment[h.segments().length];
+    Segment[] segs = new Segment[h.segments().size()];
     for (int i = 0; i < segs.length; i++) {
-      ImageFormat.SegmentAt at = h.segments()[i];
+      ImageFormat.SegmentAt at = h.segments().get(i);
       byte[] jar = new byte[(int) at.length()];
       fetch.fetch(at.address(), jar, 0, jar.length);
       segs[i] = segment(jar);
@@ -185,6 +185,7 @@ public final class ProgramLoader {
    * branch lands: {@code PollClass.bind(loader.defineKernelClass(PollClass.NAME,
    * PollClass.bytes()), p)}.
    */
+  @SuppressWarnings("UnusedVariable") // used once the preempt branch lands
   private static void defineKernelClasses(ProcessClassLoader loader, Process p) {}
 
   private static <V> V cached(Map<String, V> m, String k) {

@@ -10,8 +10,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.jar.JarEntry;
@@ -32,7 +31,7 @@ public final class ClassFiles {
    * anchor}, whose internal names pass {@code select}; sorted by name, so the jar is the same bytes
    * on every run.
    */
-  public static TreeMap<String, byte[]> select(Class<?> anchor, Predicate<String> select) {
+  public static Map<String, byte[]> select(Class<?> anchor, Predicate<String> select) {
     TreeMap<String, byte[]> out = new TreeMap<>();
     try {
       Module m = anchor.getModule();
@@ -92,7 +91,7 @@ public final class ClassFiles {
   }
 
   /** Classes {@code roots} and their nested classes, from their code. */
-  public static TreeMap<String, byte[]> of(Class<?>... roots) {
+  public static Map<String, byte[]> of(Class<?>... roots) {
     TreeMap<String, byte[]> out = new TreeMap<>();
     for (Class<?> root : roots) {
       String name = root.getName().replace('.', '/');
@@ -102,16 +101,16 @@ public final class ClassFiles {
   }
 
   /** Every class of the package {@code anchor} is in (not its subpackages). */
-  public static TreeMap<String, byte[]> packageOf(Class<?> anchor) {
+  public static Map<String, byte[]> packageOf(Class<?> anchor) {
     String pkg = anchor.getPackageName().replace('.', '/') + "/";
     return select(anchor, n -> n.startsWith(pkg) && n.indexOf('/', pkg.length()) < 0);
   }
 
   /** A jar of {@code classes} (internal names), with fixed timestamps: same input, same bytes. */
-  public static byte[] jar(TreeMap<String, byte[]> classes) {
+  public static byte[] jar(Map<String, byte[]> classes) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (JarOutputStream out = new JarOutputStream(bytes)) {
-      for (var e : classes.entrySet()) {
+      for (var e : new TreeMap<>(classes).entrySet()) {
         JarEntry je = new JarEntry(e.getKey() + ".class");
         je.setTime(0);
         out.putNextEntry(je);
@@ -122,12 +121,5 @@ public final class ClassFiles {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
-  }
-
-  /** Names of the classes in {@code classes}, dotted, for messages. */
-  static List<String> names(TreeMap<String, byte[]> classes) {
-    List<String> out = new ArrayList<>();
-    classes.keySet().forEach(k -> out.add(k.replace('/', '.')));
-    return out;
   }
 }

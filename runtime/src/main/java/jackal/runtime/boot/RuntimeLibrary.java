@@ -4,7 +4,7 @@ import jackal.kernel.boot.CodeSegment;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.ProgramRefusedException;
 import jackal.runtime.Ipc;
-import java.util.TreeMap;
+import java.util.Map;
 
 /**
  * The runtime library as a program segment: the classes of {@code jackal.runtime} and the generated
@@ -24,7 +24,7 @@ public final class RuntimeLibrary {
   public static byte[] jar() {
     byte[] j = jar;
     if (j == null) {
-      TreeMap<String, byte[]> classes =
+      Map<String, byte[]> classes =
           ClassFiles.select(Ipc.class, n -> inPackage(n, RUNTIME) || inPackage(n, STUBS));
       j = ClassFiles.jar(classes);
       jar = j;

@@ -20,7 +20,14 @@ import java.util.regex.Pattern;
  * Hostile programs, one per thing the verifier refuses, each written the way an attacker would try
  * it from a program. Each must be refused before any of its classes is defined.
  */
-@SuppressWarnings({"unused", "CheckReturnValue", "ReturnValueIgnored", "SystemExitOutsideMain"})
+@SuppressWarnings({
+  "unused",
+  "CheckReturnValue",
+  "ReturnValueIgnored",
+  "SystemExitOutsideMain",
+  "WaitNotInLoop",
+  "JdkObsolete"
+})
 public final class Attacks {
   private Attacks() {}
 

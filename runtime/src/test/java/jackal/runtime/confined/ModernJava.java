@@ -61,7 +61,7 @@ public final class ModernJava implements ProgramEntry {
     long total = shapes.stream().mapToLong(ModernJava::area).sum();
     Map<Colour, Integer> counts = new EnumMap<>(Colour.class);
     for (Colour c : Colour.values()) {
-      counts.merge(c, c.ordinal() + 1, Integer::sum);
+      counts.merge(c, c.name().length(), Integer::sum);
     }
     String colours =
         counts.keySet().stream().map(ModernJava::name).collect(Collectors.joining(","));
