@@ -8,6 +8,7 @@ import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProcessInfo;
 import jackal.kernel.boot.ProgramSpace;
 import jackal.runtime.boot.ClassFiles;
+import jackal.runtime.boot.RuntimeLibrary;
 import jackal.runtime.confined.Failing;
 import jackal.runtime.confined.HonestClient;
 import jackal.runtime.confined.HonestServer;
@@ -63,13 +64,7 @@ class LoadedProgramTest {
       Programs progs = new Programs(s);
       // The library segment holds the runtime classes and one more with a public static field:
       // mapped (the same pages) into both processes, like the runtime library.
-      TreeMap<String, byte[]> lib = new TreeMap<>(ClassFiles.select(Ipc.class, n -> true));
-      lib.keySet()
-          .removeIf(
-              n ->
-                  !n.startsWith("jackal/runtime/")
-                      || n.startsWith("jackal/runtime/boot/")
-                      || n.startsWith("jackal/runtime/programs/"));
+      TreeMap<String, byte[]> lib = new TreeMap<>(RuntimeLibrary.classes());
       lib.putAll(ClassFiles.of(SharedLibraryState.class));
       var libSeg = s.k.newCodeSegment(ClassFiles.jar(lib));
       var progSeg = s.k.newCodeSegment(Programs.jar(StaticChannel.class));
