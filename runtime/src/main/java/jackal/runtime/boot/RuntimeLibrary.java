@@ -24,12 +24,16 @@ public final class RuntimeLibrary {
   public static byte[] jar() {
     byte[] j = jar;
     if (j == null) {
-      Map<String, byte[]> classes =
-          ClassFiles.select(Ipc.class, n -> inPackage(n, RUNTIME) || inPackage(n, STUBS));
-      j = ClassFiles.jar(classes);
+      j = ClassFiles.jar(classes());
       jar = j;
     }
     return j;
+  }
+
+  /** The library's class files by internal name. */
+  public static Map<String, byte[]> classes() {
+    return ClassFiles.select(
+        Ipc.class, n -> (inPackage(n, RUNTIME) || inPackage(n, STUBS)) && !isBootSide(n));
   }
 
   /** The boot side of package jackal.runtime: DefaultImage builds images, it is no program code. */
