@@ -194,7 +194,7 @@ public class ConfinedBenchmark {
         k.bindPreemption(p, loader.pollClass());
         k.start(p);
       }
-      k.boot();
+      k = k.boot();
     }
 
     private ObjectRef reply(ObjectRef process) {

@@ -123,6 +123,9 @@ public final class BenchCommand implements Callable<Integer> {
               "x"));
     }
     LABELS.put(BENCH + "ConfinedBenchmark.preemptLatency", "confined.preempt.latency");
+    // Loading a program of 100 classes: verified once (cached), and cold (verified every time).
+    LABELS.put(BENCH + "ConfinedLoadBenchmark.load", "confined.load");
+    LABELS.put(BENCH + "ConfinedLoadBenchmark.verify", "confined.verify");
     PERCENTILES.put(BENCH + "ConfinedBenchmark.preemptLatency", "99.0");
     WORST.put(
         "confined.compute.ratio",

@@ -1,13 +1,18 @@
 package jackal.runtime;
 
-import jackal.kernel.api.CapLoc;
 import jackal.kernel.boot.CapRef;
+import jackal.kernel.boot.CodeSegment;
 import jackal.kernel.boot.Halt;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.KernelService;
 import jackal.kernel.boot.ObjectRef;
-import jackal.runtime.idl.coyotos.SysCtlClient;
+import jackal.kernel.boot.ProgramRefusedException;
+import jackal.kernel.boot.ProgramSpace;
+import jackal.runtime.boot.ClassFiles;
+import jackal.runtime.boot.RuntimeLibrary;
+import jackal.runtime.programs.IncrementClient;
+import jackal.runtime.programs.IncrementServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
@@ -15,10 +20,12 @@ import java.util.Optional;
 
 /**
  * The built-in system image that {@code jackal run} boots: a server and a client on their own
- * endpoints. The client calls the server through an Entry capability with a reply capability made
- * from its payload-match reply endpoint; the server answers each request; both report through
- * KernLog; when the client is done it halts the system through SysCtl, which ends {@code jackal
- * run}. The image language comes later; until then this is the default image.
+ * endpoints, both programs loaded from pages ({@link IncrementServer}, {@link IncrementClient} over
+ * the shared {@link RuntimeLibrary} segment), verified and isolated by the kernel. The client calls
+ * the server through an Entry capability with a reply capability made from its payload-match reply
+ * endpoint; the server answers each request; both report through KernLog; when the client is done
+ * it halts the system through SysCtl, which ends {@code jackal run}. The image language comes
+ * later; until then this is the default image.
  */
 public final class DefaultImage {
   private DefaultImage() {}
@@ -133,73 +140,53 @@ public final class DefaultImage {
   private static List<ObjectRef> build(Kernel k) {
     CapRef kernLog = k.kernelCap(KernelService.KERN_LOG);
 
-    ObjectRef server = k.newProcess("server", DefaultImage::server);
+    CodeSegment runtime = RuntimeLibrary.segment(k);
+    CodeSegment programs = programsSegment(k);
+
+    ObjectRef server = k.newProcess("server");
+    load(k, server, runtime, programs, IncrementServer.class.getName());
     ObjectRef serviceEp = k.newEndpoint();
     k.setRecipient(serviceEp, server);
     k.setEndpointId(serviceEp, SERVICE_ID);
     giveSpaceAndLog(k, server, kernLog);
 
-    ObjectRef client = k.newProcess("client", DefaultImage::client);
+    ObjectRef client = k.newProcess("client");
+    load(k, client, runtime, programs, IncrementClient.class.getName());
     k.setCapReg(client, CapReg.APP0, k.entry(serviceEp, CLIENT_PAYLOAD));
     k.setCapReg(client, CapReg.APP0 + 2, k.kernelCap(KernelService.SYS_CTL));
     giveSpaceAndLog(k, client, kernLog);
     return List.of(server, client);
   }
 
+  /** The image's programs (the package of {@link IncrementServer}) as one shared segment. */
+  private static CodeSegment programsSegment(Kernel k) {
+    try {
+      return k.newCodeSegment(ClassFiles.jar(ClassFiles.packageOf(IncrementServer.class)));
+    } catch (ProgramRefusedException e) {
+      throw new IllegalStateException("the built-in programs are refused: " + e.getMessage(), e);
+    }
+  }
+
+  /** Points {@code process} at a program space running {@code entry} from {@code programs}. */
+  private static void load(
+      Kernel k, ObjectRef process, CodeSegment runtime, CodeSegment programs, String entry) {
+    try {
+      ProgramSpace ps = k.newProgramSpace(entry, 1, programs, runtime);
+      k.setSpaceAndPC(process, ps.space(), ps.pc());
+    } catch (ProgramRefusedException e) {
+      throw new IllegalStateException("the built-in image is refused: " + e.getMessage(), e);
+    }
+  }
+
   /**
    * What every process of the image gets: a reply endpoint (payload match on, endpoint ID 0) in
-   * REPLYEPT, a one-page address space, and the KernLog capability.
+   * REPLYEPT and the KernLog capability (its program space holds a data page at address 0).
    */
   private static void giveSpaceAndLog(Kernel k, ObjectRef process, CapRef kernLog) {
     ObjectRef replyEp = k.newEndpoint();
     k.setRecipient(replyEp, process);
     k.setPayloadMatch(replyEp);
     k.setCapReg(process, CapReg.REPLYEPT, k.cap(replyEp));
-    k.setAddressSpace(process, k.cap(k.newPage()));
     k.setCapReg(process, CapReg.APP0 + 1, kernLog);
-  }
-
-  private static final long KERNLOG = CapLoc.reg(CapReg.APP0 + 1);
-  private static final long SYSCTL = CapLoc.reg(CapReg.APP0 + 2);
-
-  private static void server(jackal.kernel.api.SystemCalls sys) throws KernelException {
-    Ipc ipc = new Ipc(sys);
-    KernelStubs log = new KernelStubs(new Ipc(sys)).stringArea(0, 256);
-    log.log(KERNLOG, "server: ready");
-    ipc.receive();
-    for (; ; ) {
-      if (ipc.opcode() != OP_INCREMENT) {
-        ipc.replyExceptionAndReceive(jackal.kernel.api.Codes.RC_UNKNOWN_REQUEST);
-        continue;
-      }
-      long n = ipc.w[2];
-      log.log(
-          KERNLOG,
-          "server: request "
-              + n
-              + " on endpoint "
-              + ipc.endpointId()
-              + " with payload "
-              + ipc.payload());
-      ipc.w[1] = n + 1;
-      ipc.replyAndReceive(1, -1);
-    }
-  }
-
-  private static void client(jackal.kernel.api.SystemCalls sys) throws KernelException {
-    Ipc ipc = new Ipc(sys);
-    KernelStubs log = new KernelStubs(new Ipc(sys)).stringArea(0, 256);
-    long server = CapLoc.reg(CapReg.APP0);
-    long n = 0;
-    for (int i = 0; i < CALLS; i++) {
-      ipc.w[1] = OP_INCREMENT;
-      ipc.w[2] = n;
-      ipc.callOrThrow(server, 2, 0, -1);
-      n = ipc.w[1];
-      log.log(KERNLOG, "client: reply " + n);
-    }
-    log.log(KERNLOG, "client: done after " + CALLS + " calls; halting");
-    new SysCtlClient(ipc).halt(SYSCTL);
-    log.log(KERNLOG, "client: still running after the halt");
   }
 }

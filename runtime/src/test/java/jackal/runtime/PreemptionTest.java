@@ -141,7 +141,7 @@ class PreemptionTest {
       for (ObjectRef p : List.of(spin, killer)) {
         s.k.start(p);
       }
-      s.k.boot();
+      s.boot();
       assertThat(s.k.awaitQuiescent(Duration.ofSeconds(10)))
           .as("the spinner's CPU goes idle")
           .isTrue();

@@ -36,4 +36,18 @@ public final class FaultCode {
   public static final int SYS_CALL_RETURN = 47;
   public static final int ACTIVATION_FAIL = 48;
   public static final int OBJECT_CONTENT_LOST = 49;
+
+  // Codes 128 and up belong to the architecture; Jackal's architecture is the JVM.
+
+  /** The program threw an exception (or error) that nothing in it caught. */
+  public static final int PROGRAM_EXCEPTION = 128;
+
+  /** The program overflowed its Java stack. */
+  public static final int STACK_OVERFLOW = 129;
+
+  /** The program image at the PC is malformed or exceeds the loader's limits. */
+  public static final int BAD_PROGRAM_IMAGE = 130;
+
+  /** The loader's verifier refused the program's code. */
+  public static final int PROGRAM_REFUSED = 131;
 }

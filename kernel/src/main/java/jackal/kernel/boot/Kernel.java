@@ -3,11 +3,17 @@ package jackal.kernel.boot;
 import jackal.kernel.api.CapType;
 import jackal.kernel.api.FaultCode;
 import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.api.Restr;
 import jackal.kernel.cap.Capability;
 import jackal.kernel.cap.OidLayout;
 import jackal.kernel.invoke.Machine;
 import jackal.kernel.invoke.Shutdown;
 import jackal.kernel.load.PollClass;
+import jackal.kernel.load.ImageFormat;
+import jackal.kernel.load.ImageLimits;
+import jackal.kernel.load.LoadFailure;
+import jackal.kernel.load.Segment;
+import jackal.kernel.load.VerifiedProgram;
 import jackal.kernel.obj.CapPage;
 import jackal.kernel.obj.Endpoint;
 import jackal.kernel.obj.Gpt;
@@ -17,6 +23,9 @@ import jackal.kernel.obj.ObjectTable;
 import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -101,11 +110,20 @@ public final class Kernel implements AutoCloseable {
   }
 
   /**
-   * A process that will run {@code program} once started; {@code name} is for logs. Its schedule
-   * slot holds a Schedule capability: the right to run, which every process the image starts needs
-   * (mkimage's process helper left it Null and marked that as a bug).
+   * TRUSTED CODE ONLY: a process that runs {@code program}, a lambda of the kernel's own tests, in
+   * the kernel's JVM with no verification, no isolation and ambient authority. Programs (anything a
+   * user writes, and everything {@code jackal run} runs) are loaded from a program space instead:
+   * {@link #newProcess(String)}, {@link #newProgramSpace}, {@link #setSpaceAndPC}. Same as {@link
+   * #newTrustedProcess}. Its schedule slot holds a Schedule capability: the right to run, which
+   * every process the image starts needs (mkimage's process helper left it Null and marked that as
+   * a bug).
    */
   public ObjectRef newProcess(String name, ProgramEntry program) {
+    return newTrustedProcess(name, program);
+  }
+
+  /** TRUSTED CODE ONLY: see {@link #newProcess(String, ProgramEntry)}. */
+  public ObjectRef newTrustedProcess(String name, ProgramEntry program) {
     open();
     ObjectRef ref = fresh(ObType.PROCESS);
     Process p = (Process) ref.object;
@@ -340,13 +358,13 @@ public final class Kernel implements AutoCloseable {
   public void start(ObjectRef process) {
     open();
     Process p = process(process);
-    if (p.program == null) {
-      throw new IllegalArgumentException(process + " has no program");
+    if (p.program == null && p.addrSpace.type == CapType.NULL) {
+      throw new IllegalArgumentException(process + " has no program (see setSpaceAndPC)");
     }
     locked(
         () -> {
           p.faultCode = FaultCode.STARTUP;
-          p.faultInfo = 0;
+          p.faultInfo = p.pc; // the Startup fault carries the PC, as in Coyotos
         },
         p);
     machine.startProcess(p);
@@ -463,6 +481,145 @@ public final class Kernel implements AutoCloseable {
     }
     checkOutside();
     machine.stop();
+  }
+
+  // ------------------------------------------------------------------ programs (issue 8: loader)
+  //
+  // A program is a jar stored in pages: segments of read-only pages, mapped with a header page and
+  // data pages into a program space whose PC is the header's address (see ImageFormat).
+
+  /** Address space layout of a program space: a top GPT whose slots are 4 GiB each. */
+  private static final int TOP_L2V = 32;
+
+  private static final int HEADER_SLOT = 1;
+  private static final int FIRST_SEGMENT_SLOT = 2;
+
+  /** A process with no program yet: give it one with {@link #setSpaceAndPC}, then start it. */
+  public ObjectRef newProcess(String name) {
+    ObjectRef ref = fresh(ObType.PROCESS);
+    Process p = (Process) ref.object;
+    locked(
+        () -> {
+          p.name = name;
+          p.schedule = Capability.misc(CapType.SCHEDULE);
+        },
+        p);
+    return ref;
+  }
+
+  /**
+   * Stores {@code jar} in fresh read-only pages, to be mapped into program spaces. Checks the jar
+   * against the image limits (entries, sizes, inflated bytes); the classes are verified when a
+   * program space names the segment.
+   */
+  public CodeSegment newCodeSegment(byte[] jar) throws ProgramRefusedException {
+    open();
+    Segment seg;
+    try {
+      seg = machine.loader.segment(jar);
+    } catch (LoadFailure f) {
+      throw new ProgramRefusedException(f);
+    }
+    CapRef pages = mapBytes(jar, (jar.length + Page.SIZE - 1) / Page.SIZE);
+    return new CodeSegment(restricted(pages, Restr.READ_ONLY), seg);
+  }
+
+  /**
+   * Builds a program space: {@code dataPages} fresh writable, non-executable pages at address 0,
+   * the image header at {@code 1 << 32} (the PC), and each segment at {@code (2 + i) << 32}, its
+   * pages shared with every other space that maps it. Verifies the image first (class by class
+   * against the allow-list; the result is cached for every process that runs it): a refused image
+   * is a {@link ProgramRefusedException} naming the class, method, offset and member.
+   */
+  public ProgramSpace newProgramSpace(String entryClass, int dataPages, CodeSegment... segments)
+      throws ProgramRefusedException {
+    open();
+    if (segments.length < 1 || segments.length > ImageLimits.MAX_SEGMENTS) {
+      throw new IllegalArgumentException(
+          "a program has 1.." + ImageLimits.MAX_SEGMENTS + " segments, not " + segments.length);
+    }
+    if (dataPages < 0 || dataPages > 4096) {
+      throw new IllegalArgumentException("data pages must be 0..4096, not " + dataPages);
+    }
+    List<Segment> segs = new ArrayList<>();
+    ImageFormat.SegmentAt[] at = new ImageFormat.SegmentAt[segments.length];
+    for (int i = 0; i < segments.length; i++) {
+      segs.add(segments[i].segment);
+      at[i] =
+          new ImageFormat.SegmentAt(
+              (long) (FIRST_SEGMENT_SLOT + i) << TOP_L2V, segments[i].length());
+    }
+    byte[] header;
+    try {
+      header = ImageFormat.encode(entryClass, at);
+      ImageFormat.decode(header); // the same bounds a process's load applies
+      VerifiedProgram verified = machine.loader.verify(segs);
+      if (!verified.defines(entryClass)) {
+        throw new ProgramRefusedException(
+            LoadFailure.badImageFailure("entry class " + entryClass + " is not in the image"));
+      }
+    } catch (LoadFailure f) {
+      throw new ProgramRefusedException(f);
+    }
+    ObjectRef top = newGpt();
+    setGpt(top, TOP_L2V, false, false);
+    if (dataPages > 0) {
+      setGptSlot(top, 0, restricted(mapBytes(new byte[0], dataPages), Restr.NO_EXECUTE));
+    }
+    setGptSlot(top, HEADER_SLOT, restricted(mapBytes(header, 1), Restr.READ_ONLY));
+    for (int i = 0; i < segments.length; i++) {
+      setGptSlot(top, FIRST_SEGMENT_SLOT + i, segments[i].pages);
+    }
+    return new ProgramSpace(guarded(cap(top), 0, TOP_L2V + 4), (long) HEADER_SLOT << TOP_L2V);
+  }
+
+  /**
+   * Gives a process (not yet started, or stopped) an address space and PC; its code is loaded from
+   * that space when it next starts, and any trusted program it had is dropped. The boot-time
+   * counterpart of {@code Process.setSpaceAndPC}; {@link #start} then runs it.
+   */
+  public void setSpaceAndPC(ObjectRef process, CapRef space, long pc) {
+    Process p = process(process);
+    locked(
+        () -> {
+          p.addrSpace = space.cap;
+          p.pc = pc;
+          p.program = null;
+          machine.translationsChanged();
+        },
+        p);
+  }
+
+  /**
+   * Fresh pages holding {@code bytes} (zero-filled to {@code pages} pages), mapped from address 0:
+   * one page directly, more under a tree of GPTs (16 slots a level). The capability is guarded so
+   * that addresses past the tree's reach are invalid.
+   */
+  private CapRef mapBytes(byte[] bytes, int pages) {
+    List<CapRef> level = new ArrayList<>();
+    for (int i = 0; i < pages; i++) {
+      ObjectRef pg = newPage();
+      int from = i * Page.SIZE;
+      if (from < bytes.length) {
+        writePage(pg, 0, Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + Page.SIZE)));
+      }
+      level.add(cap(pg));
+    }
+    int l2v = Page.SIZE_BITS;
+    while (level.size() > 1) {
+      List<CapRef> up = new ArrayList<>();
+      for (int i = 0; i < level.size(); i += Gpt.SLOTS) {
+        ObjectRef g = newGpt();
+        setGpt(g, l2v, false, false);
+        for (int j = 0; j < Gpt.SLOTS && i + j < level.size(); j++) {
+          setGptSlot(g, j, level.get(i + j));
+        }
+        up.add(guarded(cap(g), 0, l2v + 4));
+      }
+      level = up;
+      l2v += 4;
+    }
+    return level.get(0);
   }
 
   // ------------------------------------------------------------------ helpers

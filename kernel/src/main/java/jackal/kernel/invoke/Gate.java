@@ -23,6 +23,14 @@ import java.lang.invoke.MethodType;
 final class Gate implements SystemCalls {
   private final Machine machine;
   private final Process process;
+
+  /**
+   * The continuation this gate serves. When the process's continuation is no longer this one (the
+   * process was destroyed, or setSpaceAndPC discarded its Java stack), the program may not run
+   * another instruction.
+   */
+  private final ProgramContinuation cont;
+
   private long seed;
 
   // The translation cache: direct-mapped on the virtual page number. An entry is current only
@@ -43,6 +51,7 @@ final class Gate implements SystemCalls {
   Gate(Machine machine, Process process) {
     this.machine = machine;
     this.process = process;
+    this.cont = process.cont;
     this.seed = 0x9E3779B97F4A7C15L ^ process.oid;
     java.util.Arrays.fill(tlbEpoch, -1L);
   }
@@ -71,11 +80,14 @@ final class Gate implements SystemCalls {
       }
       if (outcome == SystemCall.DONE) {
         cpu.txn.releaseAll();
+        if (p.cont != cont) {
+          throw ProcessGone.INSTANCE; // the call discarded this program's stack (setSpaceAndPC)
+        }
         return;
       }
       p.afterYield = outcome == SystemCall.YIELD ? Process.AFTER_REQUEUE : Process.AFTER_BLOCK;
       ProgramContinuation.yieldToDispatcher();
-      if (p.program == null) {
+      if (p.cont != cont) {
         throw ProcessGone.INSTANCE;
       }
       if (outcome == SystemCall.YIELD) {
@@ -222,7 +234,7 @@ final class Gate implements SystemCalls {
       int outcome;
       try {
         cpu.txn.lock(p);
-        if (p.program == null) {
+        if (p.cont != cont) {
           outcome = SystemCall.BLOCK;
         } else if (p.faultCode != 0) {
           outcome = Faults.deliver(inv, p);
@@ -245,7 +257,7 @@ final class Gate implements SystemCalls {
       // Waiting: the locks stay held until the dispatcher has this process off the CPU.
       p.afterYield = Process.AFTER_BLOCK;
       ProgramContinuation.yieldToDispatcher();
-      if (p.program == null) {
+      if (p.cont != cont) {
         throw ProcessGone.INSTANCE;
       }
     }
@@ -262,7 +274,7 @@ final class Gate implements SystemCalls {
   void preempted(PollWord word) {
     Process p = process;
     int bits = word.clear(PollWord.SLICE | PollWord.ATTENTION);
-    if ((bits & PollWord.STOP) != 0 || p.program == null) {
+    if ((bits & PollWord.STOP) != 0 || p.cont != cont) {
       throw ProcessGone.INSTANCE;
     }
     if (p.faultCode != 0) {
@@ -274,7 +286,6 @@ final class Gate implements SystemCalls {
           },
           "preemption check");
     }
-    ProgramContinuation cont = p.cont;
     if ((bits & PollWord.SLICE) != 0 && cont != null) {
       onCpu();
       p.afterYield = Process.AFTER_REQUEUE;
@@ -283,10 +294,67 @@ final class Gate implements SystemCalls {
         p.afterYield = Process.AFTER_BLOCK;
         return;
       }
-      if (p.program == null) {
-        throw ProcessGone.INSTANCE;
+      if (p.cont != cont) {
+        throw ProcessGone.INSTANCE; // destroyed, or its stack discarded, while it waited
       }
     }
+  }
+
+  // ------------------------------------------------------------------ programs (issue 8: loader)
+
+  /**
+   * Reads program code: {@code len} bytes from {@code addr} of the process's space, through a path
+   * that must allow execution. A fault (NoExecute through an NX capability, InvalidDataReference
+   * for an unmapped address, ...) stops the process as for any access, and the read resumes where
+   * it stopped once the process is resumed. Each page is one transaction.
+   */
+  void fetch(long addr, byte[] dst, int off, int len) {
+    java.util.Objects.checkFromIndexSize(off, len, dst.length);
+    int done = 0;
+    while (done < len) {
+      long a = addr + done;
+      int po = (int) a & PAGE_MASK;
+      int n = Math.min(len - done, Page.SIZE - po);
+      int to = off + done;
+      transact(
+          inv -> {
+            MemWalk w = inv.walk;
+            int fc = w.walk(machine, inv.txn, process.addrSpace, a, false, false);
+            if (fc == 0 && (w.restr & Restr.NO_EXECUTE) != 0) {
+              fc = FaultCode.NO_EXECUTE;
+            }
+            if (fc != 0) {
+              return Faults.take(inv, process, fc, a);
+            }
+            inv.txn.commit();
+            System.arraycopy(((Page) w.leaf).bytes, po, dst, to, n);
+            return SystemCall.DONE;
+          },
+          "code fetch");
+      done += n;
+    }
+  }
+
+  /**
+   * Takes a program fault ({@code code}, {@code info}) and waits until the process is resumed with
+   * the fault cancelled; a resume that leaves the fault delivers it again, as for any fault.
+   */
+  void programFault(int code, long info) {
+    boolean[] taken = {false};
+    transact(
+        inv -> {
+          if (taken[0]) {
+            return SystemCall.DONE; // resumed with the fault cancelled
+          }
+          taken[0] = true; // Faults.take records the fault before anything can restart
+          return Faults.take(inv, process, code, info);
+        },
+        "program fault");
+  }
+
+  /** True once the process's Java stack was discarded (destroyed, or setSpaceAndPC). */
+  boolean discarded() {
+    return process.cont != cont;
   }
 
   /** Clears the Startup fault a process is created with; the program then starts at its entry. */
@@ -296,6 +364,7 @@ final class Gate implements SystemCalls {
       try {
         cpu.txn.lock(process);
         if (process.faultCode == FaultCode.STARTUP) {
+          process.pc = process.faultInfo; // as Coyotos: the Startup fault carries the PC
           process.faultCode = 0;
           process.faultInfo = 0;
         }

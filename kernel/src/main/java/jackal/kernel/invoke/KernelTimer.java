@@ -81,7 +81,7 @@ final class KernelTimer {
       Thread.onSpinWait();
     }
     try {
-      if (p.sleepDeadline == s.deadline && p.program != null) {
+      if (p.sleepDeadline == s.deadline && p.cont != null) {
         p.sleepDeadline = 0;
         scheduler.makeReady(p, false, null);
       }

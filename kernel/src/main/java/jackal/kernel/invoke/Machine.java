@@ -1,11 +1,15 @@
 package jackal.kernel.invoke;
 
 import jackal.kernel.api.CapType;
+import jackal.kernel.api.FaultCode;
 import jackal.kernel.api.Icw;
 import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.cap.Capability;
 import jackal.kernel.cap.OidLayout;
+import jackal.kernel.load.AllowList;
+import jackal.kernel.load.ProgramFailures;
+import jackal.kernel.load.ProgramLoader;
 import jackal.kernel.obj.Endpoint;
 import jackal.kernel.obj.KObject;
 import jackal.kernel.obj.ObjectTable;
@@ -30,6 +34,10 @@ public final class Machine {
 
   final KernelTimer timer;
   public final Shutdown shutdown = new Shutdown();
+
+  /** Reads, verifies (once per image) and instantiates programs. */
+  public final ProgramLoader loader = new ProgramLoader(AllowList.standard());
+
   private final Invocation[] invocations;
   private final KernelCap[] handlers = new KernelCap[64];
 
@@ -262,27 +270,52 @@ public final class Machine {
 
   // ------------------------------------------------------------------ programs
 
-  /** What a process's continuation runs: start the program, and mark the process exited after. */
+  /**
+   * What a process's continuation runs: its program, loaded from the image at its PC (or the
+   * trusted test code in {@link Process#program}). A program that returns ends the continuation and
+   * the process is marked exited. A program that fails (an exception escapes it, its stack
+   * overflows, its image is bad or refused) takes a program fault instead, logged with its trace;
+   * once resumed with the fault cancelled, the program starts again from its entry with fresh
+   * classes, since its Java stack is gone.
+   */
   private void runProgram(Process p) {
-    ProgramEntry program = p.program;
-    if (program == null) {
-      return;
-    }
     Gate gate = new Gate(this, p);
-    PollWord poll = p.poll;
-    if (poll != null) {
-      poll.attach(() -> gate.preempted(poll));
-    }
-    try {
-      gate.startup();
-      program.run(gate);
-    } catch (ProcessGone gone) {
-      return;
-    } catch (Throwable t) {
+    for (; ; ) {
+      Throwable failure;
+      try {
+        gate.startup();
+        ProgramEntry program = p.program;
+        if (program == null) {
+          // Loading binds the process's preemption word (the loader defines its Poll class).
+          program = loader.load(p, gate::fetch, p.pc);
+        }
+        PollWord poll = p.poll;
+        if (poll != null) {
+          poll.attach(() -> gate.preempted(poll));
+        }
+        if (gate.discarded()) {
+          return; // destroyed while loading, before its poll word could be marked
+        }
+        program.run(gate);
+        return;
+      } catch (ProcessGone gone) {
+        return;
+      } catch (Throwable t) {
+        failure = t;
+      }
+      PollWord poll = p.poll;
       if (poll != null && (poll.get() & PollWord.STOP) != 0) {
         return; // destroyed: whatever ended the unwinding (a StackOverflowError in a handler)
       }
-      log.line("process " + p + " died: " + t);
+      int code = ProgramFailures.faultCode(failure);
+      log.line(ProgramFailures.describe(p.toString(), failure));
+      try {
+        gate.programFault(
+            code,
+            code == FaultCode.BAD_PROGRAM_IMAGE || code == FaultCode.PROGRAM_REFUSED ? p.pc : 0);
+      } catch (ProcessGone gone) {
+        return;
+      }
     }
   }
 

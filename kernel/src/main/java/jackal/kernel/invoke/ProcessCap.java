@@ -7,6 +7,7 @@ import jackal.kernel.api.Restr;
 import jackal.kernel.cap.Capability;
 import jackal.kernel.obj.Endpoint;
 import jackal.kernel.obj.Process;
+import jackal.kernel.sched.Restart;
 import jackal.kernel.sched.StallQueue;
 
 /**
@@ -56,6 +57,8 @@ final class ProcessCap extends KernelCap {
           inv.suppressReply();
         }
       }
+    } else if (op == Codes.OC_PROCESS_SET_SPACE_AND_PC) {
+      setSpaceAndPC(inv, target);
     } else if (op == Codes.OC_PROCESS_GET_STATE) {
       if (inv.requireArgs(0)) {
         inv.txn.commit();
@@ -122,6 +125,50 @@ final class ProcessCap extends KernelCap {
       return false;
     }
     return true;
+  }
+
+  /**
+   * setSpaceAndPC(newAS, newPC), atomically: the process gets the space and PC, loses its Java
+   * stack (a call it was waiting in is abandoned: it leaves any stall queue or sleep), becomes
+   * RUNNING, and loads its program from the new image when it next runs. Applied to the caller, the
+   * call ends here with no receive phase and no reply: the caller's phases are finished and its
+   * dispatcher starts it afresh. A target running its program on another CPU is treated as a held
+   * lock (in Coyotos the CPU running a process holds its lock): the call is re-run until it is off.
+   */
+  private static void setSpaceAndPC(Invocation inv, Process target) {
+    long pc = inv.nextArg();
+    if (!inv.requireArgs(1)) {
+      return;
+    }
+    Capability space = inv.src[1];
+    boolean self = target == inv.invoker();
+    if (!self && target.sched == Process.ON_CPU) {
+      throw Restart.CONTENDED;
+    }
+    StallQueue waitingOn = target.stalledOn;
+    if (waitingOn != null) {
+      inv.txn.lock(waitingOn.owner);
+    }
+    inv.txn.commit();
+    target.addrSpace = space;
+    target.pc = pc;
+    target.program = null;
+    target.cont = null;
+    target.exited = false;
+    target.sleepDeadline = 0; // a timer wake-up for the abandoned call finds nothing to wake
+    inv.machine.translationsChanged();
+    if (waitingOn != null && target.stalledOn == waitingOn) {
+      waitingOn.remove(target);
+    }
+    target.runState = Process.RUNNING;
+    if (self) {
+      target.restartStack = true;
+    } else {
+      inv.machine.scheduler.makeReady(target, false, inv.cpu);
+    }
+    if (target == inv.replyTarget()) {
+      inv.suppressReply();
+    }
   }
 
   private static Capability slot(Process p, long slot) {

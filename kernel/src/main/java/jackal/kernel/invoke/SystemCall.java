@@ -47,7 +47,7 @@ final class SystemCall {
     // copy, whatever the program does to its block.
     inv.takeParameters(pb);
     inv.txn.lock(p);
-    if (p.program == null) {
+    if (p.cont == null) {
       return BLOCK; // destroyed while running; the gate unwinds the program
     }
     p.pb = pb;
@@ -147,8 +147,8 @@ final class SystemCall {
           if (outcome != DONE) {
             return outcome;
           }
-          if (p.program == null) {
-            return BLOCK; // the call destroyed its own caller
+          if (p.cont == null) {
+            return BLOCK; // the call destroyed its caller, or discarded its stack (setSpaceAndPC)
           }
         }
       }
@@ -417,7 +417,7 @@ final class SystemCall {
     inv.finishReply();
 
     Process r = inv.invokee;
-    if (r == null || inv.replySuppressed || r.program == null) {
+    if (r == null || inv.replySuppressed || r.cont == null) {
       return DONE;
     }
     ParameterBlock rpb = r == p ? pb : r.pb;

@@ -47,8 +47,24 @@ public final class Process extends KObject {
   public Capability handler = Capability.NULL;
   public final Capability[] capReg = new Capability[32];
 
-  /** The program this process runs (its "program counter"); null for an empty process. */
+  /**
+   * The program counter: the address, in {@link #addrSpace}, of the program image the process runs
+   * (see jackal.kernel.load.ImageFormat). Its code is loaded from there each time the process
+   * starts running with no Java stack.
+   */
+  public long pc;
+
+  /**
+   * Trusted kernel-test code run in place of a loaded program, with no verification or isolation;
+   * null for every process whose code lives in its space. Never set for user programs.
+   */
   public ProgramEntry program;
+
+  /**
+   * Set by the process itself (on its own CPU) when it has just discarded its own Java stack with
+   * setSpaceAndPC: the dispatcher then queues it again to start afresh.
+   */
+  public boolean restartStack;
 
   // ---- kernel-private
   /** Senders waiting for this process to receive. */
@@ -138,6 +154,8 @@ public final class Process extends KObject {
     Arrays.fill(capReg, Capability.NULL);
     program = null;
     poll = null;
+    pc = 0;
+    restartStack = false;
     pb = null;
     rcvIcw = rcvBound = rcvPtr = rcvEpId = 0;
     Arrays.fill(rcvCap, 0L);

@@ -215,6 +215,7 @@ public final class Cpu {
     if (c == null) {
       c = new ProgramContinuation(() -> scheduler.body.accept(p));
       p.cont = c;
+      p.restartStack = false;
     }
     p.afterYield = Process.AFTER_BLOCK;
     PollWord poll = p.poll;
@@ -242,10 +243,13 @@ public final class Cpu {
     // A program may have interrupted the carrier; left set, it would make every park return at
     // once and an idle CPU spin at full load.
     clearInterrupt();
-    if (c.isDone()) {
+    // A continuation that ended after its process discarded it (setSpaceAndPC, destroy) is not the
+    // process's end: only the end of the process's current continuation is.
+    if (c.isDone() && p.cont == c) {
       p.exited = true;
     }
-    if (!p.exited && p.afterYield == Process.AFTER_REQUEUE) {
+    // restartStack: the process discarded its own stack; it starts again with a new continuation.
+    if (!p.exited && (p.afterYield == Process.AFTER_REQUEUE || p.restartStack)) {
       // Still ON_CPU to everyone else until it is back in a queue as READY.
       p.sched = Process.READY;
       txn.releaseAll();

@@ -1,0 +1,60 @@
+package jackal.kernel.load;
+
+import jackal.kernel.api.FaultCode;
+
+/**
+ * What becomes of a program that fails: the fault its process takes, and the kernel log's account
+ * of it. The account calls no method a program class can override (it reads a program throwable's
+ * class name and stack trace, both final or refused to programs by the verifier), so a program
+ * cannot run its code in the kernel's report of its own death.
+ */
+public final class ProgramFailures {
+  private ProgramFailures() {}
+
+  private static final int MAX_CAUSES = 8;
+  private static final int MAX_FRAMES = 32;
+  private static final String KERNEL = "jackal.kernel.";
+
+  /** The fault for a throwable that ended a program's run. */
+  public static int faultCode(Throwable t) {
+    if (t instanceof LoadFailure f) {
+      return f.faultCode();
+    }
+    if (t instanceof StackOverflowError) {
+      return FaultCode.STACK_OVERFLOW;
+    }
+    return FaultCode.PROGRAM_EXCEPTION;
+  }
+
+  /** The kernel log's lines for {@code t} ending the program of {@code process}. */
+  public static String describe(String process, Throwable t) {
+    StringBuilder b = new StringBuilder("process ").append(process).append(" died: ");
+    Throwable c = t;
+    for (int depth = 0; c != null && depth < MAX_CAUSES; depth++) {
+      if (depth > 0) {
+        b.append("\n  caused by: ");
+      }
+      boolean program = c.getClass().getClassLoader() instanceof ProcessClassLoader;
+      if (program) {
+        b.append(c.getClass().getName()).append(" (a program class: its message is not read)");
+      } else {
+        b.append(c);
+      }
+      StackTraceElement[] frames = c.getStackTrace();
+      for (int i = 0; i < frames.length && i < MAX_FRAMES; i++) {
+        if (frames[i].getClassName().startsWith(KERNEL)) {
+          break; // the kernel's own frames below the program tell nothing about it
+        }
+        b.append("\n    at ").append(frames[i]);
+      }
+      if (frames.length > MAX_FRAMES) {
+        b.append("\n    ... ").append(frames.length - MAX_FRAMES).append(" more");
+      }
+      if (program || c instanceof LoadFailure) {
+        break; // a program's getCause() is its own code
+      }
+      c = c.getCause();
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,33 @@
+package jackal.runtime.confined;
+
+import jackal.kernel.api.CapLoc;
+import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.api.SystemCalls;
+import jackal.runtime.CapReg;
+import jackal.runtime.Ipc;
+import jackal.runtime.KernelException;
+import jackal.runtime.KernelStubs;
+
+/**
+ * A loaded program: counts to {@link #CALLS} through the server in APP0 (each answer the next
+ * number), then logs the count through KernLog in register 20. Throws if an answer is wrong.
+ */
+public final class HonestClient implements ProgramEntry {
+  public static final int CALLS = 1000;
+
+  @Override
+  public void run(SystemCalls sys) throws KernelException {
+    Ipc ipc = new Ipc(sys);
+    long n = 0;
+    for (int i = 0; i < CALLS; i++) {
+      ipc.w[1] = 1;
+      ipc.w[2] = n;
+      ipc.callOrThrow(CapLoc.reg(CapReg.APP0), 2, 0, -1);
+      if (ipc.w[1] != n + 1) {
+        throw new IllegalStateException("wrong answer " + ipc.w[1] + " after " + n);
+      }
+      n = ipc.w[1];
+    }
+    new KernelStubs(new Ipc(sys)).stringArea(0, 256).log(CapLoc.reg(20), "honest: counted " + n);
+  }
+}
