@@ -14,8 +14,10 @@ import jackal.services.idl.coyotos.SpaceBankLimits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,11 +53,19 @@ class SpaceBankRandomMixTest {
     }
   }
 
+  /** What the mix did, by outcome (printed with the seed; the mix must reach each outcome). */
+  static final Map<String, Integer> SEEN = new TreeMap<>();
+
+  static void saw(String outcome) {
+    SEEN.merge(outcome, 1, Integer::sum);
+  }
+
   /** The model of one live object: its type, OID and owning bank. */
   record MObject(int type, long oid, MBank owner) {}
 
   @Test
   void limitsAndUsageHoldUnderASeededRandomMix() throws Exception {
+    SEEN.clear();
     long seed = Long.getLong("jackal.test.seed", new Random().nextLong());
     System.out.println(
         "SpaceBankRandomMixTest seed=" + seed + " (replay: -Djackal.test.seed=" + seed + ")");
@@ -89,6 +99,8 @@ class SpaceBankRandomMixTest {
             }
           });
     }
+    System.out.println("SpaceBankRandomMixTest seed=" + seed + " did " + SEEN);
+    assertThat(SEEN).containsKeys("alloc", "free", "createChild", "setLimits", "destroy");
   }
 
   static MBank pick(Random rnd, MBank[] banks) {
@@ -167,9 +179,11 @@ class SpaceBankRandomMixTest {
       assertThat(rc)
           .as(what + ": alloc beyond a limit")
           .isEqualTo(SpaceBankLimitReachedException.CODE);
+      saw("alloc refused at a limit");
       return;
     }
     assertThat(rc).as(what + ": alloc").isZero();
+    saw("alloc");
     for (int i = 0; i < 3; i++) {
       if (slots[i] >= 0) {
         RangeIdentifyResult id = c.range.identify(reg(RANGE), reg(OBJECT_REGS[slots[i]]));
@@ -190,9 +204,11 @@ class SpaceBankRandomMixTest {
     long rc = code(() -> c.bank.free(reg(via.reg), 1, reg(OBJECT_REGS[slot]), reg(0), reg(0)));
     if (via != o.owner) {
       assertThat(rc).as(what + ": free through another bank").isEqualTo(Codes.RC_REQUEST_ERROR);
+      saw("free through another bank refused");
       return;
     }
     assertThat(rc).as(what + ": free").isZero();
+    saw("free");
     assertThat(c.range.identify(reg(RANGE), reg(OBJECT_REGS[slot])).type())
         .as(what + ": freed object dead")
         .isEqualTo(NONE);
@@ -220,9 +236,11 @@ class SpaceBankRandomMixTest {
       assertThat(rc)
           .as(what + ": child beyond a limit")
           .isEqualTo(SpaceBankLimitReachedException.CODE);
+      saw("createChild refused at a limit");
       return;
     }
     assertThat(rc).as(what + ": createChild").isZero();
+    saw("createChild");
     MBank child = new MBank();
     child.parent = b;
     child.reg = into;
@@ -248,9 +266,11 @@ class SpaceBankRandomMixTest {
       assertThat(rc)
           .as(what + ": limit below usage")
           .isEqualTo(SpaceBankLimitReachedException.CODE);
+      saw("setLimits below usage refused");
       return;
     }
     assertThat(rc).as(what + ": setLimits").isZero();
+    saw("setLimits");
     System.arraycopy(lim, 0, b.limits, 0, TYPES);
   }
 
@@ -268,6 +288,7 @@ class SpaceBankRandomMixTest {
     }
     if (remove) {
       assertThat(code(() -> c.bank.remove(reg(b.reg)))).as(what + ": remove").isZero();
+      saw("remove");
       for (int i = 0; i < objects.length; i++) {
         if (objects[i] != null && objects[i].owner == b) {
           objects[i] = new MObject(objects[i].type, objects[i].oid, b.parent);
@@ -286,6 +307,7 @@ class SpaceBankRandomMixTest {
       return;
     }
     assertThat(code(() -> c.bank.destroy(reg(b.reg)))).as(what + ": destroy").isZero();
+    saw("destroy");
     for (int i = 0; i < objects.length; i++) {
       if (objects[i] != null && b.above(objects[i].owner)) {
         assertThat(c.range.identify(reg(RANGE), reg(OBJECT_REGS[i])).type())
