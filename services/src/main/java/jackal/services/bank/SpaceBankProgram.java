@@ -21,6 +21,9 @@ public final class SpaceBankProgram implements ProgramEntry {
    */
   public static final int PRIME_ENDPOINT = CapReg.APP0 + 1;
 
+  /** The loader makes one for the bank process. */
+  public SpaceBankProgram() {}
+
   @Override
   public void run(SystemCalls sys) throws KernelException {
     new BankServer(sys).run();
