@@ -10,7 +10,7 @@ import jackal.kernel.boot.ProgramSpace;
 import jackal.runtime.CapReg;
 import jackal.runtime.boot.ClassFiles;
 import jackal.services.bank.SpaceBankProgram;
-import java.util.TreeMap;
+import java.util.Map;
 
 /**
  * Builds the prime bank into an image: the bank process, loaded as a program from pages (its own
@@ -31,7 +31,7 @@ public record PrimeBank(Kernel kernel, ObjectRef process, ObjectRef endpoint) {
   public static byte[] jar() {
     byte[] j = jar;
     if (j == null) {
-      TreeMap<String, byte[]> classes =
+      Map<String, byte[]> classes =
           ClassFiles.select(SpaceBankProgram.class, n -> n.startsWith(BANK) || n.startsWith(STUBS));
       j = ClassFiles.jar(classes);
       jar = j;
