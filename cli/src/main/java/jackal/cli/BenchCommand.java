@@ -106,6 +106,9 @@ public final class BenchCommand implements Callable<Integer> {
     LABELS.put(BENCH + "StringBenchmark.string64k", "ipc.string.64k");
     LABELS.put(BENCH + "StringBenchmark.arraycopy4k", "baseline.string.4k");
     LABELS.put(BENCH + "StringBenchmark.arraycopy64k", "baseline.string.64k");
+    // The space bank: a page allocation through the bank program, and a round trip beside it.
+    LABELS.put(BENCH + "BankBenchmark.alloc", "bank.alloc");
+    LABELS.put(BENCH + "BankBenchmark.roundtrip", "bank.roundtrip");
 
     // Confined programs: the same compute-bound code plain and rewritten with preemption checks;
     // an honest call on a CPU where a program spins (the 99th percentile of JMH's samples).
@@ -143,6 +146,7 @@ public final class BenchCommand implements Callable<Integer> {
     RATIOS.add(new Ratio("ipc.string.64k.ratio", "ipc.string.64k", "baseline.string.64k", "x"));
     RATIOS.add(new Ratio("memory.load.ratio", "memory.load", "baseline.array-load", "x"));
     RATIOS.add(new Ratio("stub.call.ratio", "stubs.generated", "stubs.handBuilt", "x"));
+    RATIOS.add(new Ratio("bank.alloc.ratio", "bank.alloc", "bank.roundtrip", "x"));
     RATIOS.add(new Ratio("memory.store.ratio", "memory.store", "baseline.array-store", "x"));
     RATIOS.add(
         new Ratio(

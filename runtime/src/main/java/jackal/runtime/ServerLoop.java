@@ -59,6 +59,21 @@ public final class ServerLoop {
       this.lastCap = lastCap;
       this.exception = false;
     }
+
+    /** The last data word of the answer. */
+    public int ldw() {
+      return ldw;
+    }
+
+    /** The last send slot of the answer that holds a capability (-1: none). */
+    public int lastCap() {
+      return lastCap;
+    }
+
+    /** True if the answer is an exception (code in {@code ipc.w[1]}). */
+    public boolean isException() {
+      return exception;
+    }
   }
 
   private final Ipc ipc;

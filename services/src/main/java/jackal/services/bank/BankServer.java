@@ -1,0 +1,448 @@
+package jackal.services.bank;
+
+import static jackal.kernel.api.ParameterBlock.ICW;
+import static jackal.kernel.api.ParameterBlock.INVCAP;
+import static jackal.kernel.api.ParameterBlock.SNDLEN;
+
+import jackal.kernel.api.Codes;
+import jackal.kernel.api.Icw;
+import jackal.kernel.api.Syscall;
+import jackal.kernel.api.SystemCalls;
+import jackal.runtime.CapReg;
+import jackal.runtime.Ipc;
+import jackal.runtime.KernelException;
+import jackal.runtime.ServerLoop;
+import jackal.services.idl.coyotos.EndpointClient;
+import jackal.services.idl.coyotos.ProcessClient;
+import jackal.services.idl.coyotos.ProcessIdentifyEntryResult;
+import jackal.services.idl.coyotos.RangeClient;
+import jackal.services.idl.coyotos.RangeIdentifyResult;
+import jackal.services.idl.coyotos.RangeNextBackedSubrangeResult;
+import jackal.services.idl.coyotos.SpaceBankAllocResult;
+import jackal.services.idl.coyotos.SpaceBankCodes;
+import jackal.services.idl.coyotos.SpaceBankLimitReachedException;
+import jackal.services.idl.coyotos.SpaceBankLimits;
+import jackal.services.idl.coyotos.SpaceBankServer;
+import jackal.services.idl.coyotos.SpaceBankSkeleton;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bank's server: its own loop around the generated skeleton, so that the bank a request is for
+ * (by endpoint ID) and the restrictions it carries (by payload) are known to each method, and so
+ * that destroyBankAndReturn can answer someone other than the caller. Every answer is sent
+ * non-blocking: a caller that does not wait for its reply loses it and cannot stall the bank.
+ *
+ * <p>The bank keeps OIDs, not capabilities (a process has 32 registers): when it needs an object's
+ * capability again (to rescind it, or to make an Entry capability to a bank's endpoint) it asks
+ * Range for it. Ownership is a map per type from OID to bank, so no object is owned twice.
+ */
+final class BankServer implements SpaceBankServer {
+  private static final int RANGE = SpaceBankProgram.RANGE;
+  private static final int PRIME = SpaceBankProgram.PRIME_ENDPOINT;
+
+  /** Where the capabilities of an answer are made: up to three results. */
+  private static final int RESULT0 = CapReg.APP0 + 2;
+
+  /** Where a bank's endpoint or an object to rescind is fetched. */
+  private static final int WORK = CapReg.APP0 + 5;
+
+  private static final int OT_INVALID = (int) Codes.OT_INVALID;
+  private static final int OT_ENDPOINT = Codes.OT_ENDPOINT;
+  private static final int OT_PROCESS = Codes.OT_PROCESS;
+  private static final int ALL_RESTRICTIONS = SpaceBankCodes.restrictions.noRemove * 2 - 1;
+
+  private final Ipc ipc;
+  private final RangeClient range;
+  private final EndpointClient endpoints;
+  private final ProcessClient process;
+  private final SpaceBankSkeleton skeleton = new SpaceBankSkeleton(this);
+  private final ServerLoop.Reply reply = new ServerLoop.Reply();
+
+  private final Storage storage = new Storage();
+  private final Map<Long, Bank> banks = new HashMap<>();
+  private final List<Map<Long, Bank>> owner = new ArrayList<>(Bank.TYPES);
+
+  /** The bank and restrictions of the request being served. */
+  private Bank bank;
+
+  private int restrictions;
+
+  /** Set when the request's answer went elsewhere (destroyBankAndReturn). */
+  private boolean answered;
+
+  BankServer(SystemCalls sys) {
+    this.ipc = new Ipc(sys);
+    Ipc calls = new Ipc(sys);
+    this.range = new RangeClient(calls);
+    this.endpoints = new EndpointClient(calls);
+    this.process = new ProcessClient(calls);
+    for (int t = 0; t < Bank.TYPES; t++) {
+      owner.add(new HashMap<>());
+    }
+  }
+
+  void run() throws KernelException {
+    for (int t = 0; t < Bank.TYPES; t++) {
+      backRange(t);
+    }
+    RangeIdentifyResult prime = range.identify(loc(RANGE), loc(PRIME));
+    if (prime.type() != OT_ENDPOINT) {
+      throw new IllegalStateException("no prime bank endpoint in register " + PRIME);
+    }
+    long primeId = endpoints.getEndpointID(loc(PRIME));
+    banks.put(primeId, new Bank(primeId, prime.offset(), null));
+    serve();
+  }
+
+  private void backRange(int t) throws KernelException {
+    RangeNextBackedSubrangeResult r = range.nextBackedSubrange(loc(RANGE), 0, t);
+    storage.backed(t, r.base(), r.bound());
+  }
+
+  private void serve() {
+    ipc.receive();
+    for (; ; ) {
+      if ((ipc.w[ICW] & Icw.SC) == 0) {
+        ipc.receive(); // no reply capability: nobody to answer
+        continue;
+      }
+      bank = banks.get(ipc.endpointId());
+      if (bank == null) {
+        ipc.replyExceptionAndReceive(Codes.RC_UNKNOWN_REQUEST);
+        continue;
+      }
+      restrictions = (int) ipc.payload();
+      answered = false;
+      reply.words(0);
+      try {
+        skeleton.serve(ipc, reply);
+      } catch (KernelException e) {
+        ipc.replyExceptionAndReceive(e.code());
+        continue;
+      } catch (RuntimeException e) {
+        // A bug must not take every bank down with it; the caller learns its request failed.
+        ipc.replyExceptionAndReceive(Codes.RC_REQUEST_ERROR);
+        continue;
+      }
+      if (answered) {
+        ipc.receive();
+      } else if (reply.isException()) {
+        ipc.replyExceptionWordsAndReceive(reply.ldw());
+      } else {
+        ipc.replyAndReceive(reply.ldw(), reply.lastCap());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ objects
+
+  @Override
+  public SpaceBankAllocResult alloc(int obType1, int obType2, int obType3) throws KernelException {
+    require(SpaceBankCodes.restrictions.noAlloc);
+    int[] types = {obType1, obType2, obType3};
+    int[] need = new int[Bank.TYPES];
+    for (int ty : types) {
+      if (ty != OT_INVALID) {
+        if (ty < 0 || ty >= Bank.TYPES) {
+          throw requestError();
+        }
+        need[ty]++;
+      }
+    }
+    if (!bank.fits(need)) {
+      throw new SpaceBankLimitReachedException();
+    }
+    long[] oids = {-1, -1, -1};
+    try {
+      for (int i = 0; i < 3; i++) {
+        if (types[i] != OT_INVALID) {
+          oids[i] = materialize(types[i], -1, RESULT0 + i);
+        }
+      }
+    } catch (KernelException e) {
+      for (int i = 0; i < 3; i++) {
+        if (oids[i] >= 0) {
+          range.rescind(loc(RANGE), loc(RESULT0 + i));
+          storage.give(types[i], oids[i]);
+        }
+      }
+      throw e;
+    }
+    long[] caps = new long[3];
+    for (int i = 0; i < 3; i++) {
+      if (oids[i] >= 0) {
+        own(types[i], oids[i]);
+        caps[i] = loc(RESULT0 + i);
+      } else {
+        caps[i] = loc(CapReg.NULL);
+      }
+    }
+    return new SpaceBankAllocResult(caps[0], caps[1], caps[2]);
+  }
+
+  @Override
+  public long allocProcess(long brand) throws KernelException {
+    require(SpaceBankCodes.restrictions.noAlloc);
+    int[] need = new int[Bank.TYPES];
+    need[OT_PROCESS] = 1;
+    if (!bank.fits(need)) {
+      throw new SpaceBankLimitReachedException();
+    }
+    own(OT_PROCESS, materialize(OT_PROCESS, brand, RESULT0));
+    return loc(RESULT0);
+  }
+
+  /**
+   * Takes a free OID of type {@code t} and puts a capability to its object in register {@code into}
+   * (a process branded with the capability at {@code brand} if that is not negative). An OID whose
+   * allocation count is used up is dropped for good. LimitReached when storage runs out.
+   */
+  private long materialize(int t, long brand, int into) throws KernelException {
+    for (; ; ) {
+      long oid = storage.take(t);
+      if (oid < 0) {
+        throw new SpaceBankLimitReachedException();
+      }
+      try {
+        if (brand >= 0) {
+          range.getProcess(loc(RANGE), oid, brand, loc(into));
+        } else {
+          range.getCap(loc(RANGE), oid, t, loc(into));
+        }
+        return oid;
+      } catch (KernelException e) {
+        if (e.code() != Codes.RC_RANGE_ALLOC_COUNT_ROLLOVER) {
+          storage.give(t, oid);
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void own(int t, long oid) {
+    owner.get(t).put(oid, bank);
+    bank.owned.get(t).add(oid);
+    bank.charge(t, 1);
+  }
+
+  @Override
+  public void free(int count, long c1, long c2, long c3) throws KernelException {
+    require(SpaceBankCodes.restrictions.noFree);
+    if (count < 1 || count > 3) {
+      throw requestError();
+    }
+    long[] caps = {c1, c2, c3};
+    int[] types = new int[count];
+    long[] oids = new long[count];
+    // Every capability is checked before any object is touched: all or nothing.
+    for (int i = 0; i < count; i++) {
+      RangeIdentifyResult id = range.identify(loc(RANGE), caps[i]);
+      types[i] = id.type();
+      oids[i] = id.offset();
+      if (types[i] < 0 || types[i] >= Bank.TYPES || owner.get(types[i]).get(oids[i]) != bank) {
+        throw requestError();
+      }
+      for (int j = 0; j < i; j++) {
+        if (types[j] == types[i] && oids[j] == oids[i]) {
+          throw requestError(); // the same object twice would be freed twice
+        }
+      }
+    }
+    for (int i = 0; i < count; i++) {
+      release(bank, types[i], oids[i]);
+    }
+  }
+
+  /** Rescinds the object (every capability to it becomes Null) and returns its OID. */
+  private void release(Bank b, int t, long oid) throws KernelException {
+    range.getCap(loc(RANGE), oid, t, loc(WORK));
+    range.rescind(loc(RANGE), loc(WORK));
+    owner.get(t).remove(oid);
+    b.owned.get(t).remove(oid);
+    b.charge(t, -1);
+    storage.give(t, oid);
+  }
+
+  // ------------------------------------------------------------------ banks
+
+  @Override
+  public long createChild() throws KernelException {
+    require(SpaceBankCodes.restrictions.noAlloc);
+    int[] need = new int[Bank.TYPES];
+    need[OT_ENDPOINT] = 1;
+    if (!bank.fits(need)) {
+      throw new SpaceBankLimitReachedException();
+    }
+    long oid = materialize(OT_ENDPOINT, -1, WORK);
+    long epId = oid + 1; // never 0, the ID of every process's reply endpoint
+    endpoints.setRecipient(loc(WORK), loc(CapReg.SELF));
+    endpoints.setEndpointID(loc(WORK), epId);
+    endpoints.makeEntryCap(loc(WORK), 0, loc(RESULT0));
+    Bank child = new Bank(epId, oid, bank);
+    bank.children.add(child);
+    bank.charge(OT_ENDPOINT, 1);
+    banks.put(epId, child);
+    return loc(RESULT0);
+  }
+
+  @Override
+  public long reduce(int mask) throws KernelException {
+    if ((mask & ~ALL_RESTRICTIONS) != 0) {
+      throw requestError();
+    }
+    entryTo(bank, restrictions | mask, RESULT0);
+    return loc(RESULT0);
+  }
+
+  /** An Entry capability to {@code b} with restrictions {@code restr}, in register {@code into}. */
+  private void entryTo(Bank b, int restr, int into) throws KernelException {
+    if (b.isPrime()) {
+      endpoints.makeEntryCap(loc(PRIME), restr, loc(into));
+    } else {
+      range.getCap(loc(RANGE), b.endpointOid, OT_ENDPOINT, loc(WORK));
+      endpoints.makeEntryCap(loc(WORK), restr, loc(into));
+    }
+  }
+
+  @Override
+  public boolean verifyBank(long candidate) throws KernelException {
+    ProcessIdentifyEntryResult id = process.identifyEntry(loc(CapReg.SELF), candidate);
+    return id.result() && id.isMe() && banks.containsKey(id.epID());
+  }
+
+  @Override
+  public void destroy() throws KernelException {
+    requireDestroyable(SpaceBankCodes.restrictions.noDestroy);
+    destroyBank(bank);
+  }
+
+  @Override
+  public void destroyBankAndReturn(long rcvr, long resultCode) throws KernelException {
+    requireDestroyable(SpaceBankCodes.restrictions.noDestroy);
+    destroyBank(bank);
+    // The answer goes to rcvr, without waiting, instead of to the caller.
+    answered = true;
+    boolean normal = resultCode == Codes.RC_OK;
+    ipc.w[1] = resultCode;
+    ipc.w[ICW] =
+        Syscall.INVOKE_CAP | Icw.makeLdw(normal ? 0 : 1) | Icw.SP | Icw.NB | (normal ? 0 : Icw.EX);
+    ipc.w[INVCAP] = rcvr;
+    ipc.w[SNDLEN] = 0;
+    ipc.sys().trap(ipc.pb);
+  }
+
+  @Override
+  public void remove() throws KernelException {
+    requireDestroyable(
+        SpaceBankCodes.restrictions.noDestroy | SpaceBankCodes.restrictions.noRemove);
+    Bank b = bank;
+    Bank parent = b.parent;
+    // The parent already counts everything below it; only the ownership moves.
+    for (int t = 0; t < Bank.TYPES; t++) {
+      for (long oid : b.owned.get(t)) {
+        owner.get(t).put(oid, parent);
+        parent.owned.get(t).add(oid);
+      }
+      b.owned.get(t).clear();
+      b.usage[t] = 0;
+    }
+    for (Bank c : b.children) {
+      c.parent = parent;
+      parent.children.add(c);
+    }
+    b.children.clear();
+    rescindEndpoint(b);
+    retire(b);
+  }
+
+  /** Destroys {@code b}'s sub-banks, then {@code b}'s objects, then {@code b}: depth first. */
+  private void destroyBank(Bank b) throws KernelException {
+    // Its endpoint first, so that nothing more arrives for a bank being torn down.
+    rescindEndpoint(b);
+    while (!b.children.isEmpty()) {
+      destroyBank(b.children.get(b.children.size() - 1));
+    }
+    for (int t = 0; t < Bank.TYPES; t++) {
+      for (Long oid : new ArrayList<>(b.owned.get(t))) {
+        release(b, t, oid);
+      }
+    }
+    retire(b);
+  }
+
+  private void rescindEndpoint(Bank b) throws KernelException {
+    range.getCap(loc(RANGE), b.endpointOid, OT_ENDPOINT, loc(WORK));
+    range.rescind(loc(RANGE), loc(WORK));
+  }
+
+  /**
+   * Takes the (childless, empty) bank, whose endpoint is already rescinded, out of the tree and
+   * gives its endpoint back.
+   */
+  private void retire(Bank b) {
+    Bank parent = b.parent;
+    parent.children.remove(b);
+    parent.charge(OT_ENDPOINT, -1);
+    banks.remove(b.epId);
+    storage.give(OT_ENDPOINT, b.endpointOid);
+  }
+
+  // ------------------------------------------------------------------ limits
+
+  @Override
+  public void setLimits(SpaceBankLimits lims) throws KernelException {
+    require(SpaceBankCodes.restrictions.noChangeLimits);
+    long[] l = lims.byType();
+    for (int t = 0; t < Bank.TYPES; t++) {
+      if (Long.compareUnsigned(bank.usage[t], l[t]) > 0) {
+        throw new SpaceBankLimitReachedException();
+      }
+    }
+    System.arraycopy(l, 0, bank.limits, 0, Bank.TYPES);
+  }
+
+  @Override
+  public SpaceBankLimits getLimits() throws KernelException {
+    require(SpaceBankCodes.restrictions.noQueryLimits);
+    return new SpaceBankLimits(bank.limits.clone());
+  }
+
+  @Override
+  public SpaceBankLimits getEffectiveLimits() throws KernelException {
+    require(SpaceBankCodes.restrictions.noQueryLimits);
+    return new SpaceBankLimits(bank.effectiveLimits());
+  }
+
+  @Override
+  public SpaceBankLimits getUsage() throws KernelException {
+    require(SpaceBankCodes.restrictions.noQueryLimits);
+    return new SpaceBankLimits(bank.usage.clone());
+  }
+
+  // ------------------------------------------------------------------ checks
+
+  private void require(int forbidden) throws KernelException {
+    if ((restrictions & forbidden) != 0) {
+      throw new KernelException(Codes.RC_NO_ACCESS);
+    }
+  }
+
+  /** The restrictions allow it and the bank is not the prime bank, which nobody may destroy. */
+  private void requireDestroyable(int forbidden) throws KernelException {
+    require(forbidden);
+    if (bank.isPrime()) {
+      throw new KernelException(Codes.RC_NO_ACCESS);
+    }
+  }
+
+  private static KernelException requestError() {
+    return new KernelException(Codes.RC_REQUEST_ERROR);
+  }
+
+  private static long loc(int reg) {
+    return CapReg.loc(reg);
+  }
+}
