@@ -63,6 +63,9 @@ class VerifierAttackTest {
             Attacks.Sleeps.class,
             "program refused: jackal.runtime.confined.Attacks$Sleeps.run(Ljackal/kernel/api/SystemCalls;)V at offset 3 reaches java.lang.Thread.sleep(J)V: not on the allow-list"),
         javac(
+            Attacks.Finalizer.class,
+            "program refused: jackal.runtime.confined.Attacks$Finalizer.finalize()V: finalizers are not allowed (the JVM would run them on its own thread)"),
+        javac(
             Attacks.Halt.class,
             "program refused: jackal.runtime.confined.Attacks$Halt.run(Ljackal/kernel/api/SystemCalls;)V at offset 0 reaches java.lang.Runtime.getRuntime()Ljava/lang/Runtime;: not on the allow-list"),
         javac(

@@ -148,6 +148,13 @@ final class Verifier {
         throw refuse(
             mat, "", "synchronized methods are not allowed (a process is single-threaded)");
       }
+      if (!flags.has(AccessFlag.STATIC)
+          && m.methodName().equalsString("finalize")
+          && m.methodType().equalsString("()V")) {
+        // The JVM's finalizer thread would run it, outside every process and every slice.
+        throw refuse(
+            mat, "", "finalizers are not allowed (the JVM would run them on its own thread)");
+      }
       MethodTypeDesc mt = m.methodTypeSymbol();
       checkDescriptorTypes(mat, mt.returnType());
       for (ClassDesc p : mt.parameterList()) {

@@ -97,6 +97,27 @@ public final class Attacks {
     }
   }
 
+  /**
+   * Run code on the JVM's finalizer thread, outside every process: a finalizer that never returns
+   * would hold that thread (and every finalizable object of the JVM) for ever.
+   */
+  public static final class Finalizer implements ProgramEntry {
+    private long spins;
+
+    @Override
+    public void run(SystemCalls sys) {
+      sys.storeLong(0, new Finalizer().hashCode());
+    }
+
+    @Override
+    @SuppressWarnings({"deprecation", "removal", "Finalize"})
+    protected void finalize() {
+      for (; ; ) {
+        spins++;
+      }
+    }
+  }
+
   /** End the whole system. */
   public static final class Halt implements ProgramEntry {
     @Override
