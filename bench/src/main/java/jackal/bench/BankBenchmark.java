@@ -107,7 +107,7 @@ public class BankBenchmark {
       k.start(prime.process());
       k.start(echo);
       k.start(client);
-      k.boot();
+      k = k.boot();
       run(Kind.FRESH_BANK, 0);
     }
 

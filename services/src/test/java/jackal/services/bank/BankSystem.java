@@ -30,7 +30,7 @@ final class BankSystem implements AutoCloseable {
   static final int RANGE = 20;
   static final int DISCRIM = 21;
 
-  final Kernel k;
+  Kernel k;
   final PrimeBank prime;
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
@@ -110,7 +110,7 @@ final class BankSystem implements AutoCloseable {
     for (ObjectRef c : clients) {
       k.start(c);
     }
-    k.boot();
+    k = k.boot();
     assertThat(k.awaitQuiescent(Duration.ofSeconds(60)))
         .as("the system settles (console: %s)", console())
         .isTrue();
