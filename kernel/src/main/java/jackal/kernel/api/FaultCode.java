@@ -50,4 +50,10 @@ public final class FaultCode {
 
   /** The loader's verifier refused the program's code. */
   public static final int PROGRAM_REFUSED = 131;
+
+  /**
+   * The program asked for one allocation over the cap, or the JVM could not satisfy one of its
+   * allocations (an {@code OutOfMemoryError} in its code).
+   */
+  public static final int ALLOCATION_LIMIT = 132;
 }

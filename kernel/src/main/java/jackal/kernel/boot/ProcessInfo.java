@@ -14,10 +14,10 @@ public record ProcessInfo(
   public static final int RECEIVING = 1;
   public static final int FAULTED = 2;
 
-  /** The program died: its process holds one of the program faults (128-131), not yet cleared. */
+  /** The program died: its process holds one of the program faults (128-132), not yet cleared. */
   public boolean died() {
     return !exited
         && faultCode >= FaultCode.PROGRAM_EXCEPTION
-        && faultCode <= FaultCode.PROGRAM_REFUSED;
+        && faultCode <= FaultCode.ALLOCATION_LIMIT;
   }
 }

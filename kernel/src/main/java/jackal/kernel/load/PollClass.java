@@ -2,6 +2,7 @@ package jackal.kernel.load;
 
 import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 
 import jackal.kernel.obj.Process;
@@ -22,7 +23,9 @@ import java.lang.reflect.AccessFlag;
  * public final class jackal.confined.Poll {
  *   public static volatile int word;    // zero: run on; else call the kernel (PollWord bits)
  *   public static Runnable kernel;      // the kernel's slow path, bound before the program runs
+ *   public static Runnable limit;       // the kernel's over-cap path, bound with kernel
  *   public static void check() { if (word != 0) kernel.run(); }
+ *   public static void limit(long n, int max) { if (n > max) limit.run(); }
  * }
  * </pre>
  *
@@ -42,6 +45,15 @@ public final class PollClass {
   static final ClassDesc DESC = ClassDesc.of(NAME);
   static final String CHECK = "check";
   static final MethodTypeDesc CHECK_TYPE = MethodTypeDesc.of(CD_void);
+  static final String LIMIT = "limit";
+  static final MethodTypeDesc LIMIT_TYPE = MethodTypeDesc.of(CD_void, CD_long, CD_int);
+
+  /**
+   * The most bytes one allocation by a program may ask for (an array, or a JDK method given a size
+   * by the program), counted conservatively from the element count (docs/SECURITY.md).
+   */
+  public static final int MAX_ALLOCATION_BYTES = 1 << 26;
+
   private static final ClassDesc RUNNABLE = ClassDesc.of("java.lang.Runnable");
 
   private static final byte[] BYTES = generate();
@@ -63,6 +75,7 @@ public final class PollClass {
                         CD_int,
                         ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC | ClassFile.ACC_VOLATILE)
                     .withField("kernel", RUNNABLE, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC)
+                    .withField(LIMIT, RUNNABLE, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC)
                     .withMethodBody(
                         CHECK,
                         CHECK_TYPE,
@@ -74,6 +87,23 @@ public final class PollClass {
                               .return_()
                               .labelBinding(slow)
                               .getstatic(DESC, "kernel", RUNNABLE)
+                              .invokeinterface(RUNNABLE, "run", CHECK_TYPE)
+                              .return_();
+                        })
+                    .withMethodBody(
+                        LIMIT,
+                        LIMIT_TYPE,
+                        ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
+                        code -> {
+                          var over = code.newLabel();
+                          code.lload(0)
+                              .iload(2)
+                              .i2l()
+                              .lcmp()
+                              .ifgt(over)
+                              .return_()
+                              .labelBinding(over)
+                              .getstatic(DESC, LIMIT, RUNNABLE)
                               .invokeinterface(RUNNABLE, "run", CHECK_TYPE)
                               .return_();
                         }));
@@ -93,14 +123,17 @@ public final class PollClass {
     }
     VarHandle word;
     VarHandle kernel;
+    VarHandle limit;
     try {
       MethodHandles.Lookup lookup = MethodHandles.publicLookup();
       word = lookup.findStaticVarHandle(pollClass, "word", int.class);
       kernel = lookup.findStaticVarHandle(pollClass, "kernel", Runnable.class);
+      limit = lookup.findStaticVarHandle(pollClass, LIMIT, Runnable.class);
     } catch (ReflectiveOperationException e) {
       throw new IllegalArgumentException(pollClass + " is not a poll class", e);
     }
     PollWord w = new PollWord(word, kernel);
+    limit.setVolatile((Runnable) w::overLimit);
     p.poll = w;
     return w;
   }

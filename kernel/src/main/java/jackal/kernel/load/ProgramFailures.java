@@ -1,6 +1,7 @@
 package jackal.kernel.load;
 
 import jackal.kernel.api.FaultCode;
+import jackal.kernel.sched.AllocationLimitError;
 
 /**
  * What becomes of a program that fails: the fault its process takes, and the kernel log's account
@@ -22,6 +23,9 @@ public final class ProgramFailures {
     }
     if (t instanceof StackOverflowError) {
       return FaultCode.STACK_OVERFLOW;
+    }
+    if (t instanceof AllocationLimitError || t instanceof OutOfMemoryError) {
+      return FaultCode.ALLOCATION_LIMIT;
     }
     return FaultCode.PROGRAM_EXCEPTION;
   }

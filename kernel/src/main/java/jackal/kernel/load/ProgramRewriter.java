@@ -31,6 +31,9 @@ import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.LoadInstruction;
 import java.lang.classfile.instruction.LookupSwitchInstruction;
+import java.lang.classfile.instruction.NewMultiArrayInstruction;
+import java.lang.classfile.instruction.NewPrimitiveArrayInstruction;
+import java.lang.classfile.instruction.NewReferenceArrayInstruction;
 import java.lang.classfile.instruction.OperatorInstruction;
 import java.lang.classfile.instruction.StoreInstruction;
 import java.lang.classfile.instruction.SwitchCase;
@@ -68,6 +71,12 @@ import java.util.Map;
  *       counted inner loop it can unroll and vectorize.
  * </ul>
  *
+ * <p>Every allocation whose size the program chooses passes {@code Poll.limit(n, max)} first (the
+ * kernel's over-cap path unwinds the program with an {@code AllocationLimit} fault): {@code
+ * newarray}, {@code anewarray}, each level of a {@code multianewarray}, and the calls of {@link
+ * #SIZED} JDK members whose size argument is on top of the stack. The limit is {@link
+ * PollClass#MAX_ALLOCATION_BYTES}, counted in elements of the largest size the type can have.
+ *
  * <p>A check is an {@code invokestatic} of a method of four instructions, so no instruction the
  * rewriter inserts is a branch target of its own: the method's stack map frames stay what the
  * compiler wrote (the rewriter keeps them and adds the few that the stubs and strip-mined loops
@@ -85,6 +94,29 @@ public final class ProgramRewriter {
   static final int MAX_CHUNK = 1 << 13;
 
   private static final ClassDesc MATH = ClassDesc.of("java.lang.Math");
+
+  /**
+   * JDK members on the allow-list that allocate at once as much as an int argument on top of the
+   * stack says (owner.name, and the descriptor's start when only some overloads do), to the largest
+   * number of bytes one unit of that argument may cost.
+   */
+  private static final Map<String, Integer> SIZED =
+      Map.ofEntries(
+          Map.entry("java/util/ArrayList.<init>(I)V", 8),
+          Map.entry("java/util/ArrayList.ensureCapacity(I)V", 8),
+          Map.entry("java/util/ArrayDeque.<init>(I)V", 8),
+          Map.entry("java/util/PriorityQueue.<init>(I)V", 8),
+          Map.entry("java/util/HashMap.<init>(I)V", 16),
+          Map.entry("java/util/LinkedHashMap.<init>(I)V", 16),
+          Map.entry("java/util/HashSet.<init>(I)V", 16),
+          Map.entry("java/util/LinkedHashSet.<init>(I)V", 16),
+          Map.entry("java/lang/StringBuilder.<init>(I)V", 2),
+          Map.entry("java/lang/StringBuilder.ensureCapacity(I)V", 2),
+          Map.entry("java/lang/StringBuilder.setLength(I)V", 2),
+          Map.entry("java/util/BitSet.<init>(I)V", 1));
+
+  private static final int REF_BYTES = 8;
+
   private static final MethodTypeDesc MIN_LONG =
       MethodTypeDesc.of(ConstantDescs.CD_long, ConstantDescs.CD_long, ConstantDescs.CD_long);
 
@@ -279,6 +311,22 @@ public final class ProgramRewriter {
             }
             cb.with(e);
           }
+          case NewPrimitiveArrayInstruction a -> {
+            sizeCheck(bytes(a.typeKind()));
+            cb.with(e);
+          }
+          case NewReferenceArrayInstruction _ -> {
+            sizeCheck(REF_BYTES);
+            cb.with(e);
+          }
+          case NewMultiArrayInstruction a -> {
+            multiCheck(a.dimensions(), slot + 1);
+            cb.with(e);
+          }
+          case InvokeInstruction inv -> {
+            sizedCall(inv);
+            cb.with(e);
+          }
           case ExceptionCatch c ->
               cb.exceptionCatch(c.tryStart(), c.tryEnd(), stub(c.handler()), c.catchType());
           default -> cb.with(e);
@@ -299,6 +347,84 @@ public final class ProgramRewriter {
 
     private void check() {
       cb.invokestatic(PollClass.DESC, PollClass.CHECK, PollClass.CHECK_TYPE);
+    }
+
+    /**
+     * Checks the int on top of the stack (left there) as a count of units of {@code unit} bytes.
+     */
+    private void sizeCheck(int unit) {
+      cb.dup().i2l();
+      limit(unit);
+    }
+
+    /** Consumes a long count on top of the stack: the program unwinds if it is over the cap. */
+    private void limit(int unit) {
+      cb.loadConstant(PollClass.MAX_ALLOCATION_BYTES / unit)
+          .invokestatic(PollClass.DESC, PollClass.LIMIT, PollClass.LIMIT_TYPE);
+    }
+
+    /**
+     * A {@code multianewarray} of {@code dims} dimensions allocates one array of d0, then d0 arrays
+     * of d1, d0*d1 arrays of d2, and so on; each product is checked (clamped before each
+     * multiplication so that it cannot overflow a long), the dimensions kept in fresh locals from
+     * {@code base} and put back on the stack.
+     */
+    private void multiCheck(int dims, int base) {
+      for (int i = dims - 1; i >= 0; i--) {
+        cb.istore(base + i);
+      }
+      cb.iload(base).i2l();
+      cb.dup2();
+      limit(REF_BYTES);
+      for (int i = 1; i < dims; i++) {
+        cb.loadConstant(1L << 32).invokestatic(MATH, "min", MIN_LONG);
+        cb.iload(base + i).i2l().lmul();
+        cb.dup2();
+        limit(REF_BYTES);
+      }
+      cb.pop2();
+      for (int i = 0; i < dims; i++) {
+        cb.iload(base + i);
+      }
+    }
+
+    /** Before a call of a JDK member that allocates by a size the program passes: the check. */
+    private void sizedCall(InvokeInstruction inv) {
+      String owner = inv.owner().asInternalName();
+      String name = inv.name().stringValue();
+      String type = inv.type().stringValue();
+      Integer unit = SIZED.get(owner + "." + name + type);
+      if (unit != null) {
+        sizeCheck(unit);
+      } else if (owner.equals("java/util/Arrays")
+          && (name.equals("copyOf") || name.equals("copyOfRange"))
+          && type.contains("I)")) {
+        // The new length (copyOf) or the end index (copyOfRange, a bound on the length); the
+        // overloads taking a Class last are left to the growth they cause elsewhere (SECURITY.md).
+        String ret = type.substring(type.indexOf(')') + 1);
+        sizeCheck(
+            ret.length() == 2
+                ? bytes(TypeKind.from(ClassDesc.ofDescriptor(ret.substring(1))))
+                : REF_BYTES);
+      } else if (owner.equals("java/lang/String")
+          && name.equals("repeat")
+          && type.equals("(I)Ljava/lang/String;")) {
+        // [s, n] -> [s, n] having checked s.length() * n, two bytes a char.
+        cb.dup2().i2l().dup2_x1().pop2();
+        cb.invokevirtual(
+            ConstantDescs.CD_String, "length", MethodTypeDesc.of(ConstantDescs.CD_int));
+        cb.i2l().lmul();
+        limit(2);
+      }
+    }
+
+    private static int bytes(TypeKind k) {
+      return switch (k) {
+        case BOOLEAN, BYTE -> 1;
+        case CHAR, SHORT -> 2;
+        case INT, FLOAT -> 4;
+        default -> 8;
+      };
     }
 
     private Label stub(Label handler) {

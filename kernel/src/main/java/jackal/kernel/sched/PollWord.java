@@ -22,6 +22,12 @@ public final class PollWord implements Runnable {
   /** The process's state changed (a fault was set): look at it. */
   public static final int ATTENTION = 4;
 
+  /**
+   * The program asked for an allocation over the cap: every later check throws {@link
+   * AllocationLimitError} again (sticky), so no handler of the program can keep it running.
+   */
+  public static final int LIMIT = 8;
+
   private final VarHandle word;
   private volatile Runnable slowPath;
 
@@ -56,8 +62,20 @@ public final class PollWord implements Runnable {
     this.slowPath = slowPath;
   }
 
+  /**
+   * The program's over-cap path ({@code Poll.limit}): marks the process and unwinds the program.
+   */
+  public void overLimit() {
+    raise(LIMIT);
+    throw new AllocationLimitError();
+  }
+
   @Override
   public void run() {
+    int w = get();
+    if ((w & LIMIT) != 0 && (w & STOP) == 0) {
+      throw new AllocationLimitError();
+    }
     Runnable s = slowPath;
     if (s != null) {
       s.run();
