@@ -98,7 +98,20 @@ public final class Allocators {
         }
         sum += l.size();
       }
-      new KernelStubs(new Ipc(sys)).stringArea(8, 256).log(CapLoc.reg(20), "garbage done " + sum);
+      // Every checked shape, at honest sizes: each runs as it would unloaded.
+      int[][][] cube = new int[2][3][4];
+      cube[1][2][3] = 7;
+      int[] grown = java.util.Arrays.copyOf(new int[] {5}, 3);
+      String r = "ab".repeat(3);
+      StringBuilder sb = new StringBuilder(8).append(r);
+      sb.setLength(4);
+      List<Integer> sized = new ArrayList<>(10);
+      sized.add(cube[1][2][3] + grown[0]);
+      java.util.Map<String, Integer> m = new java.util.HashMap<>(4);
+      m.put(sb.toString(), sized.get(0));
+      new KernelStubs(new Ipc(sys))
+          .stringArea(8, 256)
+          .log(CapLoc.reg(20), "garbage done " + sum + " " + m + " " + grown.length);
     }
   }
 }
