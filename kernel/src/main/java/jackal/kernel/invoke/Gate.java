@@ -74,6 +74,11 @@ final class Gate implements SystemCalls {
         cpu.restarts++;
         backoff(++attempts);
         continue;
+      } catch (StackOverflowError e) {
+        // The probe should make this unreachable; if the kernel's path ever outgrows it, the
+        // program still takes StackOverflow and no lock stays held.
+        cpu.txn.releaseAll();
+        throw e;
       } catch (RuntimeException | Error e) {
         cpu.txn.releaseAll();
         throw new IllegalStateException("kernel error in system call of " + p, e);
@@ -86,7 +91,7 @@ final class Gate implements SystemCalls {
         return;
       }
       p.afterYield = outcome == SystemCall.YIELD ? Process.AFTER_REQUEUE : Process.AFTER_BLOCK;
-      ProgramContinuation.yieldToDispatcher();
+      waitOffCpu(cpu);
       if (p.cont != cont) {
         throw ProcessGone.INSTANCE;
       }
@@ -246,6 +251,9 @@ final class Gate implements SystemCalls {
         cpu.restarts++;
         backoff(++attempts);
         continue;
+      } catch (StackOverflowError e) {
+        cpu.txn.releaseAll();
+        throw e;
       } catch (RuntimeException | Error e) {
         cpu.txn.releaseAll();
         throw new IllegalStateException("kernel error in " + what + " of " + p, e);
@@ -256,11 +264,63 @@ final class Gate implements SystemCalls {
       }
       // Waiting: the locks stay held until the dispatcher has this process off the CPU.
       p.afterYield = Process.AFTER_BLOCK;
-      ProgramContinuation.yieldToDispatcher();
+      waitOffCpu(cpu);
       if (p.cont != cont) {
         throw ProcessGone.INSTANCE;
       }
     }
+  }
+
+  private static final String PINNED =
+      "a program called the kernel while JDK code holding a monitor, or a class initializer, was"
+          + " on its stack: the process could not wait";
+
+  /**
+   * Yields with this process's locks held, for the dispatcher to release once the process is off
+   * the CPU. The yield can fail after the call decided to wait: a pinned continuation (a class
+   * initializer, or JDK code holding a monitor, between the program's entry and this call) does not
+   * yield, and freezing a deep stack can overflow the native stack (HotSpot's slow freeze recurses
+   * once per frame, so no fixed probe covers it) with nothing frozen. Either way the wait is
+   * abandoned while every lock the call took is still held (see {@link #abandonWait}), and the
+   * program gets the failure: a StackOverflowError (escaping, StackOverflow) or an
+   * IllegalStateException (escaping, ProgramException). {@code Continuation.isPinned} cannot decide
+   * pinning before the call: on this JDK it reports every continuation pinned.
+   */
+  private void waitOffCpu(Cpu cpu) {
+    boolean yielded;
+    try {
+      yielded = cont == null ? yieldPlain() : cont.yieldUnlessPinned();
+    } catch (StackOverflowError e) {
+      abandonWait(cpu);
+      throw e;
+    }
+    if (!yielded) {
+      abandonWait(cpu);
+      throw new IllegalStateException(PINNED);
+    }
+  }
+
+  /**
+   * Takes the process back out of what its call made it wait on, then releases its locks: off a
+   * stall queue (its owner is still locked: the call slept on it under that lock), and out of a
+   * receive (no sender can have seen it: the process's own lock is still held). A fault the call
+   * took stays taken; the program's unwinding ends in runProgram, which delivers it.
+   */
+  private void abandonWait(Cpu cpu) {
+    Process p = process;
+    if (p.stalledOn != null) {
+      p.stalledOn.remove(p);
+    }
+    if (p.runState == Process.RECEIVING) {
+      p.runState = Process.RUNNING;
+    }
+    p.afterYield = Process.AFTER_BLOCK;
+    cpu.txn.releaseAll();
+  }
+
+  private static boolean yieldPlain() {
+    ProgramContinuation.yieldToDispatcher();
+    return true;
   }
 
   // ------------------------------------------------------------------ preemption
