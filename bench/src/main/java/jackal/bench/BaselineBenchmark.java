@@ -77,7 +77,7 @@ public class BaselineBenchmark {
   /**
    * The same pingpong with each yield made {@link #DEPTH} calls deep, about as deep as a Jackal
    * process yields (entry, Machine.runProgram, the program, Ipc.call, Gate.trap,
-   * ProgramContinuation.yieldToDispatcher): a continuation freezes and thaws its frames, so depth
+   * ProgramContinuation.yieldUnlessPinned): a continuation freezes and thaws its frames, so depth
    * costs time. Not a baseline the goals use; it splits the ipc.ratio gap (docs).
    */
   @State(Scope.Thread)

@@ -75,8 +75,8 @@ final class Gate implements SystemCalls {
         backoff(++attempts);
         continue;
       } catch (StackOverflowError e) {
-        // The probe should make this unreachable; if the kernel's path ever outgrows it, the
-        // program still takes StackOverflow and no lock stays held.
+        // The program's stack ran out inside the kernel's path: it takes StackOverflow, and no
+        // lock stays held.
         cpu.txn.releaseAll();
         throw e;
       } catch (RuntimeException | Error e) {
@@ -280,16 +280,16 @@ final class Gate implements SystemCalls {
    * the CPU. The yield can fail after the call decided to wait: a pinned continuation (a class
    * initializer, or JDK code holding a monitor, between the program's entry and this call) does not
    * yield, and freezing a deep stack can overflow the native stack (HotSpot's slow freeze recurses
-   * once per frame, so no fixed probe covers it) with nothing frozen. Either way the wait is
-   * abandoned while every lock the call took is still held (see {@link #abandonWait}), and the
-   * program gets the failure: a StackOverflowError (escaping, StackOverflow) or an
-   * IllegalStateException (escaping, ProgramException). {@code Continuation.isPinned} cannot decide
-   * pinning before the call: on this JDK it reports every continuation pinned.
+   * once per frame) with nothing frozen. Either way the wait is abandoned while every lock the call
+   * took is still held (see {@link #abandonWait}), and the program gets the failure: a
+   * StackOverflowError (escaping, StackOverflow) or an IllegalStateException (escaping,
+   * ProgramException). {@code Continuation.isPinned} cannot decide pinning before the call: on this
+   * JDK it reports every continuation pinned.
    */
   private void waitOffCpu(Cpu cpu) {
     boolean yielded;
     try {
-      yielded = cont == null ? yieldPlain() : cont.yieldUnlessPinned();
+      yielded = cont.yieldUnlessPinned();
     } catch (StackOverflowError e) {
       abandonWait(cpu);
       throw e;
@@ -318,11 +318,6 @@ final class Gate implements SystemCalls {
     cpu.txn.releaseAll();
   }
 
-  private static boolean yieldPlain() {
-    ProgramContinuation.yieldToDispatcher();
-    return true;
-  }
-
   // ------------------------------------------------------------------ preemption
 
   /**
@@ -346,7 +341,7 @@ final class Gate implements SystemCalls {
           },
           "preemption check");
     }
-    if ((bits & PollWord.SLICE) != 0 && cont != null) {
+    if ((bits & PollWord.SLICE) != 0) {
       onCpu();
       p.afterYield = Process.AFTER_REQUEUE;
       if (!cont.yieldUnlessPinned()) {

@@ -53,9 +53,4 @@ public final class ProgramContinuation {
       mayStayPinned = false;
     }
   }
-
-  /** Yields the calling process's continuation back to the dispatch loop. */
-  public static void yieldToDispatcher() {
-    Continuation.yield(SCOPE);
-  }
 }
