@@ -143,6 +143,7 @@ public final class Cpu {
   private void survive(Throwable t) {
     Process p = current;
     current = null;
+    RUNNING.setRelease(this, null); // the slice timer must not mark a process that is gone
     if (p != null) {
       p.exited = true;
       p.sched = Process.IDLE;
@@ -233,7 +234,6 @@ public final class Cpu {
     } catch (Throwable t) {
       // A program cannot throw past its gate (the kernel catches everything there), so this is
       // the kernel's own failure: take the process off the CPU before reporting.
-      p.exited = true;
       survive(t);
       clearInterrupt();
       return;
