@@ -15,7 +15,8 @@ import jackal.kernel.api.Syscall;
  * the method's last request word, SC must be set with {@code lsc} equal to the number of capability
  * arguments, EX must be clear, and the string must be exactly as long as the sequence header says
  * (within the sequence's bound, and all of it received); otherwise the answer is RequestError. An
- * opcode the interface does not have is answered UnknownRequest.
+ * opcode the interface does not have is answered UnknownRequest, and a runtime exception out of the
+ * implementation RequestError.
  *
  * <p>A request's sequence or string is read from the receive buffer the server set with {@link
  * Ipc#stringBuffer} before it started receiving ({@code REQUEST_STRING_BYTES} of the generated
@@ -26,6 +27,29 @@ public abstract class IdlSkeleton implements ServerLoop.Handler {
   private int stringAreaSize;
 
   protected IdlSkeleton() {}
+
+  /**
+   * Serves one request through the generated {@link #idlDispatch}. A {@link RuntimeException} out
+   * of the implementation (or out of the marshalling: a returned string too long for the string
+   * area) is answered RequestError: a bug in one method, or a request that trips one, must cost the
+   * caller its answer, never the server its life and every other client its service. Errors ({@code
+   * StackOverflowError}, the kernel's allocation limit) are not caught: they are the kernel's to
+   * turn into the process's fault.
+   */
+  @Override
+  public final void serve(Ipc ipc, ServerLoop.Reply reply) throws KernelException {
+    try {
+      idlDispatch(ipc, reply);
+    } catch (RuntimeException e) {
+      throw idlRequestError();
+    }
+  }
+
+  /**
+   * Decodes the request's opcode, checks its shape, calls the implementation and marshals the
+   * answer (generated for each interface).
+   */
+  protected abstract void idlDispatch(Ipc ipc, ServerLoop.Reply reply) throws KernelException;
 
   /**
    * Names {@code size} bytes at {@code addr} of the server's own address space where returned

@@ -328,6 +328,24 @@ class GeneratedStubRoundTripTest {
   }
 
   @Test
+  void aRuntimeExceptionInTheImplementationIsAnsweredRequestErrorAndTheServerGoesOn()
+      throws Exception {
+    withServer(
+        (ipc, c) -> {
+          assertThatThrownBy(() -> c.fail(reg(SAMPLE), 6))
+              .isInstanceOf(KernelException.class)
+              .extracting(e -> ((KernelException) e).code())
+              .isEqualTo(Codes.RC_REQUEST_ERROR);
+          assertThatThrownBy(() -> c.fail(reg(SAMPLE), 7))
+              .isInstanceOf(KernelException.class)
+              .extracting(e -> ((KernelException) e).code())
+              .isEqualTo(Codes.RC_REQUEST_ERROR);
+          assertThat(c.flip(reg(SAMPLE), true)).as("the server still serves").isFalse();
+          assertThat(c.stats(reg(SAMPLE)).count()).as("both failed calls reached it").isEqualTo(3);
+        });
+  }
+
+  @Test
   void nineDataWordsEachWayTravelPartlyInTheString() throws Exception {
     withServer(
         (ipc, c) -> {

@@ -226,6 +226,11 @@ class SampleService implements SampleServer {
       case 2 -> throw new SampleBadValueException(-7, 0xFFFF_FFFF_FFFF_FFF0L);
       case 3 -> throw new CapNoAccessException();
       case 4 -> throw new KernelException(0x1234);
+      case 6 -> throw new IllegalStateException("a bug in the server");
+      case 7 -> {
+        int[] none = new int[0];
+        served += none[which]; // an index out of bounds
+      }
       default -> {}
     }
   }

@@ -203,7 +203,7 @@ final class ServerWriter {
                 + server
                 + "}: register it with a {@code ServerLoop}. Requests "
                 + "that do not have their method's exact shape are answered RequestError, unknown opcodes "
-                + "UnknownRequest.",
+                + "UnknownRequest, and a runtime exception out of the implementation RequestError.",
             iface);
     b.append(JavaNames.javadoc("", doc));
     b.append("public final class ").append(cls).append(" extends IdlSkeleton {\n");
@@ -225,7 +225,8 @@ final class ServerWriter {
     b.append("  public ").append(cls).append(" stringArea(long addr, int size) {\n");
     b.append("    super.stringArea(addr, size);\n    return this;\n  }\n\n");
     b.append("  @Override\n");
-    b.append("  public void serve(Ipc $ipc, ServerLoop.Reply $reply) throws KernelException {\n");
+    b.append(
+        "  protected void idlDispatch(Ipc $ipc, ServerLoop.Reply $reply) throws KernelException {\n");
     b.append("    int $sndLen = idlTakeStringLength($ipc);\n");
     b.append("    switch ($ipc.opcode()) {\n");
     for (MethodDef m : methods) {

@@ -104,6 +104,11 @@ class StubGeneratorTest {
           package jackal.runtime;
           public abstract class IdlSkeleton implements ServerLoop.Handler {
             protected IdlSkeleton() {}
+            public final void serve(Ipc ipc, ServerLoop.Reply reply) throws KernelException {
+              idlDispatch(ipc, reply);
+            }
+            protected abstract void idlDispatch(Ipc ipc, ServerLoop.Reply reply)
+                throws KernelException;
             public IdlSkeleton stringArea(long addr, int size) { return this; }
             protected static int idlTakeStringLength(Ipc ipc) { return 0; }
             protected static void idlRequireShape(Ipc ipc, int ldw, int caps) throws KernelException {}

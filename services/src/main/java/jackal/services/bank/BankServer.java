@@ -122,10 +122,6 @@ final class BankServer implements SpaceBankServer {
       } catch (KernelException e) {
         ipc.replyExceptionAndReceive(e.code());
         continue;
-      } catch (RuntimeException e) {
-        // A bug must not take every bank down with it; the caller learns its request failed.
-        ipc.replyExceptionAndReceive(Codes.RC_REQUEST_ERROR);
-        continue;
       }
       if (answered) {
         ipc.receive();
