@@ -11,8 +11,8 @@ import jackal.kernel.boot.ObjectRef;
 import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
-import jackal.runtime.KernelStubs;
 import jackal.runtime.ServerLoop;
+import jackal.runtime.idl.coyotos.DiscrimClient;
 import jackal.runtime.idl.coyotos.GPTClient;
 import jackal.runtime.idl.coyotos.GPTSkeleton;
 import java.io.OutputStream;
@@ -48,7 +48,7 @@ final class KernelRig implements AutoCloseable {
   enum Kind {
     /** Ipc.call to the echo server (Entry capability, RC reply capability), per call. */
     ECHO,
-    /** Discrim.classify (a kernel capability) through KernelStubs, per call. */
+    /** Discrim.classify (a kernel capability) through the generated DiscrimClient, per call. */
     CLASSIFY,
     /**
      * GPTClient.setl2v (a generated CapIDL stub) to a GPTSkeleton in a ServerLoop that answers
@@ -158,7 +158,7 @@ final class KernelRig implements AutoCloseable {
   /** The client: waits for a kick, runs the batch asked for, signals, and waits again. */
   private void client(SystemCalls sys) {
     Ipc ipc = new Ipc(sys);
-    KernelStubs stubs = new KernelStubs(ipc);
+    DiscrimClient discrimClient = new DiscrimClient(ipc);
     long server = CapLoc.reg(SERVER_REG);
     long discrim = CapLoc.reg(DISCRIM_REG);
     GPTClient gpt = new GPTClient(ipc);
@@ -191,7 +191,7 @@ final class KernelRig implements AutoCloseable {
         case CLASSIFY -> {
           try {
             for (int i = 0; i < n; i++) {
-              sum += stubs.classify(discrim, subject);
+              sum += discrimClient.classify(discrim, subject);
             }
           } catch (KernelException e) {
             fail("Discrim.classify: " + e.getMessage());

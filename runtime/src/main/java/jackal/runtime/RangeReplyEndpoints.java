@@ -2,6 +2,9 @@ package jackal.runtime;
 
 import jackal.kernel.api.CapLoc;
 import jackal.kernel.api.Codes;
+import jackal.runtime.idl.coyotos.EndpointClient;
+import jackal.runtime.idl.coyotos.RangeClient;
+import jackal.runtime.idl.coyotos.RangeIdentifyResult;
 import java.util.ArrayDeque;
 
 /**
@@ -37,18 +40,19 @@ public final class RangeReplyEndpoints implements ReplyEndpointRenewal {
     if (oid == null) {
       throw new KernelException(Codes.RC_RANGE_RANGE_ERR);
     }
-    KernelStubs k = new KernelStubs(ipc);
+    RangeClient r = new RangeClient(ipc);
+    EndpointClient e = new EndpointClient(ipc);
     long replyEpt = CapLoc.reg(CapReg.REPLYEPT);
-    k.getCap(range, oid, Codes.OT_ENDPOINT, scratchNew);
-    k.setRecipient(scratchNew, CapLoc.reg(CapReg.SELF));
-    k.setEndpointId(scratchNew, 0);
-    k.setPayloadMatch(scratchNew);
+    r.getCap(range, oid, Codes.OT_ENDPOINT, scratchNew);
+    e.setRecipient(scratchNew, CapLoc.reg(CapReg.SELF));
+    e.setEndpointID(scratchNew, 0);
+    e.setPayloadMatch(scratchNew);
     ipc.copyCap(replyEpt, scratchOld);
     ipc.copyCap(scratchNew, replyEpt); // from here on, replies come through the new endpoint
-    long[] old = k.identify(range, scratchOld);
-    k.rescind(range, scratchOld);
-    if (old[0] == Codes.OT_ENDPOINT) {
-      pool.add(old[1]);
+    RangeIdentifyResult old = r.identify(range, scratchOld);
+    r.rescind(range, scratchOld);
+    if (old.type() == Codes.OT_ENDPOINT) {
+      pool.add(old.offset());
     }
     ipc.copyCap(CapLoc.reg(CapReg.NULL), scratchOld);
     ipc.copyCap(CapLoc.reg(CapReg.NULL), scratchNew);

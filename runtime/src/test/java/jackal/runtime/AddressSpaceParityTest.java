@@ -7,6 +7,11 @@ import jackal.kernel.api.Codes;
 import jackal.kernel.api.Restr;
 import jackal.kernel.boot.CapRef;
 import jackal.kernel.boot.ObjectRef;
+import jackal.runtime.idl.coyotos.AddressSpaceClient;
+import jackal.runtime.idl.coyotos.CapClient;
+import jackal.runtime.idl.coyotos.DiscrimClient;
+import jackal.runtime.idl.coyotos.GPTClient;
+import jackal.runtime.idl.coyotos.MemoryClient;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -18,9 +23,26 @@ import org.junit.jupiter.api.Test;
  */
 class AddressSpaceParityTest {
 
-  /** A program body using the memory and kernel stubs; what it records is the test's evidence. */
+  /** The generated clients a body calls, over one parameter block of the process. */
+  static final class Clients {
+    final AddressSpaceClient space;
+    final MemoryClient memory;
+    final GPTClient gpt;
+    final DiscrimClient discrim;
+    final CapClient cap;
+
+    Clients(Ipc ipc) {
+      space = new AddressSpaceClient(ipc);
+      memory = new MemoryClient(ipc);
+      gpt = new GPTClient(ipc);
+      discrim = new DiscrimClient(ipc);
+      cap = new CapClient(ipc);
+    }
+  }
+
+  /** A program body calling the memory interfaces; what it records is the test's evidence. */
   interface Body {
-    void run(MemoryStubs m, KernelStubs k, List<String> out) throws KernelException;
+    void run(Clients c, List<String> out) throws KernelException;
   }
 
   /** One call that may be refused. */
@@ -38,10 +60,9 @@ class AddressSpaceParityTest {
         s.process(
             "p",
             sys -> {
-              MemoryStubs m = new MemoryStubs(new Ipc(sys));
-              KernelStubs k = new KernelStubs(new Ipc(sys));
+              Clients c = new Clients(new Ipc(sys));
               try {
-                body.run(m, k, out);
+                body.run(c, out);
               } catch (KernelException e) {
                 out.add("threw " + name(e));
               }
@@ -76,8 +97,8 @@ class AddressSpaceParityTest {
     return e.getMessage();
   }
 
-  private static boolean same(KernelStubs k, long a, long b) throws KernelException {
-    return k.compare(reg(TestSystem.DISCRIM), a, b);
+  private static boolean same(Clients c, long a, long b) throws KernelException {
+    return c.discrim.compare(reg(TestSystem.DISCRIM), a, b);
   }
 
   /** A GPT with l2v {@code l2v}. */
@@ -98,11 +119,23 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
-                long[] ef = m.extendedFetch(reg(8), 0x10000, 16, reg(12));
-                o.add("page " + ef[0] + " " + ef[1] + " itself " + same(k, reg(12), reg(8)));
-                ef = m.extendedFetch(reg(9), 0, 12, reg(13));
-                o.add("capPage " + ef[0] + " " + ef[1] + " itself " + same(k, reg(13), reg(9)));
+              (c, o) -> {
+                var ef = c.space.extendedFetch(reg(8), 0x10000, 16, reg(12));
+                o.add(
+                    "page "
+                        + ef.l2slot()
+                        + " "
+                        + ef.perms()
+                        + " itself "
+                        + same(c, reg(12), reg(8)));
+                ef = c.space.extendedFetch(reg(9), 0, 12, reg(13));
+                o.add(
+                    "capPage "
+                        + ef.l2slot()
+                        + " "
+                        + ef.perms()
+                        + " itself "
+                        + same(c, reg(13), reg(9)));
               },
               page,
               capPage);
@@ -118,11 +151,18 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
-                long[] ef = m.extendedFetch(reg(8), 0, 16, reg(12));
-                o.add("l2v below " + ef[0] + " " + ef[1] + " " + same(k, reg(12), reg(8)));
-                ef = m.extendedFetch(reg(9), 0, 16, reg(13));
-                o.add("guard below " + ef[0] + " " + ef[1] + " " + same(k, reg(13), reg(9)));
+              (c, o) -> {
+                var ef = c.space.extendedFetch(reg(8), 0, 16, reg(12));
+                o.add(
+                    "l2v below " + ef.l2slot() + " " + ef.perms() + " " + same(c, reg(12), reg(8)));
+                ef = c.space.extendedFetch(reg(9), 0, 16, reg(13));
+                o.add(
+                    "guard below "
+                        + ef.l2slot()
+                        + " "
+                        + ef.perms()
+                        + " "
+                        + same(c, reg(13), reg(9)));
               },
               smallSlots,
               narrowGuard);
@@ -139,10 +179,16 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
+              (c, o) -> {
                 // G0 (l2v 16) qualifies for 14; the GPT in its slot 1 (l2v 12) does not.
-                long[] ef = m.extendedFetch(reg(8), 0x10000, 14, reg(12));
-                o.add("l2slot " + ef[0] + " perms " + ef[1] + " inner " + same(k, reg(12), reg(9)));
+                var ef = c.space.extendedFetch(reg(8), 0x10000, 14, reg(12));
+                o.add(
+                    "l2slot "
+                        + ef.l2slot()
+                        + " perms "
+                        + ef.perms()
+                        + " inner "
+                        + same(c, reg(12), reg(9)));
               },
               s.k.guarded(s.k.cap(g0), 0, 20),
               inner);
@@ -176,9 +222,9 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
-                long[] ef = m.extendedFetch(reg(8), 0, 16, reg(12));
-                o.add("l2slot " + ef[0] + " G1 (not the page) " + same(k, reg(12), reg(9)));
+              (c, o) -> {
+                var ef = c.space.extendedFetch(reg(8), 0, 16, reg(12));
+                o.add("l2slot " + ef.l2slot() + " G1 (not the page) " + same(c, reg(12), reg(9)));
               },
               t.root,
               t.g1Cap);
@@ -193,12 +239,12 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
-                m.extendedStore(reg(8), 0, 16, 0, 12, reg(10));
-                m.getSlot(reg(9), 0, reg(12));
-                o.add("G0 slot 0 is the new page " + same(k, reg(12), reg(10)));
-                m.getSlot(reg(11), 0, reg(13));
-                o.add("G1 slot 0 unchanged " + same(k, reg(13), reg(14)));
+              (c, o) -> {
+                c.space.extendedStore(reg(8), 0, 16, Guards.of(0, 12), reg(10));
+                c.space.getSlot(reg(9), 0, reg(12));
+                o.add("G0 slot 0 is the new page " + same(c, reg(12), reg(10)));
+                c.space.getSlot(reg(11), 0, reg(13));
+                o.add("G1 slot 0 unchanged " + same(c, reg(13), reg(14)));
               },
               t.root,
               s.k.cap(t.g0),
@@ -219,10 +265,15 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
+              (c, o) -> {
                 attempt(
-                    o, "l2v 16 for 14", () -> m.extendedStore(reg(8), 0x10000, 14, 0, 12, reg(9)));
-                attempt(o, "page", () -> m.extendedStore(reg(9), 0, 12, 0, 12, reg(9)));
+                    o,
+                    "l2v 16 for 14",
+                    () -> c.space.extendedStore(reg(8), 0x10000, 14, Guards.of(0, 12), reg(9)));
+                attempt(
+                    o,
+                    "page",
+                    () -> c.space.extendedStore(reg(9), 0, 12, Guards.of(0, 12), reg(9)));
               },
               s.k.guarded(s.k.cap(g0), 0, 20),
               s.k.cap(s.k.newPage()));
@@ -237,9 +288,13 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
-                long[] ef = m.extendedFetch(reg(8), 0, 12, reg(12));
-                o.add("l2slot " + ef[0] + " class " + k.classify(reg(TestSystem.DISCRIM), reg(12)));
+              (c, o) -> {
+                var ef = c.space.extendedFetch(reg(8), 0, 12, reg(12));
+                o.add(
+                    "l2slot "
+                        + ef.l2slot()
+                        + " class "
+                        + c.discrim.classify(reg(TestSystem.DISCRIM), reg(12)));
               },
               s.k.guarded(s.k.cap(g0), 0, 24));
       assertThat(out).containsExactly("l2slot 20 class " + Codes.CL_NULL);
@@ -256,9 +311,10 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
-                long[] ef = m.extendedFetch(reg(8), 0x20000, 16, reg(12));
-                o.add("perms " + ef[1] + " fetched restr " + m.getRestrictions(reg(12)));
+              (c, o) -> {
+                var ef = c.space.extendedFetch(reg(8), 0x20000, 16, reg(12));
+                o.add(
+                    "perms " + ef.perms() + " fetched restr " + c.memory.getRestrictions(reg(12)));
               },
               weakRoot);
       int weak = Restr.WEAK | Restr.READ_ONLY;
@@ -275,12 +331,18 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
+              (c, o) -> {
                 // An attacker holding a read-only view tries to swap in its own page.
-                attempt(o, "ro store", () -> m.extendedStore(reg(8), 0, 16, 0, 12, reg(11)));
-                attempt(o, "weak store", () -> m.extendedStore(reg(9), 0, 16, 0, 12, reg(11)));
-                m.getSlot(reg(10), 0, reg(13));
-                o.add("slot unchanged " + same(k, reg(13), reg(12)));
+                attempt(
+                    o,
+                    "ro store",
+                    () -> c.space.extendedStore(reg(8), 0, 16, Guards.of(0, 12), reg(11)));
+                attempt(
+                    o,
+                    "weak store",
+                    () -> c.space.extendedStore(reg(9), 0, 16, Guards.of(0, 12), reg(11)));
+                c.space.getSlot(reg(10), 0, reg(13));
+                o.add("slot unchanged " + same(c, reg(13), reg(12)));
               },
               s.k.restricted(s.k.guarded(s.k.cap(g0), 0, 20), Restr.READ_ONLY),
               s.k.restricted(s.k.guarded(s.k.cap(g0), 0, 20), Restr.WEAK | Restr.READ_ONLY),
@@ -288,7 +350,10 @@ class AddressSpaceParityTest {
               s.k.cap(s.k.newPage()),
               original);
       assertThat(out)
-          .containsExactly("ro store NoAccess", "weak store NoAccess", "slot unchanged true");
+          .containsExactly(
+              "ro store coyotos.Cap.NoAccess",
+              "weak store coyotos.Cap.NoAccess",
+              "slot unchanged true");
     }
   }
 
@@ -300,10 +365,13 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
+              (c, o) -> {
                 // The opaque space hides its slots: neither read one out nor overwrite it.
-                attempt(o, "fetch", () -> m.extendedFetch(reg(8), 0, 16, reg(12)));
-                attempt(o, "store", () -> m.extendedStore(reg(8), 0, 16, 0, 12, reg(9)));
+                attempt(o, "fetch", () -> c.space.extendedFetch(reg(8), 0, 16, reg(12)));
+                attempt(
+                    o,
+                    "store",
+                    () -> c.space.extendedStore(reg(8), 0, 16, Guards.of(0, 12), reg(9)));
               },
               s.k.restricted(s.k.guarded(s.k.cap(g0), 0, 20), Restr.OPAQUE),
               s.k.cap(s.k.newPage()));
@@ -319,12 +387,12 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
+              (c, o) -> {
                 // The guard word would overwrite the payload word of an Entry capability (the 2007
                 // code did): the kernel must not let a guard mint a new payload.
-                m.extendedStore(reg(8), 0, 16, 0x77, 12, reg(10));
-                m.getSlot(reg(9), 0, reg(12));
-                o.add("stored entry identical " + same(k, reg(12), reg(10)));
+                c.space.extendedStore(reg(8), 0, 16, Guards.of(0x77, 12), reg(10));
+                c.space.getSlot(reg(9), 0, reg(12));
+                o.add("stored entry identical " + same(c, reg(12), reg(10)));
               },
               s.k.guarded(s.k.cap(g0), 0, 20),
               s.k.cap(g0),
@@ -342,17 +410,26 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
-                attempt(o, "gpt", () -> m.guardedSetSlot(reg(8), 0, reg(10), 0x77, 12));
-                attempt(o, "capPage", () -> m.guardedSetSlot(reg(9), 0, reg(10), 0x77, 12));
-                m.getSlot(reg(8), 0, reg(12));
-                o.add("gpt slot " + k.classify(reg(TestSystem.DISCRIM), reg(12)));
+              (c, o) -> {
+                attempt(
+                    o,
+                    "gpt",
+                    () -> c.space.guardedSetSlot(reg(8), 0, reg(10), Guards.of(0x77, 12)));
+                attempt(
+                    o,
+                    "capPage",
+                    () -> c.space.guardedSetSlot(reg(9), 0, reg(10), Guards.of(0x77, 12)));
+                c.space.getSlot(reg(8), 0, reg(12));
+                o.add("gpt slot " + c.discrim.classify(reg(TestSystem.DISCRIM), reg(12)));
               },
               s.k.cap(g0),
               capPage,
               entry);
       assertThat(out)
-          .containsExactly("gpt RequestError", "capPage RequestError", "gpt slot " + Codes.CL_NULL);
+          .containsExactly(
+              "gpt coyotos.Cap.RequestError",
+              "capPage coyotos.Cap.RequestError",
+              "gpt slot " + Codes.CL_NULL);
     }
   }
 
@@ -362,15 +439,20 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
-                attempt(o, "misaligned offset", () -> m.extendedFetch(reg(8), 0x800, 12, reg(12)));
-                attempt(o, "l2arg 65", () -> m.extendedFetch(reg(8), 0, 65, reg(12)));
-                attempt(o, "l2arg 11", () -> m.extendedFetch(reg(8), 0, 11, reg(12)));
+              (c, o) -> {
+                attempt(
+                    o,
+                    "misaligned offset",
+                    () -> c.space.extendedFetch(reg(8), 0x800, 12, reg(12)));
+                attempt(o, "l2arg 65", () -> c.space.extendedFetch(reg(8), 0, 65, reg(12)));
+                attempt(o, "l2arg 11", () -> c.space.extendedFetch(reg(8), 0, 11, reg(12)));
               },
               s.k.cap(s.k.newPage()));
       assertThat(out)
           .containsExactly(
-              "misaligned offset RequestError", "l2arg 65 RequestError", "l2arg 11 RequestError");
+              "misaligned offset coyotos.Cap.RequestError",
+              "l2arg 65 coyotos.Cap.RequestError",
+              "l2arg 11 coyotos.Cap.RequestError");
     }
   }
 
@@ -384,10 +466,11 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
-                attempt(o, "fetch", () -> m.fetch(reg(8), 0x30010, reg(12)));
-                attempt(o, "store", () -> m.store(reg(8), 0x30010, reg(TestSystem.DISCRIM)));
-                attempt(o, "fetch from the page itself", () -> m.fetch(reg(9), 0x10, reg(12)));
+              (c, o) -> {
+                attempt(o, "fetch", () -> c.space.fetch(reg(8), 0x30010, reg(12)));
+                attempt(o, "store", () -> c.space.store(reg(8), 0x30010, reg(TestSystem.DISCRIM)));
+                attempt(
+                    o, "fetch from the page itself", () -> c.space.fetch(reg(9), 0x10, reg(12)));
               },
               s.k.guarded(s.k.cap(g0), 0, 20),
               s.k.cap(s.k.newPage()));
@@ -408,14 +491,14 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
-                attempt(o, "store", () -> m.store(reg(8), 0x20010, reg(TestSystem.DISCRIM)));
-                m.getSlot(reg(9), 1, reg(12));
-                o.add("slot 1 " + k.classify(reg(TestSystem.DISCRIM), reg(12)));
+              (c, o) -> {
+                attempt(o, "store", () -> c.space.store(reg(8), 0x20010, reg(TestSystem.DISCRIM)));
+                c.space.getSlot(reg(9), 1, reg(12));
+                o.add("slot 1 " + c.discrim.classify(reg(TestSystem.DISCRIM), reg(12)));
               },
               s.k.guarded(s.k.cap(g0), 0, 20),
               s.k.cap(cp));
-      assertThat(out).containsExactly("store NoAccess", "slot 1 " + Codes.CL_NULL);
+      assertThat(out).containsExactly("store coyotos.Cap.NoAccess", "slot 1 " + Codes.CL_NULL);
     }
   }
 
@@ -427,11 +510,11 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
-                m.fetch(reg(8), 0x1010, reg(12)); // match 1 << 12: slot 1
-                o.add("guarded " + Long.toHexString(k.getType(reg(12))));
-                attempt(o, "below the guard", () -> m.fetch(reg(8), 0x10, reg(12)));
-                attempt(o, "past the page", () -> m.fetch(reg(9), 0x1000, reg(12)));
+              (c, o) -> {
+                c.space.fetch(reg(8), 0x1010, reg(12)); // match 1 << 12: slot 1
+                o.add("guarded " + Long.toHexString(c.cap.getType(reg(12))));
+                attempt(o, "below the guard", () -> c.space.fetch(reg(8), 0x10, reg(12)));
+                attempt(o, "past the page", () -> c.space.fetch(reg(9), 0x1000, reg(12)));
               },
               s.k.guarded(s.k.cap(cp), 1, 12),
               s.k.cap(cp));
@@ -452,28 +535,37 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
-                for (long c : new long[] {reg(8), reg(9)}) {
-                  attempt(o, "setL2v", () -> m.setL2v(c, 20));
-                  attempt(o, "setHandler", () -> m.setHandler(c, true));
-                  attempt(o, "local", () -> m.makeLocalWindow(c, 0, 0, 0, 0, 16, 1));
-                  attempt(o, "background", () -> m.makeBackgroundWindow(c, 0, 0, 0, 0, 16));
+              (c, o) -> {
+                for (long target : new long[] {reg(8), reg(9)}) {
+                  attempt(o, "setL2v", () -> c.gpt.setl2v(target, 20));
+                  attempt(o, "setHandler", () -> c.gpt.setHandler(target, true));
+                  attempt(
+                      o,
+                      "local",
+                      () -> c.gpt.makeLocalWindow(target, 0, 0, 0, Guards.of(0, 16), 1));
+                  attempt(
+                      o,
+                      "background",
+                      () -> c.gpt.makeBackgroundWindow(target, 0, 0, 0, Guards.of(0, 16)));
                 }
-                m.getSlot(reg(10), 0, reg(12));
+                c.space.getSlot(reg(10), 0, reg(12));
                 o.add(
                     "l2v "
-                        + m.getL2v(reg(10))
+                        + c.gpt.getl2v(reg(10))
                         + " handler "
-                        + m.getHandler(reg(10))
+                        + c.gpt.getHandler(reg(10))
                         + " slot 0 "
-                        + k.classify(reg(TestSystem.DISCRIM), reg(12)));
+                        + c.discrim.classify(reg(TestSystem.DISCRIM), reg(12)));
               },
               s.k.restricted(s.k.cap(g), Restr.READ_ONLY),
               s.k.restricted(s.k.cap(g), Restr.WEAK | Restr.READ_ONLY),
               s.k.cap(g));
       List<String> refused =
           List.of(
-              "setL2v NoAccess", "setHandler NoAccess", "local NoAccess", "background NoAccess");
+              "setL2v coyotos.Cap.NoAccess",
+              "setHandler coyotos.Cap.NoAccess",
+              "local coyotos.Cap.NoAccess",
+              "background coyotos.Cap.NoAccess");
       assertThat(out.subList(0, 4)).isEqualTo(refused);
       assertThat(out.subList(4, 8)).isEqualTo(refused);
       assertThat(out.get(8)).isEqualTo("l2v 16 handler false slot 0 " + Codes.CL_NULL);
@@ -489,12 +581,15 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
-                attempt(o, "getSlot", () -> m.getSlot(reg(8), 0, reg(12)));
-                attempt(o, "setSlot", () -> m.setSlot(reg(8), 0, reg(10)));
-                attempt(o, "guardedSetSlot", () -> m.guardedSetSlot(reg(8), 0, reg(10), 0, 12));
-                m.getSlot(reg(9), 0, reg(13));
-                o.add("slot 0 unchanged " + same(k, reg(13), reg(11)));
+              (c, o) -> {
+                attempt(o, "getSlot", () -> c.space.getSlot(reg(8), 0, reg(12)));
+                attempt(o, "setSlot", () -> c.space.setSlot(reg(8), 0, reg(10)));
+                attempt(
+                    o,
+                    "guardedSetSlot",
+                    () -> c.space.guardedSetSlot(reg(8), 0, reg(10), Guards.of(0, 12)));
+                c.space.getSlot(reg(9), 0, reg(13));
+                o.add("slot 0 unchanged " + same(c, reg(13), reg(11)));
               },
               s.k.restricted(s.k.cap(g), Restr.OPAQUE),
               s.k.cap(g),
@@ -542,13 +637,14 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
-                attempt(o, "11", () -> m.setL2v(reg(8), 11));
-                attempt(o, "65", () -> m.setL2v(reg(8), 65));
-                o.add("l2v " + m.getL2v(reg(8)));
+              (c, o) -> {
+                attempt(o, "11", () -> c.gpt.setl2v(reg(8), 11));
+                attempt(o, "65", () -> c.gpt.setl2v(reg(8), 65));
+                o.add("l2v " + c.gpt.getl2v(reg(8)));
               },
               s.k.cap(gpt(s, 16)));
-      assertThat(out).containsExactly("11 RequestError", "65 RequestError", "l2v 16");
+      assertThat(out)
+          .containsExactly("11 coyotos.Cap.RequestError", "65 coyotos.Cap.RequestError", "l2v 16");
     }
   }
 
@@ -558,23 +654,34 @@ class AddressSpaceParityTest {
       List<String> out =
           run(
               s,
-              (m, k, o) -> {
+              (c, o) -> {
                 // Each of these passed the 2007 check, which looked at l2g alone.
                 attempt(
-                    o, "match overflows 64 bits", () -> m.setGuard(reg(8), 0x10000, 50, reg(12)));
-                attempt(o, "match limit", () -> m.setGuard(reg(8), 0xFFFFFF, 12, reg(12)));
-                attempt(o, "match with l2g 64", () -> m.setGuard(reg(8), 1, 64, reg(12)));
-                attempt(o, "window offset unaligned", () -> m.setGuard(reg(9), 0, 20, reg(12)));
-                attempt(o, "fits", () -> m.setGuard(reg(8), 0xFFFF, 48, reg(12)));
+                    o,
+                    "match overflows 64 bits",
+                    () -> c.memory.setGuard(reg(8), Guards.of(0x10000, 50), reg(12)));
+                attempt(
+                    o,
+                    "match limit",
+                    () -> c.memory.setGuard(reg(8), Guards.of(0xFFFFFF, 12), reg(12)));
+                attempt(
+                    o,
+                    "match with l2g 64",
+                    () -> c.memory.setGuard(reg(8), Guards.of(1, 64), reg(12)));
+                attempt(
+                    o,
+                    "window offset unaligned",
+                    () -> c.memory.setGuard(reg(9), Guards.of(0, 20), reg(12)));
+                attempt(o, "fits", () -> c.memory.setGuard(reg(8), Guards.of(0xFFFF, 48), reg(12)));
               },
               s.k.cap(gpt(s, 16)),
               s.k.window(0x10000, 0, 16));
       assertThat(out)
           .containsExactly(
-              "match overflows 64 bits RequestError",
-              "match limit RequestError",
-              "match with l2g 64 RequestError",
-              "window offset unaligned RequestError",
+              "match overflows 64 bits coyotos.Cap.RequestError",
+              "match limit coyotos.Cap.RequestError",
+              "match with l2g 64 coyotos.Cap.RequestError",
+              "window offset unaligned coyotos.Cap.RequestError",
               "fits ok");
     }
   }

@@ -10,6 +10,12 @@ import jackal.kernel.boot.CapRef;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProcessInfo;
+import jackal.runtime.idl.coyotos.AddressSpaceClient;
+import jackal.runtime.idl.coyotos.CapClient;
+import jackal.runtime.idl.coyotos.DiscrimClient;
+import jackal.runtime.idl.coyotos.MemoryClient;
+import jackal.runtime.idl.coyotos.ProcessClient;
+import jackal.runtime.idl.coyotos.RangeClient;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -233,8 +239,8 @@ class AddressSpaceTest {
               "pager",
               sys -> {
                 Ipc ipc = new Ipc(sys);
-                MemoryStubs mem = new MemoryStubs(new Ipc(sys));
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                AddressSpaceClient spaceClient = new AddressSpaceClient(new Ipc(sys));
+                ProcessClient processClient = new ProcessClient(new Ipc(sys));
                 ipc.receive();
                 log.add(
                     "handler pp="
@@ -250,13 +256,14 @@ class AddressSpaceTest {
                 // ARG0: a RESTART process capability; ARG1: the GPT. Map the spare page where
                 // the fault was, then resume.
                 int slot = (int) (ipc.w[3] >>> 12);
-                mem.setSlot(reg(CapReg.ARG1), slot, reg(8));
+                spaceClient.setSlot(reg(CapReg.ARG1), slot, reg(8));
                 try {
-                  k.setCapReg(reg(CapReg.ARG0), 9, reg(8)); // RESTART allows only resume
+                  processClient.setCapReg(
+                      reg(CapReg.ARG0), 9, reg(8)); // RESTART allows only resume
                 } catch (KernelException e) {
                   log.add("restart cap: " + e.getMessage());
                 }
-                k.resume(reg(CapReg.ARG0), true);
+                processClient.resume(reg(CapReg.ARG0), true);
                 ipc.receive();
               });
       s.give(handler, 8, s.k.cap(spare));
@@ -280,7 +287,7 @@ class AddressSpaceTest {
       assertThat(log)
           .containsExactly(
               "handler pp=1 op=true fc=4 at=3008 caps=3",
-              "restart cap: NoAccess",
+              "restart cap: coyotos.Cap.NoAccess",
               "child read 1122334455667788");
       assertThat(s.info(child).exited()).isTrue();
       assertThat(s.k.readPage(spare, 8, 1)[0]).isEqualTo((byte) 0x88);
@@ -305,12 +312,13 @@ class AddressSpaceTest {
               "changer",
               sys -> {
                 Ipc ipc = new Ipc(sys);
-                MemoryStubs mem = new MemoryStubs(new Ipc(sys));
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                AddressSpaceClient spaceClient = new AddressSpaceClient(new Ipc(sys));
+                ProcessClient processClient = new ProcessClient(new Ipc(sys));
                 ipc.receive(); // the reader has a warm translation of page a
-                mem.setSlot(reg(8), 0, reg(9)); // slot 0 := page b
+                spaceClient.setSlot(reg(8), 0, reg(9)); // slot 0 := page b
                 ipc.replyAndReceive(0, -1);
-                k.setSlot(reg(11), Codes.SLOT_ADDR_SPACE, reg(10)); // reader's space := page c
+                processClient.setSlot(
+                    reg(11), Codes.SLOT_ADDR_SPACE, reg(10)); // reader's space := page c
                 ipc.replyAndReceive(0, -1);
               });
       s.give(changer, 8, s.k.cap(g));
@@ -358,9 +366,9 @@ class AddressSpaceTest {
               "owner",
               sys -> {
                 Ipc ipc = new Ipc(sys);
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                RangeClient rangeClient = new RangeClient(new Ipc(sys));
                 ipc.receive(); // the friend has read through the wrapper
-                k.rescind(reg(TestSystem.RANGE), reg(8));
+                rangeClient.rescind(reg(TestSystem.RANGE), reg(8));
                 log.add("owner still reads " + sys.loadByte(0));
                 ipc.replyAndReceive(0, -1);
               });
@@ -403,23 +411,27 @@ class AddressSpaceTest {
               "p",
               sys -> {
                 Ipc ipc = new Ipc(sys);
-                KernelStubs k = new KernelStubs(new Ipc(sys));
-                MemoryStubs mem = new MemoryStubs(new Ipc(sys));
+                Ipc kIpc = new Ipc(sys);
+                DiscrimClient discrimClient = new DiscrimClient(kIpc);
+                CapClient capClient = new CapClient(kIpc);
+                Ipc memIpc = new Ipc(sys);
+                MemoryClient memoryClient = new MemoryClient(memIpc);
+                AddressSpaceClient spaceClient = new AddressSpaceClient(memIpc);
                 // CopyCap from memory locations through the weak path.
                 ipc.copyCap(0x01L, reg(10)); // slot 0: Endpoint -> Null
                 ipc.copyCap(0x11L, reg(11)); // slot 1: GPT -> RO|WK
                 ipc.copyCap(0x21L, reg(12)); // slot 2: Discrim -> unchanged
-                out.add("endpoint " + k.classify(reg(TestSystem.DISCRIM), reg(10)));
-                out.add("gpt restr " + mem.getRestrictions(reg(11)));
-                out.add("discrim " + Long.toHexString(k.getType(reg(12))));
+                out.add("endpoint " + discrimClient.classify(reg(TestSystem.DISCRIM), reg(10)));
+                out.add("gpt restr " + memoryClient.getRestrictions(reg(11)));
+                out.add("discrim " + Long.toHexString(capClient.getType(reg(12))));
                 try {
-                  mem.setSlot(reg(11), 0, reg(12));
+                  spaceClient.setSlot(reg(11), 0, reg(12));
                 } catch (KernelException e) {
                   out.add("write through weak " + e.getMessage());
                 }
-                mem.reduce(reg(13), Restr.OPAQUE, reg(14));
+                memoryClient.reduce(reg(13), Restr.OPAQUE, reg(14));
                 try {
-                  mem.getSlot(reg(14), 0, reg(15));
+                  spaceClient.getSlot(reg(14), 0, reg(15));
                 } catch (KernelException e) {
                   out.add("opaque " + (e.code() == Codes.RC_AS_OPAQUE_SPACE));
                 }
@@ -432,7 +444,7 @@ class AddressSpaceTest {
               "endpoint " + Codes.CL_NULL,
               "gpt restr " + (Restr.READ_ONLY | Restr.WEAK),
               "discrim " + Long.toHexString(Codes.IKT_DISCRIM),
-              "write through weak NoAccess",
+              "write through weak coyotos.Cap.NoAccess",
               "opaque true");
     }
   }

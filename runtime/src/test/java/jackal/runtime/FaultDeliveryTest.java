@@ -13,6 +13,8 @@ import jackal.kernel.api.Syscall;
 import jackal.kernel.boot.CapRef;
 import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProcessInfo;
+import jackal.runtime.idl.coyotos.AddressSpaceClient;
+import jackal.runtime.idl.coyotos.ProcessClient;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -66,12 +68,12 @@ class FaultDeliveryTest {
               "pager",
               sys -> {
                 Ipc ipc = new Ipc(sys);
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                ProcessClient processClient = new ProcessClient(new Ipc(sys));
                 ipc.receive();
                 for (int upcall = 1; ; upcall++) {
                   pagerSaw.add(describe(ipc));
                   if (upcall == 1) {
-                    k.resume(reg(CapReg.ARG0), false);
+                    processClient.resume(reg(CapReg.ARG0), false);
                   }
                   ipc.receive();
                 }
@@ -81,11 +83,16 @@ class FaultDeliveryTest {
               "keeper",
               sys -> {
                 Ipc ipc = new Ipc(sys);
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                ProcessClient processClient = new ProcessClient(new Ipc(sys));
                 ipc.receive();
                 for (; ; ) {
-                  long[] st = k.getState(reg(CapReg.ARG0));
-                  keeperSaw.add(describe(ipc) + " state=" + st[0] + " " + Long.toHexString(st[1]));
+                  var st = processClient.getState(reg(CapReg.ARG0));
+                  keeperSaw.add(
+                      describe(ipc)
+                          + " state="
+                          + st.faultCode()
+                          + " "
+                          + Long.toHexString(st.faultInfo()));
                   ipc.receive();
                 }
               });
@@ -125,10 +132,10 @@ class FaultDeliveryTest {
           s.process(
               "fixer",
               sys -> {
-                KernelStubs k = new KernelStubs(new Ipc(sys));
-                long[] st = k.getState(reg(8));
-                log.add("state while waiting " + st[0] + " " + st[1]);
-                new MemoryStubs(new Ipc(sys)).setSlot(reg(9), 3, reg(10));
+                ProcessClient processClient = new ProcessClient(new Ipc(sys));
+                var st = processClient.getState(reg(8));
+                log.add("state while waiting " + st.faultCode() + " " + st.faultInfo());
+                new AddressSpaceClient(new Ipc(sys)).setSlot(reg(9), 3, reg(10));
               });
       s.give(fixer, 8, s.k.cap(child));
       s.give(fixer, 9, s.k.cap(g));
@@ -162,12 +169,12 @@ class FaultDeliveryTest {
               "pager",
               sys -> {
                 Ipc ipc = new Ipc(sys);
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                ProcessClient processClient = new ProcessClient(new Ipc(sys));
                 ipc.receive();
                 for (; ; ) {
                   log.add("pager " + describe(ipc));
-                  new MemoryStubs(new Ipc(sys)).setSlot(reg(CapReg.ARG1), 3, reg(8));
-                  k.resume(reg(CapReg.ARG0), true);
+                  new AddressSpaceClient(new Ipc(sys)).setSlot(reg(CapReg.ARG1), 3, reg(8));
+                  processClient.resume(reg(CapReg.ARG0), true);
                   ipc.receive();
                 }
               });

@@ -10,6 +10,7 @@ import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.api.Syscall;
 import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProcessInfo;
+import jackal.runtime.idl.coyotos.ProcessClient;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,10 +98,10 @@ class FaultTest {
               "handler",
               sys -> {
                 Ipc ipc = new Ipc(sys);
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                ProcessClient processClient = new ProcessClient(new Ipc(sys));
                 ipc.receive();
                 for (int upcall = 1; ; upcall++) {
-                  long[] st = k.getState(reg(CapReg.ARG0));
+                  var st = processClient.getState(reg(CapReg.ARG0));
                   handlerSaw.add(
                       (ipc.opcode() == Codes.OC_PROCESS_HANDLER_HANDLE)
                           + " ep="
@@ -112,10 +113,10 @@ class FaultTest {
                           + " caps="
                           + ipc.capsReceived()
                           + " state="
-                          + st[0]);
+                          + st.faultCode());
                   if (upcall == 1) {
                     // Resume: the process re-executes the same malformed call and faults again.
-                    k.resume(reg(CapReg.ARG0), true);
+                    processClient.resume(reg(CapReg.ARG0), true);
                   }
                   ipc.receive();
                 }
@@ -185,12 +186,12 @@ class FaultTest {
           s.process(
               "rescuer",
               sys -> {
-                KernelStubs k = new KernelStubs(new Ipc(sys));
-                long[] st = k.getState(reg(8));
-                after.addAndGet((int) st[0] * 1000); // remember the fault code seen
+                ProcessClient processClient = new ProcessClient(new Ipc(sys));
+                var st = processClient.getState(reg(8));
+                after.addAndGet((int) st.faultCode() * 1000); // remember the fault code seen
                 // Fix the space by giving the victim a capability page, then resume.
-                k.setSlot(reg(8), Codes.SLOT_ADDR_SPACE, reg(9));
-                k.resume(reg(8), true);
+                processClient.setSlot(reg(8), Codes.SLOT_ADDR_SPACE, reg(9));
+                processClient.resume(reg(8), true);
               });
       s.give(rescuer, 8, s.k.cap(victim));
       s.give(rescuer, 9, s.k.cap(s.k.newCapPage()));

@@ -7,6 +7,8 @@ import jackal.kernel.api.Codes;
 import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProcessInfo;
+import jackal.runtime.idl.coyotos.CapClient;
+import jackal.runtime.idl.coyotos.DiscrimClient;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -109,9 +111,9 @@ class IpcSemanticsTest {
                 Ipc ipc = new Ipc(sys);
                 ipc.receive();
                 types.add((long) ipc.capsReceived());
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                CapClient capClient = new CapClient(new Ipc(sys));
                 for (int r : new int[] {CapReg.RETURN, CapReg.ARG0, CapReg.ARG1, CapReg.ARG2}) {
-                  types.add(k.getType(reg(r)));
+                  types.add(capClient.getType(reg(r)));
                 }
               });
       ObjectRef sender =
@@ -257,7 +259,7 @@ class IpcSemanticsTest {
                 ipc.w[1] = 2;
                 ipc.send(reg(10), 1, -1, true); // a second reply through the same capability
                 staleClass.set(
-                    new KernelStubs(new Ipc(sys)).classify(reg(TestSystem.DISCRIM), reg(10)));
+                    new DiscrimClient(new Ipc(sys)).classify(reg(TestSystem.DISCRIM), reg(10)));
               });
       ObjectRef client =
           s.process(

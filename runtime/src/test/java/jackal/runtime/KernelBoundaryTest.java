@@ -6,6 +6,7 @@ import static jackal.kernel.api.ParameterBlock.RCVBOUND;
 import static jackal.kernel.api.ParameterBlock.RCVCAP;
 import static jackal.kernel.api.ParameterBlock.RCVPTR;
 import static jackal.runtime.TestSystem.reg;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +17,9 @@ import jackal.kernel.api.SystemCalls;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.KernelService;
 import jackal.kernel.boot.ObjectRef;
+import jackal.runtime.idl.coyotos.CapClient;
+import jackal.runtime.idl.coyotos.KernLogClient;
+import jackal.runtime.idl.coyotos.RangeClient;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -79,8 +83,8 @@ class KernelBoundaryTest {
                 parked.set(ipc.pb);
                 ipc.receive(); // open wait, capabilities into RETURN and ARG0-2
                 // The argument capability went where the receive said when it started waiting.
-                KernelStubs k = new KernelStubs(new Ipc(sys));
-                arg.set(k.getType(reg(CapReg.ARG0)));
+                CapClient capClient = new CapClient(new Ipc(sys));
+                arg.set(capClient.getType(reg(CapReg.ARG0)));
                 ipc.stringBuffer(0, 0); // the program repairs its block before its next call
                 ipc.w[1] = 7;
                 ipc.replyAndReceive(1, -1);
@@ -257,9 +261,9 @@ class KernelBoundaryTest {
           s.process(
               "logger",
               sys -> {
-                KernelStubs k = new KernelStubs(new Ipc(sys)).stringArea(0, 256);
+                KernLogClient kernLogClient = new KernLogClient(new Ipc(sys)).stringArea(0, 256);
                 for (int i = 0; i < 10; i++) {
-                  k.log(reg(TestSystem.KERNLOG), "line " + i);
+                  kernLogClient.log(reg(TestSystem.KERNLOG), ("line " + i).getBytes(UTF_8));
                 }
               });
       ObjectRef client = countingClient(s, 100, counted);
@@ -335,11 +339,11 @@ class KernelBoundaryTest {
           s.process(
               "destroyer",
               sys -> {
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                RangeClient rangeClient = new RangeClient(new Ipc(sys));
                 for (int i = 0; i < 100; i++) {
                   new Ipc(sys).yieldCpu(); // let the sleeper go to sleep first
                 }
-                k.rescind(reg(TestSystem.RANGE), reg(8));
+                rangeClient.rescind(reg(TestSystem.RANGE), reg(8));
                 done.incrementAndGet();
               });
       s.give(destroyer, 8, s.k.cap(sleeper));

@@ -7,6 +7,12 @@ import jackal.kernel.api.Codes;
 import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.ObjectRef;
+import jackal.runtime.idl.coyotos.CapBitsClient;
+import jackal.runtime.idl.coyotos.CapClient;
+import jackal.runtime.idl.coyotos.DiscrimClient;
+import jackal.runtime.idl.coyotos.EndpointClient;
+import jackal.runtime.idl.coyotos.ProcessClient;
+import jackal.runtime.idl.coyotos.RangeClient;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,16 +30,19 @@ class KernelCapabilityTest {
           s.process(
               "p",
               sys -> {
-                KernelStubs k = new KernelStubs(new Ipc(sys));
-                out.add(Long.toHexString(k.getType(reg(0))));
+                Ipc kIpc = new Ipc(sys);
+                CapClient capClient = new CapClient(kIpc);
+                EndpointClient endpointClient = new EndpointClient(kIpc);
+                out.add(Long.toHexString(capClient.getType(reg(0))));
                 try {
-                  k.setEndpointId(reg(0), 5);
+                  endpointClient.setEndpointID(reg(0), 5);
                 } catch (KernelException e) {
                   out.add(e.getMessage());
                 }
               });
       s.runUntilQuiet(p);
-      assertThat(out).containsExactly(Long.toHexString(Codes.IKT_NULL), "UnknownRequest");
+      assertThat(out)
+          .containsExactly(Long.toHexString(Codes.IKT_NULL), "coyotos.Cap.UnknownRequest");
     }
   }
 
@@ -46,28 +55,34 @@ class KernelCapabilityTest {
           s.process(
               "p",
               sys -> {
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                Ipc kIpc = new Ipc(sys);
+                CapClient capClient = new CapClient(kIpc);
+                DiscrimClient discrimClient = new DiscrimClient(kIpc);
+                RangeClient rangeClient = new RangeClient(kIpc);
+                CapBitsClient capBitsClient = new CapBitsClient(kIpc);
+                EndpointClient endpointClient = new EndpointClient(kIpc);
                 long range = reg(TestSystem.RANGE);
                 long ep = reg(8);
                 long entry = reg(9);
-                out.add("before " + Long.toHexString(k.getType(ep)));
-                out.add("entry class " + k.classify(reg(TestSystem.DISCRIM), entry));
-                k.rescind(range, ep);
-                out.add("after " + Long.toHexString(k.getType(ep)));
-                out.add("entry class " + k.classify(reg(TestSystem.DISCRIM), entry));
-                out.add("ep class " + k.classify(reg(TestSystem.DISCRIM), ep));
-                out.add("same as null " + k.compare(reg(TestSystem.DISCRIM), ep, reg(0)));
-                staleBits.set(k.capBits(reg(TestSystem.CAPBITS), ep));
+                out.add("before " + Long.toHexString(capClient.getType(ep)));
+                out.add("entry class " + discrimClient.classify(reg(TestSystem.DISCRIM), entry));
+                rangeClient.rescind(range, ep);
+                out.add("after " + Long.toHexString(capClient.getType(ep)));
+                out.add("entry class " + discrimClient.classify(reg(TestSystem.DISCRIM), entry));
+                out.add("ep class " + discrimClient.classify(reg(TestSystem.DISCRIM), ep));
+                out.add(
+                    "same as null " + discrimClient.compare(reg(TestSystem.DISCRIM), ep, reg(0)));
+                staleBits.set(capBitsClient.get(reg(TestSystem.CAPBITS), ep).w());
                 try {
-                  k.setEndpointId(ep, 1);
+                  endpointClient.setEndpointID(ep, 1);
                 } catch (KernelException e) {
                   out.add("invoke " + e.getMessage());
                 }
-                long[] id = k.identify(range, ep);
-                out.add("identify " + (id[0] == Codes.OT_INVALID));
+                var id = rangeClient.identify(range, ep);
+                out.add("identify " + (id.type() == (int) Codes.OT_INVALID));
                 // Range hands out a fresh capability with the new count, which works.
-                k.getCap(range, s_oid.get(), Codes.OT_ENDPOINT, reg(10));
-                out.add("fresh " + Long.toHexString(k.getType(reg(10))));
+                rangeClient.getCap(range, s_oid.get(), Codes.OT_ENDPOINT, reg(10));
+                out.add("fresh " + Long.toHexString(capClient.getType(reg(10))));
               });
       ObjectRef victim = s.k.newEndpoint();
       s_oid.set(victim.oid());
@@ -82,7 +97,7 @@ class KernelCapabilityTest {
               "entry class " + Codes.CL_NULL,
               "ep class " + Codes.CL_NULL,
               "same as null true",
-              "invoke UnknownRequest",
+              "invoke coyotos.Cap.UnknownRequest",
               "identify true",
               "fresh " + Long.toHexString(Codes.IKT_ENDPOINT));
       assertThat(staleBits.get()).containsExactly(0, 0, 0, 0);
@@ -112,7 +127,7 @@ class KernelCapabilityTest {
                 ipc.w[2] = 78;
                 ipc.w[ParameterBlock.SNDCAP] = reg(0);
                 ipc.send(reg(8), 2, 0, false);
-                idAfter.set(new KernelStubs(new Ipc(sys)).getEndpointId(reg(8)));
+                idAfter.set(new EndpointClient(new Ipc(sys)).getEndpointID(reg(8)));
               });
       ObjectRef target = s.k.newEndpoint();
       s.give(p, 8, s.k.cap(target));
@@ -142,11 +157,11 @@ class KernelCapabilityTest {
           s.process(
               "owner",
               sys -> {
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                EndpointClient endpointClient = new EndpointClient(new Ipc(sys));
                 Ipc ipc = new Ipc(sys);
-                k.setRecipient(reg(8), reg(9));
-                k.makeEntryCap(reg(8), 0xFEED, reg(10));
-                k.makeEntryCap(reg(8), 3, reg(11));
+                endpointClient.setRecipient(reg(8), reg(9));
+                endpointClient.makeEntryCap(reg(8), 0xFEED, reg(10));
+                endpointClient.makeEntryCap(reg(8), 3, reg(11));
                 ipc.w[1] = 1;
                 ipc.callOrThrow(reg(10), 1, 0, -1);
                 ipc.callOrThrow(reg(11), 1, 0, -1);
@@ -167,37 +182,31 @@ class KernelCapabilityTest {
           s.process(
               "p",
               sys -> {
-                KernelStubs k = new KernelStubs(new Ipc(sys));
-                k.setCapReg(reg(8), 12, reg(TestSystem.DISCRIM));
-                k.getCapReg(reg(8), 12, reg(13));
-                out.add("copied " + Long.toHexString(k.getType(reg(13))));
+                Ipc kIpc = new Ipc(sys);
+                ProcessClient processClient = new ProcessClient(kIpc);
+                CapClient capClient = new CapClient(kIpc);
+                processClient.setCapReg(reg(8), 12, reg(TestSystem.DISCRIM));
+                processClient.getCapReg(reg(8), 12, reg(13));
+                out.add("copied " + Long.toHexString(capClient.getType(reg(13))));
                 try {
-                  k.setCapReg(reg(8), 0, reg(TestSystem.DISCRIM));
+                  processClient.setCapReg(reg(8), 0, reg(TestSystem.DISCRIM));
                 } catch (KernelException e) {
                   out.add("reg0 " + e.getMessage());
                 }
                 try {
-                  k.getCapReg(reg(8), 32, reg(13));
+                  processClient.getCapReg(reg(8), 32, reg(13));
                 } catch (KernelException e) {
                   out.add("reg32 " + e.getMessage());
                 }
-                var id = k.identifyEntry(reg(CapReg.SELF), reg(9));
-                out.add(
-                    "self "
-                        + id.matches()
-                        + " "
-                        + id.payload()
-                        + " "
-                        + id.endpointId()
-                        + " "
-                        + id.isMe());
-                var other2 = k.identifyEntry(reg(CapReg.SELF), reg(10));
-                out.add("other " + other2.matches());
-                k.setState(reg(8), 7, 0x1000);
-                long[] st = k.getState(reg(8));
-                out.add("state " + st[0] + " " + st[1]);
+                var id = processClient.identifyEntry(reg(CapReg.SELF), reg(9));
+                out.add("self " + id.result() + " " + id.pp() + " " + id.epID() + " " + id.isMe());
+                var other2 = processClient.identifyEntry(reg(CapReg.SELF), reg(10));
+                out.add("other " + other2.result());
+                processClient.setState(reg(8), 7, 0x1000);
+                var st = processClient.getState(reg(8));
+                out.add("state " + st.faultCode() + " " + st.faultInfo());
                 try {
-                  k.setState(reg(8), 0, 5);
+                  processClient.setState(reg(8), 0, 5);
                 } catch (KernelException e) {
                   out.add("no fault with info " + e.getMessage());
                 }
@@ -213,12 +222,12 @@ class KernelCapabilityTest {
       assertThat(out)
           .containsExactly(
               "copied " + Long.toHexString(Codes.IKT_DISCRIM),
-              "reg0 RequestError",
-              "reg32 RequestError",
+              "reg0 coyotos.Cap.RequestError",
+              "reg32 coyotos.Cap.RequestError",
               "self true 17 31 true",
               "other false",
               "state 7 4096",
-              "no fault with info RequestError");
+              "no fault with info coyotos.Cap.RequestError");
     }
   }
 
@@ -234,23 +243,25 @@ class KernelCapabilityTest {
           s.process(
               "p",
               sys -> {
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                Ipc kIpc = new Ipc(sys);
+                RangeClient rangeClient = new RangeClient(kIpc);
+                CapClient capClient = new CapClient(kIpc);
                 long range = reg(TestSystem.RANGE);
                 int rescinds = 0;
                 for (; ; ) {
-                  k.getCap(range, oid, Codes.OT_ENDPOINT, reg(8));
-                  k.rescind(range, reg(8));
+                  rangeClient.getCap(range, oid, Codes.OT_ENDPOINT, reg(8));
+                  rangeClient.rescind(range, reg(8));
                   rescinds++;
                   try {
-                    k.getCap(range, oid, Codes.OT_ENDPOINT, reg(9));
+                    rangeClient.getCap(range, oid, Codes.OT_ENDPOINT, reg(9));
                   } catch (KernelException e) {
                     out.add(rescinds + " " + e.getMessage());
                     break;
                   }
                 }
-                out.add("old cap " + Long.toHexString(k.getType(reg(8))));
+                out.add("old cap " + Long.toHexString(capClient.getType(reg(8))));
                 try {
-                  k.getCap(range, oid, Codes.OT_ENDPOINT, reg(9));
+                  rangeClient.getCap(range, oid, Codes.OT_ENDPOINT, reg(9));
                 } catch (KernelException e) {
                   out.add("again " + e.getMessage());
                 }
@@ -258,9 +269,9 @@ class KernelCapabilityTest {
       s.runUntilQuiet(p);
       assertThat(out)
           .containsExactly(
-              (1 << 20) + " Range.AllocCountRollover",
+              (1 << 20) + " coyotos.Range.AllocCountRollover",
               "old cap " + Long.toHexString(Codes.IKT_NULL),
-              "again Range.AllocCountRollover");
+              "again coyotos.Range.AllocCountRollover");
       // Image building never hands the retired OID out either.
       for (int i = 0; i < 64; i++) {
         assertThat(s.k.newEndpoint().oid()).isNotEqualTo(oid);

@@ -1,6 +1,7 @@
 package jackal.runtime;
 
 import static jackal.runtime.TestSystem.reg;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jackal.kernel.api.CapLoc;
@@ -10,6 +11,10 @@ import jackal.kernel.api.Icw;
 import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProcessInfo;
+import jackal.runtime.idl.coyotos.EndpointClient;
+import jackal.runtime.idl.coyotos.KernLogClient;
+import jackal.runtime.idl.coyotos.ProcessClient;
+import jackal.runtime.idl.coyotos.RangeClient;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -30,15 +35,15 @@ class KernelInterfaceParityTest {
           s.process(
               "p",
               sys -> {
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                RangeClient rangeClient = new RangeClient(new Ipc(sys));
                 long range = reg(TestSystem.RANGE);
                 int badType = Codes.OT_NUM_TYPES;
                 for (String what : List.of("nextBackedSubrange", "getCap")) {
                   try {
                     if (what.equals("getCap")) {
-                      k.getCap(range, 0, badType, reg(12));
+                      rangeClient.getCap(range, 0, badType, reg(12));
                     } else {
-                      k.nextBackedSubrange(range, 0, badType);
+                      rangeClient.nextBackedSubrange(range, 0, badType);
                     }
                     out.add(what + " ok");
                   } catch (KernelException e) {
@@ -46,7 +51,7 @@ class KernelInterfaceParityTest {
                   }
                 }
                 try {
-                  k.getCap(range, 1L << 40, Codes.OT_PAGE, reg(12));
+                  rangeClient.getCap(range, 1L << 40, Codes.OT_PAGE, reg(12));
                 } catch (KernelException e) {
                   out.add("oid out of range " + e.getMessage());
                 }
@@ -54,9 +59,9 @@ class KernelInterfaceParityTest {
       s.runUntilQuiet(p);
       assertThat(out)
           .containsExactly(
-              "nextBackedSubrange RequestError",
-              "getCap RequestError",
-              "oid out of range Range.RangeErr");
+              "nextBackedSubrange coyotos.Cap.RequestError",
+              "getCap coyotos.Cap.RequestError",
+              "oid out of range coyotos.Range.RangeErr");
     }
   }
 
@@ -68,12 +73,12 @@ class KernelInterfaceParityTest {
           s.process(
               "p",
               sys -> {
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                RangeClient rangeClient = new RangeClient(new Ipc(sys));
                 try {
-                  long[] r = k.nextBackedSubrange(reg(TestSystem.RANGE), 3, Codes.OT_PAGE);
-                  out.add("base " + r[0] + " bound above base " + (r[1] > r[0]));
+                  var r = rangeClient.nextBackedSubrange(reg(TestSystem.RANGE), 3, Codes.OT_PAGE);
+                  out.add("base " + r.base() + " bound above base " + (r.bound() > r.base()));
                   try {
-                    k.nextBackedSubrange(reg(TestSystem.RANGE), r[1], Codes.OT_PAGE);
+                    rangeClient.nextBackedSubrange(reg(TestSystem.RANGE), r.bound(), Codes.OT_PAGE);
                   } catch (KernelException e) {
                     out.add("past the end " + e.getMessage());
                   }
@@ -83,7 +88,7 @@ class KernelInterfaceParityTest {
               });
       s.runUntilQuiet(p);
       assertThat(out)
-          .containsExactly("base 3 bound above base true", "past the end Range.RangeErr");
+          .containsExactly("base 3 bound above base true", "past the end coyotos.Range.RangeErr");
     }
   }
 
@@ -96,13 +101,13 @@ class KernelInterfaceParityTest {
           s.process(
               "p",
               sys -> {
-                KernelStubs k = new KernelStubs(new Ipc(sys));
+                ProcessClient processClient = new ProcessClient(new Ipc(sys));
                 try {
-                  k.setState(reg(8), 0x100 | FaultCode.MISALIGNED_REFERENCE, 0x1234);
-                  long[] st = k.getState(reg(8));
-                  out.add("fc " + st[0] + " info 0x" + Long.toHexString(st[1]));
+                  processClient.setState(reg(8), 0x100 | FaultCode.MISALIGNED_REFERENCE, 0x1234);
+                  var st = processClient.getState(reg(8));
+                  out.add("fc " + st.faultCode() + " info 0x" + Long.toHexString(st.faultInfo()));
                   try {
-                    k.setState(reg(8), 0x100, 5); // reads as NoFault with non-zero info
+                    processClient.setState(reg(8), 0x100, 5); // reads as NoFault with non-zero info
                   } catch (KernelException e) {
                     out.add("0x100 with info " + e.getMessage());
                   }
@@ -115,7 +120,7 @@ class KernelInterfaceParityTest {
       assertThat(out)
           .containsExactly(
               "fc " + FaultCode.MISALIGNED_REFERENCE + " info 0x1234",
-              "0x100 with info RequestError");
+              "0x100 with info coyotos.Cap.RequestError");
     }
   }
 
@@ -147,7 +152,7 @@ class KernelInterfaceParityTest {
                 Ipc ipc = new Ipc(sys);
                 ipc.yieldCpu(); // the sender runs first and waits for the recipient
                 try {
-                  new KernelStubs(new Ipc(sys)).setPayloadMatch(reg(8));
+                  new EndpointClient(new Ipc(sys)).setPayloadMatch(reg(8));
                   out.add("payload match set");
                 } catch (KernelException e) {
                   out.add("owner " + e.getMessage());
@@ -167,11 +172,12 @@ class KernelInterfaceParityTest {
           s.process(
               "p",
               sys -> {
-                KernelStubs k = new KernelStubs(new Ipc(sys)).stringArea(0x800, 256);
+                KernLogClient kernLogClient =
+                    new KernLogClient(new Ipc(sys)).stringArea(0x800, 256);
                 try {
-                  k.log(reg(TestSystem.KERNLOG), "before");
-                  k.log(reg(TestSystem.KERNLOG), "");
-                  k.log(reg(TestSystem.KERNLOG), "after");
+                  kernLogClient.log(reg(TestSystem.KERNLOG), "before".getBytes(UTF_8));
+                  kernLogClient.log(reg(TestSystem.KERNLOG), "".getBytes(UTF_8));
+                  kernLogClient.log(reg(TestSystem.KERNLOG), "after".getBytes(UTF_8));
                 } catch (KernelException e) {
                   throw new IllegalStateException(e);
                 }

@@ -15,6 +15,7 @@ import jackal.runtime.confined.HonestServer;
 import jackal.runtime.confined.ModernJava;
 import jackal.runtime.confined.StaticChannel;
 import jackal.runtime.confined.lib.SharedLibraryState;
+import jackal.runtime.idl.coyotos.ProcessClient;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -86,12 +87,12 @@ class LoadedProgramTest {
         "handler",
         sys -> {
           Ipc ipc = new Ipc(sys);
-          KernelStubs k = new KernelStubs(new Ipc(sys));
+          ProcessClient processClient = new ProcessClient(new Ipc(sys));
           ipc.receive();
           for (; ; ) {
             saw.add("fc=" + ipc.w[2] + " info=" + ipc.w[3]);
             if (resume) {
-              k.resume(reg(CapReg.ARG0), true);
+              processClient.resume(reg(CapReg.ARG0), true);
             }
             ipc.receive();
           }

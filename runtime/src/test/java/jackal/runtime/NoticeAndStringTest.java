@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jackal.kernel.api.Codes;
 import jackal.kernel.api.Icw;
 import jackal.kernel.boot.ObjectRef;
+import jackal.runtime.idl.coyotos.AppNoticeClient;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -43,12 +44,12 @@ class NoticeAndStringTest {
               "A",
               sys -> {
                 Ipc ipc = new Ipc(sys);
-                MemoryStubs notices = new MemoryStubs(new Ipc(sys));
-                notices.postNotice(reg(9), 0x1);
+                AppNoticeClient noticeClient = new AppNoticeClient(new Ipc(sys));
+                noticeClient.postNotice(reg(9), 0x1);
                 ipc.yieldCpu(); // B takes the notice and enters its closed wait
-                notices.postNotice(reg(9), 0x2);
-                notices.postNotice(reg(9), 0x2); // repeated before delivery: arrives once
-                notices.postNotice(reg(10), 0xF0); // masked to 0x10 by the capability
+                noticeClient.postNotice(reg(9), 0x2);
+                noticeClient.postNotice(reg(9), 0x2); // repeated before delivery: arrives once
+                noticeClient.postNotice(reg(10), 0xF0); // masked to 0x10 by the capability
                 ipc.w[1] = 55;
                 ipc.send(reg(8), 1, -1, false); // releases the closed wait (endpoint ID 5)
                 ipc.w[1] = 66;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.ObjectRef;
+import jackal.runtime.idl.coyotos.RangeClient;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -93,7 +94,7 @@ class PreemptionTest {
                   last = now;
                   calls.incrementAndGet();
                 }
-                new KernelStubs(ipc).rescind(reg(TestSystem.RANGE), reg(9));
+                new RangeClient(ipc).rescind(reg(TestSystem.RANGE), reg(9));
               });
       s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
       s.give(client, 9, s.k.cap(spin));
@@ -133,7 +134,7 @@ class PreemptionTest {
                 while (progress.get() < 100_000) {
                   Thread.onSpinWait();
                 }
-                new KernelStubs(new Ipc(sys)).rescind(reg(TestSystem.RANGE), reg(9));
+                new RangeClient(new Ipc(sys)).rescind(reg(TestSystem.RANGE), reg(9));
                 atRescind.set(progress.get());
               });
       s.k.setCpuMask(killer, 0b01);

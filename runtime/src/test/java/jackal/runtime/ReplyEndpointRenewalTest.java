@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jackal.kernel.api.Codes;
 import jackal.kernel.boot.ObjectRef;
+import jackal.runtime.idl.coyotos.RangeClient;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,8 +51,8 @@ class ReplyEndpointRenewalTest {
                 Ipc ipc = new Ipc(sys);
                 ipc.renewReplyEndpointWith(
                     new RangeReplyEndpoints(TestSystem.RANGE, replyPool1.oid(), 2, 16, 17));
-                KernelStubs k = new KernelStubs(new Ipc(sys));
-                long[] before = k.identify(reg(TestSystem.RANGE), reg(CapReg.REPLYEPT));
+                RangeClient rangeClient = new RangeClient(new Ipc(sys));
+                var before = rangeClient.identify(reg(TestSystem.RANGE), reg(CapReg.REPLYEPT));
                 for (long seq = 0; seq < 300; seq++) {
                   ipc.w[1] = 1;
                   ipc.w[2] = seq;
@@ -77,12 +78,13 @@ class ReplyEndpointRenewalTest {
                 ipc.w[2] = 300;
                 ipc.callOrThrow(reg(8), 2, 0, -1);
                 out.add("last reply " + ipc.w[1] + " " + ipc.w[2]);
-                long[] after = k.identify(reg(TestSystem.RANGE), reg(CapReg.REPLYEPT));
+                var after = rangeClient.identify(reg(TestSystem.RANGE), reg(CapReg.REPLYEPT));
                 out.add(
                     "replaced "
-                        + (before[1] != after[1])
+                        + (before.offset() != after.offset())
                         + " by pool "
-                        + (after[1] == replyPool1.oid() || after[1] == replyPool2.oid()));
+                        + (after.offset() == replyPool1.oid()
+                            || after.offset() == replyPool2.oid()));
                 out.add("payload now " + Long.toHexString(ipc.payload()));
               });
       s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));

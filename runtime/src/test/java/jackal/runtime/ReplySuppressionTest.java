@@ -7,6 +7,7 @@ import jackal.kernel.api.Codes;
 import jackal.kernel.api.Icw;
 import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.boot.ObjectRef;
+import jackal.runtime.idl.coyotos.ProcessClient;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -46,10 +47,10 @@ class ReplySuppressionTest {
           s.process(
               "p",
               sys -> {
-                KernelStubs k = new KernelStubs(new Ipc(sys));
-                k.resume(reg(CapReg.SELF), false);
+                ProcessClient processClient = new ProcessClient(new Ipc(sys));
+                processClient.resume(reg(CapReg.SELF), false);
                 out.add("resume(SELF) returned");
-                k.resume(reg(CapReg.SELF), true);
+                processClient.resume(reg(CapReg.SELF), true);
                 out.add("resume(SELF, cancel) returned");
               });
       s.runUntilQuiet(p);

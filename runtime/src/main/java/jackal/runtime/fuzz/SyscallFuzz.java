@@ -14,7 +14,7 @@ import jackal.kernel.boot.ObjectRef;
 import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
-import jackal.runtime.KernelStubs;
+import jackal.runtime.idl.coyotos.ProcessClient;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -421,7 +421,7 @@ public final class SyscallFuzz {
     /** The hostile processes' fault handler: replaces the faulting call by a Yield, resumes it. */
     private void keeper(SystemCalls sys) throws KernelException {
       Ipc ipc = new Ipc(sys);
-      KernelStubs stubs = new KernelStubs(new Ipc(sys));
+      ProcessClient process = new ProcessClient(new Ipc(sys));
       for (; ; ) {
         ipc.receive();
         if (ipc.endpointId() != KEEPER_ID) {
@@ -434,7 +434,7 @@ public final class SyscallFuzz {
         }
         repaired.incrementAndGet();
         try {
-          stubs.resume(CapLoc.reg(CapReg.ARG0), true);
+          process.resume(CapLoc.reg(CapReg.ARG0), true);
         } catch (KernelException e) {
           // A process destroyed meanwhile: nothing to resume.
         }

@@ -1,12 +1,14 @@
 package jackal.runtime.programs;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import jackal.kernel.api.CapLoc;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.api.SystemCalls;
 import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
-import jackal.runtime.KernelStubs;
+import jackal.runtime.idl.coyotos.KernLogClient;
 import jackal.runtime.idl.coyotos.SysCtlClient;
 
 /**
@@ -20,7 +22,7 @@ public final class IncrementClient implements ProgramEntry {
   @Override
   public void run(SystemCalls sys) throws KernelException {
     Ipc ipc = new Ipc(sys);
-    KernelStubs log = new KernelStubs(new Ipc(sys)).stringArea(0, 256);
+    KernLogClient log = new KernLogClient(new Ipc(sys)).stringArea(0, 256);
     long server = CapLoc.reg(CapReg.APP0);
     long n = 0;
     for (int i = 0; i < CALLS; i++) {
@@ -28,10 +30,12 @@ public final class IncrementClient implements ProgramEntry {
       ipc.w[2] = n;
       ipc.callOrThrow(server, 2, 0, -1);
       n = ipc.w[1];
-      log.log(IncrementServer.KERNLOG, "client: reply " + n);
+      log.log(IncrementServer.KERNLOG, ("client: reply " + n).getBytes(UTF_8));
     }
-    log.log(IncrementServer.KERNLOG, "client: done after " + CALLS + " calls; halting");
+    log.log(
+        IncrementServer.KERNLOG,
+        ("client: done after " + CALLS + " calls; halting").getBytes(UTF_8));
     new SysCtlClient(ipc).halt(CapLoc.reg(CapReg.APP0 + 2));
-    log.log(IncrementServer.KERNLOG, "client: still running after the halt");
+    log.log(IncrementServer.KERNLOG, "client: still running after the halt".getBytes(UTF_8));
   }
 }

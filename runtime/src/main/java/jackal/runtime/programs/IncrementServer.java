@@ -1,5 +1,7 @@
 package jackal.runtime.programs;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import jackal.kernel.api.CapLoc;
 import jackal.kernel.api.Codes;
 import jackal.kernel.api.ProgramEntry;
@@ -7,7 +9,7 @@ import jackal.kernel.api.SystemCalls;
 import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
-import jackal.runtime.KernelStubs;
+import jackal.runtime.idl.coyotos.KernLogClient;
 
 /**
  * The default image's server, a program loaded from pages: answers each increment request with the
@@ -22,8 +24,8 @@ public final class IncrementServer implements ProgramEntry {
   @Override
   public void run(SystemCalls sys) throws KernelException {
     Ipc ipc = new Ipc(sys);
-    KernelStubs log = new KernelStubs(new Ipc(sys)).stringArea(0, 256);
-    log.log(KERNLOG, "server: ready");
+    KernLogClient log = new KernLogClient(new Ipc(sys)).stringArea(0, 256);
+    log.log(KERNLOG, "server: ready".getBytes(UTF_8));
     ipc.receive();
     for (; ; ) {
       if (ipc.opcode() != OP_INCREMENT) {
@@ -33,12 +35,13 @@ public final class IncrementServer implements ProgramEntry {
       long n = ipc.w[2];
       log.log(
           KERNLOG,
-          "server: request "
-              + n
-              + " on endpoint "
-              + ipc.endpointId()
-              + " with payload "
-              + ipc.payload());
+          ("server: request "
+                  + n
+                  + " on endpoint "
+                  + ipc.endpointId()
+                  + " with payload "
+                  + ipc.payload())
+              .getBytes(UTF_8));
       ipc.w[1] = n + 1;
       ipc.replyAndReceive(1, -1);
     }

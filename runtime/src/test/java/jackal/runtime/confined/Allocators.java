@@ -1,10 +1,12 @@
 package jackal.runtime.confined;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import jackal.kernel.api.CapLoc;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.api.SystemCalls;
 import jackal.runtime.Ipc;
-import jackal.runtime.KernelStubs;
+import jackal.runtime.idl.coyotos.KernLogClient;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -68,7 +70,9 @@ public final class Allocators {
     @Override
     public void run(SystemCalls sys) throws Exception {
       String s = "ab".repeat(big(sys) / 4);
-      new KernelStubs(new Ipc(sys)).stringArea(8, 256).log(CapLoc.reg(20), "len " + s.length());
+      new KernLogClient(new Ipc(sys))
+          .stringArea(8, 256)
+          .log(CapLoc.reg(20), ("len " + s.length()).getBytes(UTF_8));
     }
   }
 
@@ -109,9 +113,11 @@ public final class Allocators {
       sized.add(cube[1][2][3] + grown[0]);
       java.util.Map<String, Integer> m = new java.util.HashMap<>(4);
       m.put(sb.toString(), sized.get(0));
-      new KernelStubs(new Ipc(sys))
+      new KernLogClient(new Ipc(sys))
           .stringArea(8, 256)
-          .log(CapLoc.reg(20), "garbage done " + sum + " " + m + " " + grown.length);
+          .log(
+              CapLoc.reg(20),
+              ("garbage done " + sum + " " + m + " " + grown.length).getBytes(UTF_8));
     }
   }
 }

@@ -1,10 +1,12 @@
 package jackal.runtime.confined;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import jackal.kernel.api.CapLoc;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.api.SystemCalls;
 import jackal.runtime.Ipc;
-import jackal.runtime.KernelStubs;
+import jackal.runtime.idl.coyotos.KernLogClient;
 
 /** Loaded programs that fail, each its own way. */
 public final class Failing {
@@ -43,7 +45,9 @@ public final class Failing {
       if (runs == 1) {
         throw new IllegalStateException("first run fails");
       }
-      new KernelStubs(new Ipc(sys)).stringArea(8, 256).log(CapLoc.reg(20), "run " + runs);
+      new KernLogClient(new Ipc(sys))
+          .stringArea(8, 256)
+          .log(CapLoc.reg(20), ("run " + runs).getBytes(UTF_8));
     }
   }
 
@@ -60,11 +64,15 @@ public final class Failing {
   public static final class Replacer implements ProgramEntry {
     @Override
     public void run(SystemCalls sys) throws Exception {
-      new KernelStubs(new Ipc(sys)).stringArea(8, 256).log(CapLoc.reg(20), "replacer runs");
+      new KernLogClient(new Ipc(sys))
+          .stringArea(8, 256)
+          .log(CapLoc.reg(20), "replacer runs".getBytes(UTF_8));
       long pc = 1L << 32;
       new jackal.runtime.idl.coyotos.ProcessClient(new Ipc(sys))
           .setSpaceAndPC(CapLoc.reg(jackal.runtime.CapReg.SELF), CapLoc.reg(21), pc);
-      new KernelStubs(new Ipc(sys)).stringArea(8, 256).log(CapLoc.reg(20), "still the replacer");
+      new KernLogClient(new Ipc(sys))
+          .stringArea(8, 256)
+          .log(CapLoc.reg(20), "still the replacer".getBytes(UTF_8));
     }
   }
 
@@ -72,7 +80,9 @@ public final class Failing {
   public static final class Replacement implements ProgramEntry {
     @Override
     public void run(SystemCalls sys) throws Exception {
-      new KernelStubs(new Ipc(sys)).stringArea(8, 256).log(CapLoc.reg(20), "replacement runs");
+      new KernLogClient(new Ipc(sys))
+          .stringArea(8, 256)
+          .log(CapLoc.reg(20), "replacement runs".getBytes(UTF_8));
     }
   }
 }

@@ -1,12 +1,14 @@
 package jackal.runtime.confined;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import jackal.kernel.api.CapLoc;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.api.SystemCalls;
 import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
-import jackal.runtime.KernelStubs;
+import jackal.runtime.idl.coyotos.KernLogClient;
 
 /**
  * A loaded program: counts to {@link #CALLS} through the server in APP0 (each answer the next
@@ -28,6 +30,8 @@ public final class HonestClient implements ProgramEntry {
       }
       n = ipc.w[1];
     }
-    new KernelStubs(new Ipc(sys)).stringArea(0, 256).log(CapLoc.reg(20), "honest: counted " + n);
+    new KernLogClient(new Ipc(sys))
+        .stringArea(0, 256)
+        .log(CapLoc.reg(20), ("honest: counted " + n).getBytes(UTF_8));
   }
 }

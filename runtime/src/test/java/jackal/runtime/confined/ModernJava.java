@@ -1,10 +1,12 @@
 package jackal.runtime.confined;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import jackal.kernel.api.CapLoc;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.api.SystemCalls;
 import jackal.runtime.Ipc;
-import jackal.runtime.KernelStubs;
+import jackal.runtime.idl.coyotos.KernLogClient;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -115,6 +117,6 @@ public final class ModernJava implements ProgramEntry {
             + hm.get("apple")
             + " block="
             + text.lines().count();
-    new KernelStubs(new Ipc(sys)).stringArea(0, 512).log(CapLoc.reg(20), line);
+    new KernLogClient(new Ipc(sys)).stringArea(0, 512).log(CapLoc.reg(20), line.getBytes(UTF_8));
   }
 }

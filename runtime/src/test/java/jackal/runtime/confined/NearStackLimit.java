@@ -1,12 +1,14 @@
 package jackal.runtime.confined;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import jackal.kernel.api.CapLoc;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.api.SystemCalls;
 import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
-import jackal.runtime.KernelStubs;
+import jackal.runtime.idl.coyotos.KernLogClient;
 
 /**
  * A hostile loaded program that calls the kernel with its stack nearly used up: for back-offs from
@@ -53,9 +55,11 @@ public final class NearStackLimit implements ProgramEntry {
       backOff = (int) (limit * k / FRACTIONS);
       dive(0);
     }
-    new KernelStubs(new Ipc(sys))
+    new KernLogClient(new Ipc(sys))
         .stringArea(0, 256)
-        .log(CapLoc.reg(20), "near-limit: served=" + served + " overflowed=" + overflowed);
+        .log(
+            CapLoc.reg(20),
+            ("near-limit: served=" + served + " overflowed=" + overflowed).getBytes(UTF_8));
     lastCall = true;
     backOff = 0;
     dive(0);

@@ -1,13 +1,15 @@
 package jackal.runtime.confined;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import jackal.kernel.api.CapLoc;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.api.SystemCalls;
 import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
-import jackal.runtime.KernelStubs;
 import jackal.runtime.confined.lib.SharedLibraryState;
+import jackal.runtime.idl.coyotos.KernLogClient;
 
 /**
  * Two entries of one program trying to pass a value through static fields: the writer stores 42 in
@@ -29,18 +31,19 @@ public final class StaticChannel {
       Ipc ipc = new Ipc(sys);
       ipc.w[1] = 1;
       ipc.callOrThrow(CapLoc.reg(CapReg.APP0), 1, 0, -1);
-      new KernelStubs(new Ipc(sys))
+      new KernLogClient(new Ipc(sys))
           .stringArea(0, 256)
           .log(
               CapLoc.reg(20),
-              "writer kept "
-                  + value
-                  + " and "
-                  + SharedLibraryState.value
-                  + "; reader saw "
-                  + ipc.w[1]
-                  + " and "
-                  + ipc.w[2]);
+              ("writer kept "
+                      + value
+                      + " and "
+                      + SharedLibraryState.value
+                      + "; reader saw "
+                      + ipc.w[1]
+                      + " and "
+                      + ipc.w[2])
+                  .getBytes(UTF_8));
     }
   }
 

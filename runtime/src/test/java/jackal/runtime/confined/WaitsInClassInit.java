@@ -1,12 +1,14 @@
 package jackal.runtime.confined;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import jackal.kernel.api.CapLoc;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.api.SystemCalls;
 import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
-import jackal.runtime.KernelStubs;
+import jackal.runtime.idl.coyotos.KernLogClient;
 
 /**
  * A hostile loaded program whose static initializer calls the server in APP0 and waits for the
@@ -24,12 +26,16 @@ public final class WaitsInClassInit implements ProgramEntry {
     try {
       answer = Calls.ANSWER;
     } catch (RuntimeException | Error e) {
-      new KernelStubs(new Ipc(sys))
+      new KernLogClient(new Ipc(sys))
           .stringArea(0, 256)
-          .log(CapLoc.reg(20), "class-init: refused " + e.getClass().getSimpleName());
+          .log(
+              CapLoc.reg(20),
+              ("class-init: refused " + e.getClass().getSimpleName()).getBytes(UTF_8));
       throw e;
     }
-    new KernelStubs(new Ipc(sys)).stringArea(0, 256).log(CapLoc.reg(20), "class-init: " + answer);
+    new KernLogClient(new Ipc(sys))
+        .stringArea(0, 256)
+        .log(CapLoc.reg(20), ("class-init: " + answer).getBytes(UTF_8));
   }
 
   static final class Calls {
