@@ -77,7 +77,14 @@ public final class Main implements Callable<Integer> {
         spec.commandLine(), "missing command (run, bench, soak or test)");
   }
 
-  @Command(name = "run", description = "Boot a system image (default: the built-in default image).")
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description =
+          "Boot a system image (default: the built-in default image). Ends with status 0 after a"
+              + " SysCtl halt or powerdown or when every process is idle with no fault, 1 if the"
+              + " image does not settle or a process holds a fault nobody handled; a quiet end or a"
+              + " timeout lists every process that did not return and what it waits for.")
   static final class Run implements Callable<Integer> {
     @Parameters(
         index = "0",
@@ -130,6 +137,7 @@ public final class Main implements Callable<Integer> {
 
   @Command(
       name = "soak",
+      mixinStandardHelpOptions = true,
       description =
           "Run the hostile-syscall fuzzer: random hostile system calls against an honest pair"
               + " (the long variant of SyscallFuzzTest).")
@@ -178,7 +186,10 @@ public final class Main implements Callable<Integer> {
   /** Listed for --help; the ./jackal launcher handles {@code test} itself (mvn verify). */
   @Command(
       name = "test",
-      description = "Run all tests (mvn verify with JDK 25; run by the ./jackal launcher).")
+      mixinStandardHelpOptions = true,
+      description =
+          "Run all tests (mvn -B verify with JDK 25; run by the ./jackal launcher). Arguments after"
+              + " 'test' go to Maven, e.g. ./jackal test -pl runtime -am -Dtest=FaultTest.")
   static final class Test implements Callable<Integer> {
     @Unmatched List<String> mavenArgs;
 

@@ -71,4 +71,20 @@ class MainTest {
         .contains("client: done after 3 calls; halting", "jackal: halted")
         .doesNotContain("still running after the halt", "all processes idle");
   }
+
+  @Test
+  void everySubcommandAnswersHelp() {
+    for (String command : new String[] {"run", "bench", "soak", "test"}) {
+      out.getBuffer().setLength(0);
+      assertThat(run(command, "--help")).as(command).isZero();
+      assertThat(out.toString()).as(command).startsWith("Usage: jackal " + command);
+      assertThat(err.toString()).as(command).isEmpty();
+    }
+  }
+
+  @Test
+  void runHelpSaysWhatTheExitStatusMeans() {
+    assertThat(run("run", "--help")).isZero();
+    assertThat(out.toString()).contains("status 0", "fault nobody handled", "--cpus");
+  }
 }

@@ -7,6 +7,7 @@ import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.KernelService;
 import jackal.kernel.boot.ObjectRef;
+import jackal.kernel.boot.ProcessReport;
 import jackal.kernel.boot.ProgramRefusedException;
 import jackal.kernel.boot.ProgramSpace;
 import jackal.runtime.boot.ClassFiles;
@@ -80,9 +81,10 @@ public final class DefaultImage {
   /**
    * Boots {@code image} and runs it until a SysCtl capability stops it or every process is idle,
    * and returns the exit status: 0 after a halt, a powerdown or a quiet end, 1 if it neither halted
-   * nor settled within {@code limit}. A reboot stops the kernel and boots the image again on a
-   * fresh one: nothing persists yet, so this is the RAM-only restart Coyotos makes from its boot
-   * image.
+   * nor settled within {@code limit} or if it went quiet with a process holding a fault (a quiet
+   * end or a timeout prints every process that did not return, see {@link #report}). A reboot stops
+   * the kernel and boots the image again on a fresh one: nothing persists yet, so this is the
+   * RAM-only restart Coyotos makes from its boot image.
    */
   static int run(KernelConfig cfg, Image image, Duration limit) throws InterruptedException {
     PrintStream out = cfg.console();
@@ -105,13 +107,14 @@ public final class DefaultImage {
               how = running.halted();
               if (how.isEmpty()) {
                 out.println("jackal: all processes idle; halting");
-                return 0;
+                return report(running, out) ? 1 : 0;
               }
               break;
             }
             if (System.nanoTime() - deadline > 0) {
               out.println(
                   "jackal: the image did not settle within " + limit.toSeconds() + " seconds");
+              report(running, out);
               return 1;
             }
           }
@@ -132,6 +135,26 @@ public final class DefaultImage {
   }
 
   private static final Duration POLL = Duration.ofMillis(20);
+
+  /**
+   * Prints what became of every process that did not return: blocked (and on what), faulted (the
+   * fault, its address, whether anyone handles it), died (the exception and its stack). Returns
+   * true if any process holds a fault, which makes {@code jackal run} end with status 1.
+   */
+  static boolean report(Kernel running, PrintStream out) {
+    boolean faulted = false;
+    for (ProcessReport r : running.processes()) {
+      if (r.info().exited()) {
+        continue;
+      }
+      out.println("  " + r.describe().replace("\n", "\n  "));
+      faulted |= r.faulted();
+    }
+    if (faulted) {
+      out.println("jackal: a process ended in a fault nobody handled");
+    }
+    return faulted;
+  }
 
   /**
    * The built-in image: a server, and a client that calls it {@link #CALLS} times and then halts

@@ -3,9 +3,17 @@ package jackal.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jackal.kernel.api.CapLoc;
+import jackal.kernel.boot.CodeSegment;
+import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.KernelService;
 import jackal.kernel.boot.ObjectRef;
+import jackal.kernel.boot.ProgramRefusedException;
+import jackal.kernel.boot.ProgramSpace;
+import jackal.runtime.boot.ClassFiles;
+import jackal.runtime.boot.RuntimeLibrary;
+import jackal.runtime.confined.Failing;
+import jackal.runtime.confined.Stuck;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -87,5 +95,88 @@ class DefaultImageTest {
         };
     assertThat(DefaultImage.run(cfg, spinning, Duration.ofMillis(200))).isEqualTo(1);
     assertThat(console()).contains("did not settle");
+  }
+
+  /** Loads {@code entry} the way users' programs are loaded, into a new process {@code name}. */
+  private static ObjectRef loaded(Kernel k, CodeSegment runtime, String name, Class<?> entry) {
+    ObjectRef p = k.newProcess(name);
+    try {
+      CodeSegment code = k.newCodeSegment(ClassFiles.jar(ClassFiles.of(entry)));
+      ProgramSpace ps = k.newProgramSpace(entry.getName(), 1, code, runtime);
+      k.setSpaceAndPC(p, ps.space(), ps.pc());
+    } catch (ProgramRefusedException e) {
+      throw new AssertionError(e);
+    }
+    ObjectRef replyEp = k.newEndpoint();
+    k.setRecipient(replyEp, p);
+    k.setPayloadMatch(replyEp);
+    k.setCapReg(p, CapReg.REPLYEPT, k.cap(replyEp));
+    return p;
+  }
+
+  @Test
+  void aQuietEndNamesTheClientBlockedForeverAndWhatItWaitsFor() throws Exception {
+    DefaultImage.Image image =
+        k -> {
+          CodeSegment runtime = RuntimeLibrary.segment(k);
+          ObjectRef server = loaded(k, runtime, "gone", Failing.Returns.class);
+          ObjectRef client = loaded(k, runtime, "caller", Stuck.CallsForever.class);
+          ObjectRef ep = k.newEndpoint();
+          k.setRecipient(ep, server);
+          k.setCapReg(client, 8, k.entry(ep, 0));
+          return List.of(server, client);
+        };
+    assertThat(DefaultImage.run(cfg, image, Duration.ofSeconds(30)))
+        .as("nobody faulted: %s", console())
+        .isZero();
+    assertThat(console())
+        .contains("jackal: all processes idle")
+        .containsPattern("caller#\\d+: blocked, waiting for to send to gone#\\d+ \\(returned\\)")
+        .doesNotContainPattern("gone#\\d+:");
+  }
+
+  @Test
+  void aQuietEndWithAFaultNobodyHandlesEndsWithStatusOneAndNamesTheFault() throws Exception {
+    DefaultImage.Image image =
+        k -> List.of(loaded(k, RuntimeLibrary.segment(k), "toucher", Stuck.TouchesUnmapped.class));
+    assertThat(DefaultImage.run(cfg, image, Duration.ofSeconds(30))).isEqualTo(1);
+    assertThat(console())
+        .containsPattern(
+            "toucher#\\d+: faulted with \\w+ \\(\\d+\\) at 0x"
+                + Long.toHexString(Stuck.TouchesUnmapped.ADDRESS)
+                + "; it has no handler")
+        .contains("jackal: a process ended in a fault nobody handled");
+  }
+
+  @Test
+  void aQuietEndShowsTheExceptionAndStackOfAProgramThatDied() throws Exception {
+    DefaultImage.Image image =
+        k -> List.of(loaded(k, RuntimeLibrary.segment(k), "thrower", Failing.Thrower.class));
+    assertThat(DefaultImage.run(cfg, image, Duration.ofSeconds(30))).isEqualTo(1);
+    assertThat(console())
+        .containsPattern(
+            "thrower#\\d+: died with ProgramException \\(128\\) at 0x0; it has no handler")
+        .contains("IllegalStateException: thrown by the program")
+        .contains(Failing.Thrower.class.getName() + ".run(Failing.java:");
+  }
+
+  @Test
+  void aTimeoutAlsoReportsWhereEachProcessIs() throws Exception {
+    DefaultImage.Image image =
+        k -> {
+          CodeSegment runtime = RuntimeLibrary.segment(k);
+          ObjectRef server = loaded(k, runtime, "gone", Failing.Returns.class);
+          ObjectRef client = loaded(k, runtime, "caller", Stuck.CallsForever.class);
+          ObjectRef ep = k.newEndpoint();
+          k.setRecipient(ep, server);
+          k.setCapReg(client, 8, k.entry(ep, 0));
+          ObjectRef spinner = loaded(k, runtime, "spinner", Stuck.YieldsForever.class);
+          return List.of(server, client, spinner);
+        };
+    assertThat(DefaultImage.run(cfg, image, Duration.ofMillis(300))).isEqualTo(1);
+    assertThat(console())
+        .contains("did not settle")
+        .containsPattern("caller#\\d+: blocked, waiting for to send to gone#\\d+")
+        .containsPattern("spinner#\\d+: ready to run");
   }
 }

@@ -56,4 +56,52 @@ public final class FaultCode {
    * allocations (an {@code OutOfMemoryError} in its code).
    */
   public static final int ALLOCATION_LIMIT = 132;
+
+  /**
+   * The name of fault code {@code code} as Coyotos's Process interface spells it (Jackal's own
+   * program faults as {@link #PROGRAM_EXCEPTION} and the following document them), or {@code "fault
+   * <code>"} for a code with no name.
+   */
+  public static String name(int code) {
+    return switch (code) {
+      case 0 -> "NoFault";
+      case 1 -> "MalformedSyscall";
+      case 2 -> "SoftNotice";
+      case 3 -> "SliceExpired";
+      case 4 -> "InvalidDataReference";
+      case 5 -> "InvalidCapReference";
+      case 6 -> "NoExecute";
+      case 7 -> "AccessViolation";
+      case 8 -> "DataAccessTypeError";
+      case 9 -> "CapAccessTypeError";
+      case 10 -> "MisalignedReference";
+      case 12 -> "TraverseLimit";
+      case 13 -> "MalformedSpace";
+      case 24 -> "Notify";
+      case 25 -> "Startup";
+      case 32 -> "NoAddrSpace";
+      case 33 -> "NoSchedule";
+      case 34 -> "BreakPoint";
+      case 35 -> "BrokePoint";
+      case 36 -> "BadOpcode";
+      case 37 -> "Alien";
+      case 38 -> "DivZero";
+      case 39 -> "BadAlign";
+      case 40 -> "NoFPU";
+      case 41 -> "FPfault";
+      case 42 -> "Debug";
+      case 44 -> "Overflow";
+      case 45 -> "Bounds";
+      case 46 -> "SysCallEntry";
+      case 47 -> "SysCallReturn";
+      case 48 -> "ActivationFail";
+      case 49 -> "ObjectContentLost";
+      case 128 -> "ProgramException";
+      case 129 -> "StackOverflow";
+      case 130 -> "BadProgramImage";
+      case 131 -> "ProgramRefused";
+      case 132 -> "AllocationLimit";
+      default -> "fault " + code;
+    };
+  }
 }

@@ -2,6 +2,7 @@ package jackal.kernel.boot;
 
 import jackal.kernel.api.CapType;
 import jackal.kernel.api.FaultCode;
+import jackal.kernel.api.Icw;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.api.Restr;
 import jackal.kernel.cap.Capability;
@@ -434,6 +435,75 @@ public final class Kernel implements AutoCloseable {
                     p.runState, p.faultCode, p.faultInfo, p.exited, p.homeCpu, p.notices),
         p);
     return out[0];
+  }
+
+  /**
+   * Every process that has been given something to do (a program, an address space, a start, a
+   * fault), with what it waits for: what {@code jackal run} prints when a system goes quiet, so
+   * that a client blocked forever, a fault nobody handles and a program that died are never silent.
+   * Processes no one has touched (fresh objects a bank handed out and never set up) are left out.
+   * Each process is read under its own lock, one at a time: on a running system the list is a set
+   * of snapshots, not one instant.
+   */
+  public List<ProcessReport> processes() {
+    open();
+    List<ProcessReport> out = new ArrayList<>();
+    for (KObject o : machine.objects.all(ObType.PROCESS)) {
+      Process p = (Process) o;
+      ProcessReport[] r = new ProcessReport[1];
+      locked(() -> r[0] = report(p), p);
+      if (r[0] != null) {
+        out.add(r[0]);
+      }
+    }
+    out.sort((a, b) -> Long.compare(a.process().oid(), b.process().oid()));
+    return out;
+  }
+
+  /** The report of {@code p} (its lock held), or null if nothing was ever asked of it. */
+  private static ProcessReport report(Process p) {
+    boolean pristine =
+        p.program == null
+            && p.addrSpace.type == CapType.NULL
+            && p.faultCode == FaultCode.NO_FAULT
+            && p.runState == Process.RUNNING
+            && !p.exited
+            && p.cont == null
+            && p.stalledOn == null;
+    if (pristine) {
+      return null;
+    }
+    ProcessInfo info =
+        new ProcessInfo(p.runState, p.faultCode, p.faultInfo, p.exited, p.homeCpu, p.notices);
+    String waiting = null;
+    if (p.stalledOn != null) {
+      KObject owner = p.stalledOn.owner;
+      waiting = "to send to " + owner + (owner instanceof Process r ? " (" + state(r) + ")" : "");
+    } else if (p.runState == Process.RECEIVING) {
+      waiting =
+          (p.rcvIcw & Icw.CW) != 0
+              ? "a message through endpoint ID " + p.rcvEpId + " (closed wait)"
+              : "a message (open wait)";
+    }
+    return new ProcessReport(
+        new ObjectRef(p),
+        p.toString(),
+        info,
+        waiting,
+        p.handler.type != CapType.NULL,
+        p.exited ? null : p.death);
+  }
+
+  /** A word for another process's state (read without its lock: a hint for the reader). */
+  private static String state(Process r) {
+    if (r.exited) {
+      return "returned";
+    }
+    return switch (r.runState) {
+      case Process.RECEIVING -> "receiving";
+      case Process.FAULTED -> "faulted with " + FaultCode.name(r.faultCode);
+      default -> "not receiving";
+    };
   }
 
   /** Per-CPU counters: dispatches, parks, steals, restarts (for diagnostics and benchmarks). */

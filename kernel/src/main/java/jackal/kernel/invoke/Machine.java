@@ -308,7 +308,9 @@ public final class Machine {
         return; // destroyed: whatever ended the unwinding (a StackOverflowError in a handler)
       }
       int code = ProgramFailures.faultCode(failure);
-      log.line(ProgramFailures.describe(p.toString(), failure));
+      String death = ProgramFailures.account(failure);
+      p.death = death;
+      log.line("process " + p + " died: " + death);
       try {
         gate.programFault(
             code,

@@ -30,9 +30,12 @@ public final class ProgramFailures {
     return FaultCode.PROGRAM_EXCEPTION;
   }
 
-  /** The kernel log's lines for {@code t} ending the program of {@code process}. */
-  public static String describe(String process, Throwable t) {
-    StringBuilder b = new StringBuilder("process ").append(process).append(" died: ");
+  /**
+   * {@code t} and its causes, each with the program's frames of its stack: what the kernel log
+   * prints after "process P died: ".
+   */
+  public static String account(Throwable t) {
+    StringBuilder b = new StringBuilder();
     Throwable c = t;
     for (int depth = 0; c != null && depth < MAX_CAUSES; depth++) {
       if (depth > 0) {

@@ -133,6 +133,13 @@ public final class Process extends KObject {
   /** Set when the program has returned or died; the process is never dispatched again. */
   public boolean exited;
 
+  /**
+   * The account of the last failure that ended this process's program (its exception and the
+   * program's frames of its stack), or null; kept for the quiescence report ({@code
+   * Kernel.processes}).
+   */
+  public volatile String death;
+
   public Process(long oid) {
     super(oid);
     Arrays.fill(capReg, Capability.NULL);
