@@ -81,7 +81,25 @@ public final class Kernel implements AutoCloseable {
   }
 
   public static Kernel create(KernelConfig config) {
+    requireContinuationAccess();
     return new Kernel(config);
+  }
+
+  /**
+   * Fails at once, saying what to add, when the JVM was started without the export the kernel's
+   * processes run on (else the CPU threads would die with IllegalAccessError at the first dispatch
+   * and the system would hang).
+   */
+  static void requireContinuationAccess() {
+    Module kernel = Kernel.class.getModule();
+    if (!Object.class.getModule().isExported("jdk.internal.vm", kernel)) {
+      String to = kernel.isNamed() ? kernel.getName() : "ALL-UNNAMED";
+      throw new IllegalStateException(
+          "the kernel runs processes on java.base's jdk.internal.vm.Continuation, which this JVM"
+              + " does not export to it: start java with --add-exports java.base/jdk.internal.vm="
+              + to
+              + " (./jackal does)");
+    }
   }
 
   public KernelConfig config() {
