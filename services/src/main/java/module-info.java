@@ -3,6 +3,8 @@ module jackal.services {
 
   // The space bank: its program and its bookkeeping.
   exports jackal.services.bank;
+  // Program spaces and virtual copy spaces: their servers and the program-side data region.
+  exports jackal.services.space;
   // Building the services into an image (the prime bank).
   exports jackal.services.boot;
   // Generated from the services' CapIDL (and the kernel's, again: see the pom).
