@@ -42,9 +42,22 @@ class ProgramSpaceTest {
 
     Run(SpaceSystem s, Class<? extends jackal.kernel.api.ProgramEntry> entry, long pageLimit)
         throws Exception {
+      this(s, entry, pageLimit, false);
+    }
+
+    /** With {@code virtualCopy}, the program runs in a virtual copy space over its image. */
+    Run(
+        SpaceSystem s,
+        Class<? extends jackal.kernel.api.ProgramEntry> entry,
+        long pageLimit,
+        boolean virtualCopy)
+        throws Exception {
       this.s = s;
       image = s.image(entry, 1);
-      server = SpaceServerImage.programSpace(s.k, s.servers, s.runtime, image.space());
+      server =
+          virtualCopy
+              ? SpaceServerImage.virtualCopy(s.k, s.servers, s.runtime, image.space())
+              : SpaceServerImage.programSpace(s.k, s.servers, s.runtime, image.space());
       program = s.bare("program");
       ObjectRef keeper = s.keeper(keeperSaw);
       s.k.setHandler(program, s.entry(keeper, 2));

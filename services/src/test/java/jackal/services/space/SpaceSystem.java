@@ -84,6 +84,20 @@ final class SpaceSystem implements AutoCloseable {
       process.setSpaceAndPC(reg(serverReg), reg(spaceReg), pc);
     }
 
+    /**
+     * Starts the server given with {@link SpaceSystem#giveServer} at {@code base} on the bank in
+     * {@code bankReg}, and puts its space in {@code into}.
+     */
+    void startServer(int base, long pc, int bankReg, int into) throws KernelException {
+      startServer(base, base + 1, pc, bankReg);
+      elf.getSpace(reg(base + 2), reg(into));
+    }
+
+    /** This process now runs in the space in {@code r}. */
+    void enter(int r) throws KernelException {
+      process.setSlot(reg(CapReg.SELF), Codes.SLOT_ADDR_SPACE, reg(r));
+    }
+
     /** The bank in {@code r}'s page usage. */
     long pagesUsed(int r) throws KernelException {
       return bank.getUsage(reg(r)).byType()[Codes.OT_PAGE];
@@ -163,6 +177,31 @@ final class SpaceSystem implements AutoCloseable {
     prime.give(p);
     k.setCapReg(p, DISCRIM, k.kernelCap(KernelService.DISCRIM));
     return p;
+  }
+
+  /**
+   * Gives {@code p} the server's process in register {@code base}, its program space in {@code base
+   * + 1} and its space facet in {@code base + 2} (see {@link Client#startServer(int, long, int,
+   * int)}).
+   */
+  void giveServer(ObjectRef p, SpaceServerImage server, int base) {
+    k.setCapReg(p, base, k.cap(server.process()));
+    k.setCapReg(p, base + 1, server.space());
+    k.setCapReg(p, base + 2, server.facet());
+  }
+
+  /**
+   * A hand-built image shaped like a program space's data: a top GPT of 4 GiB slots whose slot 0
+   * holds a GPT of pages with {@code page} at address 0x1000; the space spans 2^36 bytes.
+   */
+  CapRef imageWith(ObjectRef page) {
+    ObjectRef data = k.newGpt();
+    k.setGpt(data, 12, false, false);
+    k.setGptSlot(data, 1, k.cap(page));
+    ObjectRef top = k.newGpt();
+    k.setGpt(top, 32, false, false);
+    k.setGptSlot(top, 0, k.guarded(k.cap(data), 0, 16));
+    return k.guarded(k.cap(top), 0, 36);
   }
 
   /** A process handler that logs each upcall ("fc=4 at=1000") and never answers. */
