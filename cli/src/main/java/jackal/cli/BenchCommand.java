@@ -109,6 +109,8 @@ public final class BenchCommand implements Callable<Integer> {
     // The space bank: a page allocation through the bank program, and a round trip beside it.
     LABELS.put(BENCH + "BankBenchmark.alloc", "bank.alloc");
     LABELS.put(BENCH + "BankBenchmark.roundtrip", "bank.roundtrip");
+    // Program spaces: a copy-on-write fault handled by the virtual copy space server.
+    LABELS.put(BENCH + "VcsBenchmark.fault", "vcs.fault");
 
     // Confined programs: the same compute-bound code plain and rewritten with preemption checks;
     // an honest call on a CPU where a program spins (the 99th percentile of JMH's samples).
