@@ -5,6 +5,7 @@ import static jackal.kernel.api.CapLoc.reg;
 import jackal.kernel.api.Codes;
 import jackal.kernel.api.Restr;
 import jackal.runtime.CapReg;
+import jackal.runtime.Guards;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
 import jackal.services.idl.coyotos.GPTClient;
@@ -54,11 +55,6 @@ final class CopyOnWrite {
     this.bank = new SpaceBankClient(calls);
   }
 
-  /** A guard word: match in bits 8..31, l2g in bits 0..6. */
-  static int guard(long match, int l2g) {
-    return (int) ((match << 8) | (l2g & 0x7F));
-  }
-
   /**
    * Makes {@code addr} of the root's space accessible: for data (a page) or, with {@code wantCap},
    * for capabilities (a capability page). Returns false if it cannot: the space is malformed or
@@ -91,7 +87,7 @@ final class CopyOnWrite {
       boolean empty = type == Codes.IKT_NULL;
       // An empty slot is treated as a page-sized region at the slot's start: a GPT is inserted
       // until the address falls in that page.
-      int guardWord = empty ? guard(0, PAGE_BITS) : gpt.getGuard(reg(next));
+      int guardWord = empty ? Guards.of(0, PAGE_BITS) : gpt.getGuard(reg(next));
       int l2g = guardWord & 0x7F;
       long match = (guardWord & 0xFFFF_FFFFL) >>> 8;
       long base = l2g >= 64 ? 0 : match << l2g;
@@ -183,9 +179,9 @@ final class CopyOnWrite {
       if (!empty) {
         long within = newL2v >= 64 ? base : base & ((1L << newL2v) - 1);
         int oldSlot = (int) (newL2v >= 64 ? 0 : (base >>> newL2v) & (SLOTS - 1));
-        gpt.guardedSetSlot(reg(spare), oldSlot, reg(old), guard(within >>> l2g, l2g));
+        gpt.guardedSetSlot(reg(spare), oldSlot, reg(old), Guards.of((int) (within >>> l2g), l2g));
       }
-      gpt.guardedSetSlot(reg(cur), slot, reg(spare), guard(newMatch, newL2g));
+      gpt.guardedSetSlot(reg(cur), slot, reg(spare), Guards.of((int) newMatch, newL2g));
     } catch (KernelException e) {
       freeQuietly(spare);
       throw e;

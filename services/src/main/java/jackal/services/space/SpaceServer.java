@@ -7,6 +7,7 @@ import jackal.kernel.api.FaultCode;
 import jackal.kernel.api.Restr;
 import jackal.kernel.api.SystemCalls;
 import jackal.runtime.CapReg;
+import jackal.runtime.Guards;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
 import jackal.runtime.ServerLoop;
@@ -94,7 +95,7 @@ abstract class SpaceServer {
     long id = endpoint.getEndpointID(reg(CapReg.INITEPT));
     buildRoot();
     ServerLoop loop = new ServerLoop(ipc);
-    loop.register(id, PP_SPACE, survive(spaceFacet()));
+    loop.register(id, PP_SPACE, spaceFacet());
     loop.register(id, PP_HANDLER, survive(this::serveHandler));
     loop.run();
   }
@@ -107,7 +108,7 @@ abstract class SpaceServer {
     int root = CopyOnWrite.ROOT;
     bank.alloc(BANK, Codes.OT_GPT, otInvalid(), otInvalid(), reg(root), NULL, NULL);
     gpt.setl2v(reg(root), ROOT_L2V);
-    gpt.setGuard(reg(root), CopyOnWrite.guard(0, 64), reg(root));
+    gpt.setGuard(reg(root), Guards.of(0, 64), reg(root));
     endpoint.makeEntryCap(reg(CapReg.INITEPT), PP_HANDLER, reg(HANDLER_ENTRY));
     gpt.setSlot(reg(root), CopyOnWrite.HANDLER_SLOT, reg(HANDLER_ENTRY));
     gpt.setHandler(reg(root), true);
@@ -189,7 +190,10 @@ abstract class SpaceServer {
     return reg(OPAQUE);
   }
 
-  /** A handler whose bugs answer RequestError instead of ending the server. */
+  /**
+   * A handler whose bugs answer RequestError instead of ending the server (the skeletons do this
+   * for themselves; the upcall path is not all skeleton).
+   */
   private static ServerLoop.Handler survive(ServerLoop.Handler h) {
     return (in, reply) -> {
       try {
