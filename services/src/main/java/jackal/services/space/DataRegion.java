@@ -55,8 +55,8 @@ public final class DataRegion {
       return old;
     }
     long next = old + increment;
-    if (next < old) {
-      return -1;
+    if (Long.compareUnsigned(next, old) < 0) {
+      return -1; // past the top of the 64-bit space
     }
     if (space != null) {
       try {
@@ -75,6 +75,9 @@ public final class DataRegion {
       throw new IllegalArgumentException("negative size " + bytes);
     }
     long size = (bytes + ALIGN - 1) & -ALIGN;
+    if (size < bytes) {
+      return 0; // no space is that large
+    }
     long at = sbrk(size);
     return at < 0 ? 0 : at;
   }
