@@ -405,6 +405,7 @@ public final class Kernel implements AutoCloseable {
       life.booted = true;
     }
     machine.scheduler.start();
+    machine.startHeapGuard(config.heapGuardPercent());
     return new Kernel(this);
   }
 
@@ -545,6 +546,12 @@ public final class Kernel implements AutoCloseable {
           .append('\n');
     }
     return b.toString();
+  }
+
+  /** Programs the heap guard has faulted for keeping the live heap over its threshold. */
+  public long heapGuardTaken() {
+    open();
+    return machine.heapGuardTaken();
   }
 
   /** Failures the CPUs' dispatch loops survived: kernel errors, zero on a healthy system. */

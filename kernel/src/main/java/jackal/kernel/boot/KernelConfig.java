@@ -14,6 +14,10 @@ import java.io.PrintStream;
  * @param sliceMicros how long a chain of processes passing the CPU to each other by slice donation
  *     may keep it while other processes wait on that CPU
  * @param console where KernLog output goes
+ * @param heapGuardPercent the live heap, in percent of the JVM's largest heap ({@code -Xmx}), past
+ *     which the heap guard faults the program that allocated most (AllocationLimit); 100 turns the
+ *     guard off. Default {@value #DEFAULT_HEAP_GUARD_PERCENT}: below it the JVM still has room to
+ *     collect, and a program growing one structure by doubling has room for its next step.
  */
 public record KernelConfig(
     int cpus,
@@ -22,7 +26,31 @@ public record KernelConfig(
     long oidsPerType,
     long idleSpinMicros,
     long sliceMicros,
-    PrintStream console) {
+    PrintStream console,
+    int heapGuardPercent) {
+
+  /** The default heap guard threshold, in percent of the largest heap. */
+  public static final int DEFAULT_HEAP_GUARD_PERCENT = 50;
+
+  /** The settings with the default heap guard threshold. */
+  public KernelConfig(
+      int cpus,
+      int cpusPerNode,
+      String oidLayout,
+      long oidsPerType,
+      long idleSpinMicros,
+      long sliceMicros,
+      PrintStream console) {
+    this(
+        cpus,
+        cpusPerNode,
+        oidLayout,
+        oidsPerType,
+        idleSpinMicros,
+        sliceMicros,
+        console,
+        DEFAULT_HEAP_GUARD_PERCENT);
+  }
 
   public KernelConfig {
     if (cpus < 1 || cpus > 64) {
@@ -43,6 +71,10 @@ public record KernelConfig(
     if (console == null) {
       throw new IllegalArgumentException("console must not be null");
     }
+    if (heapGuardPercent < 1 || heapGuardPercent > 100) {
+      throw new IllegalArgumentException(
+          "heapGuardPercent must be 1..100, not " + heapGuardPercent);
+    }
     jackal.kernel.cap.OidLayout.fromSetting(oidLayout); // validates the name
   }
 
@@ -56,34 +88,62 @@ public record KernelConfig(
   public KernelConfig withCpus(int n) {
     int perNode = cpusPerNode >= cpus ? n : Math.min(cpusPerNode, n);
     return new KernelConfig(
-        n, perNode, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, console);
+        n, perNode, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, console, heapGuardPercent);
   }
 
   public KernelConfig withCpusPerNode(int n) {
-    return new KernelConfig(cpus, n, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, console);
+    return new KernelConfig(
+        cpus, n, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, console, heapGuardPercent);
   }
 
   public KernelConfig withOidLayout(String layout) {
     return new KernelConfig(
-        cpus, cpusPerNode, layout, oidsPerType, idleSpinMicros, sliceMicros, console);
+        cpus,
+        cpusPerNode,
+        layout,
+        oidsPerType,
+        idleSpinMicros,
+        sliceMicros,
+        console,
+        heapGuardPercent);
   }
 
   public KernelConfig withOidsPerType(long n) {
-    return new KernelConfig(cpus, cpusPerNode, oidLayout, n, idleSpinMicros, sliceMicros, console);
+    return new KernelConfig(
+        cpus, cpusPerNode, oidLayout, n, idleSpinMicros, sliceMicros, console, heapGuardPercent);
   }
 
   public KernelConfig withIdleSpinMicros(long micros) {
     return new KernelConfig(
-        cpus, cpusPerNode, oidLayout, oidsPerType, micros, sliceMicros, console);
+        cpus, cpusPerNode, oidLayout, oidsPerType, micros, sliceMicros, console, heapGuardPercent);
   }
 
   public KernelConfig withSliceMicros(long micros) {
     return new KernelConfig(
-        cpus, cpusPerNode, oidLayout, oidsPerType, idleSpinMicros, micros, console);
+        cpus,
+        cpusPerNode,
+        oidLayout,
+        oidsPerType,
+        idleSpinMicros,
+        micros,
+        console,
+        heapGuardPercent);
+  }
+
+  public KernelConfig withHeapGuardPercent(int percent) {
+    return new KernelConfig(
+        cpus, cpusPerNode, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, console, percent);
   }
 
   public KernelConfig withConsole(PrintStream out) {
     return new KernelConfig(
-        cpus, cpusPerNode, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, out);
+        cpus,
+        cpusPerNode,
+        oidLayout,
+        oidsPerType,
+        idleSpinMicros,
+        sliceMicros,
+        out,
+        heapGuardPercent);
   }
 }

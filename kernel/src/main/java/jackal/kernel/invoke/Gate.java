@@ -298,6 +298,50 @@ final class Gate implements SystemCalls {
       abandonWait(cpu);
       throw new IllegalStateException(PINNED);
     }
+    PollWord poll = process.poll;
+    if (poll != null
+        && process.cont == cont
+        && (poll.get() & (PollWord.LIMIT | PollWord.STOP)) == PollWord.LIMIT) {
+      leaveWaitOverLimit(poll);
+    }
+  }
+
+  /**
+   * The heap guard took this process while it waited (and woke it): it leaves what it waited in, as
+   * {@link #abandonWait} does but in a transaction of its own (the locks of the wait are gone), and
+   * unwinds with the AllocationLimit error, which every later check throws again. A receive is
+   * undone under the process's lock, so no sender can deliver into a program that is unwinding; a
+   * message delivered before that lock was taken is the program's, and it goes with it.
+   */
+  private void leaveWaitOverLimit(PollWord poll) {
+    Process p = process;
+    for (int attempts = 1; ; attempts++) {
+      Cpu cpu = onCpu();
+      try {
+        cpu.txn.lock(p);
+        jackal.kernel.sched.StallQueue q = p.stalledOn;
+        if (q != null) {
+          cpu.txn.lock(q.owner);
+        }
+        cpu.txn.commit();
+        if (q != null && p.stalledOn == q) {
+          q.remove(p);
+        }
+        if (p.runState == Process.RECEIVING) {
+          p.runState = Process.RUNNING;
+        }
+        if (p.sleepDeadline != 0) {
+          machine.timer.cancel(p);
+        }
+        cpu.txn.releaseAll();
+        break;
+      } catch (Restart r) {
+        cpu.txn.releaseAll();
+        cpu.restarts++;
+        backoff(attempts);
+      }
+    }
+    throw poll.limitError();
   }
 
   /**
@@ -341,6 +385,7 @@ final class Gate implements SystemCalls {
           },
           "preemption check");
     }
+    holdForHeapGuard(word);
     if ((bits & PollWord.SLICE) != 0) {
       onCpu();
       p.afterYield = Process.AFTER_REQUEUE;
@@ -352,6 +397,38 @@ final class Gate implements SystemCalls {
       if (p.cont != cont) {
         throw ProcessGone.INSTANCE; // destroyed, or its stack discarded, while it waited
       }
+    }
+  }
+
+  /**
+   * Waits off the CPU while the heap guard holds this process (it stops every program that
+   * allocated while it decides whom to fault: a held program cannot fill the heap meanwhile). The
+   * guard clears HOLD and wakes it; a wake that finds HOLD still set (the guard wakes until it sees
+   * {@link Process#held} cleared) waits again. A program the guard chose unwinds here.
+   */
+  private void holdForHeapGuard(PollWord word) {
+    Process p = process;
+    if ((word.get() & PollWord.HOLD) == 0) {
+      return;
+    }
+    p.held = true;
+    try {
+      while ((word.get() & PollWord.HOLD) != 0) {
+        onCpu();
+        p.afterYield = Process.AFTER_BLOCK; // on no queue: only the guard makes it ready
+        if (!cont.yieldUnlessPinned()) {
+          return; // JDK code holding a monitor called back into the program: it runs on
+        }
+        if (p.cont != cont) {
+          throw ProcessGone.INSTANCE;
+        }
+      }
+    } finally {
+      p.held = false;
+    }
+    int w = word.get();
+    if ((w & (PollWord.LIMIT | PollWord.STOP)) == PollWord.LIMIT) {
+      throw word.limitError();
     }
   }
 

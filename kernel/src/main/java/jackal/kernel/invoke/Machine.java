@@ -281,36 +281,14 @@ public final class Machine {
   private void runProgram(Process p) {
     Gate gate = new Gate(this, p);
     for (; ; ) {
-      Throwable failure;
-      try {
-        gate.startup();
-        ProgramEntry program = p.program;
-        if (program == null) {
-          // Loading binds the process's preemption word (the loader defines its Poll class).
-          program = loader.load(p, gate::fetch, p.pc);
-        }
-        PollWord poll = p.poll;
-        if (poll != null) {
-          poll.attach(() -> gate.preempted(poll));
-        }
-        if (gate.discarded()) {
-          return; // destroyed while loading, before its poll word could be marked
-        }
-        program.run(gate);
+      int code = runOnce(gate, p);
+      if (code == FaultCode.NO_FAULT) {
         return;
-      } catch (ProcessGone gone) {
-        return;
-      } catch (Throwable t) {
-        failure = t;
       }
-      PollWord poll = p.poll;
-      if (poll != null && (poll.get() & PollWord.STOP) != 0) {
-        return; // destroyed: whatever ended the unwinding (a StackOverflowError in a handler)
-      }
-      int code = ProgramFailures.faultCode(failure);
-      String death = ProgramFailures.account(failure);
-      p.death = death;
-      log.line("process " + p + " died: " + death);
+      // The failed load's classes (and all their statics hold) are garbage from here: the poll
+      // word was the kernel's last reference to them, and runOnce's frame, which held the program
+      // and what it threw, is gone. A resume loads the program afresh.
+      p.poll = null;
       try {
         gate.programFault(
             code,
@@ -322,15 +300,59 @@ public final class Machine {
   }
 
   /**
-   * Waits until nothing will happen without outside help: every CPU idle with nothing to run and no
-   * process asleep on a timer, on two checks in a row. False if the timeout passed first.
+   * Loads and runs the program once. Returns the fault it failed with (logged), or NO_FAULT if it
+   * ended or its process is gone. A method of its own so that nothing of the program stays on the
+   * stack of the process while it waits faulted.
+   */
+  private int runOnce(Gate gate, Process p) {
+    Throwable failure;
+    try {
+      gate.startup();
+      ProgramEntry program = p.program;
+      if (program == null) {
+        // Loading binds the process's preemption word (the loader defines its Poll class).
+        program = loader.load(p, gate::fetch, p.pc);
+      }
+      PollWord poll = p.poll;
+      if (poll != null) {
+        poll.attach(() -> gate.preempted(poll));
+      }
+      if (gate.discarded()) {
+        return FaultCode.NO_FAULT; // destroyed while loading, before its poll word could be marked
+      }
+      program.run(gate);
+      return FaultCode.NO_FAULT;
+    } catch (ProcessGone gone) {
+      return FaultCode.NO_FAULT;
+    } catch (Throwable t) {
+      failure = t;
+    }
+    PollWord poll = p.poll;
+    if (poll != null && (poll.get() & PollWord.STOP) != 0) {
+      // Destroyed: whatever ended the unwinding (a StackOverflowError in a handler).
+      return FaultCode.NO_FAULT;
+    }
+    String death = ProgramFailures.account(failure);
+    p.death = death;
+    log.line("process " + p + " died: " + death);
+    return ProgramFailures.faultCode(failure);
+  }
+
+  /**
+   * Waits until nothing will happen without outside help: every CPU idle with nothing to run, no
+   * process asleep on a timer and none held by the heap guard, on two checks in a row. False if the
+   * timeout passed first.
    */
   public boolean awaitQuiescent(long timeoutNanos) throws InterruptedException {
     long deadline = System.nanoTime() + timeoutNanos;
     int seen = 0;
     while (System.nanoTime() < deadline) {
       seen =
-          scheduler.isQuiescent() && !timer.hasSleepers() && log.drained() && errorLog.drained()
+          scheduler.isQuiescent()
+                  && !timer.hasSleepers()
+                  && !heapGuardBusy()
+                  && log.drained()
+                  && errorLog.drained()
               ? seen + 1
               : 0;
       if (seen >= 2) {
@@ -341,8 +363,37 @@ public final class Machine {
     return false;
   }
 
+  /** The bound on live memory, once started ({@link #startHeapGuard}). */
+  private volatile HeapGuard heapGuard;
+
+  /**
+   * Starts the heap guard: from now on, when the live heap passes {@code percent} of the JVM's
+   * largest heap, the confined process that allocated most since it was last under is faulted with
+   * AllocationLimit (see {@link HeapGuard}). 100 or more leaves the guard off.
+   */
+  public void startHeapGuard(int percent) {
+    HeapGuard g = new HeapGuard(this, percent);
+    heapGuard = g;
+    g.start();
+  }
+
+  private boolean heapGuardBusy() {
+    HeapGuard g = heapGuard;
+    return g != null && g.busy();
+  }
+
+  /** Processes the heap guard has taken so far. */
+  public long heapGuardTaken() {
+    HeapGuard g = heapGuard;
+    return g == null ? 0 : g.taken();
+  }
+
   /** Stops the CPUs, then lets the logs write what they hold. */
   public void stop() {
+    HeapGuard g = heapGuard;
+    if (g != null) {
+      g.stop();
+    }
     scheduler.stop();
     log.close();
     errorLog.close();

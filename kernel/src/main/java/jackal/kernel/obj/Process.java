@@ -140,6 +140,23 @@ public final class Process extends KObject {
    */
   public volatile String death;
 
+  /**
+   * Heap bytes this process's program allocated while on a CPU during allocation window {@link
+   * #allocWindow} (the scheduler's window: the time since the live heap was last seen under the
+   * heap guard's threshold). Written only by the CPU thread that ran the process, as it leaves the
+   * CPU; read by the heap guard, for which a value one dispatch stale is good enough. Confined
+   * processes only: trusted code is not charged.
+   */
+  public long allocated;
+
+  public int allocWindow;
+
+  /**
+   * Set by the process itself while it waits off the CPU for the heap guard to let it go ({@code
+   * PollWord.HOLD}); the guard wakes it until it sees this cleared.
+   */
+  public volatile boolean held;
+
   public Process(long oid) {
     super(oid);
     Arrays.fill(capReg, Capability.NULL);

@@ -28,8 +28,17 @@ public final class PollWord implements Runnable {
    */
   public static final int LIMIT = 8;
 
+  /**
+   * The heap guard holds the process while it decides whom to fault: it waits off the CPU at its
+   * next check until the guard clears this bit and wakes it.
+   */
+  public static final int HOLD = 16;
+
   private final VarHandle word;
   private volatile Runnable slowPath;
+
+  /** Set (before {@link #LIMIT}) when the heap guard, not the program's own request, set LIMIT. */
+  private volatile boolean heapGuard;
 
   public PollWord(VarHandle word, VarHandle kernel) {
     this.word = word;
@@ -70,11 +79,28 @@ public final class PollWord implements Runnable {
     throw new AllocationLimitError();
   }
 
+  /**
+   * The heap guard's mark: the process allocated most while the live heap passed the guard's
+   * threshold. Sticky like an over-cap request.
+   */
+  public void overHeap() {
+    heapGuard = true;
+    raise(LIMIT);
+  }
+
+  /** What unwinds a process marked {@link #LIMIT}, saying which limit it met. */
+  public AllocationLimitError limitError() {
+    return heapGuard
+        ? new AllocationLimitError(
+            "the live heap passed the heap guard's threshold and this program allocated the most")
+        : new AllocationLimitError();
+  }
+
   @Override
   public void run() {
     int w = get();
     if ((w & LIMIT) != 0 && (w & STOP) == 0) {
-      throw new AllocationLimitError();
+      throw limitError();
     }
     Runnable s = slowPath;
     if (s != null) {

@@ -38,6 +38,12 @@ public final class Scheduler {
   private int nextHome;
 
   /**
+   * The allocation window every charge goes to (see {@link Process#allocated}); the heap guard
+   * opens a new one whenever it sees the live heap under its threshold.
+   */
+  volatile int allocWindow;
+
+  /**
    * @param ncpus number of CPUs
    * @param cpusPerNode CPUs per node (work is stolen only within a node)
    * @param spinNanos how long an idle CPU spins before it parks
@@ -231,6 +237,36 @@ public final class Scheduler {
       }
     }
     return null;
+  }
+
+  /**
+   * Opens a new allocation window: what each process allocated before counts no more. Called by the
+   * heap guard when the live heap is under its threshold.
+   */
+  public void newAllocWindow() {
+    allocWindow++;
+  }
+
+  /** The current allocation window ({@link Process#allocWindow} is charged only while equal). */
+  public int allocWindow() {
+    return allocWindow;
+  }
+
+  /**
+   * What {@code p} allocated in the current window: what it was charged as it left CPUs, plus what
+   * it has allocated so far in the dispatch it is in, if it runs now.
+   */
+  public long allocatedInWindow(Process p) {
+    long bytes = p.allocWindow == allocWindow ? p.allocated : 0;
+    for (Cpu c : cpus) {
+      bytes += c.uncharged(p);
+    }
+    return bytes;
+  }
+
+  /** False when the JVM does not count allocation per thread (then nothing is ever charged). */
+  public static boolean chargesAllocation() {
+    return AllocationMeter.AVAILABLE;
   }
 
   /** Reports a failure the dispatch loop survived; best effort (it allocates). */
