@@ -22,12 +22,12 @@ import java.util.concurrent.locks.LockSupport;
  * the threshold, it holds every program that allocated lately (they wait off the CPU at their next
  * check), confirms with a full collection (a young collection's figure still counts old garbage)
  * and, while the live heap stays over, takes one confined process at a time: the one that allocated
- * most since the live heap was last under the threshold (charged by the CPUs as processes leave
- * them: {@link Process#allocated}). That process's poll word gets {@link PollWord#LIMIT}: running,
- * it unwinds at its next check; not running (waiting in a receive, stalled, faulted), it is made
- * ready and unwinds where it waited ({@link Gate}). Either way it takes AllocationLimit, its stack
- * and its classes become garbage, and its handler is told. The guard waits until it has unwound
- * before it looks at the heap again.
+ * most since the live heap was last under half the threshold (charged by the CPUs as processes
+ * leave them: {@link Process#allocated}). That process's poll word gets {@link PollWord#LIMIT}:
+ * running, it unwinds at its next check; not running (waiting in a receive, stalled, faulted), it
+ * is made ready and unwinds where it waited ({@link Gate}). Either way it takes AllocationLimit,
+ * its stack and its classes become garbage, and its handler is told. The guard waits until it has
+ * unwound before it looks at the heap again.
  *
  * <p>Only confined processes are ever taken: trusted code has no checks to unwind it, and the
  * kernel's own memory is not a process's. A program that only makes garbage never moves the live
@@ -42,8 +42,8 @@ final class HeapGuard {
   private static final long RELEASE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /**
-   * Less than this (or 1/128 of the threshold, if more) allocated since the heap was last under,
-   * and a program is never taken: it cannot be what holds the heap over.
+   * Less than this (or 1/128 of the threshold, if more) allocated since the heap was last under
+   * half the threshold, and a program is never taken: it cannot be what holds the heap over.
    */
   static final long MIN_BLAME_BYTES = 1 << 20;
 
@@ -58,6 +58,14 @@ final class HeapGuard {
   private final Machine machine;
   private final Scheduler scheduler;
   private final long threshold;
+
+  /**
+   * Half the threshold: a program's count is what it allocated since the heap was last under this
+   * mark. Counting only since the heap was last under the threshold itself would count the last few
+   * milliseconds before it passed: whoever allocated then, not who filled the heap.
+   */
+  private final long lowMark;
+
   private final List<MemoryPoolMXBean> heapPools = new ArrayList<>();
   private final List<MemoryPoolMXBean> oldPools = new ArrayList<>();
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -84,6 +92,7 @@ final class HeapGuard {
     this.scheduler = machine.scheduler;
     long max = Runtime.getRuntime().maxMemory();
     this.threshold = percent >= 100 || max == Long.MAX_VALUE ? Long.MAX_VALUE : max / 100 * percent;
+    this.lowMark = threshold / 2;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported()) {
         heapPools.add(pool);
@@ -141,9 +150,9 @@ final class HeapGuard {
       LockSupport.parkNanos(this, wait);
       try {
         long live = Math.max(afterLastCollection(), oldNow());
-        wait = live > threshold / 2 ? NEAR_POLL_NANOS : POLL_NANOS;
-        if (memory.getHeapMemoryUsage().getUsed() <= threshold) {
-          scheduler.newAllocWindow(); // nothing live can be over: it is all under
+        wait = live > lowMark ? NEAR_POLL_NANOS : POLL_NANOS;
+        if (memory.getHeapMemoryUsage().getUsed() <= lowMark) {
+          scheduler.newAllocWindow(); // nothing live can be over the low mark: it is all under
         } else if (live > threshold && System.nanoTime() >= quietUntil) {
           if (!guard()) {
             // Over, and no program to blame (the kernel or trusted code holds it): a full
@@ -185,9 +194,9 @@ final class HeapGuard {
   }
 
   /**
-   * Holds every program that allocated since the live heap was last under the threshold (so none
-   * can fill the heap while the guard works), then takes one process after another while the live
-   * heap stays over, then lets the others go. False if it found nobody to take.
+   * Holds every program that allocated since the live heap was last under half the threshold (so
+   * none can fill the heap while the guard works), then takes one process after another while the
+   * live heap stays over, then lets the others go. False if it found nobody to take.
    */
   @SuppressWarnings({"NonAtomicVolatileUpdate", "SystemGc"}) // taken: this thread only
   private boolean guard() {
@@ -201,7 +210,9 @@ final class HeapGuard {
         System.gc();
         long live = memory.getHeapMemoryUsage().getUsed();
         if (live <= threshold) {
-          scheduler.newAllocWindow();
+          if (live <= lowMark) {
+            scheduler.newAllocWindow();
+          }
           return true;
         }
         Process culprit = pick();
@@ -212,7 +223,7 @@ final class HeapGuard {
                   + mib(live)
                   + " MiB over "
                   + mib(threshold)
-                  + " MiB, and no program allocated since it was last under");
+                  + " MiB, and no program allocated since it was last under half that");
           return false;
         }
         long bytes = scheduler.allocatedInWindow(culprit);
@@ -226,7 +237,8 @@ final class HeapGuard {
                 + culprit
                 + " allocated "
                 + mib(bytes)
-                + " MiB since it was last under, the most of any program: AllocationLimit");
+                + " MiB since the heap was last under half that, the most of any program:"
+                + " AllocationLimit");
         poll.overHeap();
         poll.clear(PollWord.HOLD);
         awaitUnwound(culprit, poll);

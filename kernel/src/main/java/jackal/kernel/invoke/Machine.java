@@ -368,8 +368,8 @@ public final class Machine {
 
   /**
    * Starts the heap guard: from now on, when the live heap passes {@code percent} of the JVM's
-   * largest heap, the confined process that allocated most since it was last under is faulted with
-   * AllocationLimit (see {@link HeapGuard}). 100 or more leaves the guard off.
+   * largest heap, the confined process that allocated most since it was last under half that is
+   * faulted with AllocationLimit (see {@link HeapGuard}). 100 or more leaves the guard off.
    */
   public void startHeapGuard(int percent) {
     HeapGuard g = new HeapGuard(this, percent);

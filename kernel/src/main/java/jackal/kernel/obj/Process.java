@@ -142,9 +142,9 @@ public final class Process extends KObject {
 
   /**
    * Heap bytes this process's program allocated while on a CPU during allocation window {@link
-   * #allocWindow} (the scheduler's window: the time since the live heap was last seen under the
-   * heap guard's threshold). Written only by the CPU thread that ran the process, as it leaves the
-   * CPU; read by the heap guard, for which a value one dispatch stale is good enough. Confined
+   * #allocWindow} (the scheduler's window: the time since the live heap was last seen under half
+   * the heap guard's threshold). Written only by the CPU thread that ran the process, as it leaves
+   * the CPU; read by the heap guard, for which a value one dispatch stale is good enough. Confined
    * processes only: trusted code is not charged.
    */
   public long allocated;

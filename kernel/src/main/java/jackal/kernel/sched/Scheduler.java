@@ -39,7 +39,7 @@ public final class Scheduler {
 
   /**
    * The allocation window every charge goes to (see {@link Process#allocated}); the heap guard
-   * opens a new one whenever it sees the live heap under its threshold.
+   * opens a new one whenever it sees the live heap under half its threshold.
    */
   volatile int allocWindow;
 
@@ -241,7 +241,7 @@ public final class Scheduler {
 
   /**
    * Opens a new allocation window: what each process allocated before counts no more. Called by the
-   * heap guard when the live heap is under its threshold.
+   * heap guard when the live heap is under half its threshold.
    */
   public void newAllocWindow() {
     allocWindow++;

@@ -1,5 +1,7 @@
 package jackal.runtime.confined;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import jackal.kernel.api.CapLoc;
 import jackal.kernel.api.Icw;
 import jackal.kernel.api.ParameterBlock;
@@ -7,7 +9,7 @@ import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.api.Syscall;
 import jackal.kernel.api.SystemCalls;
 import jackal.runtime.Ipc;
-import jackal.runtime.KernelStubs;
+import jackal.runtime.idl.coyotos.KernLogClient;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -100,9 +102,9 @@ public final class Hoarders {
     public void run(SystemCalls sys) throws Exception {
       List<byte[]> kept = new ArrayList<>();
       kept.add(new byte[8 << 20]);
-      new KernelStubs(new Ipc(sys))
+      new KernLogClient(new Ipc(sys))
           .stringArea(8, 256)
-          .log(CapLoc.reg(20), "holding " + MIB + " MiB");
+          .log(CapLoc.reg(20), ("holding " + MIB + " MiB").getBytes(UTF_8));
       ParameterBlock receive = new ParameterBlock();
       receive.w[ParameterBlock.ICW] = Syscall.INVOKE_CAP | Icw.RP;
       kept.add(new byte[(MIB - 8) << 20]);
