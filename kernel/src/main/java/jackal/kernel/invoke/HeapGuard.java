@@ -200,6 +200,9 @@ final class HeapGuard {
    */
   @SuppressWarnings({"NonAtomicVolatileUpdate", "SystemGc"}) // taken: this thread only
   private boolean guard() {
+    if (pick() == null) {
+      return false; // no program to blame: no full collection (trusted code, the kernel's own)
+    }
     List<Process> held = new ArrayList<>();
     busy = true;
     try {
