@@ -1,0 +1,120 @@
+package jackal.image.eval;
+
+import jackal.image.ImageException;
+import jackal.image.SourcePos;
+import jackal.image.syntax.Ast;
+import java.util.List;
+import java.util.Map;
+
+/** A value of the image language. */
+public sealed interface Value {
+  /** How error messages name this value's type. */
+  String typeName();
+
+  /** How {@code print} shows this value. */
+  String show();
+
+  /** The value of statements that compute nothing (definitions, assignments, empty branches). */
+  enum Unit implements Value {
+    UNIT;
+
+    @Override
+    public String typeName() {
+      return "unit";
+    }
+
+    @Override
+    public String show() {
+      return "unit";
+    }
+  }
+
+  /** A 64-bit integer; arithmetic wraps as Java's {@code long} does. */
+  record Int(long value) implements Value {
+    @Override
+    public String typeName() {
+      return "integer";
+    }
+
+    @Override
+    public String show() {
+      return Long.toString(value);
+    }
+  }
+
+  /** A string. */
+  record Str(String value) implements Value {
+    @Override
+    public String typeName() {
+      return "string";
+    }
+
+    @Override
+    public String show() {
+      return value;
+    }
+  }
+
+  /** {@code true} or {@code false}. */
+  record Bool(boolean value) implements Value {
+    @Override
+    public String typeName() {
+      return "boolean";
+    }
+
+    @Override
+    public String show() {
+      return Boolean.toString(value);
+    }
+  }
+
+  /** A procedure defined in a script, closed over the scope it was defined in. */
+  record Closure(String name, List<String> params, Ast.Block body, Scope scope, SourcePos pos)
+      implements Value {
+    @Override
+    public String typeName() {
+      return "procedure";
+    }
+
+    @Override
+    public String show() {
+      return "<procedure " + name + "(" + String.join(", ", params) + ")>";
+    }
+  }
+
+  /** A procedure the interpreter supplies. */
+  record Builtin(String name, int minArgs, int maxArgs, Body body) implements Value {
+    /** What a builtin does; {@code at} is the call's position, for errors. */
+    @FunctionalInterface
+    public interface Body {
+      Value apply(List<Value> args, List<SourcePos> argPositions, SourcePos at)
+          throws ImageException;
+    }
+
+    @Override
+    public String typeName() {
+      return "procedure";
+    }
+
+    @Override
+    public String show() {
+      return "<builtin " + name + ">";
+    }
+  }
+
+  /**
+   * A set of named values: the exported symbols of a module, or the members of a named enumeration.
+   * Its members cannot be assigned.
+   */
+  record Namespace(String kind, String name, Map<String, Value> members) implements Value {
+    @Override
+    public String typeName() {
+      return kind;
+    }
+
+    @Override
+    public String show() {
+      return "<" + kind + " " + name + ">";
+    }
+  }
+}
