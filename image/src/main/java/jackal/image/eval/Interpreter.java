@@ -373,7 +373,7 @@ public final class Interpreter {
       }
       default ->
           throw new ImageException(
-              e.pos(),
+              e instanceof Call c ? c.callee().pos() : e.pos(),
               "an enumeration value may use only integers, arithmetic and earlier constants");
     }
   }

@@ -258,29 +258,20 @@ public final class Lexer {
       throw new ImageException(pos, "string is not closed: missing '\"'");
     }
     int c = advance();
-    switch (c) {
-      case 'n':
-        return '\n';
-      case 'r':
-        return '\r';
-      case 't':
-        return '\t';
-      case 'b':
-        return '\b';
-      case 's':
-        return ' ';
-      case 'f':
-        return '\f';
-      case '"':
-        return '"';
-      case '\\':
-        return '\\';
-      case '{':
-        return unicodeEscape(pos);
-      default:
-        throw new ImageException(
-            pos, "unknown escape '\\" + new String(Character.toChars(c)) + "' in string");
-    }
+    return switch (c) {
+      case 'n' -> '\n';
+      case 'r' -> '\r';
+      case 't' -> '\t';
+      case 'b' -> '\b';
+      case 's' -> ' ';
+      case 'f' -> '\f';
+      case '"' -> '"';
+      case '\\' -> '\\';
+      case '{' -> unicodeEscape(pos);
+      default ->
+          throw new ImageException(
+              pos, "unknown escape '\\" + new String(Character.toChars(c)) + "' in string");
+    };
   }
 
   private int unicodeEscape(SourcePos pos) throws ImageException {
