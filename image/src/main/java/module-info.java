@@ -9,6 +9,8 @@
  * </ul>
  */
 module jackal.image {
+  requires transitive jackal.kernel;
+
   exports jackal.image;
   exports jackal.image.syntax;
   exports jackal.image.eval;

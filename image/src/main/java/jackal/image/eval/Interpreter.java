@@ -5,9 +5,11 @@ import jackal.image.SourcePos;
 import jackal.image.eval.Scope.Binding;
 import jackal.image.eval.Value.Bool;
 import jackal.image.eval.Value.Builtin;
+import jackal.image.eval.Value.Cap;
 import jackal.image.eval.Value.Closure;
 import jackal.image.eval.Value.Int;
 import jackal.image.eval.Value.Namespace;
+import jackal.image.eval.Value.Slots;
 import jackal.image.eval.Value.Str;
 import jackal.image.eval.Value.Unit;
 import jackal.image.syntax.Ast;
@@ -38,6 +40,8 @@ import jackal.image.syntax.Ast.StrLit;
 import jackal.image.syntax.Ast.Unary;
 import jackal.image.syntax.Ast.While;
 import jackal.image.syntax.Parser;
+import jackal.kernel.boot.Kernel;
+import jackal.kernel.boot.ObjectRef;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -70,6 +74,7 @@ public final class Interpreter {
   private final Map<String, Namespace> loaded = new HashMap<>();
   private final Map<String, Scope> privateScopes = new HashMap<>();
   private final List<String> loading = new ArrayList<>();
+  private final KernelObjects objects;
   private int depth;
 
   /** The state of one module while its statements run. */
@@ -91,10 +96,28 @@ public final class Interpreter {
   }
 
   public Interpreter(List<Path> searchPath, PrintStream out, int maxDepth) {
+    this(searchPath, out, maxDepth, null);
+  }
+
+  /**
+   * An interpreter whose {@code new}, object fields and capability builtins act on {@code kernel}
+   * (a kernel made by {@link Kernel#create} and not yet booted); with a null kernel those are
+   * refused.
+   */
+  public Interpreter(List<Path> searchPath, PrintStream out, int maxDepth, Kernel kernel) {
     this.searchPath = List.copyOf(searchPath);
     this.out = Objects.requireNonNull(out);
     this.maxDepth = maxDepth;
     defineBuiltins();
+    this.objects = kernel == null ? null : new KernelObjects(kernel);
+    if (objects != null) {
+      objects.defineBuiltins(globals);
+    }
+  }
+
+  /** The processes the image made, in the order it made them. */
+  public List<ObjectRef> processes() {
+    return objects == null ? List.of() : objects.processes();
   }
 
   private void defineBuiltins() {
@@ -268,7 +291,9 @@ public final class Interpreter {
       case Return r -> throw new ReturnSignal(eval(r.value(), scope, mod));
       case Print p -> {
         Value v = eval(p.value(), scope, mod);
-        if (p.fields() && v instanceof Namespace ns) {
+        if (p.fields() && objects != null && v instanceof Cap c) {
+          objects.describe(c).forEach(out::println);
+        } else if (p.fields() && v instanceof Namespace ns) {
           out.println(ns.show());
           ns.members().forEach((k, mv) -> out.println("  " + k + " = " + mv.show()));
         } else {
@@ -412,6 +437,12 @@ public final class Interpreter {
       }
       case Field f -> {
         Value target = eval(f.target(), scope, mod);
+        if (objects != null && (target instanceof Cap || target instanceof Slots)) {
+          Value v = eval(a.value(), scope, mod);
+          kernelCall(
+              f.pos(), () -> objects.setField(target, f.name(), v, f.pos(), a.value().pos()));
+          return;
+        }
         if (target instanceof Namespace ns) {
           throw new ImageException(
               f.pos(),
@@ -429,6 +460,13 @@ public final class Interpreter {
       }
       case Index x -> {
         Value target = eval(x.target(), scope, mod);
+        Slots slots = objects == null ? null : objects.slotsOf(target);
+        if (slots != null) {
+          Value index = eval(x.index(), scope, mod);
+          Value v = eval(a.value(), scope, mod);
+          kernelCall(x.pos(), () -> objects.setSlot(slots, index, v, x.pos(), a.value().pos()));
+          return;
+        }
         throw new ImageException(x.pos(), "cannot assign to a slot of a " + target.typeName());
       }
       default -> throw new ImageException(a.target().pos(), "cannot assign to this expression");
@@ -502,11 +540,21 @@ public final class Interpreter {
       }
       case Index x -> {
         Value target = eval(x.target(), scope, mod);
+        Slots slots = objects == null ? null : objects.slotsOf(target);
+        if (slots != null) {
+          return objects.getSlot(slots, eval(x.index(), scope, mod), x.pos());
+        }
         throw new ImageException(
             x.pos(), "cannot index a " + target.typeName() + ": it has no slots");
       }
       case New n -> {
-        eval(n.bank(), scope, mod);
+        Value bank = eval(n.bank(), scope, mod);
+        if (objects != null) {
+          Value[] made = new Value[1];
+          kernelCall(
+              n.pos(), () -> made[0] = objects.allocate(n.kind(), bank, n.pos(), n.bank().pos()));
+          return made[0];
+        }
         throw new ImageException(
             n.pos(),
             "'new "
@@ -518,6 +566,9 @@ public final class Interpreter {
   }
 
   private Value member(Value target, Field f) throws ImageException {
+    if (objects != null && target instanceof Cap) {
+      return objects.getField(target, f.name(), f.pos());
+    }
     if (target instanceof Namespace ns) {
       Value v = ns.members().get(f.name());
       if (v != null) {
@@ -658,12 +709,30 @@ public final class Interpreter {
               c.callee().pos(),
               "builtin '" + f.name() + "' takes " + wanted + ", given " + args.size());
         }
-        return f.body().apply(List.copyOf(args), List.copyOf(positions), c.callee().pos());
+        try {
+          return f.body().apply(List.copyOf(args), List.copyOf(positions), c.callee().pos());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          throw new ImageException(c.callee().pos(), "the kernel refused: " + e.getMessage());
+        }
       }
       default ->
           throw new ImageException(
               c.callee().pos(),
               "cannot call " + (name == null ? "" : "'" + name + "', ") + "a " + callee.typeName());
+    }
+  }
+
+  /** An action on the kernel's boot API, whose refusals become positioned errors. */
+  @FunctionalInterface
+  private interface KernelAction {
+    void run() throws ImageException;
+  }
+
+  private static void kernelCall(SourcePos at, KernelAction action) throws ImageException {
+    try {
+      action.run();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new ImageException(at, "the kernel refused: " + e.getMessage());
     }
   }
 

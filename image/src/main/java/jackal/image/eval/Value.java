@@ -3,6 +3,8 @@ package jackal.image.eval;
 import jackal.image.ImageException;
 import jackal.image.SourcePos;
 import jackal.image.syntax.Ast;
+import jackal.kernel.boot.CapRef;
+import jackal.kernel.boot.ObjectRef;
 import java.util.List;
 import java.util.Map;
 
@@ -115,6 +117,53 @@ public sealed interface Value {
     @Override
     public String show() {
       return "<" + kind + " " + name + ">";
+    }
+  }
+
+  /**
+   * A bank to allocate from. Only the root bank, {@code PrimeBank}, exists until the space bank
+   * (services module) is connected.
+   */
+  record Bank(String name) implements Value {
+    @Override
+    public String typeName() {
+      return "bank";
+    }
+
+    @Override
+    public String show() {
+      return "<bank " + name + ">";
+    }
+  }
+
+  /**
+   * A capability. {@code object} is the kernel object it names when the image made that object
+   * (null for a kernel service, a Null capability or an Entry made by {@code enter}); {@code kind}
+   * is how messages name it ({@code Process}, {@code Entry}, {@code KernLog}...); {@code restr} is
+   * the restriction bits the image added, kept here because {@link CapRef} does not show them.
+   */
+  record Cap(CapRef ref, ObjectRef object, String kind, int restr) implements Value {
+    @Override
+    public String typeName() {
+      return "capability";
+    }
+
+    @Override
+    public String show() {
+      return ref.toString();
+    }
+  }
+
+  /** A slot array of an object: a process's {@code capReg}, a GPT's {@code cap}, a CapPage. */
+  record Slots(Cap owner, String field, int size) implements Value {
+    @Override
+    public String typeName() {
+      return "slot array";
+    }
+
+    @Override
+    public String show() {
+      return "<" + owner.kind() + " " + owner.object() + " " + field + "[" + size + "]>";
     }
   }
 }
