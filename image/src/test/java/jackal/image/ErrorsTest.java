@@ -133,6 +133,11 @@ class ErrorsTest {
             "module t {\n  def x = 1;\n  print x + ¶y;\n}",
             "unknown identifier 'y'"),
         e(
+            "hyphenatedNameLooksLikeSubtraction",
+            "module t { def x = 1; print ¶x-1; }",
+            "unknown identifier 'x-1' (a '-' inside a name is part of it: write 'x - 1' to"
+                + " subtract)"),
+        e(
             "wrongArgumentCount",
             "module t { def f(a, b) { a; } print ¶f(1); }",
             "procedure 'f' takes 2 arguments, given 1"),
@@ -152,7 +157,7 @@ class ErrorsTest {
         e(
             "addingAStringToAnInteger",
             "module t { print \"a\" ¶+ 1; }",
-            "operator '+' needs two integers or two strings, not a string and a integer"),
+            "operator '+' needs two integers or two strings, not a string and an integer"),
         e(
             "subtractingStrings",
             "module t { print \"a\" ¶- \"b\"; }",
@@ -164,7 +169,7 @@ class ErrorsTest {
         e(
             "comparingDifferentTypes",
             "module t { print 1 ¶== \"1\"; }",
-            "cannot compare a integer with a string"),
+            "cannot compare an integer with a string"),
         e(
             "negatingAString",
             "module t { print ¶-\"a\"; }",
@@ -175,19 +180,19 @@ class ErrorsTest {
             "a condition must be an integer or a boolean, not a string"),
         e("divisionByZero", "module t { print 1 ¶/ 0; }", "division by zero"),
         e("remainderByZero", "module t { enum { A = 1 ¶% 0 } }", "remainder by zero"),
-        e("callingANonProcedure", "module t { def x = 1; ¶x(); }", "cannot call 'x', a integer"),
+        e("callingANonProcedure", "module t { def x = 1; ¶x(); }", "cannot call 'x', an integer"),
         e(
             "fieldOfAnInteger",
             "module t { def x = 1; print x.¶size; }",
-            "a integer has no field 'size'"),
+            "an integer has no field 'size'"),
         e(
             "assignmentToAFieldOfAnInteger",
             "module t { def x = 1; x.¶size = 2; }",
-            "cannot assign to field 'size': a integer has no fields"),
+            "cannot assign to field 'size': an integer has no fields"),
         e(
             "indexingAnInteger",
             "module t { def x = 1; print x¶[0]; }",
-            "cannot index a integer: it has no slots"),
+            "cannot index an integer: it has no slots"),
         e(
             "assignmentToASlotOfAString",
             "module t { def x = \"s\"; x¶[0] = 2; }",
@@ -278,7 +283,7 @@ class ErrorsTest {
     assertThat(ex.getMessage())
         .isEqualTo(
             lib
-                + ":2:20: operator '+' needs two integers or two strings, not a integer"
+                + ":2:20: operator '+' needs two integers or two strings, not an integer"
                 + " and a string");
   }
 

@@ -64,7 +64,7 @@ class ObjectsTest {
   @Test
   void newNeedsABank() {
     assertThat(error("def p = new Page(\n  42);").getMessage())
-        .isEqualTo("o.mki:3:3: 'new Page' needs a bank, not a integer");
+        .isEqualTo("o.mki:3:3: 'new Page' needs a bank, not an integer");
   }
 
   @Test
@@ -116,7 +116,7 @@ class ObjectsTest {
   @Test
   void aSlotHoldsOnlyCapabilities() {
     assertThat(error("def p = new Process(PrimeBank); p.capReg[5] = 3;").getMessage())
-        .isEqualTo("o.mki:2:47: capReg[5] holds a capability, not a integer");
+        .isEqualTo("o.mki:2:47: capReg[5] holds a capability, not an integer");
   }
 
   @Test
@@ -183,7 +183,7 @@ class ObjectsTest {
   @Test
   void readonlyRefusesAnEndpoint() {
     assertThat(error("def ep = new Endpoint(PrimeBank); def x = readonly(ep);").detail())
-        .isEqualTo("readonly needs a Page, CapPage or GPT capability, not a Endpoint capability");
+        .isEqualTo("readonly needs a Page, CapPage or GPT capability, not an Endpoint capability");
   }
 
   @Test
@@ -211,6 +211,14 @@ class ObjectsTest {
             + " print SchedCtl(); print Checkpoint(); print ObStore(); print IoPerm();"
             + " print PinCtl(); print SysCtl(); print KernLog(); print NullCap();");
     assertThat(output().lines()).hasSize(13).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void addingAStringToACapabilityIsATypeError() {
+    assertThat(error("print \"log: \" + KernLog();").getMessage())
+        .isEqualTo(
+            "o.mki:2:15: operator '+' needs two integers or two strings, not a string and a"
+                + " capability");
   }
 
   @Test

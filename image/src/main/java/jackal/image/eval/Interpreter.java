@@ -376,7 +376,7 @@ public final class Interpreter {
         }
         Binding b = scope.lookup(i.name());
         if (b == null) {
-          throw new ImageException(i.pos(), "unknown identifier '" + i.name() + "'");
+          throw unknown(i, scope);
         }
         if (b.constant() && b.value() instanceof Int v) {
           return v.value();
@@ -394,7 +394,8 @@ public final class Interpreter {
           return i.value();
         }
         throw new ImageException(
-            f.pos(), "'" + f.name() + "' is a " + v.typeName() + ", not an integer constant");
+            f.pos(),
+            "'" + f.name() + "' is " + Value.a(v.typeName()) + ", not an integer constant");
       }
       default ->
           throw new ImageException(
@@ -408,7 +409,7 @@ public final class Interpreter {
     if (f.target() instanceof Ident i) {
       Binding b = scope.lookup(i.name());
       if (b == null) {
-        throw new ImageException(i.pos(), "unknown identifier '" + i.name() + "'");
+        throw unknown(i, scope);
       }
       target = b.value();
     } else if (f.target() instanceof Field inner) {
@@ -421,12 +422,32 @@ public final class Interpreter {
     return member(target, f);
   }
 
+  /**
+   * The error for a name nothing binds. Since a hyphen continues a name, {@code x-1} is one name;
+   * when its first part is bound, the message says how to subtract.
+   */
+  private static ImageException unknown(Ident i, Scope scope) {
+    String name = i.name();
+    int dash = name.indexOf('-');
+    if (dash > 0 && scope.lookup(name.substring(0, dash)) != null) {
+      String spaced = name.replace("-", " - ");
+      return new ImageException(
+          i.pos(),
+          "unknown identifier '"
+              + name
+              + "' (a '-' inside a name is part of it: write '"
+              + spaced
+              + "' to subtract)");
+    }
+    return new ImageException(i.pos(), "unknown identifier '" + name + "'");
+  }
+
   private void assign(Assign a, Scope scope, ModuleRun mod) throws ImageException {
     switch (a.target()) {
       case Ident i -> {
         Binding b = scope.lookup(i.name());
         if (b == null) {
-          throw new ImageException(i.pos(), "unknown identifier '" + i.name() + "'");
+          throw unknown(i, scope);
         }
         if (b.constant()) {
           throw new ImageException(
@@ -456,7 +477,11 @@ public final class Interpreter {
         }
         throw new ImageException(
             f.pos(),
-            "cannot assign to field '" + f.name() + "': a " + target.typeName() + " has no fields");
+            "cannot assign to field '"
+                + f.name()
+                + "': "
+                + Value.a(target.typeName())
+                + " has no fields");
       }
       case Index x -> {
         Value target = eval(x.target(), scope, mod);
@@ -467,7 +492,8 @@ public final class Interpreter {
           kernelCall(x.pos(), () -> objects.setSlot(slots, index, v, x.pos(), a.value().pos()));
           return;
         }
-        throw new ImageException(x.pos(), "cannot assign to a slot of a " + target.typeName());
+        throw new ImageException(
+            x.pos(), "cannot assign to a slot of " + Value.a(target.typeName()));
       }
       default -> throw new ImageException(a.target().pos(), "cannot assign to this expression");
     }
@@ -480,7 +506,8 @@ public final class Interpreter {
       case Int i -> i.value() != 0;
       default ->
           throw new ImageException(
-              cond.pos(), "a condition must be an integer or a boolean, not a " + v.typeName());
+              cond.pos(),
+              "a condition must be an integer or a boolean, not " + Value.a(v.typeName()));
     };
   }
 
@@ -500,7 +527,7 @@ public final class Interpreter {
       case Ident i -> {
         Binding b = scope.lookup(i.name());
         if (b == null) {
-          throw new ImageException(i.pos(), "unknown identifier '" + i.name() + "'");
+          throw unknown(i, scope);
         }
         return b.value();
       }
@@ -526,8 +553,8 @@ public final class Interpreter {
                 + u.op()
                 + "' needs "
                 + (u.op().equals("-") ? "an integer" : "an integer or a boolean")
-                + ", not a "
-                + v.typeName());
+                + ", not "
+                + Value.a(v.typeName()));
       }
       case Binary b -> {
         return binary(b, eval(b.left(), scope, mod), eval(b.right(), scope, mod));
@@ -545,7 +572,7 @@ public final class Interpreter {
           return objects.getSlot(slots, eval(x.index(), scope, mod), x.pos());
         }
         throw new ImageException(
-            x.pos(), "cannot index a " + target.typeName() + ": it has no slots");
+            x.pos(), "cannot index " + Value.a(target.typeName()) + ": it has no slots");
       }
       case New n -> {
         Value bank = eval(n.bank(), scope, mod);
@@ -587,7 +614,7 @@ public final class Interpreter {
           f.pos(), ns.kind() + " " + ns.name() + " has no member '" + f.name() + "'");
     }
     throw new ImageException(
-        f.pos(), "a " + target.typeName() + " has no field '" + f.name() + "'");
+        f.pos(), Value.a(target.typeName()) + " has no field '" + f.name() + "'");
   }
 
   private static Value binary(Binary b, Value l, Value r) throws ImageException {
@@ -596,7 +623,8 @@ public final class Interpreter {
       case "==", "!=" -> {
         if (l.getClass() != r.getClass()) {
           throw new ImageException(
-              b.pos(), "cannot compare a " + l.typeName() + " with a " + r.typeName());
+              b.pos(),
+              "cannot compare " + Value.a(l.typeName()) + " with " + Value.a(r.typeName()));
         }
         return new Bool(l.equals(r) == op.equals("=="));
       }
@@ -615,10 +643,10 @@ public final class Interpreter {
             b.pos(),
             "operator '"
                 + op
-                + "' needs two integers, not a "
-                + l.typeName()
-                + " and a "
-                + r.typeName());
+                + "' needs two integers, not "
+                + Value.a(l.typeName())
+                + " and "
+                + Value.a(r.typeName()));
       }
       default -> {
         if (l instanceof Int x && r instanceof Int y) {
@@ -633,10 +661,10 @@ public final class Interpreter {
                 + op
                 + "' needs two integers"
                 + (op.equals("+") ? " or two strings" : "")
-                + ", not a "
-                + l.typeName()
-                + " and a "
-                + r.typeName());
+                + ", not "
+                + Value.a(l.typeName())
+                + " and "
+                + Value.a(r.typeName()));
       }
     }
   }
@@ -718,7 +746,9 @@ public final class Interpreter {
       default ->
           throw new ImageException(
               c.callee().pos(),
-              "cannot call " + (name == null ? "" : "'" + name + "', ") + "a " + callee.typeName());
+              "cannot call "
+                  + (name == null ? "" : "'" + name + "', ")
+                  + Value.a(callee.typeName()));
     }
   }
 

@@ -105,7 +105,7 @@ final class KernelObjects {
   Value allocate(String kind, Value bank, SourcePos at, SourcePos bankPos) throws ImageException {
     if (!(bank instanceof Bank b)) {
       throw new ImageException(
-          bankPos, "'new " + kind + "' needs a bank, not a " + bank.typeName());
+          bankPos, "'new " + kind + "' needs a bank, not " + Value.a(bank.typeName()));
     }
     if (kind.equals("Bank")) {
       throw new ImageException(
@@ -144,7 +144,7 @@ final class KernelObjects {
       return c;
     }
     String kind =
-        target instanceof Cap c ? "a " + c.kind() + " capability" : "a " + target.typeName();
+        target instanceof Cap c ? Value.a(c.kind()) + " capability" : Value.a(target.typeName());
     throw new ImageException(at, "cannot " + what + ": " + kind + " names no object of this image");
   }
 
@@ -178,7 +178,7 @@ final class KernelObjects {
         Cap p = cap(v, name, valuePos);
         if (!p.kind().equals("Process") || p.object() == null) {
           throw new ImageException(
-              valuePos, "an endpoint's recipient must be a Process, not a " + p.kind());
+              valuePos, "an endpoint's recipient must be a Process, not " + Value.a(p.kind()));
         }
         kernel.setRecipient(o, p.object());
       }
@@ -221,7 +221,7 @@ final class KernelObjects {
   }
 
   private static ImageException noField(Cap c, String name, SourcePos at) {
-    return new ImageException(at, "a " + c.kind() + " has no field '" + name + "'");
+    return new ImageException(at, Value.a(c.kind()) + " has no field '" + name + "'");
   }
 
   // ---- slots ----
@@ -267,7 +267,8 @@ final class KernelObjects {
 
   private static int slotIndex(Slots s, Value index, SourcePos at) throws ImageException {
     if (!(index instanceof Int i)) {
-      throw new ImageException(at, "a slot index must be an integer, not a " + index.typeName());
+      throw new ImageException(
+          at, "a slot index must be an integer, not " + Value.a(index.typeName()));
     }
     if (i.value() < 0 || i.value() >= s.size()) {
       throw new ImageException(
@@ -306,7 +307,7 @@ final class KernelObjects {
     if (v instanceof Cap c && c.kind().equals("Endpoint") && c.object() != null) {
       return c;
     }
-    String got = v instanceof Cap c ? "a " + c.kind() + " capability" : "a " + v.typeName();
+    String got = v instanceof Cap c ? Value.a(c.kind()) + " capability" : Value.a(v.typeName());
     throw new ImageException(at, fn + " needs an Endpoint capability, not " + got);
   }
 
@@ -322,7 +323,7 @@ final class KernelObjects {
               Set<String> allowed = gptOnly ? Set.of("GPT") : Set.of("Page", "CapPage", "GPT");
               if (!(v instanceof Cap c) || !allowed.contains(c.kind())) {
                 String got =
-                    v instanceof Cap c ? "a " + c.kind() + " capability" : "a " + v.typeName();
+                    v instanceof Cap c ? Value.a(c.kind()) + " capability" : Value.a(v.typeName());
                 throw new ImageException(
                     pos.getFirst(),
                     name
@@ -342,7 +343,7 @@ final class KernelObjects {
   private Value guard(List<Value> args, List<SourcePos> pos, SourcePos at) throws ImageException {
     Value v = args.get(0);
     if (!(v instanceof Cap c) || !Set.of("Page", "CapPage", "GPT").contains(c.kind())) {
-      String got = v instanceof Cap c ? "a " + c.kind() + " capability" : "a " + v.typeName();
+      String got = v instanceof Cap c ? Value.a(c.kind()) + " capability" : Value.a(v.typeName());
       throw new ImageException(
           pos.get(0), "guard needs a Page, CapPage or GPT capability, not " + got);
     }
@@ -373,14 +374,14 @@ final class KernelObjects {
     if (v instanceof Cap c) {
       return c;
     }
-    throw new ImageException(at, what + " holds a capability, not a " + v.typeName());
+    throw new ImageException(at, what + " holds a capability, not " + Value.a(v.typeName()));
   }
 
   private static long integer(Value v, String what, SourcePos at) throws ImageException {
     if (v instanceof Int i) {
       return i.value();
     }
-    throw new ImageException(at, what + " must be an integer, not a " + v.typeName());
+    throw new ImageException(at, what + " must be an integer, not " + Value.a(v.typeName()));
   }
 
   private static long bounded(Value v, String what, SourcePos at, long max) throws ImageException {

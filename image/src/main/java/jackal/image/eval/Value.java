@@ -10,6 +10,11 @@ import java.util.Map;
 
 /** A value of the image language. */
 public sealed interface Value {
+  /** {@code noun} with its indefinite article, for messages: "an integer", "a string". */
+  static String a(String noun) {
+    return ("AEIOUaeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
+  }
+
   /** How error messages name this value's type. */
   String typeName();
 
