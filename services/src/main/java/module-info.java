@@ -5,8 +5,14 @@ module jackal.services {
   exports jackal.services.bank;
   // Program spaces and virtual copy spaces: their servers and the program-side data region.
   exports jackal.services.space;
-  // Building the services into an image (the prime bank).
+  // The streams (IoStream: Null, Zero, the pipe) and their client library.
+  exports jackal.services.stream;
+  // The TextConsole.
+  exports jackal.services.console;
+  // Building the services into an image (the prime bank, streams, pipes, the console).
   exports jackal.services.boot;
   // Generated from the services' CapIDL (and the kernel's, again: see the pom).
   exports jackal.services.idl.coyotos;
+  exports jackal.services.idl.coyotos.driver;
+  exports jackal.services.idl.jackal;
 }

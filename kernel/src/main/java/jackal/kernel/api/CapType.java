@@ -25,6 +25,13 @@ public final class CapType {
   public static final int IO_PRIV = 0x0F;
   public static final int IRQ_WAIT = 0x10;
 
+  /**
+   * Jackal's terminal (interface {@code jackal.ConsoleDevice}), not a Coyotos type: the first code
+   * the reference leaves reserved among the kernel-implemented types. It stands for the physical
+   * display page Coyotos gives its TextConsole driver.
+   */
+  public static final int CONSOLE = 0x11;
+
   public static final int ENDPOINT = 0x20;
   public static final int PAGE = 0x21;
   public static final int CAP_PAGE = 0x22;
@@ -42,7 +49,7 @@ public final class CapType {
 
   /** True for the type codes the reference defines (reserved codes give false). */
   public static boolean isDefined(int type) {
-    return (type >= NULL && type <= IRQ_WAIT)
+    return (type >= NULL && type <= CONSOLE)
         || (type >= ENDPOINT && type <= APP_NOTICE)
         || type == ENTRY;
   }
@@ -66,6 +73,7 @@ public final class CapType {
       case KERN_LOG -> "KernLog";
       case IO_PRIV -> "IOPriv";
       case IRQ_WAIT -> "IrqWait";
+      case CONSOLE -> "Console";
       case ENDPOINT -> "Endpoint";
       case PAGE -> "Page";
       case CAP_PAGE -> "CapPage";

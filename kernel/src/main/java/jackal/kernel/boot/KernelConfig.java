@@ -13,7 +13,8 @@ import java.io.PrintStream;
  * @param idleSpinMicros how long an idle CPU spins before it parks
  * @param sliceMicros how long a chain of processes passing the CPU to each other by slice donation
  *     may keep it while other processes wait on that CPU
- * @param console where KernLog output goes
+ * @param console where KernLog output goes, and what the Console capability writes to (the
+ *     terminal)
  * @param heapGuardPercent the live heap, in percent of the JVM's largest heap ({@code -Xmx}), past
  *     which the heap guard faults the program that allocated most (AllocationLimit); 100 turns the
  *     guard off. Default {@value #DEFAULT_HEAP_GUARD_PERCENT}: below it the JVM still has room to

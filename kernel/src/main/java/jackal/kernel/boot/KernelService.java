@@ -20,7 +20,12 @@ public enum KernelService {
   IO_PRIV(CapType.IO_PRIV),
   PIN_CTL(CapType.PIN_CTL),
   SYS_CTL(CapType.SYS_CTL),
-  SCHEDULE(CapType.SCHEDULE);
+  SCHEDULE(CapType.SCHEDULE),
+  /**
+   * Jackal's terminal ({@code jackal.ConsoleDevice}): the bytes written reach the kernel's console
+   * stream unchanged. Only an image can hand it out.
+   */
+  CONSOLE(CapType.CONSOLE);
 
   final int capType;
 

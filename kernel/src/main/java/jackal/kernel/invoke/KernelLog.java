@@ -40,7 +40,18 @@ public final class KernelLog {
    * Queues {@code text} as one line, adding a newline if it lacks one. Never blocks on the stream.
    */
   public void line(String text) {
-    String whole = text.endsWith("\n") ? text : text + "\n";
+    append(text.endsWith("\n") ? text : text + "\n");
+  }
+
+  /**
+   * Queues {@code text} as it is, with no newline added (what a terminal is sent), as one entry
+   * that no other entry splits. Never blocks on the stream.
+   */
+  public void text(String text) {
+    append(text);
+  }
+
+  private void append(String whole) {
     lock.lock();
     try {
       if (lines.size() >= CAPACITY) {

@@ -29,6 +29,12 @@ public final class Machine {
   public final Scheduler scheduler;
   final KernelLog log;
 
+  /**
+   * What Console capabilities write: the same stream as {@link #log}, through its own queue and
+   * writer, so that a program flooding the terminal cannot crowd out the kernel's log.
+   */
+  final KernelLog terminal;
+
   /** Failures the CPUs survive; like {@link #log}, never written from a CPU thread directly. */
   private final KernelLog errorLog;
 
@@ -52,6 +58,7 @@ public final class Machine {
       PrintStream errors) {
     this.objects = new ObjectTable(layout, oidsPerType);
     this.log = new KernelLog(logOut, "jackal-log");
+    this.terminal = new KernelLog(logOut, "jackal-terminal");
     this.errorLog = new KernelLog(errors, "jackal-errors");
     this.scheduler =
         new Scheduler(
@@ -84,6 +91,7 @@ public final class Machine {
     handlers[CapType.OB_STORE] = new ObStoreCap();
     handlers[CapType.PIN_CTL] = new PinCtlCap();
     handlers[CapType.IO_PRIV] = new IoPrivCap();
+    handlers[CapType.CONSOLE] = new ConsoleCap();
   }
 
   /**
@@ -352,6 +360,7 @@ public final class Machine {
                   && !timer.hasSleepers()
                   && !heapGuardBusy()
                   && log.drained()
+                  && terminal.drained()
                   && errorLog.drained()
               ? seen + 1
               : 0;
@@ -396,6 +405,7 @@ public final class Machine {
     }
     scheduler.stop();
     log.close();
+    terminal.close();
     errorLog.close();
   }
 

@@ -1,0 +1,67 @@
+package jackal.services.boot;
+
+import jackal.kernel.boot.CodeSegment;
+import jackal.kernel.boot.Kernel;
+import jackal.kernel.boot.ObjectRef;
+import jackal.kernel.boot.ProgramRefusedException;
+import jackal.kernel.boot.ProgramSpace;
+import jackal.runtime.CapReg;
+import jackal.runtime.boot.ClassFiles;
+import jackal.services.stream.PipeProgram;
+import java.util.Map;
+
+/**
+ * A service process as Coyotos's runtime sets one up: loaded from pages (the services' streams and
+ * console and the generated stubs, over the shared runtime library), its reply endpoint in REPLYEPT
+ * (payload match, ID 0), SELF, and its initial endpoint in INITEPT (ID 1), through which its
+ * clients reach it.
+ */
+record ServiceProcess(ObjectRef process, ObjectRef endpoint) {
+  /** The endpoint ID of INITEPT. */
+  static final long INIT_ENDPOINT_ID = 1;
+
+  private static volatile byte[] jar;
+
+  /** The services' program jar (built once per JVM from the services' own class files). */
+  static byte[] jar() {
+    byte[] j = jar;
+    if (j == null) {
+      Map<String, byte[]> classes =
+          ClassFiles.select(
+              PipeProgram.class,
+              n ->
+                  n.startsWith("jackal/services/stream/")
+                      || n.startsWith("jackal/services/console/")
+                      || n.startsWith("jackal/services/idl/"));
+      j = ClassFiles.jar(classes);
+      jar = j;
+    }
+    return j;
+  }
+
+  /**
+   * A process of {@code k} named {@code name} running {@code program} (a class of the services'
+   * jar) with {@code dataPages} data pages at address 0, over {@code runtime}.
+   */
+  static ServiceProcess load(
+      Kernel k, CodeSegment runtime, String name, Class<?> program, int dataPages) {
+    ObjectRef p = k.newProcess(name);
+    try {
+      ProgramSpace ps =
+          k.newProgramSpace(program.getName(), dataPages, k.newCodeSegment(jar()), runtime);
+      k.setSpaceAndPC(p, ps.space(), ps.pc());
+    } catch (ProgramRefusedException e) {
+      throw new IllegalStateException(name + " is refused: " + e.getMessage(), e);
+    }
+    ObjectRef replyEp = k.newEndpoint();
+    k.setRecipient(replyEp, p);
+    k.setPayloadMatch(replyEp);
+    k.setCapReg(p, CapReg.REPLYEPT, k.cap(replyEp));
+    k.setCapReg(p, CapReg.SELF, k.cap(p));
+    ObjectRef ep = k.newEndpoint();
+    k.setRecipient(ep, p);
+    k.setEndpointId(ep, INIT_ENDPOINT_ID);
+    k.setCapReg(p, CapReg.INITEPT, k.cap(ep));
+    return new ServiceProcess(p, ep);
+  }
+}
