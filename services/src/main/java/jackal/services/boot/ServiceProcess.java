@@ -6,9 +6,6 @@ import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProgramRefusedException;
 import jackal.kernel.boot.ProgramSpace;
 import jackal.runtime.CapReg;
-import jackal.runtime.boot.ClassFiles;
-import jackal.services.stream.PipeProgram;
-import java.util.Map;
 
 /**
  * A service process as Coyotos's runtime sets one up: loaded from pages (the services' streams and
@@ -20,25 +17,6 @@ record ServiceProcess(ObjectRef process, ObjectRef endpoint) {
   /** The endpoint ID of INITEPT. */
   static final long INIT_ENDPOINT_ID = 1;
 
-  private static volatile byte[] jar;
-
-  /** The services' program jar (built once per JVM from the services' own class files). */
-  static byte[] jar() {
-    byte[] j = jar;
-    if (j == null) {
-      Map<String, byte[]> classes =
-          ClassFiles.select(
-              PipeProgram.class,
-              n ->
-                  n.startsWith("jackal/services/stream/")
-                      || n.startsWith("jackal/services/console/")
-                      || n.startsWith("jackal/services/idl/"));
-      j = ClassFiles.jar(classes);
-      jar = j;
-    }
-    return j;
-  }
-
   /**
    * A process of {@code k} named {@code name} running {@code program} (a class of the services'
    * jar) with {@code dataPages} data pages at address 0, over {@code runtime}.
@@ -48,7 +26,7 @@ record ServiceProcess(ObjectRef process, ObjectRef endpoint) {
     ObjectRef p = k.newProcess(name);
     try {
       ProgramSpace ps =
-          k.newProgramSpace(program.getName(), dataPages, k.newCodeSegment(jar()), runtime);
+          k.newProgramSpace(program.getName(), dataPages, ServicesLibrary.segment(k), runtime);
       k.setSpaceAndPC(p, ps.space(), ps.pc());
     } catch (ProgramRefusedException e) {
       throw new IllegalStateException(name + " is refused: " + e.getMessage(), e);

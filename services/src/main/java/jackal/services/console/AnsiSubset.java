@@ -1,6 +1,6 @@
 package jackal.services.console;
 
-import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /**
  * What Coyotos's TextConsole makes of the bytes it is sent, turned into what a terminal is to be
@@ -27,13 +27,41 @@ import java.io.ByteArrayOutputStream;
 final class AnsiSubset {
   private static final int ESC = 0x1B;
 
-  private enum State {
-    TEXT,
-    GOT_ESC,
-    PARAMS
+  /** The states of Coyotos's driver: plain text, after ESC, reading a sequence's parameters. */
+  private static final int TEXT = 0;
+
+  private static final int GOT_ESC = 1;
+  private static final int PARAMS = 2;
+
+  /**
+   * Bytes to show, gathered for one write to the terminal (java.io's byte streams are not open to
+   * programs).
+   */
+  static final class Output {
+    private byte[] bytes = new byte[256];
+    private int size;
+
+    void write(int b) {
+      if (size == bytes.length) {
+        bytes = Arrays.copyOf(bytes, size * 2);
+      }
+      bytes[size++] = (byte) b;
+    }
+
+    int size() {
+      return size;
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(bytes, size);
+    }
+
+    void reset() {
+      size = 0;
+    }
   }
 
-  private State state = State.TEXT;
+  private int state = TEXT;
   private final int[] params = new int[2];
   private int paramCount;
 
@@ -41,42 +69,42 @@ final class AnsiSubset {
    * Reads {@code c} (one byte of what the console was sent) and appends what it shows to {@code
    * out}.
    */
-  void accept(int c, ByteArrayOutputStream out) {
+  void accept(int c, Output out) {
     int ch = c & 0xFF;
     switch (state) {
       case TEXT -> {
         if (ch == ESC) {
-          state = State.GOT_ESC;
+          state = GOT_ESC;
         } else {
           text(ch, out);
         }
       }
       case GOT_ESC -> {
         if (ch == '[') {
-          state = State.PARAMS;
+          state = PARAMS;
           params[0] = 0;
           params[1] = 0;
           paramCount = 0;
         } else {
-          state = State.TEXT;
+          state = TEXT;
         }
       }
-      case PARAMS -> {
+      default -> { // PARAMS
         if (paramCount < 2 && ch >= '0' && ch <= '9') {
           params[paramCount] = (params[paramCount] * 10 + (ch - '0')) & 0xFF;
         } else if (paramCount < 2 && ch == ';') {
           paramCount++;
         } else if (paramCount == 2) {
-          state = State.TEXT;
+          state = TEXT;
         } else {
           control(ch, out);
-          state = State.TEXT;
+          state = TEXT;
         }
       }
     }
   }
 
-  private static void text(int ch, ByteArrayOutputStream out) {
+  private static void text(int ch, Output out) {
     if (ch >= 0x20 && ch < 0x7F) {
       out.write(ch);
     } else if (ch == '\n' || ch == '\r') {
@@ -86,7 +114,7 @@ final class AnsiSubset {
     }
   }
 
-  private void control(int fin, ByteArrayOutputStream out) {
+  private void control(int fin, Output out) {
     int p0 = params[0];
     int p1 = params[1];
     switch (fin) {
@@ -104,7 +132,7 @@ final class AnsiSubset {
     return p == 0 ? 1 : p;
   }
 
-  private static void sequence(ByteArrayOutputStream out, String params, int fin) {
+  private static void sequence(Output out, String params, int fin) {
     out.write(ESC);
     out.write('[');
     for (int i = 0; i < params.length(); i++) {

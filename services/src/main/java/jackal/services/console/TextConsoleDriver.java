@@ -8,7 +8,6 @@ import jackal.services.idl.coyotos.driver.TextConsoleCodes;
 import jackal.services.idl.coyotos.driver.TextConsoleServer;
 import jackal.services.idl.jackal.ConsoleDeviceClient;
 import jackal.services.idl.jackal.ConsoleDeviceCodes;
-import java.io.ByteArrayOutputStream;
 
 /**
  * Coyotos's TextConsole, drawing on Jackal's terminal: each request's characters go through {@link
@@ -19,7 +18,7 @@ import java.io.ByteArrayOutputStream;
  */
 final class TextConsoleDriver implements TextConsoleServer {
   private final AnsiSubset ansi = new AnsiSubset();
-  private final ByteArrayOutputStream shown = new ByteArrayOutputStream();
+  private final AnsiSubset.Output shown = new AnsiSubset.Output();
   private final ConsoleDeviceClient device;
   private final SpaceBankClient bank;
 

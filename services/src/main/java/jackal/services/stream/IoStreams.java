@@ -29,6 +29,9 @@ public final class IoStreams {
   private final IoStreamClient client;
   private final long channel;
 
+  /** How many requests waited in a channel. */
+  private long waits;
+
   /**
    * Calls through {@code client}, whose string area must hold {@link #BUF_LIMIT} bytes; fetches
    * channels into register {@code channelReg}.
@@ -36,6 +39,11 @@ public final class IoStreams {
   public IoStreams(IoStreamClient client, int channelReg) {
     this.client = client;
     this.channel = CapReg.loc(channelReg);
+  }
+
+  /** How many of this library's reads and writes had to wait in a channel so far. */
+  public long waits() {
+    return waits;
   }
 
   /** The client this calls through. */
@@ -51,6 +59,7 @@ public final class IoStreams {
     try {
       return client.doRead(stream, len);
     } catch (IoStreamRequestWouldBlockException e) {
+      waits++;
       client.getReadChannel(stream, channel);
       return client.doRead(channel, len);
     }
@@ -65,6 +74,7 @@ public final class IoStreams {
     try {
       return client.doWrite(stream, s);
     } catch (IoStreamRequestWouldBlockException e) {
+      waits++;
       client.getWriteChannel(stream, channel);
       return client.doWrite(channel, s);
     }
