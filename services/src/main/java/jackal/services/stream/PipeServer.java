@@ -46,7 +46,7 @@ import jackal.services.idl.coyotos.SpaceBankClient;
  *
  * <p>Every answer, immediate or late, is sent without blocking: a caller that does not wait for its
  * answer loses it and cannot stall the pipe. A request that fails unexpectedly is answered
- * RequestError and the pipe keeps serving.
+ * RequestError (by the skeleton) and the pipe keeps serving.
  */
 final class PipeServer implements IoStreamServer {
   /** The buffer's size: one request's worth. */
@@ -144,10 +144,6 @@ final class PipeServer implements IoStreamServer {
         skeleton.serve(ipc, reply);
       } catch (KernelException e) {
         ipc.replyExceptionAndReceive(e.code());
-        continue;
-      } catch (RuntimeException e) {
-        // A bug must not end the pipe for both its ends; the caller learns its request failed.
-        ipc.replyExceptionAndReceive(Codes.RC_REQUEST_ERROR);
         continue;
       }
       if (deferred) {
