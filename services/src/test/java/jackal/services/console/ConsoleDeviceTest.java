@@ -10,12 +10,14 @@ import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
 import jackal.services.boot.TextConsoleServer;
+import jackal.services.idl.coyotos.DiscrimClient;
 import jackal.services.idl.jackal.ConsoleDeviceClient;
 import jackal.services.idl.jackal.ConsoleDeviceCodes;
 import jackal.services.stream.StreamSystem;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The Console capability: the terminal, which only an image can hand out. */
@@ -95,6 +97,27 @@ class ConsoleDeviceTest {
       s.boot();
       assertThat(s.console()).doesNotContain("LE");
     }
+  }
+
+  @Test
+  void discrimSaysTheConsoleIsNotDiscreetSoItCannotPassForConfined() throws Exception {
+    AtomicReference<Boolean> discreet = new AtomicReference<>();
+    AtomicReference<Long> kind = new AtomicReference<>();
+    try (StreamSystem s = new StreamSystem()) {
+      ObjectRef c =
+          s.client(
+              "client",
+              cl -> {
+                DiscrimClient discrim = new DiscrimClient(new Ipc(cl.sys));
+                discreet.set(discrim.isDiscreet(reg(TEXT_CONSOLE), reg(DEVICE)));
+                kind.set((long) discrim.classify(reg(TEXT_CONSOLE), reg(DEVICE)));
+              });
+      s.k.setCapReg(c, DEVICE, s.k.kernelCap(KernelService.CONSOLE));
+      s.k.setCapReg(c, TEXT_CONSOLE, s.k.kernelCap(KernelService.DISCRIM));
+      s.boot();
+    }
+    assertThat(discreet.get()).isFalse();
+    assertThat(kind.get()).isEqualTo((long) Codes.CL_OTHER);
   }
 
   @Test
