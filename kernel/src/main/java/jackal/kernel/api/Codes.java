@@ -66,15 +66,6 @@ public final class Codes {
   public static final long IKT_CHECKPOINT = CheckpointCodes.IKT;
   public static final long IKT_IRQ_CTL = IrqCtlCodes.IKT;
   public static final long IKT_IRQ_WAIT = IrqWaitCodes.IKT;
-
-  /**
-   * jackal.ConsoleDevice, Jackal's own interface (declared in the services' CapIDL, which the
-   * kernel cannot import): its codes are the coded names, as for every interface.
-   */
-  public static final long IKT_CONSOLE_DEVICE = CodedName.of("jackal.ConsoleDevice");
-
-  public static final int OC_CONSOLE_DEVICE_WRITE =
-      CodedName.methodCode("jackal.ConsoleDevice.write");
   public static final long IKT_SCHEDULE = ScheduleCodes.IKT;
   public static final long IKT_SCHED_CTL = SchedCtlCodes.IKT;
   public static final long IKT_OB_STORE = ObStoreCodes.IKT;

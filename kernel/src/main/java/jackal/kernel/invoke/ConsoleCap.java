@@ -1,6 +1,7 @@
 package jackal.kernel.invoke;
 
 import jackal.kernel.api.Codes;
+import jackal.kernel.api.ConsoleDeviceCodes;
 import jackal.kernel.api.ParameterBlock;
 import java.nio.charset.StandardCharsets;
 
@@ -16,15 +17,15 @@ import java.nio.charset.StandardCharsets;
  * {@code kernelCap(CONSOLE)}); no capability can be turned into it.
  */
 final class ConsoleCap extends KernelCap {
-  static final int MAX = 4096;
+  static final int MAX = ConsoleDeviceCodes.BUF_LIMIT;
 
   ConsoleCap() {
-    super(Codes.IKT_CONSOLE_DEVICE);
+    super(ConsoleDeviceCodes.IKT);
   }
 
   @Override
   boolean dispatch(Invocation inv) {
-    if (inv.opcode != Codes.OC_CONSOLE_DEVICE_WRITE) {
+    if (inv.opcode != ConsoleDeviceCodes.OC_WRITE) {
       return false;
     }
     inv.nextArg(); // max

@@ -4,6 +4,7 @@ import jackal.kernel.boot.CapRef;
 import jackal.kernel.boot.CodeSegment;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.ObjectRef;
+import jackal.runtime.CapReg;
 import jackal.services.stream.PipeProgram;
 
 /**
@@ -39,5 +40,14 @@ public record Pipe(Kernel kernel, ObjectRef process, ObjectRef endpoint) {
   /** A capability to the pipe's endpoint with any payload: for tests of forged facets. */
   public CapRef facet(int payload) {
     return kernel.entry(endpoint, payload);
+  }
+
+  /**
+   * Gives the server {@code bank} as its SPACEBANK: the bank {@code destroy} asks to destroy itself
+   * (without one, destroy is refused).
+   */
+  public Pipe bank(CapRef bank) {
+    kernel.setCapReg(process, CapReg.SPACEBANK, bank);
+    return this;
   }
 }

@@ -5,6 +5,7 @@ import jackal.kernel.boot.CodeSegment;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.KernelService;
 import jackal.kernel.boot.ObjectRef;
+import jackal.runtime.CapReg;
 import jackal.services.console.TextConsoleProgram;
 
 /**
@@ -28,5 +29,14 @@ public record TextConsoleServer(Kernel kernel, ObjectRef process, ObjectRef endp
   /** The console's entry capability (Coyotos's PP Terminal, 0). */
   public CapRef entry() {
     return kernel.entry(endpoint, 0);
+  }
+
+  /**
+   * Gives the server {@code bank} as its SPACEBANK: the bank {@code destroy} asks to destroy itself
+   * (without one, destroy is refused).
+   */
+  public TextConsoleServer bank(CapRef bank) {
+    kernel.setCapReg(process, CapReg.SPACEBANK, bank);
+    return this;
   }
 }

@@ -235,12 +235,20 @@ final class PipeServer implements IoStreamServer {
         waitingWrite = null;
         answerException(WAITING_WRITER, IoStreamCodes.RC_Closed);
       }
+      if (waitingReadLength > 0) { // a reader waiting on the end just closed under it
+        waitingReadLength = 0;
+        answerException(WAITING_READER, IoStreamCodes.RC_Closed);
+      }
     } else {
       requireSide(false);
       writeClosed = true;
       if (waitingReadLength > 0) {
         waitingReadLength = 0;
         answerRead(new byte[0]); // the end of the stream
+      }
+      if (waitingWrite != null) { // a writer waiting on the end just closed under it
+        waitingWrite = null;
+        answerException(WAITING_WRITER, IoStreamCodes.RC_Closed);
       }
     }
   }

@@ -45,8 +45,11 @@ class ConsoleDeviceTest {
 
   @Test
   void theKernelAnswersWithTheCodesOfTheServicesCapIdl() {
-    assertThat(Codes.IKT_CONSOLE_DEVICE).isEqualTo(ConsoleDeviceCodes.IKT);
-    assertThat(Codes.OC_CONSOLE_DEVICE_WRITE).isEqualTo(ConsoleDeviceCodes.OC_write);
+    assertThat(jackal.kernel.api.ConsoleDeviceCodes.IKT).isEqualTo(ConsoleDeviceCodes.IKT);
+    assertThat(jackal.kernel.api.ConsoleDeviceCodes.OC_WRITE)
+        .isEqualTo(ConsoleDeviceCodes.OC_write);
+    assertThat(jackal.kernel.api.ConsoleDeviceCodes.BUF_LIMIT)
+        .isEqualTo(ConsoleDeviceCodes.bufLimit);
   }
 
   @Test

@@ -317,4 +317,43 @@ class PipeTest {
           assertThat(c.streams.read(reg(READ), 10)).containsExactly(ascii("kept"));
         });
   }
+
+  @Test
+  void closingAnEndAnswersClosedToACallerWaitingOnThatEnd() throws Exception {
+    AtomicBoolean waiting = new AtomicBoolean();
+    withPipe(
+        c -> {
+          waiting.set(true);
+          assertThat(code(() -> c.streams.read(reg(READ), 10))).isEqualTo(CLOSED);
+        },
+        c -> {
+          while (!waiting.get()) {
+            c.ipc.yieldCpu();
+          }
+          new SleepClient(new Ipc(c.sys)).sleepFor(reg(StreamSystem.SLEEP), 0, 100_000);
+          c.stream.close(reg(READ));
+        });
+  }
+
+  @Test
+  void writeFullyCarriesMoreThanOneBufferThroughThePipe() throws Exception {
+    byte[] data = new byte[10_000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 7);
+    }
+    withPipe(
+        c -> {
+          assertThat(c.streams.writeFully(reg(WRITE), data)).isEqualTo(data.length);
+          c.stream.close(reg(WRITE));
+        },
+        c -> {
+          byte[] got = new byte[data.length];
+          int n = 0;
+          for (byte[] b; (b = c.streams.read(reg(READ), 4096)).length > 0; n += b.length) {
+            System.arraycopy(b, 0, got, n, b.length);
+          }
+          assertThat(n).isEqualTo(data.length);
+          assertThat(got).isEqualTo(data);
+        });
+  }
 }
