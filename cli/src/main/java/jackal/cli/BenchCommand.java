@@ -111,6 +111,10 @@ public final class BenchCommand implements Callable<Integer> {
     LABELS.put(BENCH + "BankBenchmark.roundtrip", "bank.roundtrip");
     // Program spaces: a copy-on-write fault handled by the virtual copy space server.
     LABELS.put(BENCH + "VcsBenchmark.fault", "vcs.fault");
+    // Streams: a 4 KiB buffer through a pipe (write and read, both programs through the retry
+    // library), and the same buffer written to the Null stream beside it.
+    LABELS.put(BENCH + "StreamBenchmark.pipe", "stream.pipe.4k");
+    LABELS.put(BENCH + "StreamBenchmark.nullStream", "stream.null.4k");
 
     // Confined programs: the same compute-bound code plain and rewritten with preemption checks;
     // an honest call on a CPU where a program spins (the 99th percentile of JMH's samples).
@@ -149,6 +153,7 @@ public final class BenchCommand implements Callable<Integer> {
     RATIOS.add(new Ratio("memory.load.ratio", "memory.load", "baseline.array-load", "x"));
     RATIOS.add(new Ratio("stub.call.ratio", "stubs.generated", "stubs.handBuilt", "x"));
     RATIOS.add(new Ratio("bank.alloc.ratio", "bank.alloc", "bank.roundtrip", "x"));
+    RATIOS.add(new Ratio("stream.pipe.ratio", "stream.pipe.4k", "stream.null.4k", "x"));
     RATIOS.add(new Ratio("memory.store.ratio", "memory.store", "baseline.array-store", "x"));
     RATIOS.add(
         new Ratio(
