@@ -5,7 +5,9 @@ module jackal.services {
   exports jackal.services.bank;
   // Program spaces and virtual copy spaces: their servers and the program-side data region.
   exports jackal.services.space;
-  // Building the services into an image (the prime bank).
+  // The constructor program, and what a constructor's yield does first.
+  exports jackal.services.constructor;
+  // Building the services into an image (the prime bank, the metaconstructor).
   exports jackal.services.boot;
   // Generated from the services' CapIDL (and the kernel's, again: see the pom).
   exports jackal.services.idl.coyotos;
