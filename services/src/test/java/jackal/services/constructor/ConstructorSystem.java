@@ -43,6 +43,7 @@ final class ConstructorSystem implements AutoCloseable {
   static final int ECHO_SPACE = 19;
   static final int WRITABLE_PAGE = 18;
   static final int HAND_BUILT = 17;
+  static final int SPACE_YIELD_SPACE = 16;
   static final int TOOLS = CapReg.TOOLS;
 
   /** Registers the scenarios keep their capabilities in. */
@@ -60,7 +61,9 @@ final class ConstructorSystem implements AutoCloseable {
   final PrimeBank prime;
   final MetaConstructor meta;
   final long echoPc;
+
   private final ProgramSpace echo;
+  private final ProgramSpace spaceHandler;
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
   /** What a client sees: its calls and the generated clients, each on its own Ipc. */
@@ -71,14 +74,16 @@ final class ConstructorSystem implements AutoCloseable {
     final BuilderClient con;
     final DiscrimClient discrim;
     final long echoPc;
+    final long spacePc;
 
-    Client(SystemCalls sys, long echoPc) {
+    Client(SystemCalls sys, long echoPc, long spacePc) {
       this.sys = sys;
       this.ipc = new Ipc(sys);
       this.bank = new SpaceBankClient(new Ipc(sys));
       this.con = new BuilderClient(new Ipc(sys));
       this.discrim = new DiscrimClient(new Ipc(sys));
       this.echoPc = echoPc;
+      this.spacePc = spacePc;
     }
 
     /** A fresh child of the prime bank in register {@code r}. */
@@ -97,6 +102,15 @@ final class ConstructorSystem implements AutoCloseable {
       newBuilder(work);
       con.setSpace(reg(work), reg(ECHO_SPACE));
       con.setPC(reg(work), echoPc);
+      con.seal(reg(work), reg(into));
+    }
+
+    /** A sealed constructor of {@link SpaceYield} handing out the echo space, in {@code into}. */
+    void spaceYieldConstructor(int into, int work) throws KernelException {
+      newBuilder(work);
+      con.setSpace(reg(work), reg(SPACE_YIELD_SPACE));
+      con.setPC(reg(work), spacePc);
+      con.setTool(reg(work), SpaceYield.SPACE_TOOL, reg(ECHO_SPACE));
       con.seal(reg(work), reg(into));
     }
 
@@ -127,9 +141,11 @@ final class ConstructorSystem implements AutoCloseable {
     CodeSegment runtime = RuntimeLibrary.segment(k);
     prime = PrimeBank.build(k, runtime);
     meta = MetaConstructor.build(k, runtime, prime);
-    CodeSegment echoCode = k.newCodeSegment(ClassFiles.jar(ClassFiles.of(EchoYield.class)));
-    echo = k.newProgramSpace(EchoYield.class.getName(), 0, echoCode, meta.code(), runtime);
+    CodeSegment tests =
+        k.newCodeSegment(ClassFiles.jar(ClassFiles.of(EchoYield.class, SpaceYield.class)));
+    echo = k.newProgramSpace(EchoYield.class.getName(), 0, tests, meta.code(), runtime);
     echoPc = echo.pc();
+    spaceHandler = k.newProgramSpace(SpaceYield.class.getName(), 0, tests, meta.code(), runtime);
   }
 
   /** The echo program's space, weak (as a confined constructor must hold it). */
@@ -164,7 +180,7 @@ final class ConstructorSystem implements AutoCloseable {
             "client",
             sys -> {
               try {
-                scenario.run(new Client(sys, echoPc));
+                scenario.run(new Client(sys, echoPc, spaceHandler.pc()));
               } catch (Throwable t) {
                 failure.compareAndSet(null, t);
               }
@@ -183,6 +199,7 @@ final class ConstructorSystem implements AutoCloseable {
     k.setCapReg(c, SCHED, k.kernelCap(KernelService.SCHEDULE));
     k.setCapReg(c, WRITABLE_PAGE, k.cap(k.newPage()));
     giveEchoSpace(c);
+    k.setCapReg(c, SPACE_YIELD_SPACE, k.restricted(spaceHandler.space(), Restr.WEAK));
     HandBuilt hand = handBuiltEcho();
     k.setCapReg(c, HAND_BUILT, k.entry(hand.endpoint(), 0));
     k.start(prime.process());
