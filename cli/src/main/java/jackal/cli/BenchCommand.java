@@ -111,6 +111,8 @@ public final class BenchCommand implements Callable<Integer> {
     LABELS.put(BENCH + "BankBenchmark.roundtrip", "bank.roundtrip");
     // Program spaces: a copy-on-write fault handled by the virtual copy space server.
     LABELS.put(BENCH + "VcsBenchmark.fault", "vcs.fault");
+    // The constructor: a process built through Constructor.create and destroyed with its bank.
+    LABELS.put(BENCH + "ConstructorBenchmark.create", "constructor.create");
 
     // Confined programs: the same compute-bound code plain and rewritten with preemption checks;
     // an honest call on a CPU where a program spins (the 99th percentile of JMH's samples).
