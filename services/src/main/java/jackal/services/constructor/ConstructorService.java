@@ -163,10 +163,6 @@ final class ConstructorService {
       } catch (KernelException e) {
         ipc.replyExceptionAndReceive(e.code());
         continue;
-      } catch (RuntimeException e) {
-        // A bug must not take the constructor down; the caller learns its request failed.
-        ipc.replyExceptionAndReceive(Codes.RC_REQUEST_ERROR);
-        continue;
       }
       if (returnConsumed) {
         ipc.receive();
