@@ -19,6 +19,7 @@ import jackal.runtime.boot.ClassFiles;
 import jackal.runtime.boot.RuntimeLibrary;
 import jackal.services.boot.MetaConstructor;
 import jackal.services.boot.PrimeBank;
+import jackal.services.constructor.Yield;
 import jackal.services.idl.coyotos.BuilderClient;
 import jackal.services.idl.coyotos.SpaceBankClient;
 import java.io.OutputStream;
@@ -45,9 +46,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * metaconstructor (both programs loaded from pages): {@code SpaceBank.createChild} on the prime
  * bank, {@code Constructor.create} on that bank (the constructor checks the bank, allocates the
  * process and its two endpoints, sets the process up and starts it), the new process loading its
- * program ({@link AnswerYield}, with the generated stubs it uses, over the runtime library;
- * verified once, before the run) and answering with an Entry capability to itself, then {@code
- * SpaceBank.destroy} of the bank, which destroys the process.
+ * program ({@link AnswerYield} and {@link Yield} in one small segment, over the runtime library
+ * segment; verified once, before the run) and answering with an Entry capability to itself, then
+ * {@code SpaceBank.destroy} of the bank, which destroys the process.
  *
  * <p>The constructor is sealed once per trial (not timed). As in {@link BankBenchmark}, each
  * invocation has a long-lived client run a batch of {@link #BATCH} operations, kicked by a one-shot
@@ -102,9 +103,9 @@ public class ConstructorBenchmark {
       CodeSegment runtime = RuntimeLibrary.segment(k);
       PrimeBank prime = PrimeBank.build(k, runtime);
       MetaConstructor meta = MetaConstructor.build(k, runtime, prime);
-      CodeSegment yieldCode = k.newCodeSegment(ClassFiles.jar(ClassFiles.of(AnswerYield.class)));
-      ProgramSpace yield =
-          k.newProgramSpace(AnswerYield.class.getName(), 0, yieldCode, meta.code(), runtime);
+      CodeSegment yieldCode =
+          k.newCodeSegment(ClassFiles.jar(ClassFiles.of(AnswerYield.class, Yield.class)));
+      ProgramSpace yield = k.newProgramSpace(AnswerYield.class.getName(), 0, yieldCode, runtime);
       yieldPc = yield.pc();
       ObjectRef client = k.newProcess("constructor-client", this::client);
       ObjectRef replyEp = k.newEndpoint();

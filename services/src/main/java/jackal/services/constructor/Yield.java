@@ -5,12 +5,13 @@ import static jackal.kernel.api.ParameterBlock.SNDCAP;
 import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
-import jackal.services.idl.coyotos.EndpointClient;
+import jackal.runtime.idl.coyotos.EndpointClient;
 
 /**
  * What a constructor's yield does first: the constructor does not answer {@code create}, it hands
  * the caller's reply capability to the new process (in RETURN), and the new process answers with
- * the capability it chooses to be known by.
+ * the capability it chooses to be known by. It uses the runtime library's own Endpoint client, so a
+ * yield needs only its own classes and this one beside the runtime segment.
  */
 public final class Yield {
   private Yield() {}
