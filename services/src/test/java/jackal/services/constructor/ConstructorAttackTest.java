@@ -39,8 +39,12 @@ class ConstructorAttackTest {
             assertThat(code(() -> c.con.setSpace(reg(A), reg(WRITABLE_PAGE)))).isEqualTo(sealed);
             assertThat(code(() -> c.con.setPC(reg(A), 0))).isEqualTo(sealed);
             assertThat(code(() -> c.con.setTool(reg(A), 4, reg(WRITABLE_PAGE)))).isEqualTo(sealed);
+            // Sealing again changes nothing either: the same facet, the same verdict.
+            c.con.seal(reg(A), reg(E));
+            assertThat(c.con.getType(reg(E))).isEqualTo(ConstructorCodes.IKT);
             // Nothing changed: still confined, and the yield still runs the echo program.
             assertThat(c.con.isYieldConfined(reg(B))).isTrue();
+            assertThat(c.con.isYieldConfined(reg(E))).isTrue();
             c.newBank(C);
             c.con.create(reg(B), reg(C), reg(SCHED), NULL, reg(D));
             assertThat(c.echo(D, 1)).isEqualTo(2);

@@ -45,6 +45,25 @@ class ConstructorTest {
   }
 
   @Test
+  void aBuilderCanTryItsYieldOutBeforeSealing() throws Exception {
+    try (ConstructorSystem s = new ConstructorSystem()) {
+      s.run(
+          c -> {
+            c.newBuilder(A);
+            c.con.setSpace(reg(A), reg(ConstructorSystem.ECHO_SPACE));
+            c.con.setPC(reg(A), c.echoPc);
+            c.newBank(C);
+            c.con.create(reg(A), reg(C), reg(SCHED), reg(CapReg.NULL), reg(D));
+            assertThat(c.echo(D, 7)).isEqualTo(8);
+            assertThat(c.con.verifyYield(reg(A), reg(D))).isTrue();
+            // The same brand after sealing: a trial yield is still this constructor's.
+            c.con.seal(reg(A), reg(B));
+            assertThat(c.con.verifyYield(reg(B), reg(D))).isTrue();
+          });
+    }
+  }
+
+  @Test
   void theConstructorVerifierRecognisesEveryConstructorAndTheMetaconstructor() throws Exception {
     try (ConstructorSystem s = new ConstructorSystem()) {
       s.run(
