@@ -88,6 +88,28 @@ class CreateTest {
   }
 
   @Test
+  void aNewConstructorThatCannotSetItselfUpDestroysItsBankAndAnswersTheError() throws Exception {
+    try (ConstructorSystem s = new ConstructorSystem()) {
+      s.run(
+          c -> {
+            long[] before = c.bank.getUsage(PRIME).byType();
+            c.newBank(C);
+            long[] lim = noLimits();
+            lim[Codes.OT_CAP_PAGE] = 0; // the constructor process fits, its tools page does not
+            c.bank.setLimits(reg(C), new SpaceBankLimits(lim));
+            assertThat(
+                    code(
+                        () ->
+                            c.con.create(
+                                reg(ConstructorSystem.METACON), reg(C), reg(SCHED), NULL, reg(D))))
+                .isEqualTo(SpaceBankLimitReachedException.CODE);
+            assertThat(c.discrim.classify(reg(DISCRIM), reg(C))).isEqualTo(Codes.CL_NULL);
+            assertThat(c.bank.getUsage(PRIME).byType()).containsExactly(before);
+          });
+    }
+  }
+
+  @Test
   void createWithSomethingThatIsNotABankIsRefused() throws Exception {
     try (ConstructorSystem s = new ConstructorSystem()) {
       s.run(
