@@ -43,6 +43,7 @@ import jackal.services.idl.coyotos.ProcessCodes;
 import jackal.services.idl.coyotos.ProcessIdentifyEntryResult;
 import jackal.services.idl.coyotos.RangeCodes;
 import jackal.services.idl.coyotos.SpaceBankClient;
+import jackal.services.idl.coyotos.SpaceHandlerClient;
 import jackal.services.idl.coyotos.VerifierServer;
 import jackal.services.idl.coyotos.VerifierSkeleton;
 
@@ -58,9 +59,6 @@ import jackal.services.idl.coyotos.VerifierSkeleton;
  * (docs/DEVIATIONS.md, "Constructor (issue 9)").
  */
 final class ConstructorService {
-  /** Coyotos's {@code coyotos.SpaceHandler.getSpace}: the low 32 bits of its coded name. */
-  static final int OC_SPACE_HANDLER_GET_SPACE = 0xaedccc8c;
-
   /** Slots of a capability page: the tools page holds that many tools. */
   static final int TOOL_SLOTS = 4096 / 16;
 
@@ -72,6 +70,7 @@ final class ConstructorService {
   private final DiscrimClient discrim;
   private final SpaceBankClient banks;
   private final ConstructorClient constructors;
+  private final SpaceHandlerClient spaceHandlers;
   private final ServerLoop.Reply reply = new ServerLoop.Reply();
 
   private final BuilderSkeleton builder = new BuilderSkeleton(new BuilderFacet());
@@ -94,6 +93,7 @@ final class ConstructorService {
     this.discrim = new DiscrimClient(calls);
     this.banks = new SpaceBankClient(calls);
     this.constructors = new ConstructorClient(calls);
+    this.spaceHandlers = new SpaceHandlerClient(calls);
   }
 
   void run() throws KernelException {
@@ -246,9 +246,7 @@ final class ConstructorService {
       long handler = fromConstructor(YIELD_HANDLER, NEW_HANDLER, bank, sched);
       long space = fromConstructor(YIELD_ADDRSPACE, NEW_SPACE, bank, sched);
       if (space == loc(NEW_SPACE)) {
-        calls.w[1] = OC_SPACE_HANDLER_GET_SPACE & 0xFFFF_FFFFL;
-        calls.resultInto(0, space);
-        calls.callOrThrow(space, 1, 0, 0);
+        spaceHandlers.getSpace(space, space);
       }
       process.setSlot(loc(NEW_PROC), ProcessCodes.cslot.handler, handler);
       process.setSlot(loc(NEW_PROC), ProcessCodes.cslot.schedule, sched);

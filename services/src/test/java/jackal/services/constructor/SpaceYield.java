@@ -9,6 +9,7 @@ import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
 import jackal.services.idl.coyotos.AddressSpaceClient;
+import jackal.services.idl.coyotos.SpaceHandlerCodes;
 
 /**
  * A space handler for the tests, loaded from pages: it answers its creator, then answers {@code
@@ -27,7 +28,7 @@ public final class SpaceYield implements ProgramEntry {
     Yield.answerCreator(ipc, 0, CapReg.APP0);
     ipc.receive();
     for (; ; ) {
-      if (ipc.opcode() != ConstructorService.OC_SPACE_HANDLER_GET_SPACE) {
+      if (ipc.opcode() != SpaceHandlerCodes.OC_getSpace) {
         ipc.replyExceptionAndReceive(Codes.RC_UNKNOWN_REQUEST);
         continue;
       }
