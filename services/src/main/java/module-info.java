@@ -9,7 +9,10 @@ module jackal.services {
   exports jackal.services.stream;
   // The TextConsole.
   exports jackal.services.console;
-  // Building the services into an image (the prime bank, streams, pipes, the console).
+  // The constructor program, and what a constructor's yield does first.
+  exports jackal.services.constructor;
+  // Building the services into an image (the prime bank, the metaconstructor, streams, pipes,
+  // the console).
   exports jackal.services.boot;
   // Generated from the services' CapIDL (and the kernel's, again: see the pom).
   exports jackal.services.idl.coyotos;

@@ -115,6 +115,8 @@ public final class BenchCommand implements Callable<Integer> {
     // library), and the same buffer written to the Null stream beside it.
     LABELS.put(BENCH + "StreamBenchmark.pipe", "stream.pipe.4k");
     LABELS.put(BENCH + "StreamBenchmark.nullStream", "stream.null.4k");
+    // The constructor: a process built through Constructor.create and destroyed with its bank.
+    LABELS.put(BENCH + "ConstructorBenchmark.create", "constructor.create");
 
     // Confined programs: the same compute-bound code plain and rewritten with preemption checks;
     // an honest call on a CPU where a program spins (the 99th percentile of JMH's samples).
