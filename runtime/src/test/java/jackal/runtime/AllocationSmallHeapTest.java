@@ -102,13 +102,6 @@ class AllocationSmallHeapTest {
   }
 
   @Test
-  void oneBuilderDoublingItselfIsFaultedWhicheverLimitItMeetsFirst() throws Exception {
-    // Its last doubling asks the JDK for more than the heap has left in one step: the JVM's own
-    // OutOfMemoryError in the program's code may come before the guard sees a collection.
-    hoard(false, Hoarders.OneDoublingBuilder.class, Hoarders.class);
-  }
-
-  @Test
   void aHoarderWaitingInAReceiveIsFaultedAndItsMemoryFreed() throws Exception {
     // 64 MiB held is over 30% of 192 MiB: the guard must take it where it waits, in a receive.
     try (TestSystem s =

@@ -39,20 +39,6 @@ public final class Hoarders {
     }
   }
 
-  /**
-   * One builder that doubles itself forever: its last step asks for more than the heap has left at
-   * once (inside the JDK), so it may meet the JVM's limit before the guard's.
-   */
-  public static final class OneDoublingBuilder implements ProgramEntry {
-    @Override
-    public void run(SystemCalls sys) {
-      StringBuilder sb = new StringBuilder("x");
-      for (; ; ) {
-        sb.append(sb);
-      }
-    }
-  }
-
   /** Bit sets each set at an index two million bits out (256 KiB of words each), every one kept. */
   public static final class FarBits implements ProgramEntry {
     @Override
