@@ -18,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -114,18 +115,22 @@ class DefaultImageTest {
     return p;
   }
 
+  /**
+   * "gone", a program that returns at once, and "caller", which calls gone's endpoint and so waits
+   * to send forever.
+   */
+  private static List<ObjectRef> callerOfAProgramThatReturned(Kernel k, CodeSegment runtime) {
+    ObjectRef server = loaded(k, runtime, "gone", Failing.Returns.class);
+    ObjectRef client = loaded(k, runtime, "caller", Stuck.CallsForever.class);
+    ObjectRef ep = k.newEndpoint();
+    k.setRecipient(ep, server);
+    k.setCapReg(client, 8, k.entry(ep, 0));
+    return List.of(server, client);
+  }
+
   @Test
   void aQuietEndNamesTheClientBlockedForeverAndWhatItWaitsFor() throws Exception {
-    DefaultImage.Image image =
-        k -> {
-          CodeSegment runtime = RuntimeLibrary.segment(k);
-          ObjectRef server = loaded(k, runtime, "gone", Failing.Returns.class);
-          ObjectRef client = loaded(k, runtime, "caller", Stuck.CallsForever.class);
-          ObjectRef ep = k.newEndpoint();
-          k.setRecipient(ep, server);
-          k.setCapReg(client, 8, k.entry(ep, 0));
-          return List.of(server, client);
-        };
+    DefaultImage.Image image = k -> callerOfAProgramThatReturned(k, RuntimeLibrary.segment(k));
     assertThat(DefaultImage.run(cfg, image, Duration.ofSeconds(30)))
         .as("nobody faulted: %s", console())
         .isZero();
@@ -165,13 +170,9 @@ class DefaultImageTest {
     DefaultImage.Image image =
         k -> {
           CodeSegment runtime = RuntimeLibrary.segment(k);
-          ObjectRef server = loaded(k, runtime, "gone", Failing.Returns.class);
-          ObjectRef client = loaded(k, runtime, "caller", Stuck.CallsForever.class);
-          ObjectRef ep = k.newEndpoint();
-          k.setRecipient(ep, server);
-          k.setCapReg(client, 8, k.entry(ep, 0));
-          ObjectRef spinner = loaded(k, runtime, "spinner", Stuck.YieldsForever.class);
-          return List.of(server, client, spinner);
+          List<ObjectRef> processes = new ArrayList<>(callerOfAProgramThatReturned(k, runtime));
+          processes.add(loaded(k, runtime, "spinner", Stuck.YieldsForever.class));
+          return processes;
         };
     assertThat(DefaultImage.run(cfg, image, Duration.ofMillis(300))).isEqualTo(1);
     assertThat(console())
