@@ -76,10 +76,21 @@ public final class ServerLoop {
     }
   }
 
+  /**
+   * Chooses the handler of a request from {@code ipc} (its endpoint ID, payload, words) for servers
+   * whose objects come and go while they run, or null for none (answered UnknownRequest).
+   */
+  @FunctionalInterface
+  public interface Router {
+    Handler route(Ipc ipc);
+  }
+
   private final Ipc ipc;
   private final Map<Long, Handler> byEndpoint = new HashMap<>();
   private final Map<Long, Map<Long, Handler>> byEndpointAndPayload = new HashMap<>();
   private final Reply reply = new Reply();
+  private Router router = ipc -> null;
+  private boolean answeredElsewhere;
 
   public ServerLoop(Ipc ipc) {
     this.ipc = ipc;
@@ -97,6 +108,22 @@ public final class ServerLoop {
     return this;
   }
 
+  /** Serves requests that no registered handler serves with the one {@code router} chooses. */
+  public ServerLoop route(Router router) {
+    this.router = router;
+    return this;
+  }
+
+  /**
+   * Says that the request being served was answered some other way, or will be answered later
+   * (through a reply capability the server kept): the loop sends nothing back and only receives. A
+   * generated skeleton sets its answer after the implementation returns, so this is a mark on the
+   * loop, not on the {@link Reply}.
+   */
+  public void answeredElsewhere() {
+    answeredElsewhere = true;
+  }
+
   /** Runs forever. */
   public void run() {
     ipc.receive();
@@ -111,13 +138,16 @@ public final class ServerLoop {
         continue;
       }
       reply.words(0);
+      answeredElsewhere = false;
       try {
         h.serve(ipc, reply);
       } catch (KernelException e) {
         ipc.replyExceptionAndReceive(e.code());
         continue;
       }
-      if (reply.exception) {
+      if (answeredElsewhere) {
+        ipc.receive();
+      } else if (reply.exception) {
         ipc.replyExceptionWordsAndReceive(reply.ldw);
       } else {
         ipc.replyAndReceive(reply.ldw, reply.lastCap);
@@ -133,6 +163,7 @@ public final class ServerLoop {
         return h;
       }
     }
-    return byEndpoint.get(endpointId);
+    Handler h = byEndpoint.get(endpointId);
+    return h != null ? h : router.route(ipc);
   }
 }

@@ -30,10 +30,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The bank's server: its own loop around the generated skeleton, so that the bank a request is for
- * (by endpoint ID) and the restrictions it carries (by payload) are known to each method, and so
- * that destroyBankAndReturn can answer someone other than the caller. Every answer is sent
- * non-blocking: a caller that does not wait for its reply loses it and cannot stall the bank.
+ * The bank's server: a {@link ServerLoop} routing every bank's endpoint to the generated skeleton,
+ * so that the bank a request is for (by endpoint ID) and the restrictions it carries (by payload)
+ * are known to each method, and so that destroyBankAndReturn can answer someone other than the
+ * caller. Every answer is sent non-blocking: a caller that does not wait for its reply loses it and
+ * cannot stall the bank.
  *
  * <p>The bank keeps OIDs, not capabilities (a process has 32 registers): when it needs an object's
  * capability again (to rescind it, or to make an Entry capability to a bank's endpoint) it asks
@@ -59,7 +60,6 @@ final class BankServer implements SpaceBankServer {
   private final EndpointClient endpoints;
   private final ProcessClient process;
   private final SpaceBankSkeleton skeleton = new SpaceBankSkeleton(this);
-  private final ServerLoop.Reply reply = new ServerLoop.Reply();
 
   private final Storage storage = new Storage();
   private final Map<Long, Bank> banks = new HashMap<>();
@@ -70,8 +70,8 @@ final class BankServer implements SpaceBankServer {
 
   private int restrictions;
 
-  /** Set when the request's answer went elsewhere (destroyBankAndReturn). */
-  private boolean answered;
+  /** The loop serving every bank (told when an answer goes elsewhere: destroyBankAndReturn). */
+  private final ServerLoop loop;
 
   BankServer(SystemCalls sys) {
     this.ipc = new Ipc(sys);
@@ -79,6 +79,7 @@ final class BankServer implements SpaceBankServer {
     this.range = new RangeClient(calls);
     this.endpoints = new EndpointClient(calls);
     this.process = new ProcessClient(calls);
+    this.loop = new ServerLoop(ipc).route(this::route);
     for (int t = 0; t < Bank.TYPES; t++) {
       owner.add(new HashMap<>());
     }
@@ -94,7 +95,7 @@ final class BankServer implements SpaceBankServer {
     }
     long primeId = endpoints.getEndpointID(loc(PRIME));
     banks.put(primeId, new Bank(primeId, prime.offset(), null));
-    serve();
+    loop.run();
   }
 
   private void backRange(int t) throws KernelException {
@@ -102,35 +103,14 @@ final class BankServer implements SpaceBankServer {
     storage.backed(t, r.base(), r.bound());
   }
 
-  private void serve() {
-    ipc.receive();
-    for (; ; ) {
-      if ((ipc.w[ICW] & Icw.SC) == 0) {
-        ipc.receive(); // no reply capability: nobody to answer
-        continue;
-      }
-      bank = banks.get(ipc.endpointId());
-      if (bank == null) {
-        ipc.replyExceptionAndReceive(Codes.RC_UNKNOWN_REQUEST);
-        continue;
-      }
-      restrictions = (int) ipc.payload();
-      answered = false;
-      reply.words(0);
-      try {
-        skeleton.serve(ipc, reply);
-      } catch (KernelException e) {
-        ipc.replyExceptionAndReceive(e.code());
-        continue;
-      }
-      if (answered) {
-        ipc.receive();
-      } else if (reply.isException()) {
-        ipc.replyExceptionWordsAndReceive(reply.ldw());
-      } else {
-        ipc.replyAndReceive(reply.ldw(), reply.lastCap());
-      }
+  /** The bank a request names by its endpoint ID (none: UnknownRequest), with its restrictions. */
+  private ServerLoop.Handler route(Ipc request) {
+    bank = banks.get(request.endpointId());
+    if (bank == null) {
+      return null;
     }
+    restrictions = (int) request.payload();
+    return skeleton;
   }
 
   // ------------------------------------------------------------------ objects
@@ -320,7 +300,7 @@ final class BankServer implements SpaceBankServer {
     requireDestroyable(SpaceBankCodes.restrictions.noDestroy);
     destroyBank(bank);
     // The answer goes to rcvr, without waiting, instead of to the caller.
-    answered = true;
+    loop.answeredElsewhere();
     boolean normal = resultCode == Codes.RC_OK;
     ipc.w[1] = resultCode;
     ipc.w[ICW] =

@@ -1,6 +1,5 @@
 package jackal.services.constructor;
 
-import static jackal.kernel.api.ParameterBlock.ICW;
 import static jackal.kernel.api.ParameterBlock.SNDCAP;
 import static jackal.services.constructor.ConstructorProgram.BUILD_TOOLS;
 import static jackal.services.constructor.ConstructorProgram.DISCRIM;
@@ -21,10 +20,8 @@ import static jackal.services.constructor.ConstructorProgram.YIELD_HANDLER;
 import static jackal.services.constructor.ConstructorProgram.YIELD_TOOLS;
 
 import jackal.kernel.api.Codes;
-import jackal.kernel.api.Icw;
 import jackal.kernel.api.SystemCalls;
 import jackal.runtime.CapReg;
-import jackal.runtime.IdlSkeleton;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
 import jackal.runtime.ServerLoop;
@@ -71,7 +68,6 @@ final class ConstructorService {
   private final SpaceBankClient banks;
   private final ConstructorClient constructors;
   private final SpaceHandlerClient spaceHandlers;
-  private final ServerLoop.Reply reply = new ServerLoop.Reply();
 
   private final BuilderSkeleton builder = new BuilderSkeleton(new BuilderFacet());
   private final ConstructorSkeleton constructor = new ConstructorSkeleton(new ConstructorFacet());
@@ -81,8 +77,8 @@ final class ConstructorService {
   private boolean confined;
   private long yieldPc;
 
-  /** Set by create: the caller's reply capability went to the new process. */
-  private boolean returnConsumed;
+  /** The loop (told by create: the caller's reply capability went to the new process). */
+  private final ServerLoop loop;
 
   ConstructorService(SystemCalls sys) {
     this.ipc = new Ipc(sys);
@@ -94,13 +90,14 @@ final class ConstructorService {
     this.banks = new SpaceBankClient(calls);
     this.constructors = new ConstructorClient(calls);
     this.spaceHandlers = new SpaceHandlerClient(calls);
+    this.loop = new ServerLoop(ipc).route(this::route);
   }
 
   void run() throws KernelException {
     if (!initialize()) {
       return;
     }
-    serve();
+    loop.run();
   }
 
   /**
@@ -138,40 +135,14 @@ final class ConstructorService {
     return true;
   }
 
-  private void serve() {
-    ipc.receive();
-    for (; ; ) {
-      if ((ipc.w[ICW] & Icw.SC) == 0) {
-        ipc.receive(); // no reply capability: nobody to answer
-        continue;
-      }
-      IdlSkeleton facet =
-          switch ((int) ipc.payload()) {
-            case PP_BUILDER -> builder;
-            case PP_CONSTRUCTOR -> constructor;
-            case PP_VERIFIER -> verifier;
-            default -> null;
-          };
-      if (facet == null) {
-        ipc.replyExceptionAndReceive(Codes.RC_UNKNOWN_REQUEST);
-        continue;
-      }
-      returnConsumed = false;
-      reply.words(0);
-      try {
-        facet.serve(ipc, reply);
-      } catch (KernelException e) {
-        ipc.replyExceptionAndReceive(e.code());
-        continue;
-      }
-      if (returnConsumed) {
-        ipc.receive();
-      } else if (reply.isException()) {
-        ipc.replyExceptionWordsAndReceive(reply.ldw());
-      } else {
-        ipc.replyAndReceive(reply.ldw(), reply.lastCap());
-      }
-    }
+  /** The facet a request's payload names (none other: UnknownRequest). */
+  private ServerLoop.Handler route(Ipc request) {
+    return switch ((int) request.payload()) {
+      case PP_BUILDER -> builder;
+      case PP_CONSTRUCTOR -> constructor;
+      case PP_VERIFIER -> verifier;
+      default -> null;
+    };
   }
 
   // ------------------------------------------------------------------ confinement
@@ -264,7 +235,7 @@ final class ConstructorService {
       destroyQuietly(bank);
       throw e;
     }
-    returnConsumed = true;
+    loop.answeredElsewhere();
   }
 
   /**
@@ -348,7 +319,7 @@ final class ConstructorService {
     public void destroy() throws KernelException {
       // The constructor's own bank goes, with this process; the answer goes to the caller.
       banks.destroyBankAndReturn(loc(CapReg.SPACEBANK), loc(CapReg.RETURN), Codes.RC_OK);
-      returnConsumed = true;
+      loop.answeredElsewhere();
     }
 
     @Override

@@ -85,7 +85,6 @@ final class PipeServer implements IoStreamServer {
 
   private final SpaceBankClient bank;
   private final IoStreamSkeleton skeleton = new IoStreamSkeleton(this);
-  private final ServerLoop.Reply reply = new ServerLoop.Reply();
 
   /** The buffered bytes: {@code count} of them from {@code head}, wrapping. */
   private final byte[] buffer = new byte[CAPACITY];
@@ -105,14 +104,15 @@ final class PipeServer implements IoStreamServer {
   /** The facet of the request being served. */
   private int facet;
 
-  /** Set when the request's answer is put off (its caller now waits in a channel). */
-  private boolean deferred;
+  /** The loop (told when a request's answer is put off: its caller now waits in a channel). */
+  private final ServerLoop loop;
 
   PipeServer(SystemCalls sys) {
     this.sys = sys;
     this.ipc = new Ipc(sys);
     this.late = new Ipc(sys);
     this.bank = new SpaceBankClient(new Ipc(sys));
+    this.loop = new ServerLoop(ipc).route(this::route);
   }
 
   void run() throws KernelException {
@@ -122,38 +122,17 @@ final class PipeServer implements IoStreamServer {
     endpoints.makeEntryCap(ep, WRITE_CHANNEL, CapReg.loc(WRITE_CHANNEL_CAP));
     skeleton.stringArea(STRING_AREA, CAPACITY);
     ipc.stringBuffer(REQUEST_BUFFER, IoStreamSkeleton.REQUEST_STRING_BYTES);
-    serve();
+    loop.run();
   }
 
-  private void serve() {
-    ipc.receive();
-    for (; ; ) {
-      if ((ipc.w[ICW] & Icw.SC) == 0) {
-        ipc.receive(); // no reply capability: nobody to answer
-        continue;
-      }
-      long pp = ipc.payload();
-      if (ipc.endpointId() != INIT_ENDPOINT_ID || pp > WRITE_CHANNEL) {
-        ipc.replyExceptionAndReceive(Codes.RC_UNKNOWN_REQUEST);
-        continue;
-      }
-      facet = (int) pp;
-      deferred = false;
-      reply.words(0);
-      try {
-        skeleton.serve(ipc, reply);
-      } catch (KernelException e) {
-        ipc.replyExceptionAndReceive(e.code());
-        continue;
-      }
-      if (deferred) {
-        ipc.receive();
-      } else if (reply.isException()) {
-        ipc.replyExceptionWordsAndReceive(reply.ldw());
-      } else {
-        ipc.replyAndReceive(reply.ldw(), reply.lastCap());
-      }
+  /** The pipe's one endpoint (INITEPT), its facet by payload (none other: UnknownRequest). */
+  private ServerLoop.Handler route(Ipc request) {
+    long pp = request.payload();
+    if (request.endpointId() != INIT_ENDPOINT_ID || pp > WRITE_CHANNEL) {
+      return null;
     }
+    facet = (int) pp;
+    return skeleton;
   }
 
   private boolean readSide() {
@@ -185,7 +164,7 @@ final class PipeServer implements IoStreamServer {
     }
     late.copyCap(CapReg.loc(CapReg.RETURN), CapReg.loc(WAITING_READER));
     waitingReadLength = length;
-    deferred = true;
+    loop.answeredElsewhere();
     return new byte[0];
   }
 
@@ -208,7 +187,7 @@ final class PipeServer implements IoStreamServer {
     }
     late.copyCap(CapReg.loc(CapReg.RETURN), CapReg.loc(WAITING_WRITER));
     waitingWrite = s;
-    deferred = true;
+    loop.answeredElsewhere();
     return 0;
   }
 
