@@ -1,5 +1,6 @@
 package jackal.kernel.invoke;
 
+import jackal.kernel.obj.KObject;
 import jackal.kernel.obj.Process;
 import jackal.kernel.sched.Scheduler;
 import java.util.PriorityQueue;
@@ -16,9 +17,10 @@ final class KernelTimer {
   private final PriorityQueue<Sleeper> queue =
       new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
   private final Scheduler scheduler;
-  private final int lockOwner = jackal.kernel.obj.KObject.newOwnerId();
+  private final int lockOwner = KObject.newOwnerId();
   private final long epochStart = System.nanoTime();
   private Thread thread;
+  private boolean stopped;
 
   KernelTimer(Scheduler scheduler) {
     this.scheduler = scheduler;
@@ -37,6 +39,9 @@ final class KernelTimer {
   synchronized void sleep(Process p, long deadline) {
     p.sleepDeadline = deadline;
     queue.add(new Sleeper(deadline, p));
+    if (stopped) {
+      return; // the kernel is stopping: no CPU would run the process again
+    }
     if (thread == null) {
       thread = Thread.ofPlatform().name("jackal-timer").daemon(true).start(this::run);
     } else {
@@ -50,6 +55,15 @@ final class KernelTimer {
     queue.removeIf(s -> s.process == p);
   }
 
+  /** Ends the timer thread (the kernel is stopping); sleepers stay asleep for good. */
+  synchronized void stop() {
+    stopped = true;
+    queue.clear();
+    if (thread != null) {
+      LockSupport.unpark(thread);
+    }
+  }
+
   /** True while some process sleeps. */
   synchronized boolean hasSleepers() {
     return !queue.isEmpty();
@@ -60,6 +74,9 @@ final class KernelTimer {
       Sleeper due = null;
       long wait;
       synchronized (this) {
+        if (stopped) {
+          return;
+        }
         Sleeper first = queue.peek();
         wait = first == null ? Long.MAX_VALUE : first.deadline - now();
         if (wait <= 0) {

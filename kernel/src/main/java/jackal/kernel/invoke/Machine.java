@@ -404,6 +404,7 @@ public final class Machine {
       g.stop();
     }
     scheduler.stop();
+    timer.stop();
     log.close();
     terminal.close();
     errorLog.close();
