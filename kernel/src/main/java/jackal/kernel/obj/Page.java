@@ -1,11 +1,42 @@
 package jackal.kernel.obj;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /** A data page: {@link #SIZE} bytes. */
 public final class Page extends KObject {
   public static final int SIZE_BITS = 12;
   public static final int SIZE = 1 << SIZE_BITS;
 
   public final byte[] bytes = new byte[SIZE];
+
+  /**
+   * Counts the occasions on which the page's bytes could have changed: every writer calls {@link
+   * #noteWrite} before it writes (a walk that grants write access counts once for all the stores a
+   * translation cache then makes through it). The program loader recognises an image it verified by
+   * its pages and these counts instead of reading and hashing the bytes again.
+   */
+  private volatile long writes;
+
+  private static final VarHandle WRITES;
+
+  static {
+    try {
+      WRITES = MethodHandles.lookup().findVarHandle(Page.class, "writes", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Records that the bytes may change from now on; call before writing them. */
+  public void noteWrite() {
+    WRITES.getAndAdd(this, 1L);
+  }
+
+  /** The write count: equal counts at two times mean no writer came between. */
+  public long writes() {
+    return writes;
+  }
 
   public Page(long oid) {
     super(oid);
@@ -18,6 +49,7 @@ public final class Page extends KObject {
 
   @Override
   public void clearContent() {
+    noteWrite();
     java.util.Arrays.fill(bytes, (byte) 0);
   }
 }
