@@ -91,9 +91,17 @@ abstract class SpaceServer {
   /** The skeleton of the space's own facet. */
   abstract ServerLoop.Handler spaceFacet();
 
+  /** Before the root is built: a server may take its background from elsewhere. */
+  void beforeRoot() throws KernelException {}
+
+  /** After the root is built, before the first request. */
+  void serving() throws KernelException {}
+
   final void run() throws KernelException {
     long id = endpoint.getEndpointID(reg(CapReg.INITEPT));
+    beforeRoot();
     buildRoot();
+    serving();
     ServerLoop loop = new ServerLoop(ipc);
     loop.register(id, PP_SPACE, spaceFacet());
     loop.register(id, PP_HANDLER, survive(this::serveHandler));
