@@ -82,6 +82,11 @@ final class VirtualCopySpaceServer extends SpaceServer
   }
 
   @Override
+  boolean livesInItsBank() {
+    return yield;
+  }
+
+  @Override
   ServerLoop.Handler spaceFacet() {
     return new VirtualCopySpaceSkeleton(this);
   }

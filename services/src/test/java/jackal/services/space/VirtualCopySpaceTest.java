@@ -292,4 +292,64 @@ class VirtualCopySpaceTest {
       assertThat(same.get()).as("console: %s", s.console()).isTrue();
     }
   }
+
+  @Test
+  void destroyingACopyMadeByTheFrozenConstructorDestroysItsBankAndTheServerWithIt()
+      throws Exception {
+    Freezing t = new Freezing();
+    try (SpaceSystem s = t.s) {
+      AtomicReference<String> seen = new AtomicReference<>();
+      t.run(
+          c -> {
+            ConstructorClient con = new ConstructorClient(new Ipc(c.sys));
+            c.bank.createChild(PRIME, reg(BANK));
+            c.bank.createChild(reg(BANK), reg(WORK));
+            c.startServer(SERVER, t.server.pc(), BANK, SPACE);
+            c.vcs.freeze(reg(SERVER + 2), reg(CON));
+            con.create(reg(CON), reg(WORK), reg(SCHED), reg(CapReg.NULL), reg(Y1));
+            c.vcs.getSpace(reg(Y1), reg(S1));
+            c.enter(S1);
+            c.sys.storeByte(0x1000, (byte) '1'); // a page of the copy's own, from its bank
+            c.enter(SPACE);
+            c.vcs.destroy(reg(Y1));
+            long code;
+            try {
+              c.vcs.getSpace(reg(Y1), reg(S2));
+              code = 0;
+            } catch (KernelException e) {
+              code = e.code();
+            }
+            seen.set(
+                "bank alive="
+                    + c.bank.verifyBank(PRIME, reg(WORK))
+                    + " server answers="
+                    + (code == 0)
+                    + " original="
+                    + (char) c.sys.loadByte(0x1000));
+          });
+      assertThat(seen.get())
+          .as("console: %s", s.console())
+          .isEqualTo("bank alive=false server answers=false original=i");
+      assertThat(t.keeperSaw).isEmpty();
+    }
+  }
+
+  @Test
+  void destroyOfAServerBuiltIntoTheImageIsUnknownRequest() throws Exception {
+    Freezing t = new Freezing();
+    try (SpaceSystem s = t.s) {
+      AtomicLong code = new AtomicLong();
+      t.run(
+          c -> {
+            c.bank.createChild(PRIME, reg(BANK));
+            c.startServer(SERVER, t.server.pc(), BANK, SPACE);
+            try {
+              c.vcs.destroy(reg(SERVER + 2));
+            } catch (KernelException e) {
+              code.set(e.code());
+            }
+          });
+      assertThat(code.get()).isEqualTo(Codes.RC_UNKNOWN_REQUEST);
+    }
+  }
 }
