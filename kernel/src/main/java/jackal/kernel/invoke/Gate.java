@@ -204,6 +204,11 @@ final class Gate implements SystemCalls {
           tlbVpn[slot] = addr >>> Page.SIZE_BITS;
           tlbBytes[slot] = ((Page) w.leaf).bytes;
           tlbWritable[slot] = (w.restr & (Restr.READ_ONLY | Restr.WEAK)) == 0;
+          if (tlbWritable[slot]) {
+            // Stores may go through this entry without walking, however it was filled: count
+            // them now (the loader recognises an image by its pages' write counts).
+            ((Page) w.leaf).noteWrite();
+          }
           tlbEpoch[slot] = epoch;
           return SystemCall.DONE;
         },

@@ -123,10 +123,8 @@ final class MemWalk {
           if (!capAccess && type == CapType.CAP_PAGE) {
             return FaultCode.DATA_ACCESS_TYPE_ERROR;
           }
-          if (!capAccess && (restr & (Restr.READ_ONLY | Restr.WEAK)) == 0) {
-            // A path that allows writing may store from now on, directly or through a translation
-            // cache filled by this walk (even for a read): count it as a write.
-            ((Page) leaf).noteWrite();
+          if (forWrite && !capAccess) {
+            ((Page) leaf).noteWrite(); // the caller stores next (Gate's cache counts for itself)
           }
           return 0;
         }

@@ -12,9 +12,10 @@ public final class Page extends KObject {
 
   /**
    * Counts the occasions on which the page's bytes could have changed: every writer calls {@link
-   * #noteWrite} before it writes (a walk that grants write access counts once for all the stores a
-   * translation cache then makes through it). The program loader recognises an image it verified by
-   * its pages and these counts instead of reading and hashing the bytes again.
+   * #noteWrite} before it writes (a walk for a store; a translation cache entry that allows stores,
+   * once when it is filled, for all the stores made through it until the memory epoch moves). The
+   * program loader recognises an image it verified by its pages and these counts instead of reading
+   * and hashing the bytes again.
    */
   private volatile long writes;
 
