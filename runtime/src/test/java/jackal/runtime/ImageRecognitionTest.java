@@ -141,6 +141,38 @@ class ImageRecognitionTest {
   }
 
   @Test
+  void aStoreThroughACacheEntryFilledByAReadAfterTheLoadIsSeenAtTheNextLoad() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      Programs progs = new Programs(s);
+      Image image = image(s.k, Greeting.First.class.getName());
+      // The attacker reads the page first (its translation cache then allows stores without a
+      // walk for writing), and only then stores.
+      ObjectRef writer =
+          s.process(
+              "writer",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                ipc.receive();
+                if (sys.loadByte(0) == 'P') {
+                  sys.storeInt(0, 0x2A2A_2A2A);
+                }
+                ipc.receive();
+              });
+      s.k.setAddressSpace(writer, s.k.cap(image.jarPage()));
+      ObjectRef kick = s.endpoint(writer, 1);
+      s.runUntilQuiet(writer);
+      ObjectRef before = started(s, progs, "before", image);
+      assertThat(s.info(before).exited()).isTrue();
+      ObjectRef kicker = s.process("kicker", sys -> new Ipc(sys).send(reg(8), 0, -1, false));
+      s.give(kicker, 8, s.k.entry(kick, 0));
+      s.k.start(kicker);
+      s.awaitQuiet();
+      ProcessInfo after = s.info(started(s, progs, "after", image));
+      assertThat(after.faultCode()).isEqualTo(FaultCode.BAD_PROGRAM_IMAGE);
+    }
+  }
+
+  @Test
   void aDestroyedPageOfALoadedImageMakesTheNextLoadFault() throws Exception {
     try (TestSystem s = new TestSystem(1)) {
       Programs progs = new Programs(s);
