@@ -358,7 +358,12 @@ public final class Kernel implements AutoCloseable {
     if (!(page.object instanceof Page pg)) {
       throw new IllegalArgumentException(page + " is not a Page");
     }
-    locked(() -> System.arraycopy(bytes, 0, pg.bytes, offset, bytes.length), pg);
+    locked(
+        () -> {
+          pg.noteWrite();
+          System.arraycopy(bytes, 0, pg.bytes, offset, bytes.length);
+        },
+        pg);
   }
 
   public byte[] readPage(ObjectRef page, int offset, int len) {
@@ -546,6 +551,15 @@ public final class Kernel implements AutoCloseable {
           .append('\n');
     }
     return b.toString();
+  }
+
+  /**
+   * Program images this kernel's loader read and hashed because it did not recognise their pages
+   * (every other load reused an image verified before).
+   */
+  public long programImagesRead() {
+    open();
+    return machine.loader.imagesRead();
   }
 
   /** Programs the heap guard has faulted for keeping the live heap over its threshold. */

@@ -282,6 +282,7 @@ abstract class AddressSpaceCap extends MemoryCap {
     KObject from = other.target;
     if (to != from) {
       if (to instanceof Page dst) {
+        dst.noteWrite();
         System.arraycopy(((Page) from).bytes, 0, dst.bytes, 0, Page.SIZE);
       } else {
         Capability[] src = slots(from);

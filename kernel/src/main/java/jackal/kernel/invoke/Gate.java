@@ -204,6 +204,11 @@ final class Gate implements SystemCalls {
           tlbVpn[slot] = addr >>> Page.SIZE_BITS;
           tlbBytes[slot] = ((Page) w.leaf).bytes;
           tlbWritable[slot] = (w.restr & (Restr.READ_ONLY | Restr.WEAK)) == 0;
+          if (tlbWritable[slot]) {
+            // Stores may go through this entry without walking, however it was filled: count
+            // them now (the loader recognises an image by its pages' write counts).
+            ((Page) w.leaf).noteWrite();
+          }
           tlbEpoch[slot] = epoch;
           return SystemCall.DONE;
         },
@@ -435,36 +440,37 @@ final class Gate implements SystemCalls {
   // ------------------------------------------------------------------ programs (issue 8: loader)
 
   /**
-   * Reads program code: {@code len} bytes from {@code addr} of the process's space, through a path
-   * that must allow execution. A fault (NoExecute through an NX capability, InvalidDataReference
-   * for an unmapped address, ...) stops the process as for any access, and the read resumes where
-   * it stopped once the process is resumed. Each page is one transaction.
+   * The pages holding the byte ranges {@code ranges} (pairs of address and length) of the process's
+   * space, in order, into {@code out}, all found in one transaction through paths that must allow
+   * execution. A fault (NoExecute through an NX capability, InvalidDataReference for an unmapped
+   * address, ...) stops the process as for any access, and the walk starts again once the process
+   * is resumed. Nothing is copied here: the loader reads the pages' bytes itself, or compares the
+   * pages with those of an image it verified.
    */
-  void fetch(long addr, byte[] dst, int off, int len) {
-    java.util.Objects.checkFromIndexSize(off, len, dst.length);
-    int done = 0;
-    while (done < len) {
-      long a = addr + done;
-      int po = (int) a & PAGE_MASK;
-      int n = Math.min(len - done, Page.SIZE - po);
-      int to = off + done;
-      transact(
-          inv -> {
-            MemWalk w = inv.walk;
-            int fc = w.walk(machine, inv.txn, process.addrSpace, a, false, false);
-            if (fc == 0 && (w.restr & Restr.NO_EXECUTE) != 0) {
-              fc = FaultCode.NO_EXECUTE;
+  void codePages(long[] ranges, Page[] out) {
+    transact(
+        inv -> {
+          MemWalk w = inv.walk;
+          int k = 0;
+          for (int r = 0; r < ranges.length; r += 2) {
+            long addr = ranges[r];
+            long last = (addr + ranges[r + 1] - 1) >>> Page.SIZE_BITS;
+            for (long vpn = addr >>> Page.SIZE_BITS; vpn <= last; vpn++) {
+              long a = vpn == addr >>> Page.SIZE_BITS ? addr : vpn << Page.SIZE_BITS;
+              int fc = w.walk(machine, inv.txn, process.addrSpace, a, false, false);
+              if (fc == 0 && (w.restr & Restr.NO_EXECUTE) != 0) {
+                fc = FaultCode.NO_EXECUTE;
+              }
+              if (fc != 0) {
+                return Faults.take(inv, process, fc, a);
+              }
+              out[k++] = (Page) w.leaf;
             }
-            if (fc != 0) {
-              return Faults.take(inv, process, fc, a);
-            }
-            inv.txn.commit();
-            System.arraycopy(((Page) w.leaf).bytes, po, dst, to, n);
-            return SystemCall.DONE;
-          },
-          "code fetch");
-      done += n;
-    }
+          }
+          inv.txn.commit();
+          return SystemCall.DONE;
+        },
+        "code fetch");
   }
 
   /**

@@ -13,6 +13,7 @@ import jackal.kernel.load.ProgramLoader;
 import jackal.kernel.obj.Endpoint;
 import jackal.kernel.obj.KObject;
 import jackal.kernel.obj.ObjectTable;
+import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
 import jackal.kernel.sched.Cpu;
 import jackal.kernel.sched.PollWord;
@@ -319,7 +320,21 @@ public final class Machine {
       ProgramEntry program = p.program;
       if (program == null) {
         // Loading binds the process's preemption word (the loader defines its Poll class).
-        program = loader.load(p, gate::fetch, p.pc);
+        program =
+            loader.load(
+                p,
+                new ProgramLoader.CodeAccess() {
+                  @Override
+                  public void pages(long[] ranges, Page[] out) {
+                    gate.codePages(ranges, out);
+                  }
+
+                  @Override
+                  public void translationsChanged() {
+                    Machine.this.translationsChanged();
+                  }
+                },
+                p.pc);
       }
       PollWord poll = p.poll;
       if (poll != null) {

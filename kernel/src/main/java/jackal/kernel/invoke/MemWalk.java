@@ -123,6 +123,9 @@ final class MemWalk {
           if (!capAccess && type == CapType.CAP_PAGE) {
             return FaultCode.DATA_ACCESS_TYPE_ERROR;
           }
+          if (forWrite && !capAccess) {
+            ((Page) leaf).noteWrite(); // the caller stores next (Gate's cache counts for itself)
+          }
           return 0;
         }
         case CapType.LOCAL_WINDOW -> {

@@ -1,16 +1,19 @@
 package jackal.kernel.load;
 
 import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
 import java.lang.classfile.ClassModel;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -22,32 +25,51 @@ import java.util.concurrent.locks.ReentrantLock;
  * since the key is the content.
  */
 public final class ProgramLoader {
-  /** Reads code from a process's space with execute permission; faults the process as needed. */
-  @FunctionalInterface
-  public interface CodeFetch {
-    void fetch(long addr, byte[] dst, int off, int len);
+  /**
+   * A process's view of its code: the pages under byte ranges of its space, found through paths
+   * that allow execution (faulting the process as needed), and a way to make every translation
+   * cache walk again.
+   */
+  public interface CodeAccess {
+    /** The pages under {@code ranges} (pairs of address and length), in order, into {@code out}. */
+    void pages(long[] ranges, Page[] out);
+
+    /**
+     * Makes every translation cache stale, so that any later store into a page walks first (and
+     * counts as a write of the page: see {@link Page#writes}).
+     */
+    void translationsChanged();
   }
 
   private static final int MAX_CACHED = 64;
 
   private final AllowList allow;
+  private final AtomicLong imagesRead = new AtomicLong();
   private static final ReentrantLock LOCK = new ReentrantLock();
   private static final Map<String, Segment> SEGMENTS = lru();
   private static final Map<String, VerifiedProgram> PROGRAMS = lru();
+
+  /** Images loaded before, by the page holding the start of their header. */
+  private static final Map<Page, KnownImage> IMAGES = lru();
 
   public ProgramLoader(AllowList allow) {
     this.allow = allow;
   }
 
-  private static <V> Map<String, V> lru() {
+  private static <K, V> Map<K, V> lru() {
     return new LinkedHashMap<>(16, 0.75f, true) {
       private static final long serialVersionUID = 1L;
 
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
         return size() > MAX_CACHED;
       }
     };
+  }
+
+  /** Images this loader read because it did not recognise their pages. */
+  public long imagesRead() {
+    return imagesRead.get();
   }
 
   /** Unpacks a jar (or finds it unpacked already). */
@@ -130,27 +152,160 @@ public final class ProgramLoader {
   }
 
   /**
-   * Loads the program whose image header is at {@code pc}, through {@code fetch}, for the process
-   * named {@code processName}: a fresh class loader, the entry class initialised, and an instance
-   * made with its public no-argument constructor. Throws a {@link LoadFailure} for a bad or refused
-   * image; anything the program's own code throws (a static initialiser, the constructor) comes out
-   * as it is.
+   * An image verified before: the pages it was read from (header first, then each segment's), each
+   * page's write count when it was read, and what its bytes made. The same pages with the same
+   * counts hold the same bytes, since every writer counts before it writes ({@link Page#writes}).
    */
-  public ProgramEntry load(Process p, CodeFetch fetch, long pc) throws Throwable {
-    byte[] fixed = new byte[ImageFormat.FIXED_BYTES];
-    fetch.fetch(pc, fixed, 0, fixed.length);
-    byte[] header = new byte[ImageFormat.totalBytes(fixed)];
-    fetch.fetch(pc, header, 0, header.length);
+  private static final class KnownImage {
+    final long pc;
+    final Page[] pages;
+    final long[] writes;
+    final long[] ranges;
+    final String entry;
+    final VerifiedProgram program;
+
+    KnownImage(
+        long pc,
+        Page[] pages,
+        long[] writes,
+        long[] ranges,
+        String entry,
+        VerifiedProgram program) {
+      this.pc = pc;
+      this.pages = pages;
+      this.writes = writes;
+      this.ranges = ranges;
+      this.entry = entry;
+      this.program = program;
+    }
+
+    boolean holds(Page[] now) {
+      for (int i = 0; i < pages.length; i++) {
+        if (now[i] != pages[i] || pages[i].writes() != writes[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Loads the program whose image header is at {@code pc}, through {@code code}, for the process
+   * {@code p}: a fresh class loader, the entry class initialised, and an instance made with its
+   * public no-argument constructor. Throws a {@link LoadFailure} for a bad or refused image;
+   * anything the program's own code throws (a static initialiser, the constructor) comes out as it
+   * is.
+   *
+   * <p>An image loaded before is recognised without reading its bytes: its pages are walked again
+   * (one transaction, with the same faults as a read: a destroyed segment faults the process) and
+   * compared, by identity and write count, with those it was verified from. Anything else is read
+   * afresh, hashed and verified (or found verified by its segments' hashes).
+   */
+  public ProgramEntry load(Process p, CodeAccess code, long pc) throws Throwable {
+    Page[] first = new Page[1];
+    code.pages(new long[] {pc, 1}, first);
+    KnownImage known = cached(IMAGES, first[0]);
+    if (known != null && known.pc == pc) {
+      Page[] now = new Page[known.pages.length];
+      code.pages(known.ranges, now);
+      if (known.holds(now)) {
+        return instantiate(p, known.program, known.entry);
+      }
+    }
+    KnownImage read = read(code, pc);
+    return instantiate(p, read.program, read.entry);
+  }
+
+  /**
+   * Reads, hashes and verifies the image at {@code pc}, and remembers its pages. Every translation
+   * cache is made stale first, so that a store into one of the pages after its count was taken
+   * walks, and counts, again.
+   */
+  private KnownImage read(CodeAccess code, long pc) {
+    imagesRead.incrementAndGet();
+    code.translationsChanged();
+    byte[] fixed = copy(code, new long[] {pc, ImageFormat.FIXED_BYTES}, null, null);
+    long[] headerRange = {pc, ImageFormat.totalBytes(fixed)};
+    List<Page> pages = new ArrayList<>();
+    List<Long> writes = new ArrayList<>();
+    byte[] header = copy(code, headerRange, pages, writes);
     ImageFormat.Header h = ImageFormat.decode(header);
-    Segment[] segs = new Segment[h.segments().size()];
-    for (int i = 0; i < segs.length; i++) {
+    int n = h.segments().size();
+    long[] ranges = new long[2 + 2 * n];
+    ranges[0] = headerRange[0];
+    ranges[1] = headerRange[1];
+    for (int i = 0; i < n; i++) {
       ImageFormat.SegmentAt at = h.segments().get(i);
-      byte[] jar = new byte[(int) at.length()];
-      fetch.fetch(at.address(), jar, 0, jar.length);
+      ranges[2 + 2 * i] = at.address();
+      ranges[3 + 2 * i] = at.length();
+    }
+    long[] segRanges = Arrays.copyOfRange(ranges, 2, ranges.length);
+    Page[] segPages = new Page[pageCount(segRanges)];
+    code.pages(segRanges, segPages);
+    for (Page pg : segPages) {
+      pages.add(pg);
+      writes.add(pg.writes()); // before the bytes are copied: a write after this one counts
+    }
+    Segment[] segs = new Segment[n];
+    int at = 0;
+    for (int i = 0; i < n; i++) {
+      long addr = segRanges[2 * i];
+      byte[] jar = new byte[(int) segRanges[2 * i + 1]];
+      at = copyFrom(segPages, at, addr, jar);
       segs[i] = segment(jar);
     }
     VerifiedProgram program = verify(List.of(segs));
-    return instantiate(p, program, h.entry());
+    long[] w = new long[writes.size()];
+    Arrays.setAll(w, writes::get);
+    Page[] all = pages.toArray(new Page[0]);
+    KnownImage image = new KnownImage(pc, all, w, ranges, h.entry(), program);
+    put(IMAGES, all[0], image);
+    return image;
+  }
+
+  /**
+   * The bytes of {@code range} (address and length), read from the pages under it; records the
+   * pages and their write counts, taken before the copy, if asked.
+   */
+  private static byte[] copy(CodeAccess code, long[] range, List<Page> pages, List<Long> writes) {
+    Page[] ps = new Page[pageCount(range)];
+    code.pages(range, ps);
+    if (pages != null) {
+      for (Page pg : ps) {
+        pages.add(pg);
+        writes.add(pg.writes());
+      }
+    }
+    byte[] out = new byte[(int) range[1]];
+    copyFrom(ps, 0, range[0], out);
+    return out;
+  }
+
+  /**
+   * Copies {@code dst.length} bytes from {@code addr} out of consecutive pages starting at {@code
+   * pages[at]} (the page holding {@code addr}); returns the index after the last page used.
+   */
+  private static int copyFrom(Page[] pages, int at, long addr, byte[] dst) {
+    int done = 0;
+    while (done < dst.length) {
+      long a = addr + done;
+      int po = (int) (a & (Page.SIZE - 1));
+      int n = Math.min(dst.length - done, Page.SIZE - po);
+      System.arraycopy(pages[at++].bytes, po, dst, done, n);
+      done += n;
+    }
+    return at;
+  }
+
+  /** How many pages the byte ranges (pairs of address and length, each at least 1) cover. */
+  static int pageCount(long[] ranges) {
+    int n = 0;
+    for (int r = 0; r < ranges.length; r += 2) {
+      long first = ranges[r] >>> Page.SIZE_BITS;
+      long last = (ranges[r] + ranges[r + 1] - 1) >>> Page.SIZE_BITS;
+      n += (int) (last - first + 1);
+    }
+    return n;
   }
 
   /**
@@ -187,7 +342,7 @@ public final class ProgramLoader {
     PollClass.bind(loader.defineKernelClass(PollClass.NAME, PollClass.bytes()), p);
   }
 
-  private static <V> V cached(Map<String, V> m, String k) {
+  private static <K, V> V cached(Map<K, V> m, K k) {
     LOCK.lock();
     try {
       return m.get(k);
@@ -196,7 +351,7 @@ public final class ProgramLoader {
     }
   }
 
-  private static <V> void put(Map<String, V> m, String k, V v) {
+  private static <K, V> void put(Map<K, V> m, K k, V v) {
     LOCK.lock();
     try {
       m.put(k, v);

@@ -1,6 +1,7 @@
 package jackal.services.boot;
 
 import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.api.Restr;
 import jackal.kernel.boot.CapRef;
 import jackal.kernel.boot.CodeSegment;
 import jackal.kernel.boot.Kernel;
@@ -67,10 +68,34 @@ public record SpaceServerImage(
     return build(k, "program-space", ProgramSpaceProgram.class, servers, runtime, image);
   }
 
-  /** A virtual copy space server over {@code background} (Null: zeroVCS). */
+  /**
+   * A virtual copy space server over {@code background} (Null: zeroVCS), whose {@code freeze} is
+   * UnknownRequest: it has no metaconstructor.
+   */
   public static SpaceServerImage virtualCopy(
       Kernel k, CodeSegment servers, CodeSegment runtime, CapRef background) {
     return build(k, "virtual-copy", VirtualCopySpaceProgram.class, servers, runtime, background);
+  }
+
+  /**
+   * A virtual copy space server over {@code background} that can {@code freeze}: it makes the
+   * constructor of frozen copies through {@code metaconstructor} (a Constructor facet), on its own
+   * bank, scheduled with the kernel's Schedule.
+   */
+  public static SpaceServerImage virtualCopy(
+      Kernel k,
+      CodeSegment servers,
+      CodeSegment runtime,
+      CapRef background,
+      CapRef metaconstructor) {
+    SpaceServerImage s = virtualCopy(k, servers, runtime, background);
+    k.setCapReg(s.process(), VirtualCopySpaceProgram.METACONSTRUCTOR, metaconstructor);
+    k.setCapReg(s.process(), VirtualCopySpaceProgram.SCHEDULE, k.kernelCap(KernelService.SCHEDULE));
+    // Weak: the copies share the program's pages and cannot change them (and a weak space is
+    // discreet, so the constructor is confined).
+    k.setCapReg(
+        s.process(), VirtualCopySpaceProgram.OWN_SPACE, k.restricted(s.space(), Restr.WEAK));
+    return s;
   }
 
   private static SpaceServerImage build(

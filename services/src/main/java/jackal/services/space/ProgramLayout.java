@@ -24,4 +24,7 @@ public final class ProgramLayout {
 
   /** The data region ends where the image's header and code begin (slot 1 of its top GPT). */
   public static final long DATA_LIMIT = 1L << 32;
+
+  /** The PC of a program space built this way: the address of its image header. */
+  public static final long PC = DATA_LIMIT;
 }

@@ -91,10 +91,18 @@ abstract class SpaceServer {
   /** The skeleton of the space's own facet. */
   abstract ServerLoop.Handler spaceFacet();
 
+  /** Before the root is built: a server may take its background from elsewhere. */
+  void beforeRoot() throws KernelException {}
+
+  /** After the root is built, before the first request. */
+  void serving() throws KernelException {}
+
   final void run() throws KernelException {
     long id = endpoint.getEndpointID(reg(CapReg.INITEPT));
+    beforeRoot();
     buildRoot();
-    ServerLoop loop = new ServerLoop(ipc);
+    serving();
+    loop = new ServerLoop(ipc);
     loop.register(id, PP_SPACE, spaceFacet());
     loop.register(id, PP_HANDLER, survive(this::serveHandler));
     loop.run();
@@ -176,13 +184,29 @@ abstract class SpaceServer {
             }
           });
 
+  /** The loop serving the facets (set once running). */
+  private ServerLoop loop;
+
   /**
-   * Destroying a space is not built: in Coyotos it is the space's bank destroying itself with the
-   * server in it, and until a constructor builds servers from their bank that would leave this one
-   * waiting for an answer that never comes.
+   * Whether this server was built in the bank it holds (by a constructor, on its creator's bank),
+   * so that destroying that bank destroys the server with the space.
+   */
+  boolean livesInItsBank() {
+    return false;
+  }
+
+  /**
+   * Destroys the space as Coyotos does: the server's bank destroys itself, with the server, the
+   * space and every page in it, and the bank answers the caller. Only a server that lives in that
+   * bank does it; one built into an image (outside its bank) answers UnknownRequest, since it would
+   * stay behind serving a space that is gone.
    */
   public void destroy() throws KernelException {
-    throw new CapUnknownRequestException();
+    if (!livesInItsBank()) {
+      throw new CapUnknownRequestException();
+    }
+    bank.destroyBankAndReturn(BANK, reg(CapReg.RETURN), Codes.RC_OK);
+    loop.answeredElsewhere();
   }
 
   /** The space facet's getSpace: the opaque root. */

@@ -7,11 +7,15 @@ import jackal.kernel.api.CapLoc;
 import jackal.kernel.api.Codes;
 import jackal.kernel.api.FaultCode;
 import jackal.kernel.boot.CapRef;
+import jackal.kernel.boot.KernelService;
 import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProcessInfo;
 import jackal.runtime.CapReg;
+import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
+import jackal.services.boot.MetaConstructor;
 import jackal.services.boot.SpaceServerImage;
+import jackal.services.idl.coyotos.ConstructorClient;
 import jackal.services.idl.coyotos.VirtualCopySpaceCodes;
 import jackal.services.space.programs.VirtualCopyModel;
 import java.nio.charset.StandardCharsets;
@@ -154,7 +158,7 @@ class VirtualCopySpaceTest {
   }
 
   @Test
-  void freezeIsUnknownRequestAsInCoyotos() throws Exception {
+  void freezeOfAServerWithoutAMetaconstructorIsUnknownRequestAsInCoyotos() throws Exception {
     Setup t = new Setup(true);
     try (SpaceSystem s = t.s) {
       AtomicReference<String> got = new AtomicReference<>();
@@ -173,6 +177,179 @@ class VirtualCopySpaceTest {
           });
       assertThat(got.get())
           .isEqualTo(Codes.RC_UNKNOWN_REQUEST + " " + Long.toHexString(VirtualCopySpaceCodes.IKT));
+    }
+  }
+
+  static final int CON = CapReg.APP0 + 10;
+  static final int Y1 = CapReg.APP0 + 11;
+  static final int Y2 = CapReg.APP0 + 12;
+  static final int S1 = CapReg.APP0 + 13;
+  static final int S2 = CapReg.APP0 + 14;
+  static final int SCHED = CapReg.APP0 + 15;
+
+  /** A virtual copy space over the image page that can freeze, and a scenario using it. */
+  static final class Freezing {
+    final SpaceSystem s = new SpaceSystem();
+    final ObjectRef page = s.k.newPage();
+    final MetaConstructor meta = MetaConstructor.build(s.k, s.runtime, s.prime);
+    final SpaceServerImage server;
+    final List<String> keeperSaw = new CopyOnWriteArrayList<>();
+    ObjectRef scenario;
+
+    Freezing() {
+      s.k.writePage(page, 0, IMAGE_BYTES);
+      server =
+          SpaceServerImage.virtualCopy(s.k, s.servers, s.runtime, s.imageWith(page), meta.entry());
+    }
+
+    void run(SpaceSystem.Scenario body) throws Exception {
+      scenario = s.scenario("scenario", body);
+      s.giveServer(scenario, server, SERVER);
+      s.k.setCapReg(scenario, SCHED, s.k.kernelCap(KernelService.SCHEDULE));
+      ObjectRef keeper = s.keeper(keeperSaw);
+      s.k.setHandler(scenario, s.entry(keeper, 2));
+      s.run(keeper, meta.process(), scenario);
+    }
+  }
+
+  @Test
+  void aFrozenSpacesConstructorYieldsCopiesThatSeeItAndKeepTheirWritesFromItAndEachOther()
+      throws Exception {
+    Freezing t = new Freezing();
+    try (SpaceSystem s = t.s) {
+      AtomicReference<String> seen = new AtomicReference<>();
+      t.run(
+          c -> {
+            ConstructorClient con = new ConstructorClient(new Ipc(c.sys));
+            c.bank.createChild(PRIME, reg(BANK));
+            c.startServer(SERVER, t.server.pc(), BANK, SPACE);
+            c.enter(SPACE);
+            c.sys.storeByte(0x1000, (byte) 'F'); // the space now differs from its background
+            c.vcs.freeze(reg(SERVER + 2), reg(CON));
+            con.create(reg(CON), reg(BANK), reg(SCHED), reg(CapReg.NULL), reg(Y1));
+            con.create(reg(CON), reg(BANK), reg(SCHED), reg(CapReg.NULL), reg(Y2));
+            c.vcs.getSpace(reg(Y1), reg(S1));
+            c.vcs.getSpace(reg(Y2), reg(S2));
+            c.enter(S1);
+            char first = (char) c.sys.loadByte(0x1000);
+            c.sys.storeByte(0x1000, (byte) '1');
+            c.enter(S2);
+            char second = (char) c.sys.loadByte(0x1000);
+            c.sys.storeByte(0x1000, (byte) '2');
+            c.enter(S1);
+            char firstAgain = (char) c.sys.loadByte(0x1000);
+            c.enter(SPACE);
+            char original = (char) c.sys.loadByte(0x1000);
+            seen.set(
+                ""
+                    + first
+                    + second
+                    + firstAgain
+                    + original
+                    + " confined="
+                    + con.isYieldConfined(reg(CON)));
+          });
+      assertThat(seen.get()).as("console: %s", s.console()).isEqualTo("FF1F confined=true");
+      assertThat(s.k.readPage(t.page, 0, IMAGE_BYTES.length)).isEqualTo(IMAGE_BYTES);
+      assertThat(t.keeperSaw).isEmpty();
+    }
+  }
+
+  @Test
+  void aWriteToAFrozenSpaceIsAFaultForTheProcessHandler() throws Exception {
+    Freezing t = new Freezing();
+    try (SpaceSystem s = t.s) {
+      AtomicReference<String> seen = new AtomicReference<>();
+      t.run(
+          c -> {
+            c.bank.createChild(PRIME, reg(BANK));
+            c.startServer(SERVER, t.server.pc(), BANK, SPACE);
+            c.enter(SPACE);
+            c.sys.storeByte(0x1000, (byte) 'F');
+            c.vcs.freeze(reg(SERVER + 2), reg(CON));
+            seen.set("frozen, reads " + (char) c.sys.loadByte(0x1000));
+            c.sys.storeByte(0x1000, (byte) 'G');
+            seen.set("the write went through");
+          });
+      assertThat(seen.get()).as("console: %s", s.console()).isEqualTo("frozen, reads F");
+      assertThat(t.keeperSaw).containsExactly("fc=" + FaultCode.ACCESS_VIOLATION + " at=1000");
+    }
+  }
+
+  @Test
+  void freezeTwiceAnswersTheSameConstructor() throws Exception {
+    Freezing t = new Freezing();
+    try (SpaceSystem s = t.s) {
+      AtomicReference<Boolean> same = new AtomicReference<>();
+      t.run(
+          c -> {
+            c.bank.createChild(PRIME, reg(BANK));
+            c.startServer(SERVER, t.server.pc(), BANK, SPACE);
+            c.vcs.freeze(reg(SERVER + 2), reg(CON));
+            c.vcs.freeze(reg(SERVER + 2), reg(Y1));
+            same.set(c.discrim.compare(reg(SpaceSystem.DISCRIM), reg(CON), reg(Y1)));
+          });
+      assertThat(same.get()).as("console: %s", s.console()).isTrue();
+    }
+  }
+
+  @Test
+  void destroyingACopyMadeByTheFrozenConstructorDestroysItsBankAndTheServerWithIt()
+      throws Exception {
+    Freezing t = new Freezing();
+    try (SpaceSystem s = t.s) {
+      AtomicReference<String> seen = new AtomicReference<>();
+      t.run(
+          c -> {
+            ConstructorClient con = new ConstructorClient(new Ipc(c.sys));
+            c.bank.createChild(PRIME, reg(BANK));
+            c.bank.createChild(reg(BANK), reg(WORK));
+            c.startServer(SERVER, t.server.pc(), BANK, SPACE);
+            c.vcs.freeze(reg(SERVER + 2), reg(CON));
+            con.create(reg(CON), reg(WORK), reg(SCHED), reg(CapReg.NULL), reg(Y1));
+            c.vcs.getSpace(reg(Y1), reg(S1));
+            c.enter(S1);
+            c.sys.storeByte(0x1000, (byte) '1'); // a page of the copy's own, from its bank
+            c.enter(SPACE);
+            c.vcs.destroy(reg(Y1));
+            long code;
+            try {
+              c.vcs.getSpace(reg(Y1), reg(S2));
+              code = 0;
+            } catch (KernelException e) {
+              code = e.code();
+            }
+            seen.set(
+                "bank alive="
+                    + c.bank.verifyBank(PRIME, reg(WORK))
+                    + " server answers="
+                    + (code == 0)
+                    + " original="
+                    + (char) c.sys.loadByte(0x1000));
+          });
+      assertThat(seen.get())
+          .as("console: %s", s.console())
+          .isEqualTo("bank alive=false server answers=false original=i");
+      assertThat(t.keeperSaw).isEmpty();
+    }
+  }
+
+  @Test
+  void destroyOfAServerBuiltIntoTheImageIsUnknownRequest() throws Exception {
+    Freezing t = new Freezing();
+    try (SpaceSystem s = t.s) {
+      AtomicLong code = new AtomicLong();
+      t.run(
+          c -> {
+            c.bank.createChild(PRIME, reg(BANK));
+            c.startServer(SERVER, t.server.pc(), BANK, SPACE);
+            try {
+              c.vcs.destroy(reg(SERVER + 2));
+            } catch (KernelException e) {
+              code.set(e.code());
+            }
+          });
+      assertThat(code.get()).isEqualTo(Codes.RC_UNKNOWN_REQUEST);
     }
   }
 }
