@@ -56,7 +56,7 @@ class MainTest {
   }
 
   @Test
-  void runEndsWithStatusZeroWhenTheImageHaltsThroughSysCtl() {
+  void runWithNoImageBootsTheTourWhichHaltsThroughSysCtl() {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     PrintStream saved = System.out;
     int status;
@@ -68,8 +68,16 @@ class MainTest {
     }
     assertThat(status).isZero();
     assertThat(console.toString(StandardCharsets.UTF_8))
-        .contains("client: done after 3 calls; halting", "jackal: halted")
-        .doesNotContain("still running after the halt", "all processes idle");
+        .contains(
+            "tour: 1. hello",
+            "tour: 2. a bank",
+            "tour: 3. a constructor",
+            "(confined)",
+            "echo(41) = 42",
+            "tour: 4. a stream: read back 'bytes through a pipe'",
+            "tour: 5. a revocation",
+            "jackal: halted")
+        .doesNotContain("all processes idle");
   }
 
   @Test

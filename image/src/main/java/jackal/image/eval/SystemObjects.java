@@ -9,6 +9,7 @@ import jackal.image.eval.Value.Int;
 import jackal.image.eval.Value.Namespace;
 import jackal.image.eval.Value.Str;
 import jackal.image.programs.Launcher;
+import jackal.image.tour.Guide;
 import jackal.kernel.api.Codes;
 import jackal.kernel.boot.CapRef;
 import jackal.kernel.boot.CodeSegment;
@@ -262,7 +263,10 @@ final class SystemObjects {
     return runtime;
   }
 
-  /** The services' program-side code: streams, console, space, constructor, stubs. */
+  /**
+   * The services' program-side code: streams, console, space, constructor (a yield's first steps),
+   * stubs.
+   */
   private CodeSegment library() throws ProgramRefusedException {
     if (library == null) {
       library = kernel.newCodeSegment(libraryJar());
@@ -283,6 +287,7 @@ final class SystemObjects {
                       n.startsWith("jackal/services/stream/")
                           || n.startsWith("jackal/services/console/")
                           || n.startsWith("jackal/services/space/")
+                          || n.startsWith("jackal/services/constructor/")
                           || n.startsWith("jackal/services/idl/")));
       libraryJar = j;
     }
@@ -306,19 +311,24 @@ final class SystemObjects {
       }
       dataPages = i.value();
     }
-    Path jar = findJar(jarName, at, pos.get(1));
     ProgramSpace ps;
     try {
-      CodeSegment code = jars.get(jar);
-      if (code == null) {
-        byte[] bytes;
-        try {
-          bytes = Files.readAllBytes(jar);
-        } catch (IOException e) {
-          throw new ImageException(pos.get(1), "cannot read " + jar + ": " + e);
+      CodeSegment code;
+      if (jarName.startsWith(BUILT_IN)) {
+        code = builtInJar(jarName, pos.get(1));
+      } else {
+        Path jar = findJar(jarName, at, pos.get(1));
+        code = jars.get(jar);
+        if (code == null) {
+          byte[] bytes;
+          try {
+            bytes = Files.readAllBytes(jar);
+          } catch (IOException e) {
+            throw new ImageException(pos.get(1), "cannot read " + jar + ": " + e);
+          }
+          code = kernel.newCodeSegment(bytes);
+          jars.put(jar, code);
         }
-        code = kernel.newCodeSegment(bytes);
-        jars.put(jar, code);
       }
       ps = kernel.newProgramSpace(entry, (int) dataPages, code, library(), runtime());
     } catch (ProgramRefusedException e) {
@@ -329,7 +339,8 @@ final class SystemObjects {
 
   private static Namespace program(String entry, CapRef space, long pc) {
     Map<String, Value> m = new LinkedHashMap<>();
-    m.put("space", new Cap(space, null, "Space", 0));
+    // A program space is a GPT capability (guarded); the image cannot change it, only restrict it.
+    m.put("space", new Cap(space, null, "GPT", 0));
     m.put("pc", new Int(pc));
     return new Namespace("program", entry, m);
   }
@@ -349,6 +360,22 @@ final class SystemObjects {
           .append(')');
     }
     return s.toString();
+  }
+
+  /** Jar names of the programs shipped with Jackal: {@code jackal:tour}. */
+  private static final String BUILT_IN = "jackal:";
+
+  private CodeSegment tour;
+
+  private CodeSegment builtInJar(String name, SourcePos at)
+      throws ImageException, ProgramRefusedException {
+    if (!name.equals(BUILT_IN + "tour")) {
+      throw new ImageException(at, "no built-in program jar " + name + " (there is jackal:tour)");
+    }
+    if (tour == null) {
+      tour = kernel.newCodeSegment(ClassFiles.jar(ClassFiles.packageOf(Guide.class)));
+    }
+    return tour;
   }
 
   private Path findJar(String name, SourcePos at, SourcePos namePos) throws ImageException {
