@@ -2,6 +2,7 @@ package jackal.image;
 
 import jackal.image.boot.ImageBoot;
 import jackal.image.coyotos.HelloWorld;
+import jackal.image.refused.Forbidden;
 import jackal.kernel.boot.KernelConfig;
 import jackal.runtime.boot.ClassFiles;
 import java.io.ByteArrayOutputStream;
@@ -17,8 +18,9 @@ import java.util.List;
 /**
  * An image booted as {@code jackal run FILE.mki -I JARS} does, with what it printed and its exit
  * status. The programs the test images load are this JVM's compiled test classes, packed as jars
- * into one directory on the search path: {@code coyotos-tests.jar} (package jackal.image.coyotos)
- * and {@code space-programs.jar} (the services' test programs, LargeModel and its kin).
+ * into one directory on the search path: {@code coyotos-tests.jar} (package jackal.image.coyotos) ,
+ * {@code space-programs.jar} (the services' test programs, LargeModel and its kin) and {@code
+ * refused.jar} (a program the verifier refuses).
  */
 record Booted(int status, String console, String errors) {
   private static volatile Path jars;
@@ -32,6 +34,7 @@ record Booted(int status, String console, String errors) {
         write(
             dir.resolve("coyotos-tests.jar"),
             ClassFiles.jar(ClassFiles.packageOf(HelloWorld.class)));
+        write(dir.resolve("refused.jar"), ClassFiles.jar(ClassFiles.packageOf(Forbidden.class)));
         write(
             dir.resolve("space-programs.jar"),
             // On the class path from the services' test-jar; named, not imported (see the pom).

@@ -151,6 +151,9 @@ public final class Interpreter {
   /** Runs the module in {@code file}; its path, as given, names it in error messages. */
   public Namespace runFile(Path file) throws IOException, ImageException {
     String name = file.toString();
+    if (system != null) {
+      system.imageFile(file);
+    }
     return runSource(name, decode(Files.readAllBytes(file), new SourcePos(name, 1, 1)));
   }
 

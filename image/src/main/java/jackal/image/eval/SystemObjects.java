@@ -317,7 +317,7 @@ final class SystemObjects {
       if (jarName.startsWith(BUILT_IN)) {
         code = builtInJar(jarName, pos.get(1));
       } else {
-        Path jar = findJar(jarName, at, pos.get(1));
+        Path jar = findJar(jarName, pos.get(1));
         code = jars.get(jar);
         if (code == null) {
           byte[] bytes;
@@ -378,11 +378,19 @@ final class SystemObjects {
     return tour;
   }
 
-  private Path findJar(String name, SourcePos at, SourcePos namePos) throws ImageException {
+  /** The directory of the image's main file: its jars are found there first. */
+  private Path imageDir;
+
+  void imageFile(Path file) {
+    if (imageDir == null) {
+      imageDir = file.toAbsolutePath().getParent();
+    }
+  }
+
+  private Path findJar(String name, SourcePos namePos) throws ImageException {
     List<Path> tried = new ArrayList<>();
-    Path here = Path.of(at.file()).toAbsolutePath().getParent();
-    if (here != null) {
-      tried.add(here);
+    if (imageDir != null) {
+      tried.add(imageDir);
     }
     tried.addAll(searchPath);
     for (Path dir : tried) {
