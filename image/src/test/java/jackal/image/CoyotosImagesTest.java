@@ -89,4 +89,18 @@ class CoyotosImagesTest {
     assertThat(b.console()).contains("report ");
     assertThat(b.status()).as(b.console()).isEqualTo(1);
   }
+
+  @Test
+  void appIntNoticesArriveInOpenWaitsOnlyAndTheClientThenFaultsOnPurpose() throws Exception {
+    Booted b = Booted.coyotos("testAppInt");
+    assertThat(b.console().lines().filter(l -> l.contains("Received notices")))
+        .as(b.console())
+        .hasSize(3)
+        .satisfiesExactly(
+            l -> assertThat(l).endsWith("0x00000001"),
+            l -> assertThat(l).endsWith("0x00000004"),
+            l -> assertThat(l).endsWith("0x00000002"));
+    assertThat(b.console()).contains("test complete.").doesNotContain("FAIL");
+    assertThat(b.status()).as("B's fault at address 0 is nobody's").isEqualTo(1);
+  }
 }
