@@ -1,6 +1,7 @@
 /** The jackal command line: {@code jackal run|bench|test}. */
 module jackal.cli {
   requires jackal.runtime;
+  requires jackal.image;
   requires info.picocli;
 
   opens jackal.cli to

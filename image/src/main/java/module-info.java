@@ -6,12 +6,17 @@
  *       jackal.image.ImageException}).
  *   <li>{@code jackal.image.syntax}: lexer, parser and syntax tree.
  *   <li>{@code jackal.image.eval}: values, scopes, module loading and the interpreter.
+ *   <li>{@code jackal.image.boot}: booting an image ({@code jackal run FILE.mki}).
+ *   <li>{@code jackal.image.programs}: programs the standard modules load (the launcher).
  * </ul>
  */
 module jackal.image {
   requires transitive jackal.kernel;
+  requires transitive jackal.services;
 
   exports jackal.image;
   exports jackal.image.syntax;
   exports jackal.image.eval;
+  exports jackal.image.boot;
+  exports jackal.image.programs;
 }

@@ -1,11 +1,14 @@
 package jackal.cli;
 
+import jackal.image.boot.ImageBoot;
 import jackal.kernel.boot.KernelConfig;
 import jackal.runtime.DefaultImage;
 import jackal.runtime.fuzz.SyscallFuzz;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -81,17 +84,27 @@ public final class Main implements Callable<Integer> {
       name = "run",
       mixinStandardHelpOptions = true,
       description =
-          "Boot a system image (default: the built-in default image). Ends with status 0 after a"
-              + " SysCtl halt or powerdown or when every process is idle with no fault, 1 if the"
-              + " image does not settle or a process holds a fault nobody handled; a quiet end or a"
-              + " timeout lists every process that did not return and what it waits for.")
+          "Boot a system image: an image-language file (FILE.mki), or with no IMAGE the tour"
+              + " (jackal/image/tour/tour.mki). Ends with status 0 after a SysCtl halt or powerdown"
+              + " or when every process is idle with no fault, 1 if the image does not settle or a"
+              + " process holds a fault nobody handled, 2 if the image has an error (printed as"
+              + " FILE:LINE:COL: message); a quiet end or a timeout lists every process that did"
+              + " not return and what it waits for.")
   static final class Run implements Callable<Integer> {
     @Parameters(
         index = "0",
         arity = "0..1",
         paramLabel = "IMAGE",
-        description = "System image to boot; omit for the default image.")
+        description = "System image to boot (FILE.mki); omit for the tour.")
     String image;
+
+    @CommandLine.Option(
+        names = {"-I", "--include"},
+        paramLabel = "DIR",
+        description =
+            "Look for imported modules and program jars in DIR too (repeatable; before the"
+                + " standard modules).")
+    List<Path> includes = new ArrayList<>();
 
     @CommandLine.Option(
         names = "--cpus",
@@ -129,9 +142,21 @@ public final class Main implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
-      int code = DefaultImage.boot(image, cfg);
+      int code;
+      if (image == null) {
+        code = ImageBoot.runDefault(cfg, System.err);
+      } else if (image.endsWith(".mki")) {
+        code = ImageBoot.run(Path.of(image), includes, cfg, System.err);
+      } else {
+        code = bootBuiltImage(image, cfg);
+      }
       System.out.flush();
       return code;
+    }
+
+    /** An image that is not image-language source: a built image file. */
+    static int bootBuiltImage(String image, KernelConfig cfg) throws InterruptedException {
+      return DefaultImage.boot(image, cfg);
     }
   }
 

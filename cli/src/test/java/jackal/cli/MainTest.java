@@ -7,7 +7,10 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class MainTest {
@@ -56,7 +59,7 @@ class MainTest {
   }
 
   @Test
-  void runEndsWithStatusZeroWhenTheImageHaltsThroughSysCtl() {
+  void runWithNoImageBootsTheTourWhichHaltsThroughSysCtl() {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     PrintStream saved = System.out;
     int status;
@@ -68,8 +71,71 @@ class MainTest {
     }
     assertThat(status).isZero();
     assertThat(console.toString(StandardCharsets.UTF_8))
-        .contains("client: done after 3 calls; halting", "jackal: halted")
-        .doesNotContain("still running after the halt", "all processes idle");
+        .contains(
+            "tour: 1. hello",
+            "tour: 2. a bank",
+            "tour: 3. a constructor",
+            "(confined)",
+            "echo(41) = 42",
+            "tour: 4. a stream: read back 'bytes through a pipe'",
+            "tour: 5. a revocation",
+            "jackal: halted")
+        .doesNotContain("all processes idle");
+  }
+
+  /** Runs with System.out and System.err captured: {status, out, err}. */
+  private Object[] runCaptured(String... args) {
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    PrintStream savedOut = System.out;
+    PrintStream savedErr = System.err;
+    System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+    int status;
+    try {
+      status = run(args);
+    } finally {
+      System.setOut(savedOut);
+      System.setErr(savedErr);
+    }
+    return new Object[] {
+      status, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)
+    };
+  }
+
+  @Test
+  void runBootsAnImageFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("echo.mki");
+    Files.writeString(
+        file,
+        "module echo { import proc = jackal.process; print \"building\";\n"
+            + "  proc.load(PrimeBank, \"jackal:tour\", \"jackal.image.tour.Echo\"); }\n");
+    Object[] r = runCaptured("run", "--cpus", "2", file.toString());
+    assertThat(r[0]).as("%s%s", r[1], r[2]).isEqualTo(0);
+    assertThat((String) r[1]).startsWith("building\n").contains("jackal: all processes idle");
+  }
+
+  @Test
+  void runOfAnImageWithAnErrorPrintsItsPositionAndEndsWithStatusTwo(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("bad.mki");
+    Files.writeString(file, "module bad {\n  def b = new Bank(PrimeBnk);\n}\n");
+    Object[] r = runCaptured("run", file.toString());
+    assertThat(r[0]).isEqualTo(2);
+    assertThat(((String) r[2]).lines())
+        .containsExactly(file + ":2:20: unknown identifier 'PrimeBnk'");
+  }
+
+  @Test
+  void runLooksForModulesInTheIncludedDirectories(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("lib/my"));
+    Files.writeString(
+        dir.resolve("lib/my/greeting.mki"), "module my.greeting { export def text = \"hi\"; }\n");
+    Path file = dir.resolve("main.mki");
+    Files.writeString(file, "module main { import g = my.greeting; print g.text; }\n");
+    Object[] r = runCaptured("run", "-I", dir.resolve("lib").toString(), file.toString());
+    assertThat(r[0]).as("%s%s", r[1], r[2]).isEqualTo(0);
+    assertThat((String) r[1]).startsWith("hi\n");
   }
 
   @Test

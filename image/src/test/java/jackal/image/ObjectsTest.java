@@ -68,9 +68,16 @@ class ObjectsTest {
   }
 
   @Test
-  void newBankIsRefusedUntilTheSpaceBankIsConnected() {
-    assertThat(error("def b = new Bank(PrimeBank);").detail())
-        .startsWith("'new Bank' is not supported yet");
+  void newBankMakesASubBankWhoseParentIsTheBankGiven() throws Exception {
+    run("def b = new Bank(PrimeBank); def c = new Bank(b); print b; print c;");
+    assertThat(output().lines()).hasSize(2).allMatch(l -> l.startsWith("<bank bank@o.mki:"));
+    assertThat(interp.finish()).as("the space bank process runs at boot").hasSize(1);
+  }
+
+  @Test
+  void aBankStoredInARegisterIsItsSpaceBankCapability() throws Exception {
+    run("def p = new Process(PrimeBank); p.capReg[3] = new Bank(PrimeBank); print p.capReg[3];");
+    assertThat(output()).startsWith("Entry");
   }
 
   @Test

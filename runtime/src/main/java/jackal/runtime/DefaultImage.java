@@ -25,8 +25,10 @@ import java.util.Optional;
  * the shared {@link RuntimeLibrary} segment), verified and isolated by the kernel. The client calls
  * the server through an Entry capability with a reply capability made from its payload-match reply
  * endpoint; the server answers each request; both report through KernLog; when the client is done
- * it halts the system through SysCtl, which ends {@code jackal run}. The image language comes
- * later; until then this is the default image.
+ * it halts the system through SysCtl, which ends {@code jackal run}. {@code jackal run} itself now
+ * boots images written in the image language (module jackal.image, whose tour is the default); this
+ * Java-built image remains as the smallest loaded-program system, and {@link #run} is the boot loop
+ * every image goes through.
  */
 public final class DefaultImage {
   private DefaultImage() {}
@@ -69,11 +71,11 @@ public final class DefaultImage {
   }
 
   /** How long an image may run before {@code jackal run} gives up on it. */
-  static final Duration SETTLE = Duration.ofSeconds(30);
+  public static final Duration SETTLE = Duration.ofSeconds(30);
 
   /** What {@code jackal run} boots: builds the objects of an image and says what to start. */
   @FunctionalInterface
-  interface Image {
+  public interface Image {
     /** Builds the image in {@code k}, which is not booted yet; returns the processes to start. */
     List<ObjectRef> build(Kernel k);
   }
@@ -86,7 +88,7 @@ public final class DefaultImage {
    * the kernel and boots the image again on a fresh one: nothing persists yet, so this is the
    * RAM-only restart Coyotos makes from its boot image.
    */
-  static int run(KernelConfig cfg, Image image, Duration limit) throws InterruptedException {
+  public static int run(KernelConfig cfg, Image image, Duration limit) throws InterruptedException {
     PrintStream out = cfg.console();
     for (; ; ) {
       Optional<Halt> how;

@@ -75,6 +75,7 @@ public final class Interpreter {
   private final Map<String, Scope> privateScopes = new HashMap<>();
   private final List<String> loading = new ArrayList<>();
   private final KernelObjects objects;
+  private final SystemObjects system;
   private int depth;
 
   /** The state of one module while its statements run. */
@@ -109,15 +110,27 @@ public final class Interpreter {
     this.out = Objects.requireNonNull(out);
     this.maxDepth = maxDepth;
     defineBuiltins();
-    this.objects = kernel == null ? null : new KernelObjects(kernel);
+    this.system = kernel == null ? null : new SystemObjects(kernel, this.searchPath);
+    this.objects = kernel == null ? null : new KernelObjects(kernel, system);
     if (objects != null) {
       objects.defineBuiltins(globals);
+      system.defineBuiltins(globals);
     }
   }
 
   /** The processes the image made, in the order it made them. */
   public List<ObjectRef> processes() {
     return objects == null ? List.of() : objects.processes();
+  }
+
+  /**
+   * Ends the image once its modules have run: the space bank (if the image used it) is told the
+   * banks the image made and the objects each owns. Returns the boot run list: the processes given
+   * a program ({@code start}, {@code launch}) and the services' processes, in the order they were
+   * made runnable. Call it once, before the kernel boots.
+   */
+  public List<ObjectRef> finish() {
+    return system == null ? List.of() : system.finish();
   }
 
   private void defineBuiltins() {
@@ -138,6 +151,9 @@ public final class Interpreter {
   /** Runs the module in {@code file}; its path, as given, names it in error messages. */
   public Namespace runFile(Path file) throws IOException, ImageException {
     String name = file.toString();
+    if (system != null) {
+      system.imageFile(file);
+    }
     return runSource(name, decode(Files.readAllBytes(file), new SourcePos(name, 1, 1)));
   }
 

@@ -65,8 +65,27 @@ final class KernelObjects {
   private final IdentityHashMap<ObjectRef, Map<String, Value[]>> slots = new IdentityHashMap<>();
   private final List<ObjectRef> processes = new ArrayList<>();
 
-  KernelObjects(Kernel kernel) {
+  private final SystemObjects system;
+
+  KernelObjects(Kernel kernel, SystemObjects system) {
     this.kernel = kernel;
+    this.system = system;
+    system.objects(this);
+  }
+
+  /** A Process capability of this image that may be changed, or a positioned error. */
+  Cap process(Value v, String what, SourcePos at) throws ImageException {
+    Cap c = owned(v, what, at, true);
+    if (!c.kind().equals("Process")) {
+      throw new ImageException(
+          at, what + " needs a Process capability, not " + Value.a(c.kind()) + " capability");
+    }
+    return c;
+  }
+
+  /** Remembers a field a builtin set, so that reading it gives it back. */
+  void recordField(ObjectRef o, String name, Value v) {
+    fields.get(o).put(name, v);
   }
 
   /** The processes the image made, in order. */
@@ -108,12 +127,7 @@ final class KernelObjects {
           bankPos, "'new " + kind + "' needs a bank, not " + Value.a(bank.typeName()));
     }
     if (kind.equals("Bank")) {
-      throw new ImageException(
-          at,
-          "'new Bank' is not supported yet: "
-              + b.name()
-              + " is the only bank until the space"
-              + " bank is connected");
+      return system.newBank(b, at);
     }
     ObjectRef o =
         switch (kind) {
@@ -130,6 +144,7 @@ final class KernelObjects {
         };
     fields.put(o, new LinkedHashMap<>());
     slots.put(o, new LinkedHashMap<>());
+    system.owned(o, SystemObjects.rangeType(kind), b);
     return new Cap(kernel.cap(o), o, kind, 0);
   }
 
@@ -370,9 +385,13 @@ final class KernelObjects {
 
   // ---- value checks ----
 
-  private static Cap cap(Value v, String what, SourcePos at) throws ImageException {
+  /** A capability value; a bank stands for its capability (an Entry to its endpoint). */
+  private Cap cap(Value v, String what, SourcePos at) throws ImageException {
     if (v instanceof Cap c) {
       return c;
+    }
+    if (v instanceof Bank b) {
+      return new Cap(system.bankEntry(b, 0), null, "SpaceBank", 0);
     }
     throw new ImageException(at, what + " holds a capability, not " + Value.a(v.typeName()));
   }

@@ -126,10 +126,16 @@ public sealed interface Value {
   }
 
   /**
-   * A bank to allocate from. Only the root bank, {@code PrimeBank}, exists until the space bank
-   * (services module) is connected.
+   * A bank to allocate from: {@code PrimeBank} (no endpoint of its own here: the space bank's prime
+   * endpoint) or a sub-bank made by {@code new Bank(parent)}, an endpoint of the space bank
+   * process.
    */
-  record Bank(String name) implements Value {
+  record Bank(String name, ObjectRef endpoint, Bank parent) implements Value {
+    /** The prime bank. */
+    public Bank(String name) {
+      this(name, null, null);
+    }
+
     @Override
     public String typeName() {
       return "bank";

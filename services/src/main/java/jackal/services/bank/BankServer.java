@@ -94,8 +94,48 @@ final class BankServer implements SpaceBankServer {
       throw new IllegalStateException("no prime bank endpoint in register " + PRIME);
     }
     long primeId = endpoints.getEndpointID(loc(PRIME));
-    banks.put(primeId, new Bank(primeId, prime.offset(), null));
+    Bank primeBank = new Bank(primeId, prime.offset(), null);
+    banks.put(primeId, primeBank);
+    preloaded(primeBank);
     loop.run();
+  }
+
+  /**
+   * Takes over the banks and objects the image made before boot, from the manifest in this
+   * process's space ({@link SpaceBankProgram#MANIFEST}): the image trusted us with them, so there
+   * is nothing to check but the shape.
+   */
+  private void preloaded(Bank primeBank) {
+    SystemCalls sys = ipc.sys();
+    long at = SpaceBankProgram.MANIFEST;
+    if (sys.loadLong(at) != SpaceBankProgram.MANIFEST_MAGIC) {
+      return;
+    }
+    long nBanks = sys.loadLong(at + 8);
+    long nObjects = sys.loadLong(at + 16);
+    at += 24;
+    List<Bank> numbered = new ArrayList<>();
+    numbered.add(primeBank);
+    for (long i = 0; i < nBanks; i++, at += 16 + 8 * Bank.TYPES) {
+      long oid = sys.loadLong(at);
+      Bank parent = numbered.get((int) sys.loadLong(at + 8));
+      Bank b = new Bank(oid + 1, oid, parent);
+      for (int t = 0; t < Bank.TYPES; t++) {
+        b.limits[t] = sys.loadLong(at + 16 + 8L * t);
+      }
+      parent.children.add(b);
+      parent.charge(OT_ENDPOINT, 1);
+      banks.put(b.epId, b);
+      numbered.add(b);
+    }
+    for (long i = 0; i < nObjects; i++, at += 24) {
+      int t = (int) sys.loadLong(at);
+      long oid = sys.loadLong(at + 8);
+      Bank b = numbered.get((int) sys.loadLong(at + 16));
+      owner.get(t).put(oid, b);
+      b.owned.get(t).add(oid);
+      b.charge(t, 1);
+    }
   }
 
   private void backRange(int t) throws KernelException {

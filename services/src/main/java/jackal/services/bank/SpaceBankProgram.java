@@ -21,6 +21,18 @@ public final class SpaceBankProgram implements ProgramEntry {
    */
   public static final int PRIME_ENDPOINT = CapReg.APP0 + 1;
 
+  /**
+   * Where the bank finds what the image made before boot (see {@code
+   * jackal.services.boot.PrimeBank#preload}): little-endian words {@link #MANIFEST_MAGIC}, the
+   * number of sub-banks, the number of objects; per sub-bank its endpoint's OID, its parent's
+   * number (0 the prime bank, i the i-th sub-bank) and its limits (one word per object type); per
+   * object its type, OID and bank number.
+   */
+  public static final long MANIFEST = 1L << 36;
+
+  /** The manifest's first word. */
+  public static final long MANIFEST_MAGIC = 0x4a61636b616c4d31L;
+
   /** The loader makes one for the bank process. */
   public SpaceBankProgram() {}
 

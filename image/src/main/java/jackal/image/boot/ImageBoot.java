@@ -1,0 +1,148 @@
+package jackal.image.boot;
+
+import jackal.image.ImageException;
+import jackal.image.eval.Interpreter;
+import jackal.kernel.boot.Kernel;
+import jackal.kernel.boot.KernelConfig;
+import jackal.kernel.boot.ObjectRef;
+import jackal.runtime.DefaultImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Boots a system image written in the image language: {@code jackal run FILE.mki [-I DIR]...}. The
+ * image's modules run against a fresh kernel that is not booted yet; their objects, banks and
+ * processes are the system, and the processes they made runnable start at boot. Imports are looked
+ * up in the {@code -I} directories, then in the standard modules shipped with this module ({@code
+ * jackal.runtime}, {@code jackal.process}, ...).
+ */
+public final class ImageBoot {
+  private ImageBoot() {}
+
+  /** Exit status of an image that does not build: the same as a usage error. */
+  public static final int EXIT_IMAGE_ERROR = 2;
+
+  /** The tour: what {@code jackal run} boots with no file. */
+  static final String TOUR = "/jackal/image/tour/tour.mki";
+
+  /** A file of the standard modules, to find their directory by. */
+  private static final String LIB_MARKER = "/jackal/image/lib/jackal/runtime.mki";
+
+  /** An image error raised inside {@link DefaultImage#run}'s build step, carried out of it. */
+  private static final class Failed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Failed(Exception cause) {
+      super(cause);
+    }
+  }
+
+  /**
+   * Boots {@code file} and runs it as {@code jackal run} does (see {@link DefaultImage#run});
+   * returns the exit status. An image that does not build prints {@code FILE:LINE:COL: message} on
+   * {@code err} and returns {@link #EXIT_IMAGE_ERROR}.
+   */
+  public static int run(Path file, List<Path> includes, KernelConfig cfg, PrintStream err)
+      throws InterruptedException {
+    return boot(in -> in.runFile(file), includes, cfg, err);
+  }
+
+  /** Boots the tour, the default image. */
+  public static int runDefault(KernelConfig cfg, PrintStream err) throws InterruptedException {
+    return boot(in -> in.runSource(tourPath().toString(), tourSource()), List.of(), cfg, err);
+  }
+
+  /** What runs an image's main module. */
+  @FunctionalInterface
+  interface Main {
+    void run(Interpreter in) throws IOException, ImageException;
+  }
+
+  private static int boot(Main main, List<Path> includes, KernelConfig cfg, PrintStream err)
+      throws InterruptedException {
+    List<Path> path = searchPath(includes);
+    try {
+      return DefaultImage.run(cfg, k -> build(k, main, path, cfg.console()), DefaultImage.SETTLE);
+    } catch (Failed f) {
+      err.println(
+          f.getCause() instanceof ImageException e
+              ? e.getMessage()
+              : "jackal: cannot read the image: " + f.getCause().getMessage());
+      err.flush();
+      return EXIT_IMAGE_ERROR;
+    }
+  }
+
+  private static List<ObjectRef> build(Kernel k, Main main, List<Path> path, PrintStream out) {
+    Interpreter in = new Interpreter(path, out, Interpreter.DEFAULT_MAX_DEPTH, k);
+    try {
+      main.run(in);
+    } catch (IOException | ImageException e) {
+      throw new Failed(e);
+    }
+    return in.finish();
+  }
+
+  /**
+   * Builds the image {@code file} in {@code k} (not booted) and returns the processes to start: for
+   * tests and tools that boot it themselves.
+   */
+  public static List<ObjectRef> build(Kernel k, Path file, List<Path> includes, PrintStream out)
+      throws IOException, ImageException {
+    Interpreter in = new Interpreter(searchPath(includes), out, Interpreter.DEFAULT_MAX_DEPTH, k);
+    in.runFile(file);
+    return in.finish();
+  }
+
+  /** {@code includes}, then the standard modules' directory. */
+  public static List<Path> searchPath(List<Path> includes) {
+    List<Path> path = new ArrayList<>(includes);
+    path.add(standardModules());
+    return path;
+  }
+
+  /** The directory of the standard modules (inside this module's jar when run from one). */
+  public static Path standardModules() {
+    return resource(LIB_MARKER).getParent().getParent();
+  }
+
+  private static Path tourPath() {
+    return resource(TOUR);
+  }
+
+  private static String tourSource() throws IOException {
+    return java.nio.file.Files.readString(tourPath());
+  }
+
+  private static Path resource(String name) {
+    URL url = ImageBoot.class.getResource(name);
+    if (url == null) {
+      throw new IllegalStateException("resource " + name + " is missing from jackal.image");
+    }
+    try {
+      URI uri = url.toURI();
+      if (uri.getScheme().equals("jar")) {
+        try {
+          FileSystems.newFileSystem(uri, Map.of());
+        } catch (FileSystemAlreadyExistsException e) {
+          // another caller opened the jar already; Path.of finds it
+        }
+      }
+      return Path.of(uri);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
