@@ -59,8 +59,8 @@ final class Gate implements SystemCalls {
   /**
    * The trap. The call runs as a transaction in {@link #attempt}, a frame that has returned before
    * the process waits, so the process yields from this frame alone (see "The shallow switch" in
-   * docs/DESIGN-NOTES.md): its continuation freezes and thaws only the program's frames and this
-   * one, however much kernel code the call ran.
+   * docs/DESIGN-NOTES.md): its continuation freezes and thaws the program's frames, this one and
+   * the yield's own, however much kernel code the call ran.
    */
   @Override
   public void trap(ParameterBlock pb) {
