@@ -56,11 +56,55 @@ final class Gate implements SystemCalls {
     java.util.Arrays.fill(tlbEpoch, -1L);
   }
 
+  /**
+   * The trap. The call runs as a transaction in {@link #attempt}, a frame that has returned before
+   * the process waits, so the process yields from this frame alone (see "The shallow switch" in
+   * docs/DESIGN-NOTES.md): its continuation freezes and thaws the program's frames, this one and
+   * the yield's own, however much kernel code the call ran.
+   */
   @Override
   public void trap(ParameterBlock pb) {
     if (pb == null) {
       throw new NullPointerException("parameter block");
     }
+    Process p = process;
+    for (; ; ) {
+      int outcome = attempt(pb);
+      if (outcome == SystemCall.DONE) {
+        return;
+      }
+      // Waiting: the locks stay held until the dispatcher has this process off the CPU.
+      p.afterYield = outcome == SystemCall.YIELD ? Process.AFTER_REQUEUE : Process.AFTER_BLOCK;
+      boolean yielded;
+      try {
+        yielded = cont.yieldUnlessPinned();
+      } catch (StackOverflowError e) {
+        abandonWait(machine.scheduler.cpu(p.homeCpu)); // not yielded: still on its CPU
+        throw e;
+      }
+      if (!yielded || p.cont != cont || p.poll != null) {
+        afterWait(yielded);
+      }
+      if (outcome == SystemCall.YIELD) {
+        return;
+      }
+      if (p.received) {
+        // A message or reply arrived while it waited: the call is complete (the sender wrote its
+        // outputs), as for a Coyotos receiver. A fault taken since is delivered by a re-run.
+        p.received = false;
+        if (p.faultCode == 0) {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs the call as a transaction until it is done or must wait (DONE, BLOCK or YIELD); a
+   * contended lock abandons the attempt and runs it again after a random backoff. On DONE every
+   * lock is released; otherwise the locks stay held for the dispatcher to release.
+   */
+  private int attempt(ParameterBlock pb) {
     Process p = process;
     int attempts = 0;
     for (; ; ) {
@@ -88,17 +132,8 @@ final class Gate implements SystemCalls {
         if (p.cont != cont) {
           throw ProcessGone.INSTANCE; // the call discarded this program's stack (setSpaceAndPC)
         }
-        return;
       }
-      p.afterYield = outcome == SystemCall.YIELD ? Process.AFTER_REQUEUE : Process.AFTER_BLOCK;
-      waitOffCpu(cpu);
-      if (p.cont != cont) {
-        throw ProcessGone.INSTANCE;
-      }
-      if (outcome == SystemCall.YIELD) {
-        return;
-      }
-      attempts = 0;
+      return outcome;
     }
   }
 
@@ -299,9 +334,21 @@ final class Gate implements SystemCalls {
       abandonWait(cpu);
       throw e;
     }
+    afterWait(yielded);
+  }
+
+  /**
+   * What follows a wait's yield when it is not the plain case: a yield that did not happen (pinned)
+   * abandons the wait, a process whose stack was discarded while it waited unwinds, and one the
+   * heap guard took while it waited leaves what it waited in.
+   */
+  private void afterWait(boolean yielded) {
     if (!yielded) {
-      abandonWait(cpu);
+      abandonWait(machine.scheduler.cpu(process.homeCpu)); // not yielded: still on its CPU
       throw new IllegalStateException(PINNED);
+    }
+    if (process.cont != cont) {
+      throw ProcessGone.INSTANCE;
     }
     PollWord poll = process.poll;
     if (poll != null

@@ -64,11 +64,19 @@ final class MemWalk {
     offset = 0;
     restr = 0;
     depth = 0;
+    runGpt = null;
     int invalid = capAccess ? FaultCode.INVALID_CAP_REFERENCE : FaultCode.INVALID_DATA_REFERENCE;
     Gpt lastGpt = null;
     Gpt bgGpt = null;
     Capability c = space;
     long a = addr;
+    // The run state: the lowest guard or slot boundary so far (address bits below it reach the
+    // current step unchanged), whether a window was passed, and the GPT whose slot c came from.
+    int cut = 64;
+    boolean window = false;
+    Gpt from = null;
+    int fromCut = 64;
+    int fromRestr = 0;
     for (int step = 0; step < MAX_STEPS; step++) {
       c = m.prepare(txn, c);
       int type = c.type;
@@ -86,6 +94,9 @@ final class MemWalk {
         return fail(forWrite, invalid);
       }
       a ^= guard;
+      if (l2g < cut) {
+        cut = l2g;
+      }
       if (type == CapType.GPT) {
         Gpt g = (Gpt) c.target;
         if (g.bg) {
@@ -99,13 +110,21 @@ final class MemWalk {
           return fail(forWrite, invalid);
         }
         enter(c.restr, l2g, a, g, false);
+        from = g;
+        fromCut = cut;
+        fromRestr = restr;
         if (g.l2v < 64) {
           a -= slot << g.l2v;
+          if (g.l2v < cut) {
+            cut = g.l2v;
+          }
         }
         lastGpt = g;
         c = g.slots[(int) slot];
         continue;
       }
+      Gpt slotOf = from;
+      from = null;
       enter(c.restr, l2g, a, null, type == CapType.WINDOW || type == CapType.LOCAL_WINDOW);
       switch (type) {
         case CapType.PAGE, CapType.CAP_PAGE -> {
@@ -126,9 +145,16 @@ final class MemWalk {
           if (forWrite && !capAccess) {
             ((Page) leaf).noteWrite(); // the caller stores next (Gate's cache counts for itself)
           }
+          if (slotOf != null && !window && !capAccess) {
+            runGpt = slotOf;
+            runCut = fromCut;
+            runAddr = addr;
+            runRestr = fromRestr;
+          }
           return 0;
         }
         case CapType.LOCAL_WINDOW -> {
+          window = true;
           a |= c.oid;
           if (lastGpt == null) {
             return fail(forWrite, FaultCode.MALFORMED_SPACE);
@@ -140,6 +166,7 @@ final class MemWalk {
           c = next;
         }
         default -> { // background window
+          window = true;
           a |= c.oid;
           if (bgGpt == null) {
             return fail(forWrite, FaultCode.MALFORMED_SPACE);
@@ -154,6 +181,61 @@ final class MemWalk {
       }
     }
     return fail(forWrite, FaultCode.MALFORMED_SPACE);
+  }
+
+  // The run of the last successful data walk: the GPT whose slot held the page (the page's
+  // capability sat directly in it, no window on the path), the lowest boundary above it (address
+  // bits below it passed every step above the page unchanged), the address walked, and the
+  // restrictions accumulated down to that GPT. Null when the last walk failed or cannot be
+  // continued.
+  private Gpt runGpt;
+  private int runCut;
+  private long runAddr;
+  private int runRestr;
+
+  /**
+   * Walks {@code addr}, a later address of the same range as the last successful data walk, taking
+   * only the last step when it lies under the same GPT: the steps above are the same ones (the
+   * address bits they decide on are unchanged, and this transaction still holds their locks), so
+   * only the slot and the page's own capability are looked at. Anything the short step does not
+   * handle plainly (another GPT, a capability that is not a data page, a guard mismatch, a write
+   * through a read-only path) takes the full {@link #walk}, which also finds the fault and its
+   * path. Same result as {@link #walk} with {@code capAccess} false; the path arrays then describe
+   * the last full walk, so only a failure (always a full walk) may be asked for its handler.
+   */
+  int walkNext(Machine m, Transaction txn, Capability space, long addr, boolean forWrite) {
+    Gpt g = runGpt;
+    int cutBits = runCut;
+    if (g == null
+        || g.l2v >= cutBits
+        || (cutBits < 64 && (addr >>> cutBits) != (runAddr >>> cutBits))) {
+      return walk(m, txn, space, addr, forWrite, false);
+    }
+    long a = cutBits < 64 ? addr & ((1L << cutBits) - 1) : addr;
+    long slot = a >>> g.l2v;
+    if (slot >= (g.bg ? Gpt.SLOTS / 2 : Gpt.SLOTS)) {
+      return walk(m, txn, space, addr, forWrite, false);
+    }
+    a -= slot << g.l2v;
+    Capability c = m.prepare(txn, g.slots[(int) slot]);
+    int l2g = c.word1 & 0x7F;
+    long match = (c.word1 >>> 8) & 0xFF_FFFFL;
+    int r = runRestr | c.restr;
+    if (c.type != CapType.PAGE
+        || l2g >= 64
+        || (a & -(1L << l2g)) != match << l2g
+        || Long.compareUnsigned(a ^ (match << l2g), Page.SIZE) >= 0
+        || (forWrite && (r & (Restr.READ_ONLY | Restr.WEAK)) != 0)) {
+      return walk(m, txn, space, addr, forWrite, false);
+    }
+    leaf = c.target;
+    offset = a ^ (match << l2g);
+    restr = r;
+    runAddr = addr;
+    if (forWrite) {
+      ((Page) leaf).noteWrite(); // the caller stores next, as after a full walk for a store
+    }
+    return 0;
   }
 
   /**
@@ -203,6 +285,7 @@ final class MemWalk {
 
   private int fail(boolean forWrite, int code) {
     leaf = null;
+    runGpt = null;
     if (forWrite && (restr & (Restr.READ_ONLY | Restr.WEAK)) != 0) {
       return FaultCode.ACCESS_VIOLATION;
     }

@@ -36,16 +36,22 @@ final class SpaceAccess {
       Page[] pages) {
     int done = 0;
     int piece = 0;
+    MemWalk w = inv.walk;
     while (done < len) {
       long a = addr + done;
-      int fc = inv.walk.walk(inv.machine, inv.txn, space, a, forWrite, false);
+      // The first page is a full walk; each next one takes the last step only, while the range
+      // stays under the same GPT (a leaf GPT maps a run of pages).
+      int fc =
+          done == 0
+              ? w.walk(inv.machine, inv.txn, space, a, forWrite, false)
+              : w.walkNext(inv.machine, inv.txn, space, a, forWrite);
       if (fc != 0) {
         why.code = fc;
         why.address = a;
         return done;
       }
       if (pages != null) {
-        pages[piece++] = (Page) inv.walk.leaf;
+        pages[piece++] = (Page) w.leaf;
       }
       done += (int) Math.min(len - done, Page.SIZE - (a & (Page.SIZE - 1)));
     }

@@ -47,6 +47,7 @@ final class SystemCall {
     // copy, whatever the program does to its block.
     inv.takeParameters(pb);
     inv.txn.lock(p);
+    p.received = false; // a delivery before a restart of the program is not this call's
     if (p.cont == null) {
       return BLOCK; // destroyed while running; the gate unwinds the program
     }
@@ -218,9 +219,14 @@ final class SystemCall {
       rpb.w[SNDLEN] = sndLen;
       rpb.w[EPID] = epId;
     }
-    rpb.w[ICW] = opw0;
     if (r == inv.invoker) {
+      rpb.w[ICW] = opw0;
       inv.icw = opw0;
+    } else {
+      // The receiver's call is complete: it returns without running the call again, so its
+      // control word is final now (phase 3's clearing of CO included).
+      rpb.w[ICW] = opw0 & ~Icw.CO;
+      r.received = true;
     }
     return opw0;
   }

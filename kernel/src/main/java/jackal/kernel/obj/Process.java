@@ -96,6 +96,14 @@ public final class Process extends KObject {
   public long rcvEpId;
   public final long[] rcvCap = new long[4];
 
+  /**
+   * Set when a message or reply was delivered into this process's block while it waited to receive:
+   * the call it waits in is complete, and the process returns from it as a Coyotos receiver returns
+   * to user mode, without running the call again. Written under the process's lock by the
+   * deliverer, before the process is made ready; cleared at the process's next trap.
+   */
+  public boolean received;
+
   /** The continuation running {@link #program}; created at first dispatch. */
   public ProgramContinuation cont;
 
@@ -183,6 +191,7 @@ public final class Process extends KObject {
     pb = null;
     rcvIcw = rcvBound = rcvPtr = rcvEpId = 0;
     Arrays.fill(rcvCap, 0L);
+    received = false;
     cont = null;
   }
 

@@ -69,6 +69,123 @@ class MemWalkPropertyTest {
     assertThat(checked).isEqualTo(40_000);
   }
 
+  @Test
+  void walkingOnAlongARunOfPagesFindsWhatAFullWalkOfEachPageFinds() {
+    long seed = Seeded.seed();
+    SplittableRandom rnd = Seeded.random(seed, "memwalk-run");
+    int continued = 0;
+    for (int graph = 0; graph < 200; graph++) {
+      // Half the graphs are random; half are spaces made for runs: leaf GPTs of page slots, some of
+      // them null, stale, read-only, guarded or CapPages, under a root GPT.
+      boolean runs = graph % 2 == 0;
+      List<Capability> caps = runs ? runGraph(rnd) : randomGraph(rnd);
+      for (int run = 0; run < 100; run++) {
+        Capability root = runs ? caps.get(0) : caps.get(rnd.nextInt(caps.size()));
+        long addr = runs ? rnd.nextLong() & 0x3FFFF : randomAddress(rnd);
+        boolean write = rnd.nextBoolean();
+        int pages = 1 + rnd.nextInt(20);
+        // As SpaceAccess.accessible walks a range: a full walk, then walkNext for each next page,
+        // all in one transaction.
+        long[] at = new long[pages];
+        int[] got = new int[pages];
+        KObject[] leaf = new KObject[pages];
+        long[] offset = new long[pages];
+        int[] restr = new int[pages];
+        try {
+          for (int i = 0; i < pages; i++) {
+            at[i] = i == 0 ? addr : (addr & -Page.SIZE) + (long) i * Page.SIZE;
+            got[i] =
+                i == 0
+                    ? inv.walk.walk(machine, inv.txn, root, at[i], write, false)
+                    : inv.walk.walkNext(machine, inv.txn, root, at[i], write);
+            leaf[i] = inv.walk.leaf;
+            offset[i] = inv.walk.offset;
+            restr[i] = inv.walk.restr;
+          }
+        } finally {
+          inv.txn.releaseAll();
+        }
+        for (int i = 0; i < pages; i++) {
+          int want;
+          try {
+            want = inv.walk.walk(machine, inv.txn, root, at[i], write, false);
+          } finally {
+            inv.txn.releaseAll();
+          }
+          String where =
+              String.format(
+                  "graph %d run %d page %d addr 0x%x write %b; %s",
+                  graph, run, i, at[i], write, Seeded.describe(seed));
+          assertThat(got[i]).as(where).isEqualTo(want);
+          if (want == 0) {
+            assertThat(leaf[i]).as(where).isSameAs(inv.walk.leaf);
+            assertThat(offset[i]).as(where).isEqualTo(inv.walk.offset);
+            assertThat(restr[i]).as(where).isEqualTo(inv.walk.restr);
+            if (i > 0 && got[i - 1] == 0) {
+              continued++;
+            }
+          }
+        }
+      }
+    }
+    assertThat(continued).as("pages reached after a page of the same run").isGreaterThan(1000);
+  }
+
+  /**
+   * A root GPT (l2v 16, reached through a capability guarded to 24 bits) whose four slots hold leaf
+   * GPTs (l2v 12, some with bg) of 16 page slots each, mostly data pages: the shape a run of pages
+   * has. The root capability comes first in the list.
+   */
+  private List<Capability> runGraph(SplittableRandom rnd) {
+    ObjectTable t = machine.objects;
+    Gpt root = (Gpt) t.allocateFresh(ObType.GPT);
+    root.l2v = 16;
+    List<Capability> caps = new ArrayList<>();
+    caps.add(Capability.of(CapType.GPT, 0, root.allocCount, 24, root.oid, root));
+    List<KObject> pages = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      pages.add(t.allocateFresh(ObType.PAGE));
+    }
+    CapPage capPage = (CapPage) t.allocateFresh(ObType.CAP_PAGE);
+    for (int s = 0; s < Gpt.SLOTS; s++) {
+      root.slots[s] = Capability.NULL;
+    }
+    for (int s = 0; s < 4; s++) {
+      Gpt leaf = (Gpt) t.allocateFresh(ObType.GPT);
+      leaf.l2v = 12;
+      leaf.bg = rnd.nextInt(8) == 0;
+      int leafRestr = rnd.nextInt(6) == 0 ? Restr.READ_ONLY : 0;
+      int leafGuard = rnd.nextInt(8) == 0 ? 12 + rnd.nextInt(4) : 16;
+      root.slots[s] =
+          Capability.of(CapType.GPT, leafRestr, leaf.allocCount, leafGuard, leaf.oid, leaf);
+      for (int i = 0; i < Gpt.SLOTS; i++) {
+        KObject page = pages.get(rnd.nextInt(pages.size()));
+        leaf.slots[i] =
+            switch (rnd.nextInt(20)) {
+              case 0 -> Capability.NULL;
+              case 1 ->
+                  Capability.of(CapType.PAGE, Restr.READ_ONLY, page.allocCount, 12, page.oid, page);
+              case 2 ->
+                  Capability.of(CapType.PAGE, 0, page.allocCount, (1 << 8) | 11, page.oid, page);
+              case 3 -> Capability.of(CapType.PAGE, 0, page.allocCount + 1, 12, page.oid, page);
+              case 4 ->
+                  Capability.of(CapType.CAP_PAGE, 0, capPage.allocCount, 64, capPage.oid, capPage);
+              case 5 ->
+                  Capability.of(CapType.PAGE, Restr.WEAK, page.allocCount, 64, page.oid, page);
+              default ->
+                  Capability.of(
+                      CapType.PAGE,
+                      0,
+                      page.allocCount,
+                      rnd.nextBoolean() ? 12 : 64,
+                      page.oid,
+                      page);
+            };
+      }
+    }
+    return caps;
+  }
+
   private List<Capability> randomGraph(SplittableRandom rnd) {
     ObjectTable t = machine.objects;
     List<KObject> objects = new ArrayList<>();
