@@ -51,7 +51,7 @@ public class LatencyBenchmark {
 
     @Setup(Level.Trial)
     public void boot() {
-      rig = new PairsRig(2, BACKGROUND, 50, true, serverOffset());
+      rig = new PairsRig(2, BACKGROUND, 50, true, true, serverOffset());
       rig.startLoad();
     }
 

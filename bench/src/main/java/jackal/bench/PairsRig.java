@@ -59,11 +59,13 @@ final class PairsRig implements AutoCloseable {
    * @param cpus CPUs of the kernel
    * @param pairs client/server pairs, pair {@code i} on CPU {@code i mod cpus}
    * @param spinMicros how long an idle CPU spins before it parks
+   * @param pinned whether pair {@code i} may run only on CPU {@code i mod cpus}; otherwise it only
+   *     starts there and idle CPUs steal it as the scheduler balances the load
    * @param background whether the pairs call without pause (load) instead of in batches
    * @param probe -1 for no measured pair, else the measured server's CPU offset from its client's
    *     (0: same CPU, 1: the next CPU); the measured client is on CPU 0
    */
-  PairsRig(int cpus, int pairs, long spinMicros, boolean background, int probe) {
+  PairsRig(int cpus, int pairs, long spinMicros, boolean pinned, boolean background, int probe) {
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     Kernel b =
         Kernel.create(
@@ -76,24 +78,31 @@ final class PairsRig implements AutoCloseable {
     clientMasks = new long[clients];
     latencies = probe >= 0 ? new Histogram(TimeUnit.SECONDS.toNanos(1), 3) : null;
     ObjectRef[] started = new ObjectRef[2 * clients];
+    ObjectRef[] clientOf = new ObjectRef[clients];
+    // Clients first: the kernel gives new processes home CPUs round robin, so client i starts on
+    // CPU i mod cpus (a server follows its client by slice donation).
+    for (int i = 0; i < clients; i++) {
+      boolean isProbe = i == pairs;
+      ProgramEntry program =
+          isProbe ? this::probeClient : background ? this::loadClient : this::batchClient;
+      long mask = pinned || isProbe ? 1L << (isProbe ? 0 : i % cpus) : -1L;
+      clientOf[i] = process(b, "client-" + i, program, mask);
+      clientMasks[i] = mask;
+    }
     for (int i = 0; i < clients; i++) {
       boolean isProbe = i == pairs;
       int cpu = isProbe ? 0 : i % cpus;
-      int serverCpu = isProbe ? (cpu + probe) % cpus : cpu;
-      long mask = 1L << cpu;
-      ObjectRef server = process(b, "echo-" + i, PairsRig::echoServer, 1L << serverCpu);
+      long serverMask = isProbe ? 1L << ((cpu + probe) % cpus) : pinned ? 1L << cpu : -1L;
+      ObjectRef server = process(b, "echo-" + i, PairsRig::echoServer, serverMask);
       ObjectRef serverEp = b.newEndpoint();
       b.setRecipient(serverEp, server);
       b.setEndpointId(serverEp, SERVICE_ID);
-      ProgramEntry program =
-          isProbe ? this::probeClient : background ? this::loadClient : this::batchClient;
-      ObjectRef client = process(b, "client-" + i, program, mask);
+      ObjectRef client = clientOf[i];
       ObjectRef goEp = b.newEndpoint();
       b.setRecipient(goEp, client);
       b.setEndpointId(goEp, GO_ID);
       b.setCapReg(client, SERVER_REG, b.entry(serverEp, 7));
       goEntries[i] = b.entry(goEp, 0);
-      clientMasks[i] = mask;
       started[2 * i] = server;
       started[2 * i + 1] = client;
     }
@@ -206,6 +215,12 @@ final class PairsRig implements AutoCloseable {
 
   /** Has every pair make {@code n} calls at once and waits until all are done. */
   void run(int n) {
+    begin(n);
+    await();
+  }
+
+  /** Has every pair start {@code n} calls; {@link #await} waits for them. */
+  void begin(int n) {
     checkFailure();
     waiter = Thread.currentThread();
     calls = n;
@@ -214,6 +229,10 @@ final class PairsRig implements AutoCloseable {
     for (int i = 0; i < pairs; i++) {
       kick(i);
     }
+  }
+
+  /** Waits until the pairs have made the calls {@link #begin} asked for. */
+  void await() {
     long deadline = System.nanoTime() + BATCH_TIMEOUT_NANOS;
     while (running.get() > 0 && failure == null) {
       LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10));

@@ -43,7 +43,7 @@ public class SmpBenchmark {
 
     @Setup(Level.Trial)
     public void boot() {
-      rig = new PairsRig(cpus(), PAIRS, 50, false, -1);
+      rig = new PairsRig(cpus(), PAIRS, 50, false, false, -1);
     }
 
     @Setup(Level.Iteration)
@@ -71,6 +71,35 @@ public class SmpBenchmark {
     }
   }
 
+  /**
+   * Two one-CPU kernels of half the pairs each, side by side in this JVM: nothing of a kernel is
+   * shared, so what keeps their sum from twice {@code ipc.throughput.cpus-1} is the JVM and the
+   * host (memory bandwidth, the other helpers' load, the hypervisor's vCPUs). The ceiling for
+   * {@code ipc.smp.scaling} on this machine at this moment.
+   */
+  @State(Scope.Benchmark)
+  public static class TwoKernels {
+    PairsRig a;
+    PairsRig b;
+
+    @Setup(Level.Trial)
+    public void boot() {
+      a = new PairsRig(1, PAIRS / 2, 50, false, false, -1);
+      b = new PairsRig(1, PAIRS / 2, 50, false, false, -1);
+    }
+
+    @Setup(Level.Iteration)
+    public void tenure() {
+      KernelRig.tenure();
+    }
+
+    @TearDown(Level.Trial)
+    public void shutdown() {
+      a.close();
+      b.close();
+    }
+  }
+
   /** ipc.throughput.cpus-1: eight pairs on one CPU, calls per second. */
   @Benchmark
   @OperationsPerInvocation(PAIRS * CALLS)
@@ -83,5 +112,15 @@ public class SmpBenchmark {
   @OperationsPerInvocation(PAIRS * CALLS)
   public void throughputTwoCpus(TwoCpus s) {
     s.rig.run(CALLS);
+  }
+
+  /** analysis.throughput.two-kernels: four pairs in each of two one-CPU kernels at once. */
+  @Benchmark
+  @OperationsPerInvocation(PAIRS * CALLS)
+  public void throughputTwoKernels(TwoKernels s) {
+    s.a.begin(CALLS);
+    s.b.begin(CALLS);
+    s.a.await();
+    s.b.await();
   }
 }

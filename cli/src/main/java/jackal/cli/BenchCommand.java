@@ -96,6 +96,8 @@ public final class BenchCommand implements Callable<Integer> {
     // exchange by Java peers at the same parallelism; one call's latency under load.
     LABELS.put(BENCH + "SmpBenchmark.throughputOneCpu", "ipc.throughput.cpus-1");
     LABELS.put(BENCH + "SmpBenchmark.throughputTwoCpus", "ipc.throughput.cpus-2");
+    // Two one-CPU kernels at once: the JVM's and host's ceiling for ipc.smp.scaling.
+    LABELS.put(BENCH + "SmpBenchmark.throughputTwoKernels", "analysis.throughput.two-kernels");
     LABELS.put(BENCH + "EqualPeerBenchmark.virtualOneCpu", "peer.virtual-thread.cpus-1");
     LABELS.put(BENCH + "EqualPeerBenchmark.actorOneCpu", "peer.actor.cpus-1");
     LABELS.put(
@@ -273,6 +275,7 @@ public final class BenchCommand implements Callable<Integer> {
         "smp",
         List.of(
             "ipc.throughput.",
+            "analysis.throughput.",
             "ipc.latency.",
             "peer.throughput.",
             "ipc.roundtrip.same-cpu",
@@ -286,7 +289,9 @@ public final class BenchCommand implements Callable<Integer> {
             "baseline.array-store",
             "ipc.string.",
             "baseline.string."));
-    GROUPS.put("analysis", List.of("analysis.", "baseline.continuation-pingpong"));
+    GROUPS.put(
+        "analysis",
+        List.of("analysis.", "baseline.continuation-pingpong", "ipc.throughput.cpus-1"));
     GROUPS.put(
         "harness",
         List.of(

@@ -108,6 +108,7 @@ class BenchCommandTest {
           "jackal.bench.PeerBenchmark.virtualThreadPark",
           "jackal.bench.SmpBenchmark.throughputOneCpu",
           "jackal.bench.SmpBenchmark.throughputTwoCpus",
+          "jackal.bench.SmpBenchmark.throughputTwoKernels",
           "jackal.bench.SpinBenchmark.crossCpu",
           "jackal.bench.StringBenchmark.arraycopy4k",
           "jackal.bench.StringBenchmark.arraycopy64k",
@@ -154,6 +155,7 @@ class BenchCommandTest {
         .containsExactlyInAnyOrder(
             "ipc.throughput.cpus-1",
             "ipc.throughput.cpus-2",
+            "analysis.throughput.two-kernels",
             "ipc.latency.same-cpu.mean",
             "ipc.latency.cross-cpu.mean",
             "ipc.roundtrip.same-cpu",
