@@ -273,14 +273,7 @@ public final class BenchCommand implements Callable<Integer> {
             "peer.throughput."));
     GROUPS.put(
         "smp",
-        List.of(
-            "ipc.throughput.",
-            "analysis.throughput.",
-            "ipc.latency.",
-            "peer.throughput.",
-            "ipc.roundtrip.same-cpu",
-            "peer.virtual-thread.cpus-1",
-            "peer.actor.cpus-1"));
+        List.of("ipc.throughput.", "analysis.throughput.", "ipc.latency.", "peer.throughput."));
     GROUPS.put(
         "memory",
         List.of(

@@ -158,9 +158,6 @@ class BenchCommandTest {
             "analysis.throughput.two-kernels",
             "ipc.latency.same-cpu.mean",
             "ipc.latency.cross-cpu.mean",
-            "ipc.roundtrip.same-cpu",
-            "peer.virtual-thread.cpus-1",
-            "peer.actor.cpus-1",
             "peer.throughput.virtual-thread.cpus-2",
             "peer.throughput.platform-thread.cpus-2",
             "peer.throughput.actor.cpus-2");
