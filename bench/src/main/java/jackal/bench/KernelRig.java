@@ -109,8 +109,18 @@ final class KernelRig implements AutoCloseable {
    * client (and its kickers) restricted to {@code clientMask}.
    */
   KernelRig(int cpus, long serverMask, long clientMask) {
+    this(cpus, serverMask, clientMask, KernelConfig.defaults().idleSpinMicros());
+  }
+
+  /** The same, with idle CPUs spinning {@code spinMicros} before they park. */
+  KernelRig(int cpus, long serverMask, long clientMask, long spinMicros) {
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-    this.k = Kernel.create(KernelConfig.defaults().withCpus(cpus).withConsole(quiet));
+    this.k =
+        Kernel.create(
+            KernelConfig.defaults()
+                .withCpus(cpus)
+                .withIdleSpinMicros(spinMicros)
+                .withConsole(quiet));
     this.clientMask = clientMask;
 
     ObjectRef server = process("echo-server", KernelRig::echoServer, serverMask);

@@ -68,6 +68,12 @@ public final class BenchCommand implements Callable<Integer> {
    */
   static final Map<String, String> PERCENTILES = new LinkedHashMap<>();
 
+  /**
+   * Figures a benchmark reports as JMH secondary results (an {@code @AuxCounters} state): benchmark
+   * full name to (secondary result name to printed label). Printed in ns, after its primary.
+   */
+  static final Map<String, Map<String, String>> SECONDARY = new LinkedHashMap<>();
+
   /** Derived figures that are the largest of other derived figures (a worst case). */
   static final Map<String, List<String>> WORST = new LinkedHashMap<>();
 
@@ -86,6 +92,30 @@ public final class BenchCommand implements Callable<Integer> {
     // SynchronousQueue).
     LABELS.put(BENCH + "PeerBenchmark.platformThreadPark", "peer-alt.platform-thread-park");
     LABELS.put(BENCH + "PeerBenchmark.virtualThreadPark", "peer-alt.virtual-thread-park");
+    // SMP (issue 10): many independent pairs on one CPU and on two (calls per second); the same
+    // exchange by Java peers at the same parallelism; one call's latency under load.
+    LABELS.put(BENCH + "SmpBenchmark.throughputOneCpu", "ipc.throughput.cpus-1");
+    LABELS.put(BENCH + "SmpBenchmark.throughputTwoCpus", "ipc.throughput.cpus-2");
+    // Two one-CPU kernels at once: the JVM's and host's ceiling for ipc.smp.scaling.
+    LABELS.put(BENCH + "SmpBenchmark.throughputTwoKernels", "analysis.throughput.two-kernels");
+    LABELS.put(BENCH + "EqualPeerBenchmark.virtualOneCpu", "peer.virtual-thread.cpus-1");
+    LABELS.put(BENCH + "EqualPeerBenchmark.actorOneCpu", "peer.actor.cpus-1");
+    LABELS.put(
+        BENCH + "EqualPeerBenchmark.virtualTwoCpus", "peer.throughput.virtual-thread.cpus-2");
+    LABELS.put(
+        BENCH + "EqualPeerBenchmark.platformTwoCpus", "peer.throughput.platform-thread.cpus-2");
+    LABELS.put(BENCH + "EqualPeerBenchmark.actorTwoCpus", "peer.throughput.actor.cpus-2");
+    for (String where : List.of("same-cpu", "cross-cpu")) {
+      String method = where.equals("same-cpu") ? "sameCpu" : "crossCpu";
+      LABELS.put(BENCH + "LatencyBenchmark." + method, "ipc.latency." + where + ".mean");
+      Map<String, String> percentiles = new LinkedHashMap<>();
+      percentiles.put("p50", "ipc.latency." + where + ".p50");
+      percentiles.put("p99", "ipc.latency." + where + ".p99");
+      percentiles.put("p999", "ipc.latency." + where + ".p99.9");
+      SECONDARY.put(BENCH + "LatencyBenchmark." + method, percentiles);
+    }
+    // The idle CPU's spin budget against the cross-CPU round trip (a parameter sweep).
+    LABELS.put(BENCH + "SpinBenchmark.crossCpu", "spin.cross-cpu");
     // Harness check: small batches, and the fixed cost of one batch.
     LABELS.put(BENCH + "IpcBenchmark.sameCpuBatch1k", "harness.same-cpu.batch-1000");
     LABELS.put(BENCH + "IpcBenchmark.crossCpuBatch1k", "harness.cross-cpu.batch-1000");
@@ -163,12 +193,31 @@ public final class BenchCommand implements Callable<Integer> {
             "peer.platform-thread-handoff",
             "ipc.roundtrip.same-cpu",
             "x"));
+    // Against virtual threads on as many carriers as Jackal has CPUs (one); the default
+    // scheduler's two carriers are the -2-carriers figure.
     RATIOS.add(
         new Ratio(
             "ipc.speedup.virtual-thread",
+            "peer.virtual-thread.cpus-1",
+            "ipc.roundtrip.same-cpu",
+            "x"));
+    RATIOS.add(
+        new Ratio(
+            "ipc.speedup.virtual-thread-2-carriers",
             "peer.virtual-thread-handoff",
             "ipc.roundtrip.same-cpu",
             "x"));
+    RATIOS.add(new Ratio("ipc.speedup.actor", "peer.actor.cpus-1", "ipc.roundtrip.same-cpu", "x"));
+    RATIOS.add(new Ratio("ipc.smp.scaling", "ipc.throughput.cpus-2", "ipc.throughput.cpus-1", "x"));
+    // Throughputs: Jackal's calls per second over the peer's.
+    for (String peer : List.of("virtual-thread", "platform-thread", "actor")) {
+      RATIOS.add(
+          new Ratio(
+              "ipc.speedup." + peer + ".cpus-2",
+              "ipc.throughput.cpus-2",
+              "peer.throughput." + peer + ".cpus-2",
+              "x"));
+    }
     // Share of a 50000-call batch spent outside the calls (starting the client, waking JMH).
     RATIOS.add(
         new Ratio(
@@ -218,7 +267,13 @@ public final class BenchCommand implements Callable<Integer> {
             "baseline.cross-core-pingpong",
             "baseline.string.",
             "peer.platform-thread-handoff",
-            "peer.virtual-thread-handoff"));
+            "peer.virtual-thread-handoff",
+            "peer.virtual-thread.cpus-1",
+            "peer.actor.cpus-1",
+            "peer.throughput."));
+    GROUPS.put(
+        "smp",
+        List.of("ipc.throughput.", "analysis.throughput.", "ipc.latency.", "peer.throughput."));
     GROUPS.put(
         "memory",
         List.of(
@@ -227,7 +282,9 @@ public final class BenchCommand implements Callable<Integer> {
             "baseline.array-store",
             "ipc.string.",
             "baseline.string."));
-    GROUPS.put("analysis", List.of("analysis.", "baseline.continuation-pingpong"));
+    GROUPS.put(
+        "analysis",
+        List.of("analysis.", "baseline.continuation-pingpong", "ipc.throughput.cpus-1"));
     GROUPS.put(
         "harness",
         List.of(
@@ -551,6 +608,14 @@ public final class BenchCommand implements Callable<Integer> {
           score = ps.get(percentile);
         }
         figures.add(new Figure(label, number(score), String.valueOf(pm.get("scoreUnit"))));
+      }
+      Map<String, String> secondary = SECONDARY.get(name);
+      if (secondary != null && run.get("secondaryMetrics") instanceof Map<?, ?> sm) {
+        for (Map.Entry<String, String> e : secondary.entrySet()) {
+          if (sm.get(e.getKey()) instanceof Map<?, ?> m) {
+            figures.add(new Figure(e.getValue(), number(m.get("score")), "ns"));
+          }
+        }
       }
     }
     return figures;

@@ -115,8 +115,18 @@ public final class Main implements Callable<Integer> {
     @CommandLine.Option(
         names = "--cpus-per-node",
         paramLabel = "N",
-        description = "CPUs per node of close CPUs; idle CPUs steal only within a node.")
+        description =
+            "CPUs per node of close CPUs; idle CPUs steal within their node first, from another"
+                + " node only when none of its CPUs is idle.")
     Integer cpusPerNode;
+
+    @CommandLine.Option(
+        names = "--nodes",
+        paramLabel = "SETS",
+        description =
+            "Nodes of close CPUs as sets of CPU numbers, nodes separated by '/', e.g. 0,1/2,3"
+                + " (overrides --cpus-per-node).")
+    String nodes;
 
     @CommandLine.Option(
         names = "--oid-layout",
@@ -125,6 +135,27 @@ public final class Main implements Callable<Integer> {
     String oidLayout;
 
     @Spec CommandSpec spec;
+
+    /** {@code 0,1/2,3} to one CPU mask per node ({@code 0b0011, 0b1100}). */
+    static long[] parseNodes(String text) {
+      String[] sets = text.split("/", -1);
+      long[] masks = new long[sets.length];
+      for (int i = 0; i < sets.length; i++) {
+        for (String cpu : sets[i].split(",", -1)) {
+          int c;
+          try {
+            c = Integer.parseInt(cpu.strip());
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--nodes: not a CPU number: '" + cpu + "'", e);
+          }
+          if (c < 0 || c > 63) {
+            throw new IllegalArgumentException("--nodes: CPU " + c + " is not 0..63");
+          }
+          masks[i] |= 1L << c;
+        }
+      }
+      return masks;
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -135,6 +166,9 @@ public final class Main implements Callable<Integer> {
         }
         if (cpusPerNode != null) {
           cfg = cfg.withCpusPerNode(cpusPerNode);
+        }
+        if (nodes != null) {
+          cfg = cfg.withNodes(parseNodes(nodes));
         }
         if (oidLayout != null) {
           cfg = cfg.withOidLayout(oidLayout);

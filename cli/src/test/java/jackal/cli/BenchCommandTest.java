@@ -84,6 +84,11 @@ class BenchCommandTest {
           "jackal.bench.BaselineBenchmark.continuationPingpong",
           "jackal.bench.BaselineBenchmark.continuationPingpongDeep",
           "jackal.bench.BaselineBenchmark.crossCorePingpong",
+          "jackal.bench.EqualPeerBenchmark.actorOneCpu",
+          "jackal.bench.EqualPeerBenchmark.actorTwoCpus",
+          "jackal.bench.EqualPeerBenchmark.platformTwoCpus",
+          "jackal.bench.EqualPeerBenchmark.virtualOneCpu",
+          "jackal.bench.EqualPeerBenchmark.virtualTwoCpus",
           "jackal.bench.IpcBenchmark.crossCpu",
           "jackal.bench.IpcBenchmark.crossCpuBatch1k",
           "jackal.bench.IpcBenchmark.emptyBatch",
@@ -91,6 +96,8 @@ class BenchCommandTest {
           "jackal.bench.IpcBenchmark.kernelCapInvokeBatch1k",
           "jackal.bench.IpcBenchmark.sameCpu",
           "jackal.bench.IpcBenchmark.sameCpuBatch1k",
+          "jackal.bench.LatencyBenchmark.crossCpu",
+          "jackal.bench.LatencyBenchmark.sameCpu",
           "jackal.bench.MemoryBenchmark.arrayLoad",
           "jackal.bench.MemoryBenchmark.arrayStore",
           "jackal.bench.MemoryBenchmark.load",
@@ -99,6 +106,10 @@ class BenchCommandTest {
           "jackal.bench.PeerBenchmark.platformThreadPark",
           "jackal.bench.PeerBenchmark.virtualThreadHandoff",
           "jackal.bench.PeerBenchmark.virtualThreadPark",
+          "jackal.bench.SmpBenchmark.throughputOneCpu",
+          "jackal.bench.SmpBenchmark.throughputTwoCpus",
+          "jackal.bench.SmpBenchmark.throughputTwoKernels",
+          "jackal.bench.SpinBenchmark.crossCpu",
           "jackal.bench.StringBenchmark.arraycopy4k",
           "jackal.bench.StringBenchmark.arraycopy64k",
           "jackal.bench.StringBenchmark.string4k",
@@ -118,7 +129,16 @@ class BenchCommandTest {
             "ipc.string.4k",
             "ipc.string.64k",
             "baseline.string.4k",
-            "baseline.string.64k");
+            "baseline.string.64k",
+            "ipc.throughput.cpus-1",
+            "ipc.throughput.cpus-2",
+            "ipc.latency.same-cpu.mean",
+            "ipc.latency.cross-cpu.mean",
+            "peer.virtual-thread.cpus-1",
+            "peer.actor.cpus-1",
+            "peer.throughput.virtual-thread.cpus-2",
+            "peer.throughput.platform-thread.cpus-2",
+            "peer.throughput.actor.cpus-2");
     assertThat(BenchCommand.RATIOS)
         .filteredOn(r -> r.label().equals("ipc.ratio"))
         .singleElement()
@@ -127,6 +147,54 @@ class BenchCommandTest {
               assertThat(r.numerator()).isEqualTo("ipc.roundtrip.same-cpu");
               assertThat(r.denominator()).isEqualTo("baseline.continuation-pingpong");
             });
+  }
+
+  @Test
+  void smpGroupRunsThroughputLatencyAndEqualPeersAndScalingDividesTwoCpusByOne() {
+    assertThat(BenchCommand.select(JAR, List.of("smp")).values())
+        .containsExactlyInAnyOrder(
+            "ipc.throughput.cpus-1",
+            "ipc.throughput.cpus-2",
+            "analysis.throughput.two-kernels",
+            "ipc.latency.same-cpu.mean",
+            "ipc.latency.cross-cpu.mean",
+            "peer.throughput.virtual-thread.cpus-2",
+            "peer.throughput.platform-thread.cpus-2",
+            "peer.throughput.actor.cpus-2");
+    assertThat(BenchCommand.RATIOS)
+        .filteredOn(r -> r.label().equals("ipc.smp.scaling"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.numerator()).isEqualTo("ipc.throughput.cpus-2");
+              assertThat(r.denominator()).isEqualTo("ipc.throughput.cpus-1");
+            });
+    var smp = BenchCommand.select(JAR, List.of("smp")).values();
+    for (BenchCommand.Ratio r : BenchCommand.RATIOS) {
+      if (r.label().startsWith("ipc.speedup.") && r.label().endsWith(".cpus-2")) {
+        assertThat(smp).as(r.label()).contains(r.numerator(), r.denominator());
+      }
+    }
+  }
+
+  @Test
+  void latencyPercentilesAreReadFromJmhSecondaryResults() {
+    String json =
+        """
+        [ { "benchmark" : "jackal.bench.LatencyBenchmark.sameCpu",
+            "primaryMetric" : { "score" : 900.5, "scoreUnit" : "ns/op" },
+            "secondaryMetrics" : {
+              "p50" : { "score" : 410.0, "scoreUnit" : "#" },
+              "p99" : { "score" : 520000.0, "scoreUnit" : "#" },
+              "p999" : { "score" : 990000.0, "scoreUnit" : "#" } } } ]
+        """;
+    assertThat(BenchCommand.parseResults(json))
+        .extracting(BenchCommand.Figure::line)
+        .containsExactly(
+            "ipc.latency.same-cpu.mean: 900.5 ns/op",
+            "ipc.latency.same-cpu.p50: 410 ns",
+            "ipc.latency.same-cpu.p99: 520000 ns",
+            "ipc.latency.same-cpu.p99.9: 990000 ns");
   }
 
   @Test
@@ -175,7 +243,14 @@ class BenchCommandTest {
   @Test
   void aPlainPrefixStillSelectsByLabel() {
     assertThat(BenchCommand.select(JAR, List.of("peer")).values())
-        .containsExactly("peer.platform-thread-handoff", "peer.virtual-thread-handoff");
+        .containsExactlyInAnyOrder(
+            "peer.platform-thread-handoff",
+            "peer.virtual-thread-handoff",
+            "peer.virtual-thread.cpus-1",
+            "peer.actor.cpus-1",
+            "peer.throughput.virtual-thread.cpus-2",
+            "peer.throughput.platform-thread.cpus-2",
+            "peer.throughput.actor.cpus-2");
     assertThat(BenchCommand.select(JAR, List.of("ipc.roundtrip")).values())
         .containsExactly("ipc.roundtrip.cross-cpu", "ipc.roundtrip.same-cpu");
     assertThat(BenchCommand.select(JAR, List.of("peer-alt"))).hasSize(2);
@@ -188,7 +263,8 @@ class BenchCommandTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "no benchmarks in group nosuch, stubs"
-                + " (groups: analysis, baseline, harness, ipc, kernel-cap, memory, peer, peer-alt)");
+                + " (groups: analysis, baseline, harness, ipc, kernel-cap, memory, peer, peer-alt,"
+                + " smp, spin)");
     assertThatThrownBy(() -> BenchCommand.select(List.of(), List.of()))
         .hasMessage("no benchmarks in group all (the bench jar has none)");
   }

@@ -26,6 +26,18 @@ class MainTest {
   }
 
   @Test
+  void nodesOptionNamesSetsOfCpusAsMasks() {
+    assertThat(Main.Run.parseNodes("0,1/2,3")).containsExactly(0b0011L, 0b1100L);
+    assertThat(Main.Run.parseNodes("0,2/1,3")).containsExactly(0b0101L, 0b1010L);
+  }
+
+  @Test
+  void nodesOptionThatIsNotCpuNumbersIsRefused() {
+    assertThat(run("run", "--cpus", "4", "--nodes", "0,x/2,3")).isNotZero();
+    assertThat(err.toString()).contains("not a CPU number");
+  }
+
+  @Test
   void helpListsTheCommands() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("run", "bench", "test", "--version");

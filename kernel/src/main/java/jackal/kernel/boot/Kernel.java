@@ -78,6 +78,7 @@ public final class Kernel implements AutoCloseable {
             config.oidsPerType(),
             config.console(),
             System.err);
+    machine.scheduler.defineNodes(config.nodeMasks());
   }
 
   public static Kernel create(KernelConfig config) {

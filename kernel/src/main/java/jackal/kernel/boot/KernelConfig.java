@@ -1,12 +1,16 @@
 package jackal.kernel.boot;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The settings a kernel boots with.
  *
  * @param cpus number of simulated CPUs (1-64); default: the available processors
- * @param cpusPerNode CPUs per node of close CPUs; work is stolen only within a node
+ * @param cpusPerNode CPUs per node of close CPUs (CPUs 0..n-1 are the first node, and so on), when
+ *     {@code nodes} is empty; an idle CPU steals within its node first, and from another node only
+ *     when none of that node's CPUs is idle
  * @param oidLayout {@code wide} (default: 40-bit OID, 44-bit allocation count) or {@code
  *     coyotos-2007} (64-bit OID, 20-bit count)
  * @param oidsPerType how many OIDs of each object type the store backs
@@ -19,6 +23,8 @@ import java.io.PrintStream;
  *     which the heap guard faults the program that allocated most (AllocationLimit); 100 turns the
  *     guard off. Default {@value #DEFAULT_HEAP_GUARD_PERCENT}: below it the JVM still has room to
  *     collect, and a program growing one structure by doubling has room for its next step.
+ * @param nodes the nodes of close CPUs as CPU masks (each CPU in exactly one), e.g. {@code [0b0011,
+ *     0b1100]} for two nodes of two CPUs; empty: nodes of {@code cpusPerNode} consecutive CPUs
  */
 public record KernelConfig(
     int cpus,
@@ -28,7 +34,8 @@ public record KernelConfig(
     long idleSpinMicros,
     long sliceMicros,
     PrintStream console,
-    int heapGuardPercent) {
+    int heapGuardPercent,
+    List<Long> nodes) {
 
   /** The default heap guard threshold, in percent of the largest heap. */
   public static final int DEFAULT_HEAP_GUARD_PERCENT = 50;
@@ -50,7 +57,30 @@ public record KernelConfig(
         idleSpinMicros,
         sliceMicros,
         console,
-        DEFAULT_HEAP_GUARD_PERCENT);
+        DEFAULT_HEAP_GUARD_PERCENT,
+        List.of());
+  }
+
+  /** The settings with nodes of {@code cpusPerNode} consecutive CPUs. */
+  public KernelConfig(
+      int cpus,
+      int cpusPerNode,
+      String oidLayout,
+      long oidsPerType,
+      long idleSpinMicros,
+      long sliceMicros,
+      PrintStream console,
+      int heapGuardPercent) {
+    this(
+        cpus,
+        cpusPerNode,
+        oidLayout,
+        oidsPerType,
+        idleSpinMicros,
+        sliceMicros,
+        console,
+        heapGuardPercent,
+        List.of());
   }
 
   public KernelConfig {
@@ -77,6 +107,39 @@ public record KernelConfig(
           "heapGuardPercent must be 1..100, not " + heapGuardPercent);
     }
     jackal.kernel.cap.OidLayout.fromSetting(oidLayout); // validates the name
+    nodes = List.copyOf(nodes);
+    checkNodes(cpus, nodes);
+  }
+
+  private static void checkNodes(int cpus, List<Long> nodes) {
+    if (nodes.isEmpty()) {
+      return;
+    }
+    long all = cpus == 64 ? -1L : (1L << cpus) - 1;
+    long seen = 0;
+    for (long m : nodes) {
+      if (m == 0 || (m & ~all) != 0 || (m & seen) != 0) {
+        throw new IllegalArgumentException(
+            "each node is a non-empty set of the machine's CPUs, in no other node: 0x"
+                + Long.toHexString(m));
+      }
+      seen |= m;
+    }
+    if (seen != all) {
+      throw new IllegalArgumentException("CPUs in no node: 0x" + Long.toHexString(all & ~seen));
+    }
+  }
+
+  /** The nodes as CPU masks: {@link #nodes} if given, else groups of {@code cpusPerNode}. */
+  public long[] nodeMasks() {
+    if (!nodes.isEmpty()) {
+      return nodes.stream().mapToLong(Long::longValue).toArray();
+    }
+    long[] masks = new long[(cpus + cpusPerNode - 1) / cpusPerNode];
+    for (int i = 0; i < cpus; i++) {
+      masks[i / cpusPerNode] |= 1L << i;
+    }
+    return masks;
   }
 
   /** The defaults: one CPU per available processor, one node, the wide layout. */
@@ -85,16 +148,53 @@ public record KernelConfig(
     return new KernelConfig(n, n, "wide", 1L << 20, 50, 500, System.out);
   }
 
-  /** {@code n} CPUs; a single-node machine stays a single node. */
+  /**
+   * {@code n} CPUs; a single-node machine stays a single node. Nodes given as masks describe
+   * another machine and are dropped.
+   */
   public KernelConfig withCpus(int n) {
     int perNode = cpusPerNode >= cpus ? n : Math.min(cpusPerNode, n);
     return new KernelConfig(
-        n, perNode, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, console, heapGuardPercent);
+        n,
+        perNode,
+        oidLayout,
+        oidsPerType,
+        idleSpinMicros,
+        sliceMicros,
+        console,
+        heapGuardPercent,
+        List.of());
+  }
+
+  /** Nodes of close CPUs given as CPU masks, one per node (see {@link #nodes}). */
+  public KernelConfig withNodes(long... masks) {
+    List<Long> list = new ArrayList<>();
+    for (long m : masks) {
+      list.add(m);
+    }
+    return new KernelConfig(
+        cpus,
+        cpusPerNode,
+        oidLayout,
+        oidsPerType,
+        idleSpinMicros,
+        sliceMicros,
+        console,
+        heapGuardPercent,
+        list);
   }
 
   public KernelConfig withCpusPerNode(int n) {
     return new KernelConfig(
-        cpus, n, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, console, heapGuardPercent);
+        cpus,
+        n,
+        oidLayout,
+        oidsPerType,
+        idleSpinMicros,
+        sliceMicros,
+        console,
+        heapGuardPercent,
+        List.of());
   }
 
   public KernelConfig withOidLayout(String layout) {
@@ -106,17 +206,34 @@ public record KernelConfig(
         idleSpinMicros,
         sliceMicros,
         console,
-        heapGuardPercent);
+        heapGuardPercent,
+        nodes);
   }
 
   public KernelConfig withOidsPerType(long n) {
     return new KernelConfig(
-        cpus, cpusPerNode, oidLayout, n, idleSpinMicros, sliceMicros, console, heapGuardPercent);
+        cpus,
+        cpusPerNode,
+        oidLayout,
+        n,
+        idleSpinMicros,
+        sliceMicros,
+        console,
+        heapGuardPercent,
+        nodes);
   }
 
   public KernelConfig withIdleSpinMicros(long micros) {
     return new KernelConfig(
-        cpus, cpusPerNode, oidLayout, oidsPerType, micros, sliceMicros, console, heapGuardPercent);
+        cpus,
+        cpusPerNode,
+        oidLayout,
+        oidsPerType,
+        micros,
+        sliceMicros,
+        console,
+        heapGuardPercent,
+        nodes);
   }
 
   public KernelConfig withSliceMicros(long micros) {
@@ -128,12 +245,21 @@ public record KernelConfig(
         idleSpinMicros,
         micros,
         console,
-        heapGuardPercent);
+        heapGuardPercent,
+        nodes);
   }
 
   public KernelConfig withHeapGuardPercent(int percent) {
     return new KernelConfig(
-        cpus, cpusPerNode, oidLayout, oidsPerType, idleSpinMicros, sliceMicros, console, percent);
+        cpus,
+        cpusPerNode,
+        oidLayout,
+        oidsPerType,
+        idleSpinMicros,
+        sliceMicros,
+        console,
+        percent,
+        nodes);
   }
 
   public KernelConfig withConsole(PrintStream out) {
@@ -145,6 +271,7 @@ public record KernelConfig(
         idleSpinMicros,
         sliceMicros,
         out,
-        heapGuardPercent);
+        heapGuardPercent,
+        nodes);
   }
 }

@@ -46,6 +46,10 @@ public final class Machine {
   public final ProgramLoader loader = new ProgramLoader(AllowList.standard());
 
   private final Invocation[] invocations;
+
+  @SuppressWarnings("unused") // only their places in the heap matter
+  private final long[][] spacers;
+
   private final KernelCap[] handlers = new KernelCap[64];
 
   public Machine(
@@ -66,8 +70,12 @@ public final class Machine {
             cpus, cpusPerNode, idleSpinNanos, sliceNanos, this::runProgram, errorLog::line);
     this.timer = new KernelTimer(scheduler);
     this.invocations = new Invocation[cpus];
+    this.spacers = new long[cpus][];
     for (int i = 0; i < cpus; i++) {
       invocations[i] = new Invocation(this, scheduler.cpu(i));
+      // Keeps the next CPU's invocation state (written on every call) off this one's cache lines,
+      // here and after a compacting collection, which keeps allocation order.
+      spacers[i] = new long[16];
     }
     // Null, invalid capabilities, and types with no kernel interface here all answer as Null.
     java.util.Arrays.fill(handlers, new NullCap());

@@ -13,7 +13,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Cpu {
   public final int id;
-  public final int node;
+
+  /** The node of close CPUs this CPU is in (set with the scheduler's topology, before start). */
+  int node;
+
   public final Transaction txn = new Transaction(this);
   final ReadyQueue queue = new ReadyQueue();
   private final Scheduler scheduler;
@@ -26,6 +29,9 @@ public final class Cpu {
   private Process current;
 
   private volatile boolean parked;
+
+  /** In the idle loop (spinning or parked): work offered to this node will be found here. */
+  private volatile boolean idle;
 
   /** When the current slice began: donation passes the slice on without restarting it. */
   private long sliceStart;
@@ -77,6 +83,21 @@ public final class Cpu {
     this.id = id;
     this.node = node;
     this.thread = Thread.ofPlatform().name("jackal-cpu-" + id).daemon(true).unstarted(this::loop);
+    // Allocated last, so that the next CPU's objects (allocated next, and kept next to these by a
+    // compacting collection) do not share a cache line with the ones this CPU writes on every
+    // dispatch (its own fields, its transaction, its thread's continuation field).
+    this.spacer = new long[SPACER_LONGS];
+  }
+
+  /** Two cache lines of 64 bytes, plus an array header: see the constructor. */
+  static final int SPACER_LONGS = 16;
+
+  @SuppressWarnings("unused") // only its place in the heap matters
+  private final long[] spacer;
+
+  /** The node of close CPUs this CPU belongs to. */
+  public int node() {
+    return node;
   }
 
   void start() {
@@ -325,23 +346,39 @@ public final class Cpu {
     return donated != null || !queue.isEmpty() || scheduler.canSteal(this);
   }
 
+  /**
+   * Waits for work: spins for the scheduler's spin budget (work made ready by another CPU is then
+   * found within a cache-line transfer), then parks until kicked. A kick can come at any time
+   * between the last look and the park: {@link #kick} unparks a CPU that has said it parks, and a
+   * permit given before the park makes the park return at once, so no wake-up is lost.
+   */
   private void idle() {
-    long deadline = System.nanoTime() + scheduler.spinNanos;
-    while (System.nanoTime() < deadline) {
+    idle = true;
+    try {
+      long deadline = System.nanoTime() + scheduler.spinNanos;
+      while (System.nanoTime() < deadline) {
+        if (hasWork() || scheduler.stopping) {
+          return;
+        }
+        Thread.onSpinWait();
+      }
+      parked = true;
       if (hasWork() || scheduler.stopping) {
+        parked = false;
         return;
       }
-      Thread.onSpinWait();
-    }
-    parked = true;
-    if (hasWork() || scheduler.stopping) {
+      parks++;
+      // Timed: a wake-up lost to some path that adds work without a kick costs at most this long.
+      LockSupport.parkNanos(this, PARK_TIMEOUT_NANOS);
       parked = false;
-      return;
+    } finally {
+      idle = false;
     }
-    parks++;
-    // Timed: a wake-up lost to some path that adds work without a kick costs at most this long.
-    LockSupport.parkNanos(this, PARK_TIMEOUT_NANOS);
-    parked = false;
+  }
+
+  /** True while this CPU is in its idle loop (a hint: it may be about to leave it). */
+  boolean isIdle() {
+    return idle;
   }
 
   /** The longest an idle CPU sleeps before it looks for work again. */

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * <p>CPUs are grouped into nodes of close CPUs (a setting, so a NUMA machine can be modelled on two
  * cores). A process may run on the CPUs in its mask. A woken process goes to the CPU it last ran
  * on; a process the current CPU donates its slice to runs next on the current CPU if its mask
- * allows; an idle CPU steals only from CPUs of its own node.
+ * allows; an idle CPU steals from CPUs of its own node first, and from another node only when none
+ * of that node's CPUs is idle.
  */
 public final class Scheduler {
   private static final VarHandle SCHED;
@@ -28,7 +29,14 @@ public final class Scheduler {
   }
 
   private final Cpu[] cpus;
-  private final int cpusPerNode;
+
+  /**
+   * The nodes: sets of close CPUs (sharing a cache, or a NUMA node), each in ascending order. Work
+   * is dispatched and stolen within a CPU's own node first, and across nodes only when the node
+   * that has it has no idle CPU. Set before the CPUs start, then only read.
+   */
+  private int[][] nodes;
+
   final long spinNanos;
   final long sliceNanos;
   final Consumer<Process> body;
@@ -36,6 +44,7 @@ public final class Scheduler {
   volatile boolean stopping;
   final SliceTimer sliceTimer;
   private int nextHome;
+  private boolean started;
 
   /**
    * The allocation window every charge goes to (see {@link Process#allocated}); the heap guard
@@ -45,7 +54,8 @@ public final class Scheduler {
 
   /**
    * @param ncpus number of CPUs
-   * @param cpusPerNode CPUs per node (work is stolen only within a node)
+   * @param cpusPerNode CPUs per node: CPUs {@code 0..n-1} are node 0, the next {@code n} node 1,
+   *     and so on ({@link #defineNodes} describes any other grouping)
    * @param spinNanos how long an idle CPU spins before it parks
    * @param sliceNanos how long a chain of slice donations may keep a CPU while others wait
    * @param body what a process's continuation runs (the program, wrapped by the kernel)
@@ -65,7 +75,6 @@ public final class Scheduler {
       throw new IllegalArgumentException("cpus per node must be at least 1");
     }
     this.cpus = new Cpu[ncpus];
-    this.cpusPerNode = cpusPerNode;
     this.spinNanos = spinNanos;
     this.sliceNanos = sliceNanos;
     this.body = body;
@@ -73,7 +82,56 @@ public final class Scheduler {
     for (int i = 0; i < ncpus; i++) {
       cpus[i] = new Cpu(this, i, i / cpusPerNode);
     }
+    long[] masks = new long[(ncpus + cpusPerNode - 1) / cpusPerNode];
+    for (int i = 0; i < ncpus; i++) {
+      masks[i / cpusPerNode] |= 1L << i;
+    }
+    useNodes(masks);
     this.sliceTimer = new SliceTimer(this, cpus, sliceNanos);
+  }
+
+  /**
+   * Groups the CPUs into nodes of close CPUs, one CPU mask per node (e.g. {@code 0b0011, 0b1100}
+   * for two nodes of two CPUs). Every CPU must be in exactly one node. Only before {@link #start}.
+   */
+  public synchronized void defineNodes(long... masks) {
+    if (started) {
+      throw new IllegalStateException("nodes are defined before the CPUs start");
+    }
+    long all = cpus.length == 64 ? -1L : (1L << cpus.length) - 1;
+    long seen = 0;
+    for (long m : masks) {
+      if (m == 0 || (m & ~all) != 0 || (m & seen) != 0) {
+        throw new IllegalArgumentException(
+            "each node is a non-empty set of this machine's CPUs, in no other node: 0x"
+                + Long.toHexString(m));
+      }
+      seen |= m;
+    }
+    if (seen != all) {
+      throw new IllegalArgumentException("CPUs in no node: 0x" + Long.toHexString(all & ~seen));
+    }
+    useNodes(masks);
+  }
+
+  private void useNodes(long[] masks) {
+    int[][] n = new int[masks.length][];
+    for (int i = 0; i < masks.length; i++) {
+      n[i] = new int[Long.bitCount(masks[i])];
+      int k = 0;
+      for (int c = 0; c < cpus.length; c++) {
+        if ((masks[i] & (1L << c)) != 0) {
+          n[i][k++] = c;
+          cpus[c].node = i;
+        }
+      }
+    }
+    nodes = n;
+  }
+
+  /** The number of nodes. */
+  public int nodeCount() {
+    return nodes.length;
   }
 
   public int cpuCount() {
@@ -84,7 +142,8 @@ public final class Scheduler {
     return cpus[i];
   }
 
-  public void start() {
+  public synchronized void start() {
+    started = true;
     for (Cpu c : cpus) {
       c.start();
     }
@@ -145,7 +204,7 @@ public final class Scheduler {
       from.donate(p);
       return;
     }
-    Cpu target = cpus[p.mayRunOn(p.homeCpu) ? p.homeCpu : firstAllowed(p)];
+    Cpu target = cpus[p.mayRunOn(p.homeCpu) ? p.homeCpu : nearestAllowed(p, from)];
     if (front) {
       target.queue.addFirst(p);
     } else {
@@ -158,25 +217,53 @@ public final class Scheduler {
 
   /**
    * Work ({@code p}) has landed on {@code owner}'s queue. If {@code owner} is busy, wakes one
-   * parked CPU of its node that may run {@code p}, which then steals it: without this, a process
+   * parked CPU that may run {@code p}, which then steals it: first one of {@code owner}'s node, and
+   * one of another node only when no CPU of {@code owner}'s node is idle. Without this, a process
    * requeued by a Yield or a slice expiry, or woken onto a busy CPU, waits for that CPU while a
-   * peer sleeps.
+   * peer sleeps. An idle CPU that spins finds the work itself.
    */
   void offerToIdlePeer(Cpu owner, Process p) {
-    if (owner.isParked() || cpusPerNode == 1) {
+    if (owner.isParked() || cpus.length == 1) {
       return;
     }
-    int base = owner.node * cpusPerNode;
-    for (int c = base; c < Math.min(base + cpusPerNode, cpus.length); c++) {
+    int[] local = nodes[owner.node];
+    boolean localIdle = false;
+    for (int c : local) {
       Cpu peer = cpus[c];
-      if (peer != owner && peer.isParked() && p.mayRunOn(c)) {
-        peer.kick();
-        return;
+      if (peer != owner && peer.isIdle() && p.mayRunOn(c)) {
+        if (peer.isParked()) {
+          peer.kick();
+          return;
+        }
+        localIdle = true;
+      }
+    }
+    if (localIdle || nodes.length == 1 || nodeHasIdle(owner.node)) {
+      return;
+    }
+    for (int n = 1; n < nodes.length; n++) {
+      for (int c : nodes[(owner.node + n) % nodes.length]) {
+        Cpu peer = cpus[c];
+        if (peer.isIdle() && p.mayRunOn(c)) {
+          peer.kick(); // does nothing if it spins: it steals on its own
+          return;
+        }
       }
     }
   }
 
-  private int firstAllowed(Process p) {
+  /**
+   * An allowed CPU for a process that may not run where it last ran: one of {@code near}'s node if
+   * it may, else the first it may run on.
+   */
+  private int nearestAllowed(Process p, Cpu near) {
+    if (near != null) {
+      for (int c : nodes[near.node]) {
+        if (p.mayRunOn(c)) {
+          return c;
+        }
+      }
+    }
     for (int i = 0; i < cpus.length; i++) {
       if (p.mayRunOn(i)) {
         return i;
@@ -185,26 +272,67 @@ public final class Scheduler {
     return 0;
   }
 
-  Process steal(Cpu thief) {
-    int base = thief.node * cpusPerNode;
-    for (int i = 0; i < cpusPerNode; i++) {
-      int c = base + (thief.id - base + 1 + i) % cpusPerNode;
-      if (c >= cpus.length || c == thief.id) {
-        continue;
+  /** True if some CPU of node {@code n} is idle (spinning or parked). */
+  private boolean nodeHasIdle(int n) {
+    for (int c : nodes[n]) {
+      if (cpus[c].isIdle()) {
+        return true;
       }
-      Process p = cpus[c].queue.pollFirstAllowedOn(thief.id);
+    }
+    return false;
+  }
+
+  /**
+   * Work for an idle CPU: the first process it may run from another queue of its own node (trying
+   * the CPUs after it first, so thieves spread out), else from a queue of another node none of
+   * whose CPUs is idle (an idle CPU there will take it, closer to where it ran).
+   */
+  Process steal(Cpu thief) {
+    int[] local = nodes[thief.node];
+    int me = indexIn(local, thief.id);
+    for (int i = 1; i < local.length; i++) {
+      Process p = cpus[local[(me + i) % local.length]].queue.pollFirstAllowedOn(thief.id);
       if (p != null) {
         return p;
+      }
+    }
+    for (int n = 1; n < nodes.length; n++) {
+      int node = (thief.node + n) % nodes.length;
+      if (nodeHasIdle(node)) {
+        continue;
+      }
+      for (int c : nodes[node]) {
+        Process p = cpus[c].queue.pollFirstAllowedOn(thief.id);
+        if (p != null) {
+          return p;
+        }
       }
     }
     return null;
   }
 
+  private static int indexIn(int[] cpusOfNode, int cpu) {
+    for (int i = 0; i < cpusOfNode.length; i++) {
+      if (cpusOfNode[i] == cpu) {
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  /** Whether {@link #steal} might find something (a hint for the idle loop, read without locks). */
   boolean canSteal(Cpu thief) {
-    int base = thief.node * cpusPerNode;
-    for (int c = base; c < Math.min(base + cpusPerNode, cpus.length); c++) {
+    for (int c : nodes[thief.node]) {
       if (c != thief.id && cpus[c].queue.size() > 0) {
         return true;
+      }
+    }
+    for (int n = 1; n < nodes.length; n++) {
+      int node = (thief.node + n) % nodes.length;
+      for (int c : nodes[node]) {
+        if (cpus[c].queue.size() > 0 && !nodeHasIdle(node)) {
+          return true;
+        }
       }
     }
     return false;

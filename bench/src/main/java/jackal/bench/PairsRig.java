@@ -1,0 +1,291 @@
+package jackal.bench;
+
+import jackal.kernel.api.CapLoc;
+import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.api.SystemCalls;
+import jackal.kernel.boot.CapRef;
+import jackal.kernel.boot.Kernel;
+import jackal.kernel.boot.KernelConfig;
+import jackal.kernel.boot.ObjectRef;
+import jackal.runtime.CapReg;
+import jackal.runtime.Ipc;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Many independent client/server pairs in one kernel, for throughput across CPUs and for latency
+ * under load.
+ *
+ * <p>Pair {@code i} (client and its echo server) is pinned to CPU {@code i mod cpus}, so its calls
+ * are same-CPU calls and the pairs are spread evenly: with two CPUs, any difference from twice the
+ * one-CPU throughput is what the CPUs share (kernel state, the JVM, the host). Batches are driven
+ * as in {@link KernelRig}: a one-shot kicker per client starts it, the clients run their calls and
+ * the last to finish unparks the JMH thread.
+ *
+ * <p>For latency, a rig may instead keep its pairs calling without pause as <em>background</em>
+ * load and add one measured pair ({@link #probe}): its client times every call with {@link
+ * System#nanoTime} into an HdrHistogram. The probe's server is on the client's CPU (same-CPU) or on
+ * the next CPU (cross-CPU).
+ */
+final class PairsRig implements AutoCloseable {
+  private static final int SERVER_REG = CapReg.APP0;
+  private static final int GO_REG = CapReg.APP0;
+  private static final long SERVICE_ID = 42;
+  private static final long GO_ID = 99;
+  private static final long BATCH_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  private final Kernel k;
+  private final CapRef[] goEntries;
+  private final long[] clientMasks;
+  private final AtomicInteger running = new AtomicInteger();
+  private volatile int calls;
+  private volatile Thread waiter;
+  private volatile String failure;
+  private volatile boolean stopping;
+
+  /** The measured pair's latencies (ns), written by its client only; null without a probe. */
+  private final Histogram latencies;
+
+  /** Batches the probe finished (written by its client). */
+  private volatile long probeDone;
+
+  private long probeStarted;
+
+  /**
+   * @param cpus CPUs of the kernel
+   * @param pairs client/server pairs, pair {@code i} on CPU {@code i mod cpus}
+   * @param spinMicros how long an idle CPU spins before it parks
+   * @param pinned whether pair {@code i} may run only on CPU {@code i mod cpus}; otherwise it only
+   *     starts there and idle CPUs steal it as the scheduler balances the load
+   * @param background whether the pairs call without pause (load) instead of in batches
+   * @param probe -1 for no measured pair, else the measured server's CPU offset from its client's
+   *     (0: same CPU, 1: the next CPU); the measured client is on CPU 0
+   */
+  PairsRig(int cpus, int pairs, long spinMicros, boolean pinned, boolean background, int probe) {
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    Kernel b =
+        Kernel.create(
+            KernelConfig.defaults()
+                .withCpus(cpus)
+                .withIdleSpinMicros(spinMicros)
+                .withConsole(quiet));
+    int clients = pairs + (probe >= 0 ? 1 : 0);
+    goEntries = new CapRef[clients];
+    clientMasks = new long[clients];
+    latencies = probe >= 0 ? new Histogram(TimeUnit.SECONDS.toNanos(1), 3) : null;
+    ObjectRef[] started = new ObjectRef[2 * clients];
+    ObjectRef[] clientOf = new ObjectRef[clients];
+    // Clients first: the kernel gives new processes home CPUs round robin, so client i starts on
+    // CPU i mod cpus (a server follows its client by slice donation).
+    for (int i = 0; i < clients; i++) {
+      boolean isProbe = i == pairs;
+      ProgramEntry program =
+          isProbe ? this::probeClient : background ? this::loadClient : this::batchClient;
+      long mask = pinned || isProbe ? 1L << (isProbe ? 0 : i % cpus) : -1L;
+      clientOf[i] = process(b, "client-" + i, program, mask);
+      clientMasks[i] = mask;
+    }
+    for (int i = 0; i < clients; i++) {
+      boolean isProbe = i == pairs;
+      int cpu = isProbe ? 0 : i % cpus;
+      long serverMask = isProbe ? 1L << ((cpu + probe) % cpus) : pinned ? 1L << cpu : -1L;
+      ObjectRef server = process(b, "echo-" + i, PairsRig::echoServer, serverMask);
+      ObjectRef serverEp = b.newEndpoint();
+      b.setRecipient(serverEp, server);
+      b.setEndpointId(serverEp, SERVICE_ID);
+      ObjectRef client = clientOf[i];
+      ObjectRef goEp = b.newEndpoint();
+      b.setRecipient(goEp, client);
+      b.setEndpointId(goEp, GO_ID);
+      b.setCapReg(client, SERVER_REG, b.entry(serverEp, 7));
+      goEntries[i] = b.entry(goEp, 0);
+      started[2 * i] = server;
+      started[2 * i + 1] = client;
+    }
+    for (ObjectRef p : started) {
+      b.start(p);
+    }
+    k = b.boot();
+  }
+
+  private static ObjectRef process(Kernel k, String name, ProgramEntry program, long cpuMask) {
+    ObjectRef p = k.newProcess(name, program);
+    ObjectRef replyEp = k.newEndpoint();
+    k.setRecipient(replyEp, p);
+    k.setPayloadMatch(replyEp);
+    k.setCapReg(p, CapReg.REPLYEPT, k.cap(replyEp));
+    k.setCpuMask(p, cpuMask);
+    return p;
+  }
+
+  private static void echoServer(SystemCalls sys) {
+    Ipc ipc = new Ipc(sys);
+    ipc.receive();
+    for (; ; ) {
+      ipc.w[1] = ipc.w[1] + 1;
+      ipc.replyAndReceive(1, -1);
+    }
+  }
+
+  /** Calls {@code n} times and checks the answers; false (after recording why) on a failure. */
+  private boolean calls(Ipc ipc, int n) {
+    long server = CapLoc.reg(SERVER_REG);
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+      ipc.w[1] = i;
+      if (!ipc.call(server, 1, 0, -1)) {
+        fail("call answered with exception 0x" + Long.toHexString(ipc.exceptionCode()));
+        return false;
+      }
+      sum += ipc.w[1];
+    }
+    if (sum != (long) n * (n + 1) / 2) {
+      fail("echo checksum " + sum + ", expected " + (long) n * (n + 1) / 2);
+      return false;
+    }
+    return true;
+  }
+
+  private void batchClient(SystemCalls sys) {
+    Ipc ipc = new Ipc(sys);
+    for (; ; ) {
+      ipc.receive(true, GO_ID);
+      if (!calls(ipc, calls)) {
+        return;
+      }
+      if (running.decrementAndGet() == 0) {
+        LockSupport.unpark(waiter);
+      }
+    }
+  }
+
+  private void loadClient(SystemCalls sys) {
+    Ipc ipc = new Ipc(sys);
+    ipc.receive(true, GO_ID); // started once, then calls until the rig closes
+    while (!stopping) {
+      if (!calls(ipc, 1000)) {
+        return;
+      }
+    }
+  }
+
+  private void probeClient(SystemCalls sys) {
+    Ipc ipc = new Ipc(sys);
+    long server = CapLoc.reg(SERVER_REG);
+    Histogram h = latencies;
+    long done = 0;
+    for (; ; ) {
+      ipc.receive(true, GO_ID);
+      int n = calls;
+      for (int i = 0; i < n; i++) {
+        ipc.w[1] = i;
+        long t0 = System.nanoTime();
+        boolean ok = ipc.call(server, 1, 0, -1);
+        long t1 = System.nanoTime();
+        if (!ok || ipc.w[1] != i + 1) {
+          fail("probe call " + i + " answered wrongly");
+          return;
+        }
+        h.recordValue(Math.min(t1 - t0, h.getHighestTrackableValue()));
+      }
+      probeDone = ++done;
+      LockSupport.unpark(waiter);
+    }
+  }
+
+  private void fail(String why) {
+    failure = why;
+    LockSupport.unpark(waiter);
+  }
+
+  private void kick(int client) {
+    ObjectRef kicker = k.newProcess("kicker", PairsRig::kicker);
+    k.setCapReg(kicker, GO_REG, goEntries[client]);
+    k.setCpuMask(kicker, clientMasks[client]);
+    k.start(kicker);
+  }
+
+  private static void kicker(SystemCalls sys) {
+    new Ipc(sys).send(CapLoc.reg(GO_REG), 0, -1, false);
+  }
+
+  /** Has every pair make {@code n} calls at once and waits until all are done. */
+  void run(int n) {
+    begin(n);
+    await();
+  }
+
+  /** Has every pair start {@code n} calls; {@link #await} waits for them. */
+  void begin(int n) {
+    checkFailure();
+    waiter = Thread.currentThread();
+    calls = n;
+    int pairs = goEntries.length - (latencies != null ? 1 : 0);
+    running.set(pairs);
+    for (int i = 0; i < pairs; i++) {
+      kick(i);
+    }
+  }
+
+  /** Waits until the pairs have made the calls {@link #begin} asked for. */
+  void await() {
+    long deadline = System.nanoTime() + BATCH_TIMEOUT_NANOS;
+    while (running.get() > 0 && failure == null) {
+      LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10));
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("batch did not finish within 60 s: " + k.statistics());
+      }
+    }
+    checkFailure();
+  }
+
+  /** Starts the background pairs (once). */
+  void startLoad() {
+    waiter = Thread.currentThread();
+    for (int i = 0; i < goEntries.length - 1; i++) {
+      kick(i);
+    }
+  }
+
+  /** Has the measured pair make {@code n} timed calls and waits for them. */
+  void probe(int n) {
+    checkFailure();
+    waiter = Thread.currentThread();
+    calls = n;
+    long target = ++probeStarted;
+    kick(goEntries.length - 1);
+    long deadline = System.nanoTime() + BATCH_TIMEOUT_NANOS;
+    while (probeDone < target && failure == null) {
+      LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10));
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("probe did not finish within 60 s: " + k.statistics());
+      }
+    }
+    checkFailure();
+  }
+
+  /** The measured pair's latencies; read only between probes. */
+  Histogram latencies() {
+    return latencies;
+  }
+
+  private void checkFailure() {
+    if (failure != null) {
+      throw new IllegalStateException("a client failed: " + failure);
+    }
+  }
+
+  String statistics() {
+    return k.statistics();
+  }
+
+  @Override
+  public void close() {
+    stopping = true;
+    k.close();
+  }
+}
