@@ -230,17 +230,22 @@ public final class ImageFile {
       } catch (ImageRefusedException e) {
         int i = e.objectIndex();
         throw switch (e.part()) {
-          case IMAGE -> new ImageFileException(file, KERN, kernelSection, e.getMessage());
-          case RUN_LIST -> new ImageFileException(file, RUN, runOffsets[i], e.getMessage());
+          case IMAGE -> new ImageFileException(file, named(KERN), kernelSection, e.getMessage());
+          case RUN_LIST -> new ImageFileException(file, named(RUN), runOffsets[i], e.getMessage());
           case OBJECT ->
               new ImageFileException(
                   file,
-                  SECTIONS.get(objectSections[i]),
+                  named(SECTIONS.get(objectSections[i])),
                   objectOffsets[i] + capOffset(image.objects().get(i), e.capIndex()),
                   e.getMessage());
         };
       }
     }
+  }
+
+  /** How errors name a section: {@code section GPT}. */
+  static String named(String tag) {
+    return "section " + tag.strip();
   }
 
   /** Where capability {@code c} of a record starts, from the record's start (0 if none). */
@@ -346,7 +351,7 @@ public final class ImageFile {
 
     private int open(String tag, long minRecord) throws ImageFileException {
       long at = b.position();
-      section = "section table";
+      section = named(tag) + " header";
       if (b.remaining() < SECTION_HEADER_BYTES) {
         throw error(at, "truncated: no room for section " + tag.strip() + "'s header");
       }
@@ -356,7 +361,6 @@ public final class ImageFile {
       if (!got.equals(tag)) {
         throw error(at, "expected section '" + tag + "', found '" + printable(got) + "'");
       }
-      section = "section " + tag.strip();
       long count = b.getInt() & 0xFFFF_FFFFL;
       long length = b.getLong();
       sectionStart = b.position();
@@ -369,6 +373,7 @@ public final class ImageFile {
                 + b.remaining()
                 + " bytes left)");
       }
+      section = named(tag);
       if (minRecord > 0 && count > length / minRecord) {
         throw error(
             at + 4,

@@ -26,7 +26,11 @@ public final class ImageFileException extends Exception {
     return file;
   }
 
-  /** The section at fault ({@code header} for the file header), as its tag reads. */
+  /**
+   * The part at fault: {@code header}, {@code section TAG header} (a section's tag and lengths),
+   * {@code section TAG} (its records, e.g. {@code section GPT}) or {@code end} (bytes after the
+   * last section).
+   */
   public String section() {
     return section;
   }
