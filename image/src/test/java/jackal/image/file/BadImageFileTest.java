@@ -352,4 +352,77 @@ class BadImageFileTest {
     assertThat(e.section()).isEqualTo("section KERN");
     assertThat(e.detail()).startsWith("the next fresh GPT OID, -5, is outside");
   }
+
+  @Test
+  void aLocalWindowWhoseRootSlotIsOutsideAGptIsRefused() {
+    byte[][] caps = client().caps().clone();
+    byte[] window = new byte[16];
+    ByteBuffer.wrap(window).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(0, 0x02 | (16 << 12));
+    caps[ProcessState.FIRST_CAP_REG + 20] = window;
+    byte[] b = withObject(indexOf(3, 1), s -> withCaps((ProcessState) s, caps));
+    assertThat(refusal(b).detail())
+        .isEqualTo("Process#1 capReg[20]: LocalWindow root slot 16 is not 0..15");
+  }
+
+  @Test
+  void aCpuMaskNamingNoCpuOfTheKernelIsRefused() {
+    ProcessState c = client();
+    byte[] b =
+        withObject(
+            indexOf(3, 1),
+            s ->
+                new ProcessState(
+                    c.oid(),
+                    c.allocCount(),
+                    c.name(),
+                    c.runState(),
+                    c.flags(),
+                    c.notices(),
+                    c.faultCode(),
+                    c.faultInfo(),
+                    c.pc(),
+                    1L << 10,
+                    c.caps()));
+    assertThat(refusal(b).detail())
+        .isEqualTo("Process#1: CPU mask 0x400 names no CPU of this kernel's 2");
+  }
+
+  @Test
+  void aProcessNameThatIsNotUtf8IsRefusedAtItsBytes() {
+    byte[] b = copy();
+    int name = Images.sectionAt(b, "PROC") + 16 + 16 + 2; // the first process's name
+    b[name] = (byte) 0xFF;
+    ImageFileException e = refusal(Images.withChecksum(b));
+    assertThat(e.section()).isEqualTo("section PROC");
+    assertThat(e.offset()).isEqualTo(name);
+    assertThat(e.detail()).isEqualTo("the process name is not UTF-8");
+  }
+
+  @Test
+  void unknownGptFlagsAreRefused() {
+    byte[] b = copy();
+    int flags = Images.sectionAt(b, "GPT ") + 16 + 16 + 1;
+    b[flags] = 4;
+    ImageFileException e = refusal(Images.withChecksum(b));
+    assertThat(e.offset()).isEqualTo(flags);
+    assertThat(e.detail()).isEqualTo("GPT flags 0x4");
+  }
+
+  @Test
+  void aRunListNamingAProcessTwiceIsRefused() {
+    byte[] b =
+        ImageFile.encode(
+            new KernelImage(
+                image.oidLayout(), image.nextFresh(), image.objects(), List.of(1L, 1L)));
+    assertThat(refusal(b).detail()).isEqualTo("the run list names Process#1 twice");
+  }
+
+  @Test
+  void aRunListStartingAProcessWithNoProgramIsRefused() {
+    byte[][] caps = client().caps().clone();
+    caps[ProcessState.ADDR_SPACE] = new byte[16];
+    byte[] b = withObject(indexOf(3, 1), s -> withCaps((ProcessState) s, caps));
+    assertThat(refusal(b).detail())
+        .isEqualTo("the run list starts Process#1, which has no program");
+  }
 }

@@ -26,7 +26,9 @@ import jackal.kernel.obj.Process;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -53,8 +55,10 @@ public final class Kernel implements AutoCloseable {
   /** True for the handle {@link #boot} returns; false for the builder {@link #create} returns. */
   private final boolean handle;
 
-  /** The processes the builder started, in order: the run list of an image (KernelImage). */
-  private final List<ObjectRef> started = new ArrayList<>();
+  /**
+   * The processes the builder started, each once, in order: the run list of an image (KernelImage).
+   */
+  private final Map<Process, ObjectRef> started = new LinkedHashMap<>();
 
   private static final class Lifecycle {
     volatile boolean booted;
@@ -396,7 +400,7 @@ public final class Kernel implements AutoCloseable {
         },
         p);
     if (!handle) {
-      started.add(process);
+      started.putIfAbsent(p, process);
     }
     machine.startProcess(p);
   }
@@ -753,7 +757,7 @@ public final class Kernel implements AutoCloseable {
   }
 
   List<ObjectRef> runList() {
-    return List.copyOf(started);
+    return List.copyOf(started.values());
   }
 
   private void checkOutside() {

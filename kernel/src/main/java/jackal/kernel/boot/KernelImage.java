@@ -227,7 +227,17 @@ public record KernelImage(
   }
 
   private static Capability decode(byte[] b, OidLayout layout, ObjectTable table) {
-    return CapEncoding.decodeBytes(b, layout, table::resolve);
+    return isNull(b) ? Capability.NULL : CapEncoding.decodeBytes(b, layout, table::resolve);
+  }
+
+  /** Most slots of an image are Null: all sixteen bytes zero. */
+  private static boolean isNull(byte[] b) {
+    for (byte x : b) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // ------------------------------------------------------------------ checks
@@ -391,6 +401,9 @@ public record KernelImage(
       throws ImageRefusedException {
     if (bytes == null || bytes.length != CAP_BYTES) {
       throw object(i, c, name + ": capability " + c + " is not " + CAP_BYTES + " bytes");
+    }
+    if (isNull(bytes)) {
+      return;
     }
     Capability cap = CapEncoding.decodeBytes(bytes, layout, null);
     String where = name + " " + capName(s, c);
