@@ -10,6 +10,7 @@ import jackal.runtime.DefaultImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,7 @@ final class ImageCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
       KernelConfig cfg = KernelConfig.defaults().withConsole(System.out);
       if (oidLayout != null) {
         try {
@@ -77,16 +78,26 @@ final class ImageCommand implements Callable<Integer> {
           throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
       }
+      PrintWriter err = spec.commandLine().getErr();
       byte[] bytes;
       try {
         bytes = ImageBuild.build(source, includes, cfg, System.out);
       } catch (ImageException e) {
-        PrintWriter err = spec.commandLine().getErr();
         err.println(e.getMessage());
         err.flush();
         return Main.EXIT_USAGE;
+      } catch (IOException e) {
+        err.println("jackal: cannot read " + source + ": " + e);
+        err.flush();
+        return 1;
       }
-      java.nio.file.Files.write(out, bytes);
+      try {
+        Files.write(out, bytes);
+      } catch (IOException e) {
+        err.println("jackal: cannot write " + out + ": " + e);
+        err.flush();
+        return 1;
+      }
       System.out.println("jackal: wrote " + out + " (" + bytes.length + " bytes)");
       return 0;
     }
@@ -105,13 +116,18 @@ final class ImageCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
       ImageFile.Parsed parsed;
       try {
         parsed = ImageFile.read(file);
       } catch (ImageFileException e) {
         PrintWriter err = spec.commandLine().getErr();
         err.println("jackal: " + e.getMessage());
+        err.flush();
+        return 1;
+      } catch (IOException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("jackal: cannot read " + file + ": " + e);
         err.flush();
         return 1;
       }

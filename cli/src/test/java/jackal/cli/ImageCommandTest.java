@@ -212,4 +212,20 @@ class ImageCommandTest {
     }
     assertThat(err.toString()).isEmpty();
   }
+
+  @Test
+  void imageBuildOfAMissingSourceSaysWhichFile() {
+    Path missing = dir.resolve("nowhere.mki");
+    assertThat(run("image", "build", missing.toString(), "-o", dir.resolve("x").toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).startsWith("jackal: cannot read " + missing + ": ");
+  }
+
+  @Test
+  void imageShowOfASourceFileSaysItIsNotAnImage() throws Exception {
+    Path src = source("plain.mki", "module plain { }\n");
+    assertThat(run("image", "show", src.toString())).isEqualTo(1);
+    assertThat(err.toString().strip())
+        .isEqualTo("jackal: " + src + ": header at byte 0: not a Jackal image file (wrong magic)");
+  }
 }

@@ -286,6 +286,11 @@ public final class ImageFile {
 
     Parsed read() throws ImageFileException {
       int size = b.limit();
+      // The magic first, as far as the file goes: a short text file is not an image at all.
+      int head = Math.min(size, MAGIC.length);
+      if (!Arrays.equals(b.array(), 0, head, MAGIC, 0, head)) {
+        throw error(0, "not a Jackal image file (wrong magic)");
+      }
       if (size < HEADER_BYTES) {
         throw error(
             size,
@@ -295,11 +300,7 @@ public final class ImageFile {
                 + HEADER_BYTES
                 + "-byte header of an image file");
       }
-      byte[] magic = new byte[MAGIC.length];
-      b.get(magic);
-      if (!Arrays.equals(magic, MAGIC)) {
-        throw error(0, "not a Jackal image file (wrong magic)");
-      }
+      b.position(MAGIC.length);
       int version = b.getShort() & 0xFFFF;
       if (version != VERSION) {
         throw error(8, "format version " + version + "; this Jackal reads version " + VERSION);
