@@ -21,8 +21,8 @@ public final class ImageBuild {
   /**
    * Runs {@code source} into {@code kernel} (unbooted, nothing made yet) as {@code jackal run
    * FILE.mki} does ({@link ImageBoot#build}: the {@code -I} directories, then the standard
-   * modules), and starts the processes the image made runnable; returns them. What the image
-   * prints goes to {@code out}.
+   * modules), and starts the processes the image made runnable; returns them. What the image prints
+   * goes to {@code out}.
    */
   public static List<ObjectRef> run(
       Path source, List<Path> includes, Kernel kernel, PrintStream out)

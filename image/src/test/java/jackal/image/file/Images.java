@@ -45,14 +45,16 @@ final class Images {
                     RuntimeLibrary.class,
                     n -> n.startsWith(pkg) && n.indexOf('/', pkg.length()) < 0)));
     ObjectRef server = k.newProcess("server");
-    ProgramSpace ss = k.newProgramSpace("jackal.runtime.programs.IncrementServer", 1, programs, runtime);
+    ProgramSpace ss =
+        k.newProgramSpace("jackal.runtime.programs.IncrementServer", 1, programs, runtime);
     k.setSpaceAndPC(server, ss.space(), ss.pc());
     ObjectRef ep = k.newEndpoint();
     k.setRecipient(ep, server);
     k.setEndpointId(ep, 42);
     reply(k, server, log);
     ObjectRef client = k.newProcess("client");
-    ProgramSpace cs = k.newProgramSpace("jackal.runtime.programs.IncrementClient", 1, programs, runtime);
+    ProgramSpace cs =
+        k.newProgramSpace("jackal.runtime.programs.IncrementClient", 1, programs, runtime);
     k.setSpaceAndPC(client, cs.space(), cs.pc());
     k.setCapReg(client, CapReg.APP0, k.entry(ep, 7));
     k.setCapReg(client, CapReg.APP0 + 2, k.kernelCap(KernelService.SYS_CTL));
