@@ -50,7 +50,9 @@ final class ImageCommand implements Callable<Integer> {
     @Option(
         names = "-I",
         paramLabel = "DIR",
-        description = "Add DIR to the module search path (before the source's own directory).")
+        description =
+            "Look for imported modules and program jars in DIR too (repeatable; before the"
+                + " standard modules), as jackal run FILE.mki does.")
     List<Path> includes = new ArrayList<>();
 
     @Option(
