@@ -8,6 +8,7 @@
  *   <li>{@code jackal.image.eval}: values, scopes, module loading and the interpreter.
  *   <li>{@code jackal.image.boot}: booting an image ({@code jackal run FILE.mki}).
  *   <li>{@code jackal.image.programs}: programs the standard modules load (the launcher).
+ *   <li>{@code jackal.image.file}: built images: the image file format, building and loading.
  * </ul>
  */
 module jackal.image {
@@ -19,4 +20,5 @@ module jackal.image {
   exports jackal.image.eval;
   exports jackal.image.boot;
   exports jackal.image.programs;
+  exports jackal.image.file;
 }

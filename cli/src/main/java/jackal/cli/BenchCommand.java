@@ -167,6 +167,9 @@ public final class BenchCommand implements Callable<Integer> {
     // Loading a program of 100 classes: verified once (cached), and cold (verified every time).
     LABELS.put(BENCH + "ConfinedLoadBenchmark.load", "confined.load");
     LABELS.put(BENCH + "ConfinedLoadBenchmark.verify", "confined.verify");
+    // System image files of 10 000 objects: built from source, and booted from the file.
+    LABELS.put(BENCH + "ImageBenchmark.build", "image.build.10k");
+    LABELS.put(BENCH + "ImageBenchmark.boot", "image.boot.10k");
     PERCENTILES.put(BENCH + "ConfinedBenchmark.preemptLatency", "99.0");
     WORST.put(
         "confined.compute.ratio",

@@ -1,6 +1,7 @@
 package jackal.cli;
 
 import jackal.image.boot.ImageBoot;
+import jackal.image.file.ImageFile;
 import jackal.kernel.boot.KernelConfig;
 import jackal.runtime.DefaultImage;
 import jackal.runtime.fuzz.SyscallFuzz;
@@ -30,7 +31,13 @@ import picocli.CommandLine.Unmatched;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Jackal: a capability microkernel runtime in one JVM.",
-    subcommands = {Main.Run.class, BenchCommand.class, Main.Soak.class, Main.Test.class})
+    subcommands = {
+      Main.Run.class,
+      ImageCommand.class,
+      BenchCommand.class,
+      Main.Soak.class,
+      Main.Test.class
+    })
 public final class Main implements Callable<Integer> {
 
   /** Exit code for wrong usage (bad option, unknown command, bad argument). */
@@ -77,7 +84,7 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "missing command (run, bench, soak or test)");
+        spec.commandLine(), "missing command (run, image, bench, soak or test)");
   }
 
   @Command(
@@ -95,7 +102,9 @@ public final class Main implements Callable<Integer> {
         index = "0",
         arity = "0..1",
         paramLabel = "IMAGE",
-        description = "System image to boot (FILE.mki); omit for the tour.")
+        description =
+            "System image to boot: FILE.mki, or a file 'jackal image build' wrote; omit for the"
+                + " tour.")
     String image;
 
     @CommandLine.Option(
@@ -182,15 +191,22 @@ public final class Main implements Callable<Integer> {
       } else if (image.endsWith(".mki")) {
         code = ImageBoot.run(Path.of(image), includes, cfg, System.err);
       } else {
-        code = bootBuiltImage(image, cfg);
+        code = bootBuiltImage(image, cfg, oidLayout == null);
       }
       System.out.flush();
       return code;
     }
 
-    /** An image that is not image-language source: a built image file. */
-    static int bootBuiltImage(String image, KernelConfig cfg) throws InterruptedException {
-      return DefaultImage.boot(image, cfg);
+    /**
+     * An image that is not image-language source: a built image file (with {@code adoptLayout},
+     * booted in the OID layout it was built in).
+     */
+    static int bootBuiltImage(String image, KernelConfig cfg, boolean adoptLayout)
+        throws InterruptedException {
+      Path file = Path.of(image);
+      return ImageFile.isImageFile(file)
+          ? ImageCommand.boot(file, cfg, adoptLayout)
+          : DefaultImage.boot(image, cfg);
     }
   }
 

@@ -26,7 +26,9 @@ import jackal.kernel.obj.Process;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -52,6 +54,11 @@ public final class Kernel implements AutoCloseable {
 
   /** True for the handle {@link #boot} returns; false for the builder {@link #create} returns. */
   private final boolean handle;
+
+  /**
+   * The processes the builder started, each once, in order: the run list of an image (KernelImage).
+   */
+  private final Map<Process, ObjectRef> started = new LinkedHashMap<>();
 
   private static final class Lifecycle {
     volatile boolean booted;
@@ -392,6 +399,9 @@ public final class Kernel implements AutoCloseable {
           p.faultInfo = p.pc; // the Startup fault carries the PC, as in Coyotos
         },
         p);
+    if (!handle) {
+      started.putIfAbsent(p, process);
+    }
     machine.startProcess(p);
   }
 
@@ -734,6 +744,22 @@ public final class Kernel implements AutoCloseable {
 
   // ------------------------------------------------------------------ helpers
 
+  /** For KernelImage: the builder, refused once booted and on the handle. */
+  void openBuilder() {
+    open();
+    if (handle) {
+      throw new IllegalStateException("images are taken from and loaded into the builder");
+    }
+  }
+
+  Machine machine() {
+    return machine;
+  }
+
+  List<ObjectRef> runList() {
+    return List.copyOf(started.values());
+  }
+
   private void checkOutside() {
     if (machine.scheduler.currentCpu() != null) {
       throw new IllegalStateException("the boot API cannot be used from inside a process");
@@ -754,7 +780,7 @@ public final class Kernel implements AutoCloseable {
   }
 
   /** Runs {@code body} holding the locks of {@code objects}, as a transaction would. */
-  private void locked(Runnable body, KObject... objects) {
+  void locked(Runnable body, KObject... objects) {
     for (; ; ) {
       int got = 0;
       while (got < objects.length && objects[got].tryLock(bootOwner)) {

@@ -75,6 +75,16 @@ public final class ObjectTable {
     }
   }
 
+  /** The next OID {@link #allocateFresh} tries for this type. */
+  public long nextFresh(int obType) {
+    return nextFresh[obType].get();
+  }
+
+  /** Sets the next OID {@link #allocateFresh} tries (when loading an image). */
+  public void setNextFresh(int obType, long oid) {
+    nextFresh[obType].set(oid);
+  }
+
   /** Number of objects of a type that have been materialized. */
   public int resident(int obType) {
     return byOid[obType].size();

@@ -1,0 +1,236 @@
+package jackal.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jackal.image.file.ImageFile;
+import jackal.kernel.boot.CapRef;
+import jackal.kernel.boot.CodeSegment;
+import jackal.kernel.boot.Kernel;
+import jackal.kernel.boot.KernelConfig;
+import jackal.kernel.boot.KernelImage;
+import jackal.kernel.boot.KernelService;
+import jackal.kernel.boot.ObjectRef;
+import jackal.kernel.boot.ProgramSpace;
+import jackal.runtime.CapReg;
+import jackal.runtime.boot.ClassFiles;
+import jackal.runtime.boot.RuntimeLibrary;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code jackal image build|show} and {@code jackal run} of a built file. */
+class ImageCommandTest {
+  @TempDir Path dir;
+
+  private final StringWriter err = new StringWriter();
+  private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+  /** Runs the command line with System.out captured (the kernel's console and the listings). */
+  private int run(String... args) {
+    CommandLine cmd = Main.commandLine();
+    cmd.setOut(new PrintWriter(new PrintStream(console, true, StandardCharsets.UTF_8), true));
+    cmd.setErr(new PrintWriter(err, true));
+    PrintStream saved = System.out;
+    System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+    try {
+      return cmd.execute(args);
+    } finally {
+      System.setOut(saved);
+    }
+  }
+
+  private String printed() {
+    return console.toString(StandardCharsets.UTF_8);
+  }
+
+  private Path source(String name, String text) throws Exception {
+    Path p = dir.resolve(name);
+    Files.writeString(p, text);
+    return p;
+  }
+
+  @Test
+  void imageBuildWritesAFileThatRunBoots() throws Exception {
+    Path src =
+        source(
+            "pair.mki",
+            """
+            module pair {
+              def p = new Process(PrimeBank);
+              def ep = new Endpoint(PrimeBank);
+              ep.recipient = p;
+              p.capReg[4] = enter(ep, 1);
+            }
+            """);
+    Path out = dir.resolve("pair.jkimg");
+    assertThat(run("image", "build", src.toString(), "-o", out.toString())).isZero();
+    assertThat(printed()).contains("jackal: wrote " + out);
+    assertThat(ImageFile.isImageFile(out)).isTrue();
+    assertThat(run("run", out.toString(), "--cpus", "1")).isZero();
+    assertThat(printed())
+        .contains("jackal: booting " + out + " (2 objects) on 1 CPUs")
+        .contains("jackal: all processes idle; halting");
+  }
+
+  @Test
+  void aBuiltFileOfTheIncrementPairRunsToItsHalt() throws Exception {
+    Path file = dir.resolve("increment.jkimg");
+    try (Kernel k = Kernel.create(KernelConfig.defaults().withCpus(2).withCpusPerNode(2))) {
+      incrementPair(k);
+      ImageFile.write(KernelImage.exportFrom(k), file);
+    }
+    assertThat(run("run", file.toString(), "--cpus", "2")).isZero();
+    assertThat(programLines(printed()))
+        .containsSubsequence(
+            "client: reply 1",
+            "client: reply 2",
+            "client: reply 3",
+            "client: done after 3 calls; halting");
+    assertThat(printed()).contains("jackal: halted").doesNotContain("still running after the halt");
+  }
+
+  /** The client's log lines, without the kernel log's prefix. */
+  private static List<String> programLines(String out) {
+    return out.lines()
+        .filter(l -> l.contains("client: "))
+        .map(l -> l.substring(l.indexOf("client: ")))
+        .toList();
+  }
+
+  /** The built-in image's two programs, wired the same way (see DefaultImage). */
+  private static void incrementPair(Kernel k) throws Exception {
+    CapRef log = k.kernelCap(KernelService.KERN_LOG);
+    CodeSegment runtime = RuntimeLibrary.segment(k);
+    // jackal.runtime does not export its sample programs' package: select them by name.
+    String pkg = "jackal/runtime/programs/";
+    CodeSegment programs =
+        k.newCodeSegment(
+            ClassFiles.jar(
+                ClassFiles.select(
+                    RuntimeLibrary.class,
+                    n -> n.startsWith(pkg) && n.indexOf('/', pkg.length()) < 0)));
+    ObjectRef server = k.newProcess("server");
+    ProgramSpace ss =
+        k.newProgramSpace("jackal.runtime.programs.IncrementServer", 1, programs, runtime);
+    k.setSpaceAndPC(server, ss.space(), ss.pc());
+    ObjectRef ep = k.newEndpoint();
+    k.setRecipient(ep, server);
+    k.setEndpointId(ep, 42);
+    giveReplyAndLog(k, server, log);
+    ObjectRef client = k.newProcess("client");
+    ProgramSpace cs =
+        k.newProgramSpace("jackal.runtime.programs.IncrementClient", 1, programs, runtime);
+    k.setSpaceAndPC(client, cs.space(), cs.pc());
+    k.setCapReg(client, CapReg.APP0, k.entry(ep, 7));
+    k.setCapReg(client, CapReg.APP0 + 2, k.kernelCap(KernelService.SYS_CTL));
+    giveReplyAndLog(k, client, log);
+    k.start(server);
+    k.start(client);
+  }
+
+  private static void giveReplyAndLog(Kernel k, ObjectRef p, CapRef log) {
+    ObjectRef replyEp = k.newEndpoint();
+    k.setRecipient(replyEp, p);
+    k.setPayloadMatch(replyEp);
+    k.setCapReg(p, CapReg.REPLYEPT, k.cap(replyEp));
+    k.setCapReg(p, CapReg.APP0 + 1, log);
+  }
+
+  @Test
+  void imageBuildReportsASourceErrorWithItsPositionAndStatus2() throws Exception {
+    Path src = source("bad.mki", "module bad {\n  def p = new Process(NoBank);\n}\n");
+    Path out = dir.resolve("bad.jkimg");
+    assertThat(run("image", "build", src.toString(), "-o", out.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("bad.mki:2:").contains("NoBank");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void imageBuildFindsImportsThroughDashI() throws Exception {
+    Path lib = Files.createDirectories(dir.resolve("lib"));
+    Files.writeString(lib.resolve("consts.mki"), "module consts { export def ID = 77; }\n");
+    Path src =
+        source(
+            "uses.mki",
+            "module uses {\n  import c = consts;\n  def ep = new Endpoint(PrimeBank);\n"
+                + "  ep.endpointID = c.ID;\n}\n");
+    Path out = dir.resolve("uses.jkimg");
+    assertThat(run("image", "build", src.toString(), "-I", lib.toString(), "-o", out.toString()))
+        .isZero();
+    console.reset();
+    assertThat(run("image", "show", out.toString())).isZero();
+    assertThat(printed()).contains("Endpoint#0: recipient Null, endpoint ID 77");
+  }
+
+  @Test
+  void runOfADamagedFileNamesTheSectionAndOffsetAndFails() throws Exception {
+    Path src = source("one.mki", "module one { def ep = new Endpoint(PrimeBank); }\n");
+    Path out = dir.resolve("one.jkimg");
+    assertThat(run("image", "build", src.toString(), "-o", out.toString())).isZero();
+    byte[] b = Files.readAllBytes(out);
+    b[b.length - 3] ^= 1;
+    Files.write(out, b);
+    console.reset();
+    assertThat(run("run", out.toString())).isEqualTo(1);
+    assertThat(printed()).contains("jackal: " + out + ": header at byte 24: checksum mismatch");
+  }
+
+  @Test
+  void imageShowListsProcessesWithTheirCapabilitiesAndTheRunList() throws Exception {
+    Path file = dir.resolve("increment.jkimg");
+    try (Kernel k = Kernel.create(KernelConfig.defaults().withCpus(2).withCpusPerNode(2))) {
+      incrementPair(k);
+      ImageFile.write(KernelImage.exportFrom(k), file);
+    }
+    assertThat(run("image", "show", file.toString())).isZero();
+    assertThat(printed())
+        .contains("Process#0 \"server\": run state 0, fault 25")
+        .contains("Process#1 \"client\"")
+        .contains("  capReg[8]: Entry(Endpoint#0, pp=7)")
+        .contains("  capReg[10]: SysCtl")
+        .contains("Endpoint#0: recipient Process(Process#0), endpoint ID 42")
+        .contains("run list: Process#0 Process#1");
+  }
+
+  @Test
+  void imageAndItsSubcommandsAnswerHelp() {
+    StringWriter out = new StringWriter();
+    for (String[] args :
+        new String[][] {
+          {"image", "--help"}, {"image", "build", "--help"}, {"image", "show", "--help"}
+        }) {
+      CommandLine cmd = Main.commandLine();
+      out.getBuffer().setLength(0);
+      cmd.setOut(new PrintWriter(out, true));
+      cmd.setErr(new PrintWriter(err, true));
+      assertThat(cmd.execute(args)).as(String.join(" ", args)).isZero();
+      assertThat(out.toString())
+          .startsWith("Usage: jackal " + String.join(" ", args).replace(" --help", ""));
+    }
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void imageBuildOfAMissingSourceSaysWhichFile() {
+    Path missing = dir.resolve("nowhere.mki");
+    assertThat(run("image", "build", missing.toString(), "-o", dir.resolve("x").toString()))
+        .isEqualTo(1);
+    assertThat(err.toString()).startsWith("jackal: cannot read " + missing + ": ");
+  }
+
+  @Test
+  void imageShowOfASourceFileSaysItIsNotAnImage() throws Exception {
+    Path src = source("plain.mki", "module plain { }\n");
+    assertThat(run("image", "show", src.toString())).isEqualTo(1);
+    assertThat(err.toString().strip())
+        .isEqualTo("jackal: " + src + ": header at byte 0: not a Jackal image file (wrong magic)");
+  }
+}
