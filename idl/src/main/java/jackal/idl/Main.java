@@ -3,6 +3,7 @@ package jackal.idl;
 import jackal.idl.gen.ConstantsGenerator;
 import jackal.idl.gen.GeneratedFile;
 import jackal.idl.gen.JavaOptions;
+import jackal.idl.gen.MethodTableGenerator;
 import jackal.idl.model.Model;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -140,9 +141,12 @@ public final class Main {
       }
       Model model = CapIdl.compile(sources);
       List<GeneratedFile> gen =
-          codesOnly
-              ? new ConstantsGenerator().generate(model, options)
-              : CapIdl.generateJava(model, options);
+          new ArrayList<>(
+              codesOnly
+                  ? new ConstantsGenerator().generate(model, options)
+                  : CapIdl.generateJava(model, options));
+      // Every build also gets the table that names method codes (for events and traces).
+      gen.addAll(new MethodTableGenerator().generate(model, options));
       Set<Path> written = new HashSet<>();
       int changed = 0;
       for (GeneratedFile g : gen) {

@@ -10,6 +10,7 @@ import jackal.kernel.sched.Cpu;
 import jackal.kernel.sched.PollWord;
 import jackal.kernel.sched.ProgramContinuation;
 import jackal.kernel.sched.Restart;
+import jackal.kernel.trace.KernelEvents;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -64,6 +65,15 @@ final class Gate implements SystemCalls {
    */
   @Override
   public void trap(ParameterBlock pb) {
+    if (KernelEvents.COMPILED && KernelEvents.on()) { // issue 13: the call as a JFR event
+      KernelEvents.trap(this::execute, process, pb);
+      return;
+    }
+    execute(pb);
+  }
+
+  /** The trap proper: runs the system call, waiting off the CPU and re-running it as needed. */
+  private void execute(ParameterBlock pb) {
     if (pb == null) {
       throw new NullPointerException("parameter block");
     }
