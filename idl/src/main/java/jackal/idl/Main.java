@@ -30,6 +30,8 @@ import java.util.stream.Stream;
  *       (left over from interfaces since removed);
  *   <li>{@code --codes-only}: write only the constants classes, which depend on nothing (for the
  *       kernel, which cannot use the runtime's stubs);
+ *   <li>{@code --method-table}: also write {@code PREFIX.MethodTable}, naming every method and
+ *       exception code of the generated packages (for the kernel's events and traces);
  *   <li>{@code --quiet}: print nothing on success (for quiet builds).
  * </ul>
  *
@@ -51,6 +53,7 @@ public final class Main {
         --clean                   delete .java files below OUTDIR that this run did not write
         --codes-only              write only the constants classes (ICodes, PackageCodes),
                                   which need nothing but the JDK
+        --method-table            also write PREFIX.MethodTable (code -> qualified name)
         --quiet                   print nothing on success
       """;
 
@@ -70,6 +73,7 @@ public final class Main {
     boolean clean = false;
     boolean quiet = false;
     boolean codesOnly = false;
+    boolean methodTable = false;
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -82,6 +86,7 @@ public final class Main {
         case "--clean" -> clean = true;
         case "--quiet" -> quiet = true;
         case "--codes-only" -> codesOnly = true;
+        case "--method-table" -> methodTable = true;
         case "--use-kernel-idl" -> {
           if (i + 1 >= args.length) {
             err.print("option " + a + " needs a value\n" + USAGE);
@@ -145,8 +150,9 @@ public final class Main {
               codesOnly
                   ? new ConstantsGenerator().generate(model, options)
                   : CapIdl.generateJava(model, options));
-      // Every build also gets the table that names method codes (for events and traces).
-      gen.addAll(new MethodTableGenerator().generate(model, options));
+      if (methodTable) {
+        gen.addAll(new MethodTableGenerator().generate(model, options));
+      }
       Set<Path> written = new HashSet<>();
       int changed = 0;
       for (GeneratedFile g : gen) {

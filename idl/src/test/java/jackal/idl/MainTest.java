@@ -83,9 +83,30 @@ class MainTest {
   }
 
   @Test
-  void codesOnlyWritesJustTheConstantsClassesAndTheMethodTable() throws Exception {
+  void codesOnlyWritesJustTheConstantsClasses() throws Exception {
     Path gen = tmp.resolve("gen");
     assertThat(run("-o", gen.toString(), "-p", "jackal.kernel.idl", "--kernel-idl", "--codes-only"))
+        .as(err())
+        .isZero();
+    try (var files = Files.walk(gen)) {
+      assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+          .hasSize(KernelIdl.FILES.size())
+          .allMatch(n -> n.endsWith("Codes.java"));
+    }
+  }
+
+  @Test
+  void methodTableAddsTheTableToTheConstantsClasses() throws Exception {
+    Path gen = tmp.resolve("gen");
+    assertThat(
+            run(
+                "-o",
+                gen.toString(),
+                "-p",
+                "jackal.kernel.idl",
+                "--kernel-idl",
+                "--codes-only",
+                "--method-table"))
         .as(err())
         .isZero();
     try (var files = Files.walk(gen)) {
@@ -100,10 +121,11 @@ class MainTest {
   void theMethodTableNamesEveryMethodAndExceptionCodeOfTheGeneratedPackages() throws Exception {
     Path src = tmp.resolve("A.idl");
     Files.writeString(
-        src,
-        "package p;\ninterface A { exception Busy; void f(); void g() raises(Busy); };\n");
+        src, "package p;\ninterface A { exception Busy; void f(); void g() raises(Busy); };\n");
     Path gen = tmp.resolve("gen");
-    assertThat(run("-o", gen.toString(), "-p", "x", src.toString())).as(err()).isZero();
+    assertThat(run("-o", gen.toString(), "-p", "x", "--method-table", src.toString()))
+        .as(err())
+        .isZero();
     String table = Files.readString(gen.resolve("x/MethodTable.java"));
     var model = CapIdl.compile(List.of(SourceFile.read(src)));
     var a = model.iface("p.A");

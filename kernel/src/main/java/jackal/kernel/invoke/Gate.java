@@ -65,15 +65,11 @@ final class Gate implements SystemCalls {
    */
   @Override
   public void trap(ParameterBlock pb) {
-    if (KernelEvents.COMPILED && KernelEvents.on()) { // issue 13: the call as a JFR event
-      KernelEvents.trap(this::execute, process, pb);
+    // Issue 13: while a recording runs, the trap runs again inside KernelEvents as a JFR event.
+    if (KernelEvents.COMPILED && KernelEvents.on() && process.traceCall == null) {
+      KernelEvents.trap(this::trap, process, pb);
       return;
     }
-    execute(pb);
-  }
-
-  /** The trap proper: runs the system call, waiting off the CPU and re-running it as needed. */
-  private void execute(ParameterBlock pb) {
     if (pb == null) {
       throw new NullPointerException("parameter block");
     }

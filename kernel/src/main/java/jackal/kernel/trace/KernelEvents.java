@@ -100,24 +100,22 @@ public final class KernelEvents {
   // ------------------------------------------------------------------ system calls
 
   /**
-   * Runs one trap of {@code p} ({@code body} is the gate's own trap) inside a {@link
-   * SystemCallEvent}: what the call invokes is read at entry, its result at return (the block then
-   * holds the reply or the message received).
+   * Runs one trap of {@code p} inside a {@link SystemCallEvent}: what the call invokes is read at
+   * entry, its result at return (the block then holds the reply or the message received). {@code
+   * body} is the gate's own trap, which runs the call itself since {@code p.traceCall} is set.
    */
   public static void trap(Consumer<ParameterBlock> body, Process p, ParameterBlock pb) {
     SystemCallEvent e = new SystemCallEvent();
-    if (!e.isEnabled()) {
-      body.accept(pb);
-      return;
+    boolean enabled = e.isEnabled();
+    long icw = enabled && pb != null ? pb.w[ParameterBlock.ICW] : 0;
+    if (enabled && pb != null) {
+      entry(e, p, pb, icw);
     }
-    long icw = pb.w[ParameterBlock.ICW];
-    entry(e, p, pb, icw);
-    Object outer = p.traceCall;
     p.traceCall = e;
     e.begin();
     try {
       body.accept(pb);
-      if (e.result == null) {
+      if (e.result == null && pb != null) {
         result(e, pb, icw);
       }
     } catch (RuntimeException | Error t) {
@@ -126,10 +124,10 @@ public final class KernelEvents {
       }
       throw t;
     } finally {
+      p.traceCall = null;
       e.end();
-      p.traceCall = outer;
-      e.cpu = p.homeCpu;
-      if (e.shouldCommit()) {
+      if (enabled && e.shouldCommit()) {
+        e.cpu = p.homeCpu;
         e.commit();
       }
     }
