@@ -167,6 +167,19 @@ public final class BenchCommand implements Callable<Integer> {
     // Loading a program of 100 classes: verified once (cached), and cold (verified every time).
     LABELS.put(BENCH + "ConfinedLoadBenchmark.load", "confined.load");
     LABELS.put(BENCH + "ConfinedLoadBenchmark.verify", "confined.verify");
+    // The kernel's JFR events on the same-CPU round trip: compiled out, off, recording (issue 13).
+    LABELS.put(
+        BENCH + "KernelEventsBenchmark.sameCpuEventsCompiledOut", "events.same-cpu.compiled-out");
+    LABELS.put(BENCH + "KernelEventsBenchmark.sameCpuEventsOff", "events.same-cpu.off");
+    LABELS.put(BENCH + "KernelEventsBenchmark.sameCpuRecording", "events.same-cpu.recording");
+    RATIOS.add(
+        new Ratio("events.off.ratio", "events.same-cpu.off", "events.same-cpu.compiled-out", "x"));
+    RATIOS.add(
+        new Ratio(
+            "events.recording.ratio",
+            "events.same-cpu.recording",
+            "events.same-cpu.compiled-out",
+            "x"));
     PERCENTILES.put(BENCH + "ConfinedBenchmark.preemptLatency", "99.0");
     WORST.put(
         "confined.compute.ratio",

@@ -134,6 +134,8 @@ public final class Main implements Callable<Integer> {
         description = "wide (default: 40-bit OID, 44-bit count) or coyotos-2007.")
     String oidLayout;
 
+    @CommandLine.Mixin SeeingOptions seeing = new SeeingOptions();
+
     @Spec CommandSpec spec;
 
     /** {@code 0,1/2,3} to one CPU mask per node ({@code 0b0011, 0b1100}). */
@@ -177,20 +179,24 @@ public final class Main implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
       int code;
-      if (image == null) {
-        code = ImageBoot.runDefault(cfg, System.err);
-      } else if (image.endsWith(".mki")) {
-        code = ImageBoot.run(Path.of(image), includes, cfg, System.err);
-      } else {
-        code = bootBuiltImage(image, cfg);
+      DefaultImage.Observer observer = seeing.observer(System.out);
+      try (var trace = seeing.startTrace(System.out)) {
+        if (image == null) {
+          code = ImageBoot.runDefault(cfg, System.err, observer);
+        } else if (image.endsWith(".mki")) {
+          code = ImageBoot.run(Path.of(image), includes, cfg, System.err, observer);
+        } else {
+          code = bootBuiltImage(image, cfg, observer);
+        }
       }
       System.out.flush();
       return code;
     }
 
     /** An image that is not image-language source: a built image file. */
-    static int bootBuiltImage(String image, KernelConfig cfg) throws InterruptedException {
-      return DefaultImage.boot(image, cfg);
+    static int bootBuiltImage(String image, KernelConfig cfg, DefaultImage.Observer observer)
+        throws InterruptedException {
+      return DefaultImage.boot(image, cfg, observer);
     }
   }
 

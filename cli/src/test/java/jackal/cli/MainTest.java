@@ -70,6 +70,54 @@ class MainTest {
     assertThat(err.toString()).startsWith("jackal: missing command");
   }
 
+  /** {@code jackal run ARGS} with standard output captured; returns status and output. */
+  private String runCapturing(int expectedStatus, String... args) {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    PrintStream saved = System.out;
+    int status;
+    System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+    try {
+      status = run(args);
+    } finally {
+      System.setOut(saved);
+    }
+    assertThat(status).as(err.toString()).isEqualTo(expectedStatus);
+    return console.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void runDumpPrintsEveryProcessAndItsCapabilitiesWhenTheSystemSettles() {
+    String out = runCapturing(0, "run", "--cpus", "1", "--dump");
+    assertThat(out)
+        .contains("system (running)")
+        .contains("process server#0: receiving")
+        .contains("  waits for a message (open wait)")
+        .contains("process client#1: running")
+        .contains("  reg 8: Entry -> endpoint#0 (pp 7)")
+        .contains("  reg 10: SysCtl")
+        .contains("endpoint#0: id 42, recipient server#0")
+        .contains("jackal: halted");
+  }
+
+  @Test
+  void runDumpDotPrintsTheCapabilityGraph() {
+    String out = runCapturing(0, "run", "--cpus", "1", "--dump=dot");
+    assertThat(out).contains("digraph jackal {", "process_1 -> endpoint_0 [label=\"reg 8 pp 7\"]");
+  }
+
+  @Test
+  void runTraceFilteredToOneInterfacePrintsItsCalls() {
+    String out = runCapturing(0, "run", "--cpus", "1", "--trace-interface", "KernLog");
+    assertThat(out.lines().filter(l -> l.startsWith("client#1 -> KernLog.log(...) = OK ")))
+        .hasSize(4);
+    assertThat(out.lines().filter(l -> l.contains(" -> op 0x1"))).isEmpty();
+  }
+
+  @Test
+  void runDumpRefusesAnUnknownFormat() {
+    assertThat(run("run", "--dump=svg")).isNotZero();
+  }
+
   @Test
   void runWithNoImageBootsTheTourWhichHaltsThroughSysCtl() {
     ByteArrayOutputStream console = new ByteArrayOutputStream();
