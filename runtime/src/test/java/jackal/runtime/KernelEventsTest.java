@@ -200,12 +200,18 @@ class KernelEventsTest {
       rec.dump(file);
       List<RecordedEvent> steals = named(RecordingFile.readAllEvents(file), "jackal.Steal");
       assertThat(steals).isNotEmpty();
+      // CPU 1 runs out of work first; later either CPU may steal back what the other took.
+      assertThat(steals)
+          .anySatisfy(
+              e -> {
+                assertThat(e.getInt("cpu")).isEqualTo(1);
+                assertThat(e.getInt("fromCpu")).isZero();
+              });
       assertThat(steals)
           .allSatisfy(
               e -> {
                 assertThat(e.getString("process")).startsWith("yielder");
-                assertThat(e.getInt("cpu")).isEqualTo(1);
-                assertThat(e.getInt("fromCpu")).isZero();
+                assertThat(e.getInt("cpu")).isNotEqualTo(e.getInt("fromCpu"));
               });
     }
   }
