@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -76,20 +77,24 @@ class InspectorBrowserTest {
   @Test
   void theGraphShowsTheProcessesAndEndpointsOfTheImage() {
     needBrowser();
-    waiting().until(b -> b.findElements(By.cssSelector("#graph [data-kind=process]")).size() == 4);
-    List<String> processes =
-        browser.findElements(By.cssSelector("#graph [data-kind=process]")).stream()
-            .map(e -> e.getAttribute("data-label"))
-            .toList();
-    assertThat(processes).containsExactly("ponger#0", "pinger#1", "deaf#2", "stuck#3");
-    List<String> endpoints =
-        browser.findElements(By.cssSelector("#graph [data-kind=endpoint]")).stream()
-            .map(e -> e.getAttribute("data-label"))
-            .toList();
-    assertThat(endpoints).hasSize(6).contains("endpoint#0", "endpoint#1");
-    assertThat(browser.findElements(By.cssSelector("#graph [data-kind=service]")))
-        .extracting(e -> e.getAttribute("data-label"))
-        .containsExactlyInAnyOrder("Schedule", "Sleep");
+    waiting().until(b -> labels(b, "process").size() == 4);
+    // Read in one script: the page redraws the graph every 1.5 s, which would make elements found
+    // one call earlier stale.
+    assertThat(labels(browser, "process"))
+        .containsExactly("ponger#0", "pinger#1", "deaf#2", "stuck#3");
+    assertThat(labels(browser, "endpoint")).hasSize(6).contains("endpoint#0", "endpoint#1");
+    assertThat(labels(browser, "service")).containsExactlyInAnyOrder("Schedule", "Sleep");
+  }
+
+  /** The data-label of every graph node of {@code kind}, read in one script. */
+  @SuppressWarnings("unchecked")
+  private static List<String> labels(WebDriver b, String kind) {
+    return (List<String>)
+        ((JavascriptExecutor) b)
+            .executeScript(
+                "return Array.from(document.querySelectorAll('#graph [data-kind=' + arguments[0]"
+                    + " + ']')).map(e => e.getAttribute('data-label'));",
+                kind);
   }
 
   @Test
