@@ -87,30 +87,42 @@ class MainTest {
 
   @Test
   void runDumpPrintsEveryProcessAndItsCapabilitiesWhenTheSystemSettles() {
-    String out = runCapturing(0, "run", "--cpus", "1", "--dump");
-    assertThat(out)
-        .contains("system (running)")
-        .contains("process server#0: receiving")
-        .contains("  waits for a message (open wait)")
-        .contains("process client#1: running")
-        .contains("  reg 8: Entry -> endpoint#0 (pp 7)")
-        .contains("  reg 10: SysCtl")
-        .contains("endpoint#0: id 42, recipient server#0")
-        .contains("jackal: halted");
+    String out = runCapturing(0, "run", "--cpus", "2", "--dump");
+    assertThat(out).contains("system (running)", "cpu 0: ", "cpu 1: ", "pages: ", "jackal: halted");
+    assertThat(
+            out.lines()
+                .filter(
+                    l -> l.matches("process \\S+#\\d+: (running|receiving|faulted|exited), .*")))
+        .isNotEmpty();
+    assertThat(out.lines().filter(l -> l.matches("  reg \\d+: Entry -> endpoint#\\d+ \\(pp .*")))
+        .isNotEmpty();
+    assertThat(out.lines().filter(l -> l.matches("endpoint#\\d+: id \\d+, recipient .*")))
+        .isNotEmpty();
   }
 
   @Test
   void runDumpDotPrintsTheCapabilityGraph() {
-    String out = runCapturing(0, "run", "--cpus", "1", "--dump=dot");
-    assertThat(out).contains("digraph jackal {", "process_1 -> endpoint_0 [label=\"reg 8 pp 7\"]");
+    String out = runCapturing(0, "run", "--cpus", "2", "--dump=dot");
+    assertThat(out).contains("digraph jackal {", "[shape=box, label=", "[shape=ellipse, label=");
   }
 
   @Test
-  void runTraceFilteredToOneInterfacePrintsItsCalls() {
-    String out = runCapturing(0, "run", "--cpus", "1", "--trace-interface", "KernLog");
-    assertThat(out.lines().filter(l -> l.startsWith("client#1 -> KernLog.log(...) = OK ")))
-        .hasSize(4);
-    assertThat(out.lines().filter(l -> l.contains(" -> op 0x1"))).isEmpty();
+  void runTraceTagsTheGuidesLogLinesAndTracesItsCalls() {
+    String out = runCapturing(0, "run", "--cpus", "2", "--trace");
+    assertThat(out.lines().filter(l -> l.matches("\\S+#\\d+: tour: 1\\. hello.*"))).hasSize(1);
+    assertThat(
+            out.lines()
+                .filter(l -> l.matches("\\S+#\\d+ -> KernLog\\.log\\(\\.\\.\\.\\) = OK \\d+ ns")))
+        .hasSizeGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void runTraceFilteredToOneInterfacePrintsOnlyItsCalls() {
+    String out = runCapturing(0, "run", "--cpus", "2", "--trace-interface", "KernLog");
+    var calls = out.lines().filter(l -> l.matches("\\S+#\\d+ -> .*")).toList();
+    assertThat(calls).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(calls).allSatisfy(l -> assertThat(l).contains(" -> KernLog.log(...) = "));
+    assertThat(out.lines().filter(l -> l.matches("\\S+#\\d+: tour: .*"))).isEmpty();
   }
 
   @Test

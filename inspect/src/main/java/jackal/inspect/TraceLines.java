@@ -36,9 +36,9 @@ final class TraceLines {
 
   private static String call(RecordedEvent e) {
     String kind = e.getString("kind");
-    String who = e.getString("process");
+    String who = orUnknown(e.getString("process"));
     if (kind == null) {
-      return null;
+      return null; // a trap with no parameter block: refused before it began
     }
     if (kind.startsWith("reply")) {
       return who

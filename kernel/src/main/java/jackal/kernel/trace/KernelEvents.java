@@ -107,6 +107,9 @@ public final class KernelEvents {
   public static void trap(Consumer<ParameterBlock> body, Process p, ParameterBlock pb) {
     SystemCallEvent e = new SystemCallEvent();
     boolean enabled = e.isEnabled();
+    e.process = String.valueOf(p);
+    e.processOid = p.oid;
+    e.targetOid = -1;
     long icw = enabled && pb != null ? pb.w[ParameterBlock.ICW] : 0;
     if (enabled && pb != null) {
       entry(e, p, pb, icw);
@@ -134,9 +137,6 @@ public final class KernelEvents {
   }
 
   private static void entry(SystemCallEvent e, Process p, ParameterBlock pb, long icw) {
-    e.process = String.valueOf(p);
-    e.processOid = p.oid;
-    e.targetOid = -1;
     int nr = Icw.nr(icw);
     if (nr == Syscall.YIELD) {
       e.kind = "yield";
