@@ -2,6 +2,7 @@
 module jackal.cli {
   requires jackal.runtime;
   requires jackal.image;
+  requires jackal.inspect;
   requires info.picocli;
 
   opens jackal.cli to

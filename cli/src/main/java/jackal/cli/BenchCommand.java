@@ -170,6 +170,19 @@ public final class BenchCommand implements Callable<Integer> {
     // System image files of 10 000 objects: built from source, and booted from the file.
     LABELS.put(BENCH + "ImageBenchmark.build", "image.build.10k");
     LABELS.put(BENCH + "ImageBenchmark.boot", "image.boot.10k");
+    // The kernel's JFR events on the same-CPU round trip: compiled out, off, recording (issue 13).
+    LABELS.put(
+        BENCH + "KernelEventsBenchmark.sameCpuEventsCompiledOut", "events.same-cpu.compiled-out");
+    LABELS.put(BENCH + "KernelEventsBenchmark.sameCpuEventsOff", "events.same-cpu.off");
+    LABELS.put(BENCH + "KernelEventsBenchmark.sameCpuRecording", "events.same-cpu.recording");
+    RATIOS.add(
+        new Ratio("events.off.ratio", "events.same-cpu.off", "events.same-cpu.compiled-out", "x"));
+    RATIOS.add(
+        new Ratio(
+            "events.recording.ratio",
+            "events.same-cpu.recording",
+            "events.same-cpu.compiled-out",
+            "x"));
     PERCENTILES.put(BENCH + "ConfinedBenchmark.preemptLatency", "99.0");
     WORST.put(
         "confined.compute.ratio",

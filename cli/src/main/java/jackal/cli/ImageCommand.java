@@ -144,6 +144,12 @@ final class ImageCommand implements Callable<Integer> {
    * report and exit status). With {@code adoptLayout}, the kernel takes the file's OID layout.
    */
   static int boot(Path file, KernelConfig cfg, boolean adoptLayout) throws InterruptedException {
+    return boot(file, cfg, adoptLayout, DefaultImage.Observer.NONE);
+  }
+
+  /** As {@link #boot(Path, KernelConfig, boolean)}, with {@code observer} told of the system. */
+  static int boot(Path file, KernelConfig cfg, boolean adoptLayout, DefaultImage.Observer observer)
+      throws InterruptedException {
     PrintStream out = cfg.console();
     ImageFile.Parsed parsed;
     try {
@@ -174,7 +180,8 @@ final class ImageCommand implements Callable<Integer> {
               throw new Refused(e);
             }
           },
-          DefaultImage.SETTLE);
+          DefaultImage.SETTLE,
+          observer);
     } catch (Refused r) {
       out.println("jackal: " + r.getCause().getMessage());
       return 1;

@@ -143,6 +143,8 @@ public final class Main implements Callable<Integer> {
         description = "wide (default: 40-bit OID, 44-bit count) or coyotos-2007.")
     String oidLayout;
 
+    @CommandLine.Mixin SeeingOptions seeing = new SeeingOptions();
+
     @Spec CommandSpec spec;
 
     /** {@code 0,1/2,3} to one CPU mask per node ({@code 0b0011, 0b1100}). */
@@ -186,12 +188,15 @@ public final class Main implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
       int code;
-      if (image == null) {
-        code = ImageBoot.runDefault(cfg, System.err);
-      } else if (image.endsWith(".mki")) {
-        code = ImageBoot.run(Path.of(image), includes, cfg, System.err);
-      } else {
-        code = bootBuiltImage(image, cfg, oidLayout == null);
+      DefaultImage.Observer observer = seeing.observer(System.out);
+      try (var trace = seeing.startTrace(System.out)) {
+        if (image == null) {
+          code = ImageBoot.runDefault(cfg, System.err, observer);
+        } else if (image.endsWith(".mki")) {
+          code = ImageBoot.run(Path.of(image), includes, cfg, System.err, observer);
+        } else {
+          code = bootBuiltImage(image, cfg, oidLayout == null, observer);
+        }
       }
       System.out.flush();
       return code;
@@ -201,12 +206,13 @@ public final class Main implements Callable<Integer> {
      * An image that is not image-language source: a built image file (with {@code adoptLayout},
      * booted in the OID layout it was built in).
      */
-    static int bootBuiltImage(String image, KernelConfig cfg, boolean adoptLayout)
+    static int bootBuiltImage(
+        String image, KernelConfig cfg, boolean adoptLayout, DefaultImage.Observer observer)
         throws InterruptedException {
       Path file = Path.of(image);
       return ImageFile.isImageFile(file)
-          ? ImageCommand.boot(file, cfg, adoptLayout)
-          : DefaultImage.boot(image, cfg);
+          ? ImageCommand.boot(file, cfg, adoptLayout, observer)
+          : DefaultImage.boot(image, cfg, observer);
     }
   }
 

@@ -70,6 +70,66 @@ class MainTest {
     assertThat(err.toString()).startsWith("jackal: missing command");
   }
 
+  /** {@code jackal run ARGS} with standard output captured; returns status and output. */
+  private String runCapturing(int expectedStatus, String... args) {
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    PrintStream saved = System.out;
+    int status;
+    System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+    try {
+      status = run(args);
+    } finally {
+      System.setOut(saved);
+    }
+    assertThat(status).as(err.toString()).isEqualTo(expectedStatus);
+    return console.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void runDumpPrintsEveryProcessAndItsCapabilitiesWhenTheSystemSettles() {
+    String out = runCapturing(0, "run", "--cpus", "2", "--dump");
+    assertThat(out).contains("system (running)", "cpu 0: ", "cpu 1: ", "pages: ", "jackal: halted");
+    assertThat(
+            out.lines()
+                .filter(
+                    l -> l.matches("process \\S+#\\d+: (running|receiving|faulted|exited), .*")))
+        .isNotEmpty();
+    assertThat(out.lines().filter(l -> l.matches("  reg \\d+: Entry -> endpoint#\\d+ \\(pp .*")))
+        .isNotEmpty();
+    assertThat(out.lines().filter(l -> l.matches("endpoint#\\d+: id \\d+, recipient .*")))
+        .isNotEmpty();
+  }
+
+  @Test
+  void runDumpDotPrintsTheCapabilityGraph() {
+    String out = runCapturing(0, "run", "--cpus", "2", "--dump=dot");
+    assertThat(out).contains("digraph jackal {", "[shape=box, label=", "[shape=ellipse, label=");
+  }
+
+  @Test
+  void runTraceTagsTheGuidesLogLinesAndTracesItsCalls() {
+    String out = runCapturing(0, "run", "--cpus", "2", "--trace");
+    assertThat(out.lines().filter(l -> l.matches("\\S+#\\d+: tour: 1\\. hello.*"))).hasSize(1);
+    assertThat(
+            out.lines()
+                .filter(l -> l.matches("\\S+#\\d+ -> KernLog\\.log\\(\\.\\.\\.\\) = OK \\d+ ns")))
+        .hasSizeGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void runTraceFilteredToOneInterfacePrintsOnlyItsCalls() {
+    String out = runCapturing(0, "run", "--cpus", "2", "--trace-interface", "KernLog");
+    var calls = out.lines().filter(l -> l.matches("\\S+#\\d+ -> .*")).toList();
+    assertThat(calls).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(calls).allSatisfy(l -> assertThat(l).contains(" -> KernLog.log(...) = "));
+    assertThat(out.lines().filter(l -> l.matches("\\S+#\\d+: tour: .*"))).isEmpty();
+  }
+
+  @Test
+  void runDumpRefusesAnUnknownFormat() {
+    assertThat(run("run", "--dump=svg")).isNotZero();
+  }
+
   @Test
   void runWithNoImageBootsTheTourWhichHaltsThroughSysCtl() {
     ByteArrayOutputStream console = new ByteArrayOutputStream();

@@ -3,6 +3,7 @@ package jackal.idl;
 import jackal.idl.gen.ConstantsGenerator;
 import jackal.idl.gen.GeneratedFile;
 import jackal.idl.gen.JavaOptions;
+import jackal.idl.gen.MethodTableGenerator;
 import jackal.idl.model.Model;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,6 +30,8 @@ import java.util.stream.Stream;
  *       (left over from interfaces since removed);
  *   <li>{@code --codes-only}: write only the constants classes, which depend on nothing (for the
  *       kernel, which cannot use the runtime's stubs);
+ *   <li>{@code --method-table}: also write {@code PREFIX.MethodTable}, naming every method and
+ *       exception code of the generated packages (for the kernel's events and traces);
  *   <li>{@code --quiet}: print nothing on success (for quiet builds).
  * </ul>
  *
@@ -50,6 +53,7 @@ public final class Main {
         --clean                   delete .java files below OUTDIR that this run did not write
         --codes-only              write only the constants classes (ICodes, PackageCodes),
                                   which need nothing but the JDK
+        --method-table            also write PREFIX.MethodTable (code -> qualified name)
         --quiet                   print nothing on success
       """;
 
@@ -69,6 +73,7 @@ public final class Main {
     boolean clean = false;
     boolean quiet = false;
     boolean codesOnly = false;
+    boolean methodTable = false;
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -81,6 +86,7 @@ public final class Main {
         case "--clean" -> clean = true;
         case "--quiet" -> quiet = true;
         case "--codes-only" -> codesOnly = true;
+        case "--method-table" -> methodTable = true;
         case "--use-kernel-idl" -> {
           if (i + 1 >= args.length) {
             err.print("option " + a + " needs a value\n" + USAGE);
@@ -140,9 +146,13 @@ public final class Main {
       }
       Model model = CapIdl.compile(sources);
       List<GeneratedFile> gen =
-          codesOnly
-              ? new ConstantsGenerator().generate(model, options)
-              : CapIdl.generateJava(model, options);
+          new ArrayList<>(
+              codesOnly
+                  ? new ConstantsGenerator().generate(model, options)
+                  : CapIdl.generateJava(model, options));
+      if (methodTable) {
+        gen.addAll(new MethodTableGenerator().generate(model, options));
+      }
       Set<Path> written = new HashSet<>();
       int changed = 0;
       for (GeneratedFile g : gen) {

@@ -96,6 +96,50 @@ class MainTest {
   }
 
   @Test
+  void methodTableAddsTheTableToTheConstantsClasses() throws Exception {
+    Path gen = tmp.resolve("gen");
+    assertThat(
+            run(
+                "-o",
+                gen.toString(),
+                "-p",
+                "jackal.kernel.idl",
+                "--kernel-idl",
+                "--codes-only",
+                "--method-table"))
+        .as(err())
+        .isZero();
+    try (var files = Files.walk(gen)) {
+      assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+          .hasSize(KernelIdl.FILES.size() + 1)
+          .allMatch(n -> n.endsWith("Codes.java") || n.equals("MethodTable.java"));
+    }
+    assertThat(gen.resolve("jackal/kernel/idl/MethodTable.java")).exists();
+  }
+
+  @Test
+  void theMethodTableNamesEveryMethodAndExceptionCodeOfTheGeneratedPackages() throws Exception {
+    Path src = tmp.resolve("A.idl");
+    Files.writeString(
+        src, "package p;\ninterface A { exception Busy; void f(); void g() raises(Busy); };\n");
+    Path gen = tmp.resolve("gen");
+    assertThat(run("-o", gen.toString(), "-p", "x", "--method-table", src.toString()))
+        .as(err())
+        .isZero();
+    String table = Files.readString(gen.resolve("x/MethodTable.java"));
+    var model = CapIdl.compile(List.of(SourceFile.read(src)));
+    var a = model.iface("p.A");
+    for (var m : a.methods()) {
+      assertThat(table)
+          .contains(jackal.idl.gen.JavaNames.hex(m.code()) + ",")
+          .contains("\"p.A." + m.name() + "\",");
+    }
+    assertThat(table)
+        .contains(jackal.idl.gen.JavaNames.hex(a.exceptions().get(0).code()) + ",")
+        .contains("\"p.A.Busy\",");
+  }
+
+  @Test
   void usingTheKernelIdlWritesOnlyTheOtherPackagesAndRefersToTheKernelClasses() throws Exception {
     Path src = tmp.resolve("Svc.idl");
     Files.writeString(

@@ -52,6 +52,27 @@ public final class DefaultImage {
 
   /** Boots the image on a kernel with settings {@code cfg} (its console gets the output). */
   public static int boot(String image, KernelConfig cfg) throws InterruptedException {
+    return boot(image, cfg, Observer.NONE);
+  }
+
+  /**
+   * What {@code jackal run} does besides running the image ({@code --dump}, {@code --inspect}): it
+   * is given the running kernel's handle when the system boots and when it has settled (gone quiet
+   * or halted), before the kernel stops.
+   */
+  public interface Observer {
+    Observer NONE = new Observer() {};
+
+    /** The system is running; {@code running} is the kernel's handle. */
+    default void booted(Kernel running) {}
+
+    /** The system went quiet or halted; its objects are still there to look at. */
+    default void settled(Kernel running) throws InterruptedException {}
+  }
+
+  /** As {@link #boot(String, KernelConfig)}, telling {@code observer} when it runs and settles. */
+  public static int boot(String image, KernelConfig cfg, Observer observer)
+      throws InterruptedException {
     PrintStream out = cfg.console();
     if (image != null) {
       out.println(
@@ -67,7 +88,7 @@ public final class DefaultImage {
             + " CPUs ("
             + cfg.oidLayout()
             + " OID layout)");
-    return run(cfg, DefaultImage::build, SETTLE);
+    return run(cfg, DefaultImage::build, SETTLE, observer);
   }
 
   /** How long an image may run before {@code jackal run} gives up on it. */
@@ -89,6 +110,12 @@ public final class DefaultImage {
    * RAM-only restart Coyotos makes from its boot image.
    */
   public static int run(KernelConfig cfg, Image image, Duration limit) throws InterruptedException {
+    return run(cfg, image, limit, Observer.NONE);
+  }
+
+  /** As {@link #run(KernelConfig, Image, Duration)}, telling {@code observer} what happens. */
+  public static int run(KernelConfig cfg, Image image, Duration limit, Observer observer)
+      throws InterruptedException {
     PrintStream out = cfg.console();
     for (; ; ) {
       Optional<Halt> how;
@@ -98,15 +125,21 @@ public final class DefaultImage {
         }
         // boot() closes the builder; only the handle it returns can act on the running system.
         try (Kernel running = k.boot()) {
+          observer.booted(running);
           long deadline = System.nanoTime() + limit.toNanos();
           for (; ; ) {
             how = running.awaitHalt(POLL);
             if (how.isPresent()) {
+              if (observer != Observer.NONE) {
+                running.awaitQuiescent(POLL); // let the halting call's last lines out first
+                observer.settled(running);
+              }
               break;
             }
             if (running.awaitQuiescent(POLL)) {
               // The halting process never runs again, so a halt can leave the system quiet too.
               how = running.halted();
+              observer.settled(running);
               if (how.isEmpty()) {
                 out.println("jackal: all processes idle; halting");
                 return report(running, out) ? 1 : 0;

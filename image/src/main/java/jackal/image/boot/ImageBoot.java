@@ -54,12 +54,30 @@ public final class ImageBoot {
    */
   public static int run(Path file, List<Path> includes, KernelConfig cfg, PrintStream err)
       throws InterruptedException {
-    return boot(in -> in.runFile(file), includes, cfg, err);
+    return run(file, includes, cfg, err, DefaultImage.Observer.NONE);
+  }
+
+  /** As {@link #run(Path, List, KernelConfig, PrintStream)}, telling {@code observer}. */
+  public static int run(
+      Path file,
+      List<Path> includes,
+      KernelConfig cfg,
+      PrintStream err,
+      DefaultImage.Observer observer)
+      throws InterruptedException {
+    return boot(in -> in.runFile(file), includes, cfg, err, observer);
   }
 
   /** Boots the tour, the default image. */
   public static int runDefault(KernelConfig cfg, PrintStream err) throws InterruptedException {
-    return boot(in -> in.runSource(tourPath().toString(), tourSource()), List.of(), cfg, err);
+    return runDefault(cfg, err, DefaultImage.Observer.NONE);
+  }
+
+  /** As {@link #runDefault(KernelConfig, PrintStream)}, telling {@code observer}. */
+  public static int runDefault(KernelConfig cfg, PrintStream err, DefaultImage.Observer observer)
+      throws InterruptedException {
+    return boot(
+        in -> in.runSource(tourPath().toString(), tourSource()), List.of(), cfg, err, observer);
   }
 
   /** What runs an image's main module. */
@@ -68,11 +86,17 @@ public final class ImageBoot {
     void run(Interpreter in) throws IOException, ImageException;
   }
 
-  private static int boot(Main main, List<Path> includes, KernelConfig cfg, PrintStream err)
+  private static int boot(
+      Main main,
+      List<Path> includes,
+      KernelConfig cfg,
+      PrintStream err,
+      DefaultImage.Observer observer)
       throws InterruptedException {
     List<Path> path = searchPath(includes);
     try {
-      return DefaultImage.run(cfg, k -> build(k, main, path, cfg.console()), DefaultImage.SETTLE);
+      return DefaultImage.run(
+          cfg, k -> build(k, main, path, cfg.console()), DefaultImage.SETTLE, observer);
     } catch (Failed f) {
       err.println(
           f.getCause() instanceof ImageException e

@@ -541,6 +541,57 @@ public final class Kernel implements AutoCloseable {
     };
   }
 
+  // ------------------------------------------------------------------ the system view (issue 13)
+
+  /**
+   * A snapshot of every object and capability ({@link SystemView}), from the builder before boot or
+   * from the handle while the system runs. It holds every object's lock at once while it copies (a
+   * CPU whose call meets one of those locks backs off and retries), so the view is one instant of
+   * the system; the copy takes microseconds per object.
+   */
+  public SystemView view() {
+    open();
+    List<KObject> all = new ArrayList<>();
+    for (int t = 0; t < ObType.COUNT; t++) {
+      for (KObject o : machine.objects.all(t)) {
+        all.add(o);
+      }
+    }
+    all.sort(
+        (a, b) ->
+            a.obType() != b.obType()
+                ? Integer.compare(a.obType(), b.obType())
+                : Long.compare(a.oid, b.oid));
+    for (int attempt = 0; ; attempt++) {
+      int got = 0;
+      while (got < all.size() && all.get(got).tryLock(bootOwner)) {
+        got++;
+      }
+      if (got == all.size()) {
+        try {
+          return SystemViews.of(all, machine, life.booted);
+        } finally {
+          for (KObject o : all) {
+            o.unlock();
+          }
+        }
+      }
+      for (int i = 0; i < got; i++) {
+        all.get(i).unlock();
+      }
+      if (attempt > 100) {
+        try {
+          Thread.sleep(0, 200_000); // a CPU holds a lock through a dispatch: let it finish
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while taking a view of the system", e);
+        }
+      } else {
+        Thread.onSpinWait();
+      }
+    }
+  }
+
   /** Per-CPU counters: dispatches, parks, steals, restarts (for diagnostics and benchmarks). */
   public String statistics() {
     open();

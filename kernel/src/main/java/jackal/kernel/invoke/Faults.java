@@ -9,6 +9,7 @@ import jackal.kernel.cap.Capability;
 import jackal.kernel.obj.Endpoint;
 import jackal.kernel.obj.Gpt;
 import jackal.kernel.obj.Process;
+import jackal.kernel.trace.KernelEvents;
 
 /**
  * Process faults: when a fault is recorded, and who is told. A process whose fault code is not zero
@@ -136,6 +137,9 @@ final class Faults {
       inv.txn.commit();
       if (!inv.slept) {
         p.runState = Process.FAULTED; // no valid handler: faulted until someone resumes it
+        if (KernelEvents.COMPILED && KernelEvents.on()) {
+          KernelEvents.faultDelivered(p, code, info, null, "none");
+        }
         inv.machine.log.line(
             "process "
                 + p
@@ -192,6 +196,10 @@ final class Faults {
     p.faultCode = code;
     p.faultInfo = faultInfo;
     p.runState = Process.FAULTED;
+    if (KernelEvents.COMPILED && KernelEvents.on()) {
+      KernelEvents.faultDelivered(
+          p, code, faultInfo, h, opcode == Codes.OC_MEMORY_HANDLER_HANDLE ? "memory" : "process");
+    }
     Capability[] caps = {Capability.NULL, c1, c2};
     for (int i = 0; i < nslots; i++) {
       CapLocs.write(inv, h, i, caps[i]);

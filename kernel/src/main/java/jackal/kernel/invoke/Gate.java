@@ -10,6 +10,7 @@ import jackal.kernel.sched.Cpu;
 import jackal.kernel.sched.PollWord;
 import jackal.kernel.sched.ProgramContinuation;
 import jackal.kernel.sched.Restart;
+import jackal.kernel.trace.KernelEvents;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -64,6 +65,11 @@ final class Gate implements SystemCalls {
    */
   @Override
   public void trap(ParameterBlock pb) {
+    // Issue 13: while a recording runs, the trap runs again inside KernelEvents as a JFR event.
+    if (KernelEvents.COMPILED && KernelEvents.on() && process.traceCall == null) {
+      KernelEvents.trap(this::trap, process, pb);
+      return;
+    }
     if (pb == null) {
       throw new NullPointerException("parameter block");
     }

@@ -2,6 +2,7 @@ package jackal.kernel.invoke;
 
 import jackal.kernel.api.Codes;
 import jackal.kernel.api.ParameterBlock;
+import jackal.kernel.trace.KernelEvents;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -45,6 +46,9 @@ final class KernLogCap extends KernelCap {
     inv.txn.commit();
     if (n > 0) { // an empty message prints nothing, not an empty line
       inv.machine.log.line(new String(text, StandardCharsets.UTF_8));
+      if (KernelEvents.COMPILED && KernelEvents.on()) {
+        KernelEvents.log(inv.invoker, new String(text, StandardCharsets.UTF_8));
+      }
     }
     return true;
   }

@@ -165,6 +165,13 @@ public final class Process extends KObject {
    */
   public volatile boolean held;
 
+  /**
+   * The system call of this process being recorded as a JFR event, if any (jackal.kernel.trace): a
+   * fault delivered meanwhile becomes its result, and the gate's trap, finding it set, runs the
+   * call itself. Written only by the process's own trap.
+   */
+  public Object traceCall;
+
   public Process(long oid) {
     super(oid);
     Arrays.fill(capReg, Capability.NULL);

@@ -1,6 +1,10 @@
 package jackal.kernel.sched;
 
+import static jackal.kernel.trace.KernelEvents.dispatchBegin;
+
 import jackal.kernel.obj.Process;
+import jackal.kernel.trace.DispatchEvent;
+import jackal.kernel.trace.KernelEvents;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -212,6 +216,7 @@ public final class Cpu {
     p = scheduler.steal(this);
     if (p != null) {
       steals++;
+      if (KernelEvents.COMPILED && KernelEvents.on()) KernelEvents.steal(id, p);
       beginSlice();
     }
     return p;
@@ -269,6 +274,7 @@ public final class Cpu {
       poll.newSlice();
       scheduler.sliceTimer.confinedDispatched();
     }
+    DispatchEvent event = KernelEvents.COMPILED && KernelEvents.on() ? dispatchBegin() : null;
     try {
       c.run();
     } catch (Throwable t) {
@@ -278,6 +284,7 @@ public final class Cpu {
       clearInterrupt();
       return;
     }
+    if (event != null) KernelEvents.dispatchEnd(event, id, p);
     if (confined && allocMarked) {
       charge(p); // before RUNNING is cleared: the heap guard must always see the bytes somewhere
     }
@@ -397,5 +404,15 @@ public final class Cpu {
 
   ReadyQueue queue() {
     return queue;
+  }
+
+  /** The process on this CPU now, from any thread (may be stale by one dispatch). */
+  public Process runningNow() {
+    return running();
+  }
+
+  /** The processes in this CPU's ready queue now, front first (the donated one first). */
+  public java.util.List<Process> readyNow() {
+    return queue.snapshot();
   }
 }

@@ -37,6 +37,20 @@ public final class ReadyQueue {
     return size;
   }
 
+  /** The processes queued now, front first (for the inspector; taken under the spin lock). */
+  public java.util.List<Process> snapshot() {
+    java.util.List<Process> out = new java.util.ArrayList<>();
+    acquire();
+    try {
+      for (Process p = head; p != null; p = p.readyNext) {
+        out.add(p);
+      }
+    } finally {
+      release();
+    }
+    return out;
+  }
+
   public void addLast(Process p) {
     acquire();
     try {

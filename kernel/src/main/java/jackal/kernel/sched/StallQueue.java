@@ -70,6 +70,15 @@ public final class StallQueue {
     }
   }
 
+  /** The waiters, first first (read under the owner's lock). */
+  public java.util.List<Process> members() {
+    java.util.List<Process> out = new java.util.ArrayList<>();
+    for (Process q = head; q != null; q = q.stallNext) {
+      out.add(q);
+    }
+    return out;
+  }
+
   public int size() {
     int n = 0;
     for (Process q = head; q != null; q = q.stallNext) {
