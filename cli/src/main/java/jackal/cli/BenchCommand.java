@@ -163,6 +163,22 @@ public final class BenchCommand implements Callable<Integer> {
               "confined.compute." + kernel + ".plain",
               "x"));
     }
+    // The capture transform (issue 12): the same compute kernels rewritten with preemption checks,
+    // and rewritten then made capturable at them, nothing captured; the ratio is its cost.
+    for (String kernel : List.of("sha256", "dot", "sort")) {
+      LABELS.put(
+          BENCH + "CaptureBenchmark." + kernel + "Confined",
+          "capture.compute." + kernel + ".confined");
+      LABELS.put(
+          BENCH + "CaptureBenchmark." + kernel + "Capturable",
+          "capture.compute." + kernel + ".capturable");
+      RATIOS.add(
+          new Ratio(
+              "capture.compute." + kernel + ".ratio",
+              "capture.compute." + kernel + ".capturable",
+              "capture.compute." + kernel + ".confined",
+              "x"));
+    }
     LABELS.put(BENCH + "ConfinedBenchmark.preemptLatency", "confined.preempt.latency");
     // Loading a program of 100 classes: verified once (cached), and cold (verified every time).
     LABELS.put(BENCH + "ConfinedLoadBenchmark.load", "confined.load");
@@ -184,6 +200,12 @@ public final class BenchCommand implements Callable<Integer> {
             "events.same-cpu.compiled-out",
             "x"));
     PERCENTILES.put(BENCH + "ConfinedBenchmark.preemptLatency", "99.0");
+    WORST.put(
+        "capture.compute.ratio",
+        List.of(
+            "capture.compute.sha256.ratio",
+            "capture.compute.dot.ratio",
+            "capture.compute.sort.ratio"));
     WORST.put(
         "confined.compute.ratio",
         List.of(

@@ -1,0 +1,191 @@
+package jackal.bench;
+
+import jackal.kernel.boot.ConfinedCode;
+import jackal.kernel.load.capture.CaptureTransform;
+import jackal.kernel.load.capture.NotCapturable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@code capture.compute.*}: what the capture transform costs compute-bound code when no capture is
+ * asked for. The same program code ({@code jackal.bench.programs.Compute}, the kernels of {@code
+ * confined.compute}) loaded twice in one fork: rewritten with preemption checks (as the kernel
+ * loads programs today), and rewritten then made capturable at those checks; each {@code .ratio}
+ * divides the capturable time by the rewritten one.
+ */
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC})
+public class CaptureBenchmark {
+
+  /** The three kernels, rewritten, and rewritten and capturable. */
+  @State(Scope.Benchmark)
+  public static class Programs {
+    MethodHandle sha256Confined;
+    MethodHandle sha256Capturable;
+    MethodHandle dotConfined;
+    MethodHandle dotCapturable;
+    MethodHandle sortConfined;
+    MethodHandle sortCapturable;
+    byte[] message = new byte[16 * 1024];
+    int[] left = new int[64 * 1024];
+    int[] right = new int[64 * 1024];
+    int[] unsorted = new int[16 * 1024];
+    int[] scratch = new int[16 * 1024];
+
+    @Setup(Level.Trial)
+    public void load() throws ReflectiveOperationException, NotCapturable {
+      Class<?> confined = new Loader(false).load();
+      Class<?> capturable = new Loader(true).load();
+      MethodHandles.Lookup l = MethodHandles.publicLookup();
+      MethodType sha = MethodType.methodType(int.class, byte[].class);
+      MethodType dot = MethodType.methodType(int.class, int[].class, int[].class);
+      MethodType sort = MethodType.methodType(void.class, int[].class);
+      sha256Confined = l.findStatic(confined, "sha256", sha);
+      sha256Capturable = l.findStatic(capturable, "sha256", sha);
+      dotConfined = l.findStatic(confined, "dot", dot);
+      dotCapturable = l.findStatic(capturable, "dot", dot);
+      sortConfined = l.findStatic(confined, "sort", sort);
+      sortCapturable = l.findStatic(capturable, "sort", sort);
+      SplittableRandom r = new SplittableRandom(42);
+      for (int i = 0; i < message.length; i++) {
+        message[i] = (byte) r.nextInt();
+      }
+      for (int i = 0; i < left.length; i++) {
+        left[i] = r.nextInt(1000);
+        right[i] = r.nextInt(1000);
+      }
+      for (int i = 0; i < unsorted.length; i++) {
+        unsorted[i] = r.nextInt();
+      }
+    }
+  }
+
+  /** Defines Compute rewritten (and made capturable, or not) with its own poll class. */
+  static final class Loader extends ClassLoader {
+    private static final String COMPUTE = ProgramLoader.PACKAGE + "Compute";
+    private final byte[] compute;
+
+    Loader(boolean capturable) throws NotCapturable {
+      super(capturable ? "capturable" : "confined", Loader.class.getClassLoader());
+      byte[] b = ConfinedCode.rewrite(original());
+      if (capturable) {
+        b =
+            CaptureTransform.transform(
+                    Map.of(COMPUTE, b),
+                    CaptureTransform.CapturePoints.kernel(),
+                    ClassHierarchyResolver.defaultResolver())
+                .classes()
+                .get(COMPUTE);
+      }
+      this.compute = b;
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      synchronized (getClassLoadingLock(name)) {
+        Class<?> c = findLoadedClass(name);
+        if (c == null) {
+          byte[] b;
+          if (name.equals(ConfinedCode.POLL_CLASS)) {
+            b = ConfinedCode.pollClass();
+          } else if (name.equals(COMPUTE)) {
+            b = compute;
+          } else {
+            return super.loadClass(name, resolve);
+          }
+          c = defineClass(name, b, 0, b.length);
+        }
+        if (resolve) {
+          resolveClass(c);
+        }
+        return c;
+      }
+    }
+
+    Class<?> load() throws ClassNotFoundException {
+      return Class.forName(COMPUTE, true, this);
+    }
+
+    private static byte[] original() {
+      try (InputStream in =
+          Loader.class.getClassLoader().getResourceAsStream(COMPUTE.replace('.', '/') + ".class")) {
+        if (in == null) {
+          throw new IllegalStateException("no class file for " + COMPUTE);
+        }
+        return in.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** capture.compute.sha256.confined: SHA-256 of 16 KiB, rewritten with preemption checks. */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public int sha256Confined(Programs p) throws Throwable {
+    return (int) p.sha256Confined.invokeExact(p.message);
+  }
+
+  /** capture.compute.sha256.capturable: the same, also made capturable at its checks. */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public int sha256Capturable(Programs p) throws Throwable {
+    return (int) p.sha256Capturable.invokeExact(p.message);
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public int dotConfined(Programs p) throws Throwable {
+    return (int) p.dotConfined.invokeExact(p.left, p.right);
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public int dotCapturable(Programs p) throws Throwable {
+    return (int) p.dotCapturable.invokeExact(p.left, p.right);
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public int sortConfined(Programs p) throws Throwable {
+    System.arraycopy(p.unsorted, 0, p.scratch, 0, p.scratch.length);
+    p.sortConfined.invokeExact(p.scratch);
+    return p.scratch[p.scratch.length / 2];
+  }
+
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MICROSECONDS)
+  public int sortCapturable(Programs p) throws Throwable {
+    System.arraycopy(p.unsorted, 0, p.scratch, 0, p.scratch.length);
+    p.sortCapturable.invokeExact(p.scratch);
+    return p.scratch[p.scratch.length / 2];
+  }
+}

@@ -1,0 +1,733 @@
+package jackal.kernel.load.capture;
+
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_String;
+import static java.lang.constant.ConstantDescs.CD_boolean;
+import static java.lang.constant.ConstantDescs.CD_double;
+import static java.lang.constant.ConstantDescs.CD_float;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_long;
+import static java.lang.constant.ConstantDescs.CD_void;
+
+import java.io.ByteArrayInputStream;
+import java.lang.classfile.Attributes;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.ClassTransform;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.CodeElement;
+import java.lang.classfile.CodeModel;
+import java.lang.classfile.Instruction;
+import java.lang.classfile.Label;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.TypeKind;
+import java.lang.classfile.attribute.CodeAttribute;
+import java.lang.classfile.attribute.StackMapFrameInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.ObjectVerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.SimpleVerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.UninitializedVerificationTypeInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.VerificationTypeInfo;
+import java.lang.classfile.instruction.ExceptionCatch;
+import java.lang.classfile.instruction.InvokeDynamicInstruction;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.classfile.instruction.LabelTarget;
+import java.lang.classfile.instruction.LookupSwitchInstruction;
+import java.lang.classfile.instruction.SwitchCase;
+import java.lang.classfile.instruction.TableSwitchInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.DirectMethodHandleDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Makes a program's Java frames capturable at its capture points (system calls and preemption
+ * checks), the technique of Kilim and Apache Commons Javaflow adapted to unwinding by exception.
+ *
+ * <p>A method is <em>capturable</em> if it can reach a capture point: it calls one, or calls a
+ * program method (or a lambda whose body is a program method) that can. Constructors and static
+ * initializers are never transformed. In a capturable method, each call that can reach a capture
+ * point is a <em>site</em>, and becomes:
+ *
+ * <pre>
+ *        xstore spill_n ... xstore spill_1   (the operand stack, arguments included, to fresh
+ *                                             locals; only when the stack is not empty)
+ * RELOAD xload spill_1 ... xload spill_n
+ * START  invoke ...                           (covered by: catch CaptureUnwind -> SAVE)
+ * END    ...
+ * </pre>
+ *
+ * and the method gains, at its entry, {@code if (Capture.restoring) goto RESTORE}, and after its
+ * code:
+ *
+ * <pre>
+ * RESTORE  f = Capture.restore(id); switch (f.site()) { case k: goto R_k }
+ * R_k      each live local (spills included) = f.getX(slot), cast to its type; goto RELOAD_k
+ * SAVE_k   f = Capture.save(id, k, slots); f.putX(slot, local) for each live local; rethrow
+ * </pre>
+ *
+ * The live types at each site come from the stack map frame the class file library computes there
+ * (the transform first makes each site a branch target to get one). The catch entries come before
+ * every handler of the program's own, and each covers one call instruction, so no program handler
+ * (not even {@code catch (Throwable)} or {@code finally}) sees an unwind; the SAVE blocks lie
+ * outside every protected range. With nothing requested, a site costs nothing but its exception
+ * table entry and the spill moves (which the JIT removes); a method's entry costs a read of a
+ * static field and a branch.
+ *
+ * <p>Refused, with class, method, offset and reason ({@link NotCapturable}):
+ *
+ * <ul>
+ *   <li>an object under construction ({@code new T} whose constructor has not run yet) on the
+ *       operand stack or in a local across a site, as in {@code new T(f())} where {@code f} can
+ *       reach a capture point: it cannot be saved, nor re-created as the same uninitialized value;
+ *   <li>a system call made from a constructor or a static initializer, directly or through program
+ *       methods: such frames are not transformed, so a process parked in that call could never be
+ *       captured. A preemption check there is allowed: a capture requested while such a frame is on
+ *       the stack is refused at run time ({@link Capture#unwindHere} returns false) and the kernel
+ *       asks again at the next check.
+ * </ul>
+ *
+ * Accepted without change of meaning: recursion, exception handlers around a site, loops, every
+ * primitive type and references on the stack or in locals, lambda bodies (ordinary private methods;
+ * the lambda proxy between the caller and the body forwards its arguments and holds nothing), and
+ * calls through interfaces. A capture requested while a JDK method is between two program frames (a
+ * program's lambda run by {@code List.forEach}) is refused at run time, like a constructor frame.
+ */
+public final class CaptureTransform {
+  private CaptureTransform() {}
+
+  /** What a call is, for capture. */
+  public enum Kind {
+    /** An ordinary call. */
+    NONE,
+    /** A preemption check: may capture; allowed where no capture can happen. */
+    PREEMPTION_CHECK,
+    /** A system call: may capture, and a process may stay parked in it. */
+    SYSTEM_CALL
+  }
+
+  /** Which calls are capture points. */
+  @FunctionalInterface
+  public interface CapturePoints {
+    /** The kind of a call of {@code owner.name descriptor} (owner in internal form). */
+    Kind kind(String owner, String name, String descriptor);
+
+    /** The kernel's: {@code jackal.confined.Poll.check()} and {@code SystemCalls.trap}. */
+    static CapturePoints kernel() {
+      return (owner, name, descriptor) -> {
+        if (owner.equals("jackal/confined/Poll") && name.equals("check")) {
+          return Kind.PREEMPTION_CHECK;
+        }
+        if (owner.equals("jackal/kernel/api/SystemCalls") && name.equals("trap")) {
+          return Kind.SYSTEM_CALL;
+        }
+        return Kind.NONE;
+      };
+    }
+  }
+
+  /** The transformed classes (by binary name, every class of the program) and where they stop. */
+  public record Result(Map<String, byte[]> classes, CapturePlan plan) {}
+
+  static final ClassDesc STATE = ClassDesc.of(Capture.class.getName());
+  static final ClassDesc FRAME = ClassDesc.of(Frame.class.getName());
+  static final ClassDesc UNWIND = ClassDesc.of(CaptureUnwind.class.getName());
+  private static final ClassDesc ISE = ClassDesc.of("java.lang.IllegalStateException");
+
+  /**
+   * Makes {@code program} (class files by binary name: the whole program, since whether a method
+   * can reach a capture point depends on the methods it calls) capturable.
+   *
+   * @param outside resolves the classes the program uses that are not its own (the JDK, the
+   *     runtime's API), for the stack map frames
+   * @throws NotCapturable with every refusal found
+   */
+  public static Result transform(
+      Map<String, byte[]> program, CapturePoints points, ClassHierarchyResolver outside)
+      throws NotCapturable {
+    Map<String, ClassModel> models = new LinkedHashMap<>();
+    for (Map.Entry<String, byte[]> e : program.entrySet()) {
+      ClassModel m = ClassFile.of().parse(e.getValue());
+      models.put(m.thisClass().asInternalName(), m);
+    }
+    ClassHierarchyResolver resolver =
+        ClassHierarchyResolver.ofResourceParsing(
+                (ClassDesc d) -> {
+                  byte[] b = program.get(binaryName(d));
+                  return b == null ? null : new ByteArrayInputStream(b);
+                })
+            .orElse(outside);
+    ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver));
+    Analysis a = new Analysis(models, points);
+    a.run();
+
+    List<CaptureRefusal> refusals = new ArrayList<>(a.refusals);
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    Map<String, int[]> sites = new HashMap<>();
+    for (Map.Entry<String, byte[]> e : program.entrySet()) {
+      ClassModel model = cf.parse(e.getValue());
+      String owner = model.thisClass().asInternalName();
+      if (!a.hasTransformed(model)) {
+        out.put(e.getKey(), e.getValue());
+        continue;
+      }
+      Map<String, List<StackMapFrameInfo>> probe = probe(cf, model, a);
+      List<CaptureRefusal> here = new ArrayList<>();
+      for (MethodModel m : model.methods()) {
+        if (a.transformed(owner, m)) {
+          here.addAll(uninitialized(model, m, a, probe.get(key(m))));
+        }
+      }
+      refusals.addAll(here);
+      if (!here.isEmpty()) {
+        continue;
+      }
+      byte[] b =
+          cf.transformClass(
+              model,
+              ClassTransform.transformingMethods(
+                  (mb, me) -> {
+                    if (me instanceof CodeModel code
+                        && a.transformed(owner, code.parent().orElseThrow())) {
+                      MethodModel m = code.parent().orElseThrow();
+                      mb.withCode(cb -> new Emit(owner, m, code, a, probe.get(key(m)), cb).emit());
+                    } else {
+                      mb.with(me);
+                    }
+                  }));
+      out.put(e.getKey(), b);
+      sites.putAll(sitesOf(cf.parse(b)));
+    }
+    if (!refusals.isEmpty()) {
+      throw new NotCapturable(refusals);
+    }
+    return new Result(out, new CapturePlan(models.keySet(), sites));
+  }
+
+  private static String binaryName(ClassDesc d) {
+    String desc = d.descriptorString();
+    return desc.startsWith("L") ? desc.substring(1, desc.length() - 1).replace('/', '.') : desc;
+  }
+
+  private static String key(MethodModel m) {
+    return m.methodName().stringValue() + m.methodType().stringValue();
+  }
+
+  static String id(String owner, MethodModel m) {
+    return owner + "." + key(m);
+  }
+
+  // ---------------------------------------------------------------- analysis
+
+  /** Which methods can reach a capture point, and which a system call. */
+  private static final class Analysis {
+    final Map<String, ClassModel> models;
+    final CapturePoints points;
+
+    /** Names and descriptors a program method or lambda can be called by, that reach a point. */
+    final Set<String> reach = new HashSet<>();
+
+    /** The same, for system calls only. */
+    final Set<String> reachSys = new HashSet<>();
+
+    /** Methods ({@link #id}) that reach a point. */
+    final Set<String> reaching = new HashSet<>();
+
+    final List<CaptureRefusal> refusals = new ArrayList<>();
+
+    Analysis(Map<String, ClassModel> models, CapturePoints points) {
+      this.models = models;
+      this.points = points;
+    }
+
+    void run() {
+      boolean changed = true;
+      while (changed) {
+        changed = false;
+        for (ClassModel c : models.values()) {
+          String owner = c.thisClass().asInternalName();
+          for (MethodModel m : c.methods()) {
+            Set<String> sig = Set.of(key(m));
+            boolean ctor = isCtor(m);
+            if (m.code().isEmpty()) {
+              continue;
+            }
+            boolean r = false;
+            boolean s = false;
+            for (CodeElement e : m.code().orElseThrow()) {
+              if (e instanceof InvokeInstruction inv) {
+                Kind k = kind(inv);
+                r |= k != Kind.NONE || (programCall(inv) && reach.contains(sig(inv)));
+                s |= k == Kind.SYSTEM_CALL || (programCall(inv) && reachSys.contains(sig(inv)));
+              } else if (e instanceof InvokeDynamicInstruction indy) {
+                String body = lambdaBody(indy);
+                if (body != null && reach.contains(body)) {
+                  changed |= reach.add(lambdaSam(indy));
+                }
+                if (body != null && reachSys.contains(body)) {
+                  changed |= reachSys.add(lambdaSam(indy));
+                }
+              }
+            }
+            if (r) {
+              changed |= reaching.add(id(owner, m));
+              if (!ctor) {
+                changed |= reach.addAll(sig);
+              }
+            }
+            if (s && !ctor) {
+              changed |= reachSys.addAll(sig);
+            }
+          }
+        }
+      }
+      for (ClassModel c : models.values()) {
+        for (MethodModel m : c.methods()) {
+          if (isCtor(m) && m.code().isPresent()) {
+            refuseSystemCalls(c, m);
+          }
+        }
+      }
+    }
+
+    private void refuseSystemCalls(ClassModel c, MethodModel m) {
+      CodeModel code = m.code().orElseThrow();
+      List<CodeElement> els = code.elementList();
+      int[] bci = offsets(els);
+      for (int i = 0; i < els.size(); i++) {
+        if (els.get(i) instanceof InvokeInstruction inv
+            && (kind(inv) == Kind.SYSTEM_CALL
+                || (programCall(inv) && reachSys.contains(sig(inv))))) {
+          refusals.add(
+              new CaptureRefusal(
+                  c.thisClass().asInternalName().replace('/', '.'),
+                  key(m),
+                  bci[i],
+                  (kind(inv) == Kind.SYSTEM_CALL
+                          ? "a system call"
+                          : "a call that can reach a system call (" + sig(inv) + ")")
+                      + " in a constructor or static initializer, whose frame cannot be"
+                      + " captured; make the call from an ordinary method"));
+        }
+      }
+    }
+
+    Kind kind(InvokeInstruction inv) {
+      return points.kind(
+          inv.owner().asInternalName(), inv.name().stringValue(), inv.type().stringValue());
+    }
+
+    /** Whether {@code inv} may run a program method (by its name and descriptor). */
+    boolean programCall(InvokeInstruction inv) {
+      if (inv.name().stringValue().startsWith("<")) {
+        return false;
+      }
+      return switch (inv.opcode()) {
+        case INVOKEVIRTUAL, INVOKEINTERFACE -> true;
+        default -> models.containsKey(inv.owner().asInternalName());
+      };
+    }
+
+    boolean isSite(InvokeInstruction inv) {
+      return kind(inv) != Kind.NONE || (programCall(inv) && reach.contains(sig(inv)));
+    }
+
+    static String sig(InvokeInstruction inv) {
+      return inv.name().stringValue() + inv.type().stringValue();
+    }
+
+    /** The body ({@code name+descriptor}) of a lambda made by {@code indy}, if a program's. */
+    String lambdaBody(InvokeDynamicInstruction indy) {
+      if (!indy.bootstrapMethod()
+              .owner()
+              .descriptorString()
+              .equals("Ljava/lang/invoke/LambdaMetafactory;")
+          || indy.bootstrapArgs().size() < 2
+          || !(indy.bootstrapArgs().get(1) instanceof DirectMethodHandleDesc impl)
+          || !models.containsKey(internal(impl.owner()))) {
+        return null;
+      }
+      return impl.methodName() + impl.lookupDescriptor();
+    }
+
+    /** The interface method ({@code name+descriptor}) a lambda made by {@code indy} implements. */
+    static String lambdaSam(InvokeDynamicInstruction indy) {
+      return indy.name().stringValue()
+          + ((MethodTypeDesc) indy.bootstrapArgs().getFirst()).descriptorString();
+    }
+
+    boolean transformed(String owner, MethodModel m) {
+      return !isCtor(m) && m.code().isPresent() && reaching.contains(id(owner, m));
+    }
+
+    boolean hasTransformed(ClassModel c) {
+      String owner = c.thisClass().asInternalName();
+      for (MethodModel m : c.methods()) {
+        if (transformed(owner, m)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private static boolean isCtor(MethodModel m) {
+    return m.methodName().stringValue().startsWith("<");
+  }
+
+  private static String internal(ClassDesc d) {
+    String s = d.descriptorString();
+    return s.substring(1, s.length() - 1);
+  }
+
+  /** The bytecode offset of each element (a pseudo-instruction: the next instruction's). */
+  static int[] offsets(List<CodeElement> els) {
+    int[] out = new int[els.size()];
+    int bci = 0;
+    for (int i = 0; i < els.size(); i++) {
+      out[i] = bci;
+      if (els.get(i) instanceof Instruction ins) {
+        bci +=
+            switch (ins) {
+              case TableSwitchInstruction t -> 1 + pad(bci) + 12 + 4 * t.cases().size();
+              case LookupSwitchInstruction l -> 1 + pad(bci) + 8 + 8 * l.cases().size();
+              default -> ins.sizeInBytes();
+            };
+      }
+    }
+    return out;
+  }
+
+  private static int pad(int bci) {
+    return 3 - (bci & 3);
+  }
+
+  // ---------------------------------------------------------------- stack map frames at sites
+
+  /**
+   * The frame before each site of each transformed method of {@code model} (by {@code
+   * name+descriptor}, sites in order): the class is rebuilt with a {@code goto} to each site just
+   * before it, which makes the library compute a frame there.
+   */
+  private static Map<String, List<StackMapFrameInfo>> probe(
+      ClassFile cf, ClassModel model, Analysis a) {
+    String owner = model.thisClass().asInternalName();
+    byte[] probed =
+        cf.transformClass(
+            model,
+            ClassTransform.transformingMethods(
+                (mb, me) -> {
+                  if (me instanceof CodeModel code
+                      && a.transformed(owner, code.parent().orElseThrow())) {
+                    mb.withCode(
+                        cb -> {
+                          for (CodeElement e : code) {
+                            if (e instanceof InvokeInstruction inv && a.isSite(inv)) {
+                              Label here = cb.newLabel();
+                              cb.goto_(here).labelBinding(here);
+                            }
+                            cb.with(e);
+                          }
+                        });
+                  } else {
+                    mb.with(me);
+                  }
+                }));
+    Map<String, List<StackMapFrameInfo>> out = new HashMap<>();
+    for (MethodModel m : cf.parse(probed).methods()) {
+      if (!a.transformed(owner, m)) {
+        continue;
+      }
+      CodeAttribute code = (CodeAttribute) m.code().orElseThrow();
+      Map<Integer, StackMapFrameInfo> byBci = new HashMap<>();
+      code.findAttribute(Attributes.stackMapTable())
+          .ifPresent(t -> t.entries().forEach(f -> byBci.put(code.labelToBci(f.target()), f)));
+      List<StackMapFrameInfo> frames = new ArrayList<>();
+      Label last = null;
+      for (CodeElement e : code) {
+        if (e instanceof LabelTarget t) {
+          last = t.label();
+        } else if (e instanceof InvokeInstruction inv && a.isSite(inv)) {
+          StackMapFrameInfo f = last == null ? null : byBci.get(code.labelToBci(last));
+          if (f == null) {
+            throw new IllegalStateException(id(owner, m) + ": no frame computed at a site");
+          }
+          frames.add(f);
+        } else if (e instanceof Instruction) {
+          last = null;
+        }
+      }
+      out.put(key(m), frames);
+    }
+    return out;
+  }
+
+  /** Refusals for objects under construction live across a site of {@code m}. */
+  private static List<CaptureRefusal> uninitialized(
+      ClassModel model, MethodModel m, Analysis a, List<StackMapFrameInfo> frames) {
+    List<CaptureRefusal> out = new ArrayList<>();
+    List<CodeElement> els = m.code().orElseThrow().elementList();
+    int[] bci = offsets(els);
+    int k = 0;
+    for (int i = 0; i < els.size(); i++) {
+      if (els.get(i) instanceof InvokeInstruction inv && a.isSite(inv)) {
+        StackMapFrameInfo f = frames.get(k++);
+        boolean uninit = false;
+        for (VerificationTypeInfo v : f.stack()) {
+          uninit |= isUninitialized(v);
+        }
+        for (VerificationTypeInfo v : f.locals()) {
+          uninit |= isUninitialized(v);
+        }
+        if (uninit) {
+          out.add(
+              new CaptureRefusal(
+                  model.thisClass().asInternalName().replace('/', '.'),
+                  key(m),
+                  bci[i],
+                  "an object under construction (new before its constructor) is live across "
+                      + Analysis.sig(inv)
+                      + ", which can reach a capture point; compute the constructor's arguments"
+                      + " into locals before the new"));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static boolean isUninitialized(VerificationTypeInfo v) {
+    return v instanceof UninitializedVerificationTypeInfo
+        || v == SimpleVerificationTypeInfo.UNINITIALIZED_THIS;
+  }
+
+  /** Capturable call sites of each transformed method of {@code model}: its catches of unwinds. */
+  private static Map<String, int[]> sitesOf(ClassModel model) {
+    Map<String, int[]> out = new HashMap<>();
+    String owner = model.thisClass().asInternalName();
+    for (MethodModel m : model.methods()) {
+      if (m.code().isEmpty()) {
+        continue;
+      }
+      CodeAttribute code = (CodeAttribute) m.code().orElseThrow();
+      List<Integer> bcis = new ArrayList<>();
+      for (ExceptionCatch c : code.exceptionHandlers()) {
+        if (c.catchType().isPresent() && c.catchType().orElseThrow().asSymbol().equals(UNWIND)) {
+          bcis.add(code.labelToBci(c.tryStart()));
+        }
+      }
+      if (!bcis.isEmpty()) {
+        out.put(id(owner, m), bcis.stream().mapToInt(Integer::intValue).sorted().toArray());
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- emission
+
+  /** One value's type at a site: its slot and how to move it. */
+  private record Slot(int slot, TypeKind kind, ClassDesc type, boolean isNull) {}
+
+  private static final class Emit {
+    private final String id;
+    private final MethodModel method;
+    private final CodeModel code;
+    private final Analysis a;
+    private final List<StackMapFrameInfo> frames;
+    private final CodeBuilder cb;
+    private final int base;
+
+    Emit(
+        String owner,
+        MethodModel method,
+        CodeModel code,
+        Analysis a,
+        List<StackMapFrameInfo> frames,
+        CodeBuilder cb) {
+      this.id = id(owner, method);
+      this.method = method;
+      this.code = code;
+      this.a = a;
+      this.frames = frames;
+      this.cb = cb;
+      this.base = ((CodeAttribute) code).maxLocals();
+    }
+
+    void emit() {
+      int n = frames.size();
+      List<List<Slot>> live = new ArrayList<>();
+      List<List<Slot>> spills = new ArrayList<>();
+      int maxSpill = 0;
+      for (StackMapFrameInfo f : frames) {
+        List<Slot> l = locals(f.locals());
+        List<Slot> s = new ArrayList<>();
+        int at = base;
+        for (VerificationTypeInfo v : f.stack()) {
+          Slot slot = slot(at, v);
+          s.add(slot);
+          at += slot.kind.slotSize();
+        }
+        maxSpill = Math.max(maxSpill, at - base);
+        l.addAll(s);
+        live.add(l);
+        spills.add(s);
+      }
+      int slots = base + maxSpill;
+      int frameSlot = slots;
+      int unwindSlot = slots + 1;
+
+      Label restore = cb.newLabel();
+      Label bad = cb.newLabel();
+      List<Label> start = new ArrayList<>();
+      List<Label> end = new ArrayList<>();
+      List<Label> save = new ArrayList<>();
+      List<Label> reload = new ArrayList<>();
+      List<Label> resume = new ArrayList<>();
+      for (int k = 0; k < n; k++) {
+        start.add(cb.newLabel());
+        end.add(cb.newLabel());
+        save.add(cb.newLabel());
+        reload.add(cb.newLabel());
+        resume.add(cb.newLabel());
+        // Before every handler of the program's own: the first matching entry wins.
+        cb.exceptionCatch(start.get(k), end.get(k), save.get(k), UNWIND);
+      }
+      cb.getstatic(STATE, "restoring", CD_boolean).ifne(restore);
+
+      int k = 0;
+      for (CodeElement e : code) {
+        if (e instanceof InvokeInstruction inv && a.isSite(inv)) {
+          List<Slot> s = spills.get(k);
+          for (int j = s.size() - 1; j >= 0; j--) {
+            cb.storeLocal(s.get(j).kind, s.get(j).slot);
+          }
+          cb.labelBinding(reload.get(k));
+          for (Slot slot : s) {
+            cb.loadLocal(slot.kind, slot.slot);
+          }
+          cb.labelBinding(start.get(k)).with(e).labelBinding(end.get(k));
+          k++;
+        } else {
+          cb.with(e);
+        }
+      }
+
+      cb.labelBinding(restore)
+          .ldc(id)
+          .invokestatic(STATE, "restore", MethodTypeDesc.of(FRAME, CD_String))
+          .astore(frameSlot)
+          .aload(frameSlot)
+          .invokevirtual(FRAME, "site", MethodTypeDesc.of(CD_int));
+      List<SwitchCase> cases = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        cases.add(SwitchCase.of(i, resume.get(i)));
+      }
+      cb.tableswitch(0, n - 1, bad, cases);
+      for (int i = 0; i < n; i++) {
+        cb.labelBinding(resume.get(i));
+        for (Slot s : live.get(i)) {
+          if (s.isNull) {
+            cb.aconst_null();
+          } else {
+            cb.aload(frameSlot).loadConstant(s.slot);
+            getter(s);
+          }
+          cb.storeLocal(s.kind, s.slot);
+        }
+        cb.goto_(reload.get(i));
+      }
+      cb.labelBinding(bad)
+          .aload(frameSlot)
+          .invokestatic(STATE, "badSite", MethodTypeDesc.of(ISE, FRAME))
+          .athrow();
+      for (int i = 0; i < n; i++) {
+        cb.labelBinding(save.get(i))
+            .astore(unwindSlot)
+            .ldc(id)
+            .loadConstant(i)
+            .loadConstant(slots)
+            .invokestatic(STATE, "save", MethodTypeDesc.of(FRAME, CD_String, CD_int, CD_int))
+            .astore(frameSlot);
+        for (Slot s : live.get(i)) {
+          if (s.isNull) {
+            continue;
+          }
+          cb.aload(frameSlot).loadConstant(s.slot).loadLocal(s.kind, s.slot);
+          putter(s);
+        }
+        cb.aload(unwindSlot).athrow();
+      }
+    }
+
+    private void getter(Slot s) {
+      switch (s.kind) {
+        case INT -> cb.invokevirtual(FRAME, "getInt", MethodTypeDesc.of(CD_int, CD_int));
+        case FLOAT -> cb.invokevirtual(FRAME, "getFloat", MethodTypeDesc.of(CD_float, CD_int));
+        case LONG -> cb.invokevirtual(FRAME, "getLong", MethodTypeDesc.of(CD_long, CD_int));
+        case DOUBLE -> cb.invokevirtual(FRAME, "getDouble", MethodTypeDesc.of(CD_double, CD_int));
+        default -> {
+          cb.invokevirtual(FRAME, "getRef", MethodTypeDesc.of(CD_Object, CD_int));
+          if (!s.type.equals(CD_Object)) {
+            cb.checkcast(s.type);
+          }
+        }
+      }
+    }
+
+    private void putter(Slot s) {
+      ClassDesc t =
+          switch (s.kind) {
+            case INT -> CD_int;
+            case FLOAT -> CD_float;
+            case LONG -> CD_long;
+            case DOUBLE -> CD_double;
+            default -> CD_Object;
+          };
+      String name =
+          switch (s.kind) {
+            case INT -> "putInt";
+            case FLOAT -> "putFloat";
+            case LONG -> "putLong";
+            case DOUBLE -> "putDouble";
+            default -> "putRef";
+          };
+      cb.invokevirtual(FRAME, name, MethodTypeDesc.of(CD_void, CD_int, t));
+    }
+
+    /** The live locals of a frame, by slot (TOP skipped). */
+    private List<Slot> locals(List<VerificationTypeInfo> types) {
+      List<Slot> out = new ArrayList<>();
+      int at = 0;
+      for (VerificationTypeInfo v : types) {
+        if (v == SimpleVerificationTypeInfo.TOP) {
+          at++;
+          continue;
+        }
+        Slot s = slot(at, v);
+        out.add(s);
+        at += s.kind.slotSize();
+      }
+      return out;
+    }
+
+    private Slot slot(int at, VerificationTypeInfo v) {
+      return switch (v) {
+        case SimpleVerificationTypeInfo.INTEGER -> new Slot(at, TypeKind.INT, CD_int, false);
+        case SimpleVerificationTypeInfo.FLOAT -> new Slot(at, TypeKind.FLOAT, CD_float, false);
+        case SimpleVerificationTypeInfo.LONG -> new Slot(at, TypeKind.LONG, CD_long, false);
+        case SimpleVerificationTypeInfo.DOUBLE -> new Slot(at, TypeKind.DOUBLE, CD_double, false);
+        case SimpleVerificationTypeInfo.NULL -> new Slot(at, TypeKind.REFERENCE, CD_Object, true);
+        case ObjectVerificationTypeInfo o ->
+            new Slot(at, TypeKind.REFERENCE, o.classSymbol(), false);
+        default ->
+            throw new IllegalStateException(
+                id + ": " + v + " at a site of " + method.methodName() + " (refused earlier)");
+      };
+    }
+  }
+}
