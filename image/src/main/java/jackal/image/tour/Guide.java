@@ -100,9 +100,11 @@ public final class Guide implements ProgramEntry {
     } catch (KernelException e) {
       after =
           "is gone ("
-              + (e.code() == Codes.RC_INVALID_CAP
-                  ? "InvalidCap"
-                  : "0x" + Long.toHexString(e.code()))
+              + (e.code() == Codes.RC_UNKNOWN_REQUEST
+                  ? "UnknownRequest, as a Null capability answers"
+                  : e.code() == Codes.RC_INVALID_CAP
+                      ? "InvalidCap"
+                      : "0x" + Long.toHexString(e.code()))
               + ")";
     }
     say(
