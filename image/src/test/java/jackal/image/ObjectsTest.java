@@ -62,6 +62,20 @@ class ObjectsTest {
   }
 
   @Test
+  void aModuleLevelDefinitionNamesTheProcessItHoldsWhateverProcedureMadeIt() throws Exception {
+    run(
+        "def make(b) { def inner = new Process(b); inner; }\n"
+            + "def server = make(PrimeBank);\n"
+            + "def alias = server;\n"
+            + "def client = new Process(PrimeBank);");
+    assertThat(kernel.view().processes().stream().map(p -> p.label()))
+        .hasSize(2)
+        .anyMatch(l -> l.startsWith("server#"))
+        .anyMatch(l -> l.startsWith("client#"))
+        .noneMatch(l -> l.startsWith("alias") || l.startsWith("inner") || l.startsWith("process@"));
+  }
+
+  @Test
   void newNeedsABank() {
     assertThat(error("def p = new Page(\n  42);").getMessage())
         .isEqualTo("o.mki:3:3: 'new Page' needs a bank, not an integer");

@@ -252,6 +252,9 @@ public final class Interpreter {
       case Def d -> {
         Value v = eval(d.value(), scope, mod);
         define(scope, d.name(), v, false, d.pos());
+        if (objects != null && scope == mod.scope()) {
+          objects.nameAfterDefinition(v, d.name());
+        }
         if (d.exported()) {
           mod.exports().put(d.name(), d.pos());
         }

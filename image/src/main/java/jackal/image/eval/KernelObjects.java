@@ -12,6 +12,7 @@ import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.KernelService;
 import jackal.kernel.boot.ObjectRef;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +66,9 @@ final class KernelObjects {
   private final IdentityHashMap<ObjectRef, Map<String, Value[]>> slots = new IdentityHashMap<>();
   private final List<ObjectRef> processes = new ArrayList<>();
 
+  /** Processes still named after the {@code new} that made them: a module's def renames them. */
+  private final Set<ObjectRef> unnamed = new HashSet<>();
+
   private final SystemObjects system;
 
   KernelObjects(Kernel kernel, SystemObjects system) {
@@ -86,6 +90,17 @@ final class KernelObjects {
   /** Remembers a field a builtin set, so that reading it gives it back. */
   void recordField(ObjectRef o, String name, Value v) {
     fields.get(o).put(name, v);
+  }
+
+  /**
+   * Names the process {@code v} is (if it is one still named after its {@code new}) after {@code
+   * name}, the module-level definition that holds it: {@code def server = proc.make(...)} makes a
+   * process called {@code server}, whatever procedure built it.
+   */
+  void nameAfterDefinition(Value v, String name) {
+    if (v instanceof Value.Cap c && c.kind().equals("Process") && unnamed.remove(c.object())) {
+      kernel.setProcessName(c.object(), name);
+    }
   }
 
   /** The processes the image made, in order. */
@@ -138,6 +153,7 @@ final class KernelObjects {
           case "Process" -> {
             ObjectRef p = kernel.newProcess("process@" + at);
             processes.add(p);
+            unnamed.add(p);
             yield p;
           }
           default -> throw new IllegalStateException("the parser admits no kind " + kind);

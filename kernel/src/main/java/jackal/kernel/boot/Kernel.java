@@ -316,6 +316,19 @@ public final class Kernel implements AutoCloseable {
   }
 
   /** Restricts a process to the CPUs whose bits are set in {@code mask}. */
+  /**
+   * Renames a process: the name the quiescence report, the trace and the dump show (an image names
+   * a process after the definition that holds it).
+   */
+  public void setProcessName(ObjectRef process, String name) {
+    open();
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("a process name must not be empty");
+    }
+    Process p = process(process);
+    locked(() -> p.name = name, p);
+  }
+
   public void setCpuMask(ObjectRef process, long mask) {
     open();
     long valid = config.cpus() == 64 ? -1L : (1L << config.cpus()) - 1;
