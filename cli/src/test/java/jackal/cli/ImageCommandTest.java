@@ -3,17 +3,11 @@ package jackal.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jackal.image.file.ImageFile;
-import jackal.kernel.boot.CapRef;
-import jackal.kernel.boot.CodeSegment;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.KernelImage;
-import jackal.kernel.boot.KernelService;
 import jackal.kernel.boot.ObjectRef;
-import jackal.kernel.boot.ProgramSpace;
-import jackal.runtime.CapReg;
-import jackal.runtime.boot.ClassFiles;
-import jackal.runtime.boot.RuntimeLibrary;
+import jackal.runtime.DefaultImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -105,43 +99,11 @@ class ImageCommandTest {
         .toList();
   }
 
-  /** The built-in image's two programs, wired the same way (see DefaultImage). */
-  private static void incrementPair(Kernel k) throws Exception {
-    CapRef log = k.kernelCap(KernelService.KERN_LOG);
-    CodeSegment runtime = RuntimeLibrary.segment(k);
-    // jackal.runtime does not export its sample programs' package: select them by name.
-    String pkg = "jackal/runtime/programs/";
-    CodeSegment programs =
-        k.newCodeSegment(
-            ClassFiles.jar(
-                ClassFiles.select(
-                    RuntimeLibrary.class,
-                    n -> n.startsWith(pkg) && n.indexOf('/', pkg.length()) < 0)));
-    ObjectRef server = k.newProcess("server");
-    ProgramSpace ss =
-        k.newProgramSpace("jackal.runtime.programs.IncrementServer", 1, programs, runtime);
-    k.setSpaceAndPC(server, ss.space(), ss.pc());
-    ObjectRef ep = k.newEndpoint();
-    k.setRecipient(ep, server);
-    k.setEndpointId(ep, 42);
-    giveReplyAndLog(k, server, log);
-    ObjectRef client = k.newProcess("client");
-    ProgramSpace cs =
-        k.newProgramSpace("jackal.runtime.programs.IncrementClient", 1, programs, runtime);
-    k.setSpaceAndPC(client, cs.space(), cs.pc());
-    k.setCapReg(client, CapReg.APP0, k.entry(ep, 7));
-    k.setCapReg(client, CapReg.APP0 + 2, k.kernelCap(KernelService.SYS_CTL));
-    giveReplyAndLog(k, client, log);
-    k.start(server);
-    k.start(client);
-  }
-
-  private static void giveReplyAndLog(Kernel k, ObjectRef p, CapRef log) {
-    ObjectRef replyEp = k.newEndpoint();
-    k.setRecipient(replyEp, p);
-    k.setPayloadMatch(replyEp);
-    k.setCapReg(p, CapReg.REPLYEPT, k.cap(replyEp));
-    k.setCapReg(p, CapReg.APP0 + 1, log);
+  /** The built-in image's two programs, started (not booted). */
+  private static void incrementPair(Kernel k) {
+    for (ObjectRef p : DefaultImage.incrementPair(k)) {
+      k.start(p);
+    }
   }
 
   @Test

@@ -88,7 +88,7 @@ public final class DefaultImage {
             + " CPUs ("
             + cfg.oidLayout()
             + " OID layout)");
-    return run(cfg, DefaultImage::build, SETTLE, observer);
+    return run(cfg, DefaultImage::incrementPair, SETTLE, observer);
   }
 
   /** How long an image may run before {@code jackal run} gives up on it. */
@@ -192,10 +192,11 @@ public final class DefaultImage {
   }
 
   /**
-   * The built-in image: a server, and a client that calls it {@link #CALLS} times and then halts
-   * the system through SysCtl.
+   * The built-in image, the increment pair: a server, and a client that calls it {@link #CALLS}
+   * times and then halts the system through SysCtl. Built in {@code k} (not booted); returns the
+   * processes to start.
    */
-  private static List<ObjectRef> build(Kernel k) {
+  public static List<ObjectRef> incrementPair(Kernel k) {
     CapRef kernLog = k.kernelCap(KernelService.KERN_LOG);
 
     CodeSegment runtime = RuntimeLibrary.segment(k);
