@@ -244,43 +244,6 @@ public final class Kernel implements AutoCloseable {
     locked(() -> e.recipient = pc, e);
   }
 
-  /**
-   * Experimental (docs/MULTI-LISTENER.md): makes {@code ep} deliver to several receiving processes
-   * instead of its one recipient. Without {@code sessions} a message goes to the listener nearest
-   * the sender's CPU among those receiving; with it, to the listener the invoked capability's
-   * protected payload names (payload modulo the number of listeners), so each client keeps its
-   * listener. An endpoint with listeners cannot be saved in an image.
-   *
-   * @throws IllegalArgumentException if no process, more than {@value #MAX_LISTENERS}, or one twice
-   */
-  public void setListeners(ObjectRef ep, boolean sessions, ObjectRef... processes) {
-    open();
-    Endpoint e = endpoint(ep);
-    if (processes.length == 0 || processes.length > MAX_LISTENERS) {
-      throw new IllegalArgumentException(
-          "an endpoint has 1 to " + MAX_LISTENERS + " listeners, not " + processes.length);
-    }
-    Capability[] caps = new Capability[processes.length];
-    for (int i = 0; i < processes.length; i++) {
-      Process p = process(processes[i]);
-      for (int j = 0; j < i; j++) {
-        if (caps[j].target == p) {
-          throw new IllegalArgumentException(p + " is listed twice as a listener of " + e);
-        }
-      }
-      caps[i] = ObjectTable.fullCap(p);
-    }
-    locked(
-        () -> {
-          e.listeners = caps;
-          e.sessions = sessions;
-        },
-        e);
-  }
-
-  /** The most listeners {@link #setListeners} gives one endpoint. */
-  public static final int MAX_LISTENERS = 64;
-
   public void setPayloadMatch(ObjectRef ep) {
     open();
     Endpoint e = endpoint(ep);

@@ -87,11 +87,6 @@ public record KernelImage(
       case Page p -> new PageState(p.oid, p.allocCount, p.bytes.clone());
       case CapPage c -> new CapPageState(c.oid, c.allocCount, encode(c.slots, layout));
       case Gpt g -> new GptState(g.oid, g.allocCount, g.l2v, g.ha, g.bg, encode(g.slots, layout));
-      case Endpoint e when e.listeners != null ->
-          throw new IllegalStateException(
-              e
-                  + " has several listeners (Kernel.setListeners, an experiment an image cannot"
-                  + " hold)");
       case Endpoint e ->
           new EndpointState(
               e.oid,

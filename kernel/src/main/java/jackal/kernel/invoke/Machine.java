@@ -190,7 +190,7 @@ public final class Machine {
     if (c.type != CapType.ENTRY) {
       return null;
     }
-    return prepareEndpointForInvocation(inv, (Endpoint) c.target, c.word1, willingToBlock, selfOK);
+    return prepareEndpointForInvocation(inv, (Endpoint) c.target, willingToBlock, selfOK);
   }
 
   /**
@@ -198,9 +198,8 @@ public final class Machine {
    * its endpoint {@code ep} is locked: is the recipient ready for this message?
    */
   Endpoint prepareEndpointForInvocation(
-      Invocation inv, Endpoint ep, int payload, boolean willingToBlock, boolean selfOK) {
-    Capability pcap =
-        prepare(inv.txn, ep.listeners == null ? ep.recipient : listenerFor(inv, ep, payload));
+      Invocation inv, Endpoint ep, boolean willingToBlock, boolean selfOK) {
+    Capability pcap = prepare(inv.txn, ep.recipient);
     if (pcap.type != CapType.PROCESS) {
       if (willingToBlock) {
         sleepOn(inv, ep.waiters);
@@ -229,47 +228,6 @@ public final class Machine {
     inv.invokee = p;
     inv.invokeeEp = ep;
     return ep;
-  }
-
-  /**
-   * Experimental (docs/MULTI-LISTENER.md): which of {@code ep}'s listeners a message invoked with
-   * protected payload {@code payload} goes to. With sessions, the one the payload names. Otherwise
-   * the nearest to the invoker's CPU among those receiving (same CPU, then same node, then any),
-   * or, if none is, the nearest one, whose queue the invoker then waits on. The listeners' states
-   * are read here without their locks, as a hint: the chosen listener is then prepared (locked and
-   * checked) like an ordinary recipient, and if it stopped receiving meanwhile the invoker waits
-   * for it as it would for a single recipient.
-   */
-  private Capability listenerFor(Invocation inv, Endpoint ep, int payload) {
-    Capability[] ls = ep.listeners;
-    int n = ls.length;
-    if (ep.sessions) {
-      return ls[(int) (Integer.toUnsignedLong(payload) % n)];
-    }
-    int here = inv.cpu.id;
-    int node = inv.cpu.node();
-    Capability best = Capability.NULL;
-    int bestRank = Integer.MAX_VALUE;
-    for (int k = 0; k < n; k++) {
-      Capability c = ls[(here + k) % n]; // CPUs start at different listeners: ties spread out
-      if (!(c.target instanceof Process q) || q.allocCount != c.allocCount) {
-        continue;
-      }
-      int home = q.homeCpu;
-      int distance =
-          home == here
-              ? 0
-              : home < scheduler.cpuCount() && scheduler.cpu(home).node() == node ? 1 : 2;
-      int rank = (q.runState == Process.RECEIVING ? 0 : 3) + distance;
-      if (rank < bestRank) {
-        best = c;
-        bestRank = rank;
-        if (rank == 0) {
-          break;
-        }
-      }
-    }
-    return best;
   }
 
   private static void sleepOn(Invocation inv, jackal.kernel.sched.StallQueue q) {

@@ -379,7 +379,7 @@ final class SystemCall {
     } else if (inv.replyEp != null) {
       // A fabricated reply capability is valid by construction: its endpoint is locked and it
       // carries that endpoint's current payload.
-      ep = m.prepareEndpointForInvocation(inv, inv.replyEp, inv.replyPayload, willing, true);
+      ep = m.prepareEndpointForInvocation(inv, inv.replyEp, willing, true);
       pp = inv.replyPayload & 0xFFFF_FFFFL;
     } else {
       ep = m.prepareForInvocation(inv, inv.src[0], willing, true);

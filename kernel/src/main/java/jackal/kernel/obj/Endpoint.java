@@ -20,21 +20,6 @@ public final class Endpoint extends KObject {
   /** A Process capability or Null. */
   public Capability recipient = Capability.NULL;
 
-  /**
-   * Experimental (docs/MULTI-LISTENER.md): Process capabilities of several processes that receive
-   * on this endpoint, or null for an ordinary endpoint, whose one recipient is {@link #recipient}.
-   * Set only through the boot API; an endpoint with listeners ignores {@link #recipient}.
-   */
-  public Capability[] listeners;
-
-  /**
-   * With {@link #listeners}: a message goes to the listener the invoked capability's protected
-   * payload names (payload modulo the number of listeners), so a client whose capability was minted
-   * with one payload always reaches the same listener (a session). Without: to the nearest listener
-   * that is receiving.
-   */
-  public boolean sessions;
-
   /** Senders waiting because the endpoint has no recipient. */
   public final StallQueue waiters = new StallQueue(this);
 
@@ -53,7 +38,5 @@ public final class Endpoint extends KObject {
     protPayload = 0;
     endpointID = 0;
     recipient = Capability.NULL;
-    listeners = null;
-    sessions = false;
   }
 }
