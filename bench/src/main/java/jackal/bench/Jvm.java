@@ -22,4 +22,16 @@ final class Jvm {
   static final String HEAP_MIN = "-Xms2g";
   static final String HEAP_MAX = "-Xmx2g";
   static final String GC = "-XX:+UseParallelGC";
+
+  /**
+   * ParallelGC's write barrier dirties the card of every reference store, unconditionally: one byte
+   * of the card table per 512 bytes of heap, so one 64-byte line of the table covers 32 KiB of
+   * heap. The kernel's objects written on every call (each CPU's transaction, invocation and
+   * thread, the pairs' processes) lie within a few KiB of each other, so two CPUs calling at once
+   * write the same lines of the card table on every reference store, and each of those stores takes
+   * the line from the other core. With this flag the barrier reads the card first and writes it
+   * only if it is clean, which after the first store since the last collection it is not
+   * (docs/DESIGN-NOTES.md, "Card marks are shared writes").
+   */
+  static final String CARD_MARK = "-XX:+UseCondCardMark";
 }

@@ -90,7 +90,14 @@ public class KernelEventsBenchmark {
   @OperationsPerInvocation(IpcBenchmark.BATCH)
   @Fork(
       value = 1,
-      jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, "-Djackal.events=off"})
+      jvmArgsAppend = {
+        Jvm.EXPORTS,
+        Jvm.HEAP_MIN,
+        Jvm.HEAP_MAX,
+        Jvm.GC,
+        Jvm.CARD_MARK,
+        "-Djackal.events=off"
+      })
   public long sameCpuEventsCompiledOut(OneCpu s) {
     return s.rig.run(KernelRig.Kind.ECHO, IpcBenchmark.BATCH);
   }
@@ -99,7 +106,7 @@ public class KernelEventsBenchmark {
   @OperationsPerInvocation(IpcBenchmark.BATCH)
   @Fork(
       value = 1,
-      jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC})
+      jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
   public long sameCpuEventsOff(OneCpu s) {
     return s.rig.run(KernelRig.Kind.ECHO, IpcBenchmark.BATCH);
   }
@@ -108,7 +115,7 @@ public class KernelEventsBenchmark {
   @OperationsPerInvocation(IpcBenchmark.BATCH)
   @Fork(
       value = 1,
-      jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC})
+      jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
   public long sameCpuRecording(Recorded s) {
     return s.rig.run(KernelRig.Kind.ECHO, IpcBenchmark.BATCH);
   }

@@ -112,7 +112,7 @@ final class PairsRig implements AutoCloseable {
     k = b.boot();
   }
 
-  private static ObjectRef process(Kernel k, String name, ProgramEntry program, long cpuMask) {
+  static ObjectRef process(Kernel k, String name, ProgramEntry program, long cpuMask) {
     ObjectRef p = k.newProcess(name, program);
     ObjectRef replyEp = k.newEndpoint();
     k.setRecipient(replyEp, p);

@@ -67,6 +67,11 @@ public final class Cpu {
   private long parks;
   private long steals;
 
+  /** Time spent in the idle loop (spinning or parked) and the part of it parked, in ns. */
+  private long idleNanos;
+
+  private long parkedNanos;
+
   /** Failures survived by the dispatch loop (see {@link #survive}). */
   private long errors;
 
@@ -127,6 +132,16 @@ public final class Cpu {
 
   public long steals() {
     return steals;
+  }
+
+  /** Nanoseconds this CPU has spent in its idle loop, spinning or parked. */
+  public long idleNanos() {
+    return idleNanos;
+  }
+
+  /** Nanoseconds of {@link #idleNanos} this CPU spent parked. */
+  public long parkedNanos() {
+    return parkedNanos;
   }
 
   public long errors() {
@@ -361,13 +376,16 @@ public final class Cpu {
    */
   private void idle() {
     idle = true;
+    long start = System.nanoTime();
+    long now = start;
     try {
-      long deadline = System.nanoTime() + scheduler.spinNanos;
-      while (System.nanoTime() < deadline) {
+      long deadline = start + scheduler.spinNanos;
+      while (now < deadline) {
         if (hasWork() || scheduler.stopping) {
           return;
         }
         Thread.onSpinWait();
+        now = System.nanoTime();
       }
       parked = true;
       if (hasWork() || scheduler.stopping) {
@@ -378,8 +396,12 @@ public final class Cpu {
       // Timed: a wake-up lost to some path that adds work without a kick costs at most this long.
       LockSupport.parkNanos(this, PARK_TIMEOUT_NANOS);
       parked = false;
+      long woke = System.nanoTime();
+      parkedNanos += woke - now;
+      now = woke;
     } finally {
       idle = false;
+      idleNanos += now - start;
     }
   }
 

@@ -42,6 +42,29 @@ class IdleCpuTest {
     }
   }
 
+  @Test
+  void aCpuWithNothingToRunCountsItsTimeAsIdleAndMostOfItAsParked() throws Exception {
+    Scheduler s =
+        new Scheduler(2, 2, TimeUnit.MICROSECONDS.toNanos(50), 500_000, p -> {}, line -> {});
+    long started = System.nanoTime();
+    s.start();
+    for (int c = 0; c < 2; c++) {
+      while (s.cpu(c).parks() < 3) { // each park ends by its 50 ms timeout: ~150 ms of idling
+        Thread.sleep(5);
+      }
+    }
+    s.stop(); // joins the CPU threads: their counters are final and visible from here
+    long lifetime = System.nanoTime() - started;
+    for (int c = 0; c < 2; c++) {
+      Cpu cpu = s.cpu(c);
+      assertThat(cpu.dispatches()).isZero();
+      // Two parks ended by their timeout (a park may also return early, spuriously: one is
+      // enough to show that parked time is counted).
+      assertThat(cpu.parkedNanos()).isGreaterThanOrEqualTo(50_000_000L);
+      assertThat(cpu.idleNanos()).isGreaterThanOrEqualTo(cpu.parkedNanos()).isLessThan(lifetime);
+    }
+  }
+
   private static long[] cpuTimes(ThreadMXBean mx, Scheduler s) {
     long[] t = new long[s.cpuCount()];
     for (int c = 0; c < t.length; c++) {
