@@ -272,6 +272,9 @@ public final class Cpu {
   }
 
   private void dispatch(Process p) {
+    if (scheduler.dropStale(p, this)) {
+      return; // destroyed while ready, and not made ready since
+    }
     p.sched = Process.ON_CPU;
     p.homeCpu = id;
     current = p;
