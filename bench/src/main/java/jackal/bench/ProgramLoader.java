@@ -7,8 +7,8 @@ import java.io.UncheckedIOException;
 
 /**
  * Loads the classes of {@code jackal.bench.programs} in a loader of their own, either plainly or
- * rewritten with their preemption checks (with that loader's own poll class), the way the kernel's
- * program loader does: the two copies of the same code run side by side in one JVM.
+ * rewritten with their preemption checks (reading the kernel's shared poll class), the way the
+ * kernel's program loader does: the two copies of the same code run side by side in one JVM.
  */
 final class ProgramLoader extends ClassLoader {
   static final String PACKAGE = "jackal.bench.programs.";
@@ -27,7 +27,7 @@ final class ProgramLoader extends ClassLoader {
       if (c == null) {
         byte[] b;
         if (confined && name.equals(ConfinedCode.POLL_CLASS)) {
-          b = ConfinedCode.pollClass();
+          return ConfinedCode.sharedPollClass();
         } else if (name.startsWith(PACKAGE)) {
           b = original(name);
           if (confined) {

@@ -40,12 +40,20 @@ public final class Ipc {
   /** The parameter words, indexed as in {@link ParameterBlock}. */
   public final long[] w = pb.w;
 
-  private static final long[] DEFAULT_RESULT_LOCS = {
-    CapLoc.reg(CapReg.REPLY0), CapLoc.reg(CapReg.REPLY1),
-    CapLoc.reg(CapReg.REPLY2), CapLoc.reg(CapReg.REPLY3)
-  };
+  private final long[] resultLocs = defaultResultLocs(new long[4]);
 
-  private final long[] resultLocs = DEFAULT_RESULT_LOCS.clone();
+  /**
+   * Writes the default result locations (the four reply registers) into {@code locs}. A method, not
+   * a static array: a class with no static state is shared by every process of an image instead of
+   * being defined again in each (docs/DESIGN-NOTES.md, "Shared classes").
+   */
+  private static long[] defaultResultLocs(long[] locs) {
+    locs[0] = CapLoc.reg(CapReg.REPLY0);
+    locs[1] = CapLoc.reg(CapReg.REPLY1);
+    locs[2] = CapLoc.reg(CapReg.REPLY2);
+    locs[3] = CapLoc.reg(CapReg.REPLY3);
+    return locs;
+  }
 
   /**
    * Renewal starts when a reply arrives with a payload this close to the wrap, leaving room for the
@@ -132,7 +140,7 @@ public final class Ipc {
       for (int i = 0; i <= lastResultCap; i++) {
         w[RCVCAP + i] = resultLocs[i];
       }
-      System.arraycopy(DEFAULT_RESULT_LOCS, 0, resultLocs, 0, 4);
+      defaultResultLocs(resultLocs);
     }
     w[ICW] = icw;
     w[INVCAP] = target;

@@ -7,8 +7,8 @@ import java.io.UncheckedIOException;
 
 /**
  * A stand-in for the program loader until it exists: defines the classes of one test package in a
- * loader of their own, rewritten with their preemption checks, with that loader's own poll class
- * (which the test binds to the process with {@code Kernel.bindPreemption}).
+ * loader of their own, rewritten with their preemption checks, reading the kernel's shared poll
+ * class as loaded programs do (the test binds the process with {@code Kernel.bindPreemption}).
  */
 final class ConfinedPrograms extends ClassLoader {
   private final String prefix;
@@ -25,7 +25,7 @@ final class ConfinedPrograms extends ClassLoader {
       if (c == null) {
         byte[] b;
         if (name.equals(ConfinedCode.POLL_CLASS)) {
-          b = ConfinedCode.pollClass();
+          return ConfinedCode.sharedPollClass();
         } else if (name.startsWith(prefix)) {
           b = ConfinedCode.rewrite(original(name));
         } else {

@@ -15,15 +15,18 @@ import java.lang.invoke.VarHandle;
 import java.lang.reflect.AccessFlag;
 
 /**
- * The per-process class that a confined program's preemption checks read: {@value #NAME}, defined
- * once in each process's own class loader, so that every process has its own word without the
- * checks knowing which thread or CPU they run on.
+ * The class that a confined program's preemption checks read: {@value #NAME}, defined once in the
+ * JVM ({@link #shared()}), in a loader of its own, and resolved to that one class by every
+ * process's loader and by every image's loader of shared classes. Its word is the JVM-wide count of
+ * CPUs running a process that needs the kernel ({@link PollWord}); a check that finds it non-zero
+ * asks its own CPU which process runs there. One class for all means a check depends on no
+ * per-process static, so classes holding no state can be shared among the processes of an image.
  *
  * <pre>
  * public final class jackal.confined.Poll {
  *   public static volatile int word;    // zero: run on; else call the kernel (PollWord bits)
- *   public static Runnable kernel;      // the kernel's slow path, bound before the program runs
- *   public static Runnable limit;       // the kernel's over-cap path, bound with kernel
+ *   public static Runnable kernel;      // the kernel's slow path (PollWord.checkHere)
+ *   public static Runnable limit;       // the kernel's over-cap path (PollWord.overLimitHere)
  *   public static void check() { if (word != 0) kernel.run(); }
  *   public static void limit(long n, int max) { if (n > max) limit.run(); }
  * }
@@ -35,6 +38,9 @@ import java.lang.reflect.AccessFlag;
  * module of a per-process loader); no program can name the class, since the loader's verifier
  * refuses every reference to the {@code jackal} packages outside the runtime's API, and its loader
  * must refuse a program class of this name.
+ *
+ * <p>Trusted tooling may still define a copy of the class in a loader of its own ({@link #bytes()})
+ * and bind it to a process: that copy's word is then the process's alone ({@link #bind}).
  */
 public final class PollClass {
   private PollClass() {}
@@ -57,6 +63,46 @@ public final class PollClass {
   private static final ClassDesc RUNNABLE = ClassDesc.of("java.lang.Runnable");
 
   private static final byte[] BYTES = generate();
+
+  /** The one poll class every loaded program's checks read, bound to the kernel's CPUs. */
+  private static final Class<?> SHARED = defineShared();
+
+  /** The shared poll class (defined, bound to the kernel's slow paths and initialised). */
+  public static Class<?> shared() {
+    return SHARED;
+  }
+
+  /** The loader holding only the shared poll class; it finds nothing else but what Object does. */
+  private static final class SharedPollLoader extends ClassLoader {
+    static {
+      registerAsParallelCapable();
+    }
+
+    SharedPollLoader() {
+      super("jackal poll", null);
+    }
+
+    Class<?> define() {
+      return defineClass(NAME, BYTES, 0, BYTES.length);
+    }
+  }
+
+  private static Class<?> defineShared() {
+    Class<?> c = new SharedPollLoader().define();
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+      lookup
+          .findStaticVarHandle(c, "kernel", Runnable.class)
+          .setVolatile((Runnable) PollWord::checkHere);
+      lookup
+          .findStaticVarHandle(c, LIMIT, Runnable.class)
+          .setVolatile((Runnable) PollWord::overLimitHere);
+      PollWord.installSharedWord(lookup.findStaticVarHandle(c, "word", int.class));
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+    return c;
+  }
 
   /** The class file of {@value #NAME} (a fresh copy: the caller may keep it). */
   public static byte[] bytes() {
@@ -110,14 +156,27 @@ public final class PollClass {
   }
 
   /**
-   * Binds {@code pollClass} (this class as defined by {@code p}'s loader) to {@code p}: the kernel
-   * can then mark the process through {@link Process#poll}, and the checks call the kernel. Call
-   * before any code of {@code p}'s program runs (class definition runs none), holding {@code p}'s
-   * lock.
+   * Gives {@code p} a fresh word read through the shared poll class: the kernel can then mark the
+   * process through {@link Process#poll}, and its checks call the kernel while it runs. Call before
+   * any code of {@code p}'s program runs (class definition runs none).
+   */
+  public static PollWord bind(Process p) {
+    PollWord w = new PollWord(p);
+    p.poll = w;
+    return w;
+  }
+
+  /**
+   * Binds {@code pollClass} to {@code p}: the shared class ({@link #shared()}) as {@link
+   * #bind(Process)} does; a copy defined by trusted tooling's own loader becomes {@code p}'s own
+   * word. Call before any code of {@code p}'s program runs, holding {@code p}'s lock.
    *
    * @throws IllegalArgumentException if {@code pollClass} is not a class of this shape
    */
   public static PollWord bind(Class<?> pollClass, Process p) {
+    if (pollClass == SHARED) {
+      return bind(p);
+    }
     if (!pollClass.getName().equals(NAME)) {
       throw new IllegalArgumentException(pollClass + " is not " + NAME);
     }

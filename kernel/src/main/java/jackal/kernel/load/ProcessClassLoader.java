@@ -3,11 +3,13 @@ package jackal.kernel.load;
 import jackal.kernel.api.ProgramEntry;
 
 /**
- * One process's classes. It defines the program's and the runtime library's classes itself, from
- * the verified (and rewritten) bytes of the image, lazily, so their static fields belong to this
- * process alone; two processes of one program share bytes and never state. It hands out only the
- * JDK classes the {@link AllowList} names and the kernel's API types ({@code jackal.kernel.api},
- * constants and interfaces with no mutable static state); anything else is not found.
+ * One process's classes. It defines the program's and the runtime library's classes that may hold
+ * state itself, from the verified (and rewritten) bytes of the image, lazily, so their static
+ * fields belong to this process alone; the classes proven to hold none ({@link Statelessness}) it
+ * takes from the image's {@link SharedClassLoader}, defined once for all its processes. Two
+ * processes of one program share code and never state. It hands out only the JDK classes the {@link
+ * AllowList} names and the kernel's API types ({@code jackal.kernel.api}, constants and interfaces
+ * with no mutable static state); anything else is not found.
  *
  * <p>Registered as parallel capable so that the JVM takes no monitor on the loader: classes are
  * loaded inside the process's continuation, which must be free to yield.
@@ -43,6 +45,12 @@ public final class ProcessClassLoader extends ClassLoader {
   }
 
   private Class<?> find(String name) throws ClassNotFoundException {
+    if (program.isShared(name)) {
+      return program.sharedLoader(allow).loadClass(name);
+    }
+    if (name.equals(PollClass.NAME)) {
+      return PollClass.shared();
+    }
     byte[] b = program.definable(name);
     if (b != null) {
       return defineClass(name, b, 0, b.length);

@@ -121,7 +121,7 @@ public final class ProgramLoader {
     }
     Map<String, byte[]> byBinaryName = new HashMap<>();
     internal.forEach((n, b) -> byBinaryName.put(n.replace('/', '.'), b));
-    p = new VerifiedProgram(Map.copyOf(byBinaryName));
+    p = new VerifiedProgram(Map.copyOf(byBinaryName), Statelessness.shareable(image));
     put(PROGRAMS, k, p);
     return p;
   }
@@ -334,12 +334,12 @@ public final class ProgramLoader {
   }
 
   /**
-   * Defines, in {@code p}'s loader and before any program code runs, the classes the kernel adds to
-   * every process: the preemption check's class ({@link PollClass}, in package jackal.confined,
-   * which no image may declare or name), bound to {@code p} so the kernel can mark it.
+   * Prepares {@code p} before any program code runs: a fresh preemption word read through the
+   * shared poll class ({@link PollClass}, in package jackal.confined, which no image may declare or
+   * name; {@code loader} resolves it to the one shared class), so the kernel can mark the process.
    */
   private static void defineKernelClasses(ProcessClassLoader loader, Process p) {
-    PollClass.bind(loader.defineKernelClass(PollClass.NAME, PollClass.bytes()), p);
+    PollClass.bind(p);
   }
 
   private static <K, V> V cached(Map<K, V> m, K k) {

@@ -119,6 +119,16 @@ public final class Process extends KObject {
    */
   public volatile int sched;
 
+  /**
+   * The incarnation ({@link #allocCount}) that was last made ready: a ready-queue entry serves the
+   * process only while this equals its allocCount. A process destroyed while READY leaves its entry
+   * behind (the queue is its CPU's); if the object is allocated again before the entry is reached,
+   * the fresh process must not run from it, half built, before whoever builds it starts it (a
+   * constructor's yield ran at PC 0 and faulted that way). Written before the IDLE to READY
+   * compare-and-set (see Scheduler.makeReady).
+   */
+  public volatile long readyFor;
+
   /** Set by the process before it yields; read by the dispatcher after. */
   public int afterYield;
 

@@ -22,6 +22,13 @@ public final class Cpu {
   int node;
 
   public final Transaction txn = new Transaction(this);
+
+  /** This CPU's part of the shared poll word (see {@link PollFlag}). */
+  final PollFlag pollFlag = new PollFlag();
+
+  /** The CPU whose thread is the calling thread (set once, as the thread starts its loop). */
+  private static final ThreadLocal<Cpu> HERE = new ThreadLocal<>();
+
   final ReadyQueue queue = new ReadyQueue();
   private final Scheduler scheduler;
   private final Thread thread;
@@ -122,6 +129,11 @@ public final class Cpu {
     return current;
   }
 
+  /** The CPU whose thread runs the caller, or null on any other thread. */
+  static Cpu here() {
+    return HERE.get();
+  }
+
   public long dispatches() {
     return dispatches;
   }
@@ -171,6 +183,7 @@ public final class Cpu {
    * is survived by {@link #survive}, which releases the locks before it allocates anything.
    */
   private void loop() {
+    HERE.set(this);
     while (!scheduler.stopping) {
       try {
         Process p = nextProcess();
@@ -183,6 +196,7 @@ public final class Cpu {
         survive(t);
       }
     }
+    pollFlag.leave(); // a stopped CPU must not keep the shared word up for the rest of the JVM
   }
 
   /**
@@ -193,6 +207,7 @@ public final class Cpu {
     Process p = current;
     current = null;
     RUNNING.setRelease(this, null); // the slice timer must not mark a process that is gone
+    pollFlag.leave();
     if (p != null) {
       p.exited = true;
       p.sched = Process.IDLE;
@@ -257,6 +272,9 @@ public final class Cpu {
   }
 
   private void dispatch(Process p) {
+    if (scheduler.dropStale(p, this)) {
+      return; // destroyed while ready, and not made ready since
+    }
     p.sched = Process.ON_CPU;
     p.homeCpu = id;
     current = p;
@@ -286,6 +304,7 @@ public final class Cpu {
       // Published with a fence before the timer's flag is read: the timer sets its flag before
       // it looks at the CPUs, so one of the two sees the other (no missed wake-up).
       RUNNING.setVolatile(this, p);
+      pollFlag.enter(poll);
       poll.newSlice();
       scheduler.sliceTimer.confinedDispatched();
     }
@@ -304,6 +323,7 @@ public final class Cpu {
       charge(p); // before RUNNING is cleared: the heap guard must always see the bytes somewhere
     }
     RUNNING.setRelease(this, null);
+    pollFlag.leave();
     current = null;
     // A program may have interrupted the carrier; left set, it would make every park return at
     // once and an idle CPU spin at full load.

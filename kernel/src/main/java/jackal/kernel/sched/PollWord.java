@@ -1,11 +1,21 @@
 package jackal.kernel.sched;
 
+import jackal.kernel.obj.Process;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * The kernel's handle on the word a confined process's preemption checks read (the static field of
- * its own {@code jackal.confined.Poll} class). Zero means "run on"; any bit makes the program's
- * next check call {@link #run}, the kernel's slow path.
+ * The kernel's word for one confined process: zero means "run on"; any bit makes the program's next
+ * preemption check call {@link #run}, the kernel's slow path.
+ *
+ * <p>A loaded program's checks all read one JVM-wide word (the static field of the one shared
+ * {@code jackal.confined.Poll} class), so that classes holding no state can be shared by every
+ * process of an image. The process's own bits are kept here; the CPU the process runs on mirrors
+ * them into the shared word ({@link PollFlag}): the shared word is non-zero exactly while some CPU
+ * runs a process with a bit set, and a check that finds it non-zero asks its own CPU which process
+ * runs there ({@link #checkHere}). Trusted tooling that defines a poll class of its own (the
+ * rewriter's unit tests) gets a word bound straight to that class's field instead ({@link
+ * #PollWord(VarHandle, VarHandle)}).
  *
  * <p>The bits are set from other threads (the slice timer, a rescind on another CPU) and cleared by
  * the process itself in its slow path, always by atomic read-modify-write, so no mark is lost.
@@ -34,29 +44,127 @@ public final class PollWord implements Runnable {
    */
   public static final int HOLD = 16;
 
+  /** A private poll class's word (trusted tooling), or null: the bits are {@link #bits}. */
   private final VarHandle word;
+
+  /** The process's bits when its checks read the shared word. */
+  @SuppressWarnings("unused") // through BITS
+  private volatile int bits;
+
+  /** The flag of the CPU this word was last mounted on (shared-word mode only). */
+  volatile PollFlag on;
+
+  private static final VarHandle BITS;
+
+  static {
+    try {
+      BITS = MethodHandles.lookup().findVarHandle(PollWord.class, "bits", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private volatile Runnable slowPath;
 
   /** Set (before {@link #LIMIT}) when the heap guard, not the program's own request, set LIMIT. */
   private volatile boolean heapGuard;
 
+  /**
+   * A word bound to a poll class of the caller's own (trusted tooling): {@code word} is that
+   * class's static word, and its {@code kernel} field is set to this word's slow path.
+   */
   public PollWord(VarHandle word, VarHandle kernel) {
     this.word = word;
     kernel.setVolatile(this);
   }
 
+  /**
+   * A word for a process whose checks read the shared word (see {@link
+   * PollFlag#installSharedWord}). It is mounted on the current CPU at once if {@code p} runs there
+   * (a program binds its word while it loads, in the middle of a dispatch).
+   */
+  public PollWord(Process p) {
+    this.word = null;
+    Cpu here = Cpu.here();
+    if (here != null && here.current() == p) {
+      here.pollFlag.enter(this);
+    }
+  }
+
+  /**
+   * Installs the shared poll class's static word, which {@link PollFlag} keeps as the count of CPUs
+   * running a marked process. Called once, by the loader that defines that class.
+   */
+  public static void installSharedWord(VarHandle sharedWord) {
+    PollFlag.installSharedWord(sharedWord);
+  }
+
+  /** Whether this word's checks read the shared word (and its CPU mirrors it there). */
+  boolean shared() {
+    return word == null;
+  }
+
   /** Sets {@code bits}: the program calls the kernel at its next check. */
   public void raise(int bits) {
-    word.getAndBitwiseOr(bits);
+    if (word != null) {
+      word.getAndBitwiseOr(bits);
+      return;
+    }
+    BITS.getAndBitwiseOr(this, bits);
+    // After the bits, read where it runs; the CPU mounting it writes `on` before it reads the bits:
+    // one of the two sees the other, so a raise is never lost (see PollFlag).
+    PollFlag f = on;
+    if (f != null) {
+      f.sync();
+    }
   }
 
   /** Clears {@code bits}; returns the word as it was. */
   public int clear(int bits) {
-    return (int) word.getAndBitwiseAnd(~bits);
+    if (word != null) {
+      return (int) word.getAndBitwiseAnd(~bits);
+    }
+    int old = (int) BITS.getAndBitwiseAnd(this, ~bits);
+    PollFlag f = on;
+    if (f != null && (old & bits) != 0) {
+      f.sync();
+    }
+    return old;
   }
 
   public int get() {
-    return (int) word.getVolatile();
+    return word != null ? (int) word.getVolatile() : (int) BITS.getVolatile(this);
+  }
+
+  /**
+   * What the shared poll class's checks call when the shared word is not zero: the slow path of the
+   * process running on the calling thread's CPU if its own word is set; otherwise (another CPU's
+   * process is the one marked, or a stale mark) nothing but a fresh look at this CPU's flag.
+   */
+  public static void checkHere() {
+    Cpu here = Cpu.here();
+    if (here == null) {
+      return; // not a CPU's thread: no process's program runs here
+    }
+    PollWord w = here.pollFlag.mounted();
+    if (w == null || w.get() == 0) {
+      here.pollFlag.sync();
+      return;
+    }
+    w.run();
+  }
+
+  /**
+   * What the shared poll class's allocation check calls for a request over the cap: the over-cap
+   * path of the process running here (the request fails however it is reached).
+   */
+  public static void overLimitHere() {
+    Cpu here = Cpu.here();
+    PollWord w = here == null ? null : here.pollFlag.mounted();
+    if (w != null) {
+      w.overLimit();
+    }
+    throw new AllocationLimitError();
   }
 
   /** A fresh slice: forgets a SLICE mark left from the process's last time on a CPU. */

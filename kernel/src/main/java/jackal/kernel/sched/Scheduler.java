@@ -197,6 +197,9 @@ public final class Scheduler {
    * to the front of its own CPU's queue. Does nothing if the process is not idle or has exited.
    */
   public void makeReady(Process p, boolean front, Cpu from) {
+    // Before the compare-and-set: if p is still READY from an entry left by a destroy, that entry
+    // now serves this incarnation (see dropStale, which reads this after it writes IDLE).
+    p.readyFor = p.allocCount;
     if (p.exited || !SCHED.compareAndSet(p, Process.IDLE, Process.READY)) {
       return;
     }
@@ -213,6 +216,24 @@ public final class Scheduler {
     if (target != from) {
       target.kick();
     }
+  }
+
+  /**
+   * Whether {@code p}, just taken from a ready queue or donation slot by {@code cpu}, is an entry
+   * left from before a destroy that nobody has made ready since (see {@link Process#readyFor}); if
+   * so it is dropped: p becomes IDLE, to be made ready by whoever starts it. A makeReady racing
+   * with the drop either sees IDLE and queues p itself, or wrote readyFor before the drop reads it
+   * again here, and the entry is put back.
+   */
+  boolean dropStale(Process p, Cpu cpu) {
+    if (p.readyFor == p.allocCount) {
+      return false;
+    }
+    p.sched = Process.IDLE;
+    if (p.readyFor == p.allocCount && SCHED.compareAndSet(p, Process.IDLE, Process.READY)) {
+      cpu.queue.addLast(p);
+    }
+    return true;
   }
 
   /**
