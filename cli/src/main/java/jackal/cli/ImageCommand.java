@@ -4,8 +4,9 @@ import jackal.image.ImageException;
 import jackal.image.file.ImageBuild;
 import jackal.image.file.ImageFile;
 import jackal.image.file.ImageFileException;
-import jackal.image.file.ImageListing;
+import jackal.image.file.ImageView;
 import jackal.kernel.boot.KernelConfig;
+import jackal.kernel.boot.SystemView;
 import jackal.runtime.DefaultImage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -109,19 +110,30 @@ final class ImageCommand implements Callable<Integer> {
       name = "show",
       mixinStandardHelpOptions = true,
       description =
-          "List a built image: its objects, the processes with their state and capabilities, and"
-              + " the run list.")
+          "List a built image: its objects, the processes with their state and capabilities, the"
+              + " endpoints, GPTs, capability pages and pages, and the run list; the same listing"
+              + " (or graph) jackal run --dump prints of a running system.")
   static final class Show implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "A file image build wrote.")
     Path file;
+
+    @Option(
+        names = "--format",
+        paramLabel = "FORMAT",
+        description = "text (default) or dot (the capability graph in Graphviz DOT).")
+    String format = "text";
 
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-      ImageFile.Parsed parsed;
+      if (!format.equals("text") && !format.equals("dot")) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--format takes text or dot, not " + format);
+      }
+      SystemView view;
       try {
-        parsed = ImageFile.read(file);
+        view = ImageView.of(ImageFile.read(file));
       } catch (ImageFileException e) {
         PrintWriter err = spec.commandLine().getErr();
         err.println("jackal: " + e.getMessage());
@@ -133,7 +145,7 @@ final class ImageCommand implements Callable<Integer> {
         err.flush();
         return 1;
       }
-      System.out.print(ImageListing.render(parsed.image()));
+      System.out.print(format.equals("dot") ? view.dot() : view.text());
       System.out.flush();
       return 0;
     }

@@ -3,7 +3,10 @@ package jackal.cli;
 import jackal.inspect.Inspector;
 import jackal.inspect.Trace;
 import jackal.kernel.boot.Kernel;
+import jackal.kernel.boot.SystemView;
 import jackal.runtime.DefaultImage;
+import jackal.services.boot.BankTree;
+import jackal.services.boot.ServiceNames;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -53,7 +56,11 @@ final class SeeingOptions {
   /** Starts the trace if asked for, or returns null. */
   Trace startTrace(PrintStream out) {
     boolean filtered = traceProcess != null || traceInterface != null;
-    return trace || filtered ? Trace.start(out, traceProcess, traceInterface) : null;
+    if (!trace && !filtered) {
+      return null;
+    }
+    ServiceNames.register(); // an image file boots without building a service: name them here
+    return Trace.start(out, traceProcess, traceInterface);
   }
 
   /** What {@code jackal run} does while the image runs, for these options. */
@@ -68,7 +75,7 @@ final class SeeingOptions {
       public void booted(Kernel running) {
         if (inspect != null) {
           try {
-            inspector = Inspector.start(running, inspect);
+            inspector = Inspector.start(running, inspect, v -> BankTree.attach(running, v));
           } catch (IOException e) {
             throw new UncheckedIOException("cannot serve the inspector on port " + inspect, e);
           }
@@ -79,7 +86,8 @@ final class SeeingOptions {
       @Override
       public void settled(Kernel running) throws InterruptedException {
         if (dump != null) {
-          out.print(dump.equals("dot") ? running.view().dot() : running.view().text());
+          SystemView view = BankTree.attach(running, running.view());
+          out.print(dump.equals("dot") ? view.dot() : view.text());
         }
         if (inspector != null) {
           out.println(

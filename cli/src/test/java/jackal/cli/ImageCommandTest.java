@@ -129,7 +129,7 @@ class ImageCommandTest {
         .isZero();
     console.reset();
     assertThat(run("image", "show", out.toString())).isZero();
-    assertThat(printed()).contains("Endpoint#0: recipient Null, endpoint ID 77");
+    assertThat(printed()).contains("endpoint#0: id 77, recipient none");
   }
 
   @Test
@@ -154,12 +154,40 @@ class ImageCommandTest {
     }
     assertThat(run("image", "show", file.toString())).isZero();
     assertThat(printed())
-        .contains("Process#0 \"server\": run state 0, fault 25")
-        .contains("Process#1 \"client\"")
-        .contains("  capReg[8]: Entry(Endpoint#0, pp=7)")
-        .contains("  capReg[10]: SysCtl")
-        .contains("Endpoint#0: recipient Process(Process#0), endpoint ID 42")
-        .contains("run list: Process#0 Process#1");
+        .contains("process server#0: running, fault Startup (info 0x100000000), starts at boot")
+        .contains("process client#1: running, fault Startup (info 0x100000000), starts at boot")
+        .contains("  reg 8: Entry -> endpoint#0 (pp 7)")
+        .contains("  reg 10: SysCtl")
+        .contains("endpoint#0: id 42, recipient server#0")
+        .contains("starts at boot: server#0 client#1");
+  }
+
+  @Test
+  void imageShowPrintsTheSameTextAndGraphAsTheDumpOfTheKernelTheFileWasBuiltFrom()
+      throws Exception {
+    Path file = dir.resolve("increment.jkimg");
+    String text;
+    String dot;
+    try (Kernel k = Kernel.create(KernelConfig.defaults().withCpus(2).withCpusPerNode(2))) {
+      incrementPair(k);
+      ImageFile.write(KernelImage.exportFrom(k), file);
+      text = k.view().text();
+      dot = k.view().dot();
+    }
+    assertThat(run("image", "show", file.toString())).isZero();
+    assertThat(printed()).isEqualTo(text);
+    assertThat(run("image", "show", "--format", "dot", file.toString())).isZero();
+    assertThat(printed()).isEqualTo(text + dot);
+  }
+
+  @Test
+  void imageShowRefusesAnUnknownFormat() throws Exception {
+    Path file = dir.resolve("increment.jkimg");
+    try (Kernel k = Kernel.create(KernelConfig.defaults().withCpus(2).withCpusPerNode(2))) {
+      incrementPair(k);
+      ImageFile.write(KernelImage.exportFrom(k), file);
+    }
+    assertThat(run("image", "show", "--format", "svg", file.toString())).isEqualTo(2);
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -98,6 +99,10 @@ class MainTest {
         .isNotEmpty();
     assertThat(out.lines().filter(l -> l.matches("endpoint#\\d+: id \\d+, recipient .*")))
         .isNotEmpty();
+    // The tour's banks: the prime bank and the server's own bank (destroyed later in the tour).
+    assertThat(out).contains("banks (as the space bank was given them at boot):\n  prime bank#");
+    assertThat(out.lines().filter(l -> l.matches("  bank#\\d+ \\(in bank#\\d+\\): usage .*")))
+        .isNotEmpty();
   }
 
   @Test
@@ -114,6 +119,24 @@ class MainTest {
             out.lines()
                 .filter(l -> l.matches("\\S+#\\d+ -> KernLog\\.log\\(\\.\\.\\.\\) = OK \\d+ ns")))
         .hasSizeGreaterThanOrEqualTo(5);
+  }
+
+  @Test
+  void runTraceNamesTheServicesMethodsFromTheirCapIdl() {
+    String out = runCapturing(0, "run", "--cpus", "2", "--trace");
+    String ok = "\\(\\.\\.\\.\\) \\[ep \\d+, pp \\d+\\] at \\S+#\\d+ = OK \\d+ ns";
+    for (String method :
+        List.of(
+            "SpaceBank\\.alloc",
+            "SpaceBank\\.getUsage",
+            "Constructor\\.create",
+            "Builder\\.seal",
+            "IoStream\\.doWrite",
+            "IoStream\\.doRead")) {
+      assertThat(out.lines().filter(l -> l.matches("guide#\\d+ -> " + method + ok)))
+          .as(method)
+          .isNotEmpty();
+    }
   }
 
   @Test

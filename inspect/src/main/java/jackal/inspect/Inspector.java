@@ -3,6 +3,7 @@ package jackal.inspect;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import jackal.kernel.boot.Kernel;
+import jackal.kernel.boot.SystemView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingStream;
 
@@ -48,8 +50,13 @@ public final class Inspector implements AutoCloseable {
   private final ArrayDeque<String> timeline = new ArrayDeque<>();
   private long seq;
 
-  private Inspector(Kernel kernel, int port) throws IOException {
+  /** What is added to the kernel's view before it is served (the bank tree, from the services). */
+  private final UnaryOperator<SystemView> complete;
+
+  private Inspector(Kernel kernel, int port, UnaryOperator<SystemView> complete)
+      throws IOException {
     this.kernel = kernel;
+    this.complete = complete;
     this.server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     this.executor = Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().daemon().unstarted(r));
@@ -66,7 +73,17 @@ public final class Inspector implements AutoCloseable {
    * port} of the loopback address; 0 picks a free port.
    */
   public static Inspector start(Kernel running, int port) throws IOException {
-    Inspector i = new Inspector(running, port);
+    return start(running, port, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #start(Kernel, int)}, serving each view of the system as {@code complete} completes
+   * it (e.g. with the bank tree, which the kernel does not know: {@code
+   * jackal.services.boot.BankTree}).
+   */
+  public static Inspector start(Kernel running, int port, UnaryOperator<SystemView> complete)
+      throws IOException {
+    Inspector i = new Inspector(running, port, complete);
     i.stream.startAsync();
     i.server.start();
     return i;
@@ -162,8 +179,10 @@ public final class Inspector implements AutoCloseable {
       switch (path) {
         case "/", "/index.html" -> resource(x, "index.html", "text/html; charset=utf-8");
         case "/inspector.js" -> resource(x, "inspector.js", "text/javascript; charset=utf-8");
-        case "/api/view" -> send(x, 200, "application/json", Json.view(kernel.view()));
-        case "/api/graph.dot" -> send(x, 200, "text/vnd.graphviz", kernel.view().dot());
+        case "/api/view" ->
+            send(x, 200, "application/json", Json.view(complete.apply(kernel.view())));
+        case "/api/graph.dot" ->
+            send(x, 200, "text/vnd.graphviz", complete.apply(kernel.view()).dot());
         case "/api/timeline" -> send(x, 200, "application/json", timelineAfter(after(x)));
         default -> send(x, 404, "text/plain", "not found");
       }

@@ -1,6 +1,7 @@
 package jackal.inspect;
 
 import jackal.kernel.boot.SystemView;
+import jackal.kernel.boot.SystemView.BankView;
 import jackal.kernel.boot.SystemView.CapPageView;
 import jackal.kernel.boot.SystemView.CapView;
 import jackal.kernel.boot.SystemView.CpuView;
@@ -27,9 +28,24 @@ final class Json {
     b.append("],\"capPages\":[");
     sep(b, v.capPages(), Json::capPage);
     b.append("],\"pages\":").append(v.pages().size());
-    // Banks are a user-level service: the kernel sees their pages and processes, not the tree.
-    b.append(",\"banks\":null}");
+    b.append(",\"runList\":");
+    strings(b, v.runList());
+    b.append(",\"banks\":[");
+    sep(b, v.banks(), Json::bank);
+    b.append("]}");
     return b.toString();
+  }
+
+  private static void bank(StringBuilder b, BankView k) {
+    b.append("{\"endpointOid\":").append(k.endpointOid()).append(",\"label\":");
+    str(b, k.label());
+    b.append(",\"parentOid\":").append(k.parentOid()).append(",\"limits\":[");
+    sep(b, k.limits(), (x, n) -> x.append(n == -1 ? "null" : Long.toUnsignedString(n)));
+    b.append("],\"usage\":[");
+    sep(b, k.usage(), (x, n) -> x.append(Long.toUnsignedString(n)));
+    b.append("],\"owned\":");
+    strings(b, k.owned());
+    b.append('}');
   }
 
   private static void cpu(StringBuilder b, CpuView c) {

@@ -160,9 +160,35 @@ function showTrouble(v) {
     }
   }
   if (!ul.childNodes.length) ul.appendChild(html("li", "none"));
-  document.getElementById("banks").textContent = v.banks === null
-      ? "The bank tree is kept by the space bank, a user-level service: not visible to the kernel."
-      : "";
+  showBanks(v);
+}
+
+const OB_TYPES = ["page", "cappage", "gpt", "process", "endpoint"];
+
+/** The bank tree: each bank under its parent, with its usage, limits and what it owns. */
+function showBanks(v) {
+  const div = document.getElementById("banks");
+  div.textContent = "";
+  if (!v.banks.length) {
+    div.textContent = "No bank tree: this system has no space bank.";
+    return;
+  }
+  const counts = (xs, limits) => {
+    const out = [];
+    xs.forEach((n, t) => { if (limits ? n !== null : n !== 0) out.push(n + " " + OB_TYPES[t]); });
+    return out.length ? out.join(", ") : "none";
+  };
+  const lists = new Map();
+  const root = html("ul", "");
+  for (const b of v.banks) {
+    const li = html("li", b.label + ": usage " + counts(b.usage, false) + ", limits "
+        + counts(b.limits, true) + (b.owned.length ? "; owns " + b.owned.join(" ") : ""), "bank");
+    const sub = html("ul", "");
+    li.appendChild(sub);
+    lists.set(b.endpointOid, sub);
+    (lists.get(b.parentOid) || root).appendChild(li);
+  }
+  div.appendChild(root);
 }
 
 async function refreshView() {

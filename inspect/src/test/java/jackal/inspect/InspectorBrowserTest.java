@@ -86,6 +86,14 @@ class InspectorBrowserTest {
     assertThat(labels(browser, "service")).containsExactlyInAnyOrder("Schedule", "Sleep");
   }
 
+  @Test
+  void theBankPanelSaysWhenTheSystemHasNoSpaceBank() {
+    needBrowser();
+    waiting()
+        .until(
+            b -> b.findElement(By.id("banks")).getText().contains("this system has no space bank"));
+  }
+
   /** The data-label of every graph node of {@code kind}, read in one script. */
   @SuppressWarnings("unchecked")
   private static List<String> labels(WebDriver b, String kind) {

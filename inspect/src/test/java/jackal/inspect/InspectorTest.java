@@ -3,11 +3,13 @@ package jackal.inspect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jackal.kernel.boot.Kernel;
+import jackal.kernel.boot.SystemView.BankView;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The inspector's HTTP side, without a browser. */
@@ -80,6 +82,37 @@ class InspectorTest {
     int at = json.indexOf("\"last\":") + "\"last\":".length();
     int end = json.indexOf(',', at);
     return Long.parseLong(json.substring(at, end));
+  }
+
+  @Test
+  void eachViewServedIsCompletedAsTheStarterAsked() throws Exception {
+    // What jackal run --inspect adds from the services (BankTree): here a bank tree given by hand.
+    BankView bank =
+        new BankView(
+            0,
+            -1,
+            List.of(-1L, -1L, -1L, 4L, -1L),
+            List.of(0L, 0L, 0L, 1L, 0L),
+            List.of("process#0"));
+    try (Kernel k = Images.pingPong();
+        Inspector i = Inspector.start(k, 0, v -> v.withBanks(List.of(bank)))) {
+      assertThat(get(i.uri().resolve("api/view")).body())
+          .contains(
+              "\"banks\":[{\"endpointOid\":0,\"label\":\"prime bank#0\",\"parentOid\":-1,"
+                  + "\"limits\":[null,null,null,4,null],\"usage\":[0,0,0,1,0],"
+                  + "\"owned\":[\"process#0\"]}]");
+      assertThat(get(i.uri().resolve("api/graph.dot")).body())
+          .contains("bank_0 [shape=house, label=\"prime bank#0\\nusage 1 process\"]")
+          .contains("bank_0 -> process_0 [style=dotted, arrowhead=none]");
+    }
+  }
+
+  @Test
+  void aSystemWithoutABankServesAnEmptyBankTree() throws Exception {
+    try (Kernel k = Images.pingPong();
+        Inspector i = Inspector.start(k, 0)) {
+      assertThat(get(i.uri().resolve("api/view")).body()).contains("\"banks\":[]");
+    }
   }
 
   @Test

@@ -46,14 +46,14 @@ class SystemViewTest {
       assertThat(k.view().text())
           .isEqualTo(
               """
-              system (not running)
-              cpu 0: idle
-              process server#0: running, idle, cpu 0
+              system (not running): 7 objects (2 pages, 0 capability pages, 1 GPTs, \
+              2 processes, 2 endpoints)
+              process server#0: running, not started, cpu 0
                 schedule: Schedule
                 reg 2: Process -> server#0
-              process client#1: running, idle, cpu 0
+              process client#1: running, not started, cpu 0
                 schedule: Schedule
-                space: GPT -> gpt#0
+                space: GPT -> gpt#0 (guard 0x0/20)
                 reg 1: Endpoint -> endpoint#1
                 reg 8: Entry -> endpoint#0 (pp 7)
                 reg 9: KernLog

@@ -23,6 +23,7 @@ import jackal.runtime.boot.RuntimeLibrary;
 import jackal.services.boot.MetaConstructor;
 import jackal.services.boot.Pipe;
 import jackal.services.boot.PrimeBank;
+import jackal.services.boot.ServiceNames;
 import jackal.services.boot.SpaceServerImage;
 import jackal.services.boot.StreamServer;
 import jackal.services.boot.TextConsoleServer;
@@ -288,7 +289,8 @@ final class SystemObjects {
                           || n.startsWith("jackal/services/console/")
                           || n.startsWith("jackal/services/space/")
                           || n.startsWith("jackal/services/constructor/")
-                          || n.startsWith("jackal/services/idl/")));
+                          || n.startsWith("jackal/services/idl/")
+                              && !n.equals(ServiceNames.TABLE_CLASS)));
       libraryJar = j;
     }
     return j;

@@ -92,18 +92,18 @@ class ImageFileTest {
       assertThat(run).isEmpty();
       assertThat(ImageFile.encode(KernelImage.exportFrom(k))).isEqualTo(first);
     }
-    assertThat(ImageListing.render(read))
-        .contains("Process#0 \"odd one\"")
-        .contains("handler: Entry(Endpoint#0, pp=9)")
-        .contains("addrSpace: GPT(GPT#0, opaque, guard 0/12)")
-        .contains("capReg[31]: Console")
-        .contains("[14] Window(offset=0x5000, guard 3/16)")
-        .contains("[13] LocalWindow(offset=0x7000, root=2, guard 1/14)")
-        .contains("[15] AppNotice(Endpoint#0, mask=0x30)")
-        .contains("[255] GPT(GPT#0, guard 12/24)")
-        .contains(
-            "Endpoint#0: recipient Process(Process#0), endpoint ID -3, payload match at 4294967280")
-        .contains("Page#0: 4 non-zero bytes");
+    assertThat(ImageView.of(ImageFile.decode(first, "odd.jkimg")).text())
+        .contains("process odd one#0: running, not started, cpu ")
+        .contains("  handler: Entry -> endpoint#0 (pp 9, invalid)") // not the reply payload
+        .contains("  space: GPT -> gpt#0 (opaque, guard 0x0/12)")
+        .contains("  brand: CapPage -> cappage#0")
+        .contains("  reg 31: Console")
+        .contains("  slot 14: Window (offset 0x5000, guard 0x3/16)")
+        .contains("  slot 13: LocalWindow (offset 0x7000, root slot 2, guard 0x1/14)")
+        .contains("  slot 15: AppNotice -> endpoint#0 (mask 0x30)")
+        .contains("  slot 255: GPT -> gpt#0 (guard 0x12/24)")
+        .contains("endpoint#0: id -3, recipient odd one#0, payload match at 4294967280")
+        .contains("  holding data: page#0 (1), 4 non-zero bytes");
   }
 
   @Test
@@ -179,11 +179,15 @@ class ImageFileTest {
     assertThat(ImageFile.isImageFile(src)).isFalse();
     ImageFile.Parsed parsed = ImageFile.read(out);
     assertThat(ImageFile.encode(parsed.image())).isEqualTo(bytes);
-    assertThat(ImageListing.render(parsed.image()))
-        .startsWith(
-            "image: 2 objects (0 pages, 0 capability pages, 0 GPTs, 1 processes, 1 endpoints)")
-        .contains("capReg[3]: Entry(Endpoint#0, pp=11)")
-        .contains("Endpoint#0: recipient Process(Process#0), endpoint ID 5")
-        .endsWith("run list:\n");
+    assertThat(ImageView.of(parsed).text())
+        .isEqualTo(
+            """
+            system (not running): 2 objects (0 pages, 0 capability pages, 0 GPTs, 1 processes, \
+            1 endpoints)
+            process p#0: running, not started, cpu 0
+              schedule: Schedule
+              reg 3: Entry -> endpoint#0 (pp b)
+            endpoint#0: id 5, recipient p#0
+            """);
   }
 }

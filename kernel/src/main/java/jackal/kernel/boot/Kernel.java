@@ -582,7 +582,7 @@ public final class Kernel implements AutoCloseable {
       }
       if (got == all.size()) {
         try {
-          return SystemViews.of(all, machine, life.booted);
+          return SystemViews.of(all, machine, life.booted, life.booted ? List.of() : runList());
         } finally {
           for (KObject o : all) {
             o.unlock();
@@ -603,6 +603,23 @@ public final class Kernel implements AutoCloseable {
         Thread.onSpinWait();
       }
     }
+  }
+
+  /**
+   * A copy of the bytes of page {@code oid} (a page the {@link #view()} lists), or empty if no live
+   * page has that OID: how tools beside the kernel read what a service keeps in its pages (the bank
+   * tree a dump shows comes from the space bank's manifest). Taken under the page's lock.
+   */
+  public Optional<byte[]> pageBytes(long oid) {
+    open();
+    if (!machine.objects.inRange(ObType.PAGE, oid)
+        || !(machine.objects.peek(ObType.PAGE, oid) instanceof Page pg)
+        || pg.isRetired()) {
+      return Optional.empty();
+    }
+    byte[] out = new byte[Page.SIZE];
+    locked(() -> System.arraycopy(pg.bytes, 0, out, 0, Page.SIZE), pg);
+    return Optional.of(out);
   }
 
   /** Per-CPU counters: dispatches, parks, steals, restarts (for diagnostics and benchmarks). */

@@ -8,14 +8,20 @@ import java.util.Map;
 /**
  * A snapshot of a kernel's objects and capabilities ({@link Kernel#view()}): every process with its
  * state, what it waits for and every capability it holds; every endpoint with its recipient and the
- * senders waiting on it; every GPT and CapPage with its slots; the pages; the CPUs' run queues. The
- * same model renders as text ({@link #text()}, what {@code jackal run --dump} prints) and as a
- * Graphviz graph ({@link #dot()}), and feeds the web inspector.
+ * senders waiting on it; every GPT and CapPage with its slots; the pages and how much of each holds
+ * data; the CPUs' run queues; before boot, the processes the boot starts; and the banks, when
+ * whoever serves them was asked ({@link #withBanks}). It is the one model of a system: {@code
+ * jackal run --dump} takes it from the running kernel, {@code jackal image show} from a kernel that
+ * loaded the image file and was not booted; the same model renders as text ({@link #text()}) and as
+ * a Graphviz graph ({@link #dot()}), and feeds the web inspector.
  *
  * <p>Taken while the kernel holds every object's lock at once: one instant of the system, not a
  * series. Null capabilities are left out.
  *
  * @param running whether the CPUs ran when the snapshot was taken
+ * @param runList before boot, the processes the boot starts, in order (empty once booted)
+ * @param banks the bank tree, prime bank first, each bank before its sub-banks; empty when not
+ *     known
  */
 public record SystemView(
     boolean running,
@@ -23,8 +29,45 @@ public record SystemView(
     List<EndpointView> endpoints,
     List<GptView> gpts,
     List<CapPageView> capPages,
-    List<Long> pages,
-    List<CpuView> cpus) {
+    List<PageView> pages,
+    List<CpuView> cpus,
+    List<String> runList,
+    List<BankView> banks) {
+
+  public SystemView {
+    processes = List.copyOf(processes);
+    endpoints = List.copyOf(endpoints);
+    gpts = List.copyOf(gpts);
+    capPages = List.copyOf(capPages);
+    pages = List.copyOf(pages);
+    cpus = List.copyOf(cpus);
+    runList = List.copyOf(runList);
+    banks = List.copyOf(banks);
+  }
+
+  /** This view with the bank tree {@code banks} (learned from the bank's server). */
+  public SystemView withBanks(List<BankView> banks) {
+    return new SystemView(
+        running, processes, endpoints, gpts, capPages, pages, cpus, runList, banks);
+  }
+
+  /** How many objects of each kind: {@code 12 objects (3 pages, ...)}. */
+  public String summary() {
+    int objects =
+        processes.size() + endpoints.size() + gpts.size() + capPages.size() + pages.size();
+    return objects
+        + " objects ("
+        + pages.size()
+        + " pages, "
+        + capPages.size()
+        + " capability pages, "
+        + gpts.size()
+        + " GPTs, "
+        + processes.size()
+        + " processes, "
+        + endpoints.size()
+        + " endpoints)";
+  }
 
   /**
    * A capability as a slot holds it.
@@ -36,6 +79,9 @@ public record SystemView(
    * @param target how the object is called (a process's name, {@code endpoint#3}), or empty
    * @param restr restriction bits
    * @param word the capability's second word: an Entry's payload, a memory capability's guard
+   *     {@code (match << 8) | l2g}
+   * @param offset a Window's or LocalWindow's offset, else 0
+   * @param root a LocalWindow's root slot, else -1
    * @param valid false if the object was destroyed since the capability was made
    */
   public record CapView(
@@ -45,8 +91,24 @@ public record SystemView(
       String target,
       int restr,
       long word,
+      long offset,
+      int root,
       boolean valid) {
-    /** {@code Entry -> endpoint#3 (pp 5)}, {@code KernLog}, {@code GPT -> gpt#2 (ro)}. */
+    /** The guard a Page or CapPage capability has unless given another: match 0, l2g 12. */
+    public static final long PAGE_GUARD = 12;
+
+    /** True for the capabilities whose second word is a guard. */
+    public boolean guarded() {
+      return switch (type) {
+        case "Page", "CapPage", "GPT", "Window", "LocalWindow" -> true;
+        default -> false;
+      };
+    }
+
+    /**
+     * {@code Entry -> endpoint#3 (pp 5)}, {@code KernLog}, {@code GPT -> gpt#2 (ro, guard 0x3/20)},
+     * {@code Window (offset 0x5000, guard 0x0/16)}.
+     */
     public String text() {
       StringBuilder b = new StringBuilder(type);
       if (!target.isEmpty()) {
@@ -55,6 +117,12 @@ public record SystemView(
       List<String> notes = new ArrayList<>();
       if (type.equals("Entry") || type.equals("AppNotice")) {
         notes.add((type.equals("Entry") ? "pp " : "mask 0x") + Long.toHexString(word));
+      }
+      if (type.equals("Window") || type.equals("LocalWindow")) {
+        notes.add("offset 0x" + Long.toHexString(offset));
+      }
+      if (root >= 0) {
+        notes.add("root slot " + root);
       }
       if ((restr & 0x01) != 0) {
         notes.add("weak");
@@ -70,6 +138,10 @@ public record SystemView(
       }
       if ((restr & 0x10) != 0) {
         notes.add(type.equals("Process") ? "restart" : "nc");
+      }
+      boolean page = type.equals("Page") || type.equals("CapPage");
+      if (guarded() && word != 0 && !(page && word == PAGE_GUARD)) { // a page's own guard: 0/12
+        notes.add("guard 0x" + Long.toHexString(word >>> 8) + "/" + (word & 0x7F));
       }
       if (!valid) {
         notes.add("invalid");
@@ -92,7 +164,8 @@ public record SystemView(
    * @param fault the fault it holds, or empty
    * @param waitsFor what it waits for, or empty
    * @param senders processes waiting for it to receive
-   * @param scheduling on cpu, ready or idle
+   * @param scheduling on cpu, ready or idle; before boot, starts at boot or not started
+   * @param pc the program counter it resumes at (a program's entry before boot)
    */
   public record ProcessView(
       long oid,
@@ -104,6 +177,7 @@ public record SystemView(
       List<String> senders,
       int homeCpu,
       String scheduling,
+      long pc,
       List<SlotView> slots) {}
 
   /**
@@ -132,6 +206,40 @@ public record SystemView(
   public record CapPageView(long oid, List<SlotView> slots) {}
 
   /**
+   * A data page.
+   *
+   * @param nonZero how many of its 4096 bytes are not zero
+   */
+  public record PageView(long oid, int nonZero) {}
+
+  /**
+   * A bank of the bank tree, as the bank's server knows it.
+   *
+   * @param endpointOid the OID of the bank's endpoint (the bank's name: {@code bank#OID})
+   * @param parentOid the endpoint OID of the bank above it, or -1 for the prime bank
+   * @param limits per Range object type (page, cappage, gpt, process, endpoint), -1 for none
+   * @param usage per type, what it and the banks below it hold
+   * @param owned the objects it owns itself, as {@code page#3}, {@code process#2}, {@code
+   *     endpoint#7}
+   */
+  public record BankView(
+      long endpointOid, long parentOid, List<Long> limits, List<Long> usage, List<String> owned) {
+    public BankView {
+      limits = List.copyOf(limits);
+      usage = List.copyOf(usage);
+      owned = List.copyOf(owned);
+    }
+
+    public String label() {
+      return parentOid < 0 ? "prime bank#" + endpointOid : "bank#" + endpointOid;
+    }
+  }
+
+  /** The Range object types, in the order of {@link BankView#limits()}. */
+  public static final List<String> OBJECT_TYPES =
+      List.of("page", "cappage", "gpt", "process", "endpoint");
+
+  /**
    * A CPU.
    *
    * @param running the label of the process on it, or empty
@@ -144,8 +252,10 @@ public record SystemView(
   /** Every object and capability, one block per object. */
   public String text() {
     StringBuilder b = new StringBuilder();
-    b.append(running ? "system (running)\n" : "system (not running)\n");
-    for (CpuView c : cpus) {
+    b.append(running ? "system (running): " : "system (not running): ")
+        .append(summary())
+        .append('\n');
+    for (CpuView c : running ? cpus : List.<CpuView>of()) { // before boot no CPU runs anything
       b.append("cpu ").append(c.id()).append(": ");
       b.append(c.running().isEmpty() ? "idle" : "running " + c.running());
       if (!c.ready().isEmpty()) {
@@ -162,7 +272,11 @@ public record SystemView(
             .append(Long.toHexString(p.faultInfo()))
             .append(')');
       }
-      b.append(", ").append(p.scheduling()).append(", cpu ").append(p.homeCpu()).append('\n');
+      b.append(", ").append(p.scheduling()).append(", cpu ").append(p.homeCpu());
+      if (p.pc() != 0) {
+        b.append(", pc 0x").append(Long.toHexString(p.pc()));
+      }
+      b.append('\n');
       if (!p.waitsFor().isEmpty()) {
         b.append("  waits for ").append(p.waitsFor()).append('\n');
       }
@@ -198,9 +312,58 @@ public record SystemView(
       slots(b, c.slots());
     }
     if (!pages.isEmpty()) {
-      b.append("pages: ").append(ranges(pages)).append('\n');
+      List<Long> all = new ArrayList<>();
+      List<Long> data = new ArrayList<>();
+      long bytes = 0;
+      for (PageView p : pages) {
+        all.add(p.oid());
+        if (p.nonZero() > 0) {
+          data.add(p.oid());
+          bytes += p.nonZero();
+        }
+      }
+      b.append("pages: ").append(ranges(all)).append('\n');
+      if (!data.isEmpty()) {
+        b.append("  holding data: ")
+            .append(ranges(data))
+            .append(", ")
+            .append(bytes)
+            .append(" non-zero bytes\n");
+      }
+    }
+    if (!banks.isEmpty()) {
+      b.append("banks (as the space bank was given them at boot):\n");
+    }
+    for (BankView k : banks) {
+      b.append("  ").append(k.label());
+      if (k.parentOid() >= 0) {
+        b.append(" (in bank#").append(k.parentOid()).append(')');
+      }
+      b.append(": usage ").append(counts(k.usage(), false));
+      b.append(", limits ").append(counts(k.limits(), true)).append('\n');
+      if (!k.owned().isEmpty()) {
+        b.append("    owns ").append(owned(k.owned())).append('\n');
+      }
+    }
+    if (!runList.isEmpty()) {
+      b.append("starts at boot: ").append(String.join(" ", runList)).append('\n');
     }
     return b.toString();
+  }
+
+  /**
+   * Per type, {@code 3 page, 1 process}: the counts that are set ({@code limits}: not all ones) or
+   * not zero (usage); {@code none} if no count is.
+   */
+  private static String counts(List<Long> byType, boolean limits) {
+    List<String> out = new ArrayList<>();
+    for (int t = 0; t < byType.size(); t++) {
+      long n = byType.get(t);
+      if (limits ? n != -1 : n != 0) {
+        out.add(Long.toUnsignedString(n) + " " + OBJECT_TYPES.get(t));
+      }
+    }
+    return out.isEmpty() ? "none" : String.join(", ", out);
   }
 
   private static void slots(StringBuilder b, List<SlotView> slots) {
@@ -209,8 +372,47 @@ public record SystemView(
     }
   }
 
+  /**
+   * What a bank owns, its pages, capability pages and GPTs as ranges ({@code page#0-3, gpt#2}),
+   * then its processes and endpoints one by one.
+   */
+  private String owned(List<String> labels) {
+    List<String> out = new ArrayList<>();
+    for (String kind : List.of("page", "cappage", "gpt")) {
+      List<Long> oids = new ArrayList<>();
+      for (String l : labels) {
+        if (l.startsWith(kind + "#")) {
+          oids.add(Long.parseLong(l.substring(kind.length() + 1)));
+        }
+      }
+      if (!oids.isEmpty()) {
+        oids.sort(null);
+        out.add(ranges(kind, oids));
+      }
+    }
+    for (String l : labels) {
+      if (l.startsWith("process#")) {
+        long oid = Long.parseLong(l.substring("process#".length()));
+        out.add(
+            processes.stream()
+                .filter(p -> p.oid() == oid)
+                .map(ProcessView::label)
+                .findFirst()
+                .orElse(l));
+      } else if (l.startsWith("endpoint#")) {
+        out.add(l);
+      }
+    }
+    return String.join(", ", out);
+  }
+
   /** {@code page#0-3, page#7}: sorted OIDs as ranges. */
   static String ranges(List<Long> oids) {
+    return ranges("page", oids);
+  }
+
+  /** {@code KIND#0-3, KIND#7 (5)}: sorted OIDs as ranges, and how many. */
+  static String ranges(String kind, List<Long> oids) {
     List<String> out = new ArrayList<>();
     int i = 0;
     while (i < oids.size()) {
@@ -218,7 +420,7 @@ public record SystemView(
       while (j + 1 < oids.size() && oids.get(j + 1) == oids.get(j) + 1) {
         j++;
       }
-      out.add("page#" + oids.get(i) + (j > i ? "-" + oids.get(j) : ""));
+      out.add(kind + "#" + oids.get(i) + (j > i ? "-" + oids.get(j) : ""));
       i = j + 1;
     }
     return String.join(", ", out) + " (" + oids.size() + ")";
@@ -241,7 +443,7 @@ public record SystemView(
       b.append("  ")
           .append(id("process", p.oid()))
           .append(" [shape=box, label=")
-          .append(quote(p.label() + "\n" + p.state()))
+          .append(quote(p.label() + "\n" + (running ? p.state() : p.scheduling())))
           .append(p.fault().isEmpty() ? "" : ", color=red")
           .append("];\n");
     }
@@ -302,8 +504,46 @@ public record SystemView(
     for (Map.Entry<String, String> s : services.entrySet()) {
       b.append("  ").append(s.getKey()).append(" [").append(s.getValue()).append("];\n");
     }
+    for (BankView k : banks) {
+      String node = id("bank", k.endpointOid());
+      b.append("  ")
+          .append(node)
+          .append(" [shape=house, label=")
+          .append(quote(k.label() + "\nusage " + counts(k.usage(), false)))
+          .append("];\n");
+      if (k.parentOid() >= 0) {
+        b.append("  ")
+            .append(id("bank", k.parentOid()))
+            .append(" -> ")
+            .append(node)
+            .append(" [style=bold, label=\"sub-bank\"];\n");
+      }
+      for (String o : k.owned()) {
+        if (o.startsWith("process#") || o.startsWith("endpoint#")) {
+          String kind = o.substring(0, o.indexOf('#'));
+          long oid = Long.parseLong(o.substring(o.indexOf('#') + 1));
+          if (kind.equals("endpoint") && banksByOid(oid)) {
+            continue; // a sub-bank's endpoint: the sub-bank edge shows it
+          }
+          b.append("  ")
+              .append(node)
+              .append(" -> ")
+              .append(id(kind, oid))
+              .append(" [style=dotted, arrowhead=none];\n");
+        }
+      }
+    }
     b.append("}\n");
     return b.toString();
+  }
+
+  private boolean banksByOid(long endpointOid) {
+    for (BankView k : banks) {
+      if (k.endpointOid() == endpointOid) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** GPTs and page capabilities under memory capability {@code c} (each GPT counted once). */

@@ -8,6 +8,7 @@ import jackal.kernel.boot.SystemView.CapView;
 import jackal.kernel.boot.SystemView.CpuView;
 import jackal.kernel.boot.SystemView.EndpointView;
 import jackal.kernel.boot.SystemView.GptView;
+import jackal.kernel.boot.SystemView.PageView;
 import jackal.kernel.boot.SystemView.ProcessView;
 import jackal.kernel.boot.SystemView.SlotView;
 import jackal.kernel.cap.Capability;
@@ -17,27 +18,41 @@ import jackal.kernel.obj.Endpoint;
 import jackal.kernel.obj.Gpt;
 import jackal.kernel.obj.KObject;
 import jackal.kernel.obj.ObType;
+import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
 import jackal.kernel.sched.Cpu;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Builds a {@link SystemView} from kernel objects whose locks the caller holds. */
 final class SystemViews {
   private SystemViews() {}
 
-  static SystemView of(List<KObject> objects, Machine machine, boolean running) {
+  /**
+   * The view of {@code objects} (sorted by type, then OID); {@code toStart} is the boot's run list
+   * while the kernel is not booted, empty after.
+   */
+  static SystemView of(
+      List<KObject> objects, Machine machine, boolean running, List<ObjectRef> toStart) {
+    Set<KObject> starts = new HashSet<>();
+    List<String> runList = new ArrayList<>();
+    for (ObjectRef r : toStart) {
+      starts.add(r.object);
+      runList.add(r.object.toString());
+    }
     List<ProcessView> processes = new ArrayList<>();
     List<EndpointView> endpoints = new ArrayList<>();
     List<GptView> gpts = new ArrayList<>();
     List<CapPageView> capPages = new ArrayList<>();
-    List<Long> pages = new ArrayList<>();
+    List<PageView> pages = new ArrayList<>();
     for (KObject o : objects) {
       if (o.isRetired()) {
         continue;
       }
       switch (o) {
-        case Process p -> processes.add(process(p));
+        case Process p -> processes.add(process(p, running, starts.contains(p)));
         case Endpoint e -> endpoints.add(endpoint(e));
         case Gpt g -> {
           List<SlotView> slots = new ArrayList<>();
@@ -53,7 +68,16 @@ final class SystemViews {
           }
           capPages.add(new CapPageView(c.oid, slots));
         }
-        default -> pages.add(o.oid);
+        case Page p -> {
+          int nonZero = 0;
+          for (byte x : p.bytes) {
+            if (x != 0) {
+              nonZero++;
+            }
+          }
+          pages.add(new PageView(p.oid, nonZero));
+        }
+        default -> throw new IllegalStateException("unknown object " + o);
       }
     }
     List<CpuView> cpus = new ArrayList<>();
@@ -67,16 +91,10 @@ final class SystemViews {
       cpus.add(new CpuView(i, now == null ? "" : now.toString(), List.copyOf(ready)));
     }
     return new SystemView(
-        running,
-        List.copyOf(processes),
-        List.copyOf(endpoints),
-        List.copyOf(gpts),
-        List.copyOf(capPages),
-        List.copyOf(pages),
-        List.copyOf(cpus));
+        running, processes, endpoints, gpts, capPages, pages, cpus, runList, List.of());
   }
 
-  private static ProcessView process(Process p) {
+  private static ProcessView process(Process p, boolean booted, boolean startsAtBoot) {
     List<SlotView> slots = new ArrayList<>();
     add(slots, "schedule", p.schedule);
     add(slots, "space", p.addrSpace);
@@ -117,12 +135,17 @@ final class SystemViews {
     for (Process s : p.rcvWaitQ.members()) {
       senders.add(s.toString());
     }
-    String sched =
-        switch (p.sched) {
-          case Process.ON_CPU -> "on cpu";
-          case Process.READY -> "ready";
-          default -> "idle";
-        };
+    String sched;
+    if (!booted) {
+      sched = startsAtBoot ? "starts at boot" : "not started";
+    } else {
+      sched =
+          switch (p.sched) {
+            case Process.ON_CPU -> "on cpu";
+            case Process.READY -> "ready";
+            default -> "idle";
+          };
+    }
     return new ProcessView(
         p.oid,
         p.toString(),
@@ -133,6 +156,7 @@ final class SystemViews {
         List.copyOf(senders),
         p.homeCpu,
         sched,
+        p.pc,
         List.copyOf(slots));
   }
 
@@ -165,7 +189,17 @@ final class SystemViews {
     String type = CapType.name(c.type);
     KObject t = c.isObjectCap() ? c.target : null;
     if (t == null) {
-      return new CapView(type, "", -1, "", c.restr, c.word1 & 0xFFFF_FFFFL, true);
+      boolean window = c.type == CapType.WINDOW || c.type == CapType.LOCAL_WINDOW;
+      return new CapView(
+          type,
+          "",
+          -1,
+          "",
+          c.restr,
+          c.word1 & 0xFFFF_FFFFL,
+          window ? c.oid : 0,
+          c.type == CapType.LOCAL_WINDOW ? (int) c.allocCount : -1,
+          true);
     }
     boolean valid = t.allocCount == c.allocCount;
     if (valid && c.type == CapType.ENTRY && t instanceof Endpoint ep && ep.pm) {
@@ -180,6 +214,6 @@ final class SystemViews {
           default -> "page";
         };
     String label = t instanceof Process p ? p.toString() : kind + "#" + t.oid;
-    return new CapView(type, kind, t.oid, label, c.restr, c.word1 & 0xFFFF_FFFFL, valid);
+    return new CapView(type, kind, t.oid, label, c.restr, c.word1 & 0xFFFF_FFFFL, 0, -1, valid);
   }
 }

@@ -58,6 +58,7 @@ public record MetaConstructor(
    * k.start(process())} and the kernel boots.
    */
   public static MetaConstructor build(Kernel k, CodeSegment runtime, PrimeBank bank) {
+    ServiceNames.register();
     CodeSegment code;
     ProgramSpace ps;
     try {

@@ -56,6 +56,7 @@ public record PrimeBank(Kernel kernel, ObjectRef process, ObjectRef endpoint, Ob
    * runs once {@code k.start(process())} and the kernel boots.
    */
   public static PrimeBank build(Kernel k, CodeSegment runtime) {
+    ServiceNames.register();
     ObjectRef p = k.newProcess("spacebank");
     ProgramSpace ps;
     try {

@@ -23,6 +23,7 @@ record ServiceProcess(ObjectRef process, ObjectRef endpoint) {
    */
   static ServiceProcess load(
       Kernel k, CodeSegment runtime, String name, Class<?> program, int dataPages) {
+    ServiceNames.register();
     ObjectRef p = k.newProcess(name);
     try {
       ProgramSpace ps =

@@ -27,7 +27,8 @@ public final class ServicesLibrary {
               n ->
                   n.startsWith("jackal/services/stream/")
                       || n.startsWith("jackal/services/console/")
-                      || n.startsWith("jackal/services/idl/"));
+                      || n.startsWith("jackal/services/idl/")
+                          && !n.equals(ServiceNames.TABLE_CLASS));
       j = ClassFiles.jar(classes);
       jar = j;
     }

@@ -105,6 +105,7 @@ public record SpaceServerImage(
       CodeSegment servers,
       CodeSegment runtime,
       CapRef background) {
+    ServiceNames.register();
     ObjectRef p = k.newProcess(name);
     ProgramSpace ps;
     try {
