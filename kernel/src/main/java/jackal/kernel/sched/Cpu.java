@@ -170,7 +170,7 @@ public final class Cpu {
   }
 
   /**
-   * Another CPU woke {@code p} onto this CPU's queue (at the front) for a caller that waits for its
+   * Another CPU woke a process onto this CPU's queue (at the front) for a caller that waits for its
    * answer: this CPU switches to it at its next switch instead of at the end of the slice of
    * whatever it runs, and is unparked if it sleeps.
    */
@@ -267,7 +267,7 @@ public final class Cpu {
           p.resumeSliceStart = sliceStart;
           queue.addFirst(p);
           wakePreemptions++;
-          beginSlice();
+          startOrResumeSlice(woken);
           return woken;
         }
         return p;
@@ -283,16 +283,7 @@ public final class Cpu {
     }
     p = queue.pollFirst();
     if (p != null) {
-      long resume = p.resumeSliceStart;
-      if (resume != 0) {
-        // It resumes the slice a wake-up interrupted, not a fresh one: wakes from other CPUs
-        // cannot keep its slice from ending for the processes queued behind it.
-        p.resumeSliceStart = 0;
-        sliceStart = resume;
-        SLICE_BEGAN.setRelease(this, resume);
-      } else {
-        beginSlice();
-      }
+      startOrResumeSlice(p);
       return p;
     }
     p = scheduler.steal(this);
@@ -303,6 +294,22 @@ public final class Cpu {
       beginSlice();
     }
     return p;
+  }
+
+  /**
+   * Starts a slice for {@code p}, taken from this CPU's queue, unless a wake-up preemption put it
+   * there in the middle of one: then it resumes that slice, so that wakes from other CPUs cannot
+   * keep its slice from ending for the processes queued behind it.
+   */
+  private void startOrResumeSlice(Process p) {
+    long resume = p.resumeSliceStart;
+    if (resume == 0) {
+      beginSlice();
+      return;
+    }
+    p.resumeSliceStart = 0;
+    sliceStart = resume;
+    SLICE_BEGAN.setRelease(this, resume);
   }
 
   private void beginSlice() {
