@@ -280,4 +280,54 @@ class IpcSemanticsTest {
       assertThat(s.k.protectedPayload(s.replyEndpoint(client))).isEqualTo(1);
     }
   }
+
+  /**
+   * The kernel reuses the object of a reply capability when the next call's reply capability goes
+   * into the same register (no allocation per call), but only while that register is the object's
+   * one holder. A copy taken of it must keep its own value: after later calls reuse the register,
+   * the copy is still the stale capability of the call it came with, never the current one.
+   */
+  @Test
+  void aCopyOfAReplyCapabilityStaysStaleWhileLaterCallsReuseItsRegister() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      List<Integer> classes = new CopyOnWriteArrayList<>();
+      List<Long> answers = new CopyOnWriteArrayList<>();
+      ObjectRef server =
+          s.process(
+              "server",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                DiscrimClient discrim = new DiscrimClient(new Ipc(sys));
+                ipc.receive(); // call 1: a new reply capability in RETURN
+                ipc.w[1] = 1;
+                ipc.replyAndReceive(1, -1); // call 2: the same object, reissued
+                ipc.copyCap(reg(CapReg.RETURN), reg(10)); // the copy the attack keeps
+                ipc.w[1] = 2;
+                ipc.replyAndReceive(1, -1); // call 3
+                classes.add(discrim.classify(reg(TestSystem.DISCRIM), reg(10)));
+                ipc.w[1] = 3;
+                ipc.replyAndReceive(1, -1); // call 4: RETURN's object reissued again
+                classes.add(discrim.classify(reg(TestSystem.DISCRIM), reg(10)));
+                ipc.w[1] = 4;
+                ipc.send(reg(10), 1, -1, true); // through the copy: must go nowhere
+                ipc.w[1] = 5;
+                ipc.replyAndReceive(1, -1); // the real reply
+              });
+      ObjectRef client =
+          s.process(
+              "client",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                for (int i = 0; i < 4; i++) {
+                  ipc.callOrThrow(reg(8), 0, -1, -1);
+                  answers.add(ipc.w[1]);
+                }
+              });
+      s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
+      s.runUntilQuiet(server, client);
+      assertThat(answers).containsExactly(1L, 2L, 3L, 5L);
+      assertThat(classes).containsExactly(Codes.CL_NULL, Codes.CL_NULL);
+      assertThat(s.k.protectedPayload(s.replyEndpoint(client))).isEqualTo(4);
+    }
+  }
 }

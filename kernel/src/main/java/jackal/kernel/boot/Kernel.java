@@ -622,7 +622,10 @@ public final class Kernel implements AutoCloseable {
     return Optional.of(out);
   }
 
-  /** Per-CPU counters: dispatches, parks, steals, restarts (for diagnostics and benchmarks). */
+  /**
+   * Per-CPU counters: dispatches, parks, steals, idle and parked time, wake-up preemptions,
+   * restarts (for diagnostics and benchmarks).
+   */
   public String statistics() {
     open();
     StringBuilder b = new StringBuilder();
@@ -640,6 +643,8 @@ public final class Kernel implements AutoCloseable {
           .append(c.idleNanos() / 1000)
           .append(" parkedMicros=")
           .append(c.parkedNanos() / 1000)
+          .append(" wake-preemptions=")
+          .append(c.wakePreemptions())
           .append(" restarts=")
           .append(c.restarts)
           .append(" errors=")

@@ -109,7 +109,9 @@ public record KernelImage(
         caps[ProcessState.COHORT] = p.cohort;
         caps[ProcessState.IO_SPACE] = p.ioSpace;
         caps[ProcessState.HANDLER] = p.handler;
-        System.arraycopy(p.capReg, 0, caps, ProcessState.FIRST_CAP_REG, p.capReg.length);
+        for (int r = 0; r < p.capReg.length; r++) {
+          caps[ProcessState.FIRST_CAP_REG + r] = p.capReg[r].pin(); // kept past the lock
+        }
         yield new ProcessState(
             p.oid,
             p.allocCount,
@@ -505,11 +507,11 @@ public record KernelImage(
         if (c.type == CapType.LOCAL_WINDOW) {
           parts.add("root=" + c.allocCount);
         }
-        parts.add("guard " + Integer.toHexString(c.word1 >>> 8) + "/" + (c.word1 & 0x7F));
+        parts.add("guard " + Integer.toHexString(c.word1() >>> 8) + "/" + (c.word1() & 0x7F));
       }
       default -> {
-        if (c.word1 != 0) {
-          parts.add("w1=0x" + Integer.toHexString(c.word1));
+        if (c.word1() != 0) {
+          parts.add("w1=0x" + Integer.toHexString(c.word1()));
         }
       }
     }

@@ -196,14 +196,14 @@ final class SystemViews {
           -1,
           "",
           c.restr,
-          c.word1 & 0xFFFF_FFFFL,
+          c.word1() & 0xFFFF_FFFFL,
           window ? c.oid : 0,
           c.type == CapType.LOCAL_WINDOW ? (int) c.allocCount : -1,
           true);
     }
     boolean valid = t.allocCount == c.allocCount;
     if (valid && c.type == CapType.ENTRY && t instanceof Endpoint ep && ep.pm) {
-      valid = ep.protPayload == c.word1; // a used reply capability
+      valid = ep.protPayload == c.word1(); // a used reply capability
     }
     String kind =
         switch (t.obType()) {
@@ -214,6 +214,6 @@ final class SystemViews {
           default -> "page";
         };
     String label = t instanceof Process p ? p.toString() : kind + "#" + t.oid;
-    return new CapView(type, kind, t.oid, label, c.restr, c.word1 & 0xFFFF_FFFFL, 0, -1, valid);
+    return new CapView(type, kind, t.oid, label, c.restr, c.word1() & 0xFFFF_FFFFL, 0, -1, valid);
   }
 }

@@ -29,7 +29,7 @@ public final class CapEncoding {
       w23 = (c.oid & layout.maxOid) | ((count >>> 20) << layout.oidBits);
     }
     int w0 = (c.type & 0x3F) | ((c.restr & 0x1F) << 7) | (int) ((count & LOW20) << 12);
-    return new int[] {w0, c.word1, (int) w23, (int) (w23 >>> 32)};
+    return new int[] {w0, c.word1(), (int) w23, (int) (w23 >>> 32)};
   }
 
   /** Encodes {@code c} into 16 little-endian bytes. */

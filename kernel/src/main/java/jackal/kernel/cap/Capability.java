@@ -27,10 +27,18 @@ public final class Capability {
   public final long allocCount;
 
   /**
-   * Word 1: the protected payload (Entry, AppNotice, IrqWait), or the guard {@code (match << 8) |
-   * l2g} (memory and window caps), as an unsigned 32-bit value in an int.
+   * Word 1 ({@link #word1()}). The one field that can change, and only in a reply capability the
+   * kernel made that is still {@link #recyclable}: see {@link #reissue}.
    */
-  public final int word1;
+  private int word1;
+
+  /**
+   * True for a reply capability the kernel made and delivered into one capability register, as long
+   * as nothing has read it from there but an invocation of it: that register holds the only
+   * reference that outlives a transaction. Cleared (for good) by {@link #pin}, which every other
+   * read of a register does before the reference can be kept anywhere else.
+   */
+  private boolean recyclable;
 
   /** OID (object caps) or offset (window caps). */
   public final long oid;
@@ -58,6 +66,54 @@ public final class Capability {
   /** A capability to {@code target} with the object's current allocation count. */
   public static Capability object(int type, int restr, int word1, KObject target) {
     return new Capability(type, restr & Restr.ALL, target.allocCount, word1, target.oid, target);
+  }
+
+  /**
+   * A reply capability (an Entry capability with no restrictions, carrying {@code payload}) to
+   * {@code ep} with its current count, made to be delivered into one capability register and
+   * recycled by the next delivery there ({@link #reissue}).
+   */
+  public static Capability reply(KObject ep, int payload) {
+    Capability c = new Capability(CapType.ENTRY, 0, ep.allocCount, payload, ep.oid, ep);
+    c.recyclable = true;
+    return c;
+  }
+
+  /**
+   * Turns this reply capability, which a register about to be overwritten holds, into the reply
+   * capability {@link #reply reply(ep, payload)} would make, instead of a new object: what the
+   * register held was only ever seen through that register, so no holder of the old value can see
+   * it change. Returns false (and changes nothing) unless this is a {@link #recyclable} reply
+   * capability to {@code ep} with its current count. Called after the commit point, holding the
+   * register's process's lock.
+   */
+  public boolean reissue(KObject ep, int payload) {
+    if (!recyclable || target != ep || allocCount != ep.allocCount) {
+      return false;
+    }
+    word1 = payload;
+    return true;
+  }
+
+  /**
+   * This capability, which may from now on be kept anywhere: a recyclable reply capability read
+   * from its register becomes an ordinary, immutable value. Every read of a capability register
+   * except the invocation of the capability in it goes through here, holding the register's
+   * process's lock.
+   */
+  public Capability pin() {
+    if (recyclable) {
+      recyclable = false;
+    }
+    return this;
+  }
+
+  /**
+   * Word 1: the protected payload (Entry, AppNotice, IrqWait), or the guard {@code (match << 8) |
+   * l2g} (memory and window caps), as an unsigned 32-bit value in an int.
+   */
+  public int word1() {
+    return word1;
   }
 
   /** A capability with every field given; used by decoding and by tests. */

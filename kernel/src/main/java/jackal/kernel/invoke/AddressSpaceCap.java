@@ -299,6 +299,6 @@ abstract class AddressSpaceCap extends MemoryCap {
         }
       }
     }
-    inv.resultCap(self.withWord1(other.word1));
+    inv.resultCap(self.withWord1(other.word1()));
   }
 }

@@ -36,7 +36,7 @@ final class AppNoticeCap extends KernelCap {
       inv.txn.commit();
       if (rc.type == CapType.PROCESS) {
         Process r = (Process) rc.target;
-        int allowed = notices & inv.iCap.word1;
+        int allowed = notices & inv.iCap.word1();
         if (allowed != 0) {
           r.notices |= allowed;
           if (r.runState == Process.RECEIVING && (r.rcvIcw & Icw.CW) == 0) {

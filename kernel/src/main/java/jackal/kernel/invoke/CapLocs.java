@@ -30,12 +30,33 @@ final class CapLocs {
     }
   }
 
-  /** Reads the capability at {@code loc} in {@code p}; throws the caller's fault if it can't. */
+  /**
+   * Reads the capability at {@code loc} in {@code p}, to be kept (sent, copied, passed to a kernel
+   * capability): a reply capability read from a register is {@linkplain Capability#pin pinned}.
+   * Throws the caller's fault if it can't.
+   */
   static Capability read(Invocation inv, Process p, long loc) {
+    checkForm(loc);
+    if (!CapLoc.isMemory(loc)) {
+      return p.capReg[(int) (loc >>> 1)].pin();
+    }
+    return readMemory(inv, p, loc);
+  }
+
+  /**
+   * Reads the capability {@code p} invokes: as {@link #read}, except that a reply capability stays
+   * recyclable, since an invocation keeps no reference past its transaction (only its payload, read
+   * before anything is delivered).
+   */
+  static Capability readInvoked(Invocation inv, Process p, long loc) {
     checkForm(loc);
     if (!CapLoc.isMemory(loc)) {
       return p.capReg[(int) (loc >>> 1)];
     }
+    return readMemory(inv, p, loc);
+  }
+
+  private static Capability readMemory(Invocation inv, Process p, long loc) {
     long addr = loc & ~1L;
     MemWalk w = inv.walk;
     int fc = w.walk(inv.machine, inv.txn, p.addrSpace, addr, false, true);
@@ -82,6 +103,24 @@ final class CapLocs {
       page.slots[i] = c;
     } else if (i != 0) {
       p.capReg[i] = c;
+    }
+  }
+
+  /**
+   * Writes the reply capability of {@code inv} (an Entry capability to {@link Invocation#replyEp}
+   * carrying {@link Invocation#replyPayload}) to destination {@code slot}, marshalled as for {@link
+   * #write}. A register that holds a recyclable reply capability to the same endpoint gets that
+   * object reissued with the new payload (the call's allocation-free path, see {@link
+   * Capability#reissue}); any other register gets a new recyclable one; a CapPage slot gets an
+   * ordinary capability, since memory can be read without pinning.
+   */
+  static void writeReply(Invocation inv, Process p, int slot) {
+    CapPage page = inv.destPage[slot];
+    int i = inv.destSlot[slot];
+    if (page != null) {
+      page.slots[i] = inv.sentCap(slot);
+    } else if (i != 0 && !p.capReg[i].reissue(inv.replyEp, inv.replyPayload)) {
+      p.capReg[i] = Capability.reply(inv.replyEp, inv.replyPayload);
     }
   }
 

@@ -74,8 +74,10 @@ public final class Invocation {
 
   /**
    * With RC, the endpoint whose Entry capability replaces send slot 0, and the payload it carries
-   * (the endpoint's payload when the call began). The capability object is made only when a message
-   * really carries it: a kernel capability's reply needs only the endpoint.
+   * (the endpoint's payload when the call began). The capability is made only when a message really
+   * carries it (a kernel capability's reply needs only the endpoint), and a register that held the
+   * previous reply capability to the same endpoint gets that object reissued instead ({@link
+   * CapLocs#writeReply}).
    */
   Endpoint replyEp;
 

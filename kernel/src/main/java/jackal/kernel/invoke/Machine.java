@@ -170,7 +170,7 @@ public final class Machine {
     }
     if (c.type == CapType.ENTRY) {
       Endpoint ep = (Endpoint) t;
-      if (ep.pm && ep.protPayload != c.word1) {
+      if (ep.pm && ep.protPayload != c.word1()) {
         return Capability.NULL;
       }
     }

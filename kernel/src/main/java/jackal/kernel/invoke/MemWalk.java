@@ -86,8 +86,8 @@ final class MemWalk {
       if (!isMemoryType(type)) {
         return fail(forWrite, FaultCode.MALFORMED_SPACE);
       }
-      int l2g = c.word1 & 0x7F;
-      long match = (c.word1 >>> 8) & 0xFF_FFFFL;
+      int l2g = c.word1() & 0x7F;
+      long match = (c.word1() >>> 8) & 0xFF_FFFFL;
       long guard = l2g >= 64 ? 0 : match << l2g;
       long high = l2g >= 64 ? 0 : a & -(1L << l2g);
       if (high != guard) {
@@ -218,8 +218,8 @@ final class MemWalk {
     }
     a -= slot << g.l2v;
     Capability c = m.prepare(txn, g.slots[(int) slot]);
-    int l2g = c.word1 & 0x7F;
-    long match = (c.word1 >>> 8) & 0xFF_FFFFL;
+    int l2g = c.word1() & 0x7F;
+    long match = (c.word1() >>> 8) & 0xFF_FFFFL;
     int r = runRestr | c.restr;
     if (c.type != CapType.PAGE
         || l2g >= 64

@@ -47,7 +47,7 @@ abstract class MemoryCap extends KernelCap {
     } else if (op == Codes.OC_MEMORY_GET_GUARD) {
       if (inv.requireArgs(0)) {
         inv.txn.commit();
-        inv.result(self.word1 & 0xFFFF_FFFFL);
+        inv.result(self.word1() & 0xFFFF_FFFFL);
       }
     } else if (op == Codes.OC_MEMORY_GET_RESTRICTIONS) {
       if (inv.requireArgs(0)) {

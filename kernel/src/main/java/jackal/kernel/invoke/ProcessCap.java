@@ -99,7 +99,7 @@ final class ProcessCap extends KernelCap {
         if (r < 0 || r >= 32) {
           inv.error(Codes.RC_REQUEST_ERROR);
         } else {
-          inv.resultCap(target.capReg[(int) r]);
+          inv.resultCap(target.capReg[(int) r].pin());
         }
       }
     } else if (op == Codes.OC_PROCESS_SET_CAP_REG) {

@@ -117,7 +117,7 @@ final class SystemCall {
     // ---- Phase 1: send.
     if ((icw & Icw.SP) != 0) {
       // Marshal the invoked capability and the capabilities sent.
-      inv.iCap = CapLocs.read(inv, p, in[INVCAP]);
+      inv.iCap = CapLocs.readInvoked(inv, p, in[INVCAP]);
       if ((icw & Icw.SC) != 0) {
         for (int i = 0; i <= Icw.lsc(icw); i++) {
           inv.src[i] = CapLocs.read(inv, p, in[SNDCAP + i]);
@@ -244,7 +244,7 @@ final class SystemCall {
       Endpoint replyEp = (Endpoint) c0.target;
       inv.replyEp = replyEp;
       inv.replyPayload = replyEp.protPayload;
-      inv.src[0] = null; // made on demand by sentCap(0)
+      inv.src[0] = null; // made when delivered (CapLocs.writeReply), or by sentCap(0)
     }
   }
 
@@ -307,11 +307,18 @@ final class SystemCall {
 
     inv.txn.commit();
 
+    // The payload first: delivering the capabilities may reissue the invoked reply capability,
+    // when a process replies into its own register.
+    final long pp = inv.iCap.payload();
     if (xfer > 0) {
       SpaceAccess.copy(inv.sendPages, sndPtr, inv.receivePages, rcvPtr, xfer);
     }
     for (int i = 0; i < ncaps; i++) {
-      CapLocs.write(inv, r, i, inv.sentCap(i));
+      if (inv.src[i] == null) {
+        CapLocs.writeReply(inv, r, i); // the reply capability RC asked for
+      } else {
+        CapLocs.write(inv, r, i, inv.src[i]);
+      }
     }
     if (ep.pm) {
       ep.protPayload++;
@@ -320,8 +327,7 @@ final class SystemCall {
     if (truncated) {
       opw0 |= Icw.NB;
     }
-    deliverWords(
-        inv, r, r.pb, opw0, in, inv.iCap.payload(), truncated ? xfer : sndLen, ep.endpointID);
+    deliverWords(inv, r, r.pb, opw0, in, pp, truncated ? xfer : sndLen, ep.endpointID);
     r.runState = Process.RUNNING;
 
     // Without a receive phase the sender keeps its slice; with one, it donates it.

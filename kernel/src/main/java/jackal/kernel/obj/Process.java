@@ -140,6 +140,13 @@ public final class Process extends KObject {
 
   public Process stallNext;
 
+  /**
+   * When the slice began that a wake-up preemption interrupted (a donee put back at the front of
+   * its CPU's queue for a process woken from another CPU), or 0: it resumes that slice, not a new
+   * one. Written and read by the CPU threads that queue and dispatch it, under the queue's lock.
+   */
+  public long resumeSliceStart;
+
   /** The CPU this process last ran on, and the CPUs it may run on (a bit mask). */
   public int homeCpu;
 

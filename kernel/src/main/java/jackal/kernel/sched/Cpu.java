@@ -47,6 +47,13 @@ public final class Cpu {
   /** When the current slice began: donation passes the slice on without restarting it. */
   private long sliceStart;
 
+  /**
+   * Set by another CPU that woke a process onto this CPU's queue for a caller that waits for it
+   * ({@link #wakeForWaitingCaller}): at its next switch this CPU runs the woken process before the
+   * process its last one donated its slice to (wake-up preemption; docs/DESIGN-NOTES.md).
+   */
+  private volatile boolean wakePreempt;
+
   // What the slice timer reads from its own thread: the process on this CPU (null between
   // dispatches) and when its slice began. Written with release stores, which cost no fence.
   @SuppressWarnings("unused") // through RUNNING
@@ -73,6 +80,7 @@ public final class Cpu {
 
   private long parks;
   private long steals;
+  private long wakePreemptions;
 
   /** Time spent in the idle loop (spinning or parked) and the part of it parked, in ns. */
   private long idleNanos;
@@ -156,6 +164,21 @@ public final class Cpu {
     return parkedNanos;
   }
 
+  /** Switches at which a process woken for a waiting caller ran before this CPU's donee. */
+  public long wakePreemptions() {
+    return wakePreemptions;
+  }
+
+  /**
+   * Another CPU woke a process onto this CPU's queue (at the front) for a caller that waits for its
+   * answer: this CPU switches to it at its next switch instead of at the end of the slice of
+   * whatever it runs, and is unparked if it sleeps.
+   */
+  void wakeForWaitingCaller() {
+    wakePreempt = true;
+    kick();
+  }
+
   public long errors() {
     return errors;
   }
@@ -232,24 +255,61 @@ public final class Cpu {
     Process p = donated;
     if (p != null) {
       donated = null;
-      if (queue.isEmpty() || System.nanoTime() - sliceStart < scheduler.sliceNanos) {
+      if (queue.isEmpty()) {
+        return p;
+      }
+      if (wakePreempt) {
+        // A process woken for a caller waiting on another CPU is at the front of the queue: it
+        // runs now, and the donee goes back to the front to run next, in the slice it had.
+        wakePreempt = false;
+        Process woken = queue.pollFirst();
+        if (woken != null) {
+          p.resumeSliceStart = sliceStart;
+          queue.addFirst(p);
+          wakePreemptions++;
+          startOrResumeSlice(woken);
+          return woken;
+        }
+        return p;
+      }
+      if (System.nanoTime() - sliceStart < scheduler.sliceNanos) {
         return p;
       }
       queue.addLast(p);
       scheduler.offerToIdlePeer(this, p);
     }
+    if (wakePreempt) {
+      wakePreempt = false; // no donee to preempt: the woken process is found in the queue anyway
+    }
     p = queue.pollFirst();
     if (p != null) {
-      beginSlice();
+      startOrResumeSlice(p);
       return p;
     }
     p = scheduler.steal(this);
     if (p != null) {
+      p.resumeSliceStart = 0; // a slice on another CPU is not one to resume here
       steals++;
       if (KernelEvents.COMPILED && KernelEvents.on()) KernelEvents.steal(id, p);
       beginSlice();
     }
     return p;
+  }
+
+  /**
+   * Starts a slice for {@code p}, taken from this CPU's queue, unless a wake-up preemption put it
+   * there in the middle of one: then it resumes that slice, so that wakes from other CPUs cannot
+   * keep its slice from ending for the processes queued behind it.
+   */
+  private void startOrResumeSlice(Process p) {
+    long resume = p.resumeSliceStart;
+    if (resume == 0) {
+      beginSlice();
+      return;
+    }
+    p.resumeSliceStart = 0;
+    sliceStart = resume;
+    SLICE_BEGAN.setRelease(this, resume);
   }
 
   private void beginSlice() {

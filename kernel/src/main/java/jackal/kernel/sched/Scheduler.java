@@ -194,7 +194,9 @@ public final class Scheduler {
   /**
    * Makes an idle process ready. {@code front} asks for slice donation: the process runs next on
    * {@code from} (the CPU running the calling transaction) when its mask allows, and otherwise goes
-   * to the front of its own CPU's queue. Does nothing if the process is not idle or has exited.
+   * to the front of its own CPU's queue, where, woken from another CPU, it runs at that CPU's next
+   * switch rather than after the slice of the process there. Does nothing if the process is not
+   * idle or has exited.
    */
   public void makeReady(Process p, boolean front, Cpu from) {
     // Before the compare-and-set: if p is still READY from an entry left by a destroy, that entry
@@ -213,7 +215,13 @@ public final class Scheduler {
     } else {
       target.queue.addLast(p);
     }
-    if (target != from) {
+    if (target == from) {
+      return;
+    }
+    if (front && from != null) {
+      // Its caller waits on another CPU: run it at that CPU's next switch (wake-up preemption).
+      target.wakeForWaitingCaller();
+    } else {
       target.kick();
     }
   }

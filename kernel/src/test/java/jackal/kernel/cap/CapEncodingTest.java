@@ -96,7 +96,7 @@ class CapEncodingTest {
       assertThat(d.type).as("type: " + ctx).isEqualTo(type);
       assertThat(d.restr).as("restr: " + ctx).isEqualTo(restr);
       assertThat(d.allocCount).as("count: " + ctx).isEqualTo(count);
-      assertThat(d.word1).as("word1: " + ctx).isEqualTo(word1);
+      assertThat(d.word1()).as("word1: " + ctx).isEqualTo(word1);
       assertThat(d.oid).as("oid: " + ctx).isEqualTo(oid);
       assertThat(d.target).as("no resolver, no target: " + ctx).isNull();
     }
@@ -107,7 +107,7 @@ class CapEncodingTest {
     return d.type == type
         && d.restr == restr
         && d.allocCount == count
-        && d.word1 == word1
+        && d.word1() == word1
         && d.oid == oid
         && d.target == null
         && d.equals(Capability.of(type, restr, count, word1, oid, null));

@@ -80,7 +80,7 @@ class CapabilityTest {
     assertThat(c.restr).as("original unchanged").isEqualTo(Restr.WEAK);
 
     Capability g = c.withWord1((5 << 8) | 20);
-    assertThat(g.word1).isEqualTo((5 << 8) | 20);
+    assertThat(g.word1()).isEqualTo((5 << 8) | 20);
     assertThat(g.target).isSameAs(pg);
     assertThat(g.restr).isEqualTo(Restr.WEAK);
 
@@ -181,5 +181,38 @@ class CapabilityTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("coyotos-2007")
         .hasMessageContaining("wide");
+  }
+
+  @Test
+  void aReplyCapabilityIsReissuedWithANewPayloadOnlyWhileItIsRecyclable() {
+    Endpoint ep = new Endpoint(9);
+    Capability r = Capability.reply(ep, 7);
+    assertThat(r).isEqualTo(Capability.object(CapType.ENTRY, 0, 7, ep));
+    assertThat(r.reissue(ep, 8)).isTrue();
+    assertThat(r).isEqualTo(Capability.object(CapType.ENTRY, 0, 8, ep));
+    assertThat(r.pin()).isSameAs(r);
+    assertThat(r.reissue(ep, 9)).isFalse();
+    assertThat(r.word1()).isEqualTo(8);
+  }
+
+  @Test
+  void noOrdinaryCapabilityCanBeReissued() {
+    Endpoint ep = new Endpoint(9);
+    Capability entry = Capability.object(CapType.ENTRY, 0, 7, ep);
+    assertThat(entry.reissue(ep, 8)).isFalse();
+    assertThat(entry.word1()).isEqualTo(7);
+    assertThat(entry.withRestr(Restr.WEAK).reissue(ep, 8)).isFalse();
+    assertThat(Capability.NULL.reissue(ep, 8)).isFalse();
+  }
+
+  @Test
+  void aReplyCapabilityIsNotReissuedForAnotherEndpointOrAfterItsEndpointWasRescinded() {
+    Endpoint ep = new Endpoint(9);
+    Endpoint other = new Endpoint(10);
+    Capability r = Capability.reply(ep, 7);
+    assertThat(r.reissue(other, 8)).isFalse();
+    ep.allocCount++;
+    assertThat(r.reissue(ep, 8)).isFalse();
+    assertThat(r).isEqualTo(Capability.of(CapType.ENTRY, 0, 0, 7, 9, null));
   }
 }

@@ -307,8 +307,8 @@ class MemWalkPropertyTest {
       if (!memory) {
         return FaultCode.MALFORMED_SPACE;
       }
-      int l2g = c.word1 & 0x7F;
-      long match = (c.word1 >>> 8) & 0xFFFFFF;
+      int l2g = c.word1() & 0x7F;
+      long match = (c.word1() >>> 8) & 0xFFFFFF;
       if (l2g < 64) {
         long high = a >>> l2g;
         if (high != match) {

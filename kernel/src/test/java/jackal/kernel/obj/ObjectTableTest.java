@@ -229,7 +229,7 @@ class ObjectTableTest {
       Capability c = ObjectTable.fullCap(o);
       assertThat(c.type).isEqualTo(w.capType());
       assertThat(c.restr).isZero();
-      assertThat(c.word1).isEqualTo(w.word1());
+      assertThat(c.word1()).isEqualTo(w.word1());
       assertThat(c.oid).isEqualTo(7);
       assertThat(c.allocCount).isEqualTo(5);
       assertThat(c.target).isSameAs(o);
