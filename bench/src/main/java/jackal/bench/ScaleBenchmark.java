@@ -74,8 +74,8 @@ public class ScaleBenchmark {
 
     /**
      * {@code trap}: the server is one class that traps directly; {@code ipc}: it uses the runtime's
-     * Ipc, whose classes each process defines again (some 18 KB of metaspace a process: 10^6 of them
-     * do not fit this machine until an image's stateless classes are shared).
+     * Ipc, whose classes each process defines again (some 18 KB of metaspace a process: 10^6 of
+     * them do not fit this machine until an image's stateless classes are shared).
      */
     @Param("trap")
     public String program;

@@ -163,13 +163,18 @@ final class ScaleRig implements AutoCloseable {
 
   /**
    * Creates {@code n} endpoints whose recipients are the sampled servers in turn, each with its own
-   * endpoint ID; returns the nanoseconds it took.
+   * endpoint ID; returns the nanoseconds it took. The endpoints of one server share its Process
+   * capability, as endpoints given their recipient by Endpoint.setRecipient from a register do.
    */
   long createEndpoints(long n) {
+    CapRef[] recipients = new CapRef[sampleServers.length];
+    for (int i = 0; i < recipients.length; i++) {
+      recipients[i] = k.cap(sampleServers[i]);
+    }
     long t0 = System.nanoTime();
     for (long i = 0; i < n; i++) {
       ObjectRef ep = k.newEndpoint();
-      k.setRecipient(ep, sampleServers[(int) (i % sampleServers.length)]);
+      k.setRecipient(ep, recipients[(int) (i % recipients.length)]);
       k.setEndpointId(ep, i + 1);
     }
     return System.nanoTime() - t0;
@@ -306,10 +311,11 @@ final class ScaleRig implements AutoCloseable {
   }
 
   /**
-   * What was made between two histograms, per item: the {@code lines} classes whose bytes grew most,
-   * each with its bytes and instances divided by {@code per}.
+   * What was made between two histograms, per item: the {@code lines} classes whose bytes grew
+   * most, each with its bytes and instances divided by {@code per}.
    */
-  static String perItem(Map<String, long[]> before, Map<String, long[]> after, long per, int lines) {
+  static String perItem(
+      Map<String, long[]> before, Map<String, long[]> after, long per, int lines) {
     record Row(String cls, long instances, long bytes) {}
     List<Row> rows = new ArrayList<>();
     after.forEach(
