@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Timeout;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -38,12 +39,15 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * <p>The JMH log (kept with {@code --log}) also has the class histogram per process and per
- * endpoint: where the bytes go. Kept out of {@code ./jackal test}: it needs minutes and gigabytes.
+ * endpoint: where the bytes go. Kept out of {@code ./jackal test} and out of a plain {@code
+ * ./jackal bench} (it runs only when its group is named): a run takes minutes to tens of minutes
+ * (JMH's timeout is raised to an hour) and gigabytes.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 0)
 @Measurement(iterations = 1)
+@Timeout(time = 60, timeUnit = TimeUnit.MINUTES)
 @Fork(
     value = 1,
     jvmArgsAppend = {Jvm.EXPORTS, "-Xmx6g", Jvm.GC})

@@ -80,6 +80,12 @@ public final class BenchCommand implements Callable<Integer> {
    */
   static final Map<String, String> SECONDARY_UNITS = new LinkedHashMap<>();
 
+  /**
+   * Label prefixes that running all benchmarks leaves out: they run only when their group is named
+   * ({@code scale}: minutes and a 6 GiB heap per benchmark).
+   */
+  static final List<String> ONLY_BY_NAME = List.of("scale.");
+
   /** Derived figures that are the largest of other derived figures (a worst case). */
   static final Map<String, List<String>> WORST = new LinkedHashMap<>();
 
@@ -423,8 +429,8 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--from",
       paramLabel = "FILE",
       description =
-          "Take the figures from FILE (lines this command printed: label: value unit) instead of"
-              + " running benchmarks (repeatable; with --plot).")
+          "Take the figures from FILE instead of running benchmarks: lines this command printed"
+              + " (label: value unit), or JMH's JSON result (*.json). Repeatable; with --plot.")
   List<Path> fromFiles = new ArrayList<>();
 
   @Spec CommandSpec spec;
@@ -443,7 +449,7 @@ public final class BenchCommand implements Callable<Integer> {
       Map<String, Figure> byLabel = new LinkedHashMap<>();
       try {
         for (Path f : fromFiles) {
-          for (Figure fig : readFigures(f)) {
+          for (Figure fig : readSaved(f)) {
             byLabel.put(fig.label(), fig);
           }
         }
@@ -604,6 +610,9 @@ public final class BenchCommand implements Callable<Integer> {
       boolean any = false;
       for (String name : all) {
         String label = label(name);
+        if (group.isEmpty() && ONLY_BY_NAME.stream().anyMatch(label::startsWith)) {
+          continue;
+        }
         if (prefixes.stream().anyMatch(prefix -> inGroup(label, prefix))) {
           selected.put(name, label);
           any = true;
@@ -793,6 +802,23 @@ public final class BenchCommand implements Callable<Integer> {
       out.add(new Figure(m.group(1), v, m.group(3)));
     }
     return out;
+  }
+
+  /**
+   * Figures saved from a run: JMH's JSON result ({@code -rf json}, a file whose name ends in {@code
+   * .json}) or the lines this command printed.
+   *
+   * @throws IllegalArgumentException naming the file and where in it the first error is
+   */
+  static List<Figure> readSaved(Path file) throws IOException {
+    if (!file.getFileName().toString().endsWith(".json")) {
+      return readFigures(file);
+    }
+    try {
+      return parseResults(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
   }
 
   private static final Pattern FIGURE_LINE = Pattern.compile("(\\S+): (\\S+) (\\S+)");

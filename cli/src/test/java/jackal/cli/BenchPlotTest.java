@@ -239,4 +239,55 @@ class BenchPlotTest {
             "scale.endpoints.heap: 4100 MiB",
             "scale.endpoints.first-call.p50: 8000 ns");
   }
+
+  @Test
+  void plotFromJmhJsonTakesTheFiguresUnderTheirLabelsAndRefusesBadJsonNamingTheFile(
+      @TempDir Path dir) throws Exception {
+    Path json = dir.resolve("run.json");
+    Files.writeString(
+        json,
+        """
+        [ { "benchmark" : "jackal.bench.ScaleBenchmark.processes",
+            "primaryMetric" : { "score" : 600.0, "scoreUnit" : "s/op" },
+            "secondaryMetrics" : {
+              "bytesPerProcess" : { "score" : 3100.0, "scoreUnit" : "#" },
+              "metaspacePerProcess" : { "score" : 4000.0, "scoreUnit" : "#" } } } ]
+        """);
+    StringWriter out = new StringWriter();
+    picocli.CommandLine cmd = Main.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    Path plots = dir.resolve("plots");
+    assertThat(cmd.execute("bench", "--from", json.toString(), "--plot", plots.toString()))
+        .isZero();
+    List<Drawn> drawn = bars(parse(Files.readString(plots.resolve("scale.svg"))));
+    assertThat(drawn)
+        .extracting(Drawn::figure, Drawn::value)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("scale.processes.bytes-each", "3100"),
+            org.assertj.core.groups.Tuple.tuple("scale.processes.metaspace-each", "4000"));
+
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "[ { \"benchmark\" : ");
+    StringWriter err = new StringWriter();
+    cmd.setErr(new PrintWriter(err, true));
+    assertThat(cmd.execute("bench", "--from", bad.toString(), "--plot", plots.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString().lines())
+        .singleElement()
+        .asString()
+        .startsWith("jackal: " + bad + ": bad JMH JSON at ");
+  }
+
+  @Test
+  void theScaleBenchmarksRunOnlyWhenTheirGroupIsNamed() {
+    List<String> all =
+        List.of(
+            "jackal.bench.IpcBenchmark.sameCpu",
+            "jackal.bench.ScaleBenchmark.processes",
+            "jackal.bench.ScaleBenchmark.endpoints");
+    assertThat(BenchCommand.select(all, List.of()).values())
+        .containsExactly("ipc.roundtrip.same-cpu");
+    assertThat(BenchCommand.select(all, List.of("scale")).values())
+        .containsExactly("scale.processes.run", "scale.endpoints.run");
+  }
 }
