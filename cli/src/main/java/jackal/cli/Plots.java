@@ -17,7 +17,10 @@ import java.util.Map;
 final class Plots {
   private Plots() {}
 
-  /** One bar: the figure's label, what the chart calls it, and its colour. */
+  /**
+   * One bar: the figure's label (or several separated by {@code |}: the first measured one is
+   * shown), what the chart calls it, and its colour.
+   */
   record Bar(String figure, String name, String colour) {}
 
   /** A chart: its file name, title, the unit its figures share, its scale and its bars. */
@@ -74,8 +77,14 @@ final class Plots {
               "B",
               false,
               List.of(
-                  new Bar("scale.processes.bytes-each", "process waiting in receive", JACKAL),
-                  new Bar("scale.processes.metaspace-each", "its metaspace (classes)", BASE),
+                  new Bar(
+                      "scale.processes.bytes-each|scale.endpoints.bytes-per-process",
+                      "process waiting in receive",
+                      JACKAL),
+                  new Bar(
+                      "scale.processes.metaspace-each|scale.endpoints.metaspace-per-process",
+                      "its metaspace (classes)",
+                      BASE),
                   new Bar("scale.endpoints.bytes-each", "endpoint", JACKAL))));
 
   private static final int WIDTH = 760;
@@ -108,10 +117,13 @@ final class Plots {
     List<Bar> bars = new ArrayList<>();
     List<Double> values = new ArrayList<>();
     for (Bar b : c.bars()) {
-      BenchCommand.Figure f = figures.get(b.figure());
-      if (f != null && Double.isFinite(f.value()) && f.value() > 0) {
-        bars.add(b);
-        values.add(f.value());
+      for (String name : b.figure().split("\\|")) {
+        BenchCommand.Figure f = figures.get(name);
+        if (f != null && Double.isFinite(f.value()) && f.value() > 0) {
+          bars.add(new Bar(name, b.name(), b.colour()));
+          values.add(f.value());
+          break;
+        }
       }
     }
     if (bars.isEmpty()) {
