@@ -74,6 +74,18 @@ public final class BenchCommand implements Callable<Integer> {
    */
   static final Map<String, Map<String, String>> SECONDARY = new LinkedHashMap<>();
 
+  /**
+   * Units of secondary figures other than ns: a word of the printed label (between dots or dashes)
+   * to its unit.
+   */
+  static final Map<String, String> SECONDARY_UNITS = new LinkedHashMap<>();
+
+  /**
+   * Label prefixes that running all benchmarks leaves out: they run only when their group is named
+   * ({@code scale}: minutes and a 6 GiB heap per benchmark).
+   */
+  static final List<String> ONLY_BY_NAME = List.of("scale.");
+
   /** Derived figures that are the largest of other derived figures (a worst case). */
   static final Map<String, List<String>> WORST = new LinkedHashMap<>();
 
@@ -114,6 +126,33 @@ public final class BenchCommand implements Callable<Integer> {
       percentiles.put("p999", "ipc.latency." + where + ".p99.9");
       SECONDARY.put(BENCH + "LatencyBenchmark." + method, percentiles);
     }
+    // Scale (issue 10): 10^6 processes waiting in receive, then 10^7 endpoints; one shot each,
+    // the whole run in seconds, and the figures as secondary results with their own units.
+    LABELS.put(BENCH + "ScaleBenchmark.processes", "scale.processes.run");
+    LABELS.put(BENCH + "ScaleBenchmark.endpoints", "scale.endpoints.run");
+    for (String kind : List.of("processes", "endpoints")) {
+      String at = "scale." + kind + ".";
+      Map<String, String> figures = new LinkedHashMap<>();
+      figures.put(
+          "bytesPerProcess",
+          kind.equals("processes") ? at + "bytes-each" : at + "bytes-per-process");
+      figures.put(
+          "metaspacePerProcess",
+          kind.equals("processes") ? at + "metaspace-each" : at + "metaspace-per-process");
+      figures.put("creationsPerSecond", at + "processes-created-per-s");
+      figures.put("waitingPerSecond", at + "processes-waiting-per-s");
+      figures.put("bytesPerEndpoint", at + "bytes-each");
+      figures.put("endpointsPerSecond", at + "endpoints-created-per-s");
+      figures.put("heapMiB", at + "heap");
+      figures.put("firstCallP50", at + "first-call.p50");
+      figures.put("firstCallP99", at + "first-call.p99");
+      figures.put("secondCallP50", at + "second-call.p50");
+      SECONDARY.put(BENCH + "ScaleBenchmark." + kind, figures);
+    }
+    SECONDARY_UNITS.put("bytes", "B");
+    SECONDARY_UNITS.put("metaspace", "B");
+    SECONDARY_UNITS.put("per-s", "/s");
+    SECONDARY_UNITS.put("heap", "MiB");
     // The idle CPU's spin budget against the cross-CPU round trip (a parameter sweep).
     LABELS.put(BENCH + "SpinBenchmark.crossCpu", "spin.cross-cpu");
     // Harness check: small batches, and the fixed cost of one batch.
@@ -378,12 +417,49 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Keep JMH's own output (scores with their errors) in FILE.")
   Path logFile;
 
+  @Option(
+      names = "--plot",
+      paramLabel = "DIR",
+      description =
+          "Also write SVG charts of the figures into DIR: IPC against peers, scaling with CPUs,"
+              + " latency percentiles, scale.")
+  Path plotDir;
+
+  @Option(
+      names = "--from",
+      paramLabel = "FILE",
+      description =
+          "Take the figures from FILE instead of running benchmarks: lines this command printed"
+              + " (label: value unit), or JMH's JSON result (*.json). Repeatable; with --plot.")
+  List<Path> fromFiles = new ArrayList<>();
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+
+    if (!fromFiles.isEmpty()) {
+      if (plotDir == null) {
+        err.println("jackal: --from needs --plot DIR (figures from a file are only plotted)");
+        err.flush();
+        return 1;
+      }
+      Map<String, Figure> byLabel = new LinkedHashMap<>();
+      try {
+        for (Path f : fromFiles) {
+          for (Figure fig : readSaved(f)) {
+            byLabel.put(fig.label(), fig);
+          }
+        }
+      } catch (IllegalArgumentException | IOException e) {
+        err.println("jackal: " + Main.oneLine(String.valueOf(e.getMessage())));
+        err.flush();
+        return 1;
+      }
+      return plot(byLabel, out);
+    }
 
     Path home = Path.of(System.getProperty("jackal.home", ".")).toAbsolutePath().normalize();
     Path jar = home.resolve("bench/target/jackal-bench.jar");
@@ -451,6 +527,9 @@ public final class BenchCommand implements Callable<Integer> {
         out.println(f.line());
       }
       out.flush();
+      if (plotDir != null && plot(byLabel, out) != 0) {
+        return 1;
+      }
       if (!verbose && logFile == null) {
         Files.deleteIfExists(log);
       }
@@ -458,6 +537,21 @@ public final class BenchCommand implements Callable<Integer> {
     } finally {
       Files.deleteIfExists(result);
     }
+  }
+
+  /** Writes the charts of {@code figures} into {@link #plotDir} and names the files written. */
+  private int plot(Map<String, Figure> figures, PrintWriter out) throws IOException {
+    List<Path> written = Plots.write(plotDir, figures);
+    if (written.isEmpty()) {
+      spec.commandLine().getErr().println("jackal: no figure of any chart was measured; no plot");
+      spec.commandLine().getErr().flush();
+      return 1;
+    }
+    for (Path p : written) {
+      out.println("plot: " + p);
+    }
+    out.flush();
+    return 0;
   }
 
   /** Java command (this JDK) for running JMH's main class from the bench jar. */
@@ -516,6 +610,9 @@ public final class BenchCommand implements Callable<Integer> {
       boolean any = false;
       for (String name : all) {
         String label = label(name);
+        if (group.isEmpty() && ONLY_BY_NAME.stream().anyMatch(label::startsWith)) {
+          continue;
+        }
         if (prefixes.stream().anyMatch(prefix -> inGroup(label, prefix))) {
           selected.put(name, label);
           any = true;
@@ -651,13 +748,80 @@ public final class BenchCommand implements Callable<Integer> {
       if (secondary != null && run.get("secondaryMetrics") instanceof Map<?, ?> sm) {
         for (Map.Entry<String, String> e : secondary.entrySet()) {
           if (sm.get(e.getKey()) instanceof Map<?, ?> m) {
-            figures.add(new Figure(e.getValue(), number(m.get("score")), "ns"));
+            figures.add(new Figure(e.getValue(), number(m.get("score")), unitOf(e.getValue())));
           }
         }
       }
     }
     return figures;
   }
+
+  /** The unit of a secondary figure: by a word of its label ({@link #SECONDARY_UNITS}), else ns. */
+  static String unitOf(String label) {
+    for (String word : label.split("[.\\-]")) {
+      String unit = SECONDARY_UNITS.get(word);
+      if (unit != null) {
+        return unit;
+      }
+    }
+    for (Map.Entry<String, String> e : SECONDARY_UNITS.entrySet()) {
+      if (label.endsWith("-" + e.getKey())) {
+        return e.getValue();
+      }
+    }
+    return "ns";
+  }
+
+  /**
+   * Figures from the lines {@code jackal bench} printed ({@code label: value unit}), as saved in
+   * {@code file}; blank lines and lines starting with {@code #} are skipped.
+   *
+   * @throws IllegalArgumentException naming the file and line of the first line that is not a
+   *     figure
+   */
+  static List<Figure> readFigures(Path file) throws IOException {
+    List<Figure> out = new ArrayList<>();
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      java.util.regex.Matcher m = FIGURE_LINE.matcher(line);
+      if (!m.matches()) {
+        throw new IllegalArgumentException(
+            file + ":" + (i + 1) + ": not a figure line (label: value unit): " + line);
+      }
+      double v;
+      try {
+        v = Double.parseDouble(m.group(2));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            file + ":" + (i + 1) + ": not a number: " + m.group(2), e);
+      }
+      out.add(new Figure(m.group(1), v, m.group(3)));
+    }
+    return out;
+  }
+
+  /**
+   * Figures saved from a run: JMH's JSON result ({@code -rf json}, a file whose name ends in {@code
+   * .json}) or the lines this command printed.
+   *
+   * @throws IllegalArgumentException naming the file and where in it the first error is
+   */
+  static List<Figure> readSaved(Path file) throws IOException {
+    if (!file.getFileName().toString().endsWith(".json")) {
+      return readFigures(file);
+    }
+    try {
+      return parseResults(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static final Pattern FIGURE_LINE = Pattern.compile("(\\S+): (\\S+) (\\S+)");
 
   private static double number(Object o) {
     if (o instanceof Number n) {

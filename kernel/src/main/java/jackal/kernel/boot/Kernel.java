@@ -244,6 +244,21 @@ public final class Kernel implements AutoCloseable {
     locked(() -> e.recipient = pc, e);
   }
 
+  /**
+   * Makes the process {@code process} (a Process capability, as from {@link #cap}) the endpoint's
+   * recipient; every endpoint given the same capability shares it, as endpoints given one by
+   * Endpoint.setRecipient from a register do.
+   */
+  public void setRecipient(ObjectRef ep, CapRef process) {
+    open();
+    Endpoint e = endpoint(ep);
+    if (process.cap.type != CapType.PROCESS) {
+      throw new IllegalArgumentException(
+          "a recipient is a Process capability, not " + CapType.name(process.cap.type));
+    }
+    locked(() -> e.recipient = process.cap, e);
+  }
+
   public void setPayloadMatch(ObjectRef ep) {
     open();
     Endpoint e = endpoint(ep);

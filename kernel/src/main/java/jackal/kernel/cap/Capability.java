@@ -57,10 +57,22 @@ public final class Capability {
 
   /** A capability of a misc (non-object) type with no fields, e.g. Discrim or KernLog. */
   public static Capability misc(int type) {
-    if (CapType.isObject(type)) {
+    if (type < 0 || CapType.isObject(type)) {
       throw new IllegalArgumentException("not a misc type: " + CapType.name(type));
     }
-    return type == CapType.NULL ? NULL : new Capability(type, 0, 0, 0, 0, null);
+    return type == CapType.NULL ? NULL : MISC[type];
+  }
+
+  /**
+   * One full-strength capability of each misc type: a capability is an immutable value, so every
+   * process's Schedule capability (say) can be the same object (48 bytes a process less).
+   */
+  private static final Capability[] MISC = new Capability[CapType.FIRST_OBJECT];
+
+  static {
+    for (int t = 1; t < CapType.FIRST_OBJECT; t++) {
+      MISC[t] = new Capability(t, 0, 0, 0, 0, null);
+    }
   }
 
   /** A capability to {@code target} with the object's current allocation count. */

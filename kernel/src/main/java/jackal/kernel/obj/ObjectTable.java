@@ -2,8 +2,13 @@ package jackal.kernel.obj;
 
 import jackal.kernel.api.CapType;
 import jackal.kernel.cap.OidLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * All kernel objects, found by (type, OID): each type has its own OID namespace, as in Coyotos.
@@ -12,22 +17,51 @@ import java.util.concurrent.atomic.AtomicLong;
  * makes a fresh, zeroed object with count 0, the way a Coyotos range hands out storage. A retired
  * object stays in the table for good with the count {@link KObject#RETIRED}, so its OID is never
  * handed out again.
+ *
+ * <p>Layout (what an object costs the table): OIDs below {@link #DENSE_OIDS} are slots of chunks of
+ * {@link #CHUNK} references, made when the first OID in them is used, found through a directory
+ * array per type; a slot is 4 bytes (compressed references), against some 53 bytes for an entry of
+ * a hash map keyed by a boxed OID (its node, the boxed key and its share of the table). Image
+ * building hands out OIDs from 0 and the space bank from the top of its half of the range down, so
+ * chunks fill densely from both ends. OIDs from {@link #DENSE_OIDS} up (only when a kernel is
+ * configured with more than 2^30 OIDs of a type) live in a concurrent hash map. Lookups take no
+ * lock: a chunk and a slot are each set once, by compare-and-set.
  */
 public final class ObjectTable {
+  /** OIDs in the chunked part; higher ones are in the map. */
+  static final long DENSE_OIDS = 1L << 30;
+
+  private static final int CHUNK_BITS = 10;
+
+  /** Objects per chunk. */
+  static final int CHUNK = 1 << CHUNK_BITS;
+
+  private static final VarHandle CHUNKS = MethodHandles.arrayElementVarHandle(KObject[][].class);
+  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(KObject[].class);
+
   private final OidLayout layout;
   private final long[] bound = new long[ObType.COUNT];
   private final AtomicLong[] nextFresh = new AtomicLong[ObType.COUNT];
 
+  /** Per type: chunk {@code oid >>> CHUNK_BITS} of the dense part, or null until first used. */
+  private final KObject[][][] chunks = new KObject[ObType.COUNT][][];
+
+  /** Per type: objects whose OID is at least {@link #DENSE_OIDS}. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private final ConcurrentHashMap<Long, KObject>[] byOid = new ConcurrentHashMap[ObType.COUNT];
+  private final ConcurrentHashMap<Long, KObject>[] sparse = new ConcurrentHashMap[ObType.COUNT];
+
+  private final LongAdder[] resident = new LongAdder[ObType.COUNT];
 
   public ObjectTable(OidLayout layout, long oidsPerType) {
     this.layout = layout;
     long b = layout.oidBits == 64 ? oidsPerType : Math.min(oidsPerType, layout.maxOid + 1);
+    long dense = Math.min(b, DENSE_OIDS);
     for (int t = 0; t < ObType.COUNT; t++) {
       bound[t] = b;
       nextFresh[t] = new AtomicLong();
-      byOid[t] = new ConcurrentHashMap<>();
+      chunks[t] = new KObject[(int) ((dense + CHUNK - 1) >>> CHUNK_BITS)][];
+      sparse[t] = new ConcurrentHashMap<>();
+      resident[t] = new LongAdder();
     }
   }
 
@@ -49,13 +83,53 @@ public final class ObjectTable {
     if (!inRange(obType, oid)) {
       return null;
     }
-    KObject o = byOid[obType].get(oid);
-    return o != null ? o : byOid[obType].computeIfAbsent(oid, k -> make(obType, k));
+    KObject o = peek(obType, oid);
+    return o != null ? o : install(obType, make(obType, oid));
   }
 
   /** The object if it has ever been used, else null. */
   public KObject peek(int obType, long oid) {
-    return byOid[obType].get(oid);
+    if (oid < 0) {
+      return null;
+    }
+    if (oid >= DENSE_OIDS) {
+      return sparse[obType].get(oid);
+    }
+    KObject[][] dir = chunks[obType];
+    int c = (int) (oid >>> CHUNK_BITS);
+    if (c >= dir.length) {
+      return null;
+    }
+    KObject[] chunk = (KObject[]) CHUNKS.getAcquire(dir, c);
+    return chunk == null ? null : (KObject) SLOTS.getAcquire(chunk, (int) oid & (CHUNK - 1));
+  }
+
+  /**
+   * Puts {@code fresh} at its OID unless an object is there already; returns the object that is
+   * there now (so {@code fresh} if it went in).
+   */
+  private KObject install(int obType, KObject fresh) {
+    long oid = fresh.oid;
+    KObject there;
+    if (oid >= DENSE_OIDS) {
+      there = sparse[obType].putIfAbsent(oid, fresh);
+    } else {
+      KObject[][] dir = chunks[obType];
+      int c = (int) (oid >>> CHUNK_BITS);
+      KObject[] chunk = (KObject[]) CHUNKS.getAcquire(dir, c);
+      if (chunk == null) {
+        KObject[] made = new KObject[CHUNK];
+        KObject[] won = (KObject[]) CHUNKS.compareAndExchangeRelease(dir, c, null, made);
+        chunk = won == null ? made : won;
+      }
+      there =
+          (KObject) SLOTS.compareAndExchangeRelease(chunk, (int) oid & (CHUNK - 1), null, fresh);
+    }
+    if (there != null) {
+      return there;
+    }
+    resident[obType].increment();
+    return fresh;
   }
 
   /**
@@ -69,7 +143,7 @@ public final class ObjectTable {
         throw new IllegalStateException("no " + ObType.name(obType) + " OIDs left");
       }
       KObject fresh = make(obType, oid);
-      if (byOid[obType].putIfAbsent(oid, fresh) == null) {
+      if (install(obType, fresh) == fresh) {
         return fresh;
       }
     }
@@ -87,11 +161,66 @@ public final class ObjectTable {
 
   /** Number of objects of a type that have been materialized. */
   public int resident(int obType) {
-    return byOid[obType].size();
+    return (int) Math.min(Integer.MAX_VALUE, resident[obType].sum());
   }
 
+  /**
+   * Every object of the type ever used, in OID order for the chunked part (then the others); weakly
+   * consistent, like a concurrent map's view: objects made meanwhile may or may not be seen.
+   */
   public Iterable<KObject> all(int obType) {
-    return byOid[obType].values();
+    return () -> new Resident(chunks[obType], sparse[obType].values().iterator());
+  }
+
+  /** Walks the chunks slot by slot, then the sparse map. */
+  private static final class Resident implements Iterator<KObject> {
+    private final KObject[][] dir;
+    private final Iterator<KObject> rest;
+    private int c;
+    private int s;
+    private KObject next;
+
+    Resident(KObject[][] dir, Iterator<KObject> rest) {
+      this.dir = dir;
+      this.rest = rest;
+      advance();
+    }
+
+    private void advance() {
+      next = null;
+      while (c < dir.length) {
+        KObject[] chunk = (KObject[]) CHUNKS.getAcquire(dir, c);
+        if (chunk != null) {
+          while (s < CHUNK) {
+            KObject o = (KObject) SLOTS.getAcquire(chunk, s++);
+            if (o != null) {
+              next = o;
+              return;
+            }
+          }
+        }
+        c++;
+        s = 0;
+      }
+      if (rest.hasNext()) {
+        next = rest.next();
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next != null;
+    }
+
+    @Override
+    public KObject next() {
+      if (next == null) {
+        throw new NoSuchElementException();
+      }
+      KObject o = next;
+      advance();
+      return o;
+    }
   }
 
   /** The object type a capability type code names, or -1 for non-object capabilities. */

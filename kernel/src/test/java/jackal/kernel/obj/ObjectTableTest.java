@@ -304,4 +304,59 @@ class ObjectTableTest {
       assertThat(got).as("round %d", round).hasSize(1);
     }
   }
+
+  @Test
+  void objectsOnChunkBoundariesAndAtBothEndsOfTheRangeAreFoundAndListedInOidOrder() {
+    long bound = 5L * ObjectTable.CHUNK + 7;
+    ObjectTable t = new ObjectTable(OidLayout.WIDE, bound);
+    long[] oids = {
+      bound - 1, 0, ObjectTable.CHUNK - 1, ObjectTable.CHUNK, 3L * ObjectTable.CHUNK + 5, bound - 2
+    };
+    List<KObject> made = new ArrayList<>();
+    for (long oid : oids) {
+      made.add(t.get(ObType.ENDPOINT, oid));
+    }
+    for (int i = 0; i < oids.length; i++) {
+      assertThat(t.peek(ObType.ENDPOINT, oids[i])).isSameAs(made.get(i));
+      assertThat(made.get(i).oid).isEqualTo(oids[i]);
+    }
+    List<Long> listed = new ArrayList<>();
+    t.all(ObType.ENDPOINT).forEach(o -> listed.add(o.oid));
+    assertThat(listed)
+        .containsExactly(
+            0L,
+            (long) ObjectTable.CHUNK - 1,
+            (long) ObjectTable.CHUNK,
+            3L * ObjectTable.CHUNK + 5,
+            bound - 2,
+            bound - 1);
+    assertThat(t.resident(ObType.ENDPOINT)).isEqualTo(oids.length);
+    assertThat(t.all(ObType.PROCESS)).as("other types are untouched").isEmpty();
+  }
+
+  @Test
+  void oidsPastTheChunkedRangeAreKeptFoundAndListedAfterTheOthers() {
+    long high = ObjectTable.DENSE_OIDS + 12_345;
+    ObjectTable t = new ObjectTable(OidLayout.WIDE, ObjectTable.DENSE_OIDS + 100_000);
+    KObject low = t.get(ObType.GPT, 3);
+    KObject far = t.get(ObType.GPT, high);
+    assertThat(far.oid).isEqualTo(high);
+    assertThat(t.get(ObType.GPT, high)).isSameAs(far);
+    assertThat(t.peek(ObType.GPT, high)).isSameAs(far);
+    assertThat(t.peek(ObType.GPT, high + 1)).isNull();
+    assertThat(t.all(ObType.GPT)).containsExactly(low, far);
+    assertThat(t.resident(ObType.GPT)).isEqualTo(2);
+  }
+
+  @Test
+  void negativeAndOutOfRangeOidsFindNothingAndMakeNothing() {
+    ObjectTable t = new ObjectTable(OidLayout.WIDE, 2L * ObjectTable.CHUNK);
+    for (long oid :
+        new long[] {-1, Long.MIN_VALUE, 2L * ObjectTable.CHUNK, Long.MAX_VALUE, 1L << 40}) {
+      assertThat(t.get(ObType.PROCESS, oid)).as("get %d", oid).isNull();
+      assertThat(t.peek(ObType.PROCESS, oid)).as("peek %d", oid).isNull();
+    }
+    assertThat(t.resident(ObType.PROCESS)).isZero();
+    assertThat(t.all(ObType.PROCESS)).isEmpty();
+  }
 }
