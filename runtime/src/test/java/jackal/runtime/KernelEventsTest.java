@@ -179,10 +179,11 @@ class KernelEventsTest {
       rec.start();
       try (TestSystem s = new TestSystem(2)) {
         // Placed round robin: two long yielders on CPU 0, a process with nothing to do on CPU 1,
-        // which then goes idle while CPU 0 has work queued.
+        // which then goes idle while CPU 0 has work queued. The yielders run long enough (tens of
+        // milliseconds) for CPU 1's thread to be scheduled by a loaded host before they end.
         ObjectRef[] ps = new ObjectRef[3];
         for (int i = 0; i < ps.length; i++) {
-          int yields = i == 1 ? 0 : 2000;
+          int yields = i == 1 ? 0 : 50_000;
           ps[i] =
               s.process(
                   "yielder" + i,
