@@ -65,6 +65,12 @@ final class Checkpoints implements CheckpointControl {
    * capturable point.
    */
   Snapshot cut(boolean full, long boundNanos) throws CheckpointIncompleteException {
+    synchronized (oneAtATime) {
+      return cutAlone(full, boundNanos);
+    }
+  }
+
+  private Snapshot cutAlone(boolean full, long boundNanos) throws CheckpointIncompleteException {
     synchronized (this) {
       if (outstanding != null && !outstanding.finished()) {
         throw new CheckpointIncompleteException(
@@ -248,6 +254,16 @@ final class Checkpoints implements CheckpointControl {
    * failure the objects stay marked changed for the next cut.
    */
   long checkpoint(CheckpointWriter w, boolean full, long boundNanos)
+      throws CheckpointIncompleteException {
+    synchronized (oneAtATime) {
+      return checkpointAlone(w, full, boundNanos);
+    }
+  }
+
+  /** Held through a whole checkpoint: one is written at a time, the next waits for it. */
+  private final Object oneAtATime = new Object();
+
+  private long checkpointAlone(CheckpointWriter w, boolean full, long boundNanos)
       throws CheckpointIncompleteException {
     Snapshot s = cut(full, boundNanos);
     try {

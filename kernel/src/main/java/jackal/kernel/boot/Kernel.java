@@ -746,6 +746,14 @@ public final class Kernel implements AutoCloseable {
     checkpoints.persist(store, period.toNanos(), bound.toNanos());
   }
 
+  /**
+   * Persists the running system to {@code store} every {@link KernelConfig#checkpointMillis} (see
+   * {@link #persist(CheckpointWriter, Duration, Duration)}).
+   */
+  public void persist(CheckpointWriter store, Duration bound) {
+    persist(store, Duration.ofMillis(config.checkpointMillis()), bound);
+  }
+
   /** Checkpoints the persisting thread ({@link #persist}) has committed. */
   public long checkpointsCommitted() {
     return checkpoints.committedCount();
