@@ -190,14 +190,12 @@ final class Checkpoints implements CheckpointControl {
     List<Long> next = new ArrayList<>();
     for (int t = 0; t < ObType.COUNT; t++) {
       next.add(table.nextFresh(t));
-      List<KObject> objs = new ArrayList<>();
+      // Not sorted here: the snapshot sorts its records when the store takes them, after the
+      // pause.
       for (KObject o : table.all(t)) {
-        if (all || o.dirty) {
-          objs.add(o);
+        if (!all && !o.dirty) {
+          continue;
         }
-      }
-      objs.sort(Comparator.comparingLong(o -> o.oid));
-      for (KObject o : objs) {
         lock(o);
         try {
           o.dirty = false;

@@ -105,6 +105,9 @@ public final class Snapshot {
       out.add(new ObjectState.PageState(p.oid, pageCounts[i], p.takeCut()));
     }
     out.addAll(small);
+    // The cut took them in the object table's order; an image lists them by type, then OID.
+    out.sort(
+        java.util.Comparator.comparingInt(ObjectState::obType).thenComparingLong(ObjectState::oid));
     return new KernelImage(oidLayout, nextFresh, out, runList);
   }
 
