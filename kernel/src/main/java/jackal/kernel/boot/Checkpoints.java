@@ -78,6 +78,7 @@ final class Checkpoints implements CheckpointControl {
       }
     }
     long deadline = System.nanoTime() + boundNanos;
+    long backoff = 1;
     String blocker;
     do {
       long start = System.nanoTime();
@@ -107,7 +108,10 @@ final class Checkpoints implements CheckpointControl {
         machine.scheduler.releaseCpus();
       }
       try {
-        Thread.sleep(1); // the blocker runs on to its next capturable point
+        // The blocker runs on to its next capturable point; the CPUs are held again after a
+        // pause that doubles each time (1 to 64 ms), so a long wait does not stop them often.
+        Thread.sleep(backoff);
+        backoff = Math.min(backoff * 2, 64);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
