@@ -372,7 +372,6 @@ public final class BenchCommand implements Callable<Integer> {
     GROUPS.put(
         "analysis",
         List.of("analysis.", "baseline.continuation-pingpong", "ipc.throughput.cpus-1"));
-    GROUPS.put("checkpoint", List.of("checkpoint.", "restart.time"));
     GROUPS.put(
         "harness",
         List.of(

@@ -77,7 +77,7 @@ class StoreCommandTest {
         .contains("generation 3 of 3 in the log")
         .contains("full")
         .contains("incremental")
-        .contains("Entry(Endpoint#0, pp=1)");
+        .contains("reg 4: Entry -> endpoint#0 (pp 1");
 
     assertThat(run("store", "check", store.toString())).isZero();
     assertThat(printed()).contains("store check: ok");

@@ -1,6 +1,5 @@
 package jackal.image.store;
 
-import jackal.image.file.ImageListing;
 import jackal.kernel.boot.ImageRefusedException;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.KernelConfig;
@@ -140,7 +139,18 @@ public final class StoreCheck {
                   : p.program() != null ? ": running, " + p.program().length + " bytes" : "")
           .append('\n');
     }
-    b.append(ImageListing.render(r.image()));
+    // The system as a kernel that loaded it and was not booted sees it: the listing `jackal image
+    // show` and `jackal run --dump` print.
+    KernelConfig config =
+        KernelConfig.defaults()
+            .withOidLayout(r.image().oidLayout())
+            .withConsole(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    try (Kernel k = Kernel.create(config)) {
+      k.resume(r.image(), r.clock(), r.programs());
+      b.append(k.view().text());
+    } catch (ImageRefusedException | IllegalArgumentException e) {
+      b.append("the system does not load: ").append(e.getMessage()).append('\n');
+    }
     return b.toString();
   }
 }
