@@ -21,4 +21,5 @@ module jackal.image {
   exports jackal.image.boot;
   exports jackal.image.programs;
   exports jackal.image.file;
+  exports jackal.image.store;
 }

@@ -225,6 +225,16 @@ public final class BenchCommand implements Callable<Integer> {
     // System image files of 10 000 objects: built from source, and booted from the file.
     LABELS.put(BENCH + "ImageBenchmark.build", "image.build.10k");
     LABELS.put(BENCH + "ImageBenchmark.boot", "image.boot.10k");
+    // Checkpoints (issue 12): the cut's pause with 1 GiB of pages, 10% changed; writing that
+    // snapshot against raw sequential writes of as many bytes; restarting from 10^5 objects.
+    LABELS.put(BENCH + "CheckpointBenchmark.pause", "checkpoint.pause");
+    LABELS.put(BENCH + "CheckpointBenchmark.write", "checkpoint.write");
+    LABELS.put(BENCH + "CheckpointBenchmark.rawWrite", "checkpoint.write.raw");
+    LABELS.put(BENCH + "CheckpointBenchmark.restart", "restart.time");
+    // Time of the store's write over time of the raw write of as many bytes: the raw speed over
+    // the store's (the goal is at most 2, the store writing at least half as fast).
+    RATIOS.add(
+        new Ratio("checkpoint.write.ratio", "checkpoint.write", "checkpoint.write.raw", "x"));
     // The kernel's JFR events on the same-CPU round trip: compiled out, off, recording (issue 13).
     LABELS.put(
         BENCH + "KernelEventsBenchmark.sameCpuEventsCompiledOut", "events.same-cpu.compiled-out");

@@ -34,6 +34,7 @@ import picocli.CommandLine.Unmatched;
     subcommands = {
       Main.Run.class,
       ImageCommand.class,
+      StoreCommand.class,
       BenchCommand.class,
       Main.Soak.class,
       Main.Test.class
@@ -145,6 +146,23 @@ public final class Main implements Callable<Integer> {
 
     @CommandLine.Mixin SeeingOptions seeing = new SeeingOptions();
 
+    @CommandLine.Option(
+        names = "--store",
+        paramLabel = "DIR",
+        description =
+            "Run a persistent system living in DIR: boot IMAGE into it if it holds no system yet"
+                + " (naming an IMAGE for a DIR that holds one is an error), resume it otherwise;"
+                + " checkpoints are written while it runs (see jackal store).")
+    Path store;
+
+    @CommandLine.Option(
+        names = "--checkpoint-every",
+        paramLabel = "MS",
+        description =
+            "With --store: a checkpoint every MS milliseconds (default 5000; 0: only when a"
+                + " program declares a snapshot).")
+    Long checkpointEvery;
+
     @Spec CommandSpec spec;
 
     /** {@code 0,1/2,3} to one CPU mask per node ({@code 0b0011, 0b1100}). */
@@ -184,13 +202,18 @@ public final class Main implements Callable<Integer> {
         if (oidLayout != null) {
           cfg = cfg.withOidLayout(oidLayout);
         }
+        if (checkpointEvery != null) {
+          cfg = cfg.withCheckpointMillis(checkpointEvery);
+        }
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
       int code;
       DefaultImage.Observer observer = seeing.observer(System.out);
       try (var trace = seeing.startTrace(System.out)) {
-        if (image == null) {
+        if (store != null) {
+          code = StoreRun.run(image, includes, store, cfg, oidLayout == null, observer);
+        } else if (image == null) {
           code = ImageBoot.runDefault(cfg, System.err, observer);
         } else if (image.endsWith(".mki")) {
           code = ImageBoot.run(Path.of(image), includes, cfg, System.err, observer);

@@ -149,7 +149,7 @@ class KernelServicesTest {
   }
 
   @Test
-  void checkpointSnapshotRaisesCkptIncompleteUntilPersistenceExists() throws Exception {
+  void checkpointSnapshotRaisesCkptIncompleteOnAKernelWithNoStore() throws Exception {
     List<Object> seen =
         runWith(
             KernelService.CHECKPOINT,
@@ -168,7 +168,7 @@ class KernelServicesTest {
   }
 
   @Test
-  void processCheckpointAnswersThatNoWorkRemains() throws Exception {
+  void processCheckpointAnswersNotSafeOnAKernelWithNoStore() throws Exception {
     List<Object> seen =
         runWith(
             KernelService.CHECKPOINT,

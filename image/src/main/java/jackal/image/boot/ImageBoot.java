@@ -118,6 +118,17 @@ public final class ImageBoot {
   }
 
   /**
+   * Builds the tour, the default image, in {@code k} (not booted) and returns the processes to
+   * start: for tools that boot it themselves ({@code jackal run --store}).
+   */
+  public static List<ObjectRef> buildTour(Kernel k, PrintStream out)
+      throws IOException, ImageException {
+    Interpreter in = new Interpreter(searchPath(List.of()), out, Interpreter.DEFAULT_MAX_DEPTH, k);
+    in.runSource(tourPath().toString(), tourSource());
+    return in.finish();
+  }
+
+  /**
    * Builds the image {@code file} in {@code k} (not booted) and returns the processes to start: for
    * tests and tools that boot it themselves.
    */

@@ -60,6 +60,9 @@ public final class Kernel implements AutoCloseable {
    */
   private final Map<Process, ObjectRef> started = new LinkedHashMap<>();
 
+  /** The checkpointer, shared by the builder and the handle (issue 12). */
+  private final Checkpoints checkpoints;
+
   private static final class Lifecycle {
     volatile boolean booted;
   }
@@ -69,6 +72,7 @@ public final class Kernel implements AutoCloseable {
     this.machine = builder.machine;
     this.life = builder.life;
     this.handle = true;
+    this.checkpoints = builder.checkpoints;
   }
 
   private Kernel(KernelConfig config) {
@@ -86,6 +90,7 @@ public final class Kernel implements AutoCloseable {
             config.console(),
             System.err);
     machine.scheduler.defineNodes(config.nodeMasks());
+    this.checkpoints = new Checkpoints(this, machine);
   }
 
   public static Kernel create(KernelConfig config) {
@@ -705,7 +710,117 @@ public final class Kernel implements AutoCloseable {
       return;
     }
     checkOutside();
+    checkpoints.stop();
     machine.stop();
+  }
+
+  // ------------------------------------------------------------------ checkpoints (issue 12)
+
+  /**
+   * Takes a consistent cut of the system: on the builder before boot, or on the handle while the
+   * CPUs run (they are held for the cut's pause, then run while the snapshot is written). The
+   * objects changed since the last cut are in it, every object if {@code full} or if it is this
+   * kernel's first. Waits up to {@code bound} for every CPU to reach the top of its loop and every
+   * running program a capturable point. The caller must {@link Snapshot#committed commit} or {@link
+   * Snapshot#abandoned abandon} it before the next cut.
+   */
+  public Snapshot cut(boolean full, Duration bound) throws CheckpointIncompleteException {
+    open();
+    return checkpoints.cut(full, bound.toNanos());
+  }
+
+  /** Takes a cut and writes it to {@code store} now; the cut's number. See {@link #cut}. */
+  public long checkpoint(CheckpointWriter store, boolean full, Duration bound)
+      throws CheckpointIncompleteException {
+    open();
+    return checkpoints.checkpoint(store, full, bound.toNanos());
+  }
+
+  /**
+   * Persists the running system to {@code store}: a cut is written every {@code period} (only when
+   * a program declares a snapshot through a Checkpoint capability, if {@code period} is zero), each
+   * waiting up to {@code bound}. Snapshot declarations answer CkptIncomplete until this is called.
+   */
+  public void persist(CheckpointWriter store, Duration period, Duration bound) {
+    open();
+    checkpoints.persist(store, period.toNanos(), bound.toNanos());
+  }
+
+  /**
+   * Persists the running system to {@code store} every {@link KernelConfig#checkpointMillis} (see
+   * {@link #persist(CheckpointWriter, Duration, Duration)}).
+   */
+  public void persist(CheckpointWriter store, Duration bound) {
+    persist(store, Duration.ofMillis(config.checkpointMillis()), bound);
+  }
+
+  /** Checkpoints the persisting thread ({@link #persist}) has committed. */
+  public long checkpointsCommitted() {
+    return checkpoints.committedCount();
+  }
+
+  /** Why the persisting thread's last checkpoint was abandoned, or empty if it was not. */
+  public Optional<String> lastCheckpointFailure() {
+    return Optional.ofNullable(checkpoints.lastFailure());
+  }
+
+  /**
+   * The object of type {@code obType} (Range numbering) with OID {@code oid}, if it has ever been
+   * made: for tools that name objects by OID (the store's listing, tests of a resumed system).
+   */
+  public Optional<ObjectRef> object(int obType, long oid) {
+    open();
+    if (obType < 0 || obType >= ObType.COUNT) {
+      throw new IllegalArgumentException("object type " + obType + " is not 0..4");
+    }
+    KObject o = machine.objects.peek(obType, oid);
+    return o == null ? Optional.empty() : Optional.of(new ObjectRef(o));
+  }
+
+  /** The kernel's clock: nanoseconds since its restart epoch (what Sleep counts in). */
+  public long clock() {
+    return machine.clock();
+  }
+
+  /**
+   * Loads a system saved by checkpoints into this builder, which has made nothing yet: {@code
+   * image}'s objects (the newest record of each), then each process's program state, the kernel's
+   * clock continued from {@code clock} (time while the system was down does not count, so a sleep
+   * keeps its remaining time), and the processes of the image's run list queued to start from their
+   * entry. Every check of {@link KernelImage#loadInto} comes first; a refused system loads nothing.
+   */
+  public void resume(KernelImage image, long clock, List<ProgramState> programs)
+      throws ImageRefusedException {
+    openBuilder();
+    java.util.Set<Long> running = new java.util.HashSet<>();
+    for (ProgramState s : programs) {
+      if (s.program() != null) {
+        running.add(s.oid());
+      }
+    }
+    List<ObjectRef> run = image.loadInto(this, running);
+    for (ProgramState s : programs) {
+      KObject o = machine.objects.peek(ObType.PROCESS, s.oid());
+      if (!(o instanceof Process p)) {
+        continue; // never made: nothing to restore (the checks named every process they use)
+      }
+      if (s.exited()) {
+        locked(() -> p.exited = true, p);
+      } else if (s.program() != null) {
+        locked(() -> machine.programState.restore(p, s.program()), p);
+        if (p.runState == Process.RUNNING) {
+          machine.startProcess(p); // it re-runs the call it was in, as any woken process does
+        } // a receiver waits for its sender, a faulted process for its handler
+      }
+    }
+    machine.resumeClock(clock);
+    for (ObjectRef r : run) {
+      Process p = process(r);
+      if (!started.containsKey(p)) {
+        started.put(p, r);
+        machine.startProcess(p);
+      }
+    }
   }
 
   // ------------------------------------------------------------------ programs (issue 8: loader)
@@ -892,6 +1007,9 @@ public final class Kernel implements AutoCloseable {
         got++;
       }
       if (got == objects.length) {
+        for (KObject o : objects) {
+          o.dirty = true;
+        }
         try {
           body.run();
           return;

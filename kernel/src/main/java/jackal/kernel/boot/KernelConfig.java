@@ -25,6 +25,9 @@ import java.util.List;
  *     collect, and a program growing one structure by doubling has room for its next step.
  * @param nodes the nodes of close CPUs as CPU masks (each CPU in exactly one), e.g. {@code [0b0011,
  *     0b1100]} for two nodes of two CPUs; empty: nodes of {@code cpusPerNode} consecutive CPUs
+ * @param checkpointMillis how often a kernel that persists to a store ({@link Kernel#persist})
+ *     takes a checkpoint, in milliseconds; 0: only when a program declares a snapshot. Default
+ *     {@value #DEFAULT_CHECKPOINT_MILLIS}
  */
 public record KernelConfig(
     int cpus,
@@ -35,10 +38,38 @@ public record KernelConfig(
     long sliceMicros,
     PrintStream console,
     int heapGuardPercent,
-    List<Long> nodes) {
+    List<Long> nodes,
+    long checkpointMillis) {
 
   /** The default heap guard threshold, in percent of the largest heap. */
   public static final int DEFAULT_HEAP_GUARD_PERCENT = 50;
+
+  /** The default checkpoint period of a persisting kernel. */
+  public static final long DEFAULT_CHECKPOINT_MILLIS = 5000;
+
+  /** The settings with the default checkpoint period. */
+  public KernelConfig(
+      int cpus,
+      int cpusPerNode,
+      String oidLayout,
+      long oidsPerType,
+      long idleSpinMicros,
+      long sliceMicros,
+      PrintStream console,
+      int heapGuardPercent,
+      List<Long> nodes) {
+    this(
+        cpus,
+        cpusPerNode,
+        oidLayout,
+        oidsPerType,
+        idleSpinMicros,
+        sliceMicros,
+        console,
+        heapGuardPercent,
+        nodes,
+        DEFAULT_CHECKPOINT_MILLIS);
+  }
 
   /** The settings with the default heap guard threshold. */
   public KernelConfig(
@@ -80,7 +111,8 @@ public record KernelConfig(
         sliceMicros,
         console,
         heapGuardPercent,
-        List.of());
+        List.of(),
+        DEFAULT_CHECKPOINT_MILLIS);
   }
 
   public KernelConfig {
@@ -105,6 +137,10 @@ public record KernelConfig(
     if (heapGuardPercent < 1 || heapGuardPercent > 100) {
       throw new IllegalArgumentException(
           "heapGuardPercent must be 1..100, not " + heapGuardPercent);
+    }
+    if (checkpointMillis < 0) {
+      throw new IllegalArgumentException(
+          "checkpointMillis must not be negative, not " + checkpointMillis);
     }
     jackal.kernel.cap.OidLayout.fromSetting(oidLayout); // validates the name
     nodes = List.copyOf(nodes);
@@ -163,7 +199,8 @@ public record KernelConfig(
         sliceMicros,
         console,
         heapGuardPercent,
-        List.of());
+        List.of(),
+        checkpointMillis);
   }
 
   /** Nodes of close CPUs given as CPU masks, one per node (see {@link #nodes}). */
@@ -181,7 +218,8 @@ public record KernelConfig(
         sliceMicros,
         console,
         heapGuardPercent,
-        list);
+        list,
+        checkpointMillis);
   }
 
   public KernelConfig withCpusPerNode(int n) {
@@ -194,7 +232,8 @@ public record KernelConfig(
         sliceMicros,
         console,
         heapGuardPercent,
-        List.of());
+        List.of(),
+        checkpointMillis);
   }
 
   public KernelConfig withOidLayout(String layout) {
@@ -207,7 +246,8 @@ public record KernelConfig(
         sliceMicros,
         console,
         heapGuardPercent,
-        nodes);
+        nodes,
+        checkpointMillis);
   }
 
   public KernelConfig withOidsPerType(long n) {
@@ -220,7 +260,8 @@ public record KernelConfig(
         sliceMicros,
         console,
         heapGuardPercent,
-        nodes);
+        nodes,
+        checkpointMillis);
   }
 
   public KernelConfig withIdleSpinMicros(long micros) {
@@ -233,7 +274,8 @@ public record KernelConfig(
         sliceMicros,
         console,
         heapGuardPercent,
-        nodes);
+        nodes,
+        checkpointMillis);
   }
 
   public KernelConfig withSliceMicros(long micros) {
@@ -246,7 +288,8 @@ public record KernelConfig(
         micros,
         console,
         heapGuardPercent,
-        nodes);
+        nodes,
+        checkpointMillis);
   }
 
   public KernelConfig withHeapGuardPercent(int percent) {
@@ -259,7 +302,23 @@ public record KernelConfig(
         sliceMicros,
         console,
         percent,
-        nodes);
+        nodes,
+        checkpointMillis);
+  }
+
+  /** A persisting kernel checkpoints every {@code millis} ms (0: only when a program asks). */
+  public KernelConfig withCheckpointMillis(long millis) {
+    return new KernelConfig(
+        cpus,
+        cpusPerNode,
+        oidLayout,
+        oidsPerType,
+        idleSpinMicros,
+        sliceMicros,
+        console,
+        heapGuardPercent,
+        nodes,
+        millis);
   }
 
   public KernelConfig withConsole(PrintStream out) {
@@ -272,6 +331,7 @@ public record KernelConfig(
         sliceMicros,
         out,
         heapGuardPercent,
-        nodes);
+        nodes,
+        checkpointMillis);
   }
 }

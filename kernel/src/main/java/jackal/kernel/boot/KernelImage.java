@@ -82,7 +82,7 @@ public record KernelImage(
     return new KernelImage(k.config().oidLayout(), next, out, run);
   }
 
-  private static ObjectState state(KObject o, OidLayout layout) {
+  static ObjectState state(KObject o, OidLayout layout) {
     return switch (o) {
       case Page p -> new PageState(p.oid, p.allocCount, p.bytes.clone());
       case CapPage c -> new CapPageState(c.oid, c.allocCount, encode(c.slots, layout));
@@ -145,6 +145,14 @@ public record KernelImage(
    * first; a refused image leaves {@code k} as it was.
    */
   public List<ObjectRef> loadInto(Kernel k) throws ImageRefusedException {
+    return loadInto(k, Set.of());
+  }
+
+  /**
+   * {@link #loadInto(Kernel)} for a system resumed from a checkpoint: the processes in {@code
+   * running} have a captured program, so they may be in any run state (receiving, faulted).
+   */
+  List<ObjectRef> loadInto(Kernel k, Set<Long> running) throws ImageRefusedException {
     k.openBuilder();
     ObjectTable table = k.machine().objects;
     for (int t = 0; t < ObType.COUNT; t++) {
@@ -154,7 +162,7 @@ public record KernelImage(
       }
     }
     OidLayout layout = table.layout();
-    check(k.config(), table, layout);
+    check(k.config(), table, layout, running);
     // Checked: from here nothing can fail. First every object with its count, so that the
     // capabilities filled in next find their targets.
     List<KObject> made = new ArrayList<>(objects.size());
@@ -244,7 +252,7 @@ public record KernelImage(
 
   // ------------------------------------------------------------------ checks
 
-  private void check(KernelConfig config, ObjectTable table, OidLayout layout)
+  private void check(KernelConfig config, ObjectTable table, OidLayout layout, Set<Long> running)
       throws ImageRefusedException {
     if (!config.oidLayout().equals(oidLayout)) {
       throw image(
@@ -322,7 +330,7 @@ public record KernelImage(
             }
             case EndpointState e -> 1;
             case ProcessState p -> {
-              if (p.runState() != Process.RUNNING) {
+              if (p.runState() != Process.RUNNING && !running.contains(p.oid())) {
                 throw object(
                     i,
                     -1,

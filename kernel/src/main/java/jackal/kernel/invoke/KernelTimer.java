@@ -18,7 +18,7 @@ final class KernelTimer {
       new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
   private final Scheduler scheduler;
   private final int lockOwner = KObject.newOwnerId();
-  private final long epochStart = System.nanoTime();
+  private volatile long epochStart = System.nanoTime();
   private Thread thread;
   private boolean stopped;
 
@@ -29,6 +29,15 @@ final class KernelTimer {
   /** Nanoseconds since the kernel started: the restart epoch that sleepTill counts from. */
   long now() {
     return System.nanoTime() - epochStart;
+  }
+
+  /**
+   * Makes {@link #now} continue from {@code nanos}: the restart epoch of a system resumed from a
+   * checkpoint taken at that time, so a sleeper's remaining time is kept and the time down is not
+   * counted.
+   */
+  void resumeFrom(long nanos) {
+    epochStart = System.nanoTime() - nanos;
   }
 
   /**

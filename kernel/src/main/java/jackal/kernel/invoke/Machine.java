@@ -47,6 +47,16 @@ public final class Machine {
 
   private final Invocation[] invocations;
 
+  /**
+   * How the state of running programs is captured at a checkpoint and restored (issue 12); {@link
+   * jackal.kernel.persist.ProgramStateCodec#NONE} until a capturing codec is installed.
+   */
+  public volatile jackal.kernel.persist.ProgramStateCodec programState =
+      jackal.kernel.persist.ProgramStateCodec.NONE;
+
+  /** The checkpointer the Checkpoint capability drives; null while the kernel has no store. */
+  public volatile jackal.kernel.persist.CheckpointControl checkpoints;
+
   @SuppressWarnings("unused") // only their places in the heap matter
   private final long[][] spacers;
 
@@ -134,6 +144,19 @@ public final class Machine {
 
   public OidLayout layout() {
     return objects.layout();
+  }
+
+  /** The kernel's clock: nanoseconds since the restart epoch (what Sleep counts in). */
+  public long clock() {
+    return timer.now();
+  }
+
+  /**
+   * Sets the kernel's clock to continue from {@code nanos} (a checkpoint's clock at its cut), so
+   * that time while the system was down does not count; before boot only.
+   */
+  public void resumeClock(long nanos) {
+    timer.resumeFrom(nanos);
   }
 
   public KernelLog kernelLog() {

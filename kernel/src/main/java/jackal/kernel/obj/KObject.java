@@ -47,6 +47,14 @@ public abstract class KObject {
   @SuppressWarnings("unused") // accessed through OWNER
   private volatile int owner;
 
+  /**
+   * Set when the object may have changed since the last checkpoint took it (issue 12): by every
+   * transaction that locks it ({@code Transaction.lock}), by the boot API's writes, and for a page
+   * by every writer's {@code noteWrite}. Cleared by the checkpointer while every CPU is parked at a
+   * cut. A new object starts dirty, so the checkpoint after it is made writes it.
+   */
+  public boolean dirty = true;
+
   protected KObject(long oid) {
     this.oid = oid;
   }

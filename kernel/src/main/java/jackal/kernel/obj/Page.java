@@ -31,7 +31,51 @@ public final class Page extends KObject {
 
   /** Records that the bytes may change from now on; call before writing them. */
   public void noteWrite() {
+    if (cow == CUT_PENDING) {
+      copyForCut();
+    }
+    dirty = true;
     WRITES.getAndAdd(this, 1L);
+  }
+
+  // ---- copy-on-write for a checkpoint being written (issue 12)
+
+  private static final Object CUT_PENDING = new Object();
+
+  /**
+   * Null, {@link #CUT_PENDING} while a checkpoint's cut holds these bytes and has not written them
+   * yet, or the bytes as they were at the cut, copied by the first writer after it.
+   */
+  private volatile Object cow;
+
+  /**
+   * Marks the bytes as they are now as the checkpoint's (called at a cut, every CPU parked): the
+   * first writer after it copies them before writing ({@link #noteWrite}).
+   */
+  public void markForCut() {
+    cow = CUT_PENDING;
+  }
+
+  private synchronized void copyForCut() {
+    if (cow == CUT_PENDING) {
+      cow = bytes.clone();
+    }
+  }
+
+  /**
+   * The bytes as they were at the cut: the copy a writer made, else the live bytes (unchanged since
+   * the cut: a writer would have copied them first, and one that comes now waits for this). Clears
+   * the mark.
+   */
+  public synchronized byte[] takeCut() {
+    Object c = cow;
+    cow = null;
+    return c instanceof byte[] b ? b : bytes.clone();
+  }
+
+  /** Drops a cut's mark without taking the bytes (the checkpoint was abandoned). */
+  public synchronized void dropCut() {
+    cow = null;
   }
 
   /** The write count: equal counts at two times mean no writer came between. */

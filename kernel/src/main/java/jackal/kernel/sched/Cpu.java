@@ -209,6 +209,10 @@ public final class Cpu {
     HERE.set(this);
     while (!scheduler.stopping) {
       try {
+        if (scheduler.cutting) {
+          scheduler.holdAtCut(); // a checkpoint's cut: no transaction open, no program running
+          continue;
+        }
         Process p = nextProcess();
         if (p == null) {
           idle();
@@ -461,14 +465,14 @@ public final class Cpu {
     try {
       long deadline = start + scheduler.spinNanos;
       while (now < deadline) {
-        if (hasWork() || scheduler.stopping) {
+        if (hasWork() || scheduler.stopping || scheduler.cutting) {
           return;
         }
         Thread.onSpinWait();
         now = System.nanoTime();
       }
       parked = true;
-      if (hasWork() || scheduler.stopping) {
+      if (hasWork() || scheduler.stopping || scheduler.cutting) {
         parked = false;
         return;
       }

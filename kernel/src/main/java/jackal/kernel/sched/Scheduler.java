@@ -156,6 +156,9 @@ public final class Scheduler {
    */
   public void halt() {
     stopping = true;
+    synchronized (cutLock) {
+      cutLock.notifyAll();
+    }
     sliceTimer.stop();
     for (Cpu c : cpus) {
       Thread t = c.thread();
@@ -365,6 +368,76 @@ public final class Scheduler {
       }
     }
     return false;
+  }
+
+  // ------------------------------------------------------------------ checkpoint cuts (issue 12)
+
+  /** Set while a checkpoint holds every CPU at the top of its dispatch loop. */
+  volatile boolean cutting;
+
+  private final Object cutLock = new Object();
+  private int heldAtCut;
+
+  /**
+   * Holds every CPU at the top of its dispatch loop, where no transaction is open and no program
+   * runs: each finishes the dispatch it is in (a program stops at its next preemption check, as at
+   * the end of a slice). True once all are held; false if {@code timeoutNanos} passed first (a
+   * process that never reaches a check, such as trusted code in a loop), in which case the CPUs run
+   * on. Before the CPUs start, or once they stop, there is nothing to hold.
+   */
+  public boolean holdCpus(long timeoutNanos) throws InterruptedException {
+    synchronized (this) {
+      if (!started) {
+        return true;
+      }
+    }
+    long deadline = System.nanoTime() + timeoutNanos;
+    cutting = true;
+    for (; ; ) {
+      for (Cpu c : cpus) {
+        Process p = c.running();
+        if (p != null && p.poll != null) {
+          p.poll.raise(jackal.kernel.sched.PollWord.SLICE);
+        }
+        java.util.concurrent.locks.LockSupport.unpark(c.thread());
+      }
+      synchronized (cutLock) {
+        if (heldAtCut == cpus.length || stopping) {
+          return true;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          releaseCpus();
+          return false;
+        }
+        cutLock.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 5)));
+      }
+    }
+  }
+
+  /** Lets the CPUs held by {@link #holdCpus} run again. */
+  public void releaseCpus() {
+    synchronized (cutLock) {
+      cutting = false;
+      cutLock.notifyAll();
+    }
+  }
+
+  /** Called by a CPU at the top of its loop while a cut is asked for: waits until it is over. */
+  void holdAtCut() {
+    synchronized (cutLock) {
+      heldAtCut++;
+      cutLock.notifyAll();
+      try {
+        while (cutting && !stopping) {
+          cutLock.wait(10);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        heldAtCut--;
+      }
+    }
   }
 
   /**

@@ -1,0 +1,47 @@
+package jackal.image.persist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jackal.image.persist.programs.Snapshotter;
+import jackal.image.store.Store;
+import jackal.kernel.boot.Kernel;
+import jackal.kernel.boot.KernelService;
+import jackal.kernel.boot.ObjectRef;
+import jackal.runtime.CapReg;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoint.snapshot and processCheckpoint on a kernel that persists to a store. */
+class CheckpointServiceTest {
+  @TempDir Path dir;
+
+  @Test
+  void aSnapshotAProgramDeclaresIsWrittenOnceNoProgramStackStandsInTheWay() throws Exception {
+    try (Kernel k = Kernel.create(Systems.config());
+        Store store = Store.open(dir)) {
+      Systems.Code code = Systems.Code.of(k);
+      ObjectRef p = Systems.process(k, code, "snapshotter", Snapshotter.class);
+      k.setCapReg(p, CapReg.APP0, k.kernelCap(KernelService.CHECKPOINT));
+      k.checkpoint(store, true, Duration.ofSeconds(5));
+      try (Kernel running = k.boot()) {
+        running.persist(store, Duration.ZERO, Duration.ofSeconds(5)); // on declarations only
+        running.start(p);
+        assertThat(running.awaitQuiescent(Duration.ofSeconds(30))).isTrue();
+        assertThat(Systems.result(running, p.oid())).isEqualTo(1 | 2 | 4);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (running.checkpointsCommitted() < 1 && System.nanoTime() < deadline) {
+          Thread.sleep(10); // the checkpointer retries until the program has returned
+        }
+        assertThat(running.checkpointsCommitted()).isEqualTo(1);
+        assertThat(store.generation()).isEqualTo(2);
+      }
+    }
+    try (Store store = Store.open(dir);
+        Kernel k = StoreTest.resume(store)) {
+      assertThat(Systems.result(k, k.object(3, 0).map(ObjectRef::oid).orElseThrow()))
+          .isEqualTo(1 | 2 | 4);
+    }
+  }
+}

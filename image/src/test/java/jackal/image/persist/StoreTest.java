@@ -1,0 +1,317 @@
+package jackal.image.persist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jackal.image.file.ImageFile;
+import jackal.image.persist.programs.ReplyReplayer;
+import jackal.image.persist.programs.Spinner;
+import jackal.image.store.Store;
+import jackal.image.store.StoreException;
+import jackal.kernel.api.Codes;
+import jackal.kernel.api.Restr;
+import jackal.kernel.boot.CheckpointIncompleteException;
+import jackal.kernel.boot.Kernel;
+import jackal.kernel.boot.KernelImage;
+import jackal.kernel.boot.KernelService;
+import jackal.kernel.boot.ObjectRef;
+import jackal.kernel.boot.Snapshot;
+import jackal.runtime.CapReg;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoints written to a store and resumed in a fresh kernel (issue 12). */
+class StoreTest {
+  private static final Duration BOUND = Duration.ofSeconds(5);
+
+  @TempDir Path dir;
+
+  /** Every kind of object, with state in each of its fields; the pair queued to start. */
+  static void everyKind(Kernel k, Systems.Code code) {
+    Systems.Pair pair = Systems.Pair.build(k, code);
+    ObjectRef page = k.newPage();
+    k.writePage(page, 100, new byte[] {1, 2, 3, 4});
+    ObjectRef cp = k.newCapPage();
+    k.setCapPageSlot(cp, 7, k.restricted(k.cap(page), Restr.READ_ONLY));
+    k.setCapPageSlot(cp, 200, k.kernelCap(KernelService.KERN_LOG));
+    ObjectRef gpt = k.newGpt();
+    k.setGpt(gpt, 20, true, true);
+    k.setGptSlot(gpt, 3, k.guarded(k.cap(cp), 5, 16));
+    k.setGptSlot(gpt, 14, k.window(0x4000, 0, 14));
+    ObjectRef ep = k.newEndpoint();
+    k.setPayloadMatch(ep);
+    k.setProtectedPayload(ep, 1234);
+    k.setEndpointId(ep, 77);
+    k.setRecipient(ep, pair.server());
+    ObjectRef idle = k.newProcess("idle");
+    k.setCapReg(idle, 9, k.cap(gpt));
+    k.setCapReg(idle, 10, k.entry(ep, 1233)); // spent: the endpoint's payload moved on
+    k.setCpuMask(idle, 1);
+    k.setBrand(idle, k.appNotice(ep, 3));
+    k.start(pair.server());
+    k.start(pair.client());
+  }
+
+  static byte[] imageOf(Kernel builder) {
+    return ImageFile.encode(KernelImage.exportFrom(builder));
+  }
+
+  /** Resumes the store's system in a fresh builder (not booted). */
+  static Kernel resume(Store store) throws Exception {
+    Store.Recovered r = store.recover();
+    Kernel k = Kernel.create(Systems.config());
+    k.resume(r.image(), r.clock(), r.programs());
+    return k;
+  }
+
+  @Test
+  void everyKindOfObjectSurvivesACheckpointAndAResumeInAFreshKernel() throws Exception {
+    byte[] before;
+    try (Kernel k = Kernel.create(Systems.config());
+        Store store = Store.open(dir)) {
+      everyKind(k, Systems.Code.of(k));
+      k.checkpoint(store, true, BOUND);
+      before = imageOf(k);
+    }
+    try (Store store = Store.open(dir);
+        Kernel k = resume(store)) {
+      assertThat(store.generation()).isEqualTo(1);
+      assertThat(imageOf(k)).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void anIncrementalCheckpointWritesOnlyTheObjectsChangedSinceTheLast() throws Exception {
+    try (Kernel k = Kernel.create(Systems.config());
+        Store store = Store.open(dir)) {
+      everyKind(k, Systems.Code.of(k));
+      Snapshot first = k.cut(true, BOUND);
+      int all = first.objectCount();
+      store.write(first);
+      first.committed();
+      ObjectRef page = k.newPage();
+      Snapshot second = k.cut(false, BOUND);
+      assertThat(second.objectCount()).isEqualTo(1);
+      store.write(second);
+      second.committed();
+      k.writePage(page, 0, new byte[] {9});
+      ObjectRef ep = k.object(4, 0).orElseThrow();
+      k.setEndpointId(ep, 5);
+      Snapshot third = k.cut(false, BOUND);
+      assertThat(third.objectCount()).isEqualTo(2);
+      assertThat(third.pageCount()).isEqualTo(1);
+      store.write(third);
+      third.committed();
+      assertThat(all).isGreaterThan(10);
+      byte[] before = imageOf(k);
+      try (Store again = Store.open(dir);
+          Kernel resumed = resume(again)) {
+        assertThat(again.recover().generations())
+            .extracting(Store.Generation::objects)
+            .containsExactly(all, 1, 2);
+        assertThat(imageOf(resumed)).isEqualTo(before);
+      }
+    }
+  }
+
+  @Test
+  void aRunningSystemIsCheckpointedAndAReplyCapabilityStaysSpentAfterTheResume() throws Exception {
+    long server;
+    long client;
+    long clientReplyEp;
+    int payloadAfterCall;
+    try (Kernel k = Kernel.create(Systems.config());
+        Store store = Store.open(dir)) {
+      Systems.Code code = Systems.Code.of(k);
+      Systems.Pair pair = Systems.Pair.build(k, code);
+      k.start(pair.server());
+      k.start(pair.client());
+      k.checkpoint(store, true, BOUND);
+      server = pair.server().oid();
+      client = pair.client().oid();
+      try (Kernel running = k.boot()) {
+        assertThat(running.awaitQuiescent(Duration.ofSeconds(30))).isTrue();
+        assertThat(Systems.result(running, client)).isEqualTo(42);
+        // Both programs returned: no Java stack is left, so the cut needs no program state.
+        assertThat(running.checkpoint(store, false, BOUND)).isEqualTo(2);
+        clientReplyEp = replyEndpointOid(running, client);
+        payloadAfterCall = running.protectedPayload(running.object(4, clientReplyEp).get());
+      }
+    }
+    assertThat(payloadAfterCall).isNotZero();
+    try (Store store = Store.open(dir);
+        Kernel k = resume(store)) {
+      Systems.Code code = Systems.Code.of(k);
+      ObjectRef replayer = Systems.process(k, code, "replayer", ReplyReplayer.class);
+      k.setCapReg(replayer, CapReg.APP0, k.cap(k.object(3, server).orElseThrow()));
+      k.start(replayer);
+      try (Kernel running = k.boot()) {
+        assertThat(running.awaitQuiescent(Duration.ofSeconds(30))).isTrue();
+        assertThat(Systems.result(running, server)).isEqualTo(42);
+        assertThat(Systems.result(running, client)).isEqualTo(42);
+        assertThat(running.protectedPayload(running.object(4, clientReplyEp).get()))
+            .isEqualTo(payloadAfterCall);
+        // The server's kept reply capability was spent before the checkpoint: it answers as Null.
+        assertThat(Systems.result(running, replayer.oid())).isEqualTo(Codes.RC_UNKNOWN_REQUEST);
+        assertThat(running.inspect(running.object(3, client).orElseThrow()).exited()).isTrue();
+      }
+    }
+  }
+
+  /** The endpoint named by the REPLYEPT register of process {@code oid}. */
+  private static long replyEndpointOid(Kernel running, long oid) {
+    return Systems.replyEndpoints.get(oid);
+  }
+
+  @Test
+  void aResumedKernelsClockContinuesFromTheCheckpointNotFromTheFirstBoot() throws Exception {
+    long atCut;
+    try (Kernel k = Kernel.create(Systems.config());
+        Store store = Store.open(dir)) {
+      everyKind(k, Systems.Code.of(k));
+      Snapshot s = k.cut(true, BOUND);
+      atCut = s.clock();
+      store.write(s);
+      s.committed();
+    }
+    Thread.sleep(50); // time while the system is down
+    long before = System.nanoTime();
+    try (Store store = Store.open(dir);
+        Kernel k = resume(store)) {
+      long now = k.clock();
+      long after = System.nanoTime();
+      assertThat(now).isGreaterThanOrEqualTo(atCut);
+      assertThat(now - atCut).isLessThanOrEqualTo(after - before);
+    }
+  }
+
+  @Test
+  void aProgramThatNeverStopsRunningMakesTheCutGiveUpNamingItAndTheSystemRunsOn() throws Exception {
+    try (Kernel k = Kernel.create(Systems.config());
+        Store store = Store.open(dir)) {
+      Systems.Code code = Systems.Code.of(k);
+      ObjectRef spinner = Systems.process(k, code, "spinner", Spinner.class);
+      k.start(spinner);
+      k.checkpoint(store, true, BOUND);
+      try (Kernel running = k.boot()) {
+        while (Systems.result(running, spinner.oid()) == 0) {
+          Thread.onSpinWait(); // until it runs
+        }
+        assertThatThrownBy(() -> running.checkpoint(store, false, Duration.ofMillis(300)))
+            .isInstanceOf(CheckpointIncompleteException.class)
+            .hasMessageContaining("spinner#" + spinner.oid())
+            .hasMessageContaining("program-state codec");
+        long seen = Systems.result(running, spinner.oid());
+        while (Systems.result(running, spinner.oid()) == seen) {
+          Thread.onSpinWait(); // it still runs after the abandoned cut
+        }
+      }
+      assertThat(store.generation()).isEqualTo(1);
+    }
+  }
+
+  // ------------------------------------------------------------------ corruption
+
+  /** A store of two generations; returns the image of the system it holds. */
+  private byte[] twoGenerations() throws Exception {
+    try (Kernel k = Kernel.create(Systems.config());
+        Store store = Store.open(dir)) {
+      everyKind(k, Systems.Code.of(k));
+      k.checkpoint(store, true, BOUND);
+      k.writePage(k.newPage(), 0, new byte[] {7});
+      k.checkpoint(store, false, BOUND);
+      return imageOf(k);
+    }
+  }
+
+  private void flip(Path file, long at) throws IOException {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.allocate(1);
+      ch.read(b, at);
+      b.put(0, (byte) (b.get(0) ^ 0x5A));
+      ch.write(b.flip(), at);
+    }
+  }
+
+  @Test
+  void aFlippedByteInACommittedGenerationIsRefusedNamingTheFileGenerationAndOffset()
+      throws Exception {
+    twoGenerations();
+    Path seg = dir.resolve("log/segment-000001.jkl");
+    flip(seg, 5000);
+    try (Store store = Store.open(dir)) {
+      assertThatThrownBy(store::recover)
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("log/segment-000001.jkl")
+          .hasMessageContaining("generation 1")
+          .hasMessageContaining("offset 40")
+          .hasMessageContaining("checksum mismatch");
+    }
+  }
+
+  @Test
+  void aTruncatedLogIsRefusedSayingHowMuchTheHeaderPromised() throws Exception {
+    twoGenerations();
+    Path seg = dir.resolve("log/segment-000001.jkl");
+    long size = Files.size(seg);
+    try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
+      ch.truncate(size - 10);
+    }
+    try (Store store = Store.open(dir)) {
+      assertThatThrownBy(store::recover)
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("segment-000001.jkl")
+          .hasMessageContaining("the header says its first " + size + " are committed");
+    }
+  }
+
+  @Test
+  void aStoreWhoseTwoHeaderCopiesAreBothDamagedIsRefused() throws Exception {
+    twoGenerations();
+    flip(dir.resolve("jackal.store"), 20);
+    flip(dir.resolve("jackal.store"), 4096 + 20);
+    assertThatThrownBy(() -> Store.open(dir))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("jackal.store")
+        .hasMessageContaining("neither header copy is valid");
+  }
+
+  @Test
+  void aDamagedNewestHeaderCopyFallsBackToTheOtherWhichNamesTheCommitBefore() throws Exception {
+    twoGenerations();
+    // Generation 2's copy is B (sequence 2 goes to copy 0: A); damage the copy naming it.
+    flip(dir.resolve("jackal.store"), 20);
+    try (Store store = Store.open(dir)) {
+      assertThat(store.generation()).isEqualTo(1);
+      Store.Recovered r = store.recover();
+      assertThat(r.generations()).hasSize(1);
+      // Nothing is passed over in silence: the damaged copy and the bytes after its commit.
+      assertThat(r.note())
+          .contains("header copy A is damaged or was torn")
+          .contains("past the committed end");
+    }
+  }
+
+  @Test
+  void compactionRewritesTheLogAsOneGenerationAndKeepsTheSystem() throws Exception {
+    byte[] before = twoGenerations();
+    try (Store store = Store.open(dir)) {
+      store.compact();
+      assertThat(Files.exists(dir.resolve("log/segment-000001.jkl"))).isFalse();
+      assertThat(store.recover().generations()).hasSize(1);
+    }
+    try (Store store = Store.open(dir);
+        Kernel k = resume(store)) {
+      assertThat(store.generation()).isEqualTo(3);
+      assertThat(imageOf(k)).isEqualTo(before);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package jackal.kernel.persist;
+
+import jackal.kernel.obj.Process;
+
+/**
+ * Turns the state of a process's running program (its Java frames, the static fields of its
+ * classes, the program objects they reach) into bytes at a checkpoint's cut, and back into a
+ * running program in a fresh kernel. The kernel's part of a checkpoint (objects, registers,
+ * capabilities, counters) does not depend on it; only processes whose program has a Java stack do.
+ *
+ * <p>{@link #NONE}, the default until a capturing codec is installed on the machine, captures
+ * nothing: a checkpoint that meets a process with a live stack waits for it to end or block at no
+ * stack, and is abandoned after its bound (naming the process). Processes that have not started,
+ * that are queued to start from their entry, or whose program has returned need no codec.
+ */
+public interface ProgramStateCodec {
+  /**
+   * The state of {@code p}'s program, called at a cut with every CPU held and {@code p}'s lock
+   * held, for a process whose program has a Java stack. Null if the program is not at a point where
+   * it can be captured now: the checkpointer lets the system run and tries again.
+   */
+  byte[] capture(Process p);
+
+  /**
+   * Gives {@code p} (loaded from a checkpoint into a kernel not yet booted) the program state
+   * {@link #capture} returned, to continue from at its first dispatch. Throws
+   * IllegalArgumentException, with the reason, if the bytes cannot be restored.
+   */
+  void restore(Process p, byte[] state);
+
+  /** The codec that captures nothing (see the class comment). */
+  ProgramStateCodec NONE =
+      new ProgramStateCodec() {
+        @Override
+        public byte[] capture(Process p) {
+          return null;
+        }
+
+        @Override
+        public void restore(Process p, byte[] state) {
+          throw new IllegalArgumentException(
+              p
+                  + " was checkpointed with the state of a running program, and this kernel has"
+                  + " no program-state codec to restore it");
+        }
+      };
+}
