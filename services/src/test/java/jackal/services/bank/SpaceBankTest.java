@@ -214,28 +214,32 @@ class SpaceBankTest {
     try (BankSystem s = new BankSystem()) {
       AtomicReference<Throwable> failure = new AtomicReference<>();
       AtomicReference<String> heard = new AtomicReference<>();
+      ObjectRef ep = s.k.newEndpoint();
+      // The waiter calls the destroyer and so is surely waiting when the bank answers (the bank's
+      // answers are non-blocking: a receiver not yet waiting would lose it). The destroyer names
+      // the waiter's reply capability as the receiver of destroyBankAndReturn's answer.
       ObjectRef waiter =
           s.client(
               "waiter",
               c -> {
-                c.ipc.receive();
+                c.ipc.w[1] = 1;
+                c.ipc.call(reg(C), 1, -1, -1);
                 heard.set(c.ipc.isException() + " " + Long.toHexString(c.ipc.w[1]));
               },
               failure);
-      ObjectRef ep = s.k.newEndpoint();
-      s.k.setRecipient(ep, waiter);
-      s.k.setEndpointId(ep, 7);
       ObjectRef client =
           s.client(
               "destroyer",
               c -> {
                 c.bank.createChild(PRIME, reg(A));
                 c.bank.alloc(reg(A), PAGE, NONE, NONE, reg(B), reg(0), reg(0));
+                c.ipc.receive();
+                assertThat(c.ipc.endpointId()).isEqualTo(7);
                 // Sent, not called: the answer goes to the waiter, never to this process.
                 c.ipc.w[1] = SpaceBankCodes.OC_destroyBankAndReturn & 0xFFFF_FFFFL;
                 c.ipc.w[2] = Codes.RC_NO_ACCESS;
                 c.ipc.w[ParameterBlock.SNDCAP] = reg(0);
-                c.ipc.capArg(1, reg(C));
+                c.ipc.capArg(1, reg(CapReg.RETURN));
                 c.ipc.send(reg(A), 2, 1, false);
                 // The bank may run on the other CPU: give it the time it needs, not one yield.
                 for (int i = 0; i < 100_000 && typeOf(c, B) != NONE; i++) {
@@ -244,7 +248,9 @@ class SpaceBankTest {
                 assertThat(typeOf(c, B)).isEqualTo(NONE);
               },
               failure);
-      s.k.setCapReg(client, C, s.k.entry(ep, 0));
+      s.k.setRecipient(ep, client);
+      s.k.setEndpointId(ep, 7);
+      s.k.setCapReg(waiter, C, s.k.entry(ep, 0));
       s.start(waiter, client);
       BankSystem.rethrow(failure);
       assertThat(heard.get()).isEqualTo("true " + Long.toHexString(Codes.RC_NO_ACCESS));
