@@ -189,9 +189,9 @@ class CaptureTransformTest {
     List<Frame> frames = chain.run(chain.loader(), 1, 2, null).frames();
     CaptureRig loops = new CaptureRig(PROGRAMS + "Loops");
     assertThatThrownBy(() -> loops.run(loops.loader(), 0, 0, frames))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("not the captured program");
-    assertThat(Capture.restoring).isFalse();
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a capturable method of this program");
+    assertThat(CaptureClasses.restoring()).isZero();
   }
 
   @Test
