@@ -10,6 +10,8 @@ import jackal.kernel.cap.OidLayout;
 import jackal.kernel.load.AllowList;
 import jackal.kernel.load.ProgramFailures;
 import jackal.kernel.load.ProgramLoader;
+import jackal.kernel.load.ProgramStateService;
+import jackal.kernel.load.capture.CaptureClasses;
 import jackal.kernel.obj.Endpoint;
 import jackal.kernel.obj.KObject;
 import jackal.kernel.obj.ObjectTable;
@@ -44,6 +46,9 @@ public final class Machine {
 
   /** Reads, verifies (once per image) and instantiates programs. */
   public final ProgramLoader loader = new ProgramLoader(AllowList.standard());
+
+  /** Program state of processes, for the store (issue 12). */
+  public final ProgramStateService programStates = new ProgramStateService();
 
   private final Invocation[] invocations;
 
@@ -370,11 +375,14 @@ public final class Machine {
       PollWord poll = p.poll;
       if (poll != null) {
         poll.attach(() -> gate.preempted(poll));
+        if (p.captureRequest != null) {
+          poll.raise(PollWord.ATTENTION); // asked before the program was loaded
+        }
       }
       if (gate.discarded()) {
         return FaultCode.NO_FAULT; // destroyed while loading, before its poll word could be marked
       }
-      program.run(gate);
+      runCapturable(p, program, gate);
       return FaultCode.NO_FAULT;
     } catch (ProcessGone gone) {
       return FaultCode.NO_FAULT;
@@ -390,6 +398,26 @@ public final class Machine {
     p.death = death;
     log.line("process " + p + " died: " + death);
     return ProgramFailures.faultCode(failure);
+  }
+
+  /**
+   * Runs the program; when it unwinds for a capture of its state (docs/PERSISTENCE.md), the state
+   * is encoded and the program re-entered at once from its frames in memory, so a capture does not
+   * stop it.
+   */
+  private void runCapturable(Process p, ProgramEntry program, Gate gate) throws Exception {
+    ProgramEntry next = program;
+    for (; ; ) {
+      try {
+        next.run(gate);
+        return;
+      } catch (RuntimeException e) {
+        if (!CaptureClasses.isUnwind(e) || p.loaded == null) {
+          throw e;
+        }
+        next = programStates.captured(p, gate).next();
+      }
+    }
   }
 
   /**

@@ -1,8 +1,13 @@
 package jackal.kernel.load;
 
 import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.load.capture.CaptureAccessors;
+import jackal.kernel.load.capture.CaptureTransform;
+import jackal.kernel.load.capture.CaptureTransform.CapturePoints;
+import jackal.kernel.load.capture.NotCapturable;
 import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
+import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.ClassModel;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -13,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -120,10 +126,34 @@ public final class ProgramLoader {
       }
     }
     Map<String, byte[]> byBinaryName = new HashMap<>();
-    internal.forEach((n, b) -> byBinaryName.put(n.replace('/', '.'), b));
-    p = new VerifiedProgram(Map.copyOf(byBinaryName), Statelessness.shareable(image));
+    internal.forEach((n, b) -> byBinaryName.put(n.replace('/', '.'), ProgramRewriter.rewrite(b)));
+    p = capturable(byBinaryName, k, Statelessness.shareable(image));
     put(PROGRAMS, k, p);
     return p;
+  }
+
+  /** Resolves what a program's classes reach outside it (the JDK, the kernel's API). */
+  private static final ClassHierarchyResolver OUTSIDE =
+      ClassHierarchyResolver.defaultResolver()
+          .orElse(ClassHierarchyResolver.ofResourceParsing(ProgramEntry.class.getClassLoader()))
+          .cached();
+
+  /**
+   * Makes the rewritten program capturable (docs/PERSISTENCE.md): its frames at its system calls
+   * and preemption checks, its objects and statics through generated accessors. Every program is;
+   * one that cannot be is refused with the places and reasons.
+   */
+  private static VerifiedProgram capturable(
+      Map<String, byte[]> rewritten, String digest, Set<String> shared) {
+    CaptureTransform.Result frames;
+    try {
+      frames = CaptureTransform.transform(rewritten, CapturePoints.kernel(), OUTSIDE);
+    } catch (NotCapturable e) {
+      throw LoadFailure.notCapturable(e.refusals());
+    }
+    CaptureAccessors.Result objects = CaptureAccessors.transform(frames.classes(), OUTSIDE);
+    return VerifiedProgram.capturable(
+        objects.classes(), shared, digest, frames.plan(), objects.shapes());
   }
 
   /**
@@ -319,6 +349,13 @@ public final class ProgramLoader {
     }
     ProcessClassLoader loader = new ProcessClassLoader(p.toString(), program, allow);
     defineKernelClasses(loader, p);
+    LoadedProgram loaded = new LoadedProgram(loader, program, entry);
+    p.loaded = loaded;
+    byte[] state = p.restoreFrom;
+    if (state != null) {
+      p.restoreFrom = null;
+      return loaded.restoreFrom(state); // its entry object is in the state: no constructor runs
+    }
     Class<?> c = Class.forName(entry, true, loader);
     if (!ProgramEntry.class.isAssignableFrom(c)) {
       throw LoadFailure.badImage("entry class " + entry + " does not implement ProgramEntry");

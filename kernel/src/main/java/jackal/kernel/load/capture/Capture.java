@@ -146,7 +146,18 @@ public final class Capture {
 
   /** {@link #beginRestore(List, Set)} with no static initializer skipped. */
   public void beginRestore(List<Frame> frames) {
-    beginRestore(frames, Set.of());
+    beginRestore(frames, initialized);
+  }
+
+  /**
+   * Starts rebuilding a process's classes and objects on this thread, before its frames: the static
+   * initializers of {@code initialized} (binary names) are skipped from now until the restore ends,
+   * since their statics come from the state. Transformed methods still run from their start (an
+   * enum's initializer may call some).
+   */
+  public void restoreClasses(Set<String> initialized) {
+    this.initialized = Set.copyOf(initialized);
+    ACTIVE.set(this);
   }
 
   /** Whether a restore of this state is under way. */
@@ -159,10 +170,10 @@ public final class Capture {
    * the JVM-wide count goes back down. Harmless when no restore is under way.
    */
   public void abandonRestore() {
+    initialized = Set.of();
     if (next >= 0) {
       next = -1;
       toRestore = List.of();
-      initialized = Set.of();
       CaptureClasses.restoreEnds();
     }
     if (ACTIVE.get() == this) {
@@ -214,10 +225,22 @@ public final class Capture {
   }
 
   /**
-   * {@code Capture.skipInit}: whether this thread restores and {@code className} was initialized.
+   * {@code Capture.initialized}, the first thing a program class's static initializer does: notes
+   * the class as initialized with its loader (in order), and answers whether to skip the rest (this
+   * thread restores, and the class was initialized at the capture: its statics come from the
+   * state).
    */
-  static boolean initHook(String className) {
-    Capture c = ACTIVE.get();
-    return c != null && c.restoring() && c.initialized.contains(className);
+  static boolean initHook(Class<?> c) {
+    if (c.getClassLoader() instanceof ClassInits inits) {
+      inits.initialized(c);
+    }
+    Capture state = ACTIVE.get();
+    return state != null && state.initialized.contains(c.getName());
+  }
+
+  /** A program's class loader, which keeps the order its classes were initialized in. */
+  public interface ClassInits {
+    /** Called as {@code c}'s static initializer starts. */
+    void initialized(Class<?> c);
   }
 }

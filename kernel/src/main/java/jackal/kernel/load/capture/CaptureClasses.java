@@ -33,11 +33,12 @@ import java.util.function.Predicate;
  *   public static volatile int restoring;       // restores under way in the JVM; 0: none
  *   public static Function  restoreHook;         // the kernel's: the frame of a method, or null
  *   public static Consumer  saveHook;            // the kernel's: takes a frame while unwinding
- *   public static Predicate initHook;            // the kernel's: skip this static initializer?
+ *   public static Predicate initHook;            // the kernel's: notes a class initialized;
+ *                                                // true: skip its initializer (restoring)
  *   public static Object[] restore(String method)          { return restoreHook.apply(method); }
  *   public static int site(Object[] f); long[] prims(Object[] f); Object[] refs(Object[] f);
  *   public static void save(String method, int site, long[] prims, Object[] refs);
- *   public static boolean skipInit(String className);
+ *   public static boolean initialized(Class c);
  *   public static IllegalStateException badSite(String method);
  *   public static long f2l(float); float l2f(long); long d2l(double); double l2d(long);
  * }
@@ -82,7 +83,7 @@ public final class CaptureClasses {
       l.findStaticVarHandle(STATE_CLASS, "saveHook", Consumer.class)
           .setVolatile((Consumer<Object[]>) Capture::saveHook);
       l.findStaticVarHandle(STATE_CLASS, "initHook", Predicate.class)
-          .setVolatile((Predicate<String>) Capture::initHook);
+          .setVolatile((Predicate<Class<?>>) Capture::initHook);
       MethodHandle ctor = l.findConstructor(UNWIND_CLASS, MethodType.methodType(void.class));
       UNWIND_INSTANCE = (RuntimeException) ctor.invoke();
     } catch (Throwable e) {
@@ -215,8 +216,8 @@ public final class CaptureClasses {
                                     CONSUMER, "accept", MethodTypeDesc.of(CD_void, CD_Object))
                                 .return_())
                     .withMethodBody(
-                        "skipInit",
-                        MethodTypeDesc.of(CD_boolean, CD_String),
+                        "initialized",
+                        MethodTypeDesc.of(CD_boolean, ConstantDescs.CD_Class),
                         PS,
                         c ->
                             c.getstatic(STATE, "initHook", PREDICATE)

@@ -20,6 +20,7 @@ import java.lang.classfile.CodeModel;
 import java.lang.classfile.Instruction;
 import java.lang.classfile.Label;
 import java.lang.classfile.MethodModel;
+import java.lang.classfile.Opcode;
 import java.lang.classfile.TypeKind;
 import java.lang.classfile.attribute.CodeAttribute;
 import java.lang.classfile.attribute.StackMapFrameInfo;
@@ -32,6 +33,8 @@ import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.LookupSwitchInstruction;
+import java.lang.classfile.instruction.NewObjectInstruction;
+import java.lang.classfile.instruction.StackInstruction;
 import java.lang.classfile.instruction.SwitchCase;
 import java.lang.classfile.instruction.TableSwitchInstruction;
 import java.lang.constant.ClassDesc;
@@ -179,6 +182,7 @@ public final class CaptureTransform {
         out.put(e.getKey(), e.getValue());
         continue;
       }
+      model = hoist(cf, model, a);
       Map<String, List<StackMapFrameInfo>> probe = probe(cf, model, a);
       List<CaptureRefusal> here = new ArrayList<>();
       for (MethodModel m : model.methods()) {
@@ -408,6 +412,132 @@ public final class CaptureTransform {
 
   private static int pad(int bci) {
     return 3 - (bci & 3);
+  }
+
+  // ---------------------------------------------------------------- objects under construction
+
+  /**
+   * Moves {@code new T; dup} after the constructor's arguments where computing them can reach a
+   * capture point, as in {@code new T(f())}: {@code f()}, its arguments spilled to fresh locals,
+   * then {@code new T; dup}, the arguments reloaded, the constructor called. The object under
+   * construction is then never on the stack across a site. The one visible difference: T's static
+   * initializer, if it has not run yet, runs after the arguments are computed instead of before
+   * (docs/DEVIATIONS.md). Only the pattern javac emits ({@code new} directly followed by {@code
+   * dup}) is moved; anything else is left, and refused if it spans a site.
+   */
+  private static ClassModel hoist(ClassFile cf, ClassModel model, Analysis a) {
+    String owner = model.thisClass().asInternalName();
+    boolean any = false;
+    Map<String, Set<Integer>> byMethod = new HashMap<>();
+    for (MethodModel m : model.methods()) {
+      if (a.transformed(owner, m)) {
+        Set<Integer> moved = hoisted(m.code().orElseThrow().elementList(), a);
+        byMethod.put(key(m), moved);
+        any |= !moved.isEmpty();
+      }
+    }
+    if (!any) {
+      return model;
+    }
+    byte[] b;
+    try {
+      b =
+          cf.transformClass(
+              model,
+              ClassTransform.transformingMethods(
+                  (mb, me) -> {
+                    Set<Integer> moved =
+                        me instanceof CodeModel code
+                            ? byMethod.getOrDefault(key(code.parent().orElseThrow()), Set.of())
+                            : Set.of();
+                    if (me instanceof CodeModel code && !moved.isEmpty()) {
+                      // transformCode, not withCode: new locals go above the method's own.
+                      mb.transformCode(code, new Hoisting(moved));
+                    } else {
+                      mb.with(me);
+                    }
+                  }));
+    } catch (IllegalArgumentException e) {
+      return model; // the stack did not add up without the moved new: see below
+    }
+    if (!cf.verify(b).isEmpty()) {
+      // The dup'ed object was used some other way than javac's pattern: leave the method as it
+      // was, and the check for objects under construction refuses it.
+      return model;
+    }
+    return cf.parse(b);
+  }
+
+  /**
+   * The element indices to move: for each {@code new} (followed by {@code dup}) whose constructor
+   * call has a site between them, the {@code new}, the {@code dup} and the constructor call.
+   */
+  private static Set<Integer> hoisted(List<CodeElement> els, Analysis a) {
+    Set<Integer> out = new HashSet<>();
+    java.util.ArrayDeque<Integer> open = new java.util.ArrayDeque<>();
+    List<Integer> sitesSeen = new ArrayList<>();
+    for (int i = 0; i < els.size(); i++) {
+      CodeElement e = els.get(i);
+      if (e instanceof NewObjectInstruction
+          && i + 1 < els.size()
+          && els.get(i + 1) instanceof StackInstruction st
+          && st.opcode() == Opcode.DUP) {
+        open.push(i);
+      } else if (e instanceof InvokeInstruction inv
+          && inv.opcode() == Opcode.INVOKESPECIAL
+          && inv.name().equalsString("<init>")
+          && !open.isEmpty()
+          && ((NewObjectInstruction) els.get(open.peek()))
+              .className()
+              .asInternalName()
+              .equals(inv.owner().asInternalName())) {
+        int start = open.pop();
+        boolean spans = false;
+        for (int s : sitesSeen) {
+          spans |= s > start;
+        }
+        if (spans) {
+          out.add(start);
+          out.add(start + 1);
+          out.add(i);
+        }
+      } else if (e instanceof InvokeInstruction inv && a.isSite(inv)) {
+        sitesSeen.add(i);
+      }
+    }
+    return out;
+  }
+
+  /** Emits a method's code with the chosen {@code new; dup} pairs moved to their constructors. */
+  private static final class Hoisting implements java.lang.classfile.CodeTransform {
+    private final Set<Integer> moved;
+    private int i;
+
+    Hoisting(Set<Integer> moved) {
+      this.moved = moved;
+    }
+
+    @Override
+    public void accept(CodeBuilder cb, CodeElement e) {
+      int at = i++;
+      if (!moved.contains(at)) {
+        cb.with(e);
+      } else if (e instanceof InvokeInstruction init) {
+        List<ClassDesc> params = init.typeSymbol().parameterList();
+        int[] slots = new int[params.size()];
+        for (int k = params.size() - 1; k >= 0; k--) {
+          TypeKind t = TypeKind.from(params.get(k));
+          slots[k] = cb.allocateLocal(t);
+          cb.storeLocal(t, slots[k]);
+        }
+        cb.new_(init.owner().asSymbol()).dup();
+        for (int k = 0; k < params.size(); k++) {
+          cb.loadLocal(TypeKind.from(params.get(k)), slots[k]);
+        }
+        cb.with(e);
+      }
+      // The moved new and dup are dropped here and emitted before the constructor call.
+    }
   }
 
   // ---------------------------------------------------------------- stack map frames at sites
