@@ -334,6 +334,7 @@ public final class Machine {
       // word was the kernel's last reference to them, and runOnce's frame, which held the program
       // and what it threw, is gone. A resume loads the program afresh.
       p.poll = null;
+      p.loaded = null; // its class loader, and so its classes and their statics
       try {
         gate.programFault(
             code,
