@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jackal.kernel.api.FaultCode;
+import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProgramRefusedException;
 import jackal.runtime.confined.Greeting;
@@ -39,13 +40,18 @@ class ProgramStateTest {
     return m.group();
   }
 
+  /** A one-CPU kernel that makes programs capturable, as one that persists does. */
+  private static TestSystem capturing() {
+    return new TestSystem(KernelConfig.defaults().withCpus(1).withCapture(true));
+  }
+
   private static ObjectRef persistent(TestSystem s) throws ProgramRefusedException {
     return new Programs(s).process("persistent", Persistent.class);
   }
 
   /** The line of a run left alone. */
   private static String plainRun() throws Exception {
-    try (TestSystem s = new TestSystem(1)) {
+    try (TestSystem s = new TestSystem(1)) { // a kernel that does not persist: untransformed code
       ObjectRef p = persistent(s);
       s.runUntilQuiet(p);
       assertThat(s.info(p).exited()).as("%s", s.console()).isTrue();
@@ -55,7 +61,7 @@ class ProgramStateTest {
 
   /** Runs the program to its end, taking its state after {@code skip} capture points. */
   private static byte[] capture(long skip, String plain) throws Exception {
-    try (TestSystem s = new TestSystem(1)) {
+    try (TestSystem s = capturing()) {
       ObjectRef p = persistent(s);
       var state = s.k.captureProgramState(p, skip);
       s.runUntilQuiet(p);
@@ -66,7 +72,7 @@ class ProgramStateTest {
 
   /** A fresh kernel, the same program, resumed from {@code state}: its last line. */
   private static TestSystem resume(byte[] state) throws Exception {
-    TestSystem s = new TestSystem(1);
+    TestSystem s = capturing();
     ObjectRef p = persistent(s);
     s.k.restoreProgramState(p, state);
     s.runUntilQuiet(p);
@@ -119,7 +125,7 @@ class ProgramStateTest {
 
   @Test
   void aProgramThatCannotBeMadeCapturableIsRefusedAtLoadWithWhereAndWhy() {
-    try (TestSystem s = new TestSystem(1)) {
+    try (TestSystem s = capturing()) {
       Programs progs = new Programs(s);
       assertThatThrownBy(() -> progs.space(Uncapturable.class))
           .isInstanceOf(ProgramRefusedException.class)
@@ -134,7 +140,7 @@ class ProgramStateTest {
   @Test
   void anObjectWhoseConstructorArgumentsMakeASystemCallIsMadeCapturableByTheLoader()
       throws Exception {
-    try (TestSystem s = new TestSystem(1)) {
+    try (TestSystem s = capturing()) {
       ObjectRef p = new Programs(s).process("new-across", NewAcrossCall.class);
       s.runUntilQuiet(p);
       assertThat(s.info(p).exited()).as("%s", s.console()).isTrue();
@@ -144,7 +150,7 @@ class ProgramStateTest {
   @Test
   void corruptedStateBytesAreRefusedWithAClearMessage() throws Exception {
     byte[] state = capture(3, plainRun());
-    try (TestSystem s = new TestSystem(1)) {
+    try (TestSystem s = capturing()) {
       ObjectRef p = persistent(s);
       for (int at : new int[] {0, 5, 9, state.length / 2, state.length - 1}) {
         byte[] bad = state.clone();
@@ -190,7 +196,7 @@ class ProgramStateTest {
   }
 
   private static void assertRefusedAtLoad(byte[] crafted, String reason) throws Exception {
-    try (TestSystem s = new TestSystem(1)) {
+    try (TestSystem s = capturing()) {
       ObjectRef p = persistent(s);
       s.k.restoreProgramState(p, crafted); // well-formed: accepted until the image is known
       s.runUntilQuiet(p);
@@ -216,7 +222,7 @@ class ProgramStateTest {
   @Test
   void stateTakenFromAnotherImageIsRefused() throws Exception {
     byte[] state = capture(2, plainRun());
-    try (TestSystem s = new TestSystem(1)) {
+    try (TestSystem s = capturing()) {
       ObjectRef other = new Programs(s).process("greeting", Greeting.First.class, Greeting.class);
       s.k.restoreProgramState(other, state);
       s.runUntilQuiet(other);
@@ -227,12 +233,37 @@ class ProgramStateTest {
 
   @Test
   void aTrustedProcessHasNoProgramStateToTake() throws Exception {
-    try (TestSystem s = new TestSystem(1)) {
+    try (TestSystem s = capturing()) {
       ObjectRef p = s.process("trusted", sys -> {});
       var f = s.k.captureProgramState(p, 0);
       assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .hasMessageContaining("trusted kernel-test code");
+    }
+  }
+
+  @Test
+  void aKernelThatDoesNotPersistRefusesToTakeOrRestoreProgramState() throws Exception {
+    byte[] state = capture(0, plainRun());
+    try (TestSystem s = new TestSystem(1)) {
+      ObjectRef p = persistent(s);
+      assertThatThrownBy(() -> s.k.captureProgramState(p, 0))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("KernelConfig.capture is off");
+      assertThatThrownBy(() -> s.k.restoreProgramState(p, state))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("KernelConfig.capture is off");
+      s.runUntilQuiet(p);
+      assertThat(s.info(p).exited()).as("%s", s.console()).isTrue();
+    }
+  }
+
+  @Test
+  void aKernelThatDoesNotPersistLoadsAProgramItCouldNotMakeCapturable() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      ObjectRef p = new Programs(s).process("uncapturable", Uncapturable.class);
+      s.runUntilQuiet(p);
+      assertThat(s.info(p).exited()).as("%s", s.console()).isTrue();
     }
   }
 }

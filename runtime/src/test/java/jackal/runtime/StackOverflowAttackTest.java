@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jackal.kernel.api.FaultCode;
+import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProgramRefusedException;
 import jackal.runtime.confined.Failing;
@@ -54,15 +55,46 @@ class StackOverflowAttackTest {
     }
   }
 
+  @Test
+  void aWaitFromAPinnedContinuationIsRefusedWithoutLeakingALockWhileAnHonestPairCounts()
+      throws Exception {
+    try (TestSystem s = new TestSystem(2)) {
+      Programs progs = new Programs(s);
+      List<String> saw = new CopyOnWriteArrayList<>();
+      ObjectRef handler = LoadedProgramTest.recordingHandler(s, saw, false);
+      ObjectRef[] pair = LoadedProgramTest.honestPair(s, progs);
+      ObjectRef hostile = progs.process("class-init", WaitsInClassInit.class);
+      s.give(hostile, CapReg.APP0, s.k.entry(s.endpoint(pair[0], 1), 0));
+      s.k.setHandler(hostile, s.k.entry(s.endpoint(handler, 9), 0));
+      s.runUntilQuiet(handler, pair[0], hostile, pair[1]);
+
+      assertThat(s.info(hostile).faultCode())
+          .as("%s", s.console())
+          .isEqualTo(FaultCode.PROGRAM_EXCEPTION);
+      assertThat(saw).containsExactly("fc=" + FaultCode.PROGRAM_EXCEPTION + " info=0");
+      assertThat(s.console())
+          .contains("could not wait")
+          .doesNotContain("class-init: 42")
+          .contains("honest: counted " + HonestClient.CALLS)
+          .doesNotContain("kernel error");
+      assertThat(s.k.kernelErrors()).isZero();
+      for (ObjectRef p : new ObjectRef[] {handler, pair[0], pair[1], hostile}) {
+        assertThat(s.info(p)).isNotNull();
+      }
+    }
+  }
+
   /**
-   * A program whose static initializer calls a server and waits (its continuation would be pinned
-   * in the JVM's class initialization, unable to yield) is refused when it is loaded: a process
-   * parked in a static initializer could never be captured either (docs/PERSISTENCE.md). The
-   * kernel's run-time refusal of a pinned wait stays for JDK code that holds a monitor.
+   * On a kernel that makes programs capturable, a program whose static initializer calls a server
+   * and waits (its continuation would be pinned in the JVM's class initialization, unable to yield)
+   * is refused when it is loaded: a process parked in a static initializer could never be captured
+   * either (docs/PERSISTENCE.md). The kernel's run-time refusal of a pinned wait stays for JDK code
+   * that holds a monitor.
    */
   @Test
-  void aWaitFromAStaticInitializerIsRefusedAtLoadWhileAnHonestPairCounts() throws Exception {
-    try (TestSystem s = new TestSystem(2)) {
+  void onACapturingKernelAWaitFromAStaticInitializerIsRefusedAtLoadWhileAnHonestPairCounts()
+      throws Exception {
+    try (TestSystem s = new TestSystem(KernelConfig.defaults().withCpus(2).withCapture(true))) {
       Programs progs = new Programs(s);
       assertThatThrownBy(() -> progs.space(WaitsInClassInit.class))
           .isInstanceOf(ProgramRefusedException.class)

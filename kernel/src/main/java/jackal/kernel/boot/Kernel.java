@@ -91,7 +91,8 @@ public final class Kernel implements AutoCloseable {
             OidLayout.fromSetting(config.oidLayout()),
             config.oidsPerType(),
             config.console(),
-            System.err);
+            System.err,
+            config.capture());
     machine.scheduler.defineNodes(config.nodeMasks());
     this.checkpoints = new Checkpoints(this, machine);
   }

@@ -44,11 +44,14 @@ public final class Machine {
   final KernelTimer timer;
   public final Shutdown shutdown = new Shutdown();
 
-  /** Reads, verifies (once per image) and instantiates programs. */
-  public final ProgramLoader loader = new ProgramLoader(AllowList.standard());
+  /**
+   * Reads, verifies (once per image) and instantiates programs; makes them capturable if the
+   * machine was made to capture program state.
+   */
+  public final ProgramLoader loader;
 
   /** Program state of processes, for the store (issue 12). */
-  public final ProgramStateService programStates = new ProgramStateService();
+  public final ProgramStateService programStates;
 
   private final Invocation[] invocations;
 
@@ -76,6 +79,25 @@ public final class Machine {
       long oidsPerType,
       PrintStream logOut,
       PrintStream errors) {
+    this(cpus, cpusPerNode, idleSpinNanos, sliceNanos, layout, oidsPerType, logOut, errors, false);
+  }
+
+  /**
+   * As the other constructor; {@code capture}: whether loaded programs are made capturable, so that
+   * {@link #programStates} can take and restore their state (KernelConfig.capture).
+   */
+  public Machine(
+      int cpus,
+      int cpusPerNode,
+      long idleSpinNanos,
+      long sliceNanos,
+      OidLayout layout,
+      long oidsPerType,
+      PrintStream logOut,
+      PrintStream errors,
+      boolean capture) {
+    this.loader = new ProgramLoader(AllowList.standard(), capture);
+    this.programStates = new ProgramStateService(capture);
     this.objects = new ObjectTable(layout, oidsPerType);
     this.log = new KernelLog(logOut, "jackal-log");
     this.terminal = new KernelLog(logOut, "jackal-terminal");

@@ -264,8 +264,7 @@ final class ProgramStateCodec {
     }
 
     ClassShape shape(Class<?> c) {
-      ClassShape s =
-          prog.owns(c) ? prog.program.shapes().get(c.getName()) : null;
+      ClassShape s = prog.owns(c) ? prog.program.shapes().get(c.getName()) : null;
       if (s == null) {
         throw new IllegalStateException(c + " is not a class of the program");
       }

@@ -20,6 +20,24 @@ public final class ProgramStateService implements ProgramStates {
   /** Capture points a request may pass without a capturable stack before it is answered Retry. */
   public static final int MAX_ATTEMPTS = 100_000;
 
+  private final boolean enabled;
+
+  /**
+   * {@code enabled}: whether the machine's loader makes programs capturable (KernelConfig.capture);
+   * without it there is no program state to take or give back, and both are refused.
+   */
+  public ProgramStateService(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  private void requireEnabled() {
+    if (!enabled) {
+      throw new IllegalStateException(
+          "this kernel does not make programs capturable (KernelConfig.capture is off): it has no"
+              + " program state to take or restore");
+    }
+  }
+
   /** A pending request: answered once. */
   public static final class Request {
     final Consumer<Outcome> done;
@@ -49,6 +67,7 @@ public final class ProgramStateService implements ProgramStates {
    * next {@code skip} ones (tests choose a point this way).
    */
   public void request(Process p, long skip, Consumer<Outcome> done) {
+    requireEnabled();
     if (p.program != null) {
       done.accept(new Outcome.Retry(p, "it runs trusted kernel-test code, not a loaded program"));
       return;
@@ -66,6 +85,7 @@ public final class ProgramStateService implements ProgramStates {
 
   @Override
   public void restore(Process p, byte[] state) throws BadProgramState {
+    requireEnabled();
     if (p.program != null) {
       throw new BadProgramState("process " + p + " runs trusted kernel-test code");
     }

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The classes of an image that passed verification, shared by every process running it, in the form
- * processes define them: rewritten with preemption checks ({@link ProgramRewriter}) and, on a kernel
- * whose programs persist ({@code KernelConfig.capture}), made capturable ({@code
+ * processes define them: rewritten with preemption checks ({@link ProgramRewriter}) and, on a
+ * kernel whose programs persist ({@code KernelConfig.capture}), made capturable ({@code
  * jackal.kernel.load.capture}) once per image when it is verified, since whether a method can reach
  * a capture point depends on the whole program. Without capture a class is rewritten the first time
  * any process defines it, and the result kept. The classes proven stateless ({@link Statelessness})

@@ -60,6 +60,9 @@ public interface ProgramStates {
    */
   void request(Process p, Consumer<Outcome> done);
 
+  // Both methods throw IllegalStateException on a kernel that does not make programs capturable
+  // (KernelConfig.capture off).
+
   /**
    * Makes {@code p}, which has not run in this kernel, resume from {@code state} at its first
    * dispatch instead of starting its program afresh.
