@@ -495,13 +495,15 @@ public final class Kernel implements AutoCloseable {
     };
   }
 
-  /** A snapshot of a process's state, for tests and the inspector. */
   /**
    * Asks {@code process} for its program state (issue 12, docs/PERSISTENCE.md): taken on its own
    * CPU at the capturable capture point (a system call's entry, a preemption check) after the next
    * {@code skipPoints} ones; the process then runs on as if nothing happened. The future completes
    * with the state's bytes, or exceptionally with an {@link IllegalStateException} saying why the
    * state cannot be taken now (ask again later).
+   *
+   * @throws IllegalStateException at once if this kernel does not make programs capturable ({@link
+   *     KernelConfig#capture} off)
    */
   public CompletableFuture<byte[]> captureProgramState(ObjectRef process, long skipPoints) {
     open();
@@ -527,6 +529,8 @@ public final class Kernel implements AutoCloseable {
    * (bytes from {@link #captureProgramState}, perhaps in an earlier kernel) when it next loads its
    * program, instead of starting at its entry.
    *
+   * @throws IllegalStateException if this kernel does not make programs capturable ({@link
+   *     KernelConfig#capture} off)
    * @throws IllegalArgumentException if the bytes are malformed or corrupted (checked now); what
    *     needs the image is checked when the program loads, and a mismatch is the process's
    *     BAD_PROGRAM_IMAGE fault, with the reason in the kernel log
@@ -541,6 +545,7 @@ public final class Kernel implements AutoCloseable {
     }
   }
 
+  /** A snapshot of a process's state, for tests and the inspector. */
   public ProcessInfo inspect(ObjectRef process) {
     open();
     Process p = process(process);
