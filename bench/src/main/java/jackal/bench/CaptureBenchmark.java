@@ -1,6 +1,8 @@
 package jackal.bench;
 
 import jackal.kernel.boot.ConfinedCode;
+import jackal.kernel.load.capture.CaptureAccessors;
+import jackal.kernel.load.capture.CaptureClasses;
 import jackal.kernel.load.capture.CaptureTransform;
 import jackal.kernel.load.capture.NotCapturable;
 import java.io.IOException;
@@ -91,10 +93,14 @@ public class CaptureBenchmark {
       super(capturable ? "capturable" : "confined", Loader.class.getClassLoader());
       byte[] b = ConfinedCode.rewrite(original());
       if (capturable) {
+        // As ProgramLoader does: frames capturable, then objects and statics (accessors).
         b =
-            CaptureTransform.transform(
-                    Map.of(COMPUTE, b),
-                    CaptureTransform.CapturePoints.kernel(),
+            CaptureAccessors.transform(
+                    CaptureTransform.transform(
+                            Map.of(COMPUTE, b),
+                            CaptureTransform.CapturePoints.kernel(),
+                            ClassHierarchyResolver.defaultResolver())
+                        .classes(),
                     ClassHierarchyResolver.defaultResolver())
                 .classes()
                 .get(COMPUTE);
@@ -108,6 +114,10 @@ public class CaptureBenchmark {
         Class<?> c = findLoadedClass(name);
         if (c == null) {
           byte[] b;
+          Class<?> shared = CaptureClasses.find(name); // jackal.confined.Capture, one per JVM
+          if (shared != null) {
+            return shared;
+          }
           if (name.equals(ConfinedCode.POLL_CLASS)) {
             b = ConfinedCode.pollClass();
           } else if (name.equals(COMPUTE)) {

@@ -5,6 +5,7 @@ import static java.lang.constant.ConstantDescs.CD_long;
 import static java.lang.constant.ConstantDescs.CD_void;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProgramSpace;
 import jackal.runtime.boot.ClassFiles;
@@ -67,7 +68,11 @@ class SharedClassesTest {
 
   /** The writer and the reader of {@link SharingProbe}, two processes of one image. */
   private static String probe() throws Exception {
-    try (TestSystem s = new TestSystem(2)) {
+    return probe(KernelConfig.defaults().withCpus(2));
+  }
+
+  private static String probe(KernelConfig cfg) throws Exception {
+    try (TestSystem s = new TestSystem(cfg)) {
       Programs progs = new Programs(s);
       byte[] jar = probeJar();
       ProgramSpace readerSpace = progs.space(SharingProbe.Reader.class.getName(), jar);
@@ -86,6 +91,16 @@ class SharedClassesTest {
     // A final static array and an old class file's final static: both are state, so each process
     // has its own copy, and the reader sees nothing of the writer's 42s.
     assertThat(probe()).contains("writer kept 42 and 42; reader saw 0 and 0;");
+  }
+
+  @Test
+  void onAKernelThatMakesProgramsCapturableSharedClassesStayOneAndStatePerProcess()
+      throws Exception {
+    // The capture transform adds code and accessors to every class, shared ones included: none of
+    // it may make a shared class hold state, nor stop the image's processes sharing it.
+    assertThat(probe(KernelConfig.defaults().withCpus(2).withCapture(true)))
+        .contains("writer kept 42 and 42; reader saw 0 and 0;")
+        .contains("shared class same=true lambda same=true stateful class same=false constant=42");
   }
 
   @Test

@@ -1,9 +1,12 @@
 package jackal.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jackal.kernel.api.FaultCode;
+import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.ObjectRef;
+import jackal.kernel.boot.ProgramRefusedException;
 import jackal.runtime.confined.Failing;
 import jackal.runtime.confined.HonestClient;
 import jackal.runtime.confined.NearStackLimit;
@@ -78,6 +81,31 @@ class StackOverflowAttackTest {
       for (ObjectRef p : new ObjectRef[] {handler, pair[0], pair[1], hostile}) {
         assertThat(s.info(p)).isNotNull();
       }
+    }
+  }
+
+  /**
+   * On a kernel that makes programs capturable, a program whose static initializer calls a server
+   * and waits (its continuation would be pinned in the JVM's class initialization, unable to yield)
+   * is refused when it is loaded: a process parked in a static initializer could never be captured
+   * either (docs/PERSISTENCE.md). The kernel's run-time refusal of a pinned wait stays for JDK code
+   * that holds a monitor.
+   */
+  @Test
+  void onACapturingKernelAWaitFromAStaticInitializerIsRefusedAtLoadWhileAnHonestPairCounts()
+      throws Exception {
+    try (TestSystem s = new TestSystem(KernelConfig.defaults().withCpus(2).withCapture(true))) {
+      Programs progs = new Programs(s);
+      assertThatThrownBy(() -> progs.space(WaitsInClassInit.class))
+          .isInstanceOf(ProgramRefusedException.class)
+          .hasMessageContaining("WaitsInClassInit$Calls.<clinit>")
+          .hasMessageContaining("static initializer");
+      ObjectRef[] pair = LoadedProgramTest.honestPair(s, progs);
+      s.runUntilQuiet(pair);
+      assertThat(s.console())
+          .contains("honest: counted " + HonestClient.CALLS)
+          .doesNotContain("kernel error");
+      assertThat(s.k.kernelErrors()).isZero();
     }
   }
 

@@ -15,6 +15,8 @@ import jackal.kernel.load.LoadFailure;
 import jackal.kernel.load.PollClass;
 import jackal.kernel.load.Segment;
 import jackal.kernel.load.VerifiedProgram;
+import jackal.kernel.load.capture.BadProgramState;
+import jackal.kernel.load.capture.ProgramStates;
 import jackal.kernel.obj.CapPage;
 import jackal.kernel.obj.Endpoint;
 import jackal.kernel.obj.Gpt;
@@ -30,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -88,7 +91,8 @@ public final class Kernel implements AutoCloseable {
             OidLayout.fromSetting(config.oidLayout()),
             config.oidsPerType(),
             config.console(),
-            System.err);
+            System.err,
+            config.capture());
     machine.scheduler.defineNodes(config.nodeMasks());
     this.checkpoints = new Checkpoints(this, machine);
   }
@@ -489,6 +493,56 @@ public final class Kernel implements AutoCloseable {
       case Shutdown.REBOOT -> Optional.of(Halt.REBOOT);
       default -> Optional.empty();
     };
+  }
+
+  /**
+   * Asks {@code process} for its program state (issue 12, docs/PERSISTENCE.md): taken on its own
+   * CPU at the capturable capture point (a system call's entry, a preemption check) after the next
+   * {@code skipPoints} ones; the process then runs on as if nothing happened. The future completes
+   * with the state's bytes, or exceptionally with an {@link IllegalStateException} saying why the
+   * state cannot be taken now (ask again later).
+   *
+   * @throws IllegalStateException at once if this kernel does not make programs capturable ({@link
+   *     KernelConfig#capture} off)
+   */
+  public CompletableFuture<byte[]> captureProgramState(ObjectRef process, long skipPoints) {
+    open();
+    Process p = process(process);
+    CompletableFuture<byte[]> out = new CompletableFuture<>();
+    machine.programStates.request(
+        p,
+        skipPoints,
+        o -> {
+          switch (o) {
+            case ProgramStates.Outcome.Captured c -> out.complete(c.state());
+            case ProgramStates.Outcome.Retry r ->
+                out.completeExceptionally(
+                    new IllegalStateException(
+                        "program state of " + process + " not taken: " + r.reason()));
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Makes {@code process}, which has not run its program in this kernel, resume from {@code state}
+   * (bytes from {@link #captureProgramState}, perhaps in an earlier kernel) when it next loads its
+   * program, instead of starting at its entry.
+   *
+   * @throws IllegalStateException if this kernel does not make programs capturable ({@link
+   *     KernelConfig#capture} off)
+   * @throws IllegalArgumentException if the bytes are malformed or corrupted (checked now); what
+   *     needs the image is checked when the program loads, and a mismatch is the process's
+   *     BAD_PROGRAM_IMAGE fault, with the reason in the kernel log
+   */
+  public void restoreProgramState(ObjectRef process, byte[] state) {
+    open();
+    Process p = process(process);
+    try {
+      machine.programStates.restore(p, state);
+    } catch (BadProgramState e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** A snapshot of a process's state, for tests and the inspector. */

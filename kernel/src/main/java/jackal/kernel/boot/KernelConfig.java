@@ -28,6 +28,10 @@ import java.util.List;
  * @param checkpointMillis how often a kernel that persists to a store ({@link Kernel#persist})
  *     takes a checkpoint, in milliseconds; 0: only when a program declares a snapshot. Default
  *     {@value #DEFAULT_CHECKPOINT_MILLIS}
+ * @param capture whether programs are made capturable when loaded, so that their state can be taken
+ *     and restored ({@code Kernel.captureProgramState}, docs/PERSISTENCE.md): on for a kernel that
+ *     persists (a store), off by default, since the capture rewriting slows some compute-bound
+ *     loops several times (docs/BENCHMARKS.md); off, the loader does not transform at all
  */
 public record KernelConfig(
     int cpus,
@@ -39,13 +43,40 @@ public record KernelConfig(
     PrintStream console,
     int heapGuardPercent,
     List<Long> nodes,
-    long checkpointMillis) {
+    long checkpointMillis,
+    boolean capture) {
 
   /** The default heap guard threshold, in percent of the largest heap. */
   public static final int DEFAULT_HEAP_GUARD_PERCENT = 50;
 
   /** The default checkpoint period of a persisting kernel. */
   public static final long DEFAULT_CHECKPOINT_MILLIS = 5000;
+
+  /** The settings of a kernel that does not make programs capturable. */
+  public KernelConfig(
+      int cpus,
+      int cpusPerNode,
+      String oidLayout,
+      long oidsPerType,
+      long idleSpinMicros,
+      long sliceMicros,
+      PrintStream console,
+      int heapGuardPercent,
+      List<Long> nodes,
+      long checkpointMillis) {
+    this(
+        cpus,
+        cpusPerNode,
+        oidLayout,
+        oidsPerType,
+        idleSpinMicros,
+        sliceMicros,
+        console,
+        heapGuardPercent,
+        nodes,
+        checkpointMillis,
+        false);
+  }
 
   /** The settings with the default checkpoint period. */
   public KernelConfig(
@@ -200,7 +231,8 @@ public record KernelConfig(
         console,
         heapGuardPercent,
         List.of(),
-        checkpointMillis);
+        checkpointMillis,
+        capture);
   }
 
   /** Nodes of close CPUs given as CPU masks, one per node (see {@link #nodes}). */
@@ -219,7 +251,8 @@ public record KernelConfig(
         console,
         heapGuardPercent,
         list,
-        checkpointMillis);
+        checkpointMillis,
+        capture);
   }
 
   public KernelConfig withCpusPerNode(int n) {
@@ -233,7 +266,8 @@ public record KernelConfig(
         console,
         heapGuardPercent,
         List.of(),
-        checkpointMillis);
+        checkpointMillis,
+        capture);
   }
 
   public KernelConfig withOidLayout(String layout) {
@@ -247,7 +281,8 @@ public record KernelConfig(
         console,
         heapGuardPercent,
         nodes,
-        checkpointMillis);
+        checkpointMillis,
+        capture);
   }
 
   public KernelConfig withOidsPerType(long n) {
@@ -261,7 +296,8 @@ public record KernelConfig(
         console,
         heapGuardPercent,
         nodes,
-        checkpointMillis);
+        checkpointMillis,
+        capture);
   }
 
   public KernelConfig withIdleSpinMicros(long micros) {
@@ -275,7 +311,8 @@ public record KernelConfig(
         console,
         heapGuardPercent,
         nodes,
-        checkpointMillis);
+        checkpointMillis,
+        capture);
   }
 
   public KernelConfig withSliceMicros(long micros) {
@@ -289,7 +326,8 @@ public record KernelConfig(
         console,
         heapGuardPercent,
         nodes,
-        checkpointMillis);
+        checkpointMillis,
+        capture);
   }
 
   public KernelConfig withHeapGuardPercent(int percent) {
@@ -303,7 +341,8 @@ public record KernelConfig(
         console,
         percent,
         nodes,
-        checkpointMillis);
+        checkpointMillis,
+        capture);
   }
 
   /** A persisting kernel checkpoints every {@code millis} ms (0: only when a program asks). */
@@ -318,7 +357,8 @@ public record KernelConfig(
         console,
         heapGuardPercent,
         nodes,
-        millis);
+        millis,
+        capture);
   }
 
   public KernelConfig withConsole(PrintStream out) {
@@ -332,6 +372,23 @@ public record KernelConfig(
         out,
         heapGuardPercent,
         nodes,
-        checkpointMillis);
+        checkpointMillis,
+        capture);
+  }
+
+  /** Programs made capturable at load, or not (see {@link #capture}). */
+  public KernelConfig withCapture(boolean on) {
+    return new KernelConfig(
+        cpus,
+        cpusPerNode,
+        oidLayout,
+        oidsPerType,
+        idleSpinMicros,
+        sliceMicros,
+        console,
+        heapGuardPercent,
+        nodes,
+        checkpointMillis,
+        on);
   }
 }

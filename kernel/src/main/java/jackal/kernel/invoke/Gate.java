@@ -88,6 +88,9 @@ final class Gate implements SystemCalls {
       throw new NullPointerException("parameter block");
     }
     Process p = process;
+    if (p.captureRequest != null) {
+      machine.programStates.atCapturePoint(p); // nothing of the call is done yet
+    }
     for (; ; ) {
       int outcome = attempt(pb);
       if (outcome == SystemCall.DONE) {
@@ -453,6 +456,9 @@ final class Gate implements SystemCalls {
     int bits = word.clear(PollWord.SLICE | PollWord.ATTENTION);
     if ((bits & PollWord.STOP) != 0 || p.cont != cont) {
       throw ProcessGone.INSTANCE;
+    }
+    if (p.captureRequest != null) {
+      machine.programStates.atCapturePoint(p);
     }
     if (p.faultCode != 0) {
       // Runs nothing but the fault delivery: a process with a fault code runs no instructions.

@@ -10,6 +10,8 @@ import jackal.kernel.cap.OidLayout;
 import jackal.kernel.load.AllowList;
 import jackal.kernel.load.ProgramFailures;
 import jackal.kernel.load.ProgramLoader;
+import jackal.kernel.load.ProgramStateService;
+import jackal.kernel.load.capture.CaptureClasses;
 import jackal.kernel.obj.Endpoint;
 import jackal.kernel.obj.KObject;
 import jackal.kernel.obj.ObjectTable;
@@ -42,8 +44,14 @@ public final class Machine {
   final KernelTimer timer;
   public final Shutdown shutdown = new Shutdown();
 
-  /** Reads, verifies (once per image) and instantiates programs. */
-  public final ProgramLoader loader = new ProgramLoader(AllowList.standard());
+  /**
+   * Reads, verifies (once per image) and instantiates programs; makes them capturable if the
+   * machine was made to capture program state.
+   */
+  public final ProgramLoader loader;
+
+  /** Program state of processes, for the store (issue 12). */
+  public final ProgramStateService programStates;
 
   private final Invocation[] invocations;
 
@@ -71,6 +79,25 @@ public final class Machine {
       long oidsPerType,
       PrintStream logOut,
       PrintStream errors) {
+    this(cpus, cpusPerNode, idleSpinNanos, sliceNanos, layout, oidsPerType, logOut, errors, false);
+  }
+
+  /**
+   * As the other constructor; {@code capture}: whether loaded programs are made capturable, so that
+   * {@link #programStates} can take and restore their state (KernelConfig.capture).
+   */
+  public Machine(
+      int cpus,
+      int cpusPerNode,
+      long idleSpinNanos,
+      long sliceNanos,
+      OidLayout layout,
+      long oidsPerType,
+      PrintStream logOut,
+      PrintStream errors,
+      boolean capture) {
+    this.loader = new ProgramLoader(AllowList.standard(), capture);
+    this.programStates = new ProgramStateService(capture);
     this.objects = new ObjectTable(layout, oidsPerType);
     this.log = new KernelLog(logOut, "jackal-log");
     this.terminal = new KernelLog(logOut, "jackal-terminal");
@@ -329,6 +356,7 @@ public final class Machine {
       // word was the kernel's last reference to them, and runOnce's frame, which held the program
       // and what it threw, is gone. A resume loads the program afresh.
       p.poll = null;
+      p.loaded = null; // its class loader, and so its classes and their statics
       try {
         gate.programFault(
             code,
@@ -370,11 +398,14 @@ public final class Machine {
       PollWord poll = p.poll;
       if (poll != null) {
         poll.attach(() -> gate.preempted(poll));
+        if (p.captureRequest != null) {
+          poll.raise(PollWord.ATTENTION); // asked before the program was loaded
+        }
       }
       if (gate.discarded()) {
         return FaultCode.NO_FAULT; // destroyed while loading, before its poll word could be marked
       }
-      program.run(gate);
+      runCapturable(p, program, gate);
       return FaultCode.NO_FAULT;
     } catch (ProcessGone gone) {
       return FaultCode.NO_FAULT;
@@ -390,6 +421,26 @@ public final class Machine {
     p.death = death;
     log.line("process " + p + " died: " + death);
     return ProgramFailures.faultCode(failure);
+  }
+
+  /**
+   * Runs the program; when it unwinds for a capture of its state (docs/PERSISTENCE.md), the state
+   * is encoded and the program re-entered at once from its frames in memory, so a capture does not
+   * stop it.
+   */
+  private void runCapturable(Process p, ProgramEntry program, Gate gate) throws Exception {
+    ProgramEntry next = program;
+    for (; ; ) {
+      try {
+        next.run(gate);
+        return;
+      } catch (RuntimeException e) {
+        if (!CaptureClasses.isUnwind(e) || p.loaded == null) {
+          throw e;
+        }
+        next = programStates.captured(p, gate).next();
+      }
+    }
   }
 
   /**

@@ -1,6 +1,8 @@
 package jackal.kernel.load;
 
 import jackal.kernel.api.FaultCode;
+import jackal.kernel.load.capture.CaptureRefusal;
+import java.util.List;
 
 /**
  * Why a program image cannot be loaded: a malformed or oversized image ({@link
@@ -31,6 +33,26 @@ public final class LoadFailure extends RuntimeException {
 
   static LoadFailure refused(Refusal r) {
     return new LoadFailure(FaultCode.PROGRAM_REFUSED, r.toString(), r);
+  }
+
+  /**
+   * A program that cannot be made capturable (docs/PERSISTENCE.md): refused like a verifier
+   * refusal, naming the first place (class, method, offset) with its reason, and listing the rest.
+   */
+  static LoadFailure notCapturable(List<CaptureRefusal> all) {
+    CaptureRefusal first = all.getFirst();
+    Refusal r =
+        new Refusal(
+            first.className(),
+            first.method(),
+            first.offset(),
+            "",
+            "cannot be made capturable: " + first.reason());
+    StringBuilder m = new StringBuilder(r.toString());
+    for (CaptureRefusal more : all.subList(1, all.size())) {
+      m.append("\n  and ").append(more);
+    }
+    return new LoadFailure(FaultCode.PROGRAM_REFUSED, m.toString(), r);
   }
 
   /** The fault a process takes for this failure. */

@@ -1,6 +1,10 @@
 package jackal.kernel.load;
 
 import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.load.capture.Capture;
+import jackal.kernel.load.capture.CaptureClasses;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One process's classes. It defines the program's and the runtime library's classes that may hold
@@ -14,7 +18,7 @@ import jackal.kernel.api.ProgramEntry;
  * <p>Registered as parallel capable so that the JVM takes no monitor on the loader: classes are
  * loaded inside the process's continuation, which must be free to yield.
  */
-public final class ProcessClassLoader extends ClassLoader {
+public final class ProcessClassLoader extends ClassLoader implements Capture.ClassInits {
   static {
     registerAsParallelCapable();
   }
@@ -25,6 +29,9 @@ public final class ProcessClassLoader extends ClassLoader {
 
   private final VerifiedProgram program;
   private final AllowList allow;
+
+  /** The program classes whose static initializers started, in order (for program state). */
+  private final List<Class<?>> initialized = new CopyOnWriteArrayList<>();
 
   ProcessClassLoader(String processName, VerifiedProgram program, AllowList allow) {
     super("process " + processName, null);
@@ -45,6 +52,10 @@ public final class ProcessClassLoader extends ClassLoader {
   }
 
   private Class<?> find(String name) throws ClassNotFoundException {
+    Class<?> capture = CaptureClasses.find(name); // what capturable code calls: one per JVM
+    if (capture != null) {
+      return capture;
+    }
     if (program.isShared(name)) {
       return program.sharedLoader(allow).loadClass(name);
     }
@@ -70,6 +81,23 @@ public final class ProcessClassLoader extends ClassLoader {
    */
   public Class<?> defineKernelClass(String name, byte[] bytes) {
     return defineClass(name, bytes, 0, bytes.length);
+  }
+
+  @Override
+  public void initialized(Class<?> c) {
+    if (c.getClassLoader() == this) {
+      initialized.add(c);
+    }
+  }
+
+  /** The program classes initialized so far, in the order their initializers started. */
+  public List<Class<?>> initializedClasses() {
+    return List.copyOf(initialized);
+  }
+
+  /** The image this loader defines classes of. */
+  public VerifiedProgram program() {
+    return program;
   }
 
   @Override

@@ -1,8 +1,13 @@
 package jackal.kernel.load;
 
 import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.load.capture.CaptureAccessors;
+import jackal.kernel.load.capture.CaptureTransform;
+import jackal.kernel.load.capture.CaptureTransform.CapturePoints;
+import jackal.kernel.load.capture.NotCapturable;
 import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
+import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.ClassModel;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -13,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -44,6 +50,7 @@ public final class ProgramLoader {
   private static final int MAX_CACHED = 64;
 
   private final AllowList allow;
+  private final boolean capture;
   private final AtomicLong imagesRead = new AtomicLong();
   private static final ReentrantLock LOCK = new ReentrantLock();
   private static final Map<String, Segment> SEGMENTS = lru();
@@ -52,8 +59,24 @@ public final class ProgramLoader {
   /** Images loaded before, by the page holding the start of their header. */
   private static final Map<Page, KnownImage> IMAGES = lru();
 
+  /** A loader that does not make programs capturable. */
   public ProgramLoader(AllowList allow) {
+    this(allow, false);
+  }
+
+  /**
+   * {@code capture}: whether every program is made capturable when verified (KernelConfig.capture);
+   * without it the loader only rewrites the preemption checks, and a program is never transformed
+   * for capture, so it pays nothing for it.
+   */
+  public ProgramLoader(AllowList allow, boolean capture) {
     this.allow = allow;
+    this.capture = capture;
+  }
+
+  /** Whether this loader makes programs capturable. */
+  public boolean captures() {
+    return capture;
   }
 
   private static <K, V> Map<K, V> lru() {
@@ -92,7 +115,9 @@ public final class ProgramLoader {
     for (Segment s : segs) {
       key.append(s.sha256()).append(';');
     }
-    String k = key.toString();
+    String digest = key.toString();
+    // The same image verified with and without capture are different programs (their bytes differ).
+    String k = (capture ? "capturable;" : "plain;") + digest;
     VerifiedProgram p = cached(PROGRAMS, k);
     if (p != null) {
       return p;
@@ -120,10 +145,40 @@ public final class ProgramLoader {
       }
     }
     Map<String, byte[]> byBinaryName = new HashMap<>();
-    internal.forEach((n, b) -> byBinaryName.put(n.replace('/', '.'), b));
-    p = new VerifiedProgram(Map.copyOf(byBinaryName), Statelessness.shareable(image));
+    Set<String> shared = Statelessness.shareable(image);
+    if (capture) {
+      internal.forEach((n, b) -> byBinaryName.put(n.replace('/', '.'), ProgramRewriter.rewrite(b)));
+      p = capturable(byBinaryName, digest, shared);
+    } else {
+      internal.forEach((n, b) -> byBinaryName.put(n.replace('/', '.'), b));
+      p = VerifiedProgram.plain(byBinaryName, shared, digest);
+    }
     put(PROGRAMS, k, p);
     return p;
+  }
+
+  /** Resolves what a program's classes reach outside it (the JDK, the kernel's API). */
+  private static final ClassHierarchyResolver OUTSIDE =
+      ClassHierarchyResolver.defaultResolver()
+          .orElse(ClassHierarchyResolver.ofResourceParsing(ProgramEntry.class.getClassLoader()))
+          .cached();
+
+  /**
+   * Makes the rewritten program capturable (docs/PERSISTENCE.md): its frames at its system calls
+   * and preemption checks, its objects and statics through generated accessors. Every program is;
+   * one that cannot be is refused with the places and reasons.
+   */
+  private static VerifiedProgram capturable(
+      Map<String, byte[]> rewritten, String digest, Set<String> shared) {
+    CaptureTransform.Result frames;
+    try {
+      frames = CaptureTransform.transform(rewritten, CapturePoints.kernel(), OUTSIDE);
+    } catch (NotCapturable e) {
+      throw LoadFailure.notCapturable(e.refusals());
+    }
+    CaptureAccessors.Result objects = CaptureAccessors.transform(frames.classes(), OUTSIDE);
+    return VerifiedProgram.capturable(
+        objects.classes(), shared, digest, frames.plan(), objects.shapes());
   }
 
   /**
@@ -205,7 +260,7 @@ public final class ProgramLoader {
     Page[] first = new Page[1];
     code.pages(new long[] {pc, 1}, first);
     KnownImage known = cached(IMAGES, first[0]);
-    if (known != null && known.pc == pc) {
+    if (known != null && known.pc == pc && known.program.isCapturable() == capture) {
       Page[] now = new Page[known.pages.length];
       code.pages(known.ranges, now);
       if (known.holds(now)) {
@@ -319,6 +374,15 @@ public final class ProgramLoader {
     }
     ProcessClassLoader loader = new ProcessClassLoader(p.toString(), program, allow);
     defineKernelClasses(loader, p);
+    if (program.isCapturable()) {
+      LoadedProgram loaded = new LoadedProgram(loader, program, entry);
+      p.loaded = loaded;
+      byte[] state = p.restoreFrom;
+      if (state != null) {
+        p.restoreFrom = null;
+        return loaded.restoreFrom(state); // its entry object is in the state: no constructor runs
+      }
+    }
     Class<?> c = Class.forName(entry, true, loader);
     if (!ProgramEntry.class.isAssignableFrom(c)) {
       throw LoadFailure.badImage("entry class " + entry + " does not implement ProgramEntry");

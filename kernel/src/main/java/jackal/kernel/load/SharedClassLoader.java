@@ -1,6 +1,7 @@
 package jackal.kernel.load;
 
 import jackal.kernel.api.ProgramEntry;
+import jackal.kernel.load.capture.CaptureClasses;
 
 /**
  * The classes of one verified image that hold no state ({@link Statelessness}), defined once and
@@ -43,6 +44,10 @@ final class SharedClassLoader extends ClassLoader {
   }
 
   private Class<?> find(String name) throws ClassNotFoundException {
+    Class<?> capture = CaptureClasses.find(name); // what capturable code calls: one per JVM
+    if (capture != null) {
+      return capture;
+    }
     if (program.isShared(name)) {
       byte[] b = program.definable(name);
       try {
@@ -67,6 +72,11 @@ final class SharedClassLoader extends ClassLoader {
       return PLATFORM.loadClass(name);
     }
     throw new ClassNotFoundException(name + " is not available to shared classes");
+  }
+
+  /** The image this loader defines the shared classes of. */
+  VerifiedProgram program() {
+    return program;
   }
 
   @Override

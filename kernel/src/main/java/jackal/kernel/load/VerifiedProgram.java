@@ -1,29 +1,70 @@
 package jackal.kernel.load;
 
+import jackal.kernel.load.capture.CapturePlan;
+import jackal.kernel.load.capture.ClassShape;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The classes of an image that passed verification, shared by every process running it. Each class
- * is rewritten (preemption checks) the first time any process defines it, and the result is kept: a
- * second process of the same program costs only the definitions of its stateful classes. The
- * classes proven stateless ({@link Statelessness}) are defined once, in the image's {@link
- * SharedClassLoader}, and every process of the image uses those.
+ * The classes of an image that passed verification, shared by every process running it, in the form
+ * processes define them: rewritten with preemption checks ({@link ProgramRewriter}) and, on a
+ * kernel whose programs persist ({@code KernelConfig.capture}), made capturable ({@code
+ * jackal.kernel.load.capture}) once per image when it is verified, since whether a method can reach
+ * a capture point depends on the whole program. Without capture a class is rewritten the first time
+ * any process defines it, and the result kept. The classes proven stateless ({@link Statelessness})
+ * are defined once, in the image's {@link SharedClassLoader}, and every process of the image uses
+ * those.
  */
 public final class VerifiedProgram {
-  private final Map<String, byte[]> verified;
-  private final Set<String> shared;
+  private final Map<String, byte[]> classes;
+  private final boolean prepared;
   private final ConcurrentHashMap<String, byte[]> rewritten = new ConcurrentHashMap<>();
+  private final Set<String> shared;
+  private final String digest;
+  private final CapturePlan plan;
+  private final Map<String, ClassShape> shapes;
   private volatile SharedClassLoader sharedLoader;
 
-  /**
-   * {@code verified}: class files by binary name ({@code a.b.C}); {@code shared}: the binary names
-   * of those that may be shared among processes.
-   */
-  VerifiedProgram(Map<String, byte[]> verified, Set<String> shared) {
-    this.verified = verified;
+  private VerifiedProgram(
+      Map<String, byte[]> classes,
+      boolean prepared,
+      Set<String> shared,
+      String digest,
+      CapturePlan plan,
+      Map<String, ClassShape> shapes) {
+    this.classes = Map.copyOf(classes);
+    this.prepared = prepared;
     this.shared = Set.copyOf(shared);
+    this.digest = digest;
+    this.plan = plan;
+    this.shapes = Map.copyOf(shapes);
+  }
+
+  /**
+   * A program whose state is not capturable: {@code verified} class files by binary name ({@code
+   * a.b.C}), rewritten lazily; {@code shared}: the binary names of those processes may share.
+   */
+  static VerifiedProgram plain(Map<String, byte[]> verified, Set<String> shared, String digest) {
+    return new VerifiedProgram(verified, false, shared, digest, null, Map.of());
+  }
+
+  /**
+   * A capturable program: {@code prepared} class files by binary name, rewritten and made
+   * capturable, ready to define; {@code shared} as for {@link #plain}.
+   */
+  static VerifiedProgram capturable(
+      Map<String, byte[]> prepared,
+      Set<String> shared,
+      String digest,
+      CapturePlan plan,
+      Map<String, ClassShape> shapes) {
+    return new VerifiedProgram(prepared, true, shared, digest, plan, shapes);
+  }
+
+  /** Whether its processes' program state can be captured (the loader made it capturable). */
+  public boolean isCapturable() {
+    return plan != null;
   }
 
   /** Whether the class of binary name {@code name} is one the processes of the image share. */
@@ -62,21 +103,41 @@ public final class VerifiedProgram {
     return l;
   }
 
+  /** The loader of the shared classes if it was made yet, else null. */
+  ClassLoader sharedLoaderIfMade() {
+    return sharedLoader;
+  }
+
   /** Whether the image defines the class of binary name {@code name}. */
   public boolean defines(String name) {
-    return verified.containsKey(name);
+    return classes.containsKey(name);
   }
 
   public int classCount() {
-    return verified.size();
+    return classes.size();
   }
 
-  /** The bytes to define for {@code name}: verified, then rewritten; null if not in the image. */
+  /** The digest of the image's segments: what program state taken from it names. */
+  public String digest() {
+    return digest;
+  }
+
+  /** Where the program's frames can be captured; null if it is not capturable. */
+  public CapturePlan plan() {
+    return plan;
+  }
+
+  /** The shape of each program class (binary name), for the program-state codec. */
+  public Map<String, ClassShape> shapes() {
+    return shapes;
+  }
+
+  /** The bytes to define for {@code name}; null if not in the image. */
   byte[] definable(String name) {
-    byte[] v = verified.get(name);
-    if (v == null) {
-      return null;
+    byte[] b = classes.get(name);
+    if (b == null || prepared) {
+      return b;
     }
-    return rewritten.computeIfAbsent(name, n -> ProgramRewriter.rewrite(v));
+    return rewritten.computeIfAbsent(name, n -> ProgramRewriter.rewrite(b));
   }
 }

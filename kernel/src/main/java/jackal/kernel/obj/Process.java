@@ -104,6 +104,21 @@ public final class Process extends KObject {
    */
   public boolean received;
 
+  /**
+   * The program loaded into this process (its class loader and capture state), once loaded; null
+   * for trusted code. Written and read by the process's own thread.
+   */
+  public jackal.kernel.load.LoadedProgram loaded;
+
+  /** A capture of this process's program state asked for and not answered yet (issue 12). */
+  public volatile jackal.kernel.load.ProgramStateService.Request captureRequest;
+
+  /**
+   * Program state the process resumes from the next time its program is loaded, instead of starting
+   * at its entry (a restore after a restart); taken when used.
+   */
+  public volatile byte[] restoreFrom;
+
   /** The continuation running {@link #program}; created at first dispatch. */
   public ProgramContinuation cont;
 

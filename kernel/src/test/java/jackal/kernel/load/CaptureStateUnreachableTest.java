@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.CodeBuilder;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -80,5 +81,56 @@ class CaptureStateUnreachableTest {
                         CAPTURE,
                         "beginRestore",
                         MethodTypeDesc.ofDescriptor("(Ljava/util/List;)V"))));
+  }
+
+  private static final ClassDesc CONFINED = ClassDesc.of("jackal.confined.Capture");
+
+  private static void assertRefusedNaming(byte[] hostile, String what) {
+    Map<String, java.lang.classfile.ClassModel> image =
+        Verifier.parse(Map.of("hostile/Forger", hostile));
+    assertThatThrownBy(() -> Verifier.verify(AllowList.standard(), image, image.values()))
+        .isInstanceOfSatisfying(
+            LoadFailure.class,
+            f -> assertThat(f.getMessage()).contains("hostile.Forger").contains(what));
+  }
+
+  @Test
+  void aProgramRaisingTheJvmWideRestoreCountIsRefused() {
+    assertRefusedNaming(
+        program(code -> code.iconst_1().putstatic(CONFINED, "restoring", ConstantDescs.CD_int)),
+        "jackal.confined.Capture");
+  }
+
+  @Test
+  void aProgramAskingTheRestoreHookForAnotherMethodsFrameIsRefused() {
+    assertRefusedNaming(
+        program(
+            code ->
+                code.ldc("victim/Server.run(J)J")
+                    .invokestatic(
+                        CONFINED,
+                        "restore",
+                        MethodTypeDesc.ofDescriptor("(Ljava/lang/String;)[Ljava/lang/Object;"))
+                    .pop()),
+        "jackal.confined.Capture");
+  }
+
+  @Test
+  void aProgramCallingAnotherClassesGeneratedFieldWriterIsRefused() {
+    // $jackal$set's first parameter is of a type no program may name, so its descriptor alone
+    // refuses the reference: a program cannot overwrite another object's private fields.
+    assertRefusedNaming(
+        program(
+            code ->
+                code.aconst_null()
+                    .aconst_null()
+                    .aconst_null()
+                    .aconst_null()
+                    .invokestatic(
+                        ClassDesc.of("hostile.Victim"),
+                        "$jackal$set",
+                        MethodTypeDesc.ofDescriptor(
+                            "(Ljackal/confined/Capture;Ljava/lang/Object;[J[Ljava/lang/Object;)V"))),
+        "hostile.Victim");
   }
 }

@@ -7,63 +7,64 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The capture state that transformed program code reads and writes: whether a restore is under way
- * (read at the entry of every transformed method), the frames saved while unwinding and the frames
- * still to be restored.
+ * One process's capture state: the plan of its program (which methods are transformed and where
+ * they can stop), the frames saved while its stack unwinds, and the frames still to be restored.
  *
- * <p>The state is static: one program runs at a time on the class path, as in the tests and the
- * benchmark. In the kernel it becomes one class per process, defined in the process's own loader
- * like {@code jackal.confined.Poll} (docs/PERSISTENCE.md); the transform takes the class to call as
- * a parameter for that reason.
+ * <p>Transformed code reaches it through the JVM-wide {@code jackal.confined.Capture} ({@link
+ * CaptureClasses}): its hooks find the state <em>active</em> on the calling thread. A state is
+ * active only while its process's stack unwinds ({@link #unwindHere} to {@link #takeFrames}) or is
+ * rebuilt ({@link #beginRestore} to the last frame taken), two stretches of straight-line code on
+ * one thread with no yield in them, so a thread-local is exact even though processes share CPU
+ * threads.
  *
- * <p>The protocol: a capture point (a system call, a preemption check) that is told to capture
- * calls {@link #unwindHere}; if the stack can be captured it throws {@link CaptureUnwind}, each
- * program frame saves itself on the way out ({@link #save}, innermost first), and whoever started
- * the program catches the unwind and takes the frames ({@link #takeFrames}). To resume, {@link
+ * <p>The protocol: a capture point (a system call's entry, a preemption check) that is told to
+ * capture calls {@link #unwindHere}; if the stack can be captured it throws the unwind, each
+ * program frame saves itself on the way out (innermost first), and whoever started the program
+ * catches the unwind ({@link CaptureClasses#isUnwind}) and takes the frames. To resume, {@link
  * #beginRestore} is given the frames and the program's entry method is called again: each
- * transformed method sees {@link #restoring}, takes its frame ({@link #restore}, outermost first),
- * rebuilds its locals and operand stack and calls the next method down at the same call site; the
- * innermost frame calls the capture point again, with the arguments it was called with the first
- * time, and the program runs on normally.
+ * transformed method finds its frame (outermost first), rebuilds its locals and operand stack and
+ * calls the next method down at the same call site; the innermost frame calls the capture point
+ * again, with the arguments it was called with the first time, and the program runs on normally.
  */
 public final class Capture {
-  private Capture() {}
-
-  /** Read at the entry of every transformed method: take a frame and resume in it. */
-  public static boolean restoring;
-
-  private static CapturePlan plan = CapturePlan.EMPTY;
-  private static final List<Frame> saved = new ArrayList<>();
-  private static List<Frame> toRestore = List.of();
-  private static int next;
+  private static final ThreadLocal<Capture> ACTIVE = new ThreadLocal<>();
 
   private static final StackWalker WALKER =
       StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
-  /** Installs the plan of the program about to run (its capturable methods and call sites). */
-  public static void install(CapturePlan p) {
-    plan = Objects.requireNonNull(p);
-    saved.clear();
-    toRestore = List.of();
-    restoring = false;
+  private final CapturePlan plan;
+  private final List<Frame> saved = new ArrayList<>();
+  private List<Frame> toRestore = List.of();
+  private int next = -1;
+
+  /** Classes whose static initializers a restore skips (their statics come from the state). */
+  private Set<String> initialized = Set.of();
+
+  public Capture(CapturePlan plan) {
+    this.plan = Objects.requireNonNull(plan);
+  }
+
+  public CapturePlan plan() {
+    return plan;
   }
 
   /**
-   * Called by a capture point: unwinds the program's stack, saving its frames, if every program
-   * frame on it is a transformed method stopped at a capturable call site and no other code lies
-   * between two program frames (a JDK method running a program's lambda, a constructor, a static
-   * initializer cannot be captured); returns false, capturing nothing, otherwise, and the caller
-   * tries again at a later capture point.
+   * Called by a capture point on the process's own thread: unwinds the program's stack, saving its
+   * frames, if every program frame on it is a transformed method stopped at a capturable call site
+   * and no other code lies between two program frames (a JDK method running a program's lambda, a
+   * constructor, a static initializer cannot be captured); returns false, capturing nothing,
+   * otherwise, and the caller tries again at a later capture point.
    */
-  public static boolean unwindHere() {
-    if (restoring) {
+  public boolean unwindHere() {
+    if (restoring()) {
       throw new IllegalStateException("a capture was requested during a restore");
     }
     if (!capturable()) {
       return false;
     }
     saved.clear();
-    throw CaptureUnwind.INSTANCE;
+    ACTIVE.set(this);
+    throw CaptureClasses.unwind();
   }
 
   /**
@@ -72,7 +73,7 @@ public final class Capture {
    * walker hides (lambda proxies, method handle and reflection frames) only forward their arguments
    * and hold nothing of their own.
    */
-  static boolean capturable() {
+  boolean capturable() {
     Set<String> programClasses = plan.classes();
     List<StackFrame> frames = WALKER.walk(s -> s.toList());
     int first = -1;
@@ -102,57 +103,144 @@ public final class Capture {
     return f.getClassName().replace('.', '/');
   }
 
-  /** Called by a transformed method as the unwind passes: a fresh frame for it, kept in order. */
-  public static Frame save(String method, int site, int slots) {
-    Frame f = new Frame(method, site, slots);
-    saved.add(f);
-    return f;
-  }
-
   /** The frames of the last capture, innermost first; the state forgets them. */
-  public static List<Frame> takeFrames() {
+  public List<Frame> takeFrames() {
+    if (ACTIVE.get() == this) {
+      ACTIVE.remove();
+    }
     List<Frame> out = List.copyOf(saved);
     saved.clear();
     return out;
   }
 
   /**
-   * Makes the next call of the program's entry method resume from {@code frames} (innermost first,
-   * as {@link #takeFrames} gave them).
+   * Makes the next call of the program's entry method, on this thread, resume from {@code frames}
+   * (innermost first, as {@link #takeFrames} gave them). {@code initialized}: the classes (binary
+   * names) whose static initializers must not run during the restore, since their statics are set
+   * from the state.
    */
-  public static void beginRestore(List<Frame> frames) {
+  public void beginRestore(List<Frame> frames, Set<String> initialized) {
     if (frames.isEmpty()) {
       throw new IllegalArgumentException("no frames to restore");
     }
+    if (restoring()) {
+      throw new IllegalStateException("a restore is already under way");
+    }
+    for (Frame f : frames) {
+      int[] sites = plan.sites().get(f.method());
+      if (sites == null) {
+        throw new IllegalArgumentException(
+            "frame of " + f.method() + ", which is not a capturable method of this program");
+      }
+      if (f.site() < 0 || f.site() >= sites.length) {
+        throw new IllegalArgumentException(
+            "frame of " + f.method() + " names site " + f.site() + " of " + sites.length);
+      }
+    }
     toRestore = List.copyOf(frames);
+    this.initialized = Set.copyOf(initialized);
     next = toRestore.size() - 1;
-    restoring = true;
+    ACTIVE.set(this);
+    CaptureClasses.restoreBegins();
+  }
+
+  /** {@link #beginRestore(List, Set)} with no static initializer skipped. */
+  public void beginRestore(List<Frame> frames) {
+    beginRestore(frames, initialized);
   }
 
   /**
-   * Called at the entry of a transformed method while restoring: its frame. The last frame taken
-   * ends the restore, before the innermost method calls its capture point again.
+   * Starts rebuilding a process's classes and objects on this thread, before its frames: the static
+   * initializers of {@code initialized} (binary names) are skipped from now until the restore ends,
+   * since their statics come from the state. Transformed methods still run from their start (an
+   * enum's initializer may call some).
+   */
+  public void restoreClasses(Set<String> initialized) {
+    this.initialized = Set.copyOf(initialized);
+    ACTIVE.set(this);
+  }
+
+  /** Whether a restore of this state is under way. */
+  public boolean restoring() {
+    return next >= 0;
+  }
+
+  /**
+   * Ends a restore that did not reach its innermost frame (the entry threw, a frame did not fit):
+   * the JVM-wide count goes back down. Harmless when no restore is under way.
+   */
+  public void abandonRestore() {
+    initialized = Set.of();
+    if (next >= 0) {
+      next = -1;
+      toRestore = List.of();
+      CaptureClasses.restoreEnds();
+    }
+    if (ACTIVE.get() == this) {
+      ACTIVE.remove();
+    }
+  }
+
+  /**
+   * The frame for {@code method}, entered while restoring. The last frame taken ends the restore,
+   * before the innermost method calls its capture point again.
    *
    * @throws IllegalStateException if the frame to restore belongs to another method (the program is
    *     not the one that was captured)
    */
-  public static Frame restore(String method) {
+  Frame restore(String method) {
     Frame f = toRestore.get(next);
     if (!f.method().equals(method)) {
-      restoring = false;
+      abandonRestore();
       throw new IllegalStateException(
           "restoring " + f.method() + " but " + method + " was entered: not the captured program");
     }
     if (--next < 0) {
-      restoring = false;
-      toRestore = List.of();
+      next = 0; // abandonRestore's test
+      abandonRestore();
     }
     return f;
   }
 
-  /** A frame whose site is beyond its method's sites: the frames were not made for this code. */
-  public static IllegalStateException badSite(Frame f) {
-    restoring = false;
-    return new IllegalStateException("frame of " + f.method() + " names unknown site " + f.site());
+  // ---------------------------------------------------------------- hooks of
+  // jackal.confined.Capture
+
+  /** {@code Capture.restore}: the frame of {@code method} if this thread restores, else null. */
+  static Object[] restoreHook(String method) {
+    Capture c = ACTIVE.get();
+    if (c == null || !c.restoring()) {
+      return null;
+    }
+    Frame f = c.restore(method);
+    return new Object[] {f.site(), f.prims(), f.refs()};
+  }
+
+  /** {@code Capture.save}: a frame passing by while this thread's program unwinds. */
+  static void saveHook(Object[] f) {
+    Capture c = ACTIVE.get();
+    if (c == null) {
+      throw new IllegalStateException("a frame was saved with no capture under way");
+    }
+    c.saved.add(new Frame((String) f[0], (Integer) f[1], (long[]) f[2], (Object[]) f[3]));
+  }
+
+  /**
+   * {@code Capture.initialized}, the first thing a program class's static initializer does: notes
+   * the class as initialized with its loader (in order), and answers whether to skip the rest (this
+   * thread restores, and the class was initialized at the capture: its statics come from the
+   * state).
+   */
+  static boolean initHook(Class<?> c) {
+    if (c.getClassLoader() instanceof ClassInits inits) {
+      inits.initialized(c);
+    }
+    Capture state = ACTIVE.get();
+    return state != null && state.initialized.contains(c.getName());
+  }
+
+  /** A program's class loader, which keeps the order its classes were initialized in. */
+  public interface ClassInits {
+    /** Called as {@code c}'s static initializer starts. */
+    void initialized(Class<?> c);
   }
 }

@@ -2,7 +2,6 @@ package jackal.kernel.load.capture;
 
 import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_String;
-import static java.lang.constant.ConstantDescs.CD_boolean;
 import static java.lang.constant.ConstantDescs.CD_double;
 import static java.lang.constant.ConstantDescs.CD_float;
 import static java.lang.constant.ConstantDescs.CD_int;
@@ -21,6 +20,7 @@ import java.lang.classfile.CodeModel;
 import java.lang.classfile.Instruction;
 import java.lang.classfile.Label;
 import java.lang.classfile.MethodModel;
+import java.lang.classfile.Opcode;
 import java.lang.classfile.TypeKind;
 import java.lang.classfile.attribute.CodeAttribute;
 import java.lang.classfile.attribute.StackMapFrameInfo;
@@ -33,6 +33,8 @@ import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.LookupSwitchInstruction;
+import java.lang.classfile.instruction.NewObjectInstruction;
+import java.lang.classfile.instruction.StackInstruction;
 import java.lang.classfile.instruction.SwitchCase;
 import java.lang.classfile.instruction.TableSwitchInstruction;
 import java.lang.constant.ClassDesc;
@@ -59,17 +61,19 @@ import java.util.Set;
  *        xstore spill_n ... xstore spill_1   (the operand stack, arguments included, to fresh
  *                                             locals; only when the stack is not empty)
  * RELOAD xload spill_1 ... xload spill_n
- * START  invoke ...                           (covered by: catch CaptureUnwind -> SAVE)
+ * START  invoke ...                           (covered by: catch Unwind -> SAVE)
  * END    ...
  * </pre>
  *
- * and the method gains, at its entry, {@code if (Capture.restoring) goto RESTORE}, and after its
- * code:
+ * and the method gains, at its entry, {@code if (Capture.restoring != 0) goto RESTORE} (the
+ * JVM-wide {@code jackal.confined.Capture} of {@link CaptureClasses}), and after its code:
  *
  * <pre>
- * RESTORE  f = Capture.restore(id); switch (f.site()) { case k: goto R_k }
+ * RESTORE  f = Capture.restore(id); if (f == null) goto BEGIN (another thread restores);
+ *          switch (site(f)) { case k: goto R_k }
  * R_k      each live local (spills included) = f.getX(slot), cast to its type; goto RELOAD_k
- * SAVE_k   f = Capture.save(id, k, slots); f.putX(slot, local) for each live local; rethrow
+ * SAVE_k   long[] p, Object[] r (one slot each); each live local to p or r (primitives as raw
+ *          bits); Capture.save(id, k, p, r); rethrow
  * </pre>
  *
  * The live types at each site come from the stack map frame the class file library computes there
@@ -135,9 +139,10 @@ public final class CaptureTransform {
   /** The transformed classes (by binary name, every class of the program) and where they stop. */
   public record Result(Map<String, byte[]> classes, CapturePlan plan) {}
 
-  static final ClassDesc STATE = ClassDesc.of(Capture.class.getName());
-  static final ClassDesc FRAME = ClassDesc.of(Frame.class.getName());
-  static final ClassDesc UNWIND = ClassDesc.of(CaptureUnwind.class.getName());
+  static final ClassDesc STATE = CaptureClasses.STATE;
+  static final ClassDesc UNWIND = CaptureClasses.UNWIND;
+  private static final ClassDesc OBJECTS = CaptureClasses.OBJECTS;
+  private static final ClassDesc LONGS = CaptureClasses.LONGS;
   private static final ClassDesc ISE = ClassDesc.of("java.lang.IllegalStateException");
 
   /**
@@ -177,6 +182,7 @@ public final class CaptureTransform {
         out.put(e.getKey(), e.getValue());
         continue;
       }
+      model = hoist(cf, model, a);
       Map<String, List<StackMapFrameInfo>> probe = probe(cf, model, a);
       List<CaptureRefusal> here = new ArrayList<>();
       for (MethodModel m : model.methods()) {
@@ -408,6 +414,132 @@ public final class CaptureTransform {
     return 3 - (bci & 3);
   }
 
+  // ---------------------------------------------------------------- objects under construction
+
+  /**
+   * Moves {@code new T; dup} after the constructor's arguments where computing them can reach a
+   * capture point, as in {@code new T(f())}: {@code f()}, its arguments spilled to fresh locals,
+   * then {@code new T; dup}, the arguments reloaded, the constructor called. The object under
+   * construction is then never on the stack across a site. The one visible difference: T's static
+   * initializer, if it has not run yet, runs after the arguments are computed instead of before
+   * (docs/DEVIATIONS.md). Only the pattern javac emits ({@code new} directly followed by {@code
+   * dup}) is moved; anything else is left, and refused if it spans a site.
+   */
+  private static ClassModel hoist(ClassFile cf, ClassModel model, Analysis a) {
+    String owner = model.thisClass().asInternalName();
+    boolean any = false;
+    Map<String, Set<Integer>> byMethod = new HashMap<>();
+    for (MethodModel m : model.methods()) {
+      if (a.transformed(owner, m)) {
+        Set<Integer> moved = hoisted(m.code().orElseThrow().elementList(), a);
+        byMethod.put(key(m), moved);
+        any |= !moved.isEmpty();
+      }
+    }
+    if (!any) {
+      return model;
+    }
+    byte[] b;
+    try {
+      b =
+          cf.transformClass(
+              model,
+              ClassTransform.transformingMethods(
+                  (mb, me) -> {
+                    Set<Integer> moved =
+                        me instanceof CodeModel code
+                            ? byMethod.getOrDefault(key(code.parent().orElseThrow()), Set.of())
+                            : Set.of();
+                    if (me instanceof CodeModel code && !moved.isEmpty()) {
+                      // transformCode, not withCode: new locals go above the method's own.
+                      mb.transformCode(code, new Hoisting(moved));
+                    } else {
+                      mb.with(me);
+                    }
+                  }));
+    } catch (IllegalArgumentException e) {
+      return model; // the stack did not add up without the moved new: see below
+    }
+    if (!cf.verify(b).isEmpty()) {
+      // The dup'ed object was used some other way than javac's pattern: leave the method as it
+      // was, and the check for objects under construction refuses it.
+      return model;
+    }
+    return cf.parse(b);
+  }
+
+  /**
+   * The element indices to move: for each {@code new} (followed by {@code dup}) whose constructor
+   * call has a site between them, the {@code new}, the {@code dup} and the constructor call.
+   */
+  private static Set<Integer> hoisted(List<CodeElement> els, Analysis a) {
+    Set<Integer> out = new HashSet<>();
+    java.util.ArrayDeque<Integer> open = new java.util.ArrayDeque<>();
+    List<Integer> sitesSeen = new ArrayList<>();
+    for (int i = 0; i < els.size(); i++) {
+      CodeElement e = els.get(i);
+      if (e instanceof NewObjectInstruction
+          && i + 1 < els.size()
+          && els.get(i + 1) instanceof StackInstruction st
+          && st.opcode() == Opcode.DUP) {
+        open.push(i);
+      } else if (e instanceof InvokeInstruction inv
+          && inv.opcode() == Opcode.INVOKESPECIAL
+          && inv.name().equalsString("<init>")
+          && !open.isEmpty()
+          && ((NewObjectInstruction) els.get(open.peek()))
+              .className()
+              .asInternalName()
+              .equals(inv.owner().asInternalName())) {
+        int start = open.pop();
+        boolean spans = false;
+        for (int s : sitesSeen) {
+          spans |= s > start;
+        }
+        if (spans) {
+          out.add(start);
+          out.add(start + 1);
+          out.add(i);
+        }
+      } else if (e instanceof InvokeInstruction inv && a.isSite(inv)) {
+        sitesSeen.add(i);
+      }
+    }
+    return out;
+  }
+
+  /** Emits a method's code with the chosen {@code new; dup} pairs moved to their constructors. */
+  private static final class Hoisting implements java.lang.classfile.CodeTransform {
+    private final Set<Integer> moved;
+    private int i;
+
+    Hoisting(Set<Integer> moved) {
+      this.moved = moved;
+    }
+
+    @Override
+    public void accept(CodeBuilder cb, CodeElement e) {
+      int at = i++;
+      if (!moved.contains(at)) {
+        cb.with(e);
+      } else if (e instanceof InvokeInstruction init) {
+        List<ClassDesc> params = init.typeSymbol().parameterList();
+        int[] slots = new int[params.size()];
+        for (int k = params.size() - 1; k >= 0; k--) {
+          TypeKind t = TypeKind.from(params.get(k));
+          slots[k] = cb.allocateLocal(t);
+          cb.storeLocal(t, slots[k]);
+        }
+        cb.new_(init.owner().asSymbol()).dup();
+        for (int k = 0; k < params.size(); k++) {
+          cb.loadLocal(TypeKind.from(params.get(k)), slots[k]);
+        }
+        cb.with(e);
+      }
+      // The moved new and dup are dropped here and emitted before the constructor call.
+    }
+  }
+
   // ---------------------------------------------------------------- stack map frames at sites
 
   /**
@@ -580,7 +712,10 @@ public final class CaptureTransform {
       int slots = base + maxSpill;
       int frameSlot = slots;
       int unwindSlot = slots + 1;
+      int primSlot = slots + 2;
+      int refSlot = slots + 3;
 
+      Label begin = cb.newLabel();
       Label restore = cb.newLabel();
       Label bad = cb.newLabel();
       List<Label> start = new ArrayList<>();
@@ -597,7 +732,7 @@ public final class CaptureTransform {
         // Before every handler of the program's own: the first matching entry wins.
         cb.exceptionCatch(start.get(k), end.get(k), save.get(k), UNWIND);
       }
-      cb.getstatic(STATE, "restoring", CD_boolean).ifne(restore);
+      cb.getstatic(STATE, "restoring", CD_int).ifne(restore).labelBinding(begin);
 
       int k = 0;
       for (CodeElement e : code) {
@@ -617,12 +752,21 @@ public final class CaptureTransform {
         }
       }
 
+      // Some process restores somewhere: this thread's frame for this method, or run from the top.
       cb.labelBinding(restore)
           .ldc(id)
-          .invokestatic(STATE, "restore", MethodTypeDesc.of(FRAME, CD_String))
+          .invokestatic(STATE, "restore", MethodTypeDesc.of(OBJECTS, CD_String))
           .astore(frameSlot)
           .aload(frameSlot)
-          .invokevirtual(FRAME, "site", MethodTypeDesc.of(CD_int));
+          .ifnull(begin)
+          .aload(frameSlot)
+          .invokestatic(STATE, "prims", MethodTypeDesc.of(LONGS, OBJECTS))
+          .astore(primSlot)
+          .aload(frameSlot)
+          .invokestatic(STATE, "refs", MethodTypeDesc.of(OBJECTS, OBJECTS))
+          .astore(refSlot)
+          .aload(frameSlot)
+          .invokestatic(STATE, "site", MethodTypeDesc.of(CD_int, OBJECTS));
       List<SwitchCase> cases = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         cases.add(SwitchCase.of(i, resume.get(i)));
@@ -633,70 +777,73 @@ public final class CaptureTransform {
         for (Slot s : live.get(i)) {
           if (s.isNull) {
             cb.aconst_null();
+          } else if (s.kind == TypeKind.REFERENCE) {
+            cb.aload(refSlot).loadConstant(s.slot).aaload();
+            if (!s.type.equals(CD_Object)) {
+              cb.checkcast(s.type);
+            }
           } else {
-            cb.aload(frameSlot).loadConstant(s.slot);
-            getter(s);
+            cb.aload(primSlot).loadConstant(s.slot).laload();
+            fromBits(s);
           }
           cb.storeLocal(s.kind, s.slot);
         }
         cb.goto_(reload.get(i));
       }
       cb.labelBinding(bad)
-          .aload(frameSlot)
-          .invokestatic(STATE, "badSite", MethodTypeDesc.of(ISE, FRAME))
+          .ldc(id)
+          .invokestatic(STATE, "badSite", MethodTypeDesc.of(ISE, CD_String))
           .athrow();
       for (int i = 0; i < n; i++) {
         cb.labelBinding(save.get(i))
             .astore(unwindSlot)
-            .ldc(id)
-            .loadConstant(i)
             .loadConstant(slots)
-            .invokestatic(STATE, "save", MethodTypeDesc.of(FRAME, CD_String, CD_int, CD_int))
-            .astore(frameSlot);
+            .newarray(TypeKind.LONG)
+            .astore(primSlot)
+            .loadConstant(slots)
+            .anewarray(CD_Object)
+            .astore(refSlot);
         for (Slot s : live.get(i)) {
           if (s.isNull) {
             continue;
           }
-          cb.aload(frameSlot).loadConstant(s.slot).loadLocal(s.kind, s.slot);
-          putter(s);
-        }
-        cb.aload(unwindSlot).athrow();
-      }
-    }
-
-    private void getter(Slot s) {
-      switch (s.kind) {
-        case INT -> cb.invokevirtual(FRAME, "getInt", MethodTypeDesc.of(CD_int, CD_int));
-        case FLOAT -> cb.invokevirtual(FRAME, "getFloat", MethodTypeDesc.of(CD_float, CD_int));
-        case LONG -> cb.invokevirtual(FRAME, "getLong", MethodTypeDesc.of(CD_long, CD_int));
-        case DOUBLE -> cb.invokevirtual(FRAME, "getDouble", MethodTypeDesc.of(CD_double, CD_int));
-        default -> {
-          cb.invokevirtual(FRAME, "getRef", MethodTypeDesc.of(CD_Object, CD_int));
-          if (!s.type.equals(CD_Object)) {
-            cb.checkcast(s.type);
+          if (s.kind == TypeKind.REFERENCE) {
+            cb.aload(refSlot).loadConstant(s.slot).aload(s.slot).aastore();
+          } else {
+            cb.aload(primSlot).loadConstant(s.slot).loadLocal(s.kind, s.slot);
+            toBits(s);
+            cb.lastore();
           }
         }
+        cb.ldc(id)
+            .loadConstant(i)
+            .aload(primSlot)
+            .aload(refSlot)
+            .invokestatic(
+                STATE, "save", MethodTypeDesc.of(CD_void, CD_String, CD_int, LONGS, OBJECTS))
+            .aload(unwindSlot)
+            .athrow();
       }
     }
 
-    private void putter(Slot s) {
-      ClassDesc t =
-          switch (s.kind) {
-            case INT -> CD_int;
-            case FLOAT -> CD_float;
-            case LONG -> CD_long;
-            case DOUBLE -> CD_double;
-            default -> CD_Object;
-          };
-      String name =
-          switch (s.kind) {
-            case INT -> "putInt";
-            case FLOAT -> "putFloat";
-            case LONG -> "putLong";
-            case DOUBLE -> "putDouble";
-            default -> "putRef";
-          };
-      cb.invokevirtual(FRAME, name, MethodTypeDesc.of(CD_void, CD_int, t));
+    /** Turns the raw bits on the stack (a long) into the slot's primitive. */
+    private void fromBits(Slot s) {
+      switch (s.kind) {
+        case INT -> cb.l2i();
+        case FLOAT -> cb.invokestatic(STATE, "l2f", MethodTypeDesc.of(CD_float, CD_long));
+        case DOUBLE -> cb.invokestatic(STATE, "l2d", MethodTypeDesc.of(CD_double, CD_long));
+        default -> {}
+      }
+    }
+
+    /** Turns the slot's primitive on the stack into its raw bits, a long. */
+    private void toBits(Slot s) {
+      switch (s.kind) {
+        case INT -> cb.i2l();
+        case FLOAT -> cb.invokestatic(STATE, "f2l", MethodTypeDesc.of(CD_long, CD_float));
+        case DOUBLE -> cb.invokestatic(STATE, "d2l", MethodTypeDesc.of(CD_long, CD_double));
+        default -> {}
+      }
     }
 
     /** The live locals of a frame, by slot (TOP skipped). */

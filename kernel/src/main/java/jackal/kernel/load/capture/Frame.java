@@ -25,8 +25,12 @@ public final class Frame {
     this.refs = refs;
   }
 
-  Frame(String method, int site, int slots) {
-    this(method, site, new long[slots], new Object[slots]);
+  long[] prims() {
+    return prims;
+  }
+
+  Object[] refs() {
+    return refs;
   }
 
   /** {@code owner.name+descriptor} of the method. */

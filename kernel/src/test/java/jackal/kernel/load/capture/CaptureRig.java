@@ -94,6 +94,10 @@ final class CaptureRig {
         Class<?> c = findLoadedClass(name);
         if (c == null) {
           byte[] b = classes.get(name);
+          Class<?> shared = CaptureClasses.find(name);
+          if (shared != null) {
+            return shared;
+          }
           if (b == null) {
             return super.loadClass(name, resolve);
           }
@@ -115,10 +119,11 @@ final class CaptureRig {
    * frames} if they are given; captures at call {@code captureAt} (0: never).
    */
   Run run(Loader loader, long seed, long captureAt, List<Frame> frames) {
-    Capture.install(result.plan());
+    Capture state = new Capture(result.plan());
+    Sys.state = state;
     Sys.reset(captureAt);
     if (frames != null) {
-      Capture.beginRestore(frames);
+      state.beginRestore(frames);
     }
     try {
       MethodHandle run =
@@ -129,12 +134,15 @@ final class CaptureRig {
                   MethodType.methodType(long.class, long.class));
       long r = (long) run.invokeExact(frames == null ? seed : 0L);
       return new Run(r, null, 0);
-    } catch (CaptureUnwind u) {
-      return new Run(null, Capture.takeFrames(), Sys.capturedAt);
     } catch (RuntimeException | Error e) {
+      if (CaptureClasses.isUnwind(e)) {
+        return new Run(null, state.takeFrames(), Sys.capturedAt);
+      }
       throw e;
     } catch (Throwable t) {
       throw new IllegalStateException(t);
+    } finally {
+      state.abandonRestore();
     }
   }
 

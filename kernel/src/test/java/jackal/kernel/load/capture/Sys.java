@@ -15,6 +15,9 @@ public final class Sys {
   static long capturedAt;
   static int deferred;
 
+  /** The capture state of the program running. */
+  static Capture state;
+
   /** Counts calls from zero and captures at call {@code at} (0: never). */
   static void reset(long at) {
     calls = 0;
@@ -39,7 +42,7 @@ public final class Sys {
       long at = captureAt;
       captureAt = 0;
       capturedAt = calls;
-      if (!Capture.unwindHere()) {
+      if (!state.unwindHere()) {
         captureAt = at;
         capturedAt = 0;
         deferred++;

@@ -1,0 +1,152 @@
+package jackal.kernel.load;
+
+import jackal.kernel.api.SystemCalls;
+import jackal.kernel.load.capture.BadProgramState;
+import jackal.kernel.load.capture.Frame;
+import jackal.kernel.load.capture.ProgramStates;
+import jackal.kernel.obj.Process;
+import jackal.kernel.sched.PollWord;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The kernel's {@link ProgramStates}: a request marks the process ({@link Process#captureRequest})
+ * and raises its poll word; the process's gate calls {@link #atCapturePoint} at each system call's
+ * entry and each preemption check that reaches the kernel; the unwind ends in the machine's program
+ * loop, which calls {@link #captured}.
+ */
+public final class ProgramStateService implements ProgramStates {
+  /** Capture points a request may pass without a capturable stack before it is answered Retry. */
+  public static final int MAX_ATTEMPTS = 100_000;
+
+  private final boolean enabled;
+
+  /**
+   * {@code enabled}: whether the machine's loader makes programs capturable (KernelConfig.capture);
+   * without it there is no program state to take or give back, and both are refused.
+   */
+  public ProgramStateService(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  private void requireEnabled() {
+    if (!enabled) {
+      throw new IllegalStateException(
+          "this kernel does not make programs capturable (KernelConfig.capture is off): it has no"
+              + " program state to take or restore");
+    }
+  }
+
+  /** A pending request: answered once. */
+  public static final class Request {
+    final Consumer<Outcome> done;
+    long skip;
+    int attempts;
+    private final AtomicBoolean answered = new AtomicBoolean();
+
+    Request(Consumer<Outcome> done, long skip) {
+      this.done = done;
+      this.skip = skip;
+    }
+
+    void answer(Outcome o) {
+      if (answered.compareAndSet(false, true)) {
+        done.accept(o);
+      }
+    }
+  }
+
+  @Override
+  public void request(Process p, Consumer<Outcome> done) {
+    request(p, 0, done);
+  }
+
+  /**
+   * As {@link #request(Process, Consumer)}, capturing at the capturable capture point after the
+   * next {@code skip} ones (tests choose a point this way).
+   */
+  public void request(Process p, long skip, Consumer<Outcome> done) {
+    requireEnabled();
+    if (p.program != null) {
+      done.accept(new Outcome.Retry(p, "it runs trusted kernel-test code, not a loaded program"));
+      return;
+    }
+    Request old = p.captureRequest;
+    p.captureRequest = new Request(done, skip);
+    if (old != null) {
+      old.answer(new Outcome.Retry(p, "a newer request replaced this one"));
+    }
+    PollWord w = p.poll;
+    if (w != null) {
+      w.raise(PollWord.ATTENTION);
+    }
+  }
+
+  @Override
+  public void restore(Process p, byte[] state) throws BadProgramState {
+    requireEnabled();
+    if (p.program != null) {
+      throw new BadProgramState("process " + p + " runs trusted kernel-test code");
+    }
+    ProgramStateCodec.checkFrame(state);
+    p.restoreFrom = state.clone();
+  }
+
+  /**
+   * Called by {@code p}'s gate, on its own thread, at a capture point (nothing of a call done yet,
+   * nothing held): unwinds the program if a capture is asked for and its stack allows; otherwise
+   * returns, and the next point tries again.
+   */
+  public void atCapturePoint(Process p) {
+    Request r = p.captureRequest;
+    LoadedProgram lp = p.loaded;
+    if (r == null || lp == null) {
+      return;
+    }
+    if (r.skip > 0) {
+      r.skip--;
+    } else {
+      lp.capture().unwindHere(); // throws when it captures
+      if (++r.attempts >= MAX_ATTEMPTS) {
+        p.captureRequest = null;
+        r.answer(
+            new Outcome.Retry(
+                p,
+                "its stack was not capturable at the last "
+                    + MAX_ATTEMPTS
+                    + " capture points (a constructor, static initializer or JDK frame between"
+                    + " program frames)"));
+        return;
+      }
+    }
+    PollWord w = p.poll;
+    if (w != null) {
+      w.raise(PollWord.ATTENTION); // so the next preemption check comes here too
+    }
+  }
+
+  /**
+   * The program of {@code p} unwound for a capture and its frames were saved: encodes its state,
+   * answers the request, and returns the program to run next, re-entered from the frames in memory.
+   */
+  public ProgramEntryAndState captured(Process p, SystemCalls gate) {
+    LoadedProgram lp = p.loaded;
+    List<Frame> frames = lp.capture().takeFrames();
+    Request r = p.captureRequest;
+    p.captureRequest = null;
+    Outcome o;
+    try {
+      o = new Outcome.Captured(p, lp.encode(frames, gate));
+    } catch (ProgramStateCodec.NotCapturableNow e) {
+      o = new Outcome.Retry(p, e.getMessage());
+    }
+    if (r != null) {
+      r.answer(o);
+    }
+    return new ProgramEntryAndState(lp.resumeFrom(frames), o);
+  }
+
+  /** What {@link #captured} gives back. */
+  public record ProgramEntryAndState(jackal.kernel.api.ProgramEntry next, Outcome outcome) {}
+}
