@@ -12,6 +12,8 @@ import jackal.runtime.boot.ClassFiles;
 import jackal.runtime.confined.sharing.SharingProbe;
 import jackal.runtime.confined.sharing.code.Shape;
 import jackal.runtime.confined.sharing.code.Spin;
+import jackal.runtime.confined.sharing.loud.LoudFailure;
+import jackal.runtime.confined.sharing.loud.LoudThrower;
 import jackal.runtime.confined.sharing.old.Sneaky;
 import jackal.runtime.confined.sharing.state.Cell;
 import jackal.runtime.idl.coyotos.RangeClient;
@@ -153,6 +155,20 @@ class SharedClassesTest {
           .as("both spinners stop when destroyed (console: %s)", s.console())
           .isTrue();
       assertThat(s.info(killer).exited()).isTrue();
+    }
+  }
+
+  @Test
+  void theKernelLoggingADeathDoesNotRunTheMessageOfAProgramsSharedExceptionClass()
+      throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      Programs progs = new Programs(s);
+      ObjectRef p = progs.process("loud", LoudThrower.class, LoudThrower.class, LoudFailure.class);
+      s.runUntilQuiet(p);
+      assertThat(s.info(p).died()).isTrue();
+      assertThat(s.console())
+          .contains(LoudFailure.class.getName() + " (a program class: its message is not read)")
+          .doesNotContain("READ BY THE KERNEL");
     }
   }
 }

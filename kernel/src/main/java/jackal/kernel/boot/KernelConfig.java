@@ -52,57 +52,10 @@ public record KernelConfig(
   /** The default checkpoint period of a persisting kernel. */
   public static final long DEFAULT_CHECKPOINT_MILLIS = 5000;
 
-  /** The settings of a kernel that does not make programs capturable. */
-  public KernelConfig(
-      int cpus,
-      int cpusPerNode,
-      String oidLayout,
-      long oidsPerType,
-      long idleSpinMicros,
-      long sliceMicros,
-      PrintStream console,
-      int heapGuardPercent,
-      List<Long> nodes,
-      long checkpointMillis) {
-    this(
-        cpus,
-        cpusPerNode,
-        oidLayout,
-        oidsPerType,
-        idleSpinMicros,
-        sliceMicros,
-        console,
-        heapGuardPercent,
-        nodes,
-        checkpointMillis,
-        false);
-  }
-
-  /** The settings with the default checkpoint period. */
-  public KernelConfig(
-      int cpus,
-      int cpusPerNode,
-      String oidLayout,
-      long oidsPerType,
-      long idleSpinMicros,
-      long sliceMicros,
-      PrintStream console,
-      int heapGuardPercent,
-      List<Long> nodes) {
-    this(
-        cpus,
-        cpusPerNode,
-        oidLayout,
-        oidsPerType,
-        idleSpinMicros,
-        sliceMicros,
-        console,
-        heapGuardPercent,
-        nodes,
-        DEFAULT_CHECKPOINT_MILLIS);
-  }
-
-  /** The settings with the default heap guard threshold. */
+  /**
+   * The settings with the default heap guard threshold, nodes of {@code cpusPerNode} consecutive
+   * CPUs, the default checkpoint period and programs not made capturable.
+   */
   public KernelConfig(
       int cpus,
       int cpusPerNode,
@@ -120,30 +73,9 @@ public record KernelConfig(
         sliceMicros,
         console,
         DEFAULT_HEAP_GUARD_PERCENT,
-        List.of());
-  }
-
-  /** The settings with nodes of {@code cpusPerNode} consecutive CPUs. */
-  public KernelConfig(
-      int cpus,
-      int cpusPerNode,
-      String oidLayout,
-      long oidsPerType,
-      long idleSpinMicros,
-      long sliceMicros,
-      PrintStream console,
-      int heapGuardPercent) {
-    this(
-        cpus,
-        cpusPerNode,
-        oidLayout,
-        oidsPerType,
-        idleSpinMicros,
-        sliceMicros,
-        console,
-        heapGuardPercent,
         List.of(),
-        DEFAULT_CHECKPOINT_MILLIS);
+        DEFAULT_CHECKPOINT_MILLIS,
+        false);
   }
 
   public KernelConfig {

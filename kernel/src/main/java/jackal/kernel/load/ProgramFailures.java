@@ -41,7 +41,7 @@ public final class ProgramFailures {
       if (depth > 0) {
         b.append("\n  caused by: ");
       }
-      boolean program = c.getClass().getClassLoader() instanceof ProcessClassLoader;
+      boolean program = isProgramClass(c.getClass());
       if (program) {
         b.append(c.getClass().getName()).append(" (a program class: its message is not read)");
       } else {
@@ -63,5 +63,14 @@ public final class ProgramFailures {
       c = c.getCause();
     }
     return b.toString();
+  }
+
+  /**
+   * Whether {@code c} is a program's own class: defined by a process's loader, or by its image's
+   * loader of shared (stateless) classes. Its methods are program code the kernel never runs.
+   */
+  static boolean isProgramClass(Class<?> c) {
+    ClassLoader l = c.getClassLoader();
+    return l instanceof ProcessClassLoader || l instanceof SharedClassLoader;
   }
 }
