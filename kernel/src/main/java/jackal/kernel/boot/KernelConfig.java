@@ -3,6 +3,7 @@ package jackal.kernel.boot;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The settings a kernel boots with.
@@ -152,19 +153,12 @@ public record KernelConfig(
    * another machine and are dropped.
    */
   public KernelConfig withCpus(int n) {
-    int perNode = cpusPerNode >= cpus ? n : Math.min(cpusPerNode, n);
-    return new KernelConfig(
-        n,
-        perNode,
-        oidLayout,
-        oidsPerType,
-        idleSpinMicros,
-        sliceMicros,
-        console,
-        heapGuardPercent,
-        List.of(),
-        checkpointMillis,
-        capture);
+    return with(
+        s -> {
+          s.cpusPerNode = cpusPerNode >= cpus ? n : Math.min(cpusPerNode, n);
+          s.cpus = n;
+          s.nodes = List.of();
+        });
   }
 
   /** Nodes of close CPUs given as CPU masks, one per node (see {@link #nodes}). */
@@ -173,154 +167,100 @@ public record KernelConfig(
     for (long m : masks) {
       list.add(m);
     }
-    return new KernelConfig(
-        cpus,
-        cpusPerNode,
-        oidLayout,
-        oidsPerType,
-        idleSpinMicros,
-        sliceMicros,
-        console,
-        heapGuardPercent,
-        list,
-        checkpointMillis,
-        capture);
+    return with(s -> s.nodes = list);
   }
 
+  /** Nodes of {@code n} consecutive CPUs; nodes given as masks are dropped. */
   public KernelConfig withCpusPerNode(int n) {
-    return new KernelConfig(
-        cpus,
-        n,
-        oidLayout,
-        oidsPerType,
-        idleSpinMicros,
-        sliceMicros,
-        console,
-        heapGuardPercent,
-        List.of(),
-        checkpointMillis,
-        capture);
+    return with(
+        s -> {
+          s.cpusPerNode = n;
+          s.nodes = List.of();
+        });
   }
 
   public KernelConfig withOidLayout(String layout) {
-    return new KernelConfig(
-        cpus,
-        cpusPerNode,
-        layout,
-        oidsPerType,
-        idleSpinMicros,
-        sliceMicros,
-        console,
-        heapGuardPercent,
-        nodes,
-        checkpointMillis,
-        capture);
+    return with(s -> s.oidLayout = layout);
   }
 
   public KernelConfig withOidsPerType(long n) {
-    return new KernelConfig(
-        cpus,
-        cpusPerNode,
-        oidLayout,
-        n,
-        idleSpinMicros,
-        sliceMicros,
-        console,
-        heapGuardPercent,
-        nodes,
-        checkpointMillis,
-        capture);
+    return with(s -> s.oidsPerType = n);
   }
 
   public KernelConfig withIdleSpinMicros(long micros) {
-    return new KernelConfig(
-        cpus,
-        cpusPerNode,
-        oidLayout,
-        oidsPerType,
-        micros,
-        sliceMicros,
-        console,
-        heapGuardPercent,
-        nodes,
-        checkpointMillis,
-        capture);
+    return with(s -> s.idleSpinMicros = micros);
   }
 
   public KernelConfig withSliceMicros(long micros) {
-    return new KernelConfig(
-        cpus,
-        cpusPerNode,
-        oidLayout,
-        oidsPerType,
-        idleSpinMicros,
-        micros,
-        console,
-        heapGuardPercent,
-        nodes,
-        checkpointMillis,
-        capture);
+    return with(s -> s.sliceMicros = micros);
   }
 
   public KernelConfig withHeapGuardPercent(int percent) {
-    return new KernelConfig(
-        cpus,
-        cpusPerNode,
-        oidLayout,
-        oidsPerType,
-        idleSpinMicros,
-        sliceMicros,
-        console,
-        percent,
-        nodes,
-        checkpointMillis,
-        capture);
+    return with(s -> s.heapGuardPercent = percent);
   }
 
   /** A persisting kernel checkpoints every {@code millis} ms (0: only when a program asks). */
   public KernelConfig withCheckpointMillis(long millis) {
-    return new KernelConfig(
-        cpus,
-        cpusPerNode,
-        oidLayout,
-        oidsPerType,
-        idleSpinMicros,
-        sliceMicros,
-        console,
-        heapGuardPercent,
-        nodes,
-        millis,
-        capture);
+    return with(s -> s.checkpointMillis = millis);
   }
 
   public KernelConfig withConsole(PrintStream out) {
-    return new KernelConfig(
-        cpus,
-        cpusPerNode,
-        oidLayout,
-        oidsPerType,
-        idleSpinMicros,
-        sliceMicros,
-        out,
-        heapGuardPercent,
-        nodes,
-        checkpointMillis,
-        capture);
+    return with(s -> s.console = out);
   }
 
   /** Programs made capturable at load, or not (see {@link #capture}). */
   public KernelConfig withCapture(boolean on) {
-    return new KernelConfig(
-        cpus,
-        cpusPerNode,
-        oidLayout,
-        oidsPerType,
-        idleSpinMicros,
-        sliceMicros,
-        console,
-        heapGuardPercent,
-        nodes,
-        checkpointMillis,
-        on);
+    return with(s -> s.capture = on);
+  }
+
+  /** These settings with {@code change} applied, checked again by the canonical constructor. */
+  private KernelConfig with(Consumer<Settings> change) {
+    Settings s = new Settings(this);
+    change.accept(s);
+    return s.config();
+  }
+
+  /** A mutable copy of the components, so each wither names only what it changes. */
+  private static final class Settings {
+    int cpus;
+    int cpusPerNode;
+    String oidLayout;
+    long oidsPerType;
+    long idleSpinMicros;
+    long sliceMicros;
+    PrintStream console;
+    int heapGuardPercent;
+    List<Long> nodes;
+    long checkpointMillis;
+    boolean capture;
+
+    Settings(KernelConfig c) {
+      cpus = c.cpus;
+      cpusPerNode = c.cpusPerNode;
+      oidLayout = c.oidLayout;
+      oidsPerType = c.oidsPerType;
+      idleSpinMicros = c.idleSpinMicros;
+      sliceMicros = c.sliceMicros;
+      console = c.console;
+      heapGuardPercent = c.heapGuardPercent;
+      nodes = c.nodes;
+      checkpointMillis = c.checkpointMillis;
+      capture = c.capture;
+    }
+
+    KernelConfig config() {
+      return new KernelConfig(
+          cpus,
+          cpusPerNode,
+          oidLayout,
+          oidsPerType,
+          idleSpinMicros,
+          sliceMicros,
+          console,
+          heapGuardPercent,
+          nodes,
+          checkpointMillis,
+          capture);
+    }
   }
 }
