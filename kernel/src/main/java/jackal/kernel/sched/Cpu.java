@@ -90,6 +90,13 @@ public final class Cpu {
   /** Failures survived by the dispatch loop (see {@link #survive}). */
   private long errors;
 
+  /**
+   * Per other CPU: that CPU's {@link ReadyQueue#adds} when this CPU last tried to steal from it and
+   * found nothing it may run (processes pinned elsewhere). Until the count moves there is nothing
+   * there for this CPU, so its idle loop parks instead of retrying. Only this CPU's thread.
+   */
+  final long[] stealMisses = new long[64];
+
   /** Transactions abandoned for lock contention on this CPU (written by this CPU's thread). */
   public long restarts;
 

@@ -17,6 +17,13 @@ public final class ReadyQueue {
   /** Written only under the spin lock; volatile so that others may read it without the lock. */
   private volatile int size;
 
+  /**
+   * How many processes were ever added (written only under the spin lock). A thief that found
+   * nothing it may run here needs to look again only once this has moved: taking processes out
+   * never makes one it may run appear.
+   */
+  private volatile long adds;
+
   private void acquire() {
     while (!lock.compareAndSet(0, 1)) {
       while (lock.get() != 0) {
@@ -35,6 +42,11 @@ public final class ReadyQueue {
 
   public int size() {
     return size;
+  }
+
+  /** Processes ever added to this queue (see {@link #adds}); readable from any thread. */
+  long adds() {
+    return adds;
   }
 
   /** The processes queued now, front first (for the inspector; taken under the spin lock). */
@@ -62,6 +74,7 @@ public final class ReadyQueue {
         tail = p;
       }
       size++;
+      adds++;
     } finally {
       release();
     }
@@ -76,6 +89,7 @@ public final class ReadyQueue {
         tail = p;
       }
       size++;
+      adds++;
     } finally {
       release();
     }

@@ -323,7 +323,7 @@ public final class Scheduler {
     int[] local = nodes[thief.node];
     int me = indexIn(local, thief.id);
     for (int i = 1; i < local.length; i++) {
-      Process p = cpus[local[(me + i) % local.length]].queue.pollFirstAllowedOn(thief.id);
+      Process p = stealFrom(thief, local[(me + i) % local.length]);
       if (p != null) {
         return p;
       }
@@ -334,13 +334,28 @@ public final class Scheduler {
         continue;
       }
       for (int c : nodes[node]) {
-        Process p = cpus[c].queue.pollFirstAllowedOn(thief.id);
+        Process p = stealFrom(thief, c);
         if (p != null) {
           return p;
         }
       }
     }
     return null;
+  }
+
+  /**
+   * The first process of {@code victim}'s queue that {@code thief} may run, or null; a miss is
+   * remembered with the queue's add count read before the look, so that {@link #canSteal} does not
+   * send the thief back to the same queue until something new is added there.
+   */
+  private Process stealFrom(Cpu thief, int victim) {
+    ReadyQueue q = cpus[victim].queue;
+    long seen = q.adds();
+    Process p = q.pollFirstAllowedOn(thief.id);
+    if (p == null) {
+      thief.stealMisses[victim] = seen;
+    }
+    return p;
   }
 
   private static int indexIn(int[] cpusOfNode, int cpu) {
@@ -355,19 +370,31 @@ public final class Scheduler {
   /** Whether {@link #steal} might find something (a hint for the idle loop, read without locks). */
   boolean canSteal(Cpu thief) {
     for (int c : nodes[thief.node]) {
-      if (c != thief.id && cpus[c].queue.size() > 0) {
+      if (c != thief.id && mightSteal(thief, c)) {
         return true;
       }
     }
     for (int n = 1; n < nodes.length; n++) {
       int node = (thief.node + n) % nodes.length;
       for (int c : nodes[node]) {
-        if (cpus[c].queue.size() > 0 && !nodeHasIdle(node)) {
+        if (mightSteal(thief, c) && !nodeHasIdle(node)) {
           return true;
         }
       }
     }
     return false;
+  }
+
+  /**
+   * Whether {@code victim}'s queue holds processes and has had one added since {@code thief} last
+   * found nothing there it may run. Without the second half, an idle CPU facing a queue of
+   * processes pinned elsewhere would never park: it would loop on failed steals at full speed,
+   * taking that queue's lock against its owner (docs/BENCHMARKS.md, "What one kernel shares between
+   * its CPUs").
+   */
+  private boolean mightSteal(Cpu thief, int victim) {
+    ReadyQueue q = cpus[victim].queue;
+    return q.size() > 0 && q.adds() != thief.stealMisses[victim];
   }
 
   // ------------------------------------------------------------------ checkpoint cuts (issue 12)
