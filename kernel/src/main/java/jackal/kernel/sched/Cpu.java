@@ -97,6 +97,9 @@ public final class Cpu {
    */
   final long[] stealMisses = new long[64];
 
+  /** Steals that took a peer's queue lock and found nothing this CPU may run (this thread only). */
+  long missedSteals;
+
   /** Transactions abandoned for lock contention on this CPU (written by this CPU's thread). */
   public long restarts;
 
@@ -159,6 +162,11 @@ public final class Cpu {
 
   public long steals() {
     return steals;
+  }
+
+  /** Steal attempts that locked a peer's queue and found only processes pinned elsewhere. */
+  public long missedSteals() {
+    return missedSteals;
   }
 
   /** Nanoseconds this CPU has spent in its idle loop, spinning or parked. */

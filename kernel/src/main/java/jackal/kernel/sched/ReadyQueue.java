@@ -24,6 +24,13 @@ public final class ReadyQueue {
    */
   private volatile long adds;
 
+  /**
+   * The CPU masks of the processes added since the queue was last empty, or-ed together (written
+   * only under the spin lock): a superset of the CPUs that may run something queued here. A CPU not
+   * in it has nothing to steal here and need not take the lock to find that out.
+   */
+  private volatile long masks;
+
   private void acquire() {
     while (!lock.compareAndSet(0, 1)) {
       while (lock.get() != 0) {
@@ -47,6 +54,30 @@ public final class ReadyQueue {
   /** Processes ever added to this queue (see {@link #adds}); readable from any thread. */
   long adds() {
     return adds;
+  }
+
+  /** Whether something queued now may run on {@code cpu}, as far as {@link #masks} can tell. */
+  boolean mayHoldWorkFor(int cpu) {
+    return (masks & (1L << cpu)) != 0;
+  }
+
+  /**
+   * Counts an added process. The mask and the add count are written before the size, so a thief
+   * that sees the new size (it reads the size first) sees them too.
+   */
+  private void added(Process p) {
+    long m = masks | p.cpuMask;
+    if (m != masks) {
+      masks = m;
+    }
+    adds++;
+    size++;
+  }
+
+  private void removed() {
+    if (--size == 0 && masks != 0) {
+      masks = 0;
+    }
   }
 
   /** The processes queued now, front first (for the inspector; taken under the spin lock). */
@@ -73,8 +104,7 @@ public final class ReadyQueue {
         tail.readyNext = p;
         tail = p;
       }
-      size++;
-      adds++;
+      added(p);
     } finally {
       release();
     }
@@ -88,8 +118,7 @@ public final class ReadyQueue {
       if (tail == null) {
         tail = p;
       }
-      size++;
-      adds++;
+      added(p);
     } finally {
       release();
     }
@@ -125,7 +154,7 @@ public final class ReadyQueue {
             tail = prev;
           }
           p.readyNext = null;
-          size--;
+          removed();
           return p;
         }
       }
@@ -145,7 +174,7 @@ public final class ReadyQueue {
       tail = null;
     }
     p.readyNext = null;
-    size--;
+    removed();
     return p;
   }
 }

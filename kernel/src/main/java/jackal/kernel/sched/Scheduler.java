@@ -351,9 +351,13 @@ public final class Scheduler {
   private Process stealFrom(Cpu thief, int victim) {
     ReadyQueue q = cpus[victim].queue;
     long seen = q.adds();
+    if (!q.mayHoldWorkFor(thief.id)) {
+      return null;
+    }
     Process p = q.pollFirstAllowedOn(thief.id);
     if (p == null) {
       thief.stealMisses[victim] = seen;
+      thief.missedSteals++;
     }
     return p;
   }
@@ -386,15 +390,15 @@ public final class Scheduler {
   }
 
   /**
-   * Whether {@code victim}'s queue holds processes and has had one added since {@code thief} last
-   * found nothing there it may run. Without the second half, an idle CPU facing a queue of
-   * processes pinned elsewhere would never park: it would loop on failed steals at full speed,
-   * taking that queue's lock against its owner (docs/BENCHMARKS.md, "What one kernel shares between
-   * its CPUs").
+   * Whether {@code victim}'s queue holds processes, one of which may be allowed on {@code thief}
+   * (its mask union), and has had one added since {@code thief} last found nothing there it may
+   * run. Without the last two conditions, an idle CPU facing a queue of processes pinned elsewhere
+   * would never park: it would loop on failed steals at full speed, taking that queue's lock
+   * against its owner (docs/BENCHMARKS.md, "What one kernel shares between its CPUs").
    */
   private boolean mightSteal(Cpu thief, int victim) {
     ReadyQueue q = cpus[victim].queue;
-    return q.size() > 0 && q.adds() != thief.stealMisses[victim];
+    return q.size() > 0 && q.mayHoldWorkFor(thief.id) && q.adds() != thief.stealMisses[victim];
   }
 
   // ------------------------------------------------------------------ checkpoint cuts (issue 12)

@@ -130,6 +130,8 @@ class IdleCpuTest {
       long used = mx.getThreadCpuTime(s.cpu(1).thread().threadId()) - before;
       assertThat(used).as("CPU 1 thread time over %d ns", wall).isLessThan(wall * 3 / 100);
       assertThat(s.cpu(1).dispatches()).isZero();
+      // The queue's mask union already says that nothing there is for CPU 1: no lock taken.
+      assertThat(s.cpu(1).missedSteals()).isZero();
 
       s.makeReady(free, false, null); // onto busy CPU 0's queue: CPU 1 may run it
       assertThat(freeRan.await(10, TimeUnit.SECONDS)).isTrue();
