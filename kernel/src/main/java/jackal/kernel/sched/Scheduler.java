@@ -213,6 +213,25 @@ public final class Scheduler {
       return;
     }
     Cpu target = cpus[p.mayRunOn(p.homeCpu) ? p.homeCpu : nearestAllowed(p, from)];
+    if (target != from
+        && from != null
+        && from.txn.heldCount() > 0
+        && Thread.currentThread() == from.thread()) {
+      // Woken onto another CPU by a transaction that still holds locks (the message's endpoint,
+      // the caller and its reply endpoint, which the woken process locks first when it answers):
+      // queued there once they are released, so that it does not start only to meet them and
+      // restart (docs/DESIGN-NOTES.md, "A cross-CPU wake waits for the waker's locks").
+      from.txn.deferWake(p, target, front);
+      return;
+    }
+    enqueue(p, target, front, from);
+  }
+
+  /**
+   * Puts {@code p}, already READY, on {@code target}'s queue and tells that CPU: made ready by
+   * {@code from} (null outside any CPU), at the front if its waker waits for it.
+   */
+  void enqueue(Process p, Cpu target, boolean front, Cpu from) {
     if (front) {
       target.queue.addFirst(p);
     } else {
