@@ -128,11 +128,6 @@ public final class Transaction {
     wakeCount = 0;
   }
 
-  /** Wakes waiting for this transaction's locks to be released (for tests). */
-  int pendingWakes() {
-    return wakeCount;
-  }
-
   public int heldCount() {
     return count;
   }
