@@ -154,8 +154,8 @@ public final class SmpProbe {
   /**
    * The cross-CPU echo call of {@code IpcBenchmark.crossCpu} (client on CPU 0, server on CPU 1),
    * with idle CPUs spinning {@code spinMicros} before they park: calls per second, CPU time of both
-   * CPU threads per call, and the counters (parks and missed steals per call say what the idle
-   * loop did while each side waited for the other).
+   * CPU threads per call, and the counters (parks and missed steals per call say what the idle loop
+   * did while each side waited for the other).
    */
   private static Figure crossCpu(long nanos, long spinMicros) {
     try (KernelRig rig = new KernelRig(2, 2L, 1L, spinMicros)) {
