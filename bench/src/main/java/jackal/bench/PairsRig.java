@@ -66,6 +66,26 @@ final class PairsRig implements AutoCloseable {
    *     (0: same CPU, 1: the next CPU); the measured client is on CPU 0
    */
   PairsRig(int cpus, int pairs, long spinMicros, boolean pinned, boolean background, int probe) {
+    this(cpus, pairs, spinMicros, pinned, background, probe, -1);
+  }
+
+  /**
+   * Every pair pinned to CPU {@code cpu} of a kernel of {@code cpus} CPUs, the others left with
+   * nothing they may run ({@link SmpProbe}'s {@code cpus-2-one-busy}: what a second CPU costs the
+   * first when it has no work).
+   */
+  static PairsRig allOnCpu(int cpus, int pairs, long spinMicros, int cpu) {
+    return new PairsRig(cpus, pairs, spinMicros, true, false, -1, cpu);
+  }
+
+  private PairsRig(
+      int cpus,
+      int pairs,
+      long spinMicros,
+      boolean pinned,
+      boolean background,
+      int probe,
+      int onlyCpu) {
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     Kernel b =
         Kernel.create(
@@ -85,13 +105,14 @@ final class PairsRig implements AutoCloseable {
       boolean isProbe = i == pairs;
       ProgramEntry program =
           isProbe ? this::probeClient : background ? this::loadClient : this::batchClient;
-      long mask = pinned || isProbe ? 1L << (isProbe ? 0 : i % cpus) : -1L;
+      int home = isProbe ? 0 : onlyCpu >= 0 ? onlyCpu : i % cpus;
+      long mask = pinned || isProbe ? 1L << home : -1L;
       clientOf[i] = process(b, "client-" + i, program, mask);
       clientMasks[i] = mask;
     }
     for (int i = 0; i < clients; i++) {
       boolean isProbe = i == pairs;
-      int cpu = isProbe ? 0 : i % cpus;
+      int cpu = isProbe ? 0 : onlyCpu >= 0 ? onlyCpu : i % cpus;
       long serverMask = isProbe ? 1L << ((cpu + probe) % cpus) : pinned ? 1L << cpu : -1L;
       ObjectRef server = process(b, "echo-" + i, PairsRig::echoServer, serverMask);
       ObjectRef serverEp = b.newEndpoint();

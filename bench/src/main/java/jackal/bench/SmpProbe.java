@@ -18,6 +18,11 @@ import java.util.Locale;
  * cpus-1,cpus-2,two-kernels}), one kernel of one CPU, one of two CPUs, and two one-CPU kernels side
  * by side, each for {@code seconds} after one second of warm-up, and prints calls per second
  * (wall), CPU nanoseconds per call, and the kernels' scheduler counters over the measured time.
+ *
+ * <p>Two more configurations isolate the scheduler: {@code cpus-2-pinned} (the 2-CPU kernel with
+ * each pair pinned to its CPU: no stealing, no migration) and {@code cpus-2-one-busy} (all 8 pairs
+ * pinned to CPU 0 of a 2-CPU kernel: CPU 1 has nothing it may run, so any cost over {@code cpus-1}
+ * is what an idle second CPU does to the first).
  */
 public final class SmpProbe {
   private SmpProbe() {}
@@ -68,6 +73,24 @@ public final class SmpProbe {
               two = measure(config, nanos, new PairsRig[] {rig});
             }
             System.out.print(two);
+          }
+          case "cpus-2-pinned" -> {
+            Figure f;
+            try (PairsRig rig = new PairsRig(2, SmpBenchmark.PAIRS, 50, true, false, -1)) {
+              f = measure(config, nanos, new PairsRig[] {rig});
+            }
+            System.out.print(f);
+          }
+          case "cpus-2-one-busy" -> {
+            Figure f;
+            try (PairsRig rig = PairsRig.allOnCpu(2, SmpBenchmark.PAIRS, 50, 0)) {
+              f = measure(config, nanos, new PairsRig[] {rig});
+            }
+            System.out.print(f);
+          }
+          case "cross-cpu" -> {
+            Figure f = crossCpu(nanos, Long.getLong("jackal.probe.spin", 50));
+            System.out.print(f);
           }
           case "two-kernels" -> {
             try (PairsRig a = new PairsRig(1, SmpBenchmark.PAIRS / 2, 50, false, false, -1);
@@ -127,6 +150,40 @@ public final class SmpProbe {
     }
     return new Figure(name, calls, wall, cpu, stats.toString());
   }
+
+  /**
+   * The cross-CPU echo call of {@code IpcBenchmark.crossCpu} (client on CPU 0, server on CPU 1),
+   * with idle CPUs spinning {@code spinMicros} before they park: calls per second, CPU time of both
+   * CPU threads per call, and the counters (parks and missed steals per call say what the idle loop
+   * did while each side waited for the other).
+   */
+  private static Figure crossCpu(long nanos, long spinMicros) {
+    try (KernelRig rig = new KernelRig(2, 2L, 1L, spinMicros)) {
+      long warm = System.nanoTime() + 1_000_000_000L;
+      while (System.nanoTime() < warm) {
+        rig.run(KernelRig.Kind.ECHO, CROSS_BATCH);
+      }
+      KernelRig.tenure();
+      String before = rig.statistics();
+      long cpu0 = cpuThreadsTime();
+      long t0 = System.nanoTime();
+      long calls = 0;
+      while (System.nanoTime() - t0 < nanos) {
+        rig.run(KernelRig.Kind.ECHO, CROSS_BATCH);
+        calls += CROSS_BATCH;
+      }
+      long wall = System.nanoTime() - t0;
+      long cpu = cpuThreadsTime() - cpu0;
+      return new Figure(
+          "cross-cpu[spin=" + spinMicros + "]",
+          calls,
+          wall,
+          cpu,
+          difference(before, rig.statistics()));
+    }
+  }
+
+  private static final int CROSS_BATCH = 2_000;
 
   private static long batch(PairsRig[] rigs) {
     for (PairsRig r : rigs) {

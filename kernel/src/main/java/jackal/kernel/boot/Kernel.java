@@ -697,8 +697,9 @@ public final class Kernel implements AutoCloseable {
   }
 
   /**
-   * Per-CPU counters: dispatches, parks, steals, idle and parked time, wake-up preemptions,
-   * restarts (for diagnostics and benchmarks).
+   * Per-CPU counters: dispatches, parks, steals, missed steals (a peer's queue locked for nothing
+   * this CPU may run), idle and parked time, wake-up preemptions, restarts (for diagnostics and
+   * benchmarks).
    */
   public String statistics() {
     open();
@@ -713,6 +714,8 @@ public final class Kernel implements AutoCloseable {
           .append(c.parks())
           .append(" steals=")
           .append(c.steals())
+          .append(" missed-steals=")
+          .append(c.missedSteals())
           .append(" idleMicros=")
           .append(c.idleNanos() / 1000)
           .append(" parkedMicros=")

@@ -90,6 +90,16 @@ public final class Cpu {
   /** Failures survived by the dispatch loop (see {@link #survive}). */
   private long errors;
 
+  /**
+   * Per other CPU: that CPU's {@link ReadyQueue#adds} when this CPU last tried to steal from it and
+   * found nothing it may run (processes pinned elsewhere). Until the count moves there is nothing
+   * there for this CPU, so its idle loop parks instead of retrying. Only this CPU's thread.
+   */
+  final long[] stealMisses = new long[64];
+
+  /** Steals that took a peer's queue lock and found nothing this CPU may run (this thread only). */
+  long missedSteals;
+
   /** Transactions abandoned for lock contention on this CPU (written by this CPU's thread). */
   public long restarts;
 
@@ -106,6 +116,7 @@ public final class Cpu {
     this.scheduler = scheduler;
     this.id = id;
     this.node = node;
+    this.spinBudget = scheduler.spinNanos;
     this.thread = Thread.ofPlatform().name("jackal-cpu-" + id).daemon(true).unstarted(this::loop);
     // Allocated last, so that the next CPU's objects (allocated next, and kept next to these by a
     // compacting collection) do not share a cache line with the ones this CPU writes on every
@@ -152,6 +163,11 @@ public final class Cpu {
 
   public long steals() {
     return steals;
+  }
+
+  /** Steal attempts that locked a peer's queue and found only processes pinned elsewhere. */
+  public long missedSteals() {
+    return missedSteals;
   }
 
   /** Nanoseconds this CPU has spent in its idle loop, spinning or parked. */
@@ -463,14 +479,16 @@ public final class Cpu {
     long start = System.nanoTime();
     long now = start;
     try {
-      long deadline = start + scheduler.spinNanos;
+      long deadline = start + spinBudget;
       while (now < deadline) {
         if (hasWork() || scheduler.stopping || scheduler.cutting) {
+          spun(true);
           return;
         }
         Thread.onSpinWait();
         now = System.nanoTime();
       }
+      spun(false);
       parked = true;
       if (hasWork() || scheduler.stopping || scheduler.cutting) {
         parked = false;
@@ -487,6 +505,33 @@ public final class Cpu {
       idle = false;
       idleNanos += now - start;
     }
+  }
+
+  /**
+   * How long this CPU spins when it goes idle, at most the scheduler's budget: halved after a spin
+   * that found nothing (it then parked), doubled after one that found work. Where the other side of
+   * a conversation answers within the budget (two CPUs calling each other on a quiet host) every
+   * spin finds work and the budget stays whole; where it does not (the answer takes long, or the
+   * host has descheduled the CPU thread that would give it, and a spinning thread only delays it
+   * further on a shared core) the CPU soon parks almost at once. Only this CPU's thread.
+   */
+  private long spinBudget;
+
+  /** The least budget: a spin of about one cross-core round trip still catches a quick answer. */
+  static final long MIN_SPIN_NANOS = 1_000;
+
+  void spun(boolean foundWork) {
+    long max = scheduler.spinNanos;
+    if (foundWork) {
+      spinBudget = Math.min(max, Math.max(MIN_SPIN_NANOS, spinBudget * 2));
+    } else {
+      spinBudget = Math.min(max, Math.max(MIN_SPIN_NANOS, spinBudget / 2));
+    }
+  }
+
+  /** How long this CPU spins now when it goes idle, in ns (see {@link #spinBudget}). */
+  public long spinBudgetNanos() {
+    return spinBudget;
   }
 
   /** True while this CPU is in its idle loop (a hint: it may be about to leave it). */

@@ -17,6 +17,20 @@ public final class ReadyQueue {
   /** Written only under the spin lock; volatile so that others may read it without the lock. */
   private volatile int size;
 
+  /**
+   * How many processes were ever added (written only under the spin lock). A thief that found
+   * nothing it may run here needs to look again only once this has moved: taking processes out
+   * never makes one it may run appear.
+   */
+  private volatile long adds;
+
+  /**
+   * The CPU masks of the processes added since the queue was last empty, or-ed together (written
+   * only under the spin lock): a superset of the CPUs that may run something queued here. A CPU not
+   * in it has nothing to steal here and need not take the lock to find that out.
+   */
+  private volatile long masks;
+
   private void acquire() {
     while (!lock.compareAndSet(0, 1)) {
       while (lock.get() != 0) {
@@ -35,6 +49,35 @@ public final class ReadyQueue {
 
   public int size() {
     return size;
+  }
+
+  /** Processes ever added to this queue (see {@link #adds}); readable from any thread. */
+  long adds() {
+    return adds;
+  }
+
+  /** Whether something queued now may run on {@code cpu}, as far as {@link #masks} can tell. */
+  boolean mayHoldWorkFor(int cpu) {
+    return (masks & (1L << cpu)) != 0;
+  }
+
+  /**
+   * Counts an added process. The mask and the add count are written before the size, so a thief
+   * that sees the new size (it reads the size first) sees them too.
+   */
+  private void added(Process p) {
+    long m = masks | p.cpuMask;
+    if (m != masks) {
+      masks = m;
+    }
+    adds++;
+    size++;
+  }
+
+  private void removed() {
+    if (--size == 0 && masks != 0) {
+      masks = 0;
+    }
   }
 
   /** The processes queued now, front first (for the inspector; taken under the spin lock). */
@@ -61,7 +104,7 @@ public final class ReadyQueue {
         tail.readyNext = p;
         tail = p;
       }
-      size++;
+      added(p);
     } finally {
       release();
     }
@@ -75,7 +118,7 @@ public final class ReadyQueue {
       if (tail == null) {
         tail = p;
       }
-      size++;
+      added(p);
     } finally {
       release();
     }
@@ -111,7 +154,7 @@ public final class ReadyQueue {
             tail = prev;
           }
           p.readyNext = null;
-          size--;
+          removed();
           return p;
         }
       }
@@ -131,7 +174,7 @@ public final class ReadyQueue {
       tail = null;
     }
     p.readyNext = null;
-    size--;
+    removed();
     return p;
   }
 }

@@ -213,6 +213,25 @@ public final class Scheduler {
       return;
     }
     Cpu target = cpus[p.mayRunOn(p.homeCpu) ? p.homeCpu : nearestAllowed(p, from)];
+    if (target != from
+        && from != null
+        && from.txn.heldCount() > 0
+        && Thread.currentThread() == from.thread()) {
+      // Woken onto another CPU by a transaction that still holds locks (the message's endpoint,
+      // the caller and its reply endpoint, which the woken process locks first when it answers):
+      // queued there once they are released, so that it does not start only to meet them and
+      // restart (docs/DESIGN-NOTES.md, "A cross-CPU wake waits for the waker's locks").
+      from.txn.deferWake(p, target, front);
+      return;
+    }
+    enqueue(p, target, front, from);
+  }
+
+  /**
+   * Puts {@code p}, already READY, on {@code target}'s queue and tells that CPU: made ready by
+   * {@code from} (null outside any CPU), at the front if its waker waits for it.
+   */
+  void enqueue(Process p, Cpu target, boolean front, Cpu from) {
     if (front) {
       target.queue.addFirst(p);
     } else {
@@ -323,7 +342,7 @@ public final class Scheduler {
     int[] local = nodes[thief.node];
     int me = indexIn(local, thief.id);
     for (int i = 1; i < local.length; i++) {
-      Process p = cpus[local[(me + i) % local.length]].queue.pollFirstAllowedOn(thief.id);
+      Process p = stealFrom(thief, local[(me + i) % local.length]);
       if (p != null) {
         return p;
       }
@@ -334,13 +353,32 @@ public final class Scheduler {
         continue;
       }
       for (int c : nodes[node]) {
-        Process p = cpus[c].queue.pollFirstAllowedOn(thief.id);
+        Process p = stealFrom(thief, c);
         if (p != null) {
           return p;
         }
       }
     }
     return null;
+  }
+
+  /**
+   * The first process of {@code victim}'s queue that {@code thief} may run, or null; a miss is
+   * remembered with the queue's add count read before the look, so that {@link #canSteal} does not
+   * send the thief back to the same queue until something new is added there.
+   */
+  private Process stealFrom(Cpu thief, int victim) {
+    ReadyQueue q = cpus[victim].queue;
+    long seen = q.adds();
+    if (!q.mayHoldWorkFor(thief.id)) {
+      return null;
+    }
+    Process p = q.pollFirstAllowedOn(thief.id);
+    if (p == null) {
+      thief.stealMisses[victim] = seen;
+      thief.missedSteals++;
+    }
+    return p;
   }
 
   private static int indexIn(int[] cpusOfNode, int cpu) {
@@ -355,19 +393,31 @@ public final class Scheduler {
   /** Whether {@link #steal} might find something (a hint for the idle loop, read without locks). */
   boolean canSteal(Cpu thief) {
     for (int c : nodes[thief.node]) {
-      if (c != thief.id && cpus[c].queue.size() > 0) {
+      if (c != thief.id && mightSteal(thief, c)) {
         return true;
       }
     }
     for (int n = 1; n < nodes.length; n++) {
       int node = (thief.node + n) % nodes.length;
       for (int c : nodes[node]) {
-        if (cpus[c].queue.size() > 0 && !nodeHasIdle(node)) {
+        if (mightSteal(thief, c) && !nodeHasIdle(node)) {
           return true;
         }
       }
     }
     return false;
+  }
+
+  /**
+   * Whether {@code victim}'s queue holds processes, one of which may be allowed on {@code thief}
+   * (its mask union), and has had one added since {@code thief} last found nothing there it may
+   * run. Without the last two conditions, an idle CPU facing a queue of processes pinned elsewhere
+   * would never park: it would loop on failed steals at full speed, taking that queue's lock
+   * against its owner (docs/BENCHMARKS.md, "What one kernel shares between its CPUs").
+   */
+  private boolean mightSteal(Cpu thief, int victim) {
+    ReadyQueue q = cpus[victim].queue;
+    return q.size() > 0 && q.mayHoldWorkFor(thief.id) && q.adds() != thief.stealMisses[victim];
   }
 
   // ------------------------------------------------------------------ checkpoint cuts (issue 12)

@@ -1,6 +1,7 @@
 package jackal.kernel.sched;
 
 import jackal.kernel.obj.KObject;
+import jackal.kernel.obj.Process;
 
 /**
  * The locks one system call holds. Each CPU has one transaction object and runs one system call at
@@ -20,6 +21,16 @@ public final class Transaction {
   private KObject[] held = new KObject[16];
   private int count;
   private boolean committed;
+
+  /**
+   * Processes this transaction made ready onto other CPUs, queued there only once its locks are
+   * released ({@link Scheduler#makeReady}): their CPUs and whether they go to the front.
+   */
+  private Process[] wakes = new Process[4];
+
+  private Cpu[] wakeTargets = new Cpu[4];
+  private boolean[] wakeFront = new boolean[4];
+  private int wakeCount;
 
   Transaction(Cpu cpu) {
     this.cpu = cpu;
@@ -75,7 +86,10 @@ public final class Transaction {
     return o.isLockedBy(id);
   }
 
-  /** Releases every lock: the end of the call, or its abandonment. */
+  /**
+   * Releases every lock: the end of the call, or its abandonment; then queues the processes the
+   * call woke onto other CPUs, which can now take those locks at once.
+   */
   public void releaseAll() {
     for (int i = count - 1; i >= 0; i--) {
       held[i].unlock();
@@ -83,6 +97,35 @@ public final class Transaction {
     }
     count = 0;
     committed = false;
+    if (wakeCount > 0) {
+      flushWakes();
+    }
+  }
+
+  /** {@code p} (READY) goes on {@code target}'s queue when this transaction releases its locks. */
+  void deferWake(Process p, Cpu target, boolean front) {
+    if (wakeCount == wakes.length) {
+      int n = wakeCount * 2;
+      wakes = java.util.Arrays.copyOf(wakes, n);
+      wakeTargets = java.util.Arrays.copyOf(wakeTargets, n);
+      wakeFront = java.util.Arrays.copyOf(wakeFront, n);
+    }
+    wakes[wakeCount] = p;
+    wakeTargets[wakeCount] = target;
+    wakeFront[wakeCount] = front;
+    wakeCount++;
+  }
+
+  private void flushWakes() {
+    // Indexed from the start: the order of the wakes is the order the call made them.
+    for (int i = 0; i < wakeCount; i++) {
+      Process p = wakes[i];
+      Cpu target = wakeTargets[i];
+      wakes[i] = null;
+      wakeTargets[i] = null;
+      cpu.scheduler().enqueue(p, target, wakeFront[i], cpu);
+    }
+    wakeCount = 0;
   }
 
   public int heldCount() {

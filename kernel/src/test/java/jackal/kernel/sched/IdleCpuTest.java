@@ -2,9 +2,12 @@ package jackal.kernel.sched;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jackal.kernel.obj.Process;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +66,113 @@ class IdleCpuTest {
       assertThat(cpu.parkedNanos()).isGreaterThanOrEqualTo(50_000_000L);
       assertThat(cpu.idleNanos()).isGreaterThanOrEqualTo(cpu.parkedNanos()).isLessThan(lifetime);
     }
+  }
+
+  /**
+   * CPU 0 is busy and its queue holds a process pinned to CPU 0: CPU 1 can take none of it, so
+   * after one failed steal it parks, instead of retrying the steal (and taking CPU 0's queue lock)
+   * at full speed for as long as that process waits. Work it may run, added afterwards, is still
+   * taken.
+   */
+  @Test
+  void anIdleCpuFacingOnlyWorkPinnedElsewhereParksAndStillTakesWorkAddedLater() throws Exception {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Assumptions.assumeTrue(mx.isThreadCpuTimeSupported(), "no per-thread CPU time here");
+    mx.setThreadCpuTimeEnabled(true);
+    Process hog = new Process(1);
+    Process pinned = new Process(2);
+    Process free = new Process(3);
+    hog.cpuMask = 1L << 0;
+    pinned.cpuMask = 1L << 0;
+    pinned.homeCpu = 0;
+    free.homeCpu = 0; // may run anywhere; queued behind the hog on CPU 0
+    CountDownLatch queued = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch freeRan = new CountDownLatch(1);
+    AtomicInteger freeRanOn = new AtomicInteger(-1);
+    Scheduler[] self = new Scheduler[1];
+    Scheduler s =
+        new Scheduler(
+            2,
+            2,
+            TimeUnit.MICROSECONDS.toNanos(50),
+            500_000,
+            p -> {
+              Scheduler sch = self[0];
+              if (p == hog) {
+                sch.makeReady(pinned, false, sch.cpu(0)); // onto CPU 0's queue, behind the hog
+                queued.countDown();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (release.getCount() > 0 && System.nanoTime() < deadline) {
+                  Thread.onSpinWait(); // a program may not block: CPU 0 stays busy
+                }
+              } else if (p == free) {
+                freeRanOn.set(sch.currentCpu().id);
+                freeRan.countDown();
+              }
+            },
+            line -> {});
+    self[0] = s;
+    s.place(hog);
+    s.makeReady(hog, false, null);
+    s.start();
+    try {
+      assertThat(queued.await(10, TimeUnit.SECONDS)).isTrue();
+      long parkDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!s.cpu(1).isParked() && System.nanoTime() < parkDeadline) {
+        Thread.sleep(1);
+      }
+      assertThat(s.cpu(1).isParked()).as("CPU 1 parked").isTrue();
+      long before = mx.getThreadCpuTime(s.cpu(1).thread().threadId());
+      long wallBefore = System.nanoTime();
+      Thread.sleep(500);
+      long wall = System.nanoTime() - wallBefore;
+      long used = mx.getThreadCpuTime(s.cpu(1).thread().threadId()) - before;
+      assertThat(used).as("CPU 1 thread time over %d ns", wall).isLessThan(wall * 3 / 100);
+      assertThat(s.cpu(1).dispatches()).isZero();
+      // The queue's mask union already says that nothing there is for CPU 1: no lock taken.
+      assertThat(s.cpu(1).missedSteals()).isZero();
+
+      s.makeReady(free, false, null); // onto busy CPU 0's queue: CPU 1 may run it
+      assertThat(freeRan.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(freeRanOn.get()).isEqualTo(1);
+    } finally {
+      release.countDown();
+      s.stop();
+    }
+  }
+
+  @Test
+  void aCpuWhoseSpinsFindNothingSpinsLessAndOneWhoseSpinsFindWorkSpinsTheWholeBudget()
+      throws Exception {
+    long budget = TimeUnit.MICROSECONDS.toNanos(50);
+    Scheduler s = new Scheduler(2, 2, budget, 500_000, p -> {}, line -> {});
+    s.start();
+    for (int c = 0; c < 2; c++) {
+      while (s.cpu(c).parks() < 8) { // each park ends by its 50 ms timeout, after a spin
+        Thread.sleep(5);
+      }
+    }
+    s.stop(); // joins the CPU threads: their budgets are final and visible from here
+    for (int c = 0; c < 2; c++) {
+      assertThat(s.cpu(c).spinBudgetNanos()).isEqualTo(Cpu.MIN_SPIN_NANOS);
+    }
+    // The rule itself, on a stopped CPU: halved to the least on misses, doubled back on hits.
+    Cpu cpu = s.cpu(0);
+    for (int i = 0; i < 3; i++) {
+      cpu.spun(true);
+    }
+    assertThat(cpu.spinBudgetNanos()).isEqualTo(8 * Cpu.MIN_SPIN_NANOS);
+    for (int i = 0; i < 10; i++) {
+      cpu.spun(true);
+    }
+    assertThat(cpu.spinBudgetNanos()).isEqualTo(budget);
+    cpu.spun(false);
+    assertThat(cpu.spinBudgetNanos()).isEqualTo(budget / 2);
+
+    Scheduler none = new Scheduler(1, 1, 0, 500_000, p -> {}, line -> {});
+    none.cpu(0).spun(true);
+    assertThat(none.cpu(0).spinBudgetNanos()).as("a budget of zero stays zero").isZero();
   }
 
   private static long[] cpuTimes(ThreadMXBean mx, Scheduler s) {

@@ -34,6 +34,27 @@ class ReadyQueueTest {
   }
 
   @Test
+  void theMaskUnionNamesOnlyCpusThatMayRunSomethingQueuedSinceTheQueueWasLastEmpty() {
+    ReadyQueue q = new ReadyQueue();
+    assertThat(q.mayHoldWorkFor(0)).isFalse();
+    Process pinned = proc(1, 1L << 0);
+    q.addLast(pinned);
+    assertThat(q.mayHoldWorkFor(0)).isTrue();
+    assertThat(q.mayHoldWorkFor(1)).as("CPU 1 may run nothing queued").isFalse();
+    Process anywhere = proc(2, -1);
+    q.addFirst(anywhere);
+    assertThat(q.mayHoldWorkFor(1)).isTrue();
+    assertThat(q.adds()).isEqualTo(2);
+    assertThat(q.pollFirst()).isSameAs(anywhere);
+    // A superset until the queue empties: CPU 1 may look once more and find nothing.
+    assertThat(q.pollFirstAllowedOn(1)).isNull();
+    assertThat(q.pollFirst()).isSameAs(pinned);
+    assertThat(q.mayHoldWorkFor(0)).isFalse();
+    assertThat(q.mayHoldWorkFor(1)).isFalse();
+    assertThat(q.adds()).as("the add count only grows").isEqualTo(2);
+  }
+
+  @Test
   void addLastIsFifoAndAddFirstJumpsTheQueue() {
     ReadyQueue q = new ReadyQueue();
     Process a = proc(1, -1);
