@@ -85,13 +85,16 @@ public class BankBenchmark {
     volatile Thread waiter;
     long started;
 
+    /** The kernel's settings: one CPU, no console. */
+    KernelConfig config() {
+      return KernelConfig.defaults()
+          .withCpus(1)
+          .withConsole(new PrintStream(OutputStream.nullOutputStream()));
+    }
+
     @Setup(Level.Trial)
     public void boot() {
-      KernelConfig cfg =
-          KernelConfig.defaults()
-              .withCpus(1)
-              .withConsole(new PrintStream(OutputStream.nullOutputStream()));
-      k = Kernel.create(cfg);
+      k = Kernel.create(config());
       PrimeBank prime = PrimeBank.build(k, RuntimeLibrary.segment(k));
       ObjectRef echo = process("echo", BankBenchmark::echo);
       ObjectRef echoEp = k.newEndpoint();

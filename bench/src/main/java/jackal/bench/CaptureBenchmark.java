@@ -1,6 +1,7 @@
 package jackal.bench;
 
 import jackal.kernel.boot.ConfinedCode;
+import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.load.capture.CaptureAccessors;
 import jackal.kernel.load.capture.CaptureClasses;
 import jackal.kernel.load.capture.CaptureTransform;
@@ -21,6 +22,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -197,5 +199,85 @@ public class CaptureBenchmark {
     System.arraycopy(p.unsorted, 0, p.scratch, 0, p.scratch.length);
     p.sortCapturable.invokeExact(p.scratch);
     return p.scratch[p.scratch.length / 2];
+  }
+
+  // ------------------------------------------------------------- IPC with a loaded program
+
+  /** {@link BankBenchmark}'s rig on a kernel that does not make programs capturable. */
+  @State(Scope.Benchmark)
+  public static class PlainBank extends BankBenchmark.Rig {
+    @Override
+    KernelConfig config() {
+      return super.config().withCapture(false);
+    }
+  }
+
+  /** The same rig on a kernel that makes every loaded program (the bank here) capturable. */
+  @State(Scope.Benchmark)
+  public static class CapturableBank extends BankBenchmark.Rig {
+    @Override
+    KernelConfig config() {
+      return super.config().withCapture(true);
+    }
+  }
+
+  /** Not timed: a fresh child bank before each batch, as in {@code bank.alloc}. */
+  @State(Scope.Thread)
+  public static class FreshPlainBank {
+    @Setup(Level.Invocation)
+    public void fresh(PlainBank r) {
+      r.run(BankBenchmark.Rig.Kind.FRESH_BANK, 0);
+    }
+  }
+
+  /** Not timed: a fresh child bank before each batch, as in {@code bank.alloc}. */
+  @State(Scope.Thread)
+  public static class FreshCapturableBank {
+    @Setup(Level.Invocation)
+    public void fresh(CapturableBank r) {
+      r.run(BankBenchmark.Rig.Kind.FRESH_BANK, 0);
+    }
+  }
+
+  /**
+   * capture.ipc.bank.confined: one {@code SpaceBank.alloc} call to the bank, a program loaded from
+   * pages with its preemption checks, answered with a page capability; per call.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  @OperationsPerInvocation(BankBenchmark.BATCH)
+  public void bankAllocConfined(PlainBank r, FreshPlainBank fresh) {
+    r.run(BankBenchmark.Rig.Kind.ALLOC, BankBenchmark.BATCH);
+  }
+
+  /** capture.ipc.bank.capturable: the same call, the bank loaded capturable. */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  @OperationsPerInvocation(BankBenchmark.BATCH)
+  public void bankAllocCapturable(CapturableBank r, FreshCapturableBank fresh) {
+    r.run(BankBenchmark.Rig.Kind.ALLOC, BankBenchmark.BATCH);
+  }
+
+  /**
+   * capture.ipc.roundtrip.confined: the same-CPU echo round trip of {@code ipc.roundtrip.same-cpu}
+   * (two trusted processes) on the kernel with capture off.
+   */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  @OperationsPerInvocation(BankBenchmark.BATCH)
+  public void roundtripConfined(PlainBank r) {
+    r.run(BankBenchmark.Rig.Kind.ECHO, BankBenchmark.BATCH);
+  }
+
+  /** capture.ipc.roundtrip.capturable: the same round trip on the kernel with capture on. */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  @OperationsPerInvocation(BankBenchmark.BATCH)
+  public void roundtripCapturable(CapturableBank r) {
+    r.run(BankBenchmark.Rig.Kind.ECHO, BankBenchmark.BATCH);
   }
 }

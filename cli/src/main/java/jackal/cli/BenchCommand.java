@@ -218,6 +218,14 @@ public final class BenchCommand implements Callable<Integer> {
               "capture.compute." + kernel + ".confined",
               "x"));
     }
+    // The same transform's cost on IPC (issue 12): a call to a loaded program (the bank's alloc)
+    // and the same-CPU echo round trip, each on a kernel with capture off and one with it on.
+    for (String call : List.of("bankAlloc", "roundtrip")) {
+      String label = "capture.ipc." + (call.equals("bankAlloc") ? "bank" : "roundtrip");
+      LABELS.put(BENCH + "CaptureBenchmark." + call + "Confined", label + ".confined");
+      LABELS.put(BENCH + "CaptureBenchmark." + call + "Capturable", label + ".capturable");
+      RATIOS.add(new Ratio(label + ".ratio", label + ".capturable", label + ".confined", "x"));
+    }
     LABELS.put(BENCH + "ConfinedBenchmark.preemptLatency", "confined.preempt.latency");
     // Loading a program of 100 classes: verified once (cached), and cold (verified every time).
     LABELS.put(BENCH + "ConfinedLoadBenchmark.load", "confined.load");

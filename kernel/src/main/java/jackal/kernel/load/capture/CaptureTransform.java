@@ -40,6 +40,7 @@ import java.lang.classfile.instruction.TableSwitchInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.DirectMethodHandleDesc;
 import java.lang.constant.MethodTypeDesc;
+import java.lang.reflect.AccessFlag;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -175,6 +176,7 @@ public final class CaptureTransform {
     List<CaptureRefusal> refusals = new ArrayList<>(a.refusals);
     Map<String, byte[]> out = new LinkedHashMap<>();
     Map<String, int[]> sites = new HashMap<>();
+    Map<String, int[]> passages = new HashMap<>();
     for (Map.Entry<String, byte[]> e : program.entrySet()) {
       ClassModel model = cf.parse(e.getValue());
       String owner = model.thisClass().asInternalName();
@@ -190,35 +192,74 @@ public final class CaptureTransform {
           here.addAll(uninitialized(model, m, a, probe.get(key(m))));
         }
       }
+      Set<String> copies = new HashSet<>();
+      for (MethodModel m : model.methods()) {
+        if (a.transformed(owner, m)) {
+          copies.add(restoreName(m) + m.methodType().stringValue());
+        }
+      }
+      for (MethodModel m : model.methods()) {
+        if (copies.contains(key(m))) {
+          here.add(
+              new CaptureRefusal(
+                  owner.replace('/', '.'),
+                  key(m),
+                  0,
+                  "the name of a method is the one the loader gives a restore copy; rename it"));
+        }
+      }
       refusals.addAll(here);
       if (!here.isEmpty()) {
         continue;
       }
+      final ClassModel source = model;
       byte[] b =
           cf.transformClass(
               model,
-              ClassTransform.transformingMethods(
-                  (mb, me) -> {
-                    if (me instanceof CodeModel code
-                        && a.transformed(owner, code.parent().orElseThrow())) {
-                      MethodModel m = code.parent().orElseThrow();
-                      mb.withCode(cb -> new Emit(owner, m, code, a, probe.get(key(m)), cb).emit());
-                    } else {
-                      mb.with(me);
-                    }
-                  }));
+              (clb, ce) -> {
+                if (ce instanceof MethodModel m && a.transformed(owner, m)) {
+                  CodeModel code = m.code().orElseThrow();
+                  List<StackMapFrameInfo> at = probe.get(key(m));
+                  clb.transformMethod(
+                      m,
+                      (mb, me) -> {
+                        if (me instanceof CodeModel) {
+                          mb.withCode(cb -> new Emit(owner, m, code, a, at, cb).emitMethod(source));
+                        } else {
+                          mb.with(me);
+                        }
+                      });
+                  clb.withMethodBody(
+                      restoreName(m),
+                      m.methodTypeSymbol(),
+                      ClassFile.ACC_PRIVATE
+                          | ClassFile.ACC_SYNTHETIC
+                          | (m.flags().has(AccessFlag.STATIC) ? ClassFile.ACC_STATIC : 0),
+                      cb -> new Emit(owner, m, code, a, at, cb).emitRestoreCopy());
+                } else {
+                  clb.with(ce);
+                }
+              });
       out.put(e.getKey(), b);
-      sites.putAll(sitesOf(cf.parse(b)));
+      sitesOf(cf.parse(b), copies, sites, passages);
     }
     if (!refusals.isEmpty()) {
       throw new NotCapturable(refusals);
     }
-    return new Result(out, new CapturePlan(models.keySet(), sites));
+    return new Result(out, new CapturePlan(models.keySet(), sites, passages));
   }
 
   private static String binaryName(ClassDesc d) {
     String desc = d.descriptorString();
     return desc.startsWith("L") ? desc.substring(1, desc.length() - 1).replace('/', '.') : desc;
+  }
+
+  /** The prefix of a restore copy's name: the copy of {@code m} is {@code $jackal$restore$m}. */
+  static final String RESTORE_PREFIX = "$jackal$restore$";
+
+  /** The name of the restore copy of {@code m} (same descriptor, private, synthetic). */
+  static String restoreName(MethodModel m) {
+    return RESTORE_PREFIX + m.methodName().stringValue();
   }
 
   private static String key(MethodModel m) {
@@ -638,9 +679,13 @@ public final class CaptureTransform {
         || v == SimpleVerificationTypeInfo.UNINITIALIZED_THIS;
   }
 
-  /** Capturable call sites of each transformed method of {@code model}: its catches of unwinds. */
-  private static Map<String, int[]> sitesOf(ClassModel model) {
-    Map<String, int[]> out = new HashMap<>();
+  /**
+   * Adds the capturable call sites of each transformed method of {@code model} (its catches of
+   * unwinds) to {@code sites}, and to {@code passages} the sites of each restore copy ({@code
+   * copies}, by {@code name+descriptor}) and each method's call of its copy.
+   */
+  private static void sitesOf(
+      ClassModel model, Set<String> copies, Map<String, int[]> sites, Map<String, int[]> passages) {
     String owner = model.thisClass().asInternalName();
     for (MethodModel m : model.methods()) {
       if (m.code().isEmpty()) {
@@ -653,11 +698,34 @@ public final class CaptureTransform {
           bcis.add(code.labelToBci(c.tryStart()));
         }
       }
-      if (!bcis.isEmpty()) {
-        out.put(id(owner, m), bcis.stream().mapToInt(Integer::intValue).sorted().toArray());
+      if (bcis.isEmpty()) {
+        continue;
+      }
+      if (copies.contains(key(m))) {
+        passages.put(id(owner, m), sorted(bcis));
+        continue;
+      }
+      sites.put(id(owner, m), sorted(bcis));
+      String copy = restoreName(m);
+      List<Integer> forward = new ArrayList<>();
+      List<CodeElement> els = code.elementList();
+      int[] bci = offsets(els);
+      for (int i = 0; i < els.size(); i++) {
+        if (els.get(i) instanceof InvokeInstruction inv
+            && inv.owner().asInternalName().equals(owner)
+            && inv.name().equalsString(copy)
+            && inv.type().equalsString(m.methodType().stringValue())) {
+          forward.add(bci[i]);
+        }
+      }
+      if (!forward.isEmpty()) {
+        passages.put(id(owner, m), sorted(forward));
       }
     }
-    return out;
+  }
+
+  private static int[] sorted(List<Integer> bcis) {
+    return bcis.stream().mapToInt(Integer::intValue).sorted().toArray();
   }
 
   // ---------------------------------------------------------------- emission
@@ -690,7 +758,25 @@ public final class CaptureTransform {
       this.base = ((CodeAttribute) code).maxLocals();
     }
 
-    void emit() {
+    /**
+     * The method itself: its code with the sites (spills, catches) and the save blocks, and at its
+     * entry a test that hands the call to the restore copy while a restore runs somewhere. Nothing
+     * jumps into its code but its own branches, so its loops keep their single entry.
+     */
+    void emitMethod(ClassModel owner) {
+      emit(owner, false);
+    }
+
+    /**
+     * The restore copy: the same code, sites and save blocks (saving under the method's name, with
+     * the same site numbers), entered at the restore blocks, which rebuild the frame and jump to
+     * the reload of the site it was saved at (or to the start when this thread does not restore).
+     */
+    void emitRestoreCopy() {
+      emit(null, true);
+    }
+
+    private void emit(ClassModel owner, boolean copy) {
       int n = frames.size();
       List<List<Slot>> live = new ArrayList<>();
       List<List<Slot>> spills = new ArrayList<>();
@@ -732,7 +818,12 @@ public final class CaptureTransform {
         // Before every handler of the program's own: the first matching entry wins.
         cb.exceptionCatch(start.get(k), end.get(k), save.get(k), UNWIND);
       }
-      cb.getstatic(STATE, "restoring", CD_int).ifne(restore).labelBinding(begin);
+      Label forward = copy ? null : cb.newLabel();
+      if (copy) {
+        cb.goto_(restore).labelBinding(begin);
+      } else {
+        cb.getstatic(STATE, "restoring", CD_int).ifne(forward).labelBinding(begin);
+      }
 
       int k = 0;
       for (CodeElement e : code) {
@@ -752,7 +843,73 @@ public final class CaptureTransform {
         }
       }
 
-      // Some process restores somewhere: this thread's frame for this method, or run from the top.
+      if (copy) {
+        restoreBlocks(restore, begin, bad, resume, reload, live, frameSlot, primSlot, refSlot);
+      } else {
+        // A restore runs somewhere: the copy takes this thread's frame, or runs from its start.
+        cb.labelBinding(forward);
+        boolean isStatic = method.flags().has(AccessFlag.STATIC);
+        if (!isStatic) {
+          cb.aload(cb.receiverSlot());
+        }
+        MethodTypeDesc type = method.methodTypeSymbol();
+        for (int i = 0; i < type.parameterCount(); i++) {
+          cb.loadLocal(TypeKind.from(type.parameterType(i)), cb.parameterSlot(i));
+        }
+        ClassDesc self = owner.thisClass().asSymbol();
+        boolean itf = owner.flags().has(AccessFlag.INTERFACE);
+        String name = restoreName(method);
+        if (isStatic) {
+          cb.invokestatic(self, name, type, itf);
+        } else {
+          cb.invokespecial(self, name, type, itf);
+        }
+        cb.return_(TypeKind.from(type.returnType()));
+      }
+      for (int i = 0; i < n; i++) {
+        cb.labelBinding(save.get(i))
+            .astore(unwindSlot)
+            .loadConstant(slots)
+            .newarray(TypeKind.LONG)
+            .astore(primSlot)
+            .loadConstant(slots)
+            .anewarray(CD_Object)
+            .astore(refSlot);
+        for (Slot s : live.get(i)) {
+          if (s.isNull) {
+            continue;
+          }
+          if (s.kind == TypeKind.REFERENCE) {
+            cb.aload(refSlot).loadConstant(s.slot).aload(s.slot).aastore();
+          } else {
+            cb.aload(primSlot).loadConstant(s.slot).loadLocal(s.kind, s.slot);
+            toBits(s);
+            cb.lastore();
+          }
+        }
+        cb.ldc(id)
+            .loadConstant(i)
+            .aload(primSlot)
+            .aload(refSlot)
+            .invokestatic(
+                STATE, "save", MethodTypeDesc.of(CD_void, CD_String, CD_int, LONGS, OBJECTS))
+            .aload(unwindSlot)
+            .athrow();
+      }
+    }
+
+    /** The restore blocks of a copy: this thread's frame for the method, or run from the top. */
+    private void restoreBlocks(
+        Label restore,
+        Label begin,
+        Label bad,
+        List<Label> resume,
+        List<Label> reload,
+        List<List<Slot>> live,
+        int frameSlot,
+        int primSlot,
+        int refSlot) {
+      int n = resume.size();
       cb.labelBinding(restore)
           .ldc(id)
           .invokestatic(STATE, "restore", MethodTypeDesc.of(OBJECTS, CD_String))
@@ -794,36 +951,6 @@ public final class CaptureTransform {
           .ldc(id)
           .invokestatic(STATE, "badSite", MethodTypeDesc.of(ISE, CD_String))
           .athrow();
-      for (int i = 0; i < n; i++) {
-        cb.labelBinding(save.get(i))
-            .astore(unwindSlot)
-            .loadConstant(slots)
-            .newarray(TypeKind.LONG)
-            .astore(primSlot)
-            .loadConstant(slots)
-            .anewarray(CD_Object)
-            .astore(refSlot);
-        for (Slot s : live.get(i)) {
-          if (s.isNull) {
-            continue;
-          }
-          if (s.kind == TypeKind.REFERENCE) {
-            cb.aload(refSlot).loadConstant(s.slot).aload(s.slot).aastore();
-          } else {
-            cb.aload(primSlot).loadConstant(s.slot).loadLocal(s.kind, s.slot);
-            toBits(s);
-            cb.lastore();
-          }
-        }
-        cb.ldc(id)
-            .loadConstant(i)
-            .aload(primSlot)
-            .aload(refSlot)
-            .invokestatic(
-                STATE, "save", MethodTypeDesc.of(CD_void, CD_String, CD_int, LONGS, OBJECTS))
-            .aload(unwindSlot)
-            .athrow();
-      }
     }
 
     /** Turns the raw bits on the stack (a long) into the slot's primitive. */
