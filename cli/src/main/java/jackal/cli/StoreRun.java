@@ -162,6 +162,13 @@ final class StoreRun {
       @Override
       public void settled(Kernel running) throws InterruptedException {
         inner.settled(running);
+        if (running.halted().isPresent()) {
+          // The CPUs have stopped: no program can come to a capture point any more. The store
+          // keeps the last checkpoint before the halt; a resume runs on from it (and halts again).
+          out.println(
+              "jackal: the system halted; the store keeps generation " + store.generation());
+          return;
+        }
         try {
           running.checkpoint(store, false, Duration.ofSeconds(1));
           out.println("jackal: checkpoint " + store.generation() + " written");

@@ -46,6 +46,10 @@ final class ProgramStateCut implements ProgramStateCodec {
 
   // Guarded by this.
   private boolean active;
+
+  /** Counts cuts: an answer to a request of an earlier cut is ignored. */
+  private long cutNumber;
+
   private final Map<Process, Kept> kept = new LinkedHashMap<>();
   private final Map<Process, ProgramStateService.Request> asked = new LinkedHashMap<>();
   private final Map<Process, String> refused = new HashMap<>();
@@ -56,8 +60,13 @@ final class ProgramStateCut implements ProgramStateCodec {
 
   @Override
   public void beforeCut(long deadlineNanos) {
+    long cut;
     synchronized (this) {
-      active = true;
+      if (!active) {
+        active = true;
+        cutNumber++;
+      }
+      cut = cutNumber;
     }
     List<Process> all = new ArrayList<>();
     for (KObject o : machine.objects.all(ObType.PROCESS)) {
@@ -74,7 +83,7 @@ final class ProgramStateCut implements ProgramStateCodec {
         }
       }
       ProgramStateService.Request r =
-          machine.programStates.ask(p, 0, outcome -> answered(p, outcome));
+          machine.programStates.ask(p, 0, outcome -> answered(p, cut, outcome));
       boolean canAnswer;
       lock(p);
       try {
@@ -152,16 +161,17 @@ final class ProgramStateCut implements ProgramStateCodec {
   }
 
   /** The answer to a request, on the process's own CPU: must not block. */
-  private void answered(Process p, Outcome outcome) {
+  private void answered(Process p, long cut, Outcome outcome) {
     synchronized (this) {
+      if (!active || cut != cutNumber) {
+        return; // asked by a cut that is over (withdrawn): the program just runs on
+      }
       asked.remove(p);
       switch (outcome) {
         case Outcome.Captured c -> {
-          if (active) {
-            kept.put(p, new Kept(c.state(), p.cont));
-            p.heldForCut = true; // it waits, unwound, before its program is re-entered
-            refused.remove(p);
-          }
+          kept.put(p, new Kept(c.state(), p.cont));
+          p.heldForCut = true; // it waits, unwound, before its program is re-entered
+          refused.remove(p);
         }
         case Outcome.Retry r -> refused.put(p, r.reason());
       }
@@ -183,6 +193,11 @@ final class ProgramStateCut implements ProgramStateCodec {
       }
       return null;
     }
+  }
+
+  @Override
+  public synchronized boolean busy() {
+    return active;
   }
 
   @Override

@@ -491,6 +491,7 @@ public final class Machine {
     while (System.nanoTime() < deadline) {
       seen =
           scheduler.isQuiescent()
+                  && !programState.busy() // a cut holds processes, or woke them
                   && !timer.hasSleepers()
                   && !heapGuardBusy()
                   && log.drained()

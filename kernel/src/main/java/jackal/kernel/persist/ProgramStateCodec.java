@@ -43,6 +43,14 @@ public interface ProgramStateCodec {
   default void afterCut() {}
 
   /**
+   * True while a cut is under way that holds processes, or wakes them, for their state: the system
+   * is not quiet then, whatever the CPUs are doing.
+   */
+  default boolean busy() {
+    return false;
+  }
+
+  /**
    * Why {@code p}'s state could not be taken at the last try, for the message of an abandoned cut;
    * null if there is nothing to add.
    */
