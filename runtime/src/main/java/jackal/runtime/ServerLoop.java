@@ -89,7 +89,9 @@ public final class ServerLoop {
   private final Map<Long, Handler> byEndpoint = new HashMap<>();
   private final Map<Long, Map<Long, Handler>> byEndpointAndPayload = new HashMap<>();
   private final Reply reply = new Reply();
-  private Router router = ipc -> null;
+  // No lambda: a server's state is captured at checkpoints, and a lambda object cannot be
+  // (docs/PERSISTENCE.md, section 1, "Remains").
+  private Router router;
   private boolean answeredElsewhere;
 
   public ServerLoop(Ipc ipc) {
@@ -164,6 +166,6 @@ public final class ServerLoop {
       }
     }
     Handler h = byEndpoint.get(endpointId);
-    return h != null ? h : router.route(ipc);
+    return h != null || router == null ? h : router.route(ipc);
   }
 }

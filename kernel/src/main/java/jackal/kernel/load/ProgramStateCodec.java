@@ -72,6 +72,17 @@ final class ProgramStateCodec {
   private static final int K_COLLECTION = 8;
   private static final int K_MAP = 9;
   private static final int K_STRING_BUILDER = 10;
+  private static final int K_CHARSET = 11;
+
+  /** The charsets a program's state may hold (by name): those every JDK has. */
+  private static final List<java.nio.charset.Charset> CHARSETS =
+      List.of(
+          java.nio.charset.StandardCharsets.UTF_8,
+          java.nio.charset.StandardCharsets.US_ASCII,
+          java.nio.charset.StandardCharsets.ISO_8859_1,
+          java.nio.charset.StandardCharsets.UTF_16,
+          java.nio.charset.StandardCharsets.UTF_16BE,
+          java.nio.charset.StandardCharsets.UTF_16LE);
 
   /** Collections with a codec, by exact class; the index is their code in the state. */
   private static final List<Class<?>> COLLECTIONS =
@@ -288,7 +299,15 @@ final class ProgramStateCodec {
       Class<?> c = o.getClass();
       if (prog.owns(c)) {
         if (c.isHidden()) {
-          throw new NotCapturableNow("a lambda object (" + c.getName() + ") is reachable");
+          String n = c.getName();
+          int at = n.indexOf("$$Lambda");
+          throw new NotCapturableNow(
+              "a lambda or method reference made in "
+                  + (at > 0 ? n.substring(0, at) : n)
+                  + " ("
+                  + n
+                  + ") is reachable from its frames or statics; its state cannot be captured"
+                  + " while it holds one: use a class that implements the interface instead");
         }
         if (o instanceof Enum<?> e) {
           out.writeByte(K_ENUM);
@@ -327,6 +346,9 @@ final class ProgramStateCodec {
       } else if (c == StringBuilder.class) {
         out.writeByte(K_STRING_BUILDER);
         string(out, o.toString());
+      } else if (o instanceof java.nio.charset.Charset cs && CHARSETS.contains(cs)) {
+        out.writeByte(K_CHARSET); // a JDK singleton: kept by which one it is
+        out.writeByte(CHARSETS.indexOf(cs));
       } else if (COLLECTIONS.contains(c)) {
         if (o instanceof TreeSet<?> t && t.comparator() != null) {
           throw new NotCapturableNow("a TreeSet with a comparator is reachable");
@@ -889,6 +911,13 @@ final class ProgramStateCodec {
         }
         case K_STRING_BUILDER -> {
           return new StringBuilder(readString());
+        }
+        case K_CHARSET -> {
+          int k = b.get();
+          if (k < 0 || k >= CHARSETS.size()) {
+            throw bad("charset " + k);
+          }
+          return CHARSETS.get(k);
         }
         case K_COLLECTION -> {
           int which = b.get();

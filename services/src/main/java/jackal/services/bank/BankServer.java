@@ -79,7 +79,7 @@ final class BankServer implements SpaceBankServer {
     this.range = new RangeClient(calls);
     this.endpoints = new EndpointClient(calls);
     this.process = new ProcessClient(calls);
-    this.loop = new ServerLoop(ipc).route(this::route);
+    this.loop = new ServerLoop(ipc).route(new Routes());
     for (int t = 0; t < Bank.TYPES; t++) {
       owner.add(new HashMap<>());
     }
@@ -460,5 +460,16 @@ final class BankServer implements SpaceBankServer {
 
   private static long loc(int reg) {
     return CapReg.loc(reg);
+  }
+
+  /**
+   * Routes requests to {@link #route}: a class, not a method reference, so that the server's state
+   * can be captured at a checkpoint (a lambda object cannot be).
+   */
+  private final class Routes implements ServerLoop.Router {
+    @Override
+    public ServerLoop.Handler route(Ipc request) {
+      return BankServer.this.route(request);
+    }
   }
 }

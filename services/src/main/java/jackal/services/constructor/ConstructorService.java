@@ -90,7 +90,7 @@ final class ConstructorService {
     this.banks = new SpaceBankClient(calls);
     this.constructors = new ConstructorClient(calls);
     this.spaceHandlers = new SpaceHandlerClient(calls);
-    this.loop = new ServerLoop(ipc).route(this::route);
+    this.loop = new ServerLoop(ipc).route(new Routes());
   }
 
   void run() throws KernelException {
@@ -367,5 +367,16 @@ final class ConstructorService {
 
   static long loc(int reg) {
     return CapReg.loc(reg);
+  }
+
+  /**
+   * Routes requests to {@link #route}: a class, not a method reference, so that the server's state
+   * can be captured at a checkpoint (a lambda object cannot be).
+   */
+  private final class Routes implements ServerLoop.Router {
+    @Override
+    public ServerLoop.Handler route(Ipc request) {
+      return ConstructorService.this.route(request);
+    }
   }
 }

@@ -104,7 +104,7 @@ abstract class SpaceServer {
     serving();
     loop = new ServerLoop(ipc);
     loop.register(id, PP_SPACE, spaceFacet());
-    loop.register(id, PP_HANDLER, survive(this::serveHandler));
+    loop.register(id, PP_HANDLER, new Surviving(new HandlerFacet()));
     loop.run();
   }
 
@@ -216,15 +216,31 @@ abstract class SpaceServer {
 
   /**
    * A handler whose bugs answer RequestError instead of ending the server (the skeletons do this
-   * for themselves; the upcall path is not all skeleton).
+   * for themselves; the upcall path is not all skeleton). A class, not a lambda: the server's state
+   * is captured at checkpoints, and a lambda object cannot be.
    */
-  private static ServerLoop.Handler survive(ServerLoop.Handler h) {
-    return (in, reply) -> {
+  private static final class Surviving implements ServerLoop.Handler {
+    private final ServerLoop.Handler h;
+
+    Surviving(ServerLoop.Handler h) {
+      this.h = h;
+    }
+
+    @Override
+    public void serve(Ipc in, ServerLoop.Reply reply) throws KernelException {
       try {
         h.serve(in, reply);
       } catch (RuntimeException e) {
         throw new CapRequestErrorException();
       }
-    };
+    }
+  }
+
+  /** The handler facet, served by {@link #serveHandler} (classes, not lambdas: see Surviving). */
+  private final class HandlerFacet implements ServerLoop.Handler {
+    @Override
+    public void serve(Ipc in, ServerLoop.Reply reply) throws KernelException {
+      serveHandler(in, reply);
+    }
   }
 }

@@ -112,7 +112,7 @@ final class PipeServer implements IoStreamServer {
     this.ipc = new Ipc(sys);
     this.late = new Ipc(sys);
     this.bank = new SpaceBankClient(new Ipc(sys));
-    this.loop = new ServerLoop(ipc).route(this::route);
+    this.loop = new ServerLoop(ipc).route(new Routes());
   }
 
   void run() throws KernelException {
@@ -324,5 +324,16 @@ final class PipeServer implements IoStreamServer {
     w[INVCAP] = CapReg.loc(to);
     w[SNDLEN] = 0;
     sys.trap(late.pb);
+  }
+
+  /**
+   * Routes requests to {@link #route}: a class, not a method reference, so that the server's state
+   * can be captured at a checkpoint (a lambda object cannot be).
+   */
+  private final class Routes implements ServerLoop.Router {
+    @Override
+    public ServerLoop.Handler route(Ipc request) {
+      return PipeServer.this.route(request);
+    }
   }
 }
