@@ -25,6 +25,7 @@ import jackal.services.boot.Pipe;
 import jackal.services.boot.PrimeBank;
 import jackal.services.boot.ServiceNames;
 import jackal.services.boot.SpaceServerImage;
+import jackal.services.boot.StreamConstructor;
 import jackal.services.boot.StreamServer;
 import jackal.services.boot.TextConsoleServer;
 import jackal.services.stream.PipeProgram;
@@ -103,6 +104,18 @@ final class SystemObjects {
     builtin(globals, "bank_limit", 3, 3, this::bankLimit);
     builtin(globals, "MetaConstructor", 0, 0, (a, p, at) -> cap(meta().entry(), "Constructor"));
     builtin(globals, "ConstructorVerifier", 0, 0, (a, p, at) -> cap(meta().verifier(), "Verifier"));
+    builtin(
+        globals,
+        "NullStreamConstructor",
+        0,
+        0,
+        (a, p, at) -> cap(streamConstructor(false).entry(), "Constructor"));
+    builtin(
+        globals,
+        "ZeroStreamConstructor",
+        0,
+        0,
+        (a, p, at) -> cap(streamConstructor(true).entry(), "Constructor"));
     builtin(
         globals,
         "NullStream",
@@ -458,13 +471,10 @@ final class SystemObjects {
       throws ImageException {
     CapRef bank = bankRef(args, pos, 0);
     Namespace prog = programValue(args.get(1), pos.get(1));
-    if (servers == null) {
-      servers = SpaceServerImage.segment(kernel);
-    }
     SpaceServerImage s =
         virtualCopy
-            ? SpaceServerImage.virtualCopy(kernel, servers, runtime(), space(prog))
-            : SpaceServerImage.programSpace(kernel, servers, runtime(), space(prog));
+            ? SpaceServerImage.virtualCopy(kernel, servers(), runtime(), space(prog))
+            : SpaceServerImage.programSpace(kernel, servers(), runtime(), space(prog));
     kernel.setCapReg(s.process(), CapReg.SPACEBANK, bank);
     runList.add(s.process());
     Map<String, Value> m = new LinkedHashMap<>();
@@ -512,6 +522,34 @@ final class SystemObjects {
     kernel.setCapReg(l, Launcher.FACET, ((Cap) s.members().get("facet")).ref());
     runList.add(l);
     return Value.Unit.UNIT;
+  }
+
+  private CodeSegment servers() {
+    if (servers == null) {
+      servers = SpaceServerImage.segment(kernel);
+    }
+    return servers;
+  }
+
+  private StreamConstructor nullStreams;
+  private StreamConstructor zeroStreams;
+
+  /** The Null or Zero stream constructor, built the first time the image asks for it. */
+  private StreamConstructor streamConstructor(boolean zero) {
+    StreamConstructor c = zero ? zeroStreams : nullStreams;
+    if (c == null) {
+      c =
+          zero
+              ? StreamConstructor.zeroStreams(kernel, runtime(), servers(), meta())
+              : StreamConstructor.nullStreams(kernel, runtime(), servers(), meta());
+      runList.addAll(c.processes());
+      if (zero) {
+        zeroStreams = c;
+      } else {
+        nullStreams = c;
+      }
+    }
+    return c;
   }
 
   MetaConstructor meta() {
