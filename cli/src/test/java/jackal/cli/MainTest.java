@@ -100,7 +100,7 @@ class MainTest {
     assertThat(out.lines().filter(l -> l.matches("endpoint#\\d+: id \\d+, recipient .*")))
         .isNotEmpty();
     // The tour's banks: the prime bank and the server's own bank (destroyed later in the tour).
-    assertThat(out).contains("banks (as the space bank was given them at boot):\n  prime bank#");
+    assertThat(out).contains("banks (as the space bank keeps them now):\n  prime bank#");
     assertThat(out.lines().filter(l -> l.matches("  bank#\\d+ \\(in bank#\\d+\\): usage .*")))
         .isNotEmpty();
   }
