@@ -140,6 +140,28 @@ class MainTest {
   }
 
   @Test
+  void runTraceNamesTheMethodsOfAUsersOwnCapIdlInterface() {
+    String kv =
+        Path.of(System.getProperty("basedir", "."))
+            .resolve("../examples/kv/kv.mki")
+            .normalize()
+            .toString();
+    String out = runCapturing(0, "run", kv, "--cpus", "2", "--trace-interface", "KeyValue");
+    String ok = "\\(\\.\\.\\.\\) \\[ep \\d+, pp [01]\\] at server#\\d+ = OK \\d+ ns";
+    for (String method : List.of("put", "get", "size", "readOnly")) {
+      assertThat(out.lines().filter(l -> l.matches("client#\\d+ -> KeyValue\\." + method + ok)))
+          .as(method + " in:\n" + out)
+          .isNotEmpty();
+    }
+    // The read-only facet's refused put, and the missing key's exception, by name.
+    assertThat(out)
+        .containsPattern(
+            "client#\\d+ -> KeyValue\\.put\\(\\.\\.\\.\\) \\[ep \\d+, pp 1\\] .* = NoAccess ")
+        .containsPattern(
+            "client#\\d+ -> KeyValue\\.get\\(\\.\\.\\.\\) \\[ep \\d+, pp 0\\] .* = NotFound ");
+  }
+
+  @Test
   void runTraceFilteredToOneInterfacePrintsOnlyItsCalls() {
     String out = runCapturing(0, "run", "--cpus", "2", "--trace-interface", "KernLog");
     var calls = out.lines().filter(l -> l.matches("\\S+#\\d+ -> .*")).toList();
