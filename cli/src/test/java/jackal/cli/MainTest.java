@@ -100,7 +100,7 @@ class MainTest {
     assertThat(out.lines().filter(l -> l.matches("endpoint#\\d+: id \\d+, recipient .*")))
         .isNotEmpty();
     // The tour's banks: the prime bank and the server's own bank (destroyed later in the tour).
-    assertThat(out).contains("banks (as the space bank was given them at boot):\n  prime bank#");
+    assertThat(out).contains("banks (as the space bank keeps them now):\n  prime bank#");
     assertThat(out.lines().filter(l -> l.matches("  bank#\\d+ \\(in bank#\\d+\\): usage .*")))
         .isNotEmpty();
   }
@@ -137,6 +137,28 @@ class MainTest {
           .as(method)
           .isNotEmpty();
     }
+  }
+
+  @Test
+  void runTraceNamesTheMethodsOfAUsersOwnCapIdlInterface() {
+    String kv =
+        Path.of(System.getProperty("basedir", "."))
+            .resolve("../examples/kv/kv.mki")
+            .normalize()
+            .toString();
+    String out = runCapturing(0, "run", kv, "--cpus", "2", "--trace-interface", "KeyValue");
+    String ok = "\\(\\.\\.\\.\\) \\[ep \\d+, pp [01]\\] at server#\\d+ = OK \\d+ ns";
+    for (String method : List.of("put", "get", "size", "readOnly")) {
+      assertThat(out.lines().filter(l -> l.matches("client#\\d+ -> KeyValue\\." + method + ok)))
+          .as(method + " in:\n" + out)
+          .isNotEmpty();
+    }
+    // The read-only facet's refused put, and the missing key's exception, by name.
+    assertThat(out)
+        .containsPattern(
+            "client#\\d+ -> KeyValue\\.put\\(\\.\\.\\.\\) \\[ep \\d+, pp 1\\] .* = NoAccess ")
+        .containsPattern(
+            "client#\\d+ -> KeyValue\\.get\\(\\.\\.\\.\\) \\[ep \\d+, pp 0\\] .* = NotFound ");
   }
 
   @Test

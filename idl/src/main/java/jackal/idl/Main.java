@@ -30,6 +30,9 @@ import java.util.stream.Stream;
  *       (left over from interfaces since removed);
  *   <li>{@code --codes-only}: write only the constants classes, which depend on nothing (for the
  *       kernel, which cannot use the runtime's stubs);
+ *   <li>{@code --names-resource DIR}: also write {@code DIR/META-INF/jackal/capidl-names.txt}, the
+ *       method and exception names as a text resource for a program's jar (the system that loads
+ *       the program names its calls in traces from it).
  *   <li>{@code --method-table}: also write {@code PREFIX.MethodTable}, naming every method and
  *       exception code of the generated packages (for the kernel's events and traces);
  *   <li>{@code --quiet}: print nothing on success (for quiet builds).
@@ -54,6 +57,8 @@ public final class Main {
         --codes-only              write only the constants classes (ICodes, PackageCodes),
                                   which need nothing but the JDK
         --method-table            also write PREFIX.MethodTable (code -> qualified name)
+        --names-resource DIR      also write DIR/META-INF/jackal/capidl-names.txt, the same
+                                  names as a resource a program's jar carries (for traces)
         --quiet                   print nothing on success
       """;
 
@@ -74,6 +79,7 @@ public final class Main {
     boolean quiet = false;
     boolean codesOnly = false;
     boolean methodTable = false;
+    Path namesDir = null;
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -87,6 +93,13 @@ public final class Main {
         case "--quiet" -> quiet = true;
         case "--codes-only" -> codesOnly = true;
         case "--method-table" -> methodTable = true;
+        case "--names-resource" -> {
+          if (i + 1 >= args.length) {
+            err.println("jackal-idl: --names-resource needs a directory");
+            return 2;
+          }
+          namesDir = Path.of(args[++i]);
+        }
         case "--use-kernel-idl" -> {
           if (i + 1 >= args.length) {
             err.print("option " + a + " needs a value\n" + USAGE);
@@ -152,6 +165,15 @@ public final class Main {
                   : CapIdl.generateJava(model, options));
       if (methodTable) {
         gen.addAll(new MethodTableGenerator().generate(model, options));
+      }
+      if (namesDir != null) {
+        Path res = namesDir.resolve(MethodTableGenerator.RESOURCE);
+        String text = MethodTableGenerator.resource(model, options);
+        if (!Files.isRegularFile(res)
+            || !Files.readString(res, StandardCharsets.UTF_8).equals(text)) {
+          Files.createDirectories(res.getParent());
+          Files.writeString(res, text, StandardCharsets.UTF_8);
+        }
       }
       Set<Path> written = new HashSet<>();
       int changed = 0;

@@ -2,10 +2,16 @@ package jackal.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jackal.kernel.boot.CodeNames;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +65,47 @@ class ImageBootTest {
             + "p.capReg[rt.REG.APP0] = KernLog();\n}\n");
     Booted b = Booted.boot(file, List.of());
     assertThat(b.console()).contains("hello, world");
+  }
+
+  /**
+   * coyotos-tests.jar copied next to the image as mine.jar, with a names resource {@code names}.
+   */
+  private void jarWithNames(String names) throws IOException {
+    byte[] jar = Files.readAllBytes(Booted.jars().resolve("coyotos-tests.jar"));
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(jar));
+        ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(dir.resolve("mine.jar")))) {
+      for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+        out.putNextEntry(new ZipEntry(e.getName()));
+        out.write(in.readAllBytes());
+      }
+      out.putNextEntry(new ZipEntry("META-INF/jackal/capidl-names.txt"));
+      out.write(names.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void theCapIdlNamesAJarCarriesNameItsCallsInTraces() throws Exception {
+    jarWithNames(
+        "# names\nmethod 0x7e57c0de mine.Probe.poke\nexception 0x7e57c0de00000001"
+            + " mine.Probe.Broken\n");
+    Booted b =
+        boot(
+            PROC
+                + "def p = proc.load(PrimeBank, \"mine.jar\","
+                + " \"jackal.image.coyotos.HelloWorld\");\n"
+                + "p.capReg[rt.REG.APP0] = KernLog();");
+    assertThat(b.console()).contains("hello, world");
+    assertThat(CodeNames.method(0x7e57c0de)).isEqualTo("mine.Probe.poke");
+    assertThat(CodeNames.exception(0x7e57c0de00000001L)).isEqualTo("mine.Probe.Broken");
+  }
+
+  @Test
+  void aMalformedNamesResourceInAJarIsAnErrorNamingTheJarAndLine() throws Exception {
+    jarWithNames("# names\nmethod 0x12 a.B.c\nmethod twelve a.B.d\n");
+    assertThat(error("def x = load_program(PrimeBank,\n   \"mine.jar\", \"a.B\");"))
+        .startsWith("t.mki:3:4: ")
+        .contains("mine.jar: META-INF/jackal/capidl-names.txt line 3 is malformed")
+        .endsWith("method twelve a.B.d");
   }
 
   @Test

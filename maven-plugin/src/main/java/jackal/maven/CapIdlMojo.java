@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.maven.artifact.Artifact;
 import org.apache.maven.execution.MavenSession;
+import org.apache.maven.model.Resource;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -52,6 +53,16 @@ public final class CapIdlMojo extends AbstractMojo {
   @Parameter(property = "jackal.capidl.packagePrefix", required = true)
   private String packagePrefix;
 
+  /**
+   * Where the names of the interfaces' methods and exceptions go ({@code
+   * META-INF/jackal/capidl-names.txt}); it becomes a resource directory, so the program's jar
+   * carries them and a system that loads the program names its calls in traces and the inspector.
+   */
+  @Parameter(
+      defaultValue = "${project.build.directory}/generated-resources/capidl",
+      required = true)
+  private File resourceDirectory;
+
   /** Where the runtime keeps the generated classes of the kernel's own interfaces. */
   @Parameter(defaultValue = "jackal.runtime.idl", required = true)
   private String kernelPackagePrefix;
@@ -87,6 +98,7 @@ public final class CapIdlMojo extends AbstractMojo {
             javaExecutable(),
             compilerJar().toPath(),
             outputDirectory.toPath(),
+            resourceDirectory.toPath(),
             packagePrefix,
             kernelPackagePrefix,
             sources);
@@ -98,6 +110,9 @@ public final class CapIdlMojo extends AbstractMojo {
               "CapIDL compiler failed (exit " + result.exit() + "): " + explain(result.output()));
     }
     project.addCompileSourceRoot(outputDirectory.getAbsolutePath());
+    Resource names = new Resource();
+    names.setDirectory(resourceDirectory.getAbsolutePath());
+    project.addResource(names);
     getLog().info("CapIDL: " + sources.size() + " file(s) -> " + outputDirectory);
   }
 
@@ -149,11 +164,15 @@ public final class CapIdlMojo extends AbstractMojo {
   /** The compiler's exit status (0 done, 1 a malformed file, 2 usage or I/O) and its output. */
   record Result(int exit, String output) {}
 
-  /** Runs the CapIDL compiler from {@code compilerJar} on {@code sources} with {@code java}. */
+  /**
+   * Runs the CapIDL compiler from {@code compilerJar} on {@code sources} with {@code java}: the
+   * Java into {@code out}, the names resource into {@code resources}.
+   */
   static Result generate(
       String java,
       Path compilerJar,
       Path out,
+      Path resources,
       String prefix,
       String kernelPrefix,
       List<Path> sources)
@@ -167,6 +186,8 @@ public final class CapIdlMojo extends AbstractMojo {
     command.add(out.toAbsolutePath().toString());
     command.add("--prefix");
     command.add(prefix);
+    command.add("--names-resource");
+    command.add(resources.toAbsolutePath().toString());
     command.add("--use-kernel-idl");
     command.add(kernelPrefix);
     command.add("--clean");

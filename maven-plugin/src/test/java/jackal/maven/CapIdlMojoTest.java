@@ -63,10 +63,15 @@ class CapIdlMojoTest {
   void generatesClientAndSkeletonUnderThePrefix() throws Exception {
     Path src = write("src/demo/Counter.idl", GOOD);
     Path out = dir.resolve("out");
+    Path res = dir.resolve("res");
     CapIdlMojo.Result r =
-        CapIdlMojo.generate(java(), compiler(), out, "my.idl", "jackal.runtime.idl", List.of(src));
+        CapIdlMojo.generate(
+            java(), compiler(), out, res, "my.idl", "jackal.runtime.idl", List.of(src));
     assertThat(r.exit()).as(r.output()).isZero();
     assertThat(out.resolve("my/idl/demo/CounterClient.java")).exists();
+    // The names a trace gives the calls, as a resource the program's jar carries.
+    assertThat(Files.readString(res.resolve("META-INF/jackal/capidl-names.txt")))
+        .containsPattern("(?m)^method 0x[0-9a-f]+ demo\\.Counter\\.\\w+$");
     assertThat(out.resolve("my/idl/demo/CounterSkeleton.java")).exists();
     assertThat(Files.readString(out.resolve("my/idl/demo/CounterServer.java")))
         .contains("extends jackal.runtime.idl.coyotos.CapServer");
@@ -80,7 +85,13 @@ class CapIdlMojoTest {
             "package demo;\ninterface Bad extends coyotos.Cap {\n  void f(;\n};\n");
     CapIdlMojo.Result r =
         CapIdlMojo.generate(
-            java(), compiler(), dir.resolve("out"), "my.idl", "jackal.runtime.idl", List.of(src));
+            java(),
+            compiler(),
+            dir.resolve("out"),
+            dir.resolve("res"),
+            "my.idl",
+            "jackal.runtime.idl",
+            List.of(src));
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.output()).contains("Bad.idl:3:");
   }

@@ -12,6 +12,7 @@ import jackal.image.programs.Launcher;
 import jackal.image.tour.Guide;
 import jackal.kernel.api.Codes;
 import jackal.kernel.boot.CapRef;
+import jackal.kernel.boot.CodeNames;
 import jackal.kernel.boot.CodeSegment;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.ObjectRef;
@@ -25,10 +26,13 @@ import jackal.services.boot.Pipe;
 import jackal.services.boot.PrimeBank;
 import jackal.services.boot.ServiceNames;
 import jackal.services.boot.SpaceServerImage;
+import jackal.services.boot.StreamConstructor;
 import jackal.services.boot.StreamServer;
 import jackal.services.boot.TextConsoleServer;
 import jackal.services.stream.PipeProgram;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +41,8 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 /**
  * What an image builds on the kernel objects: programs loaded from jars, the space bank and its
@@ -103,6 +109,18 @@ final class SystemObjects {
     builtin(globals, "bank_limit", 3, 3, this::bankLimit);
     builtin(globals, "MetaConstructor", 0, 0, (a, p, at) -> cap(meta().entry(), "Constructor"));
     builtin(globals, "ConstructorVerifier", 0, 0, (a, p, at) -> cap(meta().verifier(), "Verifier"));
+    builtin(
+        globals,
+        "NullStreamConstructor",
+        0,
+        0,
+        (a, p, at) -> cap(streamConstructor(false).entry(), "Constructor"));
+    builtin(
+        globals,
+        "ZeroStreamConstructor",
+        0,
+        0,
+        (a, p, at) -> cap(streamConstructor(true).entry(), "Constructor"));
     builtin(
         globals,
         "NullStream",
@@ -329,6 +347,7 @@ final class SystemObjects {
             throw new ImageException(pos.get(1), "cannot read " + jar + ": " + e);
           }
           code = kernel.newCodeSegment(bytes);
+          registerNames(jar, bytes, pos.get(1));
           jars.put(jar, code);
         }
       }
@@ -337,6 +356,80 @@ final class SystemObjects {
       throw new ImageException(pos.get(2), refusal(jarName, e));
     }
     return program(entry, ps.space(), ps.pc());
+  }
+
+  /** Where a program's jar carries the names of its CapIDL methods (jackal-maven-plugin). */
+  static final String NAMES_RESOURCE = "META-INF/jackal/capidl-names.txt";
+
+  /**
+   * Gives the kernel's traces the names of the methods and exceptions of the program's own CapIDL
+   * interfaces, from the resource the CapIDL compiler wrote into its jar ({@code method 0xCODE
+   * name} and {@code exception 0xCODE name} lines), so that a trace prints {@code
+   * KeyValue.put(...)} for a call to it. A jar without one has nothing to name; a malformed one is
+   * an error naming the jar, the resource and the line.
+   */
+  static void registerNames(Path jar, byte[] bytes, SourcePos at) throws ImageException {
+    String text;
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+      ZipEntry e;
+      text = null;
+      while ((e = in.getNextEntry()) != null) {
+        if (e.getName().equals(NAMES_RESOURCE)) {
+          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          break;
+        }
+      }
+    } catch (IOException e) {
+      throw new ImageException(at, "cannot read " + jar + ": " + e.getMessage());
+    }
+    if (text == null) {
+      return;
+    }
+    List<Integer> methodCodes = new ArrayList<>();
+    List<String> methodNames = new ArrayList<>();
+    List<Long> exceptionCodes = new ArrayList<>();
+    List<String> exceptionNames = new ArrayList<>();
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] f = line.split(" ");
+      try {
+        if (f.length != 3 || !f[1].startsWith("0x") || f[2].isEmpty()) {
+          throw new NumberFormatException("not 'method|exception 0xCODE name'");
+        }
+        switch (f[0]) {
+          case "method" -> {
+            methodCodes.add(Integer.parseUnsignedInt(f[1].substring(2), 16));
+            methodNames.add(f[2]);
+          }
+          case "exception" -> {
+            exceptionCodes.add(Long.parseUnsignedLong(f[1].substring(2), 16));
+            exceptionNames.add(f[2]);
+          }
+          default -> throw new NumberFormatException("no such kind '" + f[0] + "'");
+        }
+      } catch (NumberFormatException e) {
+        throw new ImageException(
+            at,
+            jar
+                + ": "
+                + NAMES_RESOURCE
+                + " line "
+                + (i + 1)
+                + " is malformed ("
+                + e.getMessage()
+                + "): "
+                + line);
+      }
+    }
+    CodeNames.register(
+        methodCodes.stream().mapToInt(Integer::intValue).toArray(),
+        methodNames.toArray(String[]::new),
+        exceptionCodes.stream().mapToLong(Long::longValue).toArray(),
+        exceptionNames.toArray(String[]::new));
   }
 
   private static Namespace program(String entry, CapRef space, long pc) {
@@ -458,13 +551,10 @@ final class SystemObjects {
       throws ImageException {
     CapRef bank = bankRef(args, pos, 0);
     Namespace prog = programValue(args.get(1), pos.get(1));
-    if (servers == null) {
-      servers = SpaceServerImage.segment(kernel);
-    }
     SpaceServerImage s =
         virtualCopy
-            ? SpaceServerImage.virtualCopy(kernel, servers, runtime(), space(prog))
-            : SpaceServerImage.programSpace(kernel, servers, runtime(), space(prog));
+            ? SpaceServerImage.virtualCopy(kernel, servers(), runtime(), space(prog))
+            : SpaceServerImage.programSpace(kernel, servers(), runtime(), space(prog));
     kernel.setCapReg(s.process(), CapReg.SPACEBANK, bank);
     runList.add(s.process());
     Map<String, Value> m = new LinkedHashMap<>();
@@ -512,6 +602,34 @@ final class SystemObjects {
     kernel.setCapReg(l, Launcher.FACET, ((Cap) s.members().get("facet")).ref());
     runList.add(l);
     return Value.Unit.UNIT;
+  }
+
+  private CodeSegment servers() {
+    if (servers == null) {
+      servers = SpaceServerImage.segment(kernel);
+    }
+    return servers;
+  }
+
+  private StreamConstructor nullStreams;
+  private StreamConstructor zeroStreams;
+
+  /** The Null or Zero stream constructor, built the first time the image asks for it. */
+  private StreamConstructor streamConstructor(boolean zero) {
+    StreamConstructor c = zero ? zeroStreams : nullStreams;
+    if (c == null) {
+      c =
+          zero
+              ? StreamConstructor.zeroStreams(kernel, runtime(), servers(), meta())
+              : StreamConstructor.nullStreams(kernel, runtime(), servers(), meta());
+      runList.addAll(c.processes());
+      if (zero) {
+        zeroStreams = c;
+      } else {
+        nullStreams = c;
+      }
+    }
+    return c;
   }
 
   MetaConstructor meta() {

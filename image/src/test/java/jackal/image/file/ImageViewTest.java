@@ -179,7 +179,7 @@ class ImageViewTest {
     assertThat(b.owned()).containsExactly("process#" + worker);
     assertThat(prime.owned()).anySatisfy(o -> assertThat(o).startsWith("endpoint#"));
     assertThat(v.text())
-        .contains("banks (as the space bank was given them at boot):\n  prime bank#")
+        .contains("banks (as the image gives them to the space bank):\n  prime bank#")
         .contains(
             "  bank#"
                 + b.endpointOid()

@@ -332,7 +332,10 @@ public record SystemView(
       }
     }
     if (!banks.isEmpty()) {
-      b.append("banks (as the space bank was given them at boot):\n");
+      b.append(
+          running
+              ? "banks (as the space bank keeps them now):\n"
+              : "banks (as the image gives them to the space bank):\n");
     }
     for (BankView k : banks) {
       b.append("  ").append(k.label());

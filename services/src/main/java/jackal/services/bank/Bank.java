@@ -35,6 +35,9 @@ final class Bank {
 
   final long[] usage = new long[TYPES];
 
+  /** The bank's record in the live tree ({@link LiveTree}), or -1 if it has none. */
+  int liveRecord = -1;
+
   Bank(long epId, long endpointOid, Bank parent) {
     this.epId = epId;
     this.endpointOid = endpointOid;

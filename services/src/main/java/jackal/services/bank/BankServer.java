@@ -13,6 +13,7 @@ import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
 import jackal.runtime.ServerLoop;
 import jackal.services.idl.coyotos.EndpointClient;
+import jackal.services.idl.coyotos.GPTClient;
 import jackal.services.idl.coyotos.ProcessClient;
 import jackal.services.idl.coyotos.ProcessIdentifyEntryResult;
 import jackal.services.idl.coyotos.RangeClient;
@@ -60,6 +61,7 @@ final class BankServer implements SpaceBankServer {
   private final EndpointClient endpoints;
   private final ProcessClient process;
   private final SpaceBankSkeleton skeleton = new SpaceBankSkeleton(this);
+  private final LiveTree live;
 
   private final Storage storage = new Storage();
   private final Map<Long, Bank> banks = new HashMap<>();
@@ -83,6 +85,7 @@ final class BankServer implements SpaceBankServer {
     for (int t = 0; t < Bank.TYPES; t++) {
       owner.add(new HashMap<>());
     }
+    this.live = new LiveTree(sys, new GPTClient(calls), (t, into) -> materialize(t, -1, into));
   }
 
   void run() throws KernelException {
@@ -97,7 +100,26 @@ final class BankServer implements SpaceBankServer {
     Bank primeBank = new Bank(primeId, prime.offset(), null);
     banks.put(primeId, primeBank);
     preloaded(primeBank);
+    writeLiveTree(primeBank);
     loop.run();
+  }
+
+  /** Writes the whole tree into the live region: every bank (parents first) and what it owns. */
+  private void writeLiveTree(Bank primeBank) {
+    live.begin();
+    List<Bank> order = new ArrayList<>();
+    order.add(primeBank);
+    for (int i = 0; i < order.size(); i++) {
+      Bank b = order.get(i);
+      live.bank(b);
+      for (int t = 0; t < Bank.TYPES; t++) {
+        for (long oid : b.owned.get(t)) {
+          live.owned(t, oid, b);
+        }
+      }
+      order.addAll(b.children);
+    }
+    live.end();
   }
 
   /**
@@ -188,6 +210,7 @@ final class BankServer implements SpaceBankServer {
       throw e;
     }
     long[] caps = new long[3];
+    live.begin();
     for (int i = 0; i < 3; i++) {
       if (oids[i] >= 0) {
         own(types[i], oids[i]);
@@ -196,6 +219,8 @@ final class BankServer implements SpaceBankServer {
         caps[i] = loc(CapReg.NULL);
       }
     }
+    live.bankAndAncestors(bank);
+    live.end();
     return new SpaceBankAllocResult(caps[0], caps[1], caps[2]);
   }
 
@@ -207,7 +232,11 @@ final class BankServer implements SpaceBankServer {
     if (!bank.fits(need)) {
       throw new SpaceBankLimitReachedException();
     }
-    own(OT_PROCESS, materialize(OT_PROCESS, brand, RESULT0));
+    long oid = materialize(OT_PROCESS, brand, RESULT0);
+    live.begin();
+    own(OT_PROCESS, oid);
+    live.bankAndAncestors(bank);
+    live.end();
     return loc(RESULT0);
   }
 
@@ -242,6 +271,7 @@ final class BankServer implements SpaceBankServer {
     owner.get(t).put(oid, bank);
     bank.owned.get(t).add(oid);
     bank.charge(t, 1);
+    live.owned(t, oid, bank);
   }
 
   @Override
@@ -267,8 +297,14 @@ final class BankServer implements SpaceBankServer {
         }
       }
     }
-    for (int i = 0; i < count; i++) {
-      release(bank, types[i], oids[i]);
+    live.begin();
+    try {
+      for (int i = 0; i < count; i++) {
+        release(bank, types[i], oids[i]);
+      }
+    } finally {
+      live.bankAndAncestors(bank);
+      live.end();
     }
   }
 
@@ -280,6 +316,7 @@ final class BankServer implements SpaceBankServer {
     b.owned.get(t).remove(oid);
     b.charge(t, -1);
     storage.give(t, oid);
+    live.gone(t, oid);
   }
 
   // ------------------------------------------------------------------ banks
@@ -301,6 +338,9 @@ final class BankServer implements SpaceBankServer {
     bank.children.add(child);
     bank.charge(OT_ENDPOINT, 1);
     banks.put(epId, child);
+    live.begin();
+    live.bankAndAncestors(child);
+    live.end();
     return loc(RESULT0);
   }
 
@@ -332,13 +372,25 @@ final class BankServer implements SpaceBankServer {
   @Override
   public void destroy() throws KernelException {
     requireDestroyable(SpaceBankCodes.restrictions.noDestroy);
-    destroyBank(bank);
+    destroyWhole(bank);
+  }
+
+  /** Destroys {@code b} and all below it, and writes the live tree's change. */
+  private void destroyWhole(Bank b) throws KernelException {
+    Bank parent = b.parent;
+    live.begin();
+    try {
+      destroyBank(b);
+    } finally {
+      live.bankAndAncestors(parent);
+      live.end();
+    }
   }
 
   @Override
   public void destroyBankAndReturn(long rcvr, long resultCode) throws KernelException {
     requireDestroyable(SpaceBankCodes.restrictions.noDestroy);
-    destroyBank(bank);
+    destroyWhole(bank);
     // The answer goes to rcvr, without waiting, instead of to the caller.
     loop.answeredElsewhere();
     boolean normal = resultCode == Codes.RC_OK;
@@ -356,11 +408,14 @@ final class BankServer implements SpaceBankServer {
         SpaceBankCodes.restrictions.noDestroy | SpaceBankCodes.restrictions.noRemove);
     Bank b = bank;
     Bank parent = b.parent;
+    rescindEndpoint(b);
+    live.begin();
     // The parent already counts everything below it; only the ownership moves.
     for (int t = 0; t < Bank.TYPES; t++) {
       for (long oid : b.owned.get(t)) {
         owner.get(t).put(oid, parent);
         parent.owned.get(t).add(oid);
+        live.owned(t, oid, parent);
       }
       b.owned.get(t).clear();
       b.usage[t] = 0;
@@ -368,10 +423,12 @@ final class BankServer implements SpaceBankServer {
     for (Bank c : b.children) {
       c.parent = parent;
       parent.children.add(c);
+      live.bank(c);
     }
     b.children.clear();
-    rescindEndpoint(b);
     retire(b);
+    live.bankAndAncestors(parent);
+    live.end();
   }
 
   /** Destroys {@code b}'s sub-banks, then {@code b}'s objects, then {@code b}: depth first. */
@@ -404,6 +461,7 @@ final class BankServer implements SpaceBankServer {
     parent.charge(OT_ENDPOINT, -1);
     banks.remove(b.epId);
     storage.give(OT_ENDPOINT, b.endpointOid);
+    live.bankGone(b);
   }
 
   // ------------------------------------------------------------------ limits
@@ -418,6 +476,9 @@ final class BankServer implements SpaceBankServer {
       }
     }
     System.arraycopy(l, 0, bank.limits, 0, Bank.TYPES);
+    live.begin();
+    live.bank(bank);
+    live.end();
   }
 
   @Override

@@ -33,6 +33,24 @@ public final class SpaceBankProgram implements ProgramEntry {
   /** The manifest's first word. */
   public static final long MANIFEST_MAGIC = 0x4a61636b616c4d31L;
 
+  /**
+   * Where the bank writes the tree as it is now (banks, limits, usage, who owns what) for the
+   * kernel's view to read; see {@code LiveTree} for the layout.
+   */
+  public static final long LIVE = 2L << 36;
+
+  /** The live tree's first word, once the bank has written it. */
+  public static final long LIVE_MAGIC = 0x4a61636b616c4c31L;
+
+  /** The live tree's size in pages: a root GPT of 16 leaf GPTs of 16 pages. */
+  public static final int LIVE_PAGES = 256;
+
+  /**
+   * A GPT capability to the root of the live tree's region (slot span 2^16, mapped at {@link
+   * #LIVE}), where the bank maps the pages it writes.
+   */
+  public static final int LIVE_ROOT = CapReg.APP0 + 6;
+
   /** The loader makes one for the bank process. */
   public SpaceBankProgram() {}
 

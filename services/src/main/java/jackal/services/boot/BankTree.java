@@ -24,9 +24,10 @@ import java.util.Optional;
  * pages, found by translating the manifest's address through the bank process's space as the
  * kernel's address translation does, and leaves the kernel's view as it is otherwise.
  *
- * <p>The manifest is what the bank was given at boot: for an image (jackal image show) it is the
- * whole tree; in a running system the bank process keeps the live tree in its own state, and what
- * it allocated, freed or destroyed since is not in the manifest.
+ * <p>Once the bank runs it writes the tree as it is now into its live region ({@link
+ * SpaceBankProgram#LIVE}: banks, limits, usage and who owns what, changed with every allocation,
+ * free, new bank, limit and destroy), and that is what this reads; before (jackal image show, or a
+ * view taken before the bank first ran) it reads the manifest, the tree the image gave the bank.
  */
 public final class BankTree {
   private BankTree() {}
@@ -52,7 +53,116 @@ public final class BankTree {
     return view;
   }
 
+  /** How often a read of the live tree is retried when the bank changed it meanwhile. */
+  private static final int LIVE_TRIES = 20;
+
   private static List<BankView> banks(Kernel k, SystemView view, CapView space, long primeOid) {
+    for (int attempt = 0; attempt < LIVE_TRIES; attempt++) {
+      Manifest m = new Manifest(k, view, space);
+      long at = SpaceBankProgram.LIVE;
+      if (m.word(at) != SpaceBankProgram.LIVE_MAGIC) {
+        break; // the bank has not written it yet: the manifest is the tree
+      }
+      long before = m.word(at + 8);
+      if ((before & 1) != 0) {
+        Thread.onSpinWait();
+        continue;
+      }
+      List<BankView> live = live(m);
+      if (m.word(at + 8) == before && live != null) {
+        return live;
+      }
+      Thread.onSpinWait();
+    }
+    return manifestBanks(k, view, space, primeOid);
+  }
+
+  /**
+   * The tree from the live region's records (see the bank's {@code LiveTree}), or null if a record
+   * is not as the bank writes them (read while it changed).
+   */
+  private static List<BankView> live(Manifest m) {
+    long at = SpaceBankProgram.LIVE;
+    long size = (long) SpaceBankProgram.LIVE_PAGES * 4096;
+    long nObjects = m.word(at + 16);
+    long nBanks = m.word(at + 24);
+    long unlisted = m.word(at + 32);
+    int bankBytes = (2 + 2 * TYPES) * 8;
+    long header = 40;
+    if (nObjects < 0
+        || nBanks < 1
+        || header + nObjects * 24 > size - nBanks * bankBytes
+        || unlisted < 0) {
+      return null;
+    }
+    int n = (int) nBanks;
+    long[] oid = new long[n];
+    long[] parent = new long[n];
+    long[][] limits = new long[n][TYPES];
+    long[][] usage = new long[n][TYPES];
+    for (int r = 0; r < n; r++) {
+      long b = at + size - (long) (r + 1) * bankBytes;
+      oid[r] = m.word(b);
+      parent[r] = m.word(b + 8);
+      for (int t = 0; t < TYPES; t++) {
+        limits[r][t] = m.word(b + 16 + 8L * t);
+        usage[r][t] = m.word(b + 16 + 8L * (TYPES + t));
+      }
+    }
+    List<List<String>> owned = new ArrayList<>();
+    for (int r = 0; r < n; r++) {
+      owned.add(new ArrayList<>());
+    }
+    for (long i = 0; i < nObjects; i++) {
+      long o = at + header + 24 * i;
+      long t = m.word(o);
+      if (t == -1) {
+        continue; // a free record
+      }
+      long bank = m.word(o + 16);
+      if (t < 0 || t >= TYPES || bank < 0 || bank >= n || oid[(int) bank] == -1) {
+        return null;
+      }
+      owned.get((int) bank).add(SystemView.OBJECT_TYPES.get((int) t) + "#" + m.word(o + 8));
+    }
+    if (m.broken) {
+      return null;
+    }
+    if (unlisted > 0) {
+      owned.getFirst().add("(" + unlisted + " more objects: the bank's live tree is full)");
+    }
+    List<List<Integer>> children = new ArrayList<>();
+    for (int r = 0; r < n; r++) {
+      children.add(new ArrayList<>());
+    }
+    for (int r = 0; r < n; r++) {
+      if (oid[r] == -1) {
+        continue;
+      }
+      long p = parent[r];
+      if (p >= n || p < -1 || (p >= 0 && oid[(int) p] == -1) || (p == -1) != (r == 0)) {
+        return null;
+      }
+      if (p >= 0) {
+        children.get((int) p).add(r);
+      }
+    }
+    // Parents before their children, each bank's sub-banks in the order they were written.
+    List<BankView> out = new ArrayList<>();
+    List<Integer> order = new ArrayList<>(List.of(0));
+    for (int i = 0; i < order.size() && i < n; i++) {
+      int r = order.get(i);
+      long p = parent[r];
+      out.add(
+          new BankView(
+              oid[r], p < 0 ? -1 : oid[(int) p], boxed(limits[r]), boxed(usage[r]), owned.get(r)));
+      order.addAll(children.get(r));
+    }
+    return out;
+  }
+
+  private static List<BankView> manifestBanks(
+      Kernel k, SystemView view, CapView space, long primeOid) {
     Manifest m = new Manifest(k, view, space);
     long at = SpaceBankProgram.MANIFEST;
     List<long[]> banks = new ArrayList<>(); // {endpoint OID, parent number, limits...}

@@ -31,9 +31,19 @@ import java.util.Map;
  *     programs may map too
  * @param tools the read-only tools page every yield of a constructor made here starts with:
  *     Discrim, and the constructor verifier
+ * @param image the constructor program's space, weak: every constructor runs in it
+ * @param pc the constructor program's PC in {@code image}
+ * @param bank the bank every constructor checks its callers' banks against (the prime bank)
  */
 public record MetaConstructor(
-    Kernel kernel, ObjectRef process, ObjectRef endpoint, CodeSegment code, CapRef tools) {
+    Kernel kernel,
+    ObjectRef process,
+    ObjectRef endpoint,
+    CodeSegment code,
+    CapRef tools,
+    CapRef image,
+    long pc,
+    CapRef bank) {
   private static final String CONSTRUCTOR = "jackal/services/constructor/";
   private static final String STUBS = "jackal/services/idl/coyotos/";
 
@@ -97,7 +107,61 @@ public record MetaConstructor(
     k.setCapReg(p, ConstructorProgram.YIELD_BRAND, brand);
     k.setCapReg(p, ConstructorProgram.YIELD_TOOLS, tools);
     k.setCapReg(p, ConstructorProgram.YIELD_ADDRSPACE, image);
-    return new MetaConstructor(k, p, ep, code, tools);
+    return new MetaConstructor(k, p, ep, code, tools, image, ps.pc(), bank.entry());
+  }
+
+  /**
+   * A constructor built sealed into the image, as the metaconstructor's {@code create} and a
+   * Builder's {@code seal} would have made it at run time: a process of the constructor program
+   * carrying the metaconstructor's brand (so this metaconstructor's Verifier recognises it, and
+   * other constructors trust its Constructor facet), whose yields start in {@code yieldSpace} (a
+   * space, or a Constructor facet of a space handler) at {@code yieldPc}, with {@code yieldHandler}
+   * (a capability, a Constructor facet of a handler, or Null) and a read-only tools page holding
+   * Discrim, the constructor verifier and {@code tools} (slot to capability). It works out whether
+   * its yield is confined when it starts, as {@code seal} does. Start {@link
+   * SealedConstructor#process()} with the image's other processes.
+   */
+  public SealedConstructor sealed(
+      String name,
+      CapRef yieldSpace,
+      long yieldPc,
+      CapRef yieldHandler,
+      Map<Integer, CapRef> tools) {
+    Kernel k = kernel;
+    ObjectRef p = k.newProcess(name);
+    k.setSpaceAndPC(p, image, pc);
+    ObjectRef replyEp = k.newEndpoint();
+    k.setRecipient(replyEp, p);
+    k.setPayloadMatch(replyEp);
+    ObjectRef ep = k.newEndpoint();
+    k.setRecipient(ep, p);
+    // Sealed at boot: the yield's PC is the endpoint's ID (see ConstructorProgram).
+    k.setEndpointId(ep, yieldPc);
+    k.setBrand(p, k.entry(endpoint, PP_BRAND));
+
+    ObjectRef toolPage = k.newCapPage();
+    k.setCapPageSlot(toolPage, ConstructorProgram.TOOL_DISCRIM, k.kernelCap(KernelService.DISCRIM));
+    k.setCapPageSlot(toolPage, ConstructorProgram.TOOL_CONSTRUCTOR_VERIFY, verifier());
+    tools.forEach(
+        (slot, cap) -> {
+          if (slot == ConstructorProgram.TOOL_DISCRIM
+              || slot == ConstructorProgram.TOOL_CONSTRUCTOR_VERIFY) {
+            throw new IllegalArgumentException("tools slot " + slot + " is the runtime's");
+          }
+          k.setCapPageSlot(toolPage, slot, cap);
+        });
+    CapRef yieldTools = k.restricted(k.cap(toolPage), Restr.READ_ONLY);
+
+    k.setCapReg(p, CapReg.REPLYEPT, k.cap(replyEp));
+    k.setCapReg(p, CapReg.SELF, k.cap(p));
+    k.setCapReg(p, CapReg.SPACEBANK, bank);
+    k.setCapReg(p, CapReg.TOOLS, this.tools);
+    k.setCapReg(p, CapReg.INITEPT, k.cap(ep));
+    k.setCapReg(p, ConstructorProgram.YIELD_BRAND, k.entry(ep, PP_BRAND));
+    k.setCapReg(p, ConstructorProgram.YIELD_TOOLS, yieldTools);
+    k.setCapReg(p, ConstructorProgram.YIELD_ADDRSPACE, yieldSpace);
+    k.setCapReg(p, ConstructorProgram.YIELD_HANDLER, yieldHandler);
+    return new SealedConstructor(k, p, ep);
   }
 
   /** The MetaConstructor: the Constructor facet whose {@code create} makes a Builder. */

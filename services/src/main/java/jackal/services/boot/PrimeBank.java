@@ -24,14 +24,17 @@ import java.util.Map;
  * capability and the prime bank's endpoint. {@link #entry()} is the prime bank capability that
  * images put in each process's SPACEBANK register.
  *
- * <p>The bank's space is its program space with one more region, at {@link
- * SpaceBankProgram#MANIFEST}: the bank tree and the owned objects an image made before boot (see
- * {@link #preload}), read once when the bank starts. Without a preload the region says there are
- * none.
+ * <p>The bank's space is its program space with two more regions: at {@link
+ * SpaceBankProgram#MANIFEST}, the bank tree and the owned objects an image made before boot (see
+ * {@link #preload}), read once when the bank starts (without a preload the region says there are
+ * none); at {@link SpaceBankProgram#LIVE}, an empty GPT (its capability in the bank's {@link
+ * SpaceBankProgram#LIVE_ROOT} register) where the bank maps the pages it writes the tree into as it
+ * changes, for the kernel's view to read ({@link BankTree}).
  *
  * @param process the bank process (start it with the image's other processes)
  * @param endpoint the prime bank's endpoint
- * @param outer the GPT whose slot 0 is the bank's program space and slot 1 the manifest
+ * @param outer the GPT whose slot 0 is the bank's program space, slot 1 the manifest and slot 2 the
+ *     live tree
  */
 public record PrimeBank(Kernel kernel, ObjectRef process, ObjectRef endpoint, ObjectRef outer) {
   private static final String BANK = "jackal/services/bank/";
@@ -71,6 +74,11 @@ public record PrimeBank(Kernel kernel, ObjectRef process, ObjectRef endpoint, Ob
     k.setSpaceAndPC(p, k.guarded(k.cap(outer), 0, MANIFEST_L2 + 4), ps.pc());
     PrimeBank bank = new PrimeBank(k, p, null, outer);
     bank.mapManifest(new long[] {0});
+    // The live tree's region: an empty root of 16 slots of 2^16 bytes, which the bank fills.
+    ObjectRef live = k.newGpt();
+    k.setGpt(live, LIVE_SLOT_L2, false, false);
+    k.setGptSlot(outer, 2, k.guarded(k.cap(live), 0, LIVE_SLOT_L2 + 4));
+    k.setCapReg(p, SpaceBankProgram.LIVE_ROOT, k.cap(live));
     ObjectRef replyEp = k.newEndpoint();
     k.setRecipient(replyEp, p);
     k.setPayloadMatch(replyEp);
@@ -87,6 +95,9 @@ public record PrimeBank(Kernel kernel, ObjectRef process, ObjectRef endpoint, Ob
 
   /** log2 of the bank's program space and of its manifest region. */
   private static final int MANIFEST_L2 = 36;
+
+  /** log2 of what each slot of the live tree's root spans: 16 pages. */
+  private static final int LIVE_SLOT_L2 = 16;
 
   /** The most pages a manifest takes: two levels of 16-slot GPTs. */
   private static final int MAX_MANIFEST_PAGES = 256;

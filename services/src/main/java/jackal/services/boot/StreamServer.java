@@ -10,7 +10,9 @@ import jackal.services.stream.ZeroStreamProgram;
 
 /**
  * Builds a Null or Zero stream into an image: its process, started with the image's others, and the
- * stream's entry capability ({@link #entry()}, the one facet, payload 0) to hand to clients.
+ * stream's entry capability ({@link #entry()}, the one facet, payload 0) to hand to clients. This
+ * is a stream made by hand, for benchmarks and images that want one ready at boot; Coyotos's way, a
+ * constructor that builds streams on its callers' banks, is {@link StreamConstructor}.
  *
  * @param process the stream's process (start it with the image's other processes)
  * @param endpoint the stream's endpoint (its INITEPT)
@@ -26,8 +28,11 @@ public record StreamServer(Kernel kernel, ObjectRef process, ObjectRef endpoint)
     return build(k, runtime, "zero-stream", ZeroStreamProgram.class);
   }
 
+  /** Data pages a stream program needs: its string area and its receive buffer. */
+  static final int DATA_PAGES = 2;
+
   private static StreamServer build(Kernel k, CodeSegment runtime, String name, Class<?> program) {
-    ServiceProcess s = ServiceProcess.load(k, runtime, name, program, 2);
+    ServiceProcess s = ServiceProcess.load(k, runtime, name, program, DATA_PAGES);
     return new StreamServer(k, s.process(), s.endpoint());
   }
 
