@@ -34,7 +34,7 @@ public final class Page extends KObject {
     if (cow == CUT_PENDING) {
       copyForCut();
     }
-    dirty = true;
+    markDirty();
     WRITES.getAndAdd(this, 1L);
   }
 
@@ -69,8 +69,23 @@ public final class Page extends KObject {
    */
   public synchronized byte[] takeCut() {
     Object c = cow;
+    // Copied before the mark is cleared: a writer that sees the mark clear writes at once, without
+    // waiting for this monitor.
+    byte[] out = c instanceof byte[] b ? b : bytes.clone();
     cow = null;
-    return c instanceof byte[] b ? b : bytes.clone();
+    return out;
+  }
+
+  /**
+   * Gives {@code to} the bytes as they were at the cut, then clears the mark, as {@link #takeCut}
+   * but without a copy of the page when no writer made one: the live bytes are passed under this
+   * page's monitor, which a writer's {@link #noteWrite} waits for while the mark is set. {@code to}
+   * must only read them, and not keep them.
+   */
+  public synchronized void passCut(java.util.function.Consumer<byte[]> to) {
+    Object c = cow;
+    to.accept(c instanceof byte[] b ? b : bytes);
+    cow = null;
   }
 
   /** Drops a cut's mark without taking the bytes (the checkpoint was abandoned). */
