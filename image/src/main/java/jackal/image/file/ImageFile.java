@@ -442,8 +442,25 @@ public final class ImageFile {
 
   /** Checks and decodes a file's bytes; {@code file} names it in errors. */
   public static Parsed decode(byte[] bytes, String file) throws ImageFileException {
-    return new Reader(bytes, file).read();
+    return new Reader(bytes, 0, bytes.length, file).read();
   }
+
+  /**
+   * Checks and decodes the {@code length} bytes of a file at {@code offset} of {@code bytes} (a
+   * store's generation holds an image inside it), with no copy of them; offsets in errors count
+   * from {@code offset}.
+   */
+  public static Parsed decode(byte[] bytes, int offset, int length, String file)
+      throws ImageFileException {
+    return new Reader(bytes, offset, length, file).read();
+  }
+
+  /**
+   * The 16 bytes of a Null capability slot. Most slots of an image are Null; decoding gives every
+   * one of them this array instead of a new one (a store of 10^5 objects holds over five million
+   * slots): records' capability bytes are read, never written.
+   */
+  private static final byte[] NULL_CAP = new byte[CAP];
 
   /** One pass over the bytes, remembering where it is for its errors. */
   private static final class Reader {
@@ -451,8 +468,12 @@ public final class ImageFile {
     private final String file;
     private String section = "header";
 
-    Reader(byte[] bytes, String file) {
-      this.b = ByteBuffer.wrap(bytes);
+    /** Where the file starts in the array. */
+    private final int base;
+
+    Reader(byte[] bytes, int offset, int length, String file) {
+      this.b = ByteBuffer.wrap(bytes, offset, length).slice();
+      this.base = offset;
       this.file = file;
     }
 
@@ -464,7 +485,7 @@ public final class ImageFile {
       int size = b.limit();
       // The magic first, as far as the file goes: a short text file is not an image at all.
       int head = Math.min(size, MAGIC.length);
-      if (!Arrays.equals(b.array(), 0, head, MAGIC, 0, head)) {
+      if (!Arrays.equals(b.array(), base, base + head, MAGIC, 0, head)) {
         throw error(0, "not a Jackal image file (wrong magic)");
       }
       if (size < HEADER_BYTES) {
@@ -498,9 +519,9 @@ public final class ImageFile {
       }
       int stored = b.getInt();
       CRC32C crc = new CRC32C();
-      crc.update(b.array(), 0, CHECKSUM_AT);
+      crc.update(b.array(), base, CHECKSUM_AT);
       crc.update(new byte[4]);
-      crc.update(b.array(), CHECKSUM_AT + 4, size - CHECKSUM_AT - 4);
+      crc.update(b.array(), base + CHECKSUM_AT + 4, size - CHECKSUM_AT - 4);
       if ((int) crc.getValue() != stored) {
         throw error(
             CHECKSUM_AT,
@@ -724,9 +745,16 @@ public final class ImageFile {
     }
 
     private byte[][] caps(int n) {
-      byte[][] out = new byte[n][CAP];
-      for (byte[] c : out) {
-        b.get(c);
+      byte[][] out = new byte[n][];
+      for (int i = 0; i < n; i++) {
+        int at = b.position();
+        if (b.getLong(at) == 0 && b.getLong(at + 8) == 0) {
+          out[i] = NULL_CAP;
+          b.position(at + CAP);
+        } else {
+          out[i] = new byte[CAP];
+          b.get(out[i]);
+        }
       }
       return out;
     }

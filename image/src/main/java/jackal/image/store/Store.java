@@ -700,11 +700,12 @@ public final class Store implements CheckpointWriter, Closeable {
           }
           ps.add(new ProgramState(oid, (flags & 1) != 0, prog));
         }
-        byte[] img = Arrays.copyOfRange(body.array(), 4 + extrasLen, (int) len);
         long imgAt = pos + GEN_HEAD + 4 + extrasLen;
         KernelImage image;
         try {
-          image = ImageFile.decode(img, name).image();
+          image =
+              ImageFile.decode(body.array(), 4 + extrasLen, (int) len - 4 - extrasLen, name)
+                  .image();
         } catch (ImageFileException e) {
           throw new StoreException(name, gen, imgAt + e.offset(), e.section() + ": " + e.detail());
         }
@@ -754,13 +755,21 @@ public final class Store implements CheckpointWriter, Closeable {
     }
   }
 
+  /**
+   * Reads {@code b.remaining()} bytes at {@code at}, at most {@link #CHUNK} at a time: a channel
+   * reads into a heap buffer through a temporary direct buffer as large as the request, so one read
+   * of a whole generation would allocate (and zero) a direct buffer of its size.
+   */
   private static void readFully(StoreFile f, ByteBuffer b, long at) throws IOException {
     long pos = at;
     while (b.hasRemaining()) {
-      int n = f.read(b, pos);
+      ByteBuffer part = b.duplicate();
+      part.limit(Math.min(b.limit(), b.position() + CHUNK));
+      int n = f.read(part, pos);
       if (n < 0) {
         break;
       }
+      b.position(b.position() + n);
       pos += n;
     }
   }
