@@ -199,6 +199,7 @@ final class Checkpoints implements CheckpointControl {
     List<Page> pages = new ArrayList<>();
     List<KObject> taken = new ArrayList<>();
     List<Long> next = new ArrayList<>();
+    Counts counts = new Counts();
     java.util.function.Consumer<KObject> take =
         o -> {
           lock(o);
@@ -206,8 +207,11 @@ final class Checkpoints implements CheckpointControl {
             o.clearDirty();
             taken.add(o);
             if (o instanceof Page p) {
+              // One visit per page: its header is a cache miss, so everything the cut needs of
+              // it is read while it is here.
               p.markForCut();
               pages.add(p);
+              counts.add(p.allocCount);
             } else {
               small.add(KernelImage.state(o, table.layout()));
             }
@@ -228,10 +232,6 @@ final class Checkpoints implements CheckpointControl {
         table.takeMarked(t, take);
       }
     }
-    long[] counts = new long[pages.size()];
-    for (int i = 0; i < counts.length; i++) {
-      counts[i] = pages.get(i).allocCount;
-    }
     // Stores through translations filled before the cut must come through noteWrite again, so
     // that a page of the cut is copied before its first change.
     machine.translationsChanged();
@@ -243,7 +243,7 @@ final class Checkpoints implements CheckpointControl {
             next,
             small,
             pages,
-            counts,
+            java.util.Arrays.copyOf(counts.values, counts.size),
             taken,
             runList,
             programs,
@@ -267,6 +267,19 @@ final class Checkpoints implements CheckpointControl {
       outstanding = s;
     }
     return s;
+  }
+
+  /** The pages' allocation counts, in the order the cut takes them. */
+  private static final class Counts {
+    long[] values = new long[1024];
+    int size;
+
+    void add(long v) {
+      if (size == values.length) {
+        values = java.util.Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
   }
 
   /** The lock of {@code o}, as the boot API takes it (a CPU's transaction never holds one now). */
