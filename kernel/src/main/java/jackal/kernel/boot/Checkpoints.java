@@ -252,7 +252,7 @@ final class Checkpoints implements CheckpointControl {
                 heldNanos - startNanos,
                 objectsStart - heldNanos,
                 System.nanoTime() - objectsStart));
-    if (KernelEvents.COMPILED && KernelEvents.on()) {
+    if (KernelEvents.COMPILED) { // once per cut: JFR's own setting decides
       Snapshot.Phases ph = s.phases();
       KernelEvents.cut(
           number,

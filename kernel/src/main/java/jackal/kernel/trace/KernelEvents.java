@@ -43,11 +43,11 @@ public final class KernelEvents {
   public static final String STEAL = "jackal.Steal";
   public static final String FAULT_DELIVERY = "jackal.FaultDelivery";
   public static final String LOG = "jackal.Log";
+
+  /** Once per checkpoint, never on the invocation path: not behind {@link #on()}. */
   public static final String CHECKPOINT_CUT = "jackal.CheckpointCut";
 
-  private static final String[] NAMES = {
-    SYSTEM_CALL, DISPATCH, STEAL, FAULT_DELIVERY, LOG, CHECKPOINT_CUT
-  };
+  private static final String[] NAMES = {SYSTEM_CALL, DISPATCH, STEAL, FAULT_DELIVERY, LOG};
 
   /**
    * True while a running recording may want a kernel event. Plain (not volatile): a hook that reads
