@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -76,74 +77,249 @@ public final class ImageFile {
 
   // ------------------------------------------------------------------ writing
 
+  /**
+   * What an image file holds, as the encoder reads it: the pages one at a time (so that a store can
+   * stream a checkpoint's pages from the kernel without copying each into a record first), the
+   * other objects as records.
+   */
+  public interface Contents {
+    String oidLayout();
+
+    /** Per object type, the next OID the builder hands out. */
+    List<Long> nextFresh();
+
+    List<Long> runList();
+
+    /** How many pages; page {@code i} is the {@code i}-th by OID. */
+    int pages();
+
+    long pageOid(int i);
+
+    long pageAllocCount(int i);
+
+    /** Gives {@code to} page {@code i}'s bytes, to be read at once and not kept. */
+    void pageBytes(int i, Consumer<byte[]> to);
+
+    /** Every object that is not a page: CapPages, GPTs, Processes, Endpoints, each by OID. */
+    List<ObjectState> others();
+  }
+
+  /**
+   * Where the encoder puts bytes: a buffer it fills and {@link #drain}s when the next record does
+   * not fit (every record fits in a buffer of {@link #MIN_BUFFER} bytes).
+   */
+  public abstract static class Out {
+    protected ByteBuffer buf;
+
+    protected Out(ByteBuffer buf) {
+      if (buf.capacity() < MIN_BUFFER) {
+        throw new IllegalArgumentException("an image's buffer holds at least " + MIN_BUFFER);
+      }
+      this.buf = buf;
+    }
+
+    /** The buffer, with room for {@code n} more bytes. */
+    public final ByteBuffer room(int n) throws IOException {
+      if (buf.remaining() < n) {
+        drain();
+        if (buf.remaining() < n) {
+          throw new IllegalStateException("drain left " + buf.remaining() + " bytes of room");
+        }
+      }
+      return buf;
+    }
+
+    /**
+     * Takes the bytes from the buffer's start to its position and leaves {@link #buf} (this buffer
+     * or another) empty, ready to be filled.
+     */
+    protected abstract void drain() throws IOException;
+  }
+
+  /** The room {@link Out} must have: the largest record (a process with the longest name). */
+  public static final int MIN_BUFFER = PROC_MIN_RECORD + MAX_NAME_BYTES + 2;
+
+  /** Where an image's CRC-32C is (over the whole file with these 4 bytes taken as zero). */
+  public static final int CHECKSUM_OFFSET = CHECKSUM_AT;
+
   /** The image as a file's bytes. */
   public static byte[] encode(KernelImage image) {
-    List<List<ObjectState>> byType = byType(image);
-    byte[] layout = image.oidLayout().getBytes(StandardCharsets.US_ASCII);
-    long size = HEADER_BYTES;
-    long[] lengths = new long[SECTIONS.size()];
-    lengths[0] = 1 + layout.length + 8L * TYPES;
-    lengths[1] = (long) PAGE_RECORD * byType.get(0).size();
-    lengths[2] = (long) CPAG_RECORD * byType.get(1).size();
-    lengths[3] = (long) GPT_RECORD * byType.get(2).size();
-    for (ObjectState s : byType.get(3)) {
-      lengths[4] += PROC_MIN_RECORD + name((ProcessState) s).length;
-    }
-    lengths[5] = (long) ENDP_RECORD * byType.get(4).size();
-    lengths[6] = 8L * image.runList().size();
-    for (long l : lengths) {
-      size += SECTION_HEADER_BYTES + l;
-    }
+    long size = size(contents(image));
     if (size > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("an image of " + size + " bytes is too large for a file");
     }
-    ByteBuffer b = ByteBuffer.allocate((int) size);
+    ByteBuffer b = ByteBuffer.allocate(Math.max((int) size, MIN_BUFFER));
+    try {
+      encode(
+          contents(image),
+          new Out(b) {
+            @Override
+            protected void drain() {
+              throw new IllegalStateException("the image is larger than its size said");
+            }
+          });
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    byte[] out = b.capacity() == size ? b.array() : Arrays.copyOf(b.array(), (int) size);
+    CRC32C crc = new CRC32C();
+    crc.update(out);
+    ByteBuffer.wrap(out).putInt(CHECKSUM_AT, (int) crc.getValue());
+    return out;
+  }
+
+  /** A held image's contents. */
+  public static Contents contents(KernelImage image) {
+    List<List<ObjectState>> byType = byType(image);
+    List<ObjectState> pages = byType.get(0);
+    List<ObjectState> others = new ArrayList<>();
+    for (int t = 1; t < TYPES; t++) {
+      others.addAll(byType.get(t));
+    }
+    return new Contents() {
+      @Override
+      public String oidLayout() {
+        return image.oidLayout();
+      }
+
+      @Override
+      public List<Long> nextFresh() {
+        return image.nextFresh();
+      }
+
+      @Override
+      public List<Long> runList() {
+        return image.runList();
+      }
+
+      @Override
+      public int pages() {
+        return pages.size();
+      }
+
+      @Override
+      public long pageOid(int i) {
+        return pages.get(i).oid();
+      }
+
+      @Override
+      public long pageAllocCount(int i) {
+        return pages.get(i).allocCount();
+      }
+
+      @Override
+      public void pageBytes(int i, Consumer<byte[]> to) {
+        to.accept(((PageState) pages.get(i)).bytes());
+      }
+
+      @Override
+      public List<ObjectState> others() {
+        return others;
+      }
+    };
+  }
+
+  /** The size of the file {@link #encode(Contents, Out)} writes. */
+  public static long size(Contents c) {
+    return sizes(c)[SECTIONS.size()];
+  }
+
+  /** Each section's length, then the file's size. */
+  private static long[] sizes(Contents c) {
+    byte[] layout = c.oidLayout().getBytes(StandardCharsets.US_ASCII);
+    long[] lengths = new long[SECTIONS.size() + 1];
+    lengths[0] = 1 + layout.length + 8L * TYPES;
+    lengths[1] = (long) PAGE_RECORD * c.pages();
+    for (ObjectState s : c.others()) {
+      lengths[s.obType() + 1] +=
+          switch (s) {
+            case CapPageState cp -> CPAG_RECORD;
+            case GptState g -> GPT_RECORD;
+            case ProcessState p -> PROC_MIN_RECORD + name(p).length;
+            case EndpointState e -> ENDP_RECORD;
+            case PageState p -> throw new IllegalArgumentException("a page among the others");
+          };
+    }
+    lengths[6] = 8L * c.runList().size();
+    long size = HEADER_BYTES;
+    for (int i = 0; i < SECTIONS.size(); i++) {
+      size += SECTION_HEADER_BYTES + lengths[i];
+    }
+    lengths[SECTIONS.size()] = size;
+    return lengths;
+  }
+
+  /**
+   * Writes the image file of {@code c} to {@code out}, its checksum left zero (the caller computes
+   * it over the bytes, as it sees them go out); returns the file's size. The bytes are those of
+   * {@link #encode(KernelImage)} with the checksum zero.
+   */
+  public static long encode(Contents c, Out out) throws IOException {
+    long[] lengths = sizes(c);
+    long size = lengths[SECTIONS.size()];
+    byte[] layout = c.oidLayout().getBytes(StandardCharsets.US_ASCII);
+    List<List<ObjectState>> byType = new ArrayList<>();
+    for (int t = 0; t < TYPES; t++) {
+      byType.add(new ArrayList<>());
+    }
+    for (ObjectState s : c.others()) {
+      byType.get(s.obType()).add(s);
+    }
+    ByteBuffer b = out.room(HEADER_BYTES + SECTION_HEADER_BYTES + (int) lengths[0]);
     b.put(MAGIC).putShort((short) VERSION).putShort((short) HEADER_BYTES);
     b.putInt(SECTIONS.size()).putLong(size).putInt(0).putInt(0);
 
     section(b, KERN, 1, lengths[0]);
     b.put((byte) layout.length).put(layout);
-    for (long n : image.nextFresh()) {
+    for (long n : c.nextFresh()) {
       b.putLong(n);
     }
-    section(b, PAGE, byType.get(0).size(), lengths[1]);
-    for (ObjectState s : byType.get(0)) {
-      head(b, s).put(((PageState) s).bytes());
+    section(out.room(SECTION_HEADER_BYTES), PAGE, c.pages(), lengths[1]);
+    for (int i = 0; i < c.pages(); i++) {
+      ByteBuffer r = out.room(PAGE_RECORD);
+      r.putLong(c.pageOid(i)).putLong(c.pageAllocCount(i));
+      c.pageBytes(
+          i,
+          bytes -> {
+            if (bytes.length != PAGE_BYTES) {
+              throw new IllegalArgumentException("a page of " + bytes.length + " bytes");
+            }
+            r.put(bytes);
+          });
     }
-    section(b, CPAG, byType.get(1).size(), lengths[2]);
+    section(out.room(SECTION_HEADER_BYTES), CPAG, byType.get(1).size(), lengths[2]);
     for (ObjectState s : byType.get(1)) {
-      caps(head(b, s), s.caps());
+      caps(head(out.room(CPAG_RECORD), s), s.caps());
     }
-    section(b, GPT, byType.get(2).size(), lengths[3]);
+    section(out.room(SECTION_HEADER_BYTES), GPT, byType.get(2).size(), lengths[3]);
     for (ObjectState s : byType.get(2)) {
       GptState g = (GptState) s;
-      head(b, g).put((byte) g.l2v()).put((byte) ((g.ha() ? 1 : 0) | (g.bg() ? 2 : 0)));
-      caps(b, g.caps());
+      ByteBuffer r = out.room(GPT_RECORD);
+      head(r, g).put((byte) g.l2v()).put((byte) ((g.ha() ? 1 : 0) | (g.bg() ? 2 : 0)));
+      caps(r, g.caps());
     }
-    section(b, PROC, byType.get(3).size(), lengths[4]);
+    section(out.room(SECTION_HEADER_BYTES), PROC, byType.get(3).size(), lengths[4]);
     for (ObjectState s : byType.get(3)) {
       ProcessState p = (ProcessState) s;
       byte[] name = name(p);
-      head(b, p).putShort((short) name.length).put(name);
-      b.putInt(p.runState()).putInt(p.flags()).putInt(p.notices()).putInt(p.faultCode());
-      b.putLong(p.faultInfo()).putLong(p.pc()).putLong(p.cpuMask());
-      caps(b, p.caps());
+      ByteBuffer r = out.room(PROC_MIN_RECORD + name.length);
+      head(r, p).putShort((short) name.length).put(name);
+      r.putInt(p.runState()).putInt(p.flags()).putInt(p.notices()).putInt(p.faultCode());
+      r.putLong(p.faultInfo()).putLong(p.pc()).putLong(p.cpuMask());
+      caps(r, p.caps());
     }
-    section(b, ENDP, byType.get(4).size(), lengths[5]);
+    section(out.room(SECTION_HEADER_BYTES), ENDP, byType.get(4).size(), lengths[5]);
     for (ObjectState s : byType.get(4)) {
       EndpointState e = (EndpointState) s;
-      head(b, e).put((byte) (e.pm() ? 1 : 0)).putInt(e.protPayload()).putLong(e.endpointID());
-      caps(b, e.caps());
+      ByteBuffer r = out.room(ENDP_RECORD);
+      head(r, e).put((byte) (e.pm() ? 1 : 0)).putInt(e.protPayload()).putLong(e.endpointID());
+      caps(r, e.caps());
     }
-    section(b, RUN, image.runList().size(), lengths[6]);
-    for (long oid : image.runList()) {
-      b.putLong(oid);
+    section(out.room(SECTION_HEADER_BYTES), RUN, c.runList().size(), lengths[6]);
+    for (long oid : c.runList()) {
+      out.room(8).putLong(oid);
     }
-    byte[] out = b.array();
-    CRC32C crc = new CRC32C();
-    crc.update(out);
-    ByteBuffer.wrap(out).putInt(CHECKSUM_AT, (int) crc.getValue());
-    return out;
+    return size;
   }
 
   /** Writes the image to {@code out} (replacing it). */
@@ -266,8 +442,25 @@ public final class ImageFile {
 
   /** Checks and decodes a file's bytes; {@code file} names it in errors. */
   public static Parsed decode(byte[] bytes, String file) throws ImageFileException {
-    return new Reader(bytes, file).read();
+    return new Reader(bytes, 0, bytes.length, file).read();
   }
+
+  /**
+   * Checks and decodes the {@code length} bytes of a file at {@code offset} of {@code bytes} (a
+   * store's generation holds an image inside it), with no copy of them; offsets in errors count
+   * from {@code offset}.
+   */
+  public static Parsed decode(byte[] bytes, int offset, int length, String file)
+      throws ImageFileException {
+    return new Reader(bytes, offset, length, file).read();
+  }
+
+  /**
+   * The 16 bytes of a Null capability slot. Most slots of an image are Null; decoding gives every
+   * one of them this array instead of a new one (a store of 10^5 objects holds over five million
+   * slots): records' capability bytes are read, never written.
+   */
+  private static final byte[] NULL_CAP = new byte[CAP];
 
   /** One pass over the bytes, remembering where it is for its errors. */
   private static final class Reader {
@@ -275,8 +468,12 @@ public final class ImageFile {
     private final String file;
     private String section = "header";
 
-    Reader(byte[] bytes, String file) {
-      this.b = ByteBuffer.wrap(bytes);
+    /** Where the file starts in the array. */
+    private final int base;
+
+    Reader(byte[] bytes, int offset, int length, String file) {
+      this.b = ByteBuffer.wrap(bytes, offset, length).slice();
+      this.base = offset;
       this.file = file;
     }
 
@@ -288,7 +485,7 @@ public final class ImageFile {
       int size = b.limit();
       // The magic first, as far as the file goes: a short text file is not an image at all.
       int head = Math.min(size, MAGIC.length);
-      if (!Arrays.equals(b.array(), 0, head, MAGIC, 0, head)) {
+      if (!Arrays.equals(b.array(), base, base + head, MAGIC, 0, head)) {
         throw error(0, "not a Jackal image file (wrong magic)");
       }
       if (size < HEADER_BYTES) {
@@ -322,9 +519,9 @@ public final class ImageFile {
       }
       int stored = b.getInt();
       CRC32C crc = new CRC32C();
-      crc.update(b.array(), 0, CHECKSUM_AT);
+      crc.update(b.array(), base, CHECKSUM_AT);
       crc.update(new byte[4]);
-      crc.update(b.array(), CHECKSUM_AT + 4, size - CHECKSUM_AT - 4);
+      crc.update(b.array(), base + CHECKSUM_AT + 4, size - CHECKSUM_AT - 4);
       if ((int) crc.getValue() != stored) {
         throw error(
             CHECKSUM_AT,
@@ -548,9 +745,16 @@ public final class ImageFile {
     }
 
     private byte[][] caps(int n) {
-      byte[][] out = new byte[n][CAP];
-      for (byte[] c : out) {
-        b.get(c);
+      byte[][] out = new byte[n][];
+      for (int i = 0; i < n; i++) {
+        int at = b.position();
+        if (b.getLong(at) == 0 && b.getLong(at + 8) == 0) {
+          out[i] = NULL_CAP;
+          b.position(at + CAP);
+        } else {
+          out[i] = new byte[CAP];
+          b.get(out[i]);
+        }
       }
       return out;
     }

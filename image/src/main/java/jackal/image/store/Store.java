@@ -249,9 +249,8 @@ public final class Store implements CheckpointWriter, Closeable {
               + failure
               + "): what reached the disk is unknown until the store is opened again");
     }
-    KernelImage image = snapshot.image();
     try {
-      append(image, snapshot.clock(), snapshot.programs(), snapshot.full());
+      append(contents(snapshot), snapshot.clock(), snapshot.programs(), snapshot.full());
       if (current.end() > compactAbove) {
         compact();
       }
@@ -279,7 +278,8 @@ public final class Store implements CheckpointWriter, Closeable {
     current = empty;
   }
 
-  private void append(KernelImage image, long clock, List<ProgramState> programs, boolean full)
+  /** Appends and commits one generation (also called directly by this package's tests). */
+  void append(ImageFile.Contents image, long clock, List<ProgramState> programs, boolean full)
       throws IOException {
     if (current == null) {
       create();
@@ -288,33 +288,231 @@ public final class Store implements CheckpointWriter, Closeable {
       segment = files.open(segmentName(current.segment()));
     }
     long seq = current.sequence() + 1;
-    byte[] frame = frame(seq, image, clock, programs, full);
     long at = current.end();
-    segment.write(ByteBuffer.wrap(frame), at);
+    Written g = writeGeneration(segment, at, seq, image, extras(clock, programs), full);
     segment.force();
-    int crc = ByteBuffer.wrap(frame).getInt(32);
-    Header next = new Header((int) (seq % 2), seq, current.segment(), at + frame.length, at, crc);
+    Header next = new Header((int) (seq % 2), seq, current.segment(), at + g.length(), at, g.crc());
     writeSlot(next);
     current = next;
   }
 
-  /** A generation's bytes: its 40-byte head, then the program states, then the image. */
-  static byte[] frame(
-      long seq, KernelImage image, long clock, List<ProgramState> programs, boolean full) {
-    byte[] extras = extras(clock, programs);
-    byte[] img = ImageFile.encode(image);
-    ByteBuffer body = ByteBuffer.allocate(4 + extras.length + img.length);
-    body.putInt(extras.length).put(extras).put(img);
-    CRC32C bodyCrc = new CRC32C();
-    bodyCrc.update(body.array());
-    ByteBuffer f = ByteBuffer.allocate(GEN_HEAD + body.capacity());
-    f.put(GEN_MAGIC).putShort((short) VERSION).putShort((short) (full ? FLAG_FULL : 0)).putInt(0);
-    f.putLong(seq).putLong(body.capacity()).putInt((int) bodyCrc.getValue());
+  /** A snapshot's objects as the image encoder reads them: its pages streamed, not copied. */
+  private static ImageFile.Contents contents(Snapshot s) {
+    return new ImageFile.Contents() {
+      @Override
+      public String oidLayout() {
+        return s.oidLayout();
+      }
+
+      @Override
+      public List<Long> nextFresh() {
+        return s.nextFresh();
+      }
+
+      @Override
+      public List<Long> runList() {
+        return s.runList();
+      }
+
+      @Override
+      public int pages() {
+        return s.pageCount();
+      }
+
+      @Override
+      public long pageOid(int i) {
+        return s.pageOid(i);
+      }
+
+      @Override
+      public long pageAllocCount(int i) {
+        return s.pageAllocCount(i);
+      }
+
+      @Override
+      public void pageBytes(int i, java.util.function.Consumer<byte[]> to) {
+        s.pageBytes(i, to);
+      }
+
+      @Override
+      public List<ObjectState> others() {
+        return s.others();
+      }
+    };
+  }
+
+  // ------------------------------------------------------------------ writing a generation
+
+  /** The size of each of the two buffers a generation is written through. */
+  static final int CHUNK = 1 << 20;
+
+  /** The buffers (direct: written without another copy), made by the first write. */
+  private ByteBuffer firstChunk;
+
+  private ByteBuffer nextChunk;
+
+  /** What a generation's writing left: its length (head included) and its body's CRC-32C. */
+  private record Written(long length, int crc) {}
+
+  /**
+   * Writes one generation (its 40-byte head, then the program states, then the image of {@code
+   * image}) at {@code at} of {@code f}, unforced. The bytes go out as they are encoded, through two
+   * buffers, each byte checksummed once: the head and the image's own checksum are only known at
+   * the end, so the first buffer (which holds the head and, unless the program states are large,
+   * the image's checksum) is written last, after they are put in it. A generation that fits in one
+   * buffer is one write.
+   */
+  private Written writeGeneration(
+      StoreFile f, long at, long seq, ImageFile.Contents image, byte[] extras, boolean full)
+      throws IOException {
+    if (firstChunk == null) {
+      firstChunk = ByteBuffer.allocateDirect(CHUNK);
+      nextChunk = ByteBuffer.allocateDirect(CHUNK);
+    }
+    firstChunk.clear();
+    nextChunk.clear();
+    long imageAt = GEN_HEAD + 4L + extras.length;
+    GenerationOut out = new GenerationOut(f, at, imageAt, firstChunk, nextChunk);
+    out.put(new byte[GEN_HEAD]); // the head, put in place at the end
+    out.room(4).putInt(extras.length);
+    out.put(extras);
+    long imageSize = ImageFile.encode(image, out);
+    long length = imageAt + imageSize;
+    out.finish();
+    // The image's checksum: its bytes before the field, the field as zeros, the bytes after it.
+    out.imageBefore.update(new byte[4]);
+    int imageCrc =
+        Crc32c.combine((int) out.imageBefore.getValue(), out.tailCrc(), out.tail(length));
+    byte[] field = ByteBuffer.allocate(4).putInt(imageCrc).array();
+    out.bodyBefore.update(field);
+    int bodyCrc = Crc32c.combine((int) out.bodyBefore.getValue(), out.tailCrc(), out.tail(length));
+    ByteBuffer head = ByteBuffer.allocate(GEN_HEAD);
+    head.put(GEN_MAGIC).putShort((short) VERSION).putShort((short) (full ? FLAG_FULL : 0));
+    head.putInt(0).putLong(seq).putLong(length - GEN_HEAD).putInt(bodyCrc);
     CRC32C headCrc = new CRC32C();
-    headCrc.update(f.array(), 0, 36);
-    f.putInt((int) headCrc.getValue());
-    f.put(body.array());
-    return f.array();
+    headCrc.update(head.array(), 0, 36);
+    head.putInt((int) headCrc.getValue());
+    ByteBuffer first = out.first();
+    first.put(0, head.array());
+    long fieldAt = out.fieldAt;
+    if (fieldAt + 4 <= first.limit()) {
+      first.put((int) fieldAt, field);
+    } else {
+      f.write(ByteBuffer.wrap(field), at + fieldAt);
+    }
+    f.write(first, at);
+    return new Written(length, bodyCrc);
+  }
+
+  /**
+   * The image encoder's output for one generation: fills a buffer, and when it is full checksums it
+   * and writes it (the first one is kept back, see {@link #writeGeneration}).
+   */
+  private static final class GenerationOut extends ImageFile.Out {
+    private final StoreFile file;
+    private final long at;
+    private final ByteBuffer firstBuf;
+    private final ByteBuffer other;
+
+    /** Where, in the generation, the image's checksum field is. */
+    final long fieldAt;
+
+    private final long imageAt;
+
+    /** The generation's bytes before the buffer now being filled. */
+    private long drained;
+
+    private boolean firstKept;
+
+    /** The body's bytes before the image's checksum field. */
+    final CRC32C bodyBefore = new CRC32C();
+
+    /** The image's bytes before its checksum field. */
+    final CRC32C imageBefore = new CRC32C();
+
+    /** Every byte after the field. */
+    private final CRC32C after = new CRC32C();
+
+    GenerationOut(StoreFile file, long at, long imageAt, ByteBuffer first, ByteBuffer other) {
+      super(first);
+      this.file = file;
+      this.at = at;
+      this.firstBuf = first;
+      this.other = other;
+      this.imageAt = imageAt;
+      this.fieldAt = imageAt + ImageFile.CHECKSUM_OFFSET;
+    }
+
+    /** Puts {@code bytes}, in however many buffers they take. */
+    void put(byte[] bytes) throws IOException {
+      int off = 0;
+      while (off < bytes.length) {
+        if (!buf.hasRemaining()) {
+          drain();
+        }
+        int n = Math.min(buf.remaining(), bytes.length - off);
+        buf.put(bytes, off, n);
+        off += n;
+      }
+    }
+
+    @Override
+    protected void drain() throws IOException {
+      int n = buf.position();
+      checksum(buf, n);
+      buf.flip();
+      if (!firstKept) {
+        firstKept = true; // kept: written last, once the head is known
+        buf = other;
+      } else {
+        file.write(buf, at + drained);
+        buf.clear();
+      }
+      drained += n;
+    }
+
+    /** Checksums what the last buffer holds and writes it (unless it is the first, kept back). */
+    void finish() throws IOException {
+      if (!firstKept || buf.position() > 0) {
+        drain();
+      }
+    }
+
+    /** The first buffer: the generation's first bytes, from 0 to its limit. */
+    ByteBuffer first() {
+      return firstBuf;
+    }
+
+    int tailCrc() {
+      return (int) after.getValue();
+    }
+
+    long tail(long length) {
+      return length - fieldAt - 4;
+    }
+
+    /**
+     * Adds the buffer's first {@code n} bytes, at {@link #drained}, to the checksums they are in.
+     */
+    private void checksum(ByteBuffer b, int n) {
+      long from = drained;
+      long to = drained + n;
+      update(bodyBefore, b, from, n, GEN_HEAD, fieldAt);
+      update(imageBefore, b, from, n, imageAt, fieldAt);
+      update(after, b, from, n, fieldAt + 4, to);
+    }
+
+    /** Adds the bytes of {@code b} (its first {@code n}, from {@code base}) in [lo, hi). */
+    private static void update(CRC32C crc, ByteBuffer b, long base, int n, long lo, long hi) {
+      long start = Math.max(lo, base);
+      long end = Math.min(hi, base + n);
+      if (start >= end) {
+        return;
+      }
+      ByteBuffer part = b.duplicate();
+      part.limit((int) (end - base)).position((int) (start - base));
+      crc.update(part);
+    }
   }
 
   private static byte[] extras(long clock, List<ProgramState> programs) {
@@ -355,20 +553,20 @@ public final class Store implements CheckpointWriter, Closeable {
     }
     long newSegment = current.segment() + 1;
     long seq = current.sequence() + 1;
-    byte[] frame = frame(seq, r.image(), r.clock(), r.programs(), true);
     StoreFile out = files.open(segmentName(newSegment));
+    Written g;
     try {
       out.truncate(0);
-      out.write(ByteBuffer.wrap(frame), 0);
+      g =
+          writeGeneration(
+              out, 0, seq, ImageFile.contents(r.image()), extras(r.clock(), r.programs()), true);
       out.force();
       files.syncDirectories();
     } catch (IOException e) {
       out.close();
       throw e;
     }
-    Header next =
-        new Header(
-            (int) (seq % 2), seq, newSegment, frame.length, 0, ByteBuffer.wrap(frame).getInt(32));
+    Header next = new Header((int) (seq % 2), seq, newSegment, g.length(), 0, g.crc());
     writeSlot(next);
     String old = segmentName(current.segment());
     current = next;
@@ -514,11 +712,12 @@ public final class Store implements CheckpointWriter, Closeable {
           }
           ps.add(new ProgramState(oid, (flags & 1) != 0, prog, (flags & 4) != 0));
         }
-        byte[] img = Arrays.copyOfRange(body.array(), 4 + extrasLen, (int) len);
         long imgAt = pos + GEN_HEAD + 4 + extrasLen;
         KernelImage image;
         try {
-          image = ImageFile.decode(img, name).image();
+          image =
+              ImageFile.decode(body.array(), 4 + extrasLen, (int) len - 4 - extrasLen, name)
+                  .image();
         } catch (ImageFileException e) {
           throw new StoreException(name, gen, imgAt + e.offset(), e.section() + ": " + e.detail());
         }
@@ -568,13 +767,21 @@ public final class Store implements CheckpointWriter, Closeable {
     }
   }
 
+  /**
+   * Reads {@code b.remaining()} bytes at {@code at}, at most {@link #CHUNK} at a time: a channel
+   * reads into a heap buffer through a temporary direct buffer as large as the request, so one read
+   * of a whole generation would allocate (and zero) a direct buffer of its size.
+   */
   private static void readFully(StoreFile f, ByteBuffer b, long at) throws IOException {
     long pos = at;
     while (b.hasRemaining()) {
-      int n = f.read(b, pos);
+      ByteBuffer part = b.duplicate();
+      part.limit(Math.min(b.limit(), b.position() + CHUNK));
+      int n = f.read(part, pos);
       if (n < 0) {
         break;
       }
+      b.position(b.position() + n);
       pos += n;
     }
   }

@@ -8,6 +8,7 @@ import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
 import jackal.kernel.persist.CheckpointControl;
 import jackal.kernel.persist.ProgramStateCodec;
+import jackal.kernel.trace.KernelEvents;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -112,11 +113,12 @@ final class Checkpoints implements CheckpointControl {
                 + ")");
       }
       try {
+        long heldAt = System.nanoTime();
         List<ProgramState> programs = new ArrayList<>();
         List<Long> runList = new ArrayList<>();
         blocker = programs(programs, runList);
         if (blocker == null) {
-          return take(full, programs, runList, start);
+          return take(full, programs, runList, start, heldAt);
         }
       } finally {
         machine.scheduler.releaseCpus();
@@ -197,43 +199,54 @@ final class Checkpoints implements CheckpointControl {
   }
 
   private Snapshot take(
-      boolean full, List<ProgramState> programs, List<Long> runList, long startNanos) {
+      boolean full,
+      List<ProgramState> programs,
+      List<Long> runList,
+      long startNanos,
+      long heldNanos) {
     ObjectTable table = machine.objects;
     long number;
     synchronized (this) {
       number = ++cuts;
     }
     boolean all = full || number == 1;
+    long objectsStart = System.nanoTime();
     List<ObjectState> small = new ArrayList<>();
     List<Page> pages = new ArrayList<>();
     List<KObject> taken = new ArrayList<>();
     List<Long> next = new ArrayList<>();
+    Counts counts = new Counts();
+    java.util.function.Consumer<KObject> take =
+        o -> {
+          lock(o);
+          try {
+            o.clearDirty();
+            taken.add(o);
+            if (o instanceof Page p) {
+              // One visit per page: its header is a cache miss, so everything the cut needs of
+              // it is read while it is here.
+              p.markForCut();
+              pages.add(p);
+              counts.add(p.allocCount);
+            } else {
+              small.add(KernelImage.state(o, table.layout()));
+            }
+          } finally {
+            o.unlock();
+          }
+        };
     for (int t = 0; t < ObType.COUNT; t++) {
       next.add(table.nextFresh(t));
-      // Not sorted here: the snapshot sorts its records when the store takes them, after the
-      // pause.
-      for (KObject o : table.all(t)) {
-        if (!all && !o.dirty) {
-          continue;
-        }
-        lock(o);
-        try {
-          o.dirty = false;
-          taken.add(o);
-          if (o instanceof Page p) {
-            p.markForCut();
-            pages.add(p);
-          } else {
-            small.add(KernelImage.state(o, table.layout()));
-          }
-        } finally {
-          o.unlock();
-        }
+      if (all) {
+        // Every object: the marks are cleared first, so one set meanwhile is kept for the next.
+        table.takeMarked(t, o -> {});
+        table.all(t).forEach(take);
+      } else {
+        // Only the objects marked since the last cut: the table's change marks list them, so the
+        // cost is theirs, not the table's. Not sorted here: the snapshot sorts its records when
+        // the store takes them, after the pause.
+        table.takeMarked(t, take);
       }
-    }
-    long[] counts = new long[pages.size()];
-    for (int i = 0; i < counts.length; i++) {
-      counts[i] = pages.get(i).allocCount;
     }
     // Stores through translations filled before the cut must come through noteWrite again, so
     // that a page of the cut is copied before its first change.
@@ -246,16 +259,43 @@ final class Checkpoints implements CheckpointControl {
             next,
             small,
             pages,
-            counts,
+            java.util.Arrays.copyOf(counts.values, counts.size),
             taken,
             runList,
             programs,
             machine.clock(),
-            System.nanoTime() - startNanos);
+            new Snapshot.Phases(
+                heldNanos - startNanos,
+                objectsStart - heldNanos,
+                System.nanoTime() - objectsStart));
+    if (KernelEvents.COMPILED) { // once per cut: JFR's own setting decides
+      Snapshot.Phases ph = s.phases();
+      KernelEvents.cut(
+          number,
+          all,
+          ph.holdNanos(),
+          ph.programsNanos(),
+          ph.objectsNanos(),
+          taken.size(),
+          pages.size());
+    }
     synchronized (this) {
       outstanding = s;
     }
     return s;
+  }
+
+  /** The pages' allocation counts, in the order the cut takes them. */
+  private static final class Counts {
+    long[] values = new long[1024];
+    int size;
+
+    void add(long v) {
+      if (size == values.length) {
+        values = java.util.Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
   }
 
   /** The lock of {@code o}, as the boot API takes it (a CPU's transaction never holds one now). */

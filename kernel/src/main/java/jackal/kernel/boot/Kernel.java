@@ -1082,7 +1082,7 @@ public final class Kernel implements AutoCloseable {
       }
       if (got == objects.length) {
         for (KObject o : objects) {
-          o.dirty = true;
+          o.markDirty();
         }
         try {
           body.run();

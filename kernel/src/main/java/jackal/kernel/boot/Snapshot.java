@@ -25,7 +25,7 @@ public final class Snapshot {
   private final List<Long> runList;
   private final List<ProgramState> programs;
   private final long clock;
-  private final long pauseNanos;
+  private final Phases phases;
   private boolean finished;
   private boolean pagesTaken;
 
@@ -41,7 +41,7 @@ public final class Snapshot {
       List<Long> runList,
       List<ProgramState> programs,
       long clock,
-      long pauseNanos) {
+      Phases phases) {
     this.number = number;
     this.full = full;
     this.oidLayout = oidLayout;
@@ -53,7 +53,7 @@ public final class Snapshot {
     this.runList = List.copyOf(runList);
     this.programs = List.copyOf(programs);
     this.clock = clock;
-    this.pauseNanos = pauseNanos;
+    this.phases = phases;
   }
 
   /** This kernel's count of cuts taken: 1 for the first. */
@@ -71,9 +71,25 @@ public final class Snapshot {
     return clock;
   }
 
+  /**
+   * Where the cut's pause went, in nanoseconds: from asking the CPUs to stop until every one was
+   * held, taking the program states, and taking the changed objects, after which they ran again.
+   */
+  public record Phases(long holdNanos, long programsNanos, long objectsNanos) {
+    /** The whole pause. */
+    public long pauseNanos() {
+      return holdNanos + programsNanos + objectsNanos;
+    }
+  }
+
   /** How long the CPUs were held for the cut. */
   public long pauseNanos() {
-    return pauseNanos;
+    return phases.pauseNanos();
+  }
+
+  /** The cut's pause by phase. */
+  public Phases phases() {
+    return phases;
   }
 
   /** Objects in it: pages and the others. */
@@ -92,9 +108,12 @@ public final class Snapshot {
 
   /**
    * The objects of the cut with the OID counters and the processes to start from their entry, as an
-   * image (pages first, then the other types, each by OID). Takes the pages' bytes: call once.
+   * image (pages first, then the other types, each by OID). Takes the pages' bytes, copying each:
+   * call once, and not with {@link #pageBytes}. A store streams them with {@link #pageBytes}
+   * instead.
    */
   public synchronized KernelImage image() {
+    order();
     if (pagesTaken || finished) {
       throw new IllegalStateException("a snapshot's pages are taken once, before it is finished");
     }
@@ -105,10 +124,99 @@ public final class Snapshot {
       out.add(new ObjectState.PageState(p.oid, pageCounts[i], p.takeCut()));
     }
     out.addAll(small);
-    // The cut took them in the object table's order; an image lists them by type, then OID.
-    out.sort(
-        java.util.Comparator.comparingInt(ObjectState::obType).thenComparingLong(ObjectState::oid));
     return new KernelImage(oidLayout, nextFresh, out, runList);
+  }
+
+  /** The OID layout's setting name, as an image names it. */
+  public String oidLayout() {
+    return oidLayout;
+  }
+
+  /** Per object type, the next OID the image builder hands out. */
+  public List<Long> nextFresh() {
+    return nextFresh;
+  }
+
+  /** The processes queued to start from their entry, in order. */
+  public List<Long> runList() {
+    return runList;
+  }
+
+  /** The objects other than pages, copied at the cut: by type, then OID. */
+  public synchronized List<ObjectState> others() {
+    order();
+    return java.util.Collections.unmodifiableList(small);
+  }
+
+  /** The OID of page {@code i} of the cut (pages by OID). */
+  public synchronized long pageOid(int i) {
+    order();
+    return pages.get(i).oid;
+  }
+
+  /** The allocation count page {@code i} had at the cut. */
+  public synchronized long pageAllocCount(int i) {
+    order();
+    return pageCounts[i];
+  }
+
+  /**
+   * Gives {@code to} the bytes page {@code i} had at the cut, without copying them: the copy a
+   * writer made after the cut, or the live bytes under the page's monitor (a writer waits for it).
+   * {@code to} must read them at once and not keep them; each page is passed once, in order, before
+   * the snapshot is finished, and not with {@link #image}.
+   */
+  public void pageBytes(int i, java.util.function.Consumer<byte[]> to) {
+    Page p;
+    synchronized (this) {
+      order();
+      if (finished || i != nextPassed) {
+        throw new IllegalStateException(
+            "a snapshot's pages are passed once each, in order, before it is finished");
+      }
+      pagesTaken = true;
+      nextPassed++;
+      p = pages.get(i);
+    }
+    p.passCut(to);
+  }
+
+  /** The next page {@link #pageBytes} passes. */
+  private int nextPassed;
+
+  private boolean ordered;
+
+  /**
+   * Puts the records in an image's order (pages by OID, the others by type then OID), after the
+   * pause: the cut takes them in the object table's order.
+   */
+  private void order() {
+    if (ordered) {
+      return;
+    }
+    ordered = true;
+    small.sort(
+        java.util.Comparator.comparingInt(ObjectState::obType).thenComparingLong(ObjectState::oid));
+    boolean sorted = true;
+    for (int i = 1; i < pages.size() && sorted; i++) {
+      sorted = pages.get(i - 1).oid < pages.get(i).oid;
+    }
+    if (!sorted) {
+      Integer[] index = new Integer[pages.size()];
+      for (int i = 0; i < index.length; i++) {
+        index[i] = i;
+      }
+      java.util.Arrays.sort(index, java.util.Comparator.comparingLong(i -> pages.get(i).oid));
+      List<Page> p = new ArrayList<>(index.length);
+      long[] c = new long[index.length];
+      for (int i = 0; i < index.length; i++) {
+        p.add(pages.get(index[i]));
+        c[i] = pageCounts[index[i]];
+      }
+      pages.clear();
+      pages.addAll(p);
+      System.arraycopy(c, 0, pageCounts, 0, c.length);
+    }
   }
 
   /** The store committed it: nothing more to do. */
@@ -122,7 +230,7 @@ public final class Snapshot {
    */
   public synchronized void abandoned() {
     for (KObject o : taken) {
-      o.dirty = true;
+      o.remarkDirty();
     }
     finish();
   }

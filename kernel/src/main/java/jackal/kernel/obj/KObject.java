@@ -50,10 +50,54 @@ public abstract class KObject {
   /**
    * Set when the object may have changed since the last checkpoint took it (issue 12): by every
    * transaction that locks it ({@code Transaction.lock}), by the boot API's writes, and for a page
-   * by every writer's {@code noteWrite}. Cleared by the checkpointer while every CPU is parked at a
-   * cut. A new object starts dirty, so the checkpoint after it is made writes it.
+   * by every writer's {@code noteWrite}, all through {@link #markDirty}. Cleared by the
+   * checkpointer when a cut takes the object. A new object starts dirty, so the checkpoint after it
+   * is made writes it.
+   *
+   * <p>The mark going from clear to set also sets the object's bit in its table's change marks
+   * ({@link ObjectTable#takeMarked}), so that a cut finds the changed objects without walking the
+   * table. Once set, marking again is one load and a branch: no write, nothing shared.
    */
-  public boolean dirty = true;
+  private boolean dirty = true;
+
+  /** The table whose change marks this object's bit is in; null for an object outside a table. */
+  ObjectTable table;
+
+  /**
+   * Records that the object may change from now on (its lock held, or every CPU held, or on the
+   * boot API's thread holding its lock): the next cut takes it.
+   */
+  public final void markDirty() {
+    if (!dirty) {
+      dirty = true;
+      ObjectTable t = table;
+      if (t != null) {
+        t.noteDirty(this);
+      }
+    }
+  }
+
+  /**
+   * Marks the object changed again whatever its mark says (a checkpoint that took it was not
+   * committed): the next cut takes it.
+   */
+  public final void remarkDirty() {
+    dirty = true;
+    ObjectTable t = table;
+    if (t != null) {
+      t.noteDirty(this);
+    }
+  }
+
+  /** Whether the object may have changed since a cut last took it. */
+  public final boolean isDirty() {
+    return dirty;
+  }
+
+  /** A cut took the object (its lock held): it is clean until it is marked again. */
+  public final void clearDirty() {
+    dirty = false;
+  }
 
   protected KObject(long oid) {
     this.oid = oid;

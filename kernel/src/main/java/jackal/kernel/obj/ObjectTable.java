@@ -52,8 +52,25 @@ public final class ObjectTable {
 
   private final LongAdder[] resident = new LongAdder[ObType.COUNT];
 
+  private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[][].class);
+
+  /**
+   * Change marks (issue 12), per type: per chunk of the dense part, one bit per slot, set when the
+   * object there is marked dirty ({@link KObject#markDirty}); made with the chunk's first mark.
+   */
+  private final long[][][] marks = new long[ObType.COUNT][][];
+
+  /** Per type: one bit per chunk that may hold a set mark, so a cut skips the others. */
+  private final long[][] markedChunks = new long[ObType.COUNT][];
+
+  /** Per type: the marked objects of the sparse part (only with more than 2^30 OIDs a type). */
+  private final java.util.Set<KObject>[] sparseMarked;
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
   public ObjectTable(OidLayout layout, long oidsPerType) {
     this.layout = layout;
+    this.sparseMarked = new java.util.Set[ObType.COUNT];
     long b = layout.oidBits == 64 ? oidsPerType : Math.min(oidsPerType, layout.maxOid + 1);
     long dense = Math.min(b, DENSE_OIDS);
     for (int t = 0; t < ObType.COUNT; t++) {
@@ -62,6 +79,9 @@ public final class ObjectTable {
       chunks[t] = new KObject[(int) ((dense + CHUNK - 1) >>> CHUNK_BITS)][];
       sparse[t] = new ConcurrentHashMap<>();
       resident[t] = new LongAdder();
+      marks[t] = new long[chunks[t].length][];
+      markedChunks[t] = new long[(chunks[t].length + 63) >>> 6];
+      sparseMarked[t] = ConcurrentHashMap.newKeySet();
     }
   }
 
@@ -110,6 +130,7 @@ public final class ObjectTable {
    */
   private KObject install(int obType, KObject fresh) {
     long oid = fresh.oid;
+    fresh.table = this; // before it is published: a marker that finds it reaches the marks
     KObject there;
     if (oid >= DENSE_OIDS) {
       there = sparse[obType].putIfAbsent(oid, fresh);
@@ -129,6 +150,7 @@ public final class ObjectTable {
       return there;
     }
     resident[obType].increment();
+    noteDirty(fresh); // born dirty: the next cut takes it
     return fresh;
   }
 
@@ -221,6 +243,100 @@ public final class ObjectTable {
       advance();
       return o;
     }
+  }
+
+  // ------------------------------------------------------------------ change marks (issue 12)
+
+  /**
+   * Sets {@code o}'s change mark (its {@code dirty} flag went from clear to set). Called once per
+   * object between two cuts, never again while the flag stays set: the shared words written here
+   * are written at most once per object per checkpoint interval, not on every system call.
+   */
+  void noteDirty(KObject o) {
+    int t = o.obType();
+    long oid = o.oid;
+    if (oid >= DENSE_OIDS) {
+      sparseMarked[t].add(o);
+      return;
+    }
+    int c = (int) (oid >>> CHUNK_BITS);
+    long[] words = (long[]) BITS.getAcquire(marks[t], c);
+    if (words == null) {
+      long[] made = new long[CHUNK >>> 6];
+      long[] won = (long[]) BITS.compareAndExchangeRelease(marks[t], c, null, made);
+      words = won == null ? made : won;
+    }
+    int slot = (int) oid & (CHUNK - 1);
+    WORDS.getAndBitwiseOr(words, slot >>> 6, 1L << slot);
+    // The chunk's summary bit after the slot's bit: a cut clears the summary before it reads the
+    // chunk, so a mark is either seen by this cut or leaves the summary set for the next.
+    long[] summary = markedChunks[t];
+    long bit = 1L << c;
+    if (((long) WORDS.getVolatile(summary, c >>> 6) & bit) == 0) {
+      WORDS.getAndBitwiseOr(summary, c >>> 6, bit);
+    }
+  }
+
+  /**
+   * Takes the change marks of type {@code obType}, clearing them, and gives {@code each} every
+   * object that had one (the dense part in OID order, then the sparse part). The cost is the number
+   * of marked objects plus one bit per chunk, not the size of the table. A mark set meanwhile is
+   * either given here or kept for the next call.
+   */
+  public void takeMarked(int obType, java.util.function.Consumer<KObject> each) {
+    long[] summary = markedChunks[obType];
+    KObject[][] dir = chunks[obType];
+    long[][] bits = marks[obType];
+    for (int w = 0; w < summary.length; w++) {
+      if ((long) WORDS.getVolatile(summary, w) == 0) {
+        continue;
+      }
+      long chunkBits = (long) WORDS.getAndSet(summary, w, 0L);
+      while (chunkBits != 0) {
+        int c = (w << 6) + Long.numberOfTrailingZeros(chunkBits);
+        chunkBits &= chunkBits - 1;
+        long[] words = (long[]) BITS.getAcquire(bits, c);
+        KObject[] chunk = (KObject[]) CHUNKS.getAcquire(dir, c);
+        if (words == null || chunk == null) {
+          continue;
+        }
+        for (int i = 0; i < words.length; i++) {
+          if ((long) WORDS.getVolatile(words, i) == 0) {
+            continue;
+          }
+          long set = (long) WORDS.getAndSet(words, i, 0L);
+          while (set != 0) {
+            int slot = (i << 6) + Long.numberOfTrailingZeros(set);
+            set &= set - 1;
+            KObject o = (KObject) SLOTS.getAcquire(chunk, slot);
+            if (o != null) {
+              each.accept(o);
+            }
+          }
+        }
+      }
+    }
+    java.util.Set<KObject> sparseSet = sparseMarked[obType];
+    if (!sparseSet.isEmpty()) {
+      for (java.util.Iterator<KObject> it = sparseSet.iterator(); it.hasNext(); ) {
+        KObject o = it.next();
+        it.remove();
+        each.accept(o);
+      }
+    }
+  }
+
+  /** How many objects of the type have a change mark set now (for tests and figures). */
+  public int markedCount(int obType) {
+    int n = sparseMarked[obType].size();
+    for (long[] words : marks[obType]) {
+      if (words != null) {
+        for (int i = 0; i < words.length; i++) {
+          n += Long.bitCount((long) WORDS.getVolatile(words, i));
+        }
+      }
+    }
+    return n;
   }
 
   /** The object type a capability type code names, or -1 for non-object capabilities. */

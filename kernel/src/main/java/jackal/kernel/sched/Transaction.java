@@ -75,7 +75,7 @@ public final class Transaction {
   }
 
   private void push(KObject o) {
-    o.dirty = true; // a locked object may change: the next checkpoint writes it
+    o.markDirty(); // a locked object may change: the next checkpoint writes it
     if (count == held.length) {
       held = java.util.Arrays.copyOf(held, count * 2);
     }

@@ -44,6 +44,9 @@ public final class KernelEvents {
   public static final String FAULT_DELIVERY = "jackal.FaultDelivery";
   public static final String LOG = "jackal.Log";
 
+  /** Once per checkpoint, never on the invocation path: not behind {@link #on()}. */
+  public static final String CHECKPOINT_CUT = "jackal.CheckpointCut";
+
   private static final String[] NAMES = {SYSTEM_CALL, DISPATCH, STEAL, FAULT_DELIVERY, LOG};
 
   /**
@@ -298,5 +301,37 @@ public final class KernelEvents {
       e.text = text;
       e.commit();
     }
+  }
+
+  // ------------------------------------------------------------------ checkpoints (issue 12)
+
+  /**
+   * Records a checkpoint's cut, its phases in nanoseconds: holding the CPUs, taking the program
+   * states, taking the changed objects (the CPUs are released after the last).
+   */
+  public static void cut(
+      long number,
+      boolean full,
+      long holdNanos,
+      long programsNanos,
+      long objectsNanos,
+      int objects,
+      int pages) {
+    CheckpointCutEvent e = new CheckpointCutEvent();
+    if (!e.isEnabled()) {
+      return;
+    }
+    if (!e.shouldCommit()) {
+      return;
+    }
+    e.number = number;
+    e.full = full;
+    e.holdNanos = holdNanos;
+    e.programsNanos = programsNanos;
+    e.objectsNanos = objectsNanos;
+    e.pauseNanos = holdNanos + programsNanos + objectsNanos;
+    e.objects = objects;
+    e.pages = pages;
+    e.commit();
   }
 }

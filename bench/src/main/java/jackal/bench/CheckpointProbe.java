@@ -1,0 +1,177 @@
+package jackal.bench;
+
+import jackal.image.store.Store;
+import jackal.kernel.boot.Kernel;
+import jackal.kernel.boot.ObjectRef;
+import jackal.kernel.boot.Snapshot;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Load-independent figures for the checkpoint benchmarks (issue 12), for a shared host where the
+ * JMH times of {@link CheckpointBenchmark} swing by a factor of ten: the same 1 GiB kernel with 10%
+ * of its pages written before each cut.
+ *
+ * <ul>
+ *   <li>{@code pause N}: N cuts; for each, the CPU time of the thread taking it (what the cut
+ *       costs, whatever the scheduler does meanwhile), its wall time and its phases.
+ *   <li>{@code write N}: N checkpoints written to a store; after each, in the same moment, as many
+ *       bytes written raw to a fresh file of the same directory and appended to a file that grows
+ *       as the store's segment does, each forced: the ratios of the store's time to both, and the
+ *       store's CPU time.
+ * </ul>
+ *
+ * <p>Run: {@code java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -Xms6g -Xmx6g
+ * -XX:+UseParallelGC -cp bench/target/jackal-bench.jar jackal.bench.CheckpointProbe pause 15} (or
+ * {@code write 8}). Not a JMH benchmark: it prints medians of its own rounds.
+ */
+public final class CheckpointProbe {
+  private CheckpointProbe() {}
+
+  private static final int PAGES = CheckpointBenchmark.PAGES;
+  private static final Duration BOUND = Duration.ofSeconds(120);
+
+  public static void main(String[] args) throws Exception {
+    String mode = args.length > 0 ? args[0] : "pause";
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Kernel builder = Kernel.create(CheckpointBenchmark.config());
+    List<ObjectRef> pages = new ArrayList<>();
+    for (int i = 0; i < PAGES; i++) {
+      pages.add(builder.newPage());
+    }
+    SplittableRandom random = new SplittableRandom(12);
+    byte[] one = {1, 2, 3, 4, 5, 6, 7, 8};
+    try (Kernel running = builder.boot()) {
+      if (mode.equals("pause")) {
+        running.cut(true, BOUND).committed();
+        long[] cpu = new long[rounds];
+        long[] wall = new long[rounds];
+        for (int k = 0; k < rounds; k++) {
+          dirty(running, pages, random, one);
+          System.gc();
+          long c0 = mx.getCurrentThreadCpuTime();
+          long t0 = System.nanoTime();
+          Snapshot s = running.cut(false, BOUND);
+          wall[k] = System.nanoTime() - t0;
+          cpu[k] = mx.getCurrentThreadCpuTime() - c0;
+          Snapshot.Phases p = s.phases();
+          System.out.printf(
+              "cut %d: %d pages, cpu %.2f ms, wall %.2f ms (holding %.2f, program states %.2f,"
+                  + " objects %.2f)%n",
+              k,
+              s.pageCount(),
+              cpu[k] / 1e6,
+              wall[k] / 1e6,
+              p.holdNanos() / 1e6,
+              p.programsNanos() / 1e6,
+              p.objectsNanos() / 1e6);
+          s.committed();
+        }
+        Arrays.sort(cpu);
+        Arrays.sort(wall);
+        System.out.printf(
+            "pause: cpu median %.2f ms (min %.2f); wall median %.2f ms (min %.2f, max %.2f)%n",
+            cpu[rounds / 2] / 1e6,
+            cpu[0] / 1e6,
+            wall[rounds / 2] / 1e6,
+            wall[0] / 1e6,
+            wall[rounds - 1] / 1e6);
+      } else {
+        write(running, pages, random, one, rounds, mx);
+      }
+    }
+  }
+
+  private static void dirty(
+      Kernel running, List<ObjectRef> pages, SplittableRandom random, byte[] one) {
+    for (int i = 0; i < CheckpointBenchmark.DIRTY; i++) {
+      running.writePage(pages.get(random.nextInt(PAGES)), 8 * random.nextInt(512), one);
+    }
+  }
+
+  private static void write(
+      Kernel running,
+      List<ObjectRef> pages,
+      SplittableRandom random,
+      byte[] one,
+      int rounds,
+      ThreadMXBean mx)
+      throws Exception {
+    Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "ckpt");
+    ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
+    try (Store store = Store.open(dir)) {
+      store.compactAbove(Long.MAX_VALUE);
+      running.checkpoint(store, true, BOUND);
+      Path segment = dir.resolve("log/segment-000001.jkl");
+      Path fresh = dir.resolve("raw.bin");
+      Path append = dir.resolve("raw-append.bin");
+      double[] toRaw = new double[rounds];
+      double[] toAppend = new double[rounds];
+      long[] cpu = new long[rounds];
+      for (int k = 0; k < rounds; k++) {
+        dirty(running, pages, random, one);
+        Snapshot s = running.cut(false, BOUND);
+        long before = Files.size(segment);
+        long c0 = mx.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        store.write(s);
+        long storeNanos = System.nanoTime() - t0;
+        cpu[k] = mx.getCurrentThreadCpuTime() - c0;
+        s.committed();
+        long bytes = Files.size(segment) - before;
+        long rawNanos = raw(fresh, false, bytes, chunk);
+        Files.delete(fresh);
+        long appendNanos = raw(append, true, bytes, chunk);
+        toRaw[k] = (double) storeNanos / rawNanos;
+        toAppend[k] = (double) storeNanos / appendNanos;
+        System.out.printf(
+            "round %d: %d bytes; store %.0f ms (cpu %.0f ms), raw %.0f ms, raw append %.0f ms;"
+                + " store/raw %.2f, store/append %.2f%n",
+            k,
+            bytes,
+            storeNanos / 1e6,
+            cpu[k] / 1e6,
+            rawNanos / 1e6,
+            appendNanos / 1e6,
+            toRaw[k],
+            toAppend[k]);
+      }
+      Arrays.sort(toRaw);
+      Arrays.sort(toAppend);
+      Arrays.sort(cpu);
+      System.out.printf(
+          "write: median store/raw %.2f, store/raw append %.2f; store cpu median %.0f ms%n",
+          toRaw[rounds / 2], toAppend[rounds / 2], cpu[rounds / 2] / 1e6);
+    } finally {
+      CheckpointBenchmark.deleteTree(dir);
+    }
+  }
+
+  /** Writes {@code bytes} to {@code file} (at its end if {@code append}) and forces it. */
+  private static long raw(Path file, boolean append, long bytes, ByteBuffer chunk)
+      throws java.io.IOException {
+    long t0 = System.nanoTime();
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      long at = append ? ch.size() : 0;
+      long end = at + bytes;
+      while (at < end) {
+        chunk.clear().limit((int) Math.min(end - at, chunk.capacity()));
+        at += ch.write(chunk, at);
+      }
+      ch.force(true);
+    }
+    return System.nanoTime() - t0;
+  }
+}
