@@ -54,7 +54,9 @@ final class StoreRun {
       DefaultImage.Observer observer) {
     PrintStream out = cfg.console();
     try (Store store = Store.open(dir)) {
-      KernelConfig config = cfg;
+      // A system that persists makes its programs capturable, so that a checkpoint can hold
+      // every running program (docs/PERSISTENCE.md, section 3).
+      KernelConfig config = cfg.withCapture(true);
       if (store.holdsSystem()) {
         if (image != null) {
           System.err.println(
@@ -66,7 +68,7 @@ final class StoreRun {
           return Main.EXIT_USAGE;
         }
         if (adoptLayout) {
-          config = cfg.withOidLayout(store.recover().image().oidLayout());
+          config = config.withOidLayout(store.recover().image().oidLayout());
         }
       }
       return DefaultImage.run(

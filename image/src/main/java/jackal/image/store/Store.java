@@ -325,7 +325,12 @@ public final class Store implements CheckpointWriter, Closeable {
     ByteBuffer b = ByteBuffer.allocate(size);
     b.putLong(clock).putInt(programs.size());
     for (ProgramState p : programs) {
-      b.putLong(p.oid()).put((byte) ((p.exited() ? 1 : 0) | (p.program() != null ? 2 : 0)));
+      b.putLong(p.oid())
+          .put(
+              (byte)
+                  ((p.exited() ? 1 : 0)
+                      | (p.program() != null ? 2 : 0)
+                      | (p.receiveSuspended() ? 4 : 0)));
       if (p.program() != null) {
         b.putInt(p.program().length).put(p.program());
       }
@@ -490,6 +495,13 @@ public final class Store implements CheckpointWriter, Closeable {
           }
           long oid = body.getLong();
           int flags = body.get() & 0xFF;
+          if ((flags & ~7) != 0) {
+            throw new StoreException(
+                name,
+                gen,
+                pos + GEN_HEAD + body.position() - 1,
+                "program state flags " + flags + " (bits 1, 2 and 4 are the only ones defined)");
+          }
           byte[] prog = null;
           if ((flags & 2) != 0) {
             int plen = body.getInt();
@@ -500,7 +512,7 @@ public final class Store implements CheckpointWriter, Closeable {
             prog = new byte[plen];
             body.get(prog);
           }
-          ps.add(new ProgramState(oid, (flags & 1) != 0, prog));
+          ps.add(new ProgramState(oid, (flags & 1) != 0, prog, (flags & 4) != 0));
         }
         byte[] img = Arrays.copyOfRange(body.array(), 4 + extrasLen, (int) len);
         long imgAt = pos + GEN_HEAD + 4 + extrasLen;

@@ -64,7 +64,9 @@ public final class StoreCheck {
                 + ", which the store does not hold");
       }
     }
-    try (Kernel k = Kernel.create(cfg.withOidLayout(image.oidLayout()))) {
+    // A store's system is one whose programs are capturable: the program states are restored
+    // (their frame checked) as a resume does.
+    try (Kernel k = Kernel.create(cfg.withOidLayout(image.oidLayout()).withCapture(true))) {
       k.resume(image, r.clock(), r.programs());
     } catch (ImageRefusedException e) {
       String where =
@@ -144,6 +146,7 @@ public final class StoreCheck {
     KernelConfig config =
         KernelConfig.defaults()
             .withOidLayout(r.image().oidLayout())
+            .withCapture(true)
             .withConsole(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
     try (Kernel k = Kernel.create(config)) {
       k.resume(r.image(), r.clock(), r.programs());

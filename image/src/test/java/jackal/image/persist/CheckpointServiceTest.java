@@ -19,7 +19,7 @@ class CheckpointServiceTest {
 
   @Test
   void aSnapshotAProgramDeclaresIsWrittenOnceNoProgramStackStandsInTheWay() throws Exception {
-    try (Kernel k = Kernel.create(Systems.config());
+    try (Kernel k = Kernel.create(Systems.persisting());
         Store store = Store.open(dir)) {
       Systems.Code code = Systems.Code.of(k);
       ObjectRef p = Systems.process(k, code, "snapshotter", Snapshotter.class);

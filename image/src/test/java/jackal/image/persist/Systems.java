@@ -27,6 +27,14 @@ final class Systems {
         .withConsole(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
   }
 
+  /**
+   * A kernel that persists: as {@link #config}, its programs made capturable, so that a cut takes
+   * the state of every running program.
+   */
+  static KernelConfig persisting() {
+    return config().withCapture(true);
+  }
+
   /** The programs of this package and the runtime, as segments of {@code k}. */
   record Code(CodeSegment runtime, CodeSegment programs) {
     static Code of(Kernel k) {
@@ -77,9 +85,25 @@ final class Systems {
 
   /** The long at address 0 of the data page of process {@code processOid}. */
   static long result(Kernel k, long processOid) {
-    return java.nio.ByteBuffer.wrap(k.readPage(dataPage(k, processOid), 0, 8))
+    return word(k, processOid, 0);
+  }
+
+  /** The long at {@code offset} of the data page of process {@code processOid}. */
+  static long word(Kernel k, long processOid, int offset) {
+    return java.nio.ByteBuffer.wrap(k.readPage(dataPage(k, processOid), offset, 8))
         .order(java.nio.ByteOrder.LITTLE_ENDIAN)
         .getLong();
+  }
+
+  /** Writes {@code value} at {@code offset} of the data page of process {@code processOid}. */
+  static void setWord(Kernel k, long processOid, int offset, long value) {
+    k.writePage(
+        dataPage(k, processOid),
+        offset,
+        java.nio.ByteBuffer.allocate(8)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .putLong(value)
+            .array());
   }
 
   /** The pair: a one-shot server and a client calling it once through an entry capability. */

@@ -78,9 +78,20 @@ final class Checkpoints implements CheckpointControl {
       }
     }
     long deadline = System.nanoTime() + boundNanos;
+    ProgramStateCodec codec = machine.programState;
+    try {
+      return cutUntil(full, deadline, boundNanos, codec);
+    } finally {
+      codec.afterCut(); // processes held for the cut run on
+    }
+  }
+
+  private Snapshot cutUntil(boolean full, long deadline, long boundNanos, ProgramStateCodec codec)
+      throws CheckpointIncompleteException {
     long backoff = 1;
-    String blocker;
+    Process blocker = null;
     do {
+      codec.beforeCut(deadline);
       long start = System.nanoTime();
       boolean held;
       try {
@@ -90,6 +101,9 @@ final class Checkpoints implements CheckpointControl {
         throw new CheckpointIncompleteException("interrupted while holding the CPUs for a cut");
       }
       if (!held) {
+        if (blocker != null) {
+          break; // the CPUs were held before: the program found then is what the cut waits for
+        }
         throw new CheckpointIncompleteException(
             "a CPU did not reach the top of its dispatch loop within "
                 + TimeUnit.NANOSECONDS.toMillis(boundNanos)
@@ -117,13 +131,15 @@ final class Checkpoints implements CheckpointControl {
         break;
       }
     } while (System.nanoTime() < deadline);
+    String why = blocker == null ? null : codec.whyNot(blocker);
     throw new CheckpointIncompleteException(
         "process "
             + blocker
             + " was not at a point where its program can be captured within "
             + TimeUnit.NANOSECONDS.toMillis(boundNanos)
             + " ms"
-            + (machine.programState == ProgramStateCodec.NONE
+            + (why == null ? "" : ": " + why)
+            + (codec == ProgramStateCodec.NONE
                 ? " (this kernel has no program-state codec: only processes with no Java stack,"
                     + " not started, queued to start from their entry, or returned, can be"
                     + " checkpointed)"
@@ -143,9 +159,9 @@ final class Checkpoints implements CheckpointControl {
 
   /**
    * Every process's program state (CPUs held); the processes queued to start from their entry go to
-   * {@code runList}. Returns the name of a process that cannot be captured now, or null.
+   * {@code runList}. Returns a process that cannot be captured now, or null.
    */
-  private String programs(List<ProgramState> out, List<Long> runList)
+  private Process programs(List<ProgramState> out, List<Long> runList)
       throws CheckpointIncompleteException {
     List<Process> all = new ArrayList<>();
     for (KObject o : machine.objects.all(ObType.PROCESS)) {
@@ -167,9 +183,9 @@ final class Checkpoints implements CheckpointControl {
         } else if (p.cont != null) {
           byte[] state = codec.capture(p);
           if (state == null) {
-            return p.toString();
+            return p;
           }
-          out.add(new ProgramState(p.oid, false, state));
+          out.add(new ProgramState(p.oid, false, state, p.receiveSuspended));
         } else if (p.sched == Process.READY) {
           runList.add(p.oid);
         }

@@ -94,6 +94,10 @@ public final class Kernel implements AutoCloseable {
             System.err,
             config.capture());
     machine.scheduler.defineNodes(config.nodeMasks());
+    if (config.capture()) {
+      // Programs are capturable: a cut takes their state (docs/PERSISTENCE.md, section 3).
+      machine.programState = new ProgramStateCut(machine);
+    }
     this.checkpoints = new Checkpoints(this, machine);
   }
 
@@ -800,6 +804,12 @@ public final class Kernel implements AutoCloseable {
    */
   public void persist(CheckpointWriter store, Duration period, Duration bound) {
     open();
+    if (!config.capture()) {
+      throw new IllegalStateException(
+          "a kernel that persists to a store must make its programs capturable, or no checkpoint"
+              + " after the first could hold a running program: build it with"
+              + " KernelConfig.withCapture(true)");
+    }
     checkpoints.persist(store, period.toNanos(), bound.toNanos());
   }
 
@@ -864,7 +874,14 @@ public final class Kernel implements AutoCloseable {
       if (s.exited()) {
         locked(() -> p.exited = true, p);
       } else if (s.program() != null) {
-        locked(() -> machine.programState.restore(p, s.program()), p);
+        locked(
+            () -> {
+              machine.programState.restore(p, s.program());
+              // Woken out of its receive by the cut: it runs that receive again, and senders
+              // wait for it meanwhile.
+              p.receiveSuspended = s.receiveSuspended();
+            },
+            p);
         if (p.runState == Process.RUNNING) {
           machine.startProcess(p); // it re-runs the call it was in, as any woken process does
         } // a receiver waits for its sender, a faulted process for its handler

@@ -8,6 +8,13 @@ package jackal.kernel.boot;
  * @param oid the process's OID
  * @param exited its program returned or died: it is never dispatched again
  * @param program the captured program state, or null
+ * @param receiveSuspended the cut woke the process out of a receive to capture its program: it
+ *     resumes into that receive, and senders wait for it meanwhile (Process.receiveSuspended)
  */
 @SuppressWarnings("ArrayRecordComponent") // handed over, never compared
-public record ProgramState(long oid, boolean exited, byte[] program) {}
+public record ProgramState(long oid, boolean exited, byte[] program, boolean receiveSuspended) {
+  /** A state with no receive suspended. */
+  public ProgramState(long oid, boolean exited, byte[] program) {
+    this(oid, exited, program, false);
+  }
+}

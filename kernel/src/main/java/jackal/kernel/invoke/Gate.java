@@ -98,13 +98,17 @@ final class Gate implements SystemCalls {
       }
       // Waiting: the locks stay held until the dispatcher has this process off the CPU.
       p.afterYield = outcome == SystemCall.YIELD ? Process.AFTER_REQUEUE : Process.AFTER_BLOCK;
+      // Under the process's lock (the call holds it until the process is off the CPU).
+      p.waitsInCall = outcome == SystemCall.BLOCK;
       boolean yielded;
       try {
         yielded = cont.yieldUnlessPinned();
       } catch (StackOverflowError e) {
+        p.waitsInCall = false;
         abandonWait(machine.scheduler.cpu(p.homeCpu)); // not yielded: still on its CPU
         throw e;
       }
+      p.waitsInCall = false;
       if (!yielded || p.cont != cont || p.poll != null) {
         afterWait(yielded);
       }
@@ -119,6 +123,44 @@ final class Gate implements SystemCalls {
           return;
         }
       }
+      if (p.captureRequest != null) {
+        // The call runs again from its start, with nothing of it done (a receive's send phase is
+        // done and cleared from the block): a capture point, as the call's entry is. A cut wakes
+        // a waiting process to bring it here (docs/PERSISTENCE.md, section 3).
+        machine.programStates.atCapturePoint(p);
+      }
+    }
+  }
+
+  /**
+   * Waits off the CPU, its program unwound for a checkpoint's cut, until the cut releases it
+   * ({@link Process#heldForCut} cleared); the program is then re-entered from its frames. Nothing
+   * else can wake it meanwhile: it is on no queue, asleep on no timer and not receiving.
+   */
+  void waitForCut() {
+    Process p = process;
+    for (int attempts = 1; ; attempts++) {
+      Cpu cpu = onCpu();
+      try {
+        cpu.txn.lock(p);
+        cpu.txn.commit();
+      } catch (Restart r) {
+        cpu.txn.releaseAll();
+        cpu.restarts++;
+        backoff(attempts);
+        continue;
+      }
+      if (!p.heldForCut || p.cont != cont) {
+        cpu.txn.releaseAll();
+        if (p.cont != cont) {
+          throw ProcessGone.INSTANCE;
+        }
+        return;
+      }
+      // The lock stays held until the dispatcher has this process off the CPU: the cut's release
+      // takes it before it clears heldForCut and makes the process ready.
+      p.afterYield = Process.AFTER_BLOCK;
+      waitOffCpu(cpu);
     }
   }
 

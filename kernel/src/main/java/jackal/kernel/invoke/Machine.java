@@ -259,7 +259,9 @@ public final class Machine {
     Process p = (Process) pcap.target;
     boolean ready = (selfOK && p == inv.invoker) || p.runState == Process.RECEIVING;
     if (!ready) {
-      if (willingToBlock) {
+      // A receiver a checkpoint's cut woke out of its receive is receiving as far as the system
+      // is concerned: even a non-blocking sender waits for it to receive again.
+      if (willingToBlock || p.receiveSuspended) {
         sleepOn(inv, p.rcvWaitQ);
       }
       return null;
@@ -439,8 +441,43 @@ public final class Machine {
           throw e;
         }
         next = programStates.captured(p, gate).next();
+        if (p.heldForCut) {
+          gate.waitForCut(); // a cut took the state: it stays exact until the cut is over
+        }
       }
     }
+  }
+
+  /**
+   * Wakes {@code p}, which waits in a system call it runs again from its start when woken, so that
+   * it reaches the capture point where the call starts again (a checkpoint's cut asked for its
+   * program state). It is taken off the stall queue it waits on and off the timer; a receiver stops
+   * receiving, with {@link Process#receiveSuspended} set so that senders wait for it to receive
+   * again rather than find it not ready. The caller holds {@code p}'s lock and, if {@code p} is
+   * stalled, the lock of its queue's owner. False, doing nothing, if {@code p} is not such a waiter
+   * (running, ready, faulted, or a message already delivered).
+   */
+  public boolean wakeToCapture(Process p) {
+    if (p.sched != Process.IDLE
+        || !p.waitsInCall
+        || p.received
+        || p.faultCode != 0
+        || p.cont == null
+        || p.exited) {
+      return false;
+    }
+    if (p.stalledOn != null) {
+      p.stalledOn.remove(p);
+    }
+    if (p.runState == Process.RECEIVING) {
+      p.runState = Process.RUNNING;
+      p.receiveSuspended = true;
+    }
+    if (p.sleepDeadline != 0) {
+      timer.cancel(p);
+    }
+    scheduler.makeReady(p, false, null);
+    return true;
   }
 
   /**

@@ -164,12 +164,17 @@ final class SystemCall {
         // Pending notices take priority over senders in an open wait.
         long opw0 = AppNoticeCap.deliverToSelf(p, pb, icw);
         p.runState = Process.RUNNING;
+        if (p.receiveSuspended) {
+          p.receiveSuspended = false; // it received: senders held for it run again
+          p.rcvWaitQ.wakeAll(m.scheduler, inv.cpu);
+        }
         pb.w[ICW] = opw0 & ~(Icw.CO | Icw.SP);
         return DONE;
       }
       pb.w[ICW] = icw & ~Icw.SP;
       takeReceive(p, icw & ~Icw.SP, in);
       p.runState = Process.RECEIVING;
+      p.receiveSuspended = false;
       p.rcvWaitQ.wakeAll(m.scheduler, inv.cpu);
       return BLOCK;
     }

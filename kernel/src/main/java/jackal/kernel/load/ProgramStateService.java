@@ -50,6 +50,11 @@ public final class ProgramStateService implements ProgramStates {
       this.skip = skip;
     }
 
+    /** Whether this request has been answered (or its answer is being given). */
+    public boolean isAnswered() {
+      return answered.get();
+    }
+
     void answer(Outcome o) {
       if (answered.compareAndSet(false, true)) {
         done.accept(o);
@@ -67,13 +72,22 @@ public final class ProgramStateService implements ProgramStates {
    * next {@code skip} ones (tests choose a point this way).
    */
   public void request(Process p, long skip, Consumer<Outcome> done) {
+    ask(p, skip, done);
+  }
+
+  /**
+   * As {@link #request(Process, long, Consumer)}; returns the pending request, for {@link
+   * #withdraw}, or null if it was answered at once.
+   */
+  public Request ask(Process p, long skip, Consumer<Outcome> done) {
     requireEnabled();
     if (p.program != null) {
       done.accept(new Outcome.Retry(p, "it runs trusted kernel-test code, not a loaded program"));
-      return;
+      return null;
     }
+    Request r = new Request(done, skip);
     Request old = p.captureRequest;
-    p.captureRequest = new Request(done, skip);
+    p.captureRequest = r;
     if (old != null) {
       old.answer(new Outcome.Retry(p, "a newer request replaced this one"));
     }
@@ -81,6 +95,18 @@ public final class ProgramStateService implements ProgramStates {
     if (w != null) {
       w.raise(PollWord.ATTENTION);
     }
+    return r;
+  }
+
+  /**
+   * Withdraws request {@code r} of {@code p} if it is still pending: the process stops looking for
+   * a capture point, and {@code r} is answered Retry (unless its answer is on its way already).
+   */
+  public void withdraw(Process p, Request r) {
+    if (p.captureRequest == r) {
+      p.captureRequest = null;
+    }
+    r.answer(new Outcome.Retry(p, "withdrawn: the cut that asked is over"));
   }
 
   @Override

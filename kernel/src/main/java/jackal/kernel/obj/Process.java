@@ -119,6 +119,30 @@ public final class Process extends KObject {
    */
   public volatile byte[] restoreFrom;
 
+  /**
+   * Set while this process waits off the CPU in a system call it will run again from its start when
+   * woken (receiving, stalled, asleep): written by the process under its own lock before it yields,
+   * cleared once it runs again. A checkpoint's cut reads it, under the lock, to find the processes
+   * it may wake so that they reach a capture point (docs/PERSISTENCE.md, section 3).
+   */
+  public boolean waitsInCall;
+
+  /**
+   * Set, under this process's lock, when a cut woke it out of a receive to capture its program:
+   * until it runs its receive again, a sender finds it not ready and waits for it, even a
+   * non-blocking one, whose message would otherwise be dropped. Kept by the checkpoint (the process
+   * resumes into its receive) and cleared when the receive starts again or the process is
+   * destroyed.
+   */
+  public boolean receiveSuspended;
+
+  /**
+   * Set by a cut's program-state capture when this process's state is taken: the process then
+   * waits, its program unwound, until the cut is over, so that the state stays exact (it has not
+   * run since). Written under the cut's monitor; cleared under the process's lock.
+   */
+  public volatile boolean heldForCut;
+
   /** The continuation running {@link #program}; created at first dispatch. */
   public ProgramContinuation cont;
 
@@ -231,6 +255,7 @@ public final class Process extends KObject {
     rcvIcw = rcvBound = rcvPtr = rcvEpId = 0;
     Arrays.fill(rcvCap, 0L);
     received = false;
+    receiveSuspended = false;
     cont = null;
   }
 

@@ -28,6 +28,28 @@ public interface ProgramStateCodec {
    */
   void restore(Process p, byte[] state);
 
+  /**
+   * Called before the CPUs are held for a cut, and again before each retry of it, on the
+   * checkpointer's thread with no lock held: a codec whose capture happens on the processes' own
+   * threads asks for their states here and may wait for the answers until {@code deadlineNanos}
+   * ({@link System#nanoTime}).
+   */
+  default void beforeCut(long deadlineNanos) {}
+
+  /**
+   * Called once a cut is over (taken or abandoned), after the CPUs run again, with no lock held:
+   * processes held for the cut run on.
+   */
+  default void afterCut() {}
+
+  /**
+   * Why {@code p}'s state could not be taken at the last try, for the message of an abandoned cut;
+   * null if there is nothing to add.
+   */
+  default String whyNot(Process p) {
+    return null;
+  }
+
   /** The codec that captures nothing (see the class comment). */
   ProgramStateCodec NONE =
       new ProgramStateCodec() {
