@@ -89,7 +89,10 @@ public final class ServerLoop {
   private final Map<Long, Handler> byEndpoint = new HashMap<>();
   private final Map<Long, Map<Long, Handler>> byEndpointAndPayload = new HashMap<>();
   private final Reply reply = new Reply();
-  private Router router = ipc -> null;
+
+  /** Null: none (no lambda here: a lambda object cannot be captured at a checkpoint yet). */
+  private Router router;
+
   private boolean answeredElsewhere;
 
   public ServerLoop(Ipc ipc) {
@@ -164,6 +167,6 @@ public final class ServerLoop {
       }
     }
     Handler h = byEndpoint.get(endpointId);
-    return h != null ? h : router.route(ipc);
+    return h != null || router == null ? h : router.route(ipc);
   }
 }

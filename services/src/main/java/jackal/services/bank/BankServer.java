@@ -40,7 +40,7 @@ import java.util.Map;
  * capability again (to rescind it, or to make an Entry capability to a bank's endpoint) it asks
  * Range for it. Ownership is a map per type from OID to bank, so no object is owned twice.
  */
-final class BankServer implements SpaceBankServer {
+final class BankServer implements SpaceBankServer, ServerLoop.Router {
   private static final int RANGE = SpaceBankProgram.RANGE;
   private static final int PRIME = SpaceBankProgram.PRIME_ENDPOINT;
 
@@ -79,7 +79,9 @@ final class BankServer implements SpaceBankServer {
     this.range = new RangeClient(calls);
     this.endpoints = new EndpointClient(calls);
     this.process = new ProcessClient(calls);
-    this.loop = new ServerLoop(ipc).route(this::route);
+    // Routed by itself, not by a method reference: a lambda object cannot be captured at a
+    // checkpoint yet.
+    this.loop = new ServerLoop(ipc).route(this);
     for (int t = 0; t < Bank.TYPES; t++) {
       owner.add(new HashMap<>());
     }
@@ -144,7 +146,8 @@ final class BankServer implements SpaceBankServer {
   }
 
   /** The bank a request names by its endpoint ID (none: UnknownRequest), with its restrictions. */
-  private ServerLoop.Handler route(Ipc request) {
+  @Override
+  public ServerLoop.Handler route(Ipc request) {
     bank = banks.get(request.endpointId());
     if (bank == null) {
       return null;

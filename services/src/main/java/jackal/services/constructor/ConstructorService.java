@@ -55,7 +55,7 @@ import jackal.services.idl.coyotos.VerifierSkeleton;
  * of {@code create}; so {@code create} does ProtoSpace's work itself before the yield first runs
  * (docs/DEVIATIONS.md, "Constructor (issue 9)").
  */
-final class ConstructorService {
+final class ConstructorService implements ServerLoop.Router {
   /** Slots of a capability page: the tools page holds that many tools. */
   static final int TOOL_SLOTS = 4096 / 16;
 
@@ -90,7 +90,9 @@ final class ConstructorService {
     this.banks = new SpaceBankClient(calls);
     this.constructors = new ConstructorClient(calls);
     this.spaceHandlers = new SpaceHandlerClient(calls);
-    this.loop = new ServerLoop(ipc).route(this::route);
+    // Routed by itself, not by a method reference: a lambda object cannot be captured at a
+    // checkpoint yet.
+    this.loop = new ServerLoop(ipc).route(this);
   }
 
   void run() throws KernelException {
@@ -136,7 +138,8 @@ final class ConstructorService {
   }
 
   /** The facet a request's payload names (none other: UnknownRequest). */
-  private ServerLoop.Handler route(Ipc request) {
+  @Override
+  public ServerLoop.Handler route(Ipc request) {
     return switch ((int) request.payload()) {
       case PP_BUILDER -> builder;
       case PP_CONSTRUCTOR -> constructor;

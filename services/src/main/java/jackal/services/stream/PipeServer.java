@@ -48,7 +48,7 @@ import jackal.services.idl.coyotos.SpaceBankClient;
  * answer loses it and cannot stall the pipe. A request that fails unexpectedly is answered
  * RequestError (by the skeleton) and the pipe keeps serving.
  */
-final class PipeServer implements IoStreamServer {
+final class PipeServer implements IoStreamServer, ServerLoop.Router {
   /** The buffer's size: one request's worth. */
   static final int CAPACITY = IoStreamCodes.bufLimit;
 
@@ -112,7 +112,9 @@ final class PipeServer implements IoStreamServer {
     this.ipc = new Ipc(sys);
     this.late = new Ipc(sys);
     this.bank = new SpaceBankClient(new Ipc(sys));
-    this.loop = new ServerLoop(ipc).route(this::route);
+    // Routed by itself, not by a method reference: a lambda object cannot be captured at a
+    // checkpoint yet.
+    this.loop = new ServerLoop(ipc).route(this);
   }
 
   void run() throws KernelException {
@@ -126,7 +128,8 @@ final class PipeServer implements IoStreamServer {
   }
 
   /** The pipe's one endpoint (INITEPT), its facet by payload (none other: UnknownRequest). */
-  private ServerLoop.Handler route(Ipc request) {
+  @Override
+  public ServerLoop.Handler route(Ipc request) {
     long pp = request.payload();
     if (request.endpointId() != INIT_ENDPOINT_ID || pp > WRITE_CHANNEL) {
       return null;
