@@ -55,6 +55,11 @@ final class ProgramStateCut implements ProgramStateCodec {
   }
 
   @Override
+  public synchronized boolean cutInProgress() {
+    return active || !kept.isEmpty();
+  }
+
+  @Override
   public void beforeCut(long deadlineNanos) {
     synchronized (this) {
       active = true;

@@ -491,6 +491,7 @@ public final class Machine {
     while (System.nanoTime() < deadline) {
       seen =
           scheduler.isQuiescent()
+                  && !programState.cutInProgress() // processes held for a cut are not idle
                   && !timer.hasSleepers()
                   && !heapGuardBusy()
                   && log.drained()

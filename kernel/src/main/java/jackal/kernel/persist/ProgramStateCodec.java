@@ -43,6 +43,14 @@ public interface ProgramStateCodec {
   default void afterCut() {}
 
   /**
+   * True from {@link #beforeCut} to {@link #afterCut}: processes may be held off the CPUs for the
+   * cut, so a system with none on the CPUs is not quiet.
+   */
+  default boolean cutInProgress() {
+    return false;
+  }
+
+  /**
    * Why {@code p}'s state could not be taken at the last try, for the message of an abandoned cut;
    * null if there is nothing to add.
    */
