@@ -336,7 +336,7 @@ final class LedgerSoak {
     }
   }
 
-  private static boolean holdsSystem(Path dir) throws IOException {
+  static boolean holdsSystem(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return false;
     }
@@ -352,19 +352,25 @@ final class LedgerSoak {
    * run IMAGE --store DIR} into a store that holds no system, or {@code run --store DIR}.
    */
   private List<String> command(Path store, boolean resume) {
+    return runCommand(opt.image(), store, resume, opt.checkpointMillis(), opt.cpus());
+  }
+
+  /** The child's command line (see {@link #command}). */
+  static List<String> runCommand(
+      Path image, Path store, boolean resume, long checkpointMillis, int cpus) {
     List<String> cmd = new ArrayList<>(javaCommand());
     cmd.add("run");
     if (!resume) {
-      cmd.add(opt.image().toString());
+      cmd.add(image.toString());
     }
     if (store != null) {
       cmd.add("--store");
       cmd.add(store.toString());
       cmd.add("--checkpoint-every");
-      cmd.add(Long.toString(opt.checkpointMillis()));
+      cmd.add(Long.toString(checkpointMillis));
     }
     cmd.add("--cpus");
-    cmd.add(Integer.toString(opt.cpus()));
+    cmd.add(Integer.toString(cpus));
     return cmd;
   }
 

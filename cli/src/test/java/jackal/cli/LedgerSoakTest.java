@@ -3,13 +3,14 @@ package jackal.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import example.ledger.Schedule;
+import jackal.image.store.Store;
+import jackal.image.store.StoreCheck;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,13 +75,45 @@ class LedgerSoakTest {
     assertThat(r.rounds()).isPositive();
   }
 
+  /**
+   * Not at a random moment but once the store shows transfers committed: a child JVM takes many
+   * seconds to make its programs capturable before any of them runs (docs/PERSISTENCE.md, section
+   * 6), so a short random delay would only ever kill it while it loads.
+   */
   @Test
-  @Disabled(
-      "needs the join branch: until program state is joined to the store, a checkpoint of a"
-          + " system whose programs have Java stacks (every ledger process once started) is"
-          + " abandoned, so nothing after the boot generation is ever committed")
-  void checkpointsOfTheRunningLedgerCommitTransfersThatSurviveTheKills() throws Exception {
-    LedgerSoak.Result r = soak(3, "checkpointsOfTheRunningLedger");
-    assertThat(r.committedTransfers()).isPositive();
+  void transfersCommittedBeforeAKillAreAllThereAfterTheRestartAndTheRunEndsAsLeftAlone()
+      throws Exception {
+    Path store = dir.resolve("store");
+    LedgerSoak.Child child =
+        LedgerSoak.Child.start(LedgerSoak.runCommand(image(), store, false, 40, 2), dir);
+    LedgerCheck.State seen = null;
+    long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+    while (System.nanoTime() < deadline && !child.waitFor(Duration.ofMillis(200))) {
+      if (LedgerSoak.holdsSystem(store)) {
+        try (Store s = Store.open(store)) {
+          LedgerCheck.State state = LedgerCheck.check(s.recover().image(), null);
+          assertThat(state.problems()).isEmpty();
+          if (state.appliedTotal() > 0) {
+            seen = state;
+            break;
+          }
+        }
+      }
+    }
+    child.kill();
+    assertThat(seen).as(child.output()).isNotNull();
+    try (Store s = Store.open(store)) {
+      StoreCheck.Result sc = StoreCheck.check(s, StoreCommand.checkConfig(System.out));
+      assertThat(sc.problems()).isEmpty();
+      LedgerCheck.State after = LedgerCheck.check(s.recover().image(), seen);
+      assertThat(after.problems()).isEmpty();
+      assertThat(after.appliedTotal()).isGreaterThanOrEqualTo(seen.appliedTotal());
+    }
+    LedgerSoak.Child resumed =
+        LedgerSoak.Child.start(LedgerSoak.runCommand(image(), store, true, 40, 2), dir);
+    assertThat(resumed.waitFor(Duration.ofMinutes(3))).as(resumed.output()).isTrue();
+    assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+    assertThat(resumed.finalLine()).as(resumed.output()).isEqualTo(workload().finalLine());
+    assertThat(resumed.output()).contains("jackal: resuming " + store);
   }
 }
