@@ -35,11 +35,12 @@ import java.util.zip.CRC32C;
  * spent, and the last round is let finish.
  *
  * <p>Kill moments: one kill in eight at a moment from the child's start (its JVM starting, the
- * store's recovery, the system loading); the others a uniform delay after the child says it runs
- * (its "booting ... into" or "resuming" line). With checkpoints every few tens of milliseconds,
- * many moments fall inside a checkpoint's write-out; those that fall between the write of a
- * generation and its commit are seen afterwards as bytes past the committed end that no earlier
- * kill left there (a new uncommitted generation), and counted.
+ * store's recovery, the system loading); two in eight aimed at a write-out (after a uniform delay
+ * from the child's "booting ... into" or "resuming" line, the moment the store's log grows: a
+ * generation written, not yet committed); the others a uniform delay after that line. Besides, many
+ * moments fall inside a checkpoint's write-out; those that fall between the write of a generation
+ * and its commit are seen afterwards as bytes past the committed end that no earlier kill left
+ * there (a new uncommitted generation), and counted.
  */
 final class LedgerSoak {
   /**
@@ -187,13 +188,19 @@ final class LedgerSoak {
       Child child = Child.start(command(dir, holds), opt.work());
       boolean kill = kills < opt.kills();
       long delayMs;
-      boolean fromStart = random.nextInt(8) == 0;
+      int draw = random.nextInt(8);
+      boolean fromStart = draw == 0;
+      boolean atWriteOut = draw >= 6;
       delayMs = random.nextLong(opt.maxDelay().toMillis() + 1);
       if (kill && !fromStart) {
         child.awaitRunning(opt.childTimeout());
       }
       boolean ended =
-          kill ? child.waitFor(Duration.ofMillis(delayMs)) : child.waitFor(opt.childTimeout());
+          !kill
+              ? child.waitFor(opt.childTimeout())
+              : atWriteOut
+                  ? untilWriteOut(child, dir, Duration.ofMillis(delayMs))
+                  : child.waitFor(Duration.ofMillis(delayMs));
       if (!ended && !kill) {
         child.kill();
         problems.add("a run did not end within " + opt.childTimeout() + ":\n" + child.output());
@@ -245,7 +252,7 @@ final class LedgerSoak {
       log.println(
           "ledger soak: kill "
               + kills
-              + (fromStart ? " at " : " after running ")
+              + (fromStart ? " at " : atWriteOut ? " at a write-out after " : " after running ")
               + delayMs
               + " ms (running "
               + child.runningAfterMillis()
@@ -255,6 +262,45 @@ final class LedgerSoak {
               + (before == null ? 0 : before.appliedTotal())
               + " transfers committed"
               + where);
+    }
+  }
+
+  /**
+   * Waits {@code delay}, then until the store's newest segment grows (a generation is being
+   * written: between its write and its commit there are two forces) or {@code delay} passes again;
+   * true if the child ended meanwhile.
+   */
+  private static boolean untilWriteOut(Child child, Path dir, Duration delay)
+      throws InterruptedException, IOException {
+    if (child.waitFor(delay)) {
+      return true;
+    }
+    long seen = segmentSize(dir);
+    long deadline = System.nanoTime() + Math.max(delay.toNanos(), 1_000_000_000L);
+    while (System.nanoTime() < deadline) {
+      if (segmentSize(dir) > seen) {
+        return false;
+      }
+      if (child.waitFor(Duration.ofMillis(1))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The size of the store's newest log segment, 0 if none. */
+  private static long segmentSize(Path dir) throws IOException {
+    Path log = dir.resolve("log");
+    if (!Files.isDirectory(log)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.list(log)) {
+      Path newest = s.max(Comparator.naturalOrder()).orElse(null);
+      try {
+        return newest == null ? 0 : Files.size(newest);
+      } catch (java.nio.file.NoSuchFileException e) {
+        return 0; // compacted away meanwhile
+      }
     }
   }
 
