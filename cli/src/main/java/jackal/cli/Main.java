@@ -244,7 +244,9 @@ public final class Main implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description =
           "Run the hostile-syscall fuzzer: random hostile system calls against an honest pair"
-              + " (the long variant of SyscallFuzzTest).")
+              + " (the long variant of SyscallFuzzTest); 'soak ledger' kills a persistent"
+              + " ledger with SIGKILL and checks what its store kept.",
+      subcommands = {SoakLedger.class})
   static final class Soak implements Callable<Integer> {
     @CommandLine.Option(
         names = "--calls",

@@ -5,6 +5,7 @@ import jackal.image.store.StoreCheck;
 import jackal.image.store.StoreException;
 import jackal.kernel.boot.KernelConfig;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,6 +28,11 @@ final class StoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing command (show or check)");
+  }
+
+  /** The kernel setting {@code store check} loads a store's system with. */
+  static KernelConfig checkConfig(PrintStream console) {
+    return KernelConfig.defaults().withConsole(console);
   }
 
   static Path existing(CommandSpec spec, Path dir) {
@@ -82,7 +88,7 @@ final class StoreCommand implements Callable<Integer> {
     public Integer call() {
       StoreCheck.Result r;
       try (Store store = Store.open(existing(spec, dir))) {
-        r = StoreCheck.check(store, KernelConfig.defaults().withConsole(System.out));
+        r = StoreCheck.check(store, checkConfig(System.out));
       } catch (StoreException e) {
         System.out.println("jackal: " + e.getMessage());
         return 1;
