@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,10 +69,6 @@ class LedgerSoakTest {
   }
 
   @Test
-  @Disabled(
-      "join's hold and release of processes for a cut: a persistent ledger run sometimes halts as"
-          + " idle with every process ready to run, and once resumed clients ran again from their"
-          + " entry (ANOMALY: transfer 1 after 3659); docs/PERSISTENCE.md, section 6")
   void killedAtSeededMomentsTheLedgerStoreChecksGoodAfterEachRestartAndEndsAsLeftAlone()
       throws Exception {
     LedgerSoak.Result r = soak(4, "killedAtSeededMoments");
@@ -86,10 +81,6 @@ class LedgerSoakTest {
    * 6), so a short random delay would only ever kill it while it loads.
    */
   @Test
-  @Disabled(
-      "join's hold and release of processes for a cut: a persistent ledger run sometimes halts as"
-          + " idle with every process ready to run, and once resumed clients ran again from their"
-          + " entry (ANOMALY: transfer 1 after 3659); docs/PERSISTENCE.md, section 6")
   void transfersCommittedBeforeAKillAreAllThereAfterTheRestartAndTheRunEndsAsLeftAlone()
       throws Exception {
     Path store = dir.resolve("store");

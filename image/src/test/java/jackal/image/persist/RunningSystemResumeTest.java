@@ -88,6 +88,41 @@ class RunningSystemResumeTest {
   }
 
   @Test
+  void aCutTakenBeforeAResumedProcessRunsKeepsItsProgramStateAndItDoesNotStartFromItsEntry()
+      throws Exception {
+    long acc;
+    try (Kernel k = Kernel.create(Systems.persisting());
+        Store store = Store.open(dir)) {
+      Systems.Code code = Systems.Code.of(k);
+      acc = Systems.process(k, code, "accumulator", Accumulator.class).oid();
+      k.start(k.object(3, acc).orElseThrow());
+      k.checkpoint(store, true, BOUND);
+      try (Kernel running = k.boot()) {
+        await(() -> Systems.word(running, acc, 8) == Accumulator.GATE, "it waits at its gate");
+        running.checkpoint(store, false, BOUND); // its state is in its locals only
+      }
+    }
+    // Resumed, and cut again before the process is dispatched (as a checkpoint soon after a
+    // restart can be, while the CPUs are busy loading other programs): the state the store gave it
+    // is still its state, and the new generation must hold it.
+    try (Store store = Store.open(dir);
+        Kernel k = resume(store)) {
+      k.checkpoint(store, false, BOUND);
+    }
+    try (Store store = Store.open(dir);
+        Kernel k = resume(store)) {
+      assertThat(Systems.word(k, acc, 8)).isEqualTo(Accumulator.GATE);
+      try (Kernel running = k.boot()) {
+        Systems.setWord(running, acc, 24, 1);
+        assertThat(running.awaitQuiescent(Duration.ofSeconds(120))).isTrue();
+        assertThat(Systems.word(running, acc, 16)).as("starts from its entry").isEqualTo(1);
+        assertThat(Systems.word(running, acc, 8)).isEqualTo(Accumulator.ROUNDS);
+        assertThat(Systems.result(running, acc)).isEqualTo(Accumulator.expected());
+      }
+    }
+  }
+
+  @Test
   void aReplyNotCommittedBeforeTheCrashIsRedoneOnceAndTheCallIsNotSentAgain() throws Exception {
     long server;
     long client;

@@ -188,6 +188,14 @@ final class Checkpoints implements CheckpointControl {
             return p;
           }
           out.add(new ProgramState(p.oid, false, state, p.receiveSuspended));
+        } else if (p.restoreFrom != null) {
+          // Resumed from a checkpoint and not dispatched since: its program state is still the one
+          // the store gave it, unless a message was delivered to it meanwhile (then it runs first).
+          // It is not a process to start from its entry (docs/PERSISTENCE.md, section 6).
+          if (p.received) {
+            return p;
+          }
+          out.add(new ProgramState(p.oid, false, p.restoreFrom, p.receiveSuspended));
         } else if (p.sched == Process.READY) {
           runList.add(p.oid);
         }

@@ -47,6 +47,12 @@ final class ProgramStateCut implements ProgramStateCodec {
   // Guarded by this.
   private boolean active;
 
+  /**
+   * Set while {@link #afterCut} puts the held processes back on run queues: until then they are off
+   * every queue, the CPUs may all be parked, and the system must not look quiet (this held).
+   */
+  private boolean releasing;
+
   /** Counts cuts: an answer to a request of an earlier cut is ignored. */
   private long cutNumber;
 
@@ -197,7 +203,7 @@ final class ProgramStateCut implements ProgramStateCodec {
 
   @Override
   public synchronized boolean busy() {
-    return active;
+    return active || releasing;
   }
 
   @Override
@@ -221,13 +227,24 @@ final class ProgramStateCut implements ProgramStateCodec {
     Map<Process, Kept> held;
     Map<Process, ProgramStateService.Request> pending;
     synchronized (this) {
-      active = false;
+      active = false; // answers arriving from now on are ignored
+      releasing = true; // but the system is not quiet until the held processes are queued again
       held = new LinkedHashMap<>(kept);
       pending = new HashMap<>(asked);
       kept.clear();
       asked.clear();
       refused.clear();
     }
+    try {
+      release(held, pending);
+    } finally {
+      synchronized (this) {
+        releasing = false;
+      }
+    }
+  }
+
+  private void release(Map<Process, Kept> held, Map<Process, ProgramStateService.Request> pending) {
     for (Map.Entry<Process, ProgramStateService.Request> e : pending.entrySet()) {
       machine.programStates.withdraw(e.getKey(), e.getValue());
     }

@@ -75,8 +75,14 @@ final class KernelTimer {
 
   /** True while some process sleeps. */
   synchronized boolean hasSleepers() {
-    return !queue.isEmpty();
+    return !queue.isEmpty() || waking;
   }
+
+  /**
+   * Set while a sleeper taken off the queue is being made ready (this held): until it is on a run
+   * queue, the system must not look quiet ({@link Machine#awaitQuiescent}).
+   */
+  private boolean waking;
 
   private void run() {
     for (; ; ) {
@@ -90,10 +96,17 @@ final class KernelTimer {
         wait = first == null ? Long.MAX_VALUE : first.deadline - now();
         if (wait <= 0) {
           due = queue.poll();
+          waking = true;
         }
       }
       if (due != null) {
-        wake(due);
+        try {
+          wake(due);
+        } finally {
+          synchronized (this) {
+            waking = false;
+          }
+        }
       } else {
         // An unpark from sleep() between the check and here makes this park return at once.
         LockSupport.parkNanos(this, wait);

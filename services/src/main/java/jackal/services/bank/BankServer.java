@@ -85,7 +85,7 @@ final class BankServer implements SpaceBankServer {
     for (int t = 0; t < Bank.TYPES; t++) {
       owner.add(new HashMap<>());
     }
-    this.live = new LiveTree(sys, new GPTClient(calls), (t, into) -> materialize(t, -1, into));
+    this.live = new LiveTree(sys, new GPTClient(calls), new OwnObjects());
   }
 
   void run() throws KernelException {
@@ -521,6 +521,17 @@ final class BankServer implements SpaceBankServer {
 
   private static long loc(int reg) {
     return CapReg.loc(reg);
+  }
+
+  /**
+   * Takes objects for the live tree's own pages through {@link #materialize}: a class, not a
+   * lambda, so that the server's state can be captured at a checkpoint (a lambda object cannot be).
+   */
+  private final class OwnObjects implements LiveTree.Materializer {
+    @Override
+    public void take(int type, int into) throws KernelException {
+      materialize(type, -1, into);
+    }
   }
 
   /**
