@@ -116,7 +116,6 @@ public final class Cpu {
     this.scheduler = scheduler;
     this.id = id;
     this.node = node;
-    this.spinBudget = scheduler.spinNanos;
     this.thread = Thread.ofPlatform().name("jackal-cpu-" + id).daemon(true).unstarted(this::loop);
     // Allocated last, so that the next CPU's objects (allocated next, and kept next to these by a
     // compacting collection) do not share a cache line with the ones this CPU writes on every
@@ -479,16 +478,14 @@ public final class Cpu {
     long start = System.nanoTime();
     long now = start;
     try {
-      long deadline = start + spinBudget;
+      long deadline = start + scheduler.spinNanos;
       while (now < deadline) {
         if (hasWork() || scheduler.stopping || scheduler.cutting) {
-          spun(true);
           return;
         }
         Thread.onSpinWait();
         now = System.nanoTime();
       }
-      spun(false);
       parked = true;
       if (hasWork() || scheduler.stopping || scheduler.cutting) {
         parked = false;
@@ -505,33 +502,6 @@ public final class Cpu {
       idle = false;
       idleNanos += now - start;
     }
-  }
-
-  /**
-   * How long this CPU spins when it goes idle, at most the scheduler's budget: halved after a spin
-   * that found nothing (it then parked), doubled after one that found work. Where the other side of
-   * a conversation answers within the budget (two CPUs calling each other on a quiet host) every
-   * spin finds work and the budget stays whole; where it does not (the answer takes long, or the
-   * host has descheduled the CPU thread that would give it, and a spinning thread only delays it
-   * further on a shared core) the CPU soon parks almost at once. Only this CPU's thread.
-   */
-  private long spinBudget;
-
-  /** The least budget: a spin of about one cross-core round trip still catches a quick answer. */
-  static final long MIN_SPIN_NANOS = 1_000;
-
-  void spun(boolean foundWork) {
-    long max = scheduler.spinNanos;
-    if (foundWork) {
-      spinBudget = Math.min(max, Math.max(MIN_SPIN_NANOS, spinBudget * 2));
-    } else {
-      spinBudget = Math.min(max, Math.max(MIN_SPIN_NANOS, spinBudget / 2));
-    }
-  }
-
-  /** How long this CPU spins now when it goes idle, in ns (see {@link #spinBudget}). */
-  public long spinBudgetNanos() {
-    return spinBudget;
   }
 
   /** True while this CPU is in its idle loop (a hint: it may be about to leave it). */

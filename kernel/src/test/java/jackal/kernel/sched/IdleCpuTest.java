@@ -142,39 +142,6 @@ class IdleCpuTest {
     }
   }
 
-  @Test
-  void aCpuWhoseSpinsFindNothingSpinsLessAndOneWhoseSpinsFindWorkSpinsTheWholeBudget()
-      throws Exception {
-    long budget = TimeUnit.MICROSECONDS.toNanos(50);
-    Scheduler s = new Scheduler(2, 2, budget, 500_000, p -> {}, line -> {});
-    s.start();
-    for (int c = 0; c < 2; c++) {
-      while (s.cpu(c).parks() < 8) { // each park ends by its 50 ms timeout, after a spin
-        Thread.sleep(5);
-      }
-    }
-    s.stop(); // joins the CPU threads: their budgets are final and visible from here
-    for (int c = 0; c < 2; c++) {
-      assertThat(s.cpu(c).spinBudgetNanos()).isEqualTo(Cpu.MIN_SPIN_NANOS);
-    }
-    // The rule itself, on a stopped CPU: halved to the least on misses, doubled back on hits.
-    Cpu cpu = s.cpu(0);
-    for (int i = 0; i < 3; i++) {
-      cpu.spun(true);
-    }
-    assertThat(cpu.spinBudgetNanos()).isEqualTo(8 * Cpu.MIN_SPIN_NANOS);
-    for (int i = 0; i < 10; i++) {
-      cpu.spun(true);
-    }
-    assertThat(cpu.spinBudgetNanos()).isEqualTo(budget);
-    cpu.spun(false);
-    assertThat(cpu.spinBudgetNanos()).isEqualTo(budget / 2);
-
-    Scheduler none = new Scheduler(1, 1, 0, 500_000, p -> {}, line -> {});
-    none.cpu(0).spun(true);
-    assertThat(none.cpu(0).spinBudgetNanos()).as("a budget of zero stays zero").isZero();
-  }
-
   private static long[] cpuTimes(ThreadMXBean mx, Scheduler s) {
     long[] t = new long[s.cpuCount()];
     for (int c = 0; c < t.length; c++) {
