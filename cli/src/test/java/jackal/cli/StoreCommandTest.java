@@ -123,7 +123,8 @@ class StoreCommandTest {
     assertThat(whole).last().asString().contains("halting through SysCtl");
 
     // A child JVM runs the tour into the store, checkpointing every 50 ms, and is killed with
-    // SIGKILL once the store holds three generations (or after it ended, on a fast machine).
+    // SIGKILL once the store holds three generations (or after it ended: on a fast machine, or a
+    // loaded one where a cut waits for a process still loading, the tour may end with two).
     Path store = dir.resolve("tour");
     Path childOut = dir.resolve("child.txt");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -155,7 +156,8 @@ class StoreCommandTest {
       child.waitFor(60, TimeUnit.SECONDS);
     }
     String before = Files.readString(childOut, StandardCharsets.UTF_8);
-    assertThat(generation(store)).as(before).isGreaterThanOrEqualTo(3);
+    // At least one checkpoint after the boot generation: a cut of the running tour.
+    assertThat(generation(store)).as(before).isGreaterThanOrEqualTo(2);
 
     assertThat(run("run", "--store", store.toString(), "--cpus", "2")).as(printed()).isZero();
     assertThat(printed()).contains("jackal: resuming " + store).contains("jackal: halted");
