@@ -239,6 +239,16 @@ public final class Main implements Callable<Integer> {
     }
   }
 
+  /** A soak's seed as given (decimal or 0x-hex), or a random one when none is. */
+  static long seedOf(String seed) {
+    if (seed == null) {
+      return new java.security.SecureRandom().nextLong();
+    }
+    return seed.startsWith("0x") || seed.startsWith("0X")
+        ? Long.parseUnsignedLong(seed.substring(2), 16)
+        : Long.parseLong(seed);
+  }
+
   @Command(
       name = "soak",
       mixinStandardHelpOptions = true,
@@ -274,12 +284,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-      long s =
-          seed == null
-              ? new java.security.SecureRandom().nextLong()
-              : seed.startsWith("0x") || seed.startsWith("0X")
-                  ? Long.parseUnsignedLong(seed.substring(2), 16)
-                  : Long.parseLong(seed);
+      long s = seedOf(seed);
       System.out.println("jackal soak: seed 0x" + Long.toHexString(s) + ", " + calls + " calls");
       SyscallFuzz.Result r =
           SyscallFuzz.run(s, calls, honestCalls, java.time.Duration.ofMinutes(minutes));

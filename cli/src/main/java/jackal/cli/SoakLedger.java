@@ -81,12 +81,7 @@ final class SoakLedger implements Callable<Integer> {
           spec.commandLine(),
           "--kills, --max-delay must be at least 0, --checkpoint-every and --cpus at least 1");
     }
-    long s =
-        seed == null
-            ? new java.security.SecureRandom().nextLong()
-            : seed.startsWith("0x") || seed.startsWith("0X")
-                ? Long.parseUnsignedLong(seed.substring(2), 16)
-                : Long.parseLong(seed);
+    long s = Main.seedOf(seed);
     Path dir = work != null ? work : Files.createTempDirectory("jackal-ledger-soak");
     LedgerSoak.Result r =
         LedgerSoak.run(
