@@ -70,6 +70,19 @@ public final class Machine {
 
   private final KernelCap[] handlers = new KernelCap[64];
 
+  /** The size of {@link #reserve}: room for the account of a failure's causes and frames. */
+  private static final int RESERVE_BYTES = 1 << 20;
+
+  /**
+   * Memory the kernel sets aside for its account of a program that ran the JVM out of heap. Such a
+   * program still holds what filled the heap while the kernel describes its death (the error's
+   * backtrace keeps its classes, and so their statics, alive), so the account, which allocates,
+   * would fail in turn and the death would be a kernel error. Dropping the reserve first leaves it
+   * room; it is taken again once the program's memory is garbage ({@link #runProgram}).
+   */
+  @SuppressWarnings("unused") // only the memory it holds matters
+  private volatile byte[] reserve = new byte[RESERVE_BYTES];
+
   public Machine(
       int cpus,
       int cpusPerNode,
@@ -359,6 +372,7 @@ public final class Machine {
       // and what it threw, is gone. A resume loads the program afresh.
       p.poll = null;
       p.loaded = null; // its class loader, and so its classes and their statics
+      takeReserve();
       try {
         gate.programFault(
             code,
@@ -419,10 +433,30 @@ public final class Machine {
       // Destroyed: whatever ended the unwinding (a StackOverflowError in a handler).
       return FaultCode.NO_FAULT;
     }
-    String death = ProgramFailures.account(failure);
-    p.death = death;
-    log.line("process " + p + " died: " + death);
-    return ProgramFailures.faultCode(failure);
+    int code = ProgramFailures.faultCode(failure);
+    if (failure instanceof OutOfMemoryError) {
+      reserve = null; // the heap is full of what the program still holds: room for its account
+    }
+    try {
+      String death = ProgramFailures.account(failure);
+      p.death = death;
+      log.line("process " + p + " died: " + death);
+    } catch (OutOfMemoryError again) {
+      // Another program took the room first: the fault stands, without its account.
+      p.death = ProgramFailures.NO_ROOM_FOR_ACCOUNT;
+    }
+    return code;
+  }
+
+  /** Sets memory aside again after a program that ran the heap out is gone (best effort). */
+  private void takeReserve() {
+    if (reserve == null) {
+      try {
+        reserve = new byte[RESERVE_BYTES];
+      } catch (OutOfMemoryError stillFull) {
+        // Something else holds the heap: the next failure's account may go without its frames.
+      }
+    }
   }
 
   /**

@@ -16,6 +16,13 @@ public final class ProgramFailures {
   private static final int MAX_FRAMES = 32;
   private static final String KERNEL = "jackal.kernel.";
 
+  /**
+   * A process's death when not even the kernel's reserve left room to describe it (made before any
+   * failure, since it is needed when nothing can be allocated).
+   */
+  public static final String NO_ROOM_FOR_ACCOUNT =
+      "java.lang.OutOfMemoryError (the heap was too full to describe it)";
+
   /** The fault for a throwable that ended a program's run. */
   public static int faultCode(Throwable t) {
     if (t instanceof LoadFailure f) {
