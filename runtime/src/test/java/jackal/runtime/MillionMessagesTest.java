@@ -4,6 +4,7 @@ import static jackal.runtime.TestSystem.reg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jackal.kernel.boot.ObjectRef;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -83,7 +84,11 @@ class MillionMessagesTest {
         s.k.start(cl);
       }
       s.boot();
-      s.awaitQuiet();
+      // A correctness test, not a timed one: on a host shared by many JVMs a million calls can
+      // take minutes of wall clock, so it waits longer than the usual minute.
+      assertThat(s.k.awaitQuiescent(Duration.ofMinutes(5)))
+          .as("the system settles (console so far: %s)", s.console())
+          .isTrue();
       StringBuilder states = new StringBuilder();
       for (ObjectRef p : servers) {
         states.append(p).append(' ').append(s.info(p)).append('\n');
