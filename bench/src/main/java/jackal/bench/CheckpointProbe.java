@@ -124,6 +124,7 @@ public final class CheckpointProbe {
       double[] toAppend = new double[rounds];
       long[] cpu = new long[rounds];
       long[] forceNanos = new long[rounds];
+      double[] cpuToAppend = new double[rounds];
       long lastBytes = 0;
       for (int k = 0; k < rounds; k++) {
         dirty(running, pages, random, one);
@@ -134,6 +135,8 @@ public final class CheckpointProbe {
         long appendNanos = 0;
         int forces = 0;
         long bytes = 0;
+        long rawCpu = 0;
+        long appendCpu = 0;
         // The three writers in turn, each first in one round of three: none always follows the
         // same one (the disk's state after a force depends on what was forced before it).
         for (int w = 0; w < 3; w++) {
@@ -151,18 +154,26 @@ public final class CheckpointProbe {
               bytes = Files.size(segment) - before;
             }
             case 1 -> {
+              long c0 = mx.getCurrentThreadCpuTime();
               rawNanos = raw(fresh, false, bytesOr(bytes, lastBytes, s), chunk);
+              rawCpu = mx.getCurrentThreadCpuTime() - c0;
               Files.delete(fresh);
             }
-            default -> appendNanos = raw(append, true, bytesOr(bytes, lastBytes, s), chunk);
+            default -> {
+              long c0 = mx.getCurrentThreadCpuTime();
+              appendNanos = raw(append, true, bytesOr(bytes, lastBytes, s), chunk);
+              appendCpu = mx.getCurrentThreadCpuTime() - c0;
+            }
           }
         }
         lastBytes = bytes;
         toRaw[k] = (double) storeNanos / rawNanos;
         toAppend[k] = (double) storeNanos / appendNanos;
+        cpuToAppend[k] = (double) cpu[k] / appendCpu;
         System.out.printf(
             "round %d: %d bytes; store %.0f ms (cpu %.0f ms, %d forces taking %.0f ms), raw %.0f"
-                + " ms, raw append %.0f ms; store/raw %.2f, store/append %.2f%n",
+                + " ms (cpu %.0f), raw append %.0f ms (cpu %.0f); store/raw %.2f, store/append"
+                + " %.2f%n",
             k,
             bytes,
             storeNanos / 1e6,
@@ -170,7 +181,9 @@ public final class CheckpointProbe {
             forces,
             forceNanos[k] / 1e6,
             rawNanos / 1e6,
+            rawCpu / 1e6,
             appendNanos / 1e6,
+            appendCpu / 1e6,
             toRaw[k],
             toAppend[k]);
       }
@@ -178,12 +191,14 @@ public final class CheckpointProbe {
       Arrays.sort(toAppend);
       Arrays.sort(cpu);
       Arrays.sort(forceNanos);
+      Arrays.sort(cpuToAppend);
       System.out.printf(
-          "write: median store/raw %.2f, store/raw append %.2f; store cpu median %.0f ms, time in"
-              + " forces median %.0f ms%n",
+          "write: median store/raw %.2f, store/raw append %.2f; store cpu median %.0f ms (%.2f"
+              + " times the append's), time in forces median %.0f ms%n",
           toRaw[rounds / 2],
           toAppend[rounds / 2],
           cpu[rounds / 2] / 1e6,
+          cpuToAppend[rounds / 2],
           forceNanos[rounds / 2] / 1e6);
     } finally {
       CheckpointBenchmark.deleteTree(dir);
