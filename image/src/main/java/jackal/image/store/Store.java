@@ -177,6 +177,12 @@ public final class Store implements CheckpointWriter, Closeable {
       return;
     }
     headerFile = files.open(HEADER);
+    if (headerFile.size() == 0) {
+      // A creation killed before its header's first write: it committed nothing.
+      headerFile.close();
+      headerFile = null;
+      return;
+    }
     byte[][] copies = readCopies(headerFile);
     Header[] got = new Header[2];
     String[] why = new String[2];
@@ -545,6 +551,7 @@ public final class Store implements CheckpointWriter, Closeable {
     Commit none = new Commit(0, 1, 0, SEGMENT_START, 0, 0);
     writeSlot(segment, none);
     segment.force();
+    files.syncDirectories(); // the segment's name is durable before a header names it
     headerFile = files.open(HEADER);
     Header h = new Header(1, 1);
     writeHeader(h);
@@ -565,8 +572,15 @@ public final class Store implements CheckpointWriter, Closeable {
       create();
     }
     wrote = true;
-    if (forceBeforeSlot) {
-      segment.force(); // the generations taken at open, before a slot names them
+    if (forceBeforeSlot || segment.size() > current.end()) {
+      // What a crash left past the commit is cut away before anything is written after it: the
+      // next generation may be shorter, and bytes left after it (a program's page inside a torn
+      // generation) must never be read as a generation that follows it. The generations taken at
+      // open are forced before a slot names them.
+      if (segment.size() > current.end()) {
+        segment.truncate(current.end());
+      }
+      segment.force();
       forceBeforeSlot = false;
     }
     long seq = current.sequence() + 1;

@@ -383,6 +383,76 @@ class StoreTest {
   }
 
   @Test
+  void aGenerationPlantedInATornTailIsNeverTakenAfterTheNextCheckpoint() throws Exception {
+    // Attack: bytes a crash left past the commit (a torn generation holds programs' pages) that
+    // form a whole generation, placed where the next, shorter generation will end. Were the tail
+    // left in place, a scan after that generation would take the planted one as committed.
+    Path killed = killedAfterThreeGenerations();
+    Path honest = dir.resolveSibling(dir.getFileName() + "-honest");
+    Path attacked = dir.resolveSibling(dir.getFileName() + "-attacked");
+    for (Path p : new Path[] {honest, attacked}) {
+      Files.createDirectories(p.resolve("log"));
+      for (String f : new String[] {"jackal.store", "log/segment-000001.jkl"}) {
+        Files.copy(killed.resolve(f), p.resolve(f));
+      }
+    }
+    long nextLength = nextGeneration(honest);
+    Path seg = attacked.resolve("log/segment-000001.jkl");
+    byte[] log = Files.readAllBytes(seg);
+    Store.Generation third;
+    try (Store store = Store.open(attacked)) {
+      third = store.recover().generations().getLast();
+    }
+    // The planted generation: generation 3's bytes, renumbered 5, its head's CRC made good.
+    ByteBuffer planted =
+        ByteBuffer.wrap(
+            java.util.Arrays.copyOfRange(
+                log, (int) third.offset(), (int) (third.offset() + third.length())));
+    planted.putLong(16, 5);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(planted.array(), 0, 36);
+    planted.putInt(36, (int) crc.getValue());
+    long end = third.offset() + third.length();
+    try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.allocate((int) nextLength), end); // the torn generation 4: zeros
+      ch.write(planted, end + nextLength);
+    }
+    try (Store store = Store.open(attacked)) {
+      assertThat(store.generation()).isEqualTo(3);
+    }
+    assertThat(nextGeneration(attacked)).isEqualTo(nextLength);
+    try (Store store = Store.open(attacked)) {
+      assertThat(store.generation()).isEqualTo(4);
+      assertThat(Files.size(seg)).isEqualTo(end + nextLength);
+    }
+  }
+
+  /** Resumes the store in {@code d}, changes one page, checkpoints: the new generation's length. */
+  private static long nextGeneration(Path d) throws Exception {
+    try (Store store = Store.open(d);
+        Kernel k = resume(store)) {
+      k.writePage(k.newPage(), 0, new byte[] {5});
+      k.checkpoint(store, false, BOUND);
+      return store.recover().generations().getLast().length();
+    }
+  }
+
+  @Test
+  void aHeaderFileLeftEmptyByAKillDuringCreationIsAStoreThatHoldsNoSystemYet() throws Exception {
+    Files.createDirectories(dir);
+    Files.write(dir.resolve("jackal.store"), new byte[0]);
+    try (Kernel k = Kernel.create(Systems.config());
+        Store store = Store.open(dir)) {
+      assertThat(store.holdsSystem()).isFalse();
+      everyKind(k, Systems.Code.of(k));
+      k.checkpoint(store, true, BOUND);
+    }
+    try (Store store = Store.open(dir)) {
+      assertThat(store.generation()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aStoreOfFormatVersion1IsRefusedSayingItIsNotConverted() throws Exception {
     ByteBuffer b = ByteBuffer.allocate(4096);
     b.put(new byte[] {(byte) 0x89, 'J', 'K', 'L', 'S', 'T', 'O', 'R'});
