@@ -1,9 +1,12 @@
 package jackal.bench;
 
+import jackal.image.store.DiskFiles;
 import jackal.image.store.Store;
+import jackal.image.store.StoreFiles;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.Snapshot;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
@@ -110,7 +113,8 @@ public final class CheckpointProbe {
       throws Exception {
     Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "ckpt");
     ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
-    try (Store store = Store.open(dir)) {
+    Counting files = new Counting(new DiskFiles(dir));
+    try (Store store = Store.open(files)) {
       store.compactAbove(Long.MAX_VALUE);
       running.checkpoint(store, true, BOUND);
       Path segment = dir.resolve("log/segment-000001.jkl");
@@ -119,48 +123,177 @@ public final class CheckpointProbe {
       double[] toRaw = new double[rounds];
       double[] toAppend = new double[rounds];
       long[] cpu = new long[rounds];
+      long[] forceNanos = new long[rounds];
+      double[] cpuToAppend = new double[rounds];
+      long lastBytes = 0;
       for (int k = 0; k < rounds; k++) {
         dirty(running, pages, random, one);
         Snapshot s = running.cut(false, BOUND);
         long before = Files.size(segment);
-        long c0 = mx.getCurrentThreadCpuTime();
-        long t0 = System.nanoTime();
-        store.write(s);
-        long storeNanos = System.nanoTime() - t0;
-        cpu[k] = mx.getCurrentThreadCpuTime() - c0;
-        s.committed();
-        long bytes = Files.size(segment) - before;
-        long rawNanos = raw(fresh, false, bytes, chunk);
-        Files.delete(fresh);
-        long appendNanos = raw(append, true, bytes, chunk);
+        long storeNanos = 0;
+        long rawNanos = 0;
+        long appendNanos = 0;
+        int forces = 0;
+        long bytes = 0;
+        long rawCpu = 0;
+        long appendCpu = 0;
+        // The three writers in turn, each first in one round of three: none always follows the
+        // same one (the disk's state after a force depends on what was forced before it).
+        for (int w = 0; w < 3; w++) {
+          switch ((k + w) % 3) {
+            case 0 -> {
+              files.reset();
+              long c0 = mx.getCurrentThreadCpuTime();
+              long t0 = System.nanoTime();
+              store.write(s);
+              storeNanos = System.nanoTime() - t0;
+              cpu[k] = mx.getCurrentThreadCpuTime() - c0;
+              forces = files.forces;
+              forceNanos[k] = files.forceNanos;
+              s.committed();
+              bytes = Files.size(segment) - before;
+            }
+            case 1 -> {
+              long c0 = mx.getCurrentThreadCpuTime();
+              rawNanos = raw(fresh, false, bytesOr(bytes, lastBytes, s), chunk);
+              rawCpu = mx.getCurrentThreadCpuTime() - c0;
+              Files.delete(fresh);
+            }
+            default -> {
+              long c0 = mx.getCurrentThreadCpuTime();
+              appendNanos = raw(append, true, bytesOr(bytes, lastBytes, s), chunk);
+              appendCpu = mx.getCurrentThreadCpuTime() - c0;
+            }
+          }
+        }
+        lastBytes = bytes;
         toRaw[k] = (double) storeNanos / rawNanos;
         toAppend[k] = (double) storeNanos / appendNanos;
+        cpuToAppend[k] = (double) cpu[k] / appendCpu;
         System.out.printf(
-            "round %d: %d bytes; store %.0f ms (cpu %.0f ms), raw %.0f ms, raw append %.0f ms;"
-                + " store/raw %.2f, store/append %.2f%n",
+            "round %d: %d bytes; store %.0f ms (cpu %.0f ms, %d forces taking %.0f ms), raw %.0f"
+                + " ms (cpu %.0f), raw append %.0f ms (cpu %.0f); store/raw %.2f, store/append"
+                + " %.2f%n",
             k,
             bytes,
             storeNanos / 1e6,
             cpu[k] / 1e6,
+            forces,
+            forceNanos[k] / 1e6,
             rawNanos / 1e6,
+            rawCpu / 1e6,
             appendNanos / 1e6,
+            appendCpu / 1e6,
             toRaw[k],
             toAppend[k]);
       }
       Arrays.sort(toRaw);
       Arrays.sort(toAppend);
       Arrays.sort(cpu);
+      Arrays.sort(forceNanos);
+      Arrays.sort(cpuToAppend);
       System.out.printf(
-          "write: median store/raw %.2f, store/raw append %.2f; store cpu median %.0f ms%n",
-          toRaw[rounds / 2], toAppend[rounds / 2], cpu[rounds / 2] / 1e6);
+          "write: median store/raw %.2f, store/raw append %.2f; store cpu median %.0f ms (%.2f"
+              + " times the append's), time in forces median %.0f ms%n",
+          toRaw[rounds / 2],
+          toAppend[rounds / 2],
+          cpu[rounds / 2] / 1e6,
+          cpuToAppend[rounds / 2],
+          forceNanos[rounds / 2] / 1e6);
     } finally {
       CheckpointBenchmark.deleteTree(dir);
     }
   }
 
+  /**
+   * The bytes the raw writers write: the store's generation once it has been written this round;
+   * before that, the last round's (they differ by well under 1%), or an estimate from the pages.
+   */
+  private static long bytesOr(long written, long last, Snapshot s) {
+    if (written > 0) {
+      return written;
+    }
+    return last > 0 ? last : (long) s.pageCount() * 4110;
+  }
+
+  /** The store's files on disk, counting forces and the time spent in them. */
+  private static final class Counting implements StoreFiles {
+    private final StoreFiles disk;
+    int forces;
+    long forceNanos;
+
+    Counting(StoreFiles disk) {
+      this.disk = disk;
+    }
+
+    void reset() {
+      forces = 0;
+      forceNanos = 0;
+    }
+
+    @Override
+    public String where() {
+      return disk.where();
+    }
+
+    @Override
+    public boolean exists(String name) throws IOException {
+      return disk.exists(name);
+    }
+
+    @Override
+    public StoreFile open(String name) throws IOException {
+      StoreFile f = disk.open(name);
+      return new StoreFile() {
+        @Override
+        public long size() throws IOException {
+          return f.size();
+        }
+
+        @Override
+        public void write(ByteBuffer b, long at) throws IOException {
+          f.write(b, at);
+        }
+
+        @Override
+        public int read(ByteBuffer b, long at) throws IOException {
+          return f.read(b, at);
+        }
+
+        @Override
+        public void force() throws IOException {
+          long t0 = System.nanoTime();
+          f.force();
+          forceNanos += System.nanoTime() - t0;
+          forces++;
+        }
+
+        @Override
+        public void truncate(long size) throws IOException {
+          f.truncate(size);
+        }
+
+        @Override
+        public void close() throws IOException {
+          f.close();
+        }
+      };
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+      disk.delete(name);
+    }
+
+    @Override
+    public void syncDirectories() throws IOException {
+      disk.syncDirectories();
+    }
+  }
+
   /** Writes {@code bytes} to {@code file} (at its end if {@code append}) and forces it. */
   private static long raw(Path file, boolean append, long bytes, ByteBuffer chunk)
-      throws java.io.IOException {
+      throws IOException {
     long t0 = System.nanoTime();
     try (FileChannel ch =
         FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {

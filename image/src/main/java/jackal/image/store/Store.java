@@ -20,29 +20,52 @@ import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
 /**
- * A store: the directory a persistent system lives in (issue 12). It holds a header file with two
- * copies (A and B) of the store's commit point, and a log of generations, one per checkpoint, each
+ * A store: the directory a persistent system lives in (issue 12). It holds a header file whose two
+ * copies name the current segment of the log, and the log: generations, one per checkpoint, each
  * holding the objects changed since the one before as records of the image file format ({@link
  * ImageFile}), the OID counters, the run list, the processes' program states and the kernel's
- * clock. A generation is committed once it is forced to disk and a header copy naming it is forced
- * after it; recovery takes the newest header copy that checks and replays the log up to the
- * generation it names, the newest record of each object winning. The layout is in
- * docs/PERSISTENCE.md ("The store").
+ * clock. Each segment starts with two commit slots naming a prefix of it that is known to be
+ * durable.
+ *
+ * <p>A generation is committed by one force: it is appended after the last one, the commit slot not
+ * in use is written naming the generation before it (already durable), and the segment is forced
+ * once. Recovery takes the newest commit slot that checks; everything up to the end it names must
+ * check (damage there is refused); past it, the generations whose heads and bodies check and whose
+ * numbers follow on are committed too, and the first that does not is the checkpoint a crash
+ * interrupted, passed over and said so. The layout is in docs/PERSISTENCE.md ("The store").
  */
 public final class Store implements CheckpointWriter, Closeable {
   static final String HEADER = "jackal.store";
   static final String LOG_DIR = "log";
   static final byte[] HEADER_MAGIC = {(byte) 0x89, 'J', 'K', 'L', 'S', 'T', 'O', 'R'};
+  static final byte[] SLOT_MAGIC = {(byte) 0x89, 'J', 'K', 'L', 'C', 'M', 'I', 'T'};
   static final byte[] GEN_MAGIC = {(byte) 0x89, 'J', 'K', 'L', 'G', 'E', 'N', '\n'};
-  public static final int VERSION = 1;
+
+  /**
+   * The format: 2 since one force commits a generation (version 1 forced the generation, then a
+   * header copy naming it; it is refused with a message saying so).
+   */
+  public static final int VERSION = 2;
+
   static final int SLOT_BYTES = 4096;
   static final int SLOT_CRC_AT = SLOT_BYTES - 4;
+
+  /** Where a segment's first generation starts: after its two commit slots. */
+  static final long SEGMENT_START = 2L * SLOT_BYTES;
+
   static final int GEN_HEAD = 40;
   static final int MAX_LAYOUT = 64;
   static final int FLAG_FULL = 1;
 
-  /** One header copy: the commit point. Sequence 0 is a store that holds no system yet. */
-  record Header(int slot, long sequence, long segment, long end, long lastOffset, int lastCrc) {}
+  /** One copy of the header file: the segment the log is in. */
+  record Header(int copy, long segment) {}
+
+  /**
+   * A commit point: generation {@code sequence} ends at {@code end} of the segment, and starts at
+   * {@code lastOffset} with body checksum {@code lastCrc} (sequence 0: no generation yet). {@code
+   * copy} is the commit slot it was read from or will be written to.
+   */
+  record Commit(int copy, long segment, long sequence, long end, long lastOffset, int lastCrc) {}
 
   /** A generation as the log holds it. */
   public record Generation(
@@ -73,10 +96,32 @@ public final class Store implements CheckpointWriter, Closeable {
       String note) {}
 
   private final StoreFiles files;
-  private Header current;
+  private Header header;
   private StoreFile headerFile;
   private StoreFile segment;
+
+  /** The newest commit slot that checks (the durable prefix); null for a store not created yet. */
+  private Commit slot;
+
+  /** The newest committed generation: {@link #slot}'s, or one after it that checks. */
+  private Commit current;
+
+  /**
+   * True once generations past {@link #slot} were taken at open: before a slot may name them they
+   * are forced (a killed process leaves them in the page cache, not necessarily on the disk).
+   */
+  private boolean forceBeforeSlot;
+
+  /** What opening passed over (a damaged copy or slot, an uncommitted tail), or null. */
+  private String openNote;
+
+  /** Damage found past the commit slot at open, thrown by {@link #recover}; or null. */
+  private StoreException openDamage;
+
   private long compactAbove = 512L << 20;
+
+  /** True once this store has written (a store only read, as by the fsck, is left as it was). */
+  private boolean wrote;
 
   private Store(StoreFiles files) {
     this.files = files;
@@ -87,10 +132,17 @@ public final class Store implements CheckpointWriter, Closeable {
     return open(new DiskFiles(dir));
   }
 
-  /** Opens a store through {@code files}; reads and checks its header copies. */
+  /**
+   * Opens a store through {@code files}: reads and checks its header copies and commit slots, and
+   * finds the generations committed past the newest slot. Writes nothing.
+   */
   public static Store open(StoreFiles files) throws IOException, StoreException {
     Store s = new Store(files);
     s.readHeader();
+    if (s.header != null) {
+      s.readSlots();
+      s.scanPastSlot();
+    }
     return s;
   }
 
@@ -114,57 +166,128 @@ public final class Store implements CheckpointWriter, Closeable {
     return files.where();
   }
 
-  // ------------------------------------------------------------------ header
+  private void note(String n) {
+    openNote = openNote == null ? n : openNote + "; " + n;
+  }
+
+  // ------------------------------------------------------------------ header and commit slots
 
   private void readHeader() throws IOException, StoreException {
     if (!files.exists(HEADER)) {
       return;
     }
     headerFile = files.open(HEADER);
-    long size = headerFile.size();
+    if (headerFile.size() == 0) {
+      // A creation killed before its header's first write: it committed nothing.
+      headerFile.close();
+      headerFile = null;
+      return;
+    }
+    byte[][] copies = readCopies(headerFile);
     Header[] got = new Header[2];
     String[] why = new String[2];
-    for (int slot = 0; slot < 2; slot++) {
-      ByteBuffer b = ByteBuffer.allocate(SLOT_BYTES);
-      if (size >= (long) (slot + 1) * SLOT_BYTES) {
-        readFully(headerFile, b, (long) slot * SLOT_BYTES);
-      }
-      b.flip();
-      byte[] bytes = new byte[SLOT_BYTES];
-      b.get(0, bytes, 0, Math.min(b.limit(), SLOT_BYTES));
+    for (int c = 0; c < 2; c++) {
       try {
-        got[slot] = parseSlot(bytes, slot);
+        ByteBuffer b = checkCopy(copies[c], HEADER_MAGIC, HEADER, c, "header");
+        got[c] = new Header(c, b.getLong(16));
       } catch (Invalid e) {
-        why[slot] = e.getMessage();
+        why[c] = e.getMessage();
       }
     }
-    int newest = -1;
-    for (int slot = 0; slot < 2; slot++) {
-      if (got[slot] != null && (newest < 0 || got[slot].sequence() > got[newest].sequence())) {
-        newest = slot;
-      }
-    }
+    int newest =
+        newest(got[0] == null ? -1 : got[0].segment(), got[1] == null ? -1 : got[1].segment());
     if (newest < 0) {
       throw new StoreException(
           HEADER, 0, 0, "neither header copy is valid (A: " + why[0] + "; B: " + why[1] + ")");
     }
-    current = got[newest];
+    header = got[newest];
     if (got[1 - newest] == null && !"never written".equals(why[1 - newest])) {
-      headerNote =
+      note(
           "header copy "
-              + (newest == 0 ? "B" : "A")
+              + copyName(1 - newest)
               + " is damaged or was torn ("
               + why[1 - newest]
               + "); copy "
-              + (newest == 0 ? "A" : "B")
-              + " names the commit";
+              + copyName(newest)
+              + " names the segment");
     }
   }
 
-  /** What reading the header copies passed over, or null. */
-  private String headerNote;
+  private void readSlots() throws IOException, StoreException {
+    String name = segmentName(header.segment());
+    if (!files.exists(name)) {
+      throw new StoreException(
+          HEADER, 0, (long) header.copy() * SLOT_BYTES, "names " + name + ", which is missing");
+    }
+    segment = files.open(name);
+    byte[][] copies = readCopies(segment);
+    Commit[] got = new Commit[2];
+    String[] why = new String[2];
+    for (int c = 0; c < 2; c++) {
+      try {
+        ByteBuffer b = checkCopy(copies[c], SLOT_MAGIC, name, c, "commit slot");
+        long seg = b.getLong(16);
+        if (seg != header.segment()) {
+          throw new StoreException(
+              name,
+              b.getLong(24),
+              (long) c * SLOT_BYTES + 16,
+              "commit slot " + copyName(c) + " belongs to segment " + seg + ", not to this one");
+        }
+        got[c] = new Commit(c, seg, b.getLong(24), b.getLong(32), b.getLong(40), b.getInt(48));
+      } catch (Invalid e) {
+        why[c] = e.getMessage();
+      }
+    }
+    int newest =
+        newest(got[0] == null ? -1 : got[0].sequence(), got[1] == null ? -1 : got[1].sequence());
+    if (newest < 0) {
+      throw new StoreException(
+          name, 0, 0, "neither commit slot is valid (A: " + why[0] + "; B: " + why[1] + ")");
+    }
+    slot = got[newest];
+    current = slot;
+    if (got[1 - newest] == null && !"never written".equals(why[1 - newest])) {
+      note(
+          "commit slot "
+              + copyName(1 - newest)
+              + " of "
+              + name
+              + " is damaged or was torn ("
+              + why[1 - newest]
+              + "); slot "
+              + copyName(newest)
+              + " names generation "
+              + slot.sequence());
+    }
+  }
 
-  /** Thrown by {@link #parseSlot} for a copy that is absent or torn (not corrupt by itself). */
+  /** Which of two copies ranks higher (-1 for an absent one): the index, or -1 if neither. */
+  private static int newest(long a, long b) {
+    if (a < 0 && b < 0) {
+      return -1;
+    }
+    return a >= b ? 0 : 1;
+  }
+
+  private static String copyName(int c) {
+    return c == 0 ? "A" : "B";
+  }
+
+  /** The two 4 KiB copies at the start of {@code f} (zeros where the file is shorter). */
+  private static byte[][] readCopies(StoreFile f) throws IOException {
+    long size = f.size();
+    byte[][] out = new byte[2][SLOT_BYTES];
+    for (int c = 0; c < 2; c++) {
+      ByteBuffer b = ByteBuffer.wrap(out[c]);
+      if (size > (long) c * SLOT_BYTES) {
+        readFully(f, b, (long) c * SLOT_BYTES);
+      }
+    }
+    return out;
+  }
+
+  /** Thrown for a copy that is absent or torn (not corrupt by itself: the other may serve). */
   private static final class Invalid extends Exception {
     private static final long serialVersionUID = 1L;
 
@@ -173,7 +296,13 @@ public final class Store implements CheckpointWriter, Closeable {
     }
   }
 
-  private static Header parseSlot(byte[] bytes, int slot) throws Invalid, StoreException {
+  /**
+   * Checks one copy (its CRC, magic, version and place) and returns it for reading. A copy of
+   * another format version is refused outright: the store was written by another Jackal.
+   */
+  private static ByteBuffer checkCopy(
+      byte[] bytes, byte[] magic, String file, int copy, String what)
+      throws Invalid, StoreException {
     ByteBuffer b = ByteBuffer.wrap(bytes);
     boolean empty = true;
     for (byte x : bytes) {
@@ -192,49 +321,197 @@ public final class Store implements CheckpointWriter, Closeable {
       throw new Invalid(
           String.format("checksum mismatch (says %08x, bytes give %08x)", stored, crc.getValue()));
     }
-    if (!Arrays.equals(bytes, 0, 8, HEADER_MAGIC, 0, 8)) {
-      throw new Invalid("not a Jackal store header (wrong magic)");
+    if (!Arrays.equals(bytes, 0, 8, magic, 0, 8)) {
+      throw new Invalid("not a Jackal store " + what + " (wrong magic)");
     }
     int version = b.getShort(8) & 0xFFFF;
     if (version != VERSION) {
       throw new StoreException(
-          HEADER,
+          file,
           0,
-          (long) slot * SLOT_BYTES + 8,
-          "format version " + version + "; this Jackal reads version " + VERSION);
+          (long) copy * SLOT_BYTES + 8,
+          "format version "
+              + version
+              + "; this Jackal reads version "
+              + VERSION
+              + (version == 1
+                  ? " (version 1, which committed a checkpoint with two forces, is not converted:"
+                      + " boot the image into a new store)"
+                  : ""));
     }
     int at = b.getShort(10) & 0xFFFF;
-    if (at != slot) {
-      throw new Invalid("holds copy " + at + " in the place of copy " + slot);
+    if (at != copy) {
+      throw new Invalid("holds copy " + at + " in the place of copy " + copy);
     }
-    return new Header(
-        slot, b.getLong(16), b.getLong(24), b.getLong(32), b.getLong(40), b.getInt(48));
+    return b;
   }
 
-  private void writeSlot(Header h) throws IOException {
+  private static ByteBuffer copyBytes(byte[] magic, int copy) {
     ByteBuffer b = ByteBuffer.allocate(SLOT_BYTES);
-    b.put(HEADER_MAGIC).putShort((short) VERSION).putShort((short) h.slot()).putInt(0);
-    b.putLong(h.sequence()).putLong(h.segment()).putLong(h.end()).putLong(h.lastOffset());
-    b.putInt(h.lastCrc());
+    b.put(magic).putShort((short) VERSION).putShort((short) copy).putInt(0);
+    return b;
+  }
+
+  private static ByteBuffer sealCopy(ByteBuffer b) {
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 0, SLOT_CRC_AT);
     b.putInt(SLOT_CRC_AT, (int) crc.getValue());
-    b.clear();
-    headerFile.write(b, (long) h.slot() * SLOT_BYTES);
+    return b.clear();
+  }
+
+  /** Writes and forces one header copy (at the store's creation and at each compaction). */
+  private void writeHeader(Header h) throws IOException {
+    ByteBuffer b = copyBytes(HEADER_MAGIC, h.copy());
+    b.putLong(h.segment());
+    headerFile.write(sealCopy(b), (long) h.copy() * SLOT_BYTES);
     headerFile.force();
+  }
+
+  /** Writes one commit slot of {@code f}, unforced: the caller's force makes it durable. */
+  private static void writeSlot(StoreFile f, Commit c) throws IOException {
+    ByteBuffer b = copyBytes(SLOT_MAGIC, c.copy());
+    b.putLong(c.segment()).putLong(c.sequence()).putLong(c.end()).putLong(c.lastOffset());
+    b.putInt(c.lastCrc());
+    f.write(sealCopy(b), (long) c.copy() * SLOT_BYTES);
   }
 
   static String segmentName(long n) {
     return String.format("%s/segment-%06d.jkl", LOG_DIR, n);
   }
 
+  // ------------------------------------------------------------------ past the commit slot
+
+  /**
+   * Finds the generations committed past the newest slot: each whose head and body check and whose
+   * number follows on (its force made it durable; the slot naming it comes with the next one). The
+   * first that does not check ends the log: the checkpoint a crash interrupted. Unless the
+   * generation after it checks too: then it was forced before that one was written, and it is
+   * damage (kept for {@link #recover} to refuse).
+   */
+  private void scanPastSlot() throws IOException {
+    String name = segmentName(header.segment());
+    long size = segment.size();
+    if (size < slot.end()) {
+      return; // recover refuses it, naming what the slot promised
+    }
+    long pos = slot.end();
+    long expect = slot.sequence() + 1;
+    while (pos < size) {
+      Head h = readHead(segment, pos, size);
+      String why = h.problem(expect);
+      if (why == null) {
+        int crc = bodyCrc(segment, pos + GEN_HEAD, h.length());
+        if (crc == h.bodyCrc()) {
+          current = new Commit(-1, header.segment(), expect, h.end(), pos, crc);
+          forceBeforeSlot = true;
+          pos = h.end();
+          expect++;
+          continue;
+        }
+        if (readHead(segment, h.end(), size).problem(expect + 1) == null) {
+          openDamage =
+              new StoreException(
+                  name,
+                  expect,
+                  pos + GEN_HEAD,
+                  String.format(
+                      "checksum mismatch: the head says %08x, the %d bytes give %08x, and"
+                          + " generation %d follows it (so it was committed)",
+                      h.bodyCrc(), h.length(), crc, expect + 1));
+          return;
+        }
+      }
+      return; // the checkpoint a crash interrupted: recover says so
+    }
+  }
+
+  /** A generation's 40-byte head as read, whatever it holds. */
+  private record Head(byte[] bytes, long at, long available) {
+    boolean magic() {
+      return Arrays.equals(bytes, 0, 8, GEN_MAGIC, 0, 8);
+    }
+
+    boolean checks() {
+      CRC32C c = new CRC32C();
+      c.update(bytes, 0, 36);
+      return (int) c.getValue() == ByteBuffer.wrap(bytes).getInt(36);
+    }
+
+    int version() {
+      return ByteBuffer.wrap(bytes).getShort(8) & 0xFFFF;
+    }
+
+    boolean full() {
+      return (ByteBuffer.wrap(bytes).getShort(10) & FLAG_FULL) != 0;
+    }
+
+    long number() {
+      return ByteBuffer.wrap(bytes).getLong(16);
+    }
+
+    long length() {
+      return ByteBuffer.wrap(bytes).getLong(24);
+    }
+
+    int bodyCrc() {
+      return ByteBuffer.wrap(bytes).getInt(32);
+    }
+
+    long end() {
+      return at + GEN_HEAD + length();
+    }
+
+    /** Why this is not a whole generation numbered {@code expect}, or null if it may be one. */
+    String problem(long expect) {
+      if (available < GEN_HEAD) {
+        return "a head cut short";
+      }
+      if (!magic() || !checks()) {
+        return "no generation head";
+      }
+      if (version() != VERSION || number() != expect) {
+        return "generation " + number() + " of version " + version();
+      }
+      long len = length();
+      if (len < 4 || len > available - GEN_HEAD || len > Integer.MAX_VALUE - 16) {
+        return "a body cut short";
+      }
+      return null;
+    }
+  }
+
+  private static Head readHead(StoreFile f, long at, long size) throws IOException {
+    byte[] b = new byte[GEN_HEAD];
+    if (size - at >= GEN_HEAD) {
+      readFully(f, ByteBuffer.wrap(b), at);
+    }
+    return new Head(b, at, size - at);
+  }
+
+  /** The CRC-32C of {@code length} bytes at {@code at}, read a piece at a time. */
+  private static int bodyCrc(StoreFile f, long at, long length) throws IOException {
+    CRC32C crc = new CRC32C();
+    ByteBuffer b = ByteBuffer.allocate((int) Math.min(length, CHUNK));
+    long done = 0;
+    while (done < length) {
+      b.clear().limit((int) Math.min(b.capacity(), length - done));
+      readFully(f, b, at + done);
+      b.flip();
+      if (!b.hasRemaining()) {
+        break; // the file ended: the caller saw its size, so this is a race with a writer
+      }
+      done += b.remaining();
+      crc.update(b);
+    }
+    return (int) crc.getValue();
+  }
+
   // ------------------------------------------------------------------ writing
 
   /**
-   * Writes {@code snapshot} as the next generation and commits it: the generation is appended and
-   * forced, then the other header copy names it and is forced. Throws, leaving the previous commit
-   * as the store's, if any write or force fails. The first generation of a store must hold every
-   * object.
+   * Writes {@code snapshot} as the next generation and commits it with one force (see the class
+   * comment). Throws, leaving the previous commit as the store's, if any write or force fails. The
+   * first generation of a store must hold every object.
    */
   @Override
   public synchronized void write(Snapshot snapshot) throws IOException {
@@ -263,37 +540,79 @@ public final class Store implements CheckpointWriter, Closeable {
   /**
    * Why a write failed, once one has: after a failed write or force the kernel may have dropped
    * what it was asked to write, so the store writes nothing more until it is opened again and its
-   * header read from the disk (as PostgreSQL stops after a failed fsync).
+   * commit read from the disk (as PostgreSQL stops after a failed fsync).
    */
   private String failure;
 
+  /** Makes the store's files: segment 1 with slot A naming no generation, then the header. */
   private void create() throws IOException {
-    headerFile = files.open(HEADER);
-    Header empty = new Header(0, 0, 1, 0, 0, 0);
     segment = files.open(segmentName(1));
     segment.truncate(0);
+    Commit none = new Commit(0, 1, 0, SEGMENT_START, 0, 0);
+    writeSlot(segment, none);
     segment.force();
-    writeSlot(empty);
+    files.syncDirectories(); // the segment's name is durable before a header names it
+    headerFile = files.open(HEADER);
+    Header h = new Header(1, 1);
+    writeHeader(h);
     files.syncDirectories();
-    current = empty;
+    header = h;
+    slot = none;
+    current = none;
   }
 
-  /** Appends and commits one generation (also called directly by this package's tests). */
+  /**
+   * Appends and commits one generation with one force (also called directly by this package's
+   * tests). The store's first generation is sealed by a slot at once (a second force): a store
+   * whose only generation could pass for a torn tail would look empty.
+   */
   void append(ImageFile.Contents image, long clock, List<ProgramState> programs, boolean full)
       throws IOException {
     if (current == null) {
       create();
     }
-    if (segment == null) {
-      segment = files.open(segmentName(current.segment()));
+    wrote = true;
+    if (forceBeforeSlot || segment.size() > current.end()) {
+      // What a crash left past the commit is cut away before anything is written after it: the
+      // next generation may be shorter, and bytes left after it (a program's page inside a torn
+      // generation) must never be read as a generation that follows it. The generations taken at
+      // open are forced before a slot names them.
+      if (segment.size() > current.end()) {
+        segment.truncate(current.end());
+      }
+      segment.force();
+      forceBeforeSlot = false;
     }
     long seq = current.sequence() + 1;
     long at = current.end();
     Written g = writeGeneration(segment, at, seq, image, extras(clock, programs), full);
+    Commit named = null;
+    if (slot.sequence() < current.sequence()) {
+      named = withCopy(current, 1 - slot.copy()); // durable since its own force
+      writeSlot(segment, named);
+    }
     segment.force();
-    Header next = new Header((int) (seq % 2), seq, current.segment(), at + g.length(), at, g.crc());
-    writeSlot(next);
-    current = next;
+    if (named != null) {
+      slot = named;
+    }
+    current = new Commit(-1, header.segment(), seq, at + g.length(), at, g.crc());
+    if (seq == 1) {
+      seal();
+    }
+  }
+
+  /** Writes the free commit slot naming the newest generation, and forces it. */
+  private void seal() throws IOException {
+    if (slot.sequence() < current.sequence()) {
+      Commit named = withCopy(current, 1 - slot.copy());
+      writeSlot(segment, named);
+      segment.force();
+      slot = named;
+    }
+  }
+
+  private static Commit withCopy(Commit c, int copy) {
+    return new Commit(copy, c.segment(), c.sequence(), c.end(), c.lastOffset(), c.lastCrc());
   }
 
   /** A snapshot's objects as the image encoder reads them: its pages streamed, not copied. */
@@ -537,9 +856,10 @@ public final class Store implements CheckpointWriter, Closeable {
   }
 
   /**
-   * Rewrites the log as one generation holding every object's newest record, in a new segment, then
-   * names it in the header and deletes the old segment. A crash at any moment leaves the header
-   * naming either the old log or the new one, both complete.
+   * Rewrites the log as one generation holding every object's newest record, in a new segment whose
+   * slot A names it, forced; then the other header copy names the new segment, forced, and the old
+   * segment is deleted. A crash at any moment leaves the header naming either the old log or the
+   * new one, both complete.
    */
   public synchronized void compact() throws IOException {
     if (!holdsSystem()) {
@@ -551,28 +871,36 @@ public final class Store implements CheckpointWriter, Closeable {
     } catch (StoreException e) {
       throw new IOException("cannot compact: " + e.getMessage(), e);
     }
-    long newSegment = current.segment() + 1;
+    long newSegment = header.segment() + 1;
     long seq = current.sequence() + 1;
     StoreFile out = files.open(segmentName(newSegment));
-    Written g;
+    Commit named;
     try {
       out.truncate(0);
-      g =
+      Written g =
           writeGeneration(
-              out, 0, seq, ImageFile.contents(r.image()), extras(r.clock(), r.programs()), true);
+              out,
+              SEGMENT_START,
+              seq,
+              ImageFile.contents(r.image()),
+              extras(r.clock(), r.programs()),
+              true);
+      named = new Commit(0, newSegment, seq, SEGMENT_START + g.length(), SEGMENT_START, g.crc());
+      writeSlot(out, named);
       out.force();
       files.syncDirectories();
     } catch (IOException e) {
       out.close();
       throw e;
     }
-    Header next = new Header((int) (seq % 2), seq, newSegment, g.length(), 0, g.crc());
-    writeSlot(next);
-    String old = segmentName(current.segment());
-    current = next;
-    if (segment != null) {
-      segment.close();
-    }
+    Header next = new Header(1 - header.copy(), newSegment);
+    writeHeader(next);
+    String old = segmentName(header.segment());
+    header = next;
+    slot = named;
+    current = named;
+    forceBeforeSlot = false;
+    segment.close();
     segment = out;
     files.delete(old);
     files.syncDirectories();
@@ -582,189 +910,179 @@ public final class Store implements CheckpointWriter, Closeable {
 
   /**
    * Reads and checks the committed log and returns the system it holds. Refused with a message
-   * naming the file, generation and offset if anything committed does not check (a header copy
-   * names only generations that were forced before it, so a committed generation that does not
-   * check is damage, never a crash); an uncommitted tail (a checkpoint the crash interrupted) and a
-   * torn header copy are passed over, and said so in {@link Recovered#note}.
+   * naming the file, generation and offset if anything committed does not check: up to the newest
+   * commit slot (which names only generations forced before it), and past it a generation followed
+   * by another; an uncommitted tail (a checkpoint the crash interrupted) and a torn header copy or
+   * slot are passed over, and said so in {@link Recovered#note}.
    */
   public synchronized Recovered recover() throws IOException, StoreException {
+    if (openDamage != null) {
+      throw openDamage;
+    }
     if (!holdsSystem()) {
       throw new StoreException(files.where(), 0, -1, "the store holds no system");
     }
-    return replay(current, headerNote);
+    return replay(openNote);
   }
 
-  private Recovered replay(Header h, String note) throws IOException, StoreException {
-    String name = segmentName(h.segment());
-    if (!files.exists(name)) {
+  private Recovered replay(String note) throws IOException, StoreException {
+    String name = segmentName(header.segment());
+    StoreFile seg = segment;
+    long size = seg.size();
+    if (size < slot.end()) {
       throw new StoreException(
-          HEADER,
-          h.sequence(),
-          (long) h.slot() * SLOT_BYTES,
-          "names " + name + ", which is missing");
+          name,
+          slot.sequence(),
+          size,
+          "the segment is "
+              + size
+              + " bytes, but its commit slot "
+              + copyName(slot.copy())
+              + " says its first "
+              + slot.end()
+              + " are committed");
     }
-    StoreFile seg =
-        segment != null && h.segment() == current.segment() ? segment : files.open(name);
-    try {
-      long size = seg.size();
-      if (size < h.end()) {
+    Commit h = current;
+    List<TreeMap<Long, ObjectState>> objects = new ArrayList<>();
+    for (int t = 0; t < 5; t++) {
+      objects.add(new TreeMap<>());
+    }
+    List<Generation> gens = new ArrayList<>();
+    KernelImage last = null;
+    long clock = 0;
+    List<ProgramState> programs = List.of();
+    long pos = SEGMENT_START;
+    long expect = -1;
+    while (pos < h.end()) {
+      ByteBuffer head = ByteBuffer.allocate(GEN_HEAD);
+      if (pos + GEN_HEAD > h.end()) {
+        throw new StoreException(name, 0, pos, "a generation's head runs past the committed end");
+      }
+      readFully(seg, head, pos);
+      byte[] hb = head.array();
+      if (!Arrays.equals(hb, 0, 8, GEN_MAGIC, 0, 8)) {
+        throw new StoreException(name, 0, pos, "no generation starts here (wrong magic)");
+      }
+      CRC32C hc = new CRC32C();
+      hc.update(hb, 0, 36);
+      if ((int) hc.getValue() != head.getInt(36)) {
+        throw new StoreException(name, 0, pos + 36, "a generation head's checksum does not match");
+      }
+      int version = head.getShort(8) & 0xFFFF;
+      long gen = head.getLong(16);
+      if (version != VERSION) {
+        throw new StoreException(
+            name, gen, pos + 8, "format version " + version + "; this Jackal reads " + VERSION);
+      }
+      if (expect >= 0 && gen != expect) {
+        throw new StoreException(
+            name, gen, pos + 16, "generation " + gen + " follows " + (expect - 1));
+      }
+      boolean full = (head.getShort(10) & FLAG_FULL) != 0;
+      if (expect < 0 && !full) {
+        throw new StoreException(
+            name, gen, pos + 10, "the first generation of a segment must hold every object");
+      }
+      long len = head.getLong(24);
+      if (len < 4 || len > h.end() - pos - GEN_HEAD || len > Integer.MAX_VALUE - 16) {
+        throw new StoreException(
+            name, gen, pos + 24, "length " + len + " runs past the committed end " + h.end());
+      }
+      ByteBuffer body = ByteBuffer.allocate((int) len);
+      readFully(seg, body, pos + GEN_HEAD);
+      CRC32C bc = new CRC32C();
+      bc.update(body.array());
+      int stored = head.getInt(32);
+      if ((int) bc.getValue() != stored) {
         throw new StoreException(
             name,
-            h.sequence(),
-            size,
-            "the segment is "
-                + size
-                + " bytes, but the header says its first "
-                + h.end()
-                + " are committed");
+            gen,
+            pos + GEN_HEAD,
+            String.format(
+                "checksum mismatch: the head says %08x, the %d bytes give %08x",
+                stored, len, (int) bc.getValue()));
       }
-      List<TreeMap<Long, ObjectState>> objects = new ArrayList<>();
-      for (int t = 0; t < 5; t++) {
-        objects.add(new TreeMap<>());
+      body.clear();
+      int extrasLen = body.getInt();
+      if (extrasLen < 12 || extrasLen > len - 4) {
+        throw new StoreException(name, gen, pos + GEN_HEAD, "program-state length " + extrasLen);
       }
-      List<Generation> gens = new ArrayList<>();
-      KernelImage last = null;
-      long clock = 0;
-      List<ProgramState> programs = List.of();
-      long pos = 0;
-      long expect = -1;
-      while (pos < h.end()) {
-        ByteBuffer head = ByteBuffer.allocate(GEN_HEAD);
-        if (pos + GEN_HEAD > h.end()) {
-          throw new StoreException(name, 0, pos, "a generation's head runs past the committed end");
+      long extrasAt = pos + GEN_HEAD + 4;
+      clock = body.getLong();
+      int n = body.getInt();
+      List<ProgramState> ps = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (body.position() + 9 > 4 + extrasLen) {
+          throw new StoreException(name, gen, extrasAt, "program states run past their length");
         }
-        readFully(seg, head, pos);
-        byte[] hb = head.array();
-        if (!Arrays.equals(hb, 0, 8, GEN_MAGIC, 0, 8)) {
-          throw new StoreException(name, 0, pos, "no generation starts here (wrong magic)");
-        }
-        CRC32C hc = new CRC32C();
-        hc.update(hb, 0, 36);
-        if ((int) hc.getValue() != head.getInt(36)) {
-          throw new StoreException(
-              name, 0, pos + 36, "a generation head's checksum does not match");
-        }
-        int version = head.getShort(8) & 0xFFFF;
-        long gen = head.getLong(16);
-        if (version != VERSION) {
-          throw new StoreException(
-              name, gen, pos + 8, "format version " + version + "; this Jackal reads " + VERSION);
-        }
-        if (expect >= 0 && gen != expect) {
-          throw new StoreException(
-              name, gen, pos + 16, "generation " + gen + " follows " + (expect - 1));
-        }
-        boolean full = (head.getShort(10) & FLAG_FULL) != 0;
-        if (expect < 0 && !full) {
-          throw new StoreException(
-              name, gen, pos + 10, "the first generation of a segment must hold every object");
-        }
-        long len = head.getLong(24);
-        if (len < 4 || len > h.end() - pos - GEN_HEAD || len > Integer.MAX_VALUE - 16) {
-          throw new StoreException(
-              name, gen, pos + 24, "length " + len + " runs past the committed end " + h.end());
-        }
-        ByteBuffer body = ByteBuffer.allocate((int) len);
-        readFully(seg, body, pos + GEN_HEAD);
-        CRC32C bc = new CRC32C();
-        bc.update(body.array());
-        int stored = head.getInt(32);
-        if ((int) bc.getValue() != stored) {
+        long oid = body.getLong();
+        int flags = body.get() & 0xFF;
+        if ((flags & ~7) != 0) {
           throw new StoreException(
               name,
               gen,
-              pos + GEN_HEAD,
-              String.format(
-                  "checksum mismatch: the head says %08x, the %d bytes give %08x",
-                  stored, len, (int) bc.getValue()));
+              pos + GEN_HEAD + body.position() - 1,
+              "program state flags " + flags + " (bits 1, 2 and 4 are the only ones defined)");
         }
-        body.clear();
-        int extrasLen = body.getInt();
-        if (extrasLen < 12 || extrasLen > len - 4) {
-          throw new StoreException(name, gen, pos + GEN_HEAD, "program-state length " + extrasLen);
-        }
-        long extrasAt = pos + GEN_HEAD + 4;
-        clock = body.getLong();
-        int n = body.getInt();
-        List<ProgramState> ps = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-          if (body.position() + 9 > 4 + extrasLen) {
-            throw new StoreException(name, gen, extrasAt, "program states run past their length");
-          }
-          long oid = body.getLong();
-          int flags = body.get() & 0xFF;
-          if ((flags & ~7) != 0) {
+        byte[] prog = null;
+        if ((flags & 2) != 0) {
+          int plen = body.getInt();
+          if (plen < 0 || body.position() + plen > 4 + extrasLen) {
             throw new StoreException(
-                name,
-                gen,
-                pos + GEN_HEAD + body.position() - 1,
-                "program state flags " + flags + " (bits 1, 2 and 4 are the only ones defined)");
+                name, gen, pos + GEN_HEAD + body.position(), "program state length " + plen);
           }
-          byte[] prog = null;
-          if ((flags & 2) != 0) {
-            int plen = body.getInt();
-            if (plen < 0 || body.position() + plen > 4 + extrasLen) {
-              throw new StoreException(
-                  name, gen, pos + GEN_HEAD + body.position(), "program state length " + plen);
-            }
-            prog = new byte[plen];
-            body.get(prog);
-          }
-          ps.add(new ProgramState(oid, (flags & 1) != 0, prog, (flags & 4) != 0));
+          prog = new byte[plen];
+          body.get(prog);
         }
-        long imgAt = pos + GEN_HEAD + 4 + extrasLen;
-        KernelImage image;
-        try {
-          image =
-              ImageFile.decode(body.array(), 4 + extrasLen, (int) len - 4 - extrasLen, name)
-                  .image();
-        } catch (ImageFileException e) {
-          throw new StoreException(name, gen, imgAt + e.offset(), e.section() + ": " + e.detail());
-        }
-        if (last != null && !last.oidLayout().equals(image.oidLayout())) {
-          throw new StoreException(
-              name, gen, imgAt, "OID layout " + image.oidLayout() + " after " + last.oidLayout());
-        }
-        for (ObjectState s : image.objects()) {
-          objects.get(s.obType()).put(s.oid(), s);
-        }
-        programs = ps;
-        last = image;
-        gens.add(
-            new Generation(gen, name, pos, GEN_HEAD + len, full, image.objects().size(), clock));
-        if (pos == h.lastOffset() && stored != h.lastCrc()) {
-          throw new StoreException(
-              name, gen, pos, "the header names a generation here with another checksum");
-        }
-        pos += GEN_HEAD + len;
-        expect = gen + 1;
+        ps.add(new ProgramState(oid, (flags & 1) != 0, prog, (flags & 4) != 0));
       }
-      if (last == null || expect - 1 != h.sequence()) {
+      long imgAt = pos + GEN_HEAD + 4 + extrasLen;
+      KernelImage image;
+      try {
+        image =
+            ImageFile.decode(body.array(), 4 + extrasLen, (int) len - 4 - extrasLen, name).image();
+      } catch (ImageFileException e) {
+        throw new StoreException(name, gen, imgAt + e.offset(), e.section() + ": " + e.detail());
+      }
+      if (last != null && !last.oidLayout().equals(image.oidLayout())) {
         throw new StoreException(
-            name,
-            h.sequence(),
-            pos,
-            "the log ends at generation " + (expect - 1) + ", the header names " + h.sequence());
+            name, gen, imgAt, "OID layout " + image.oidLayout() + " after " + last.oidLayout());
       }
-      if (size > h.end()) {
-        String tail =
-            (size - h.end())
-                + " bytes past the committed end of "
-                + name
-                + " (a checkpoint that was not committed) are ignored";
-        note = note == null ? tail : note + "; " + tail;
+      for (ObjectState s : image.objects()) {
+        objects.get(s.obType()).put(s.oid(), s);
       }
-      List<ObjectState> all = new ArrayList<>();
-      for (TreeMap<Long, ObjectState> m : objects) {
-        all.addAll(m.values());
+      programs = ps;
+      last = image;
+      gens.add(new Generation(gen, name, pos, GEN_HEAD + len, full, image.objects().size(), clock));
+      if ((pos == slot.lastOffset() && gen == slot.sequence() && stored != slot.lastCrc())
+          || (pos == h.lastOffset() && stored != h.lastCrc())) {
+        throw new StoreException(
+            name, gen, pos, "the commit names a generation here with another checksum");
       }
-      KernelImage merged = new KernelImage(last.oidLayout(), last.nextFresh(), all, last.runList());
-      return new Recovered(merged, clock, programs, h.sequence(), gens, note);
-    } finally {
-      if (seg != segment) {
-        seg.close();
-      }
+      pos += GEN_HEAD + len;
+      expect = gen + 1;
     }
+    if (last == null || expect - 1 != h.sequence()) {
+      throw new StoreException(
+          name,
+          h.sequence(),
+          pos,
+          "the log ends at generation " + (expect - 1) + ", its commit names " + h.sequence());
+    }
+    if (size > h.end()) {
+      String tail =
+          (size - h.end())
+              + " bytes past the committed end of "
+              + name
+              + " (a checkpoint that was not committed) are ignored";
+      note = note == null ? tail : note + "; " + tail;
+    }
+    List<ObjectState> all = new ArrayList<>();
+    for (TreeMap<Long, ObjectState> m : objects) {
+      all.addAll(m.values());
+    }
+    KernelImage merged = new KernelImage(last.oidLayout(), last.nextFresh(), all, last.runList());
+    return new Recovered(merged, clock, programs, h.sequence(), gens, note);
   }
 
   /**
@@ -786,15 +1104,26 @@ public final class Store implements CheckpointWriter, Closeable {
     }
   }
 
+  /**
+   * Closes the store. After a clean run the free commit slot is written naming the newest
+   * generation and forced, so that every generation is covered by a slot and damage to the last one
+   * is refused rather than taken for a torn tail.
+   */
   @Override
   public synchronized void close() throws IOException {
-    if (segment != null) {
-      segment.close();
-      segment = null;
-    }
-    if (headerFile != null) {
-      headerFile.close();
-      headerFile = null;
+    try {
+      if (wrote && failure == null && segment != null && slot != null) {
+        seal();
+      }
+    } finally {
+      if (segment != null) {
+        segment.close();
+        segment = null;
+      }
+      if (headerFile != null) {
+        headerFile.close();
+        headerFile = null;
+      }
     }
   }
 

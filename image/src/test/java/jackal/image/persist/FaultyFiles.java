@@ -32,6 +32,9 @@ final class FaultyFiles implements StoreFiles {
   private long written;
   boolean fired;
 
+  /** The length asked of each write since {@link #arm}, in order. */
+  final java.util.List<Integer> lengths = new java.util.ArrayList<>();
+
   /** Undo records of writes not yet forced: file name, offset, old bytes, old size. */
   private record Undo(String name, long at, byte[] old, long oldSize) {}
 
@@ -51,6 +54,12 @@ final class FaultyFiles implements StoreFiles {
     this.forces = 0;
     this.written = 0;
     this.fired = false;
+    this.lengths.clear();
+  }
+
+  /** No more faults (writes and forces are still counted). */
+  void disarm() {
+    this.fault = null;
   }
 
   /** Writes and forces since {@link #arm}. */
@@ -100,6 +109,7 @@ final class FaultyFiles implements StoreFiles {
       public void write(ByteBuffer b, long at) throws IOException {
         writes++;
         int len = b.remaining();
+        lengths.add(len);
         int allowed = len;
         String why = null;
         if (fault == Fault.TORN_WRITE && writes == failAt) {

@@ -108,7 +108,7 @@ class StreamedGenerationTest {
     }
     byte[] segment = java.nio.file.Files.readAllBytes(dir.resolve(Store.segmentName(1)));
     // 40-byte head, 4-byte program-state length, 12 bytes of clock and count, then the image.
-    got.put(segment, Store.GEN_HEAD + 4 + 12, whole.length);
+    got.put(segment, (int) Store.SEGMENT_START + Store.GEN_HEAD + 4 + 12, whole.length);
     assertThat(got.array()).isEqualTo(whole);
   }
 }
