@@ -36,7 +36,8 @@ final class Gate implements SystemCalls {
 
   // The translation cache: direct-mapped on the virtual page number. An entry is current only
   // while its epoch equals the machine's memory epoch, which every change to a GPT slot, l2v,
-  // guard or address-space slot, and every rescind, advances.
+  // guard or address-space slot, and every rescind but an endpoint's, advances (setSpaceAndPC
+  // does not: it discards the gate whose cache would go stale).
   private static final int TLB_SIZE = 64;
   private static final int PAGE_MASK = Page.SIZE - 1;
   //

@@ -155,9 +155,10 @@ public final class Machine {
 
   /**
    * The memory epoch: advanced by every change that can alter a translation (a GPT's slots, l2v or
-   * bg bit, a process's address-space slot, any rescind). Translation-cache entries filled under an
-   * older epoch are stale: one counter for the whole machine keeps the check to a single load on
-   * the access path, and such changes are rare next to accesses.
+   * bg bit, a process's address-space slot while its gate lives, the rescind of anything but an
+   * endpoint). Translation-cache entries filled under an older epoch are stale: one counter for the
+   * whole machine keeps the check to a single load on the access path, and such changes are rare
+   * next to accesses.
    */
   private volatile long memoryEpoch;
 
@@ -317,7 +318,11 @@ public final class Machine {
       txn.lock(stalledOn.owner);
     }
     txn.commit();
-    translationsChanged();
+    if (!(o instanceof Endpoint)) {
+      // An endpoint is on no translation's path (a walk passes GPTs, pages, capability pages and
+      // windows), so destroying one leaves every cached translation true.
+      translationsChanged();
+    }
     if (o.allocCount >= layout().maxCount) {
       o.allocCount = KObject.RETIRED;
     } else {

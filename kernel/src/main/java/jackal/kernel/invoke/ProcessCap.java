@@ -156,7 +156,9 @@ final class ProcessCap extends KernelCap {
     target.cont = null;
     target.exited = false;
     target.sleepDeadline = 0; // a timer wake-up for the abandoned call finds nothing to wake
-    inv.machine.translationsChanged();
+    // No translation cache goes stale: each belongs to one continuation's gate, and the target's
+    // is discarded here (another process's target is off its CPU; the caller's own call ends
+    // before its program runs again), so the new space is walked by a fresh gate.
     if (waitingOn != null && target.stalledOn == waitingOn) {
       waitingOn.remove(target);
     }

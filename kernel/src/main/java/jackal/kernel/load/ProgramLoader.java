@@ -372,6 +372,17 @@ public final class ProgramLoader {
     if (!program.defines(entry)) {
       throw LoadFailure.badImage("entry class " + entry + " is not in the image");
     }
+    if (!program.isCapturable() && program.isShared(entry)) {
+      // A shared entry class names only shared classes: a loader of the process's own would never
+      // define a class. The image keeps the entry's constructor; the process gets a fresh instance.
+      MethodHandle ctor = program.sharedEntry(entry);
+      if (ctor == null) {
+        ctor = entryConstructor(Class.forName(entry, true, program.sharedLoader(allow)), entry);
+        program.keepSharedEntry(entry, ctor);
+      }
+      PollClass.bind(p);
+      return (ProgramEntry) ctor.invoke();
+    }
     ProcessClassLoader loader = new ProcessClassLoader(p.toString(), program, allow);
     defineKernelClasses(loader, p);
     if (program.isCapturable()) {
@@ -383,18 +394,23 @@ public final class ProgramLoader {
         return loaded.restoreFrom(state); // its entry object is in the state: no constructor runs
       }
     }
-    Class<?> c = Class.forName(entry, true, loader);
+    return (ProgramEntry) entryConstructor(Class.forName(entry, true, loader), entry).invoke();
+  }
+
+  /**
+   * The public no-argument constructor of entry class {@code c} (named {@code entry}), which must
+   * implement {@link ProgramEntry}.
+   */
+  private static MethodHandle entryConstructor(Class<?> c, String entry) {
     if (!ProgramEntry.class.isAssignableFrom(c)) {
       throw LoadFailure.badImage("entry class " + entry + " does not implement ProgramEntry");
     }
-    MethodHandle ctor;
     try {
-      ctor = MethodHandles.publicLookup().findConstructor(c, MethodType.methodType(void.class));
+      return MethodHandles.publicLookup().findConstructor(c, MethodType.methodType(void.class));
     } catch (NoSuchMethodException | IllegalAccessException e) {
       throw LoadFailure.badImage(
           "entry class " + entry + " has no public constructor without arguments");
     }
-    return (ProgramEntry) ctor.invoke();
   }
 
   /**

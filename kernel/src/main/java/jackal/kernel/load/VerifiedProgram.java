@@ -2,6 +2,7 @@ package jackal.kernel.load;
 
 import jackal.kernel.load.capture.CapturePlan;
 import jackal.kernel.load.capture.ClassShape;
+import java.lang.invoke.MethodHandle;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,12 @@ public final class VerifiedProgram {
   private final CapturePlan plan;
   private final Map<String, ClassShape> shapes;
   private volatile SharedClassLoader sharedLoader;
+
+  /** The constructor of a shared entry class, found once for the image (null until then). */
+  private volatile SharedEntry sharedEntry;
+
+  /** A shared entry class's name and its public no-argument constructor. */
+  private record SharedEntry(String name, MethodHandle ctor) {}
 
   private VerifiedProgram(
       Map<String, byte[]> classes,
@@ -101,6 +108,20 @@ public final class VerifiedProgram {
       }
     }
     return l;
+  }
+
+  /**
+   * The public no-argument constructor of the shared entry class {@code name}, if {@link
+   * #keepSharedEntry} kept it, else null.
+   */
+  MethodHandle sharedEntry(String name) {
+    SharedEntry e = sharedEntry;
+    return e != null && e.name().equals(name) ? e.ctor() : null;
+  }
+
+  /** Keeps {@code ctor}, the constructor of the shared entry class {@code name}. */
+  void keepSharedEntry(String name, MethodHandle ctor) {
+    sharedEntry = new SharedEntry(name, ctor);
   }
 
   /** The loader of the shared classes if it was made yet, else null. */

@@ -36,6 +36,7 @@ class ProgramSpaceBehaviourTest {
   static final int HANDLER = CapReg.APP0 + 9;
   static final long DATA = 0x1000;
   static final byte[] IMAGE_BYTES = "image".getBytes(StandardCharsets.UTF_8);
+  static final byte[] CODE_BYTES = "code".getBytes(StandardCharsets.UTF_8);
 
   @FunctionalInterface
   interface Call {
@@ -55,6 +56,7 @@ class ProgramSpaceBehaviourTest {
   static final class Setup {
     final SpaceSystem s = new SpaceSystem();
     final ObjectRef page = s.k.newPage();
+    final ObjectRef code = s.k.newPage();
     final SpaceServerImage server;
     final SpaceServerImage second;
     final List<String> keeperSaw = new CopyOnWriteArrayList<>();
@@ -62,7 +64,8 @@ class ProgramSpaceBehaviourTest {
 
     Setup() {
       s.k.writePage(page, 0, IMAGE_BYTES);
-      server = SpaceServerImage.programSpace(s.k, s.servers, s.runtime, s.imageWith(page));
+      s.k.writePage(code, 0, CODE_BYTES);
+      server = SpaceServerImage.programSpace(s.k, s.servers, s.runtime, s.imageWith(page, code));
       second = SpaceServerImage.programSpace(s.k, s.servers, s.runtime, s.imageWith(page));
     }
 
@@ -193,6 +196,29 @@ class ProgramSpaceBehaviourTest {
       ProcessInfo info = s.k.inspect(t.scenario);
       assertThat(info.runState()).isEqualTo(ProcessInfo.FAULTED);
       assertThat(info.faultInfo()).isEqualTo(past);
+    }
+  }
+
+  @Test
+  void aStoreIntoTheProgramsCodeGoesToTheProcessHandlerAndTheSharedCodeStaysAsItWas()
+      throws Exception {
+    Setup t = new Setup();
+    try (SpaceSystem s = t.s) {
+      long code = ProgramLayout.PC;
+      AtomicReference<String> read = new AtomicReference<>();
+      t.run(
+          c -> {
+            c.bank.createChild(PRIME, reg(BANK));
+            c.startServer(SERVER, t.server.pc(), BANK, SPACE);
+            c.enter(SPACE);
+            read.set(String.valueOf((char) c.sys.loadByte(code)));
+            c.sys.storeByte(code, (byte) 'X'); // no private copy of the code: the handler hears
+          });
+      assertThat(read.get()).as("console: %s", s.console()).isEqualTo("c");
+      assertThat(t.keeperSaw)
+          .containsExactly("fc=" + FaultCode.ACCESS_VIOLATION + " at=" + Long.toHexString(code));
+      assertThat(s.k.inspect(t.scenario).faultInfo()).isEqualTo(code);
+      assertThat(s.k.readPage(t.code, 0, CODE_BYTES.length)).isEqualTo(CODE_BYTES);
     }
   }
 

@@ -204,6 +204,24 @@ final class SpaceSystem implements AutoCloseable {
     return k.guarded(k.cap(top), 0, 36);
   }
 
+  /**
+   * As {@link #imageWith(ObjectRef)}, with {@code code} as the first page of the image's code
+   * region (at {@link ProgramLayout#PC}, slot 1 of the top GPT).
+   */
+  CapRef imageWith(ObjectRef page, ObjectRef code) {
+    ObjectRef data = k.newGpt();
+    k.setGpt(data, 12, false, false);
+    k.setGptSlot(data, 1, k.cap(page));
+    ObjectRef text = k.newGpt();
+    k.setGpt(text, 12, false, false);
+    k.setGptSlot(text, 0, k.cap(code));
+    ObjectRef top = k.newGpt();
+    k.setGpt(top, 32, false, false);
+    k.setGptSlot(top, 0, k.guarded(k.cap(data), 0, 16));
+    k.setGptSlot(top, 1, k.guarded(k.cap(text), 0, 16));
+    return k.guarded(k.cap(top), 0, 36);
+  }
+
   /** A process handler that logs each upcall ("fc=4 at=1000") and never answers. */
   ObjectRef keeper(List<String> log) {
     return k.newProcess(
