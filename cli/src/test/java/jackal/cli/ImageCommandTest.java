@@ -15,6 +15,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -222,5 +223,31 @@ class ImageCommandTest {
     assertThat(run("image", "show", src.toString())).isEqualTo(1);
     assertThat(err.toString().strip())
         .isEqualTo("jackal: " + src + ": header at byte 0: not a Jackal image file (wrong magic)");
+  }
+
+  @Test
+  void aBuiltImageBootedInAFreshJvmTracesItsProgramsCallsByTheirCapIdlNames() throws Exception {
+    Path kv =
+        Path.of(System.getProperty("basedir", ".")).resolve("../examples/kv/kv.mki").normalize();
+    Path file = dir.resolve("kv.jkimg");
+    assertThat(run("image", "build", kv.toString(), "-o", file.toString()))
+        .as(err.toString())
+        .isZero();
+    // A JVM of its own: this one learnt the names when it built the image; that one learns them
+    // from the file only.
+    List<String> cmd = new ArrayList<>(LedgerSoak.javaCommand());
+    cmd.addAll(List.of("run", file.toString(), "--cpus", "2", "--trace-interface", "KeyValue"));
+    Process child = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(child.waitFor()).as(out).isZero();
+    String ok = "\\(\\.\\.\\.\\) \\[ep \\d+, pp [01]\\] at server#\\d+ = OK \\d+ ns";
+    for (String method : List.of("put", "get", "size", "readOnly")) {
+      assertThat(out.lines().filter(l -> l.matches("client#\\d+ -> KeyValue\\." + method + ok)))
+          .as(method + " in:\n" + out)
+          .isNotEmpty();
+    }
+    assertThat(out)
+        .containsPattern(
+            "client#\\d+ -> KeyValue\\.get\\(\\.\\.\\.\\) \\[ep \\d+, pp 0\\] .* = NotFound ");
   }
 }

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -270,5 +271,42 @@ class MainTest {
   void runHelpSaysWhatTheExitStatusMeans() {
     assertThat(run("run", "--help")).isZero();
     assertThat(out.toString()).contains("status 0", "fault nobody handled", "--cpus");
+  }
+
+  /** Every command line naming a command: {@code jackal}, {@code jackal image build}, ... */
+  private static void commands(CommandLine cmd, List<String> prefix, List<List<String>> into) {
+    into.add(prefix);
+    for (var e : cmd.getSubcommands().entrySet()) {
+      List<String> next = new ArrayList<>(prefix);
+      next.add(e.getKey());
+      commands(e.getValue(), next, into);
+    }
+  }
+
+  @Test
+  void everyCommandAtEveryDepthAnswersHelpWithItsOwnUsage() {
+    List<List<String>> all = new ArrayList<>();
+    commands(Main.commandLine(), List.of(), all);
+    // The walk finds the nested commands too, not only the first level.
+    assertThat(all)
+        .contains(
+            List.of("run"),
+            List.of("image", "build"),
+            List.of("image", "show"),
+            List.of("store", "show"),
+            List.of("store", "check"),
+            List.of("soak", "ledger"),
+            List.of("bench"),
+            List.of("test"));
+    for (List<String> command : all) {
+      out.getBuffer().setLength(0);
+      err.getBuffer().setLength(0);
+      List<String> args = new ArrayList<>(command);
+      args.add("--help");
+      String name = String.join(" ", command);
+      assertThat(run(args.toArray(String[]::new))).as(name).isZero();
+      assertThat(out.toString()).as(name).startsWith("Usage: " + ("jackal " + name).strip() + " ");
+      assertThat(err.toString()).as(name).isEmpty();
+    }
   }
 }

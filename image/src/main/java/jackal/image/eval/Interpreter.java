@@ -1,5 +1,6 @@
 package jackal.image.eval;
 
+import jackal.image.CapIdlName;
 import jackal.image.ImageException;
 import jackal.image.SourcePos;
 import jackal.image.eval.Scope.Binding;
@@ -116,6 +117,14 @@ public final class Interpreter {
       objects.defineBuiltins(globals);
       system.defineBuiltins(globals);
     }
+  }
+
+  /**
+   * The CapIDL method and exception names the image's program jars carry (registered with the
+   * kernel's traces as each jar was loaded), for a built image file to keep.
+   */
+  public List<CapIdlName> capIdlNames() {
+    return system == null ? List.of() : system.capIdlNames();
   }
 
   /** The processes the image made, in the order it made them. */

@@ -1,5 +1,6 @@
 package jackal.image.eval;
 
+import jackal.image.CapIdlName;
 import jackal.image.ImageException;
 import jackal.image.SourcePos;
 import jackal.image.eval.Value.Bank;
@@ -59,6 +60,7 @@ final class SystemObjects {
   private final List<Bank> subBanks = new ArrayList<>();
   private final IdentityHashMap<ObjectRef, Bank> owners = new IdentityHashMap<>();
   private final Map<ObjectRef, Integer> types = new LinkedHashMap<>();
+  private final List<CapIdlName> capIdlNames = new ArrayList<>();
   private CodeSegment runtime;
   private CodeSegment library;
   private CodeSegment servers;
@@ -69,6 +71,14 @@ final class SystemObjects {
   SystemObjects(Kernel kernel, List<Path> searchPath) {
     this.kernel = kernel;
     this.searchPath = List.copyOf(searchPath);
+  }
+
+  /**
+   * The CapIDL names the jars of the image's programs carry, in the order the image loaded them: a
+   * built image file keeps them for the traces of its boot.
+   */
+  List<CapIdlName> capIdlNames() {
+    return List.copyOf(capIdlNames);
   }
 
   /** The processes to start at boot, in the order the image made them runnable. */
@@ -347,7 +357,7 @@ final class SystemObjects {
             throw new ImageException(pos.get(1), "cannot read " + jar + ": " + e);
           }
           code = kernel.newCodeSegment(bytes);
-          registerNames(jar, bytes, pos.get(1));
+          capIdlNames.addAll(registerNames(jar, bytes, pos.get(1)));
           jars.put(jar, code);
         }
       }
@@ -365,10 +375,11 @@ final class SystemObjects {
    * Gives the kernel's traces the names of the methods and exceptions of the program's own CapIDL
    * interfaces, from the resource the CapIDL compiler wrote into its jar ({@code method 0xCODE
    * name} and {@code exception 0xCODE name} lines), so that a trace prints {@code
-   * KeyValue.put(...)} for a call to it. A jar without one has nothing to name; a malformed one is
-   * an error naming the jar, the resource and the line.
+   * KeyValue.put(...)} for a call to it; returns them. A jar without one has nothing to name; a
+   * malformed one is an error naming the jar, the resource and the line.
    */
-  static void registerNames(Path jar, byte[] bytes, SourcePos at) throws ImageException {
+  static List<CapIdlName> registerNames(Path jar, byte[] bytes, SourcePos at)
+      throws ImageException {
     String text;
     try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(bytes))) {
       ZipEntry e;
@@ -383,8 +394,9 @@ final class SystemObjects {
       throw new ImageException(at, "cannot read " + jar + ": " + e.getMessage());
     }
     if (text == null) {
-      return;
+      return List.of();
     }
+    List<CapIdlName> names = new ArrayList<>();
     List<Integer> methodCodes = new ArrayList<>();
     List<String> methodNames = new ArrayList<>();
     List<Long> exceptionCodes = new ArrayList<>();
@@ -397,17 +409,21 @@ final class SystemObjects {
       }
       String[] f = line.split(" ");
       try {
-        if (f.length != 3 || !f[1].startsWith("0x") || f[2].isEmpty()) {
+        if (f.length != 3 || !f[1].startsWith("0x") || CapIdlName.badName(f[2]) != null) {
           throw new NumberFormatException("not 'method|exception 0xCODE name'");
         }
         switch (f[0]) {
           case "method" -> {
-            methodCodes.add(Integer.parseUnsignedInt(f[1].substring(2), 16));
+            int code = Integer.parseUnsignedInt(f[1].substring(2), 16);
+            methodCodes.add(code);
             methodNames.add(f[2]);
+            names.add(new CapIdlName(false, code & 0xFFFF_FFFFL, f[2]));
           }
           case "exception" -> {
-            exceptionCodes.add(Long.parseUnsignedLong(f[1].substring(2), 16));
+            long code = Long.parseUnsignedLong(f[1].substring(2), 16);
+            exceptionCodes.add(code);
             exceptionNames.add(f[2]);
+            names.add(new CapIdlName(true, code, f[2]));
           }
           default -> throw new NumberFormatException("no such kind '" + f[0] + "'");
         }
@@ -430,6 +446,7 @@ final class SystemObjects {
         methodNames.toArray(String[]::new),
         exceptionCodes.stream().mapToLong(Long::longValue).toArray(),
         exceptionNames.toArray(String[]::new));
+    return names;
   }
 
   private static Namespace program(String entry, CapRef space, long pc) {

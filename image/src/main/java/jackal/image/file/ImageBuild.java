@@ -2,6 +2,7 @@ package jackal.image.file;
 
 import jackal.image.ImageException;
 import jackal.image.boot.ImageBoot;
+import jackal.image.eval.Interpreter;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.KernelImage;
@@ -34,12 +35,21 @@ public final class ImageBuild {
     return started;
   }
 
-  /** Builds {@code source} on a kernel with settings {@code config} into an image file's bytes. */
+  /**
+   * Builds {@code source} on a kernel with settings {@code config} into an image file's bytes: the
+   * kernel's objects and the CapIDL names its programs' jars carry (so that a trace of the file's
+   * boot names their calls as a trace of the source's does).
+   */
   public static byte[] build(Path source, List<Path> includes, KernelConfig config, PrintStream out)
       throws IOException, ImageException {
     try (Kernel k = Kernel.create(config)) {
-      run(source, includes, k, out);
-      return ImageFile.encode(KernelImage.exportFrom(k));
+      Interpreter in =
+          new Interpreter(ImageBoot.searchPath(includes), out, Interpreter.DEFAULT_MAX_DEPTH, k);
+      in.runFile(source);
+      for (ObjectRef p : in.finish()) {
+        k.start(p);
+      }
+      return ImageFile.encode(KernelImage.exportFrom(k), in.capIdlNames());
     }
   }
 }

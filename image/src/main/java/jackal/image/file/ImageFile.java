@@ -1,5 +1,7 @@
 package jackal.image.file;
 
+import jackal.image.CapIdlName;
+import jackal.kernel.boot.CodeNames;
 import jackal.kernel.boot.ImageRefusedException;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.KernelImage;
@@ -42,7 +44,12 @@ public final class ImageFile {
   /** The first 8 bytes: a non-ASCII byte first, so a text file or a source image never matches. */
   static final byte[] MAGIC = {(byte) 0x89, 'J', 'K', 'L', 'I', 'M', 'G', '\n'};
 
-  public static final int VERSION = 1;
+  /**
+   * The format this Jackal writes. Version 2 added the NAME section (the programs' CapIDL names);
+   * version 1 files, which lack it, are still read.
+   */
+  public static final int VERSION = 2;
+
   static final int HEADER_BYTES = 32;
   static final int CHECKSUM_AT = 24;
   static final int SECTION_HEADER_BYTES = 16;
@@ -54,9 +61,18 @@ public final class ImageFile {
   static final String PROC = "PROC";
   static final String ENDP = "ENDP";
   static final String RUN = "RUN ";
+  static final String NAME = "NAME";
 
-  /** The sections, in file order: the kernel's settings, the objects by type, the run list. */
-  static final List<String> SECTIONS = List.of(KERN, PAGE, CPAG, GPT, PROC, ENDP, RUN);
+  /**
+   * The sections, in file order: the kernel's settings, the objects by type, the run list, the
+   * CapIDL names of the programs' own interfaces.
+   */
+  static final List<String> SECTIONS = List.of(KERN, PAGE, CPAG, GPT, PROC, ENDP, RUN, NAME);
+
+  /** How many sections a file of format {@code version} has (version 1 had no NAME). */
+  static int sectionCount(int version) {
+    return version == 1 ? SECTIONS.size() - 1 : SECTIONS.size();
+  }
 
   static final int TYPES = 5;
   static final int CAP = 16;
@@ -74,6 +90,11 @@ public final class ImageFile {
   static final int ENDP_RECORD = OBJECT_HEAD + 1 + 4 + 8 + CAP;
   static final int PROC_FIXED = OBJECT_HEAD + 2 + 4 * 4 + 8 * 3;
   static final int PROC_MIN_RECORD = PROC_FIXED + ProcessState.CAPS * CAP;
+
+  /** A NAME record: u8 kind (0 method, 1 exception), u64 code, u16 n, n bytes of UTF-8 name. */
+  static final int NAME_FIXED = 1 + 8 + 2;
+
+  static final int NAME_MIN_RECORD = NAME_FIXED + 1;
 
   // ------------------------------------------------------------------ writing
 
@@ -102,6 +123,14 @@ public final class ImageFile {
 
     /** Every object that is not a page: CapPages, GPTs, Processes, Endpoints, each by OID. */
     List<ObjectState> others();
+
+    /**
+     * The CapIDL names of the programs' own interfaces, for the traces of the booted image (none
+     * unless an image build gives them).
+     */
+    default List<CapIdlName> names() {
+      return List.of();
+    }
   }
 
   /**
@@ -142,16 +171,22 @@ public final class ImageFile {
   /** Where an image's CRC-32C is (over the whole file with these 4 bytes taken as zero). */
   public static final int CHECKSUM_OFFSET = CHECKSUM_AT;
 
-  /** The image as a file's bytes. */
+  /** The image as a file's bytes, with no CapIDL names. */
   public static byte[] encode(KernelImage image) {
-    long size = size(contents(image));
+    return encode(image, List.of());
+  }
+
+  /** The image and the CapIDL names of its programs' interfaces as a file's bytes. */
+  public static byte[] encode(KernelImage image, List<CapIdlName> names) {
+    Contents contents = contents(image, names);
+    long size = size(contents);
     if (size > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("an image of " + size + " bytes is too large for a file");
     }
     ByteBuffer b = ByteBuffer.allocate(Math.max((int) size, MIN_BUFFER));
     try {
       encode(
-          contents(image),
+          contents,
           new Out(b) {
             @Override
             protected void drain() {
@@ -170,6 +205,12 @@ public final class ImageFile {
 
   /** A held image's contents. */
   public static Contents contents(KernelImage image) {
+    return contents(image, List.of());
+  }
+
+  /** A held image's contents with the CapIDL names of its programs' interfaces. */
+  public static Contents contents(KernelImage image, List<CapIdlName> names) {
+    List<CapIdlName> held = List.copyOf(names);
     List<List<ObjectState>> byType = byType(image);
     List<ObjectState> pages = byType.get(0);
     List<ObjectState> others = new ArrayList<>();
@@ -216,6 +257,11 @@ public final class ImageFile {
       public List<ObjectState> others() {
         return others;
       }
+
+      @Override
+      public List<CapIdlName> names() {
+        return held;
+      }
     };
   }
 
@@ -241,6 +287,9 @@ public final class ImageFile {
           };
     }
     lengths[6] = 8L * c.runList().size();
+    for (CapIdlName n : c.names()) {
+      lengths[7] += NAME_FIXED + nameBytes(n).length;
+    }
     long size = HEADER_BYTES;
     for (int i = 0; i < SECTIONS.size(); i++) {
       size += SECTION_HEADER_BYTES + lengths[i];
@@ -319,6 +368,15 @@ public final class ImageFile {
     for (long oid : c.runList()) {
       out.room(8).putLong(oid);
     }
+    section(out.room(SECTION_HEADER_BYTES), NAME, c.names().size(), lengths[7]);
+    for (CapIdlName n : c.names()) {
+      byte[] name = nameBytes(n);
+      out.room(NAME_FIXED + name.length)
+          .put((byte) (n.exception() ? 1 : 0))
+          .putLong(n.code())
+          .putShort((short) name.length)
+          .put(name);
+    }
     return size;
   }
 
@@ -345,6 +403,15 @@ public final class ImageFile {
           "process name of " + n.length + " bytes (at most " + MAX_NAME_BYTES + ")");
     }
     return n;
+  }
+
+  private static byte[] nameBytes(CapIdlName n) {
+    byte[] b = n.name().getBytes(StandardCharsets.UTF_8);
+    if (b.length > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException(
+          "CapIDL name of " + b.length + " bytes (at most " + MAX_NAME_BYTES + ")");
+    }
+    return b;
   }
 
   private static void section(ByteBuffer b, String tag, int count, long length) {
@@ -394,15 +461,20 @@ public final class ImageFile {
   public record Parsed(
       String file,
       KernelImage image,
+      List<CapIdlName> names,
       long kernelSection,
       long[] objectOffsets,
       int[] objectSections,
       long[] runOffsets) {
 
-    /** Loads the image into {@code kernel}; see {@link ImageFile#load}. */
+    /**
+     * Loads the image into {@code kernel} and gives the kernel's traces the CapIDL names the file
+     * carries; see {@link ImageFile#load}.
+     */
     public List<ObjectRef> loadInto(Kernel kernel) throws ImageFileException {
+      List<ObjectRef> run;
       try {
-        return image.loadInto(kernel);
+        run = image.loadInto(kernel);
       } catch (ImageRefusedException e) {
         int i = e.objectIndex();
         throw switch (e.part()) {
@@ -416,7 +488,20 @@ public final class ImageFile {
                   e.getMessage());
         };
       }
+      registerNames(names);
+      return run;
     }
+  }
+
+  /** Gives the kernel's traces {@code names}. */
+  static void registerNames(List<CapIdlName> names) {
+    List<CapIdlName> methods = names.stream().filter(n -> !n.exception()).toList();
+    List<CapIdlName> exceptions = names.stream().filter(CapIdlName::exception).toList();
+    CodeNames.register(
+        methods.stream().mapToInt(n -> (int) n.code()).toArray(),
+        methods.stream().map(CapIdlName::name).toArray(String[]::new),
+        exceptions.stream().mapToLong(CapIdlName::code).toArray(),
+        exceptions.stream().map(CapIdlName::name).toArray(String[]::new));
   }
 
   /** How errors name a section: {@code section GPT}. */
@@ -465,6 +550,7 @@ public final class ImageFile {
   /** One pass over the bytes, remembering where it is for its errors. */
   private static final class Reader {
     private final ByteBuffer b;
+    private int version;
     private final String file;
     private String section = "header";
 
@@ -498,9 +584,10 @@ public final class ImageFile {
                 + "-byte header of an image file");
       }
       b.position(MAGIC.length);
-      int version = b.getShort() & 0xFFFF;
-      if (version != VERSION) {
-        throw error(8, "format version " + version + "; this Jackal reads version " + VERSION);
+      version = b.getShort() & 0xFFFF;
+      if (version < 1 || version > VERSION) {
+        throw error(
+            8, "format version " + version + "; this Jackal reads versions 1 to " + VERSION);
       }
       int headerBytes = b.getShort() & 0xFFFF;
       if (headerBytes != HEADER_BYTES) {
@@ -532,8 +619,10 @@ public final class ImageFile {
       if (b.getInt() != 0) {
         throw error(28, "reserved header word is not zero");
       }
-      if (sections != SECTIONS.size()) {
-        throw error(12, sections + " sections, not the " + SECTIONS.size() + " of version 1");
+      if (sections != sectionCount(version)) {
+        throw error(
+            12,
+            sections + " sections, not the " + sectionCount(version) + " of version " + version);
       }
       try {
         return body();
@@ -675,7 +764,7 @@ public final class ImageFile {
         need(nameLen + PROC_MIN_RECORD - OBJECT_HEAD - 2);
         byte[] nameBytes = new byte[nameLen];
         b.get(nameBytes);
-        String name = utf8(nameBytes, at + OBJECT_HEAD + 2);
+        String name = utf8(nameBytes, at + OBJECT_HEAD + 2, "the process name");
         int runState = b.getInt();
         int flags = b.getInt();
         int notices = b.getInt();
@@ -725,6 +814,7 @@ public final class ImageFile {
         run.add(b.getLong());
       }
       close();
+      List<CapIdlName> names = version == 1 ? List.of() : names();
       if (b.hasRemaining()) {
         section = "end";
         throw error(b.position(), b.remaining() + " bytes after the last section");
@@ -738,10 +828,41 @@ public final class ImageFile {
       return new Parsed(
           file,
           new KernelImage(layout, next, objects, run),
+          names,
           kernAt,
           objectOffsets,
           objectSections,
           runOffsets);
+    }
+
+    /** The NAME section: each record's kind, code (a method's within 32 bits) and name. */
+    private List<CapIdlName> names() throws ImageFileException {
+      int n = open(NAME, NAME_MIN_RECORD);
+      List<CapIdlName> names = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        need(NAME_FIXED);
+        long at = b.position();
+        int kind = b.get() & 0xFF;
+        if (kind > 1) {
+          throw error(at, "name kind " + kind + " is not 0 (method) or 1 (exception)");
+        }
+        long code = b.getLong();
+        if (kind == 0 && (code >>> 32) != 0) {
+          throw error(at + 1, "method code 0x" + Long.toHexString(code) + " is wider than 32 bits");
+        }
+        int len = b.getShort() & 0xFFFF;
+        need(len);
+        byte[] bytes = new byte[len];
+        b.get(bytes);
+        String name = utf8(bytes, at + NAME_FIXED, "the CapIDL name");
+        String bad = CapIdlName.badName(name);
+        if (bad != null) {
+          throw error(at + NAME_FIXED, "not a CapIDL name: " + bad);
+        }
+        names.add(new CapIdlName(kind == 1, code, name));
+      }
+      close();
+      return names;
     }
 
     private byte[][] caps(int n) {
@@ -768,7 +889,7 @@ public final class ImageFile {
       return new String(bytes, StandardCharsets.US_ASCII);
     }
 
-    private String utf8(byte[] bytes, long at) throws ImageFileException {
+    private String utf8(byte[] bytes, long at, String what) throws ImageFileException {
       try {
         return StandardCharsets.UTF_8
             .newDecoder()
@@ -777,7 +898,7 @@ public final class ImageFile {
             .decode(ByteBuffer.wrap(bytes))
             .toString();
       } catch (CharacterCodingException e) {
-        throw error(at, "the process name is not UTF-8");
+        throw error(at, what + " is not UTF-8");
       }
     }
 

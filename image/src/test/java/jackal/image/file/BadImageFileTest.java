@@ -3,6 +3,7 @@ package jackal.image.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import jackal.image.CapIdlName;
 import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.KernelImage;
 import jackal.kernel.boot.ObjectState;
@@ -120,9 +121,14 @@ class BadImageFileTest {
   @Test
   void aLaterFormatVersionIsRefusedByName() {
     byte[] b = copy();
-    ByteBuffer.wrap(b).putShort(8, (short) 2);
+    ByteBuffer.wrap(b).putShort(8, (short) (ImageFile.VERSION + 1));
     assertThat(refusal(b))
-        .hasMessage(FILE + ": header at byte 8: format version 2; this Jackal reads version 1");
+        .hasMessage(
+            FILE
+                + ": header at byte 8: format version "
+                + (ImageFile.VERSION + 1)
+                + "; this Jackal reads versions 1 to "
+                + ImageFile.VERSION);
   }
 
   @Test
@@ -424,5 +430,67 @@ class BadImageFileTest {
     byte[] b = withObject(indexOf(3, 1), s -> withCaps((ProcessState) s, caps));
     assertThat(refusal(b).detail())
         .isEqualTo("the run list starts Process#1, which has no program");
+  }
+
+  // ---------------------------------------------------------------- CapIDL names
+
+  /** The image with one method name and one exception name, as a file. */
+  private static byte[] withNames() {
+    return ImageFile.encode(
+        image,
+        List.of(
+            new CapIdlName(false, 0x1234_5678L, "demo.Counter.add"),
+            new CapIdlName(true, 0xABCD_EF01_2345L, "demo.Counter.Overflow")));
+  }
+
+  @Test
+  void aNameOfAnUnknownKindIsRefusedAtItsByte() {
+    byte[] b = withNames();
+    int first = Images.sectionAt(b, "NAME") + 16;
+    b[first] = 2;
+    ImageFileException e = refusal(Images.withChecksum(b));
+    assertThat(e.section()).isEqualTo("section NAME");
+    assertThat(e.offset()).isEqualTo(first);
+    assertThat(e.detail()).isEqualTo("name kind 2 is not 0 (method) or 1 (exception)");
+  }
+
+  @Test
+  void aMethodCodeWiderThanThirtyTwoBitsIsRefused() {
+    byte[] b = withNames();
+    int first = Images.sectionAt(b, "NAME") + 16;
+    b[first + 1] = 1; // the code's top byte
+    ImageFileException e = refusal(Images.withChecksum(b));
+    assertThat(e.offset()).isEqualTo(first + 1);
+    assertThat(e.detail()).isEqualTo("method code 0x100000012345678 is wider than 32 bits");
+  }
+
+  @Test
+  void aNameHoldingWhiteSpaceIsRefused() {
+    byte[] b = withNames();
+    int first = Images.sectionAt(b, "NAME") + 16;
+    b[first + 11 + 4] = ' '; // "demo Counter.add": a trace line could be forged with spaces
+    ImageFileException e = refusal(Images.withChecksum(b));
+    assertThat(e.offset()).isEqualTo(first + 11);
+    assertThat(e.detail()).isEqualTo("not a CapIDL name: the name holds U+0020");
+  }
+
+  @Test
+  void aNameThatIsNotUtf8IsRefused() {
+    byte[] b = withNames();
+    int first = Images.sectionAt(b, "NAME") + 16;
+    b[first + 11] = (byte) 0xC3; // a lead byte followed by ASCII
+    ImageFileException e = refusal(Images.withChecksum(b));
+    assertThat(e.offset()).isEqualTo(first + 11);
+    assertThat(e.detail()).isEqualTo("the CapIDL name is not UTF-8");
+  }
+
+  @Test
+  void aNameRunningPastItsSectionIsRefused() {
+    byte[] b = withNames();
+    int first = Images.sectionAt(b, "NAME") + 16;
+    ByteBuffer.wrap(b).putShort(first + 9, (short) 400);
+    ImageFileException e = refusal(Images.withChecksum(b));
+    assertThat(e.section()).isEqualTo("section NAME");
+    assertThat(e.detail()).isEqualTo("record runs past the end of its section");
   }
 }

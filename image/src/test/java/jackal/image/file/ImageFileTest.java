@@ -3,6 +3,7 @@ package jackal.image.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
+import jackal.image.CapIdlName;
 import jackal.kernel.api.Restr;
 import jackal.kernel.boot.Halt;
 import jackal.kernel.boot.Kernel;
@@ -12,9 +13,11 @@ import jackal.kernel.boot.KernelService;
 import jackal.kernel.boot.ObjectRef;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -189,5 +192,41 @@ class ImageFileTest {
               reg 3: Entry -> endpoint#0 (pp b)
             endpoint#0: id 5, recipient p#0
             """);
+  }
+
+  @Test
+  void aBuiltImageCarriesTheCapIdlNamesOfItsProgramsOwnInterfaces() throws Exception {
+    Path kv =
+        Path.of(System.getProperty("basedir", ".")).resolve("../examples/kv/kv.mki").normalize();
+    byte[] bytes =
+        ImageBuild.build(
+            kv,
+            List.of(),
+            KernelConfig.defaults().withCpus(1).withCpusPerNode(1),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    ImageFile.Parsed parsed = ImageFile.decode(bytes, "kv.jkimg");
+    // The jar's names resource, as jackal-maven-plugin wrote it: the methods, then the exceptions.
+    assertThat(parsed.names())
+        .containsExactly(
+            new CapIdlName(false, 0x31455b77L, "example.KeyValue.put"),
+            new CapIdlName(false, 0x6220bb98L, "example.KeyValue.size"),
+            new CapIdlName(false, 0xb31ab173L, "example.KeyValue.get"),
+            new CapIdlName(false, 0xf253f76cL, "example.KeyValue.readOnly"),
+            new CapIdlName(true, 0x60f13f5dc10ed8d7L, "example.KeyValue.NotFound"),
+            new CapIdlName(true, 0xb3de14c3ac97a868L, "example.KeyValue.Full"));
+    // The names are part of the file: writing what was read gives the same bytes.
+    assertThat(ImageFile.encode(parsed.image(), parsed.names())).isEqualTo(bytes);
+  }
+
+  @Test
+  void aVersionOneFileWithNoNameSectionIsStillRead() throws Exception {
+    byte[] v2 = Images.incrementPairFile();
+    int name = Images.sectionAt(v2, "NAME");
+    assertThat(name).isEqualTo(v2.length - ImageFile.SECTION_HEADER_BYTES); // empty: no names
+    byte[] v1 = Arrays.copyOf(v2, name);
+    ByteBuffer.wrap(v1).putShort(8, (short) 1).putInt(12, 7).putLong(16, v1.length);
+    ImageFile.Parsed parsed = ImageFile.decode(Images.withChecksum(v1), "old.jkimg");
+    assertThat(parsed.names()).isEmpty();
+    assertThat(ImageFile.encode(parsed.image())).isEqualTo(v2);
   }
 }

@@ -10,8 +10,10 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -36,17 +38,9 @@ public final class ClassFiles {
     try {
       Module m = anchor.getModule();
       if (m.isNamed() && m.getLayer() != null) {
-        ModuleReference ref =
-            m.getLayer().configuration().findModule(m.getName()).orElseThrow().reference();
-        try (ModuleReader r = ref.open();
-            Stream<String> names = r.list()) {
-          for (String n : (Iterable<String>) names::iterator) {
-            String internal = classInternalName(n);
-            if (internal != null && select.test(internal)) {
-              try (InputStream in = r.open(n).orElseThrow()) {
-                out.put(internal, in.readAllBytes());
-              }
-            }
+        for (var e : moduleClasses(m).entrySet()) {
+          if (select.test(e.getKey())) {
+            out.put(e.getKey(), e.getValue().clone());
           }
         }
         return out;
@@ -82,6 +76,41 @@ public final class ClassFiles {
       throw new IllegalStateException(e);
     }
   }
+
+  /**
+   * Every class file of named module {@code m}, read once per JVM: booting an image packs several
+   * programs' jars from the same module (the space bank, the constructor, the space servers and the
+   * streams each take the services' stubs), and reading and inflating the module's entries again
+   * for each was a tenth of the tour's boot (docs/BENCHMARKS.md, "Booting the tour under load,
+   * 2026-12-02 evening"). The arrays are never handed out: {@link #select} gives copies.
+   */
+  private static Map<String, byte[]> moduleClasses(Module m) throws IOException {
+    Map<String, byte[]> held = MODULES.get(m);
+    if (held != null) {
+      return held;
+    }
+    TreeMap<String, byte[]> all = new TreeMap<>();
+    ModuleReference ref =
+        m.getLayer().configuration().findModule(m.getName()).orElseThrow().reference();
+    try (ModuleReader r = ref.open();
+        Stream<String> names = r.list()) {
+      for (String n : (Iterable<String>) names::iterator) {
+        String internal = classInternalName(n);
+        if (internal != null) {
+          try (InputStream in = r.open(n).orElseThrow()) {
+            all.put(internal, in.readAllBytes());
+          }
+        }
+      }
+    }
+    Map<String, byte[]> read = Collections.unmodifiableMap(all);
+    Map<String, byte[]> raced = MODULES.putIfAbsent(m, read);
+    return raced == null ? read : raced;
+  }
+
+  /** The class files of the named modules read so far (a module's classes do not change). */
+  private static final ConcurrentHashMap<Module, Map<String, byte[]>> MODULES =
+      new ConcurrentHashMap<>();
 
   private static String classInternalName(String path) {
     if (!path.endsWith(".class") || path.endsWith("module-info.class")) {
