@@ -34,7 +34,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * asked for. The same program code ({@code jackal.bench.programs.Compute}, the kernels of {@code
  * confined.compute}) loaded twice in one fork: rewritten with preemption checks (as the kernel
  * loads programs today), and rewritten then made capturable at those checks; each {@code .ratio}
- * divides the capturable time by the rewritten one.
+ * divides the capturable time by the rewritten one. The compute figures are sampled (each call
+ * timed) and {@code jackal bench} prints their medians: each variant runs in its own fork, and on a
+ * shared host the averages of two forks divide one stretch of the host's load by another, while a
+ * call shorter than a scheduling quantum is mostly not preempted. {@link CaptureProbe} measures the
+ * same pairs interleaved in one JVM.
  */
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
@@ -155,7 +159,7 @@ public class CaptureBenchmark {
 
   /** capture.compute.sha256.confined: SHA-256 of 16 KiB, rewritten with preemption checks. */
   @Benchmark
-  @BenchmarkMode(Mode.AverageTime)
+  @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public int sha256Confined(Programs p) throws Throwable {
     return (int) p.sha256Confined.invokeExact(p.message);
@@ -163,28 +167,28 @@ public class CaptureBenchmark {
 
   /** capture.compute.sha256.capturable: the same, also made capturable at its checks. */
   @Benchmark
-  @BenchmarkMode(Mode.AverageTime)
+  @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public int sha256Capturable(Programs p) throws Throwable {
     return (int) p.sha256Capturable.invokeExact(p.message);
   }
 
   @Benchmark
-  @BenchmarkMode(Mode.AverageTime)
+  @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public int dotConfined(Programs p) throws Throwable {
     return (int) p.dotConfined.invokeExact(p.left, p.right);
   }
 
   @Benchmark
-  @BenchmarkMode(Mode.AverageTime)
+  @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public int dotCapturable(Programs p) throws Throwable {
     return (int) p.dotCapturable.invokeExact(p.left, p.right);
   }
 
   @Benchmark
-  @BenchmarkMode(Mode.AverageTime)
+  @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public int sortConfined(Programs p) throws Throwable {
     System.arraycopy(p.unsorted, 0, p.scratch, 0, p.scratch.length);
@@ -193,7 +197,7 @@ public class CaptureBenchmark {
   }
 
   @Benchmark
-  @BenchmarkMode(Mode.AverageTime)
+  @BenchmarkMode(Mode.SampleTime)
   @OutputTimeUnit(TimeUnit.MICROSECONDS)
   public int sortCapturable(Programs p) throws Throwable {
     System.arraycopy(p.unsorted, 0, p.scratch, 0, p.scratch.length);

@@ -7,6 +7,7 @@ import jackal.kernel.api.FaultCode;
 import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProgramRefusedException;
+import jackal.runtime.confined.CallsInClassInit;
 import jackal.runtime.confined.Greeting;
 import jackal.runtime.confined.NewAcrossCall;
 import jackal.runtime.confined.Persistent;
@@ -145,6 +146,55 @@ class ProgramStateTest {
       s.runUntilQuiet(p);
       assertThat(s.info(p).exited()).as("%s", s.console()).isTrue();
     }
+  }
+
+  /**
+   * A system call in a static initializer does not make a program uncapturable: no process can wait
+   * there (the continuation is pinned and the kernel refuses the wait), so the loader accepts it,
+   * and a capture asked for at any point, those inside the initializer included, is taken at a
+   * point where the stack can be saved and resumes to the run's own line, the initializer run once.
+   */
+  @Test
+  void aProgramWhoseStaticInitializerMakesASystemCallLoadsAndResumesFromCapturesAroundIt()
+      throws Exception {
+    Pattern last = Pattern.compile("class-init-call: acc=[^\\n]*");
+    String plain;
+    try (TestSystem s = capturing()) {
+      ObjectRef p = new Programs(s).process("class-init-call", CallsInClassInit.class);
+      s.runUntilQuiet(p);
+      assertThat(s.info(p).exited()).as("%s", s.console()).isTrue();
+      Matcher m = last.matcher(s.console());
+      assertThat(m.find()).as("%s", s.console()).isTrue();
+      plain = m.group();
+      assertThat(plain).endsWith("init=1");
+    }
+    int before = 0;
+    int after = 0;
+    for (long skip = 0; skip < 16; skip++) {
+      byte[] state;
+      try (TestSystem s = capturing()) {
+        ObjectRef p = new Programs(s).process("class-init-call", CallsInClassInit.class);
+        var f = s.k.captureProgramState(p, skip);
+        s.runUntilQuiet(p);
+        assertThat(s.console()).contains(plain);
+        state = f.get(30, TimeUnit.SECONDS);
+      }
+      try (TestSystem s = capturing()) {
+        ObjectRef p = new Programs(s).process("class-init-call", CallsInClassInit.class);
+        s.k.restoreProgramState(p, state);
+        s.runUntilQuiet(p);
+        assertThat(s.console()).as("captured after %d points", skip).contains(plain);
+        int tables = s.console().split("class-init-call: table", -1).length - 1;
+        assertThat(tables).as("initializer runs after the resume, skip %d", skip).isLessThan(2);
+        if (tables == 0) {
+          after++;
+        } else {
+          before++;
+        }
+      }
+    }
+    assertThat(before).as("captures taken before the initializer ran").isPositive();
+    assertThat(after).as("captures taken after it").isPositive();
   }
 
   @Test

@@ -1,12 +1,10 @@
 package jackal.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jackal.kernel.api.FaultCode;
 import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.ObjectRef;
-import jackal.kernel.boot.ProgramRefusedException;
 import jackal.runtime.confined.Failing;
 import jackal.runtime.confined.HonestClient;
 import jackal.runtime.confined.NearStackLimit;
@@ -86,23 +84,30 @@ class StackOverflowAttackTest {
 
   /**
    * On a kernel that makes programs capturable, a program whose static initializer calls a server
-   * and waits (its continuation would be pinned in the JVM's class initialization, unable to yield)
-   * is refused when it is loaded: a process parked in a static initializer could never be captured
-   * either (docs/PERSISTENCE.md). The kernel's run-time refusal of a pinned wait stays for JDK code
-   * that holds a monitor.
+   * and waits loads (no process can wait in a static initializer, so none can be stuck there beyond
+   * a capture's reach), and its wait is refused at run time exactly as on a kernel that does not
+   * persist: the pinned continuation cannot yield, no lock leaks, an honest pair counts on.
    */
   @Test
-  void onACapturingKernelAWaitFromAStaticInitializerIsRefusedAtLoadWhileAnHonestPairCounts()
+  void onACapturingKernelAWaitFromAStaticInitializerIsRefusedAtRunTimeWhileAnHonestPairCounts()
       throws Exception {
     try (TestSystem s = new TestSystem(KernelConfig.defaults().withCpus(2).withCapture(true))) {
       Programs progs = new Programs(s);
-      assertThatThrownBy(() -> progs.space(WaitsInClassInit.class))
-          .isInstanceOf(ProgramRefusedException.class)
-          .hasMessageContaining("WaitsInClassInit$Calls.<clinit>")
-          .hasMessageContaining("static initializer");
+      List<String> saw = new CopyOnWriteArrayList<>();
+      ObjectRef handler = LoadedProgramTest.recordingHandler(s, saw, false);
       ObjectRef[] pair = LoadedProgramTest.honestPair(s, progs);
-      s.runUntilQuiet(pair);
+      ObjectRef hostile = progs.process("class-init", WaitsInClassInit.class);
+      s.give(hostile, CapReg.APP0, s.k.entry(s.endpoint(pair[0], 1), 0));
+      s.k.setHandler(hostile, s.k.entry(s.endpoint(handler, 9), 0));
+      s.runUntilQuiet(handler, pair[0], hostile, pair[1]);
+
+      assertThat(s.info(hostile).faultCode())
+          .as("%s", s.console())
+          .isEqualTo(FaultCode.PROGRAM_EXCEPTION);
+      assertThat(saw).containsExactly("fc=" + FaultCode.PROGRAM_EXCEPTION + " info=0");
       assertThat(s.console())
+          .contains("could not wait")
+          .doesNotContain("class-init: 42")
           .contains("honest: counted " + HonestClient.CALLS)
           .doesNotContain("kernel error");
       assertThat(s.k.kernelErrors()).isZero();

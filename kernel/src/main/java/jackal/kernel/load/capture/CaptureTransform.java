@@ -91,14 +91,22 @@ import java.util.Set;
  *   <li>an object under construction ({@code new T} whose constructor has not run yet) on the
  *       operand stack or in a local across a site, as in {@code new T(f())} where {@code f} can
  *       reach a capture point: it cannot be saved, nor re-created as the same uninitialized value;
- *   <li>a system call made from a constructor or a static initializer, directly or through program
- *       methods: such frames are not transformed, so a process parked in that call could never be
- *       captured. A preemption check there is allowed: a capture requested while such a frame is on
- *       the stack is refused at run time ({@link Capture#unwindHere} returns false) and the kernel
- *       asks again at the next check.
+ *   <li>a system call made from a constructor, directly or through program methods: constructors
+ *       are not transformed, so a process parked in that call could never be captured. A preemption
+ *       check there is allowed: a capture requested while such a frame is on the stack is refused
+ *       at run time ({@link Capture#unwindHere} returns false) and the kernel asks again at the
+ *       next check.
  * </ul>
  *
- * Accepted without change of meaning: recursion, exception handlers around a site, loops, every
+ * A system call made from a static initializer is accepted: it can never leave the process waiting
+ * there (the JVM runs an initializer from its own native code, which pins the continuation, and the
+ * kernel refuses a wait it cannot yield for), so a capture asked for during it is answered at the
+ * first point after the initializer returns, like one asked for during a preemption check in a
+ * constructor. Except in an enum or an interface, whose static initializer runs again when a
+ * process resumes (their statics are not all restored as data): a system call there is refused,
+ * since it would be made twice.
+ *
+ * <p>Accepted without change of meaning: recursion, exception handlers around a site, loops, every
  * primitive type and references on the stack or in locals, lambda bodies (ordinary private methods;
  * the lambda proxy between the caller and the body forwards its arguments and holds nothing), and
  * calls through interfaces. A capture requested while a JDK method is between two program frames (a
@@ -334,16 +342,39 @@ public final class CaptureTransform {
           }
         }
       }
+      // A constructor's call can wait, and a process waiting there could never be captured. A
+      // static initializer's cannot (the JVM runs the initializer from its own native code, so the
+      // continuation is pinned and the kernel refuses the wait), and a capture asked for while it
+      // runs waits for a point outside it; but an enum's or an interface's initializer runs again
+      // when a process resumes (CaptureAccessors), which would make its calls twice.
       for (ClassModel c : models.values()) {
+        boolean rerun = initializedAgainOnResume(c);
         for (MethodModel m : c.methods()) {
-          if (isCtor(m) && m.code().isPresent()) {
-            refuseSystemCalls(c, m);
+          boolean ctor = m.methodName().equalsString("<init>");
+          if ((ctor || (rerun && m.methodName().equalsString("<clinit>")))
+              && m.code().isPresent()) {
+            refuseSystemCalls(c, m, ctor);
           }
         }
       }
     }
 
-    private void refuseSystemCalls(ClassModel c, MethodModel m) {
+    /** Whether a resume runs {@code c}'s static initializer again: an interface's or an enum's. */
+    private boolean initializedAgainOnResume(ClassModel c) {
+      for (ClassModel k = c; k != null; ) {
+        if (k.flags().has(AccessFlag.INTERFACE) || k.flags().has(AccessFlag.ENUM)) {
+          return true;
+        }
+        String sup = k.superclass().map(e -> e.asInternalName()).orElse("");
+        if (sup.equals("java/lang/Enum")) {
+          return true;
+        }
+        k = models.get(sup);
+      }
+      return false;
+    }
+
+    private void refuseSystemCalls(ClassModel c, MethodModel m, boolean ctor) {
       CodeModel code = m.code().orElseThrow();
       List<CodeElement> els = code.elementList();
       int[] bci = offsets(els);
@@ -359,8 +390,12 @@ public final class CaptureTransform {
                   (kind(inv) == Kind.SYSTEM_CALL
                           ? "a system call"
                           : "a call that can reach a system call (" + sig(inv) + ")")
-                      + " in a constructor or static initializer, whose frame cannot be"
-                      + " captured; make the call from an ordinary method"));
+                      + (ctor
+                          ? " in a constructor, whose frame cannot be captured while the call"
+                              + " waits"
+                          : " in the static initializer of an enum or interface, which runs"
+                              + " again when the process resumes and would make the call twice")
+                      + "; make the call from an ordinary method"));
         }
       }
     }

@@ -238,6 +238,38 @@ class CaptureTransformTest {
   }
 
   @Test
+  void aSystemCallInAClassesStaticInitializerIsAcceptedAndACaptureThereWaitsForTheNextPoint()
+      throws NotCapturable {
+    resumesAtEveryCall("ClassInit");
+    CaptureRig rig = new CaptureRig(PROGRAMS + "ClassInit");
+    // Calls 4 and 5 are Table's initializer's: a capture asked for there is taken at call 6.
+    CaptureRig.Run run = rig.run(rig.loader(), 12_345, 4, null);
+    assertThat(run.frames()).isNotNull();
+    assertThat(Sys.deferred).as("points passed in the initializer").isEqualTo(2);
+    assertThat(run.capturedAt()).isEqualTo(6);
+  }
+
+  @Test
+  void aSystemCallInAnEnumsOrAnInterfacesStaticInitializerIsRefusedSinceAResumeRunsItAgain() {
+    String name = "jackal.kernel.load.capture.refused.CallInReinitialized";
+    assertThatThrownBy(() -> new CaptureRig(name))
+        .isInstanceOfSatisfying(
+            NotCapturable.class,
+            e -> {
+              assertThat(e.refusals())
+                  .extracting(CaptureRefusal::className)
+                  .containsExactlyInAnyOrder(name + "$Mode", name + "$Limits");
+              for (CaptureRefusal r : e.refusals()) {
+                assertThat(r.method()).isEqualTo("<clinit>()V");
+                assertThat(r.offset()).isEqualTo(offsetOfCall(r.className(), "<clinit>", "call"));
+                assertThat(r.reason())
+                    .contains("static initializer of an enum or interface")
+                    .contains("twice");
+              }
+            });
+  }
+
+  @Test
   void framesOfOneProgramAreRefusedWhenResumingAnother() throws NotCapturable {
     CaptureRig chain = new CaptureRig(PROGRAMS + "Chain");
     List<Frame> frames = chain.run(chain.loader(), 1, 2, null).frames();
