@@ -398,7 +398,12 @@ final class LedgerSoak {
    * run IMAGE --store DIR} into a store that holds no system, or {@code run --store DIR}.
    */
   private List<String> command(Path store, boolean resume) {
-    return runCommand(opt.image(), store, resume, opt.checkpointMillis(), opt.cpus());
+    List<String> cmd = runCommand(opt.image(), store, resume, opt.checkpointMillis(), opt.cpus());
+    // Every child keeps its verified programs in one cache, so that only the first verifies them:
+    // a restart then spends its time resuming, not verifying (docs/PERSISTENCE.md, section 6).
+    cmd.add("--program-cache");
+    cmd.add(opt.work().resolve("programs").toAbsolutePath().toString());
+    return cmd;
   }
 
   /** The child's command line (see {@link #command}). */
