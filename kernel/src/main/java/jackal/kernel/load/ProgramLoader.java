@@ -58,7 +58,15 @@ public final class ProgramLoader {
   private volatile VerifiedCache cache;
 
   /** Run at the start of every verification (tests make a load last with it); null: none. */
-  static volatile Runnable whileVerifying;
+  private static volatile Runnable whileVerifying;
+
+  /**
+   * Has {@code hook} run at the start of every verification in this JVM (null: none). For tests
+   * that need a load to last (this package is not exported from the kernel's module).
+   */
+  public static void setVerifyHook(Runnable hook) {
+    whileVerifying = hook;
+  }
 
   private static final ReentrantLock LOCK = new ReentrantLock();
   private static final Map<String, Segment> SEGMENTS = lru();
@@ -122,8 +130,11 @@ public final class ProgramLoader {
     return cache;
   }
 
-  /** Forgets every image verified in this JVM (tests of the cache on disk start cold with it). */
-  static void forgetVerified() {
+  /**
+   * Forgets every image verified in this JVM, as a new JVM would start (for tests; this package is
+   * not exported from the kernel's module).
+   */
+  public static void forgetVerified() {
     LOCK.lock();
     try {
       SEGMENTS.clear();
