@@ -499,6 +499,7 @@ public final class ProgramLoader {
         program.keepSharedEntry(entry, ctor);
       }
       PollClass.bind(p);
+      p.loading = false; // the constructor is program code
       return (ProgramEntry) ctor.invoke();
     }
     ProcessClassLoader loader = new ProcessClassLoader(p.toString(), program, allow);
