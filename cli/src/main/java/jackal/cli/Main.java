@@ -163,7 +163,41 @@ public final class Main implements Callable<Integer> {
                 + " program declares a snapshot).")
     Long checkpointEvery;
 
+    @CommandLine.Option(
+        names = "--program-cache",
+        paramLabel = "DIR",
+        description =
+            "Keep verified and prepared programs in DIR, so that the next run (or resume) does not"
+                + " verify them again (default: DIR/programs of --store, else the build's"
+                + " cli/target/program-cache when run by ./jackal; entries are checked before use"
+                + " and made for this kernel's build only).")
+    Path programCache;
+
+    @CommandLine.Option(
+        names = "--no-program-cache",
+        description = "Verify every program in this JVM; keep nothing on disk.")
+    boolean noProgramCache;
+
     @Spec CommandSpec spec;
+
+    /**
+     * Where verified programs are kept across runs: {@code --program-cache}, else the store's
+     * {@code programs} directory, else the build's {@code cli/target/program-cache} when the
+     * launcher names the build ({@code jackal.home}); null with {@code --no-program-cache}.
+     */
+    static Path programCache(Path named, boolean none, Path store) {
+      if (none) {
+        return null;
+      }
+      if (named != null) {
+        return named;
+      }
+      if (store != null) {
+        return store.resolve("programs");
+      }
+      String home = System.getProperty("jackal.home");
+      return home == null ? null : Path.of(home, "cli", "target", "program-cache");
+    }
 
     /** {@code 0,1/2,3} to one CPU mask per node ({@code 0b0011, 0b1100}). */
     static long[] parseNodes(String text) {
@@ -205,6 +239,7 @@ public final class Main implements Callable<Integer> {
         if (checkpointEvery != null) {
           cfg = cfg.withCheckpointMillis(checkpointEvery);
         }
+        cfg = cfg.withProgramCache(programCache(programCache, noProgramCache, store));
       } catch (IllegalArgumentException e) {
         throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }

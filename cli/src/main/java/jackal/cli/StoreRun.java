@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code jackal run [IMAGE] --store DIR}: boots the image (the tour if none is named) into DIR when
@@ -57,6 +58,9 @@ final class StoreRun {
       // A system that persists makes its programs capturable, so that a checkpoint can hold
       // every running program (docs/PERSISTENCE.md, section 3).
       KernelConfig config = cfg.withCapture(true);
+      // Recovered once: a resume's whole log is read and decoded here, and a second decode would
+      // double the longest step of a restart after the JVM's own start.
+      Store.Recovered resumed = null;
       if (store.holdsSystem()) {
         if (image != null) {
           System.err.println(
@@ -67,13 +71,16 @@ final class StoreRun {
                   + "); run without IMAGE to resume it, or name an empty directory");
           return Main.EXIT_USAGE;
         }
+        resumed = store.recover();
         if (adoptLayout) {
-          config = config.withOidLayout(store.recover().image().oidLayout());
+          config = config.withOidLayout(resumed.image().oidLayout());
         }
       }
+      // Handed over once, then dropped: the decoded image is not kept for the whole run.
+      AtomicReference<Store.Recovered> recovered = new AtomicReference<>(resumed);
       return DefaultImage.run(
           config,
-          k -> build(k, store, image, includes, dir, out),
+          k -> build(k, store, recovered.getAndSet(null), image, includes, dir, out),
           Duration.ofDays(3650),
           persisting(store, observer, out));
     } catch (StoreException e) {
@@ -92,13 +99,23 @@ final class StoreRun {
   }
 
   /**
-   * Resumes the store's system in {@code k}, or builds the image and writes the first checkpoint.
+   * Resumes the store's system in {@code k} ({@code recovered}, if the caller read it already), or
+   * builds the image and writes the first checkpoint.
    */
   private static List<ObjectRef> build(
-      Kernel k, Store store, String image, List<Path> includes, Path dir, PrintStream out) {
+      Kernel k,
+      Store store,
+      Store.Recovered recovered,
+      String image,
+      List<Path> includes,
+      Path dir,
+      PrintStream out) {
     try {
-      if (store.holdsSystem()) {
-        Store.Recovered r = store.recover();
+      Store.Recovered r = recovered;
+      if (r == null && store.holdsSystem()) {
+        r = store.recover(); // a reboot: the system as the store holds it now
+      }
+      if (r != null) {
         out.println(
             "jackal: resuming "
                 + dir

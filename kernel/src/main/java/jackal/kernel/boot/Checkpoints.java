@@ -8,6 +8,7 @@ import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
 import jackal.kernel.persist.CheckpointControl;
 import jackal.kernel.persist.ProgramStateCodec;
+import jackal.kernel.sched.Scheduler;
 import jackal.kernel.trace.KernelEvents;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -78,30 +79,85 @@ final class Checkpoints implements CheckpointControl {
             "the snapshot of cut " + outstanding.number() + " is still being written");
       }
     }
-    long deadline = System.nanoTime() + boundNanos;
     ProgramStateCodec codec = machine.programState;
-    try {
-      return cutUntil(full, deadline, boundNanos, codec);
-    } finally {
-      codec.afterCut(); // processes held for the cut run on
+    long loadingUntil = System.nanoTime() + LOADING_ALLOWANCE_NANOS;
+    for (; ; ) {
+      long deadline = System.nanoTime() + boundNanos;
+      try {
+        return cutUntil(full, deadline, boundNanos, codec);
+      } catch (Loading l) {
+        // Fall through: the processes held so far run on while the load ends.
+      } finally {
+        codec.afterCut(); // processes held for the cut run on
+      }
+      awaitLoaded(loadingUntil);
+    }
+  }
+
+  /**
+   * How long, in all, a cut waits for programs being loaded, on top of its bound: loading (reading,
+   * verifying and preparing an image) has no preemption check, so a CPU loading cannot be held; the
+   * cut lets every CPU run until no CPU loads and tries again with its bound whole. Past this it is
+   * abandoned as any cut whose CPUs do not come.
+   */
+  static final long LOADING_ALLOWANCE_NANOS = TimeUnit.SECONDS.toNanos(120);
+
+  /**
+   * Thrown inside a cut that found a CPU loading a program; the cut starts again after the load.
+   */
+  private static final class Loading extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Loading() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * Waits while a CPU loads a program (checked every few milliseconds), or until {@code until};
+   * throws if that passes with a CPU still loading.
+   */
+  private void awaitLoaded(long until) throws CheckpointIncompleteException {
+    for (; ; ) {
+      Process loading = machine.scheduler.loadingNow();
+      if (loading == null) {
+        return;
+      }
+      if (System.nanoTime() - until >= 0) {
+        throw new CheckpointIncompleteException(
+            "process "
+                + loading
+                + " was still loading its program after the cut had waited "
+                + TimeUnit.NANOSECONDS.toSeconds(LOADING_ALLOWANCE_NANOS)
+                + " s for loads to end");
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CheckpointIncompleteException("interrupted while waiting for a program to load");
+      }
     }
   }
 
   private Snapshot cutUntil(boolean full, long deadline, long boundNanos, ProgramStateCodec codec)
-      throws CheckpointIncompleteException {
+      throws CheckpointIncompleteException, Loading {
     long backoff = 1;
     Process blocker = null;
     do {
       codec.beforeCut(deadline);
       long start = System.nanoTime();
-      boolean held;
+      Scheduler.Hold hold;
       try {
-        held = machine.scheduler.holdCpus(Math.max(0, deadline - start));
+        hold = machine.scheduler.holdCpus(Math.max(0, deadline - start), true);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new CheckpointIncompleteException("interrupted while holding the CPUs for a cut");
       }
-      if (!held) {
+      if (hold == Scheduler.Hold.LOADING) {
+        throw new Loading(); // not counted against the bound: tried again once the load is over
+      }
+      if (hold != Scheduler.Hold.HELD) {
         if (blocker != null) {
           break; // the CPUs were held before: the program found then is what the cut waits for
         }

@@ -14,6 +14,7 @@ import jackal.kernel.load.ImageLimits;
 import jackal.kernel.load.LoadFailure;
 import jackal.kernel.load.PollClass;
 import jackal.kernel.load.Segment;
+import jackal.kernel.load.VerifiedCache;
 import jackal.kernel.load.VerifiedProgram;
 import jackal.kernel.load.capture.BadProgramState;
 import jackal.kernel.load.capture.ProgramStates;
@@ -94,6 +95,9 @@ public final class Kernel implements AutoCloseable {
             System.err,
             config.capture());
     machine.scheduler.defineNodes(config.nodeMasks());
+    if (config.programCache() != null) {
+      machine.loader.useCache(new VerifiedCache(config.programCache()));
+    }
     if (config.capture()) {
       // Programs are capturable: a cut takes their state (docs/PERSISTENCE.md, section 3).
       machine.programState = new ProgramStateCut(machine);

@@ -1,6 +1,7 @@
 package jackal.kernel.boot;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -33,6 +34,10 @@ import java.util.function.Consumer;
  *     and restored ({@code Kernel.captureProgramState}, docs/PERSISTENCE.md): on for a kernel that
  *     persists (a store), off by default, since the capture rewriting slows some compute-bound
  *     loops several times (docs/BENCHMARKS.md); off, the loader does not transform at all
+ * @param programCache a directory where verified programs are kept across JVMs, so that a system
+ *     started again (a resumed store, a second run of an image) does not verify and prepare its
+ *     programs again ({@code jackal.kernel.load.VerifiedCache}: entries checked before use, made
+ *     for this kernel's build only); null (the default): verified programs are kept in memory only
  */
 public record KernelConfig(
     int cpus,
@@ -45,7 +50,8 @@ public record KernelConfig(
     int heapGuardPercent,
     List<Long> nodes,
     long checkpointMillis,
-    boolean capture) {
+    boolean capture,
+    Path programCache) {
 
   /** The default heap guard threshold, in percent of the largest heap. */
   public static final int DEFAULT_HEAP_GUARD_PERCENT = 50;
@@ -76,7 +82,8 @@ public record KernelConfig(
         DEFAULT_HEAP_GUARD_PERCENT,
         List.of(),
         DEFAULT_CHECKPOINT_MILLIS,
-        false);
+        false,
+        null);
   }
 
   public KernelConfig {
@@ -213,6 +220,11 @@ public record KernelConfig(
     return with(s -> s.capture = on);
   }
 
+  /** Verified programs kept in {@code dir} across JVMs (see {@link #programCache}); null: none. */
+  public KernelConfig withProgramCache(Path dir) {
+    return with(s -> s.programCache = dir);
+  }
+
   /** These settings with {@code change} applied, checked again by the canonical constructor. */
   private KernelConfig with(Consumer<Settings> change) {
     Settings s = new Settings(this);
@@ -233,6 +245,7 @@ public record KernelConfig(
     List<Long> nodes;
     long checkpointMillis;
     boolean capture;
+    Path programCache;
 
     Settings(KernelConfig c) {
       cpus = c.cpus;
@@ -246,6 +259,7 @@ public record KernelConfig(
       nodes = c.nodes;
       checkpointMillis = c.checkpointMillis;
       capture = c.capture;
+      programCache = c.programCache;
     }
 
     KernelConfig config() {
@@ -260,7 +274,8 @@ public record KernelConfig(
           heapGuardPercent,
           nodes,
           checkpointMillis,
-          capture);
+          capture,
+          programCache);
     }
   }
 }

@@ -36,6 +36,7 @@ public final class AllowList {
   private final Map<String, Entry> classes = new HashMap<>();
   private final Set<String> infra = new HashSet<>();
   private final Set<String> denied = new HashSet<>();
+  private byte[] digest = new byte[0];
 
   private AllowList() {}
 
@@ -62,9 +63,12 @@ public final class AllowList {
   @SuppressWarnings("StringSplitter") // the list's own simple format: no empty fields matter
   static AllowList parse(BufferedReader r) throws IOException {
     AllowList a = new AllowList();
+    java.security.MessageDigest md = VerifiedCache.sha256();
     int lineNo = 0;
     for (String line; (line = r.readLine()) != null; ) {
       lineNo++;
+      md.update(line.getBytes(StandardCharsets.UTF_8));
+      md.update((byte) '\n');
       int hash = line.indexOf('#');
       String s = (hash >= 0 ? line.substring(0, hash) : line).strip();
       if (s.isEmpty()) {
@@ -88,7 +92,13 @@ public final class AllowList {
             throw new IllegalStateException("jdk-allow.txt:" + lineNo + ": " + head[0] + "?");
       }
     }
+    a.digest = md.digest();
     return a;
+  }
+
+  /** The SHA-256 of the list's text, which names it in the verified-program cache's keys. */
+  byte[] digest() {
+    return digest.clone();
   }
 
   @SuppressWarnings("StringSplitter") // a comma-separated list of class names, none empty

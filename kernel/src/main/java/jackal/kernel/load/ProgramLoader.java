@@ -52,6 +52,22 @@ public final class ProgramLoader {
   private final AllowList allow;
   private final boolean capture;
   private final AtomicLong imagesRead = new AtomicLong();
+  private final AtomicLong verifications = new AtomicLong();
+
+  /** The verified programs kept on disk across JVMs, or null (set before the CPUs start). */
+  private volatile VerifiedCache cache;
+
+  /** Run at the start of every verification (tests make a load last with it); null: none. */
+  private static volatile Runnable whileVerifying;
+
+  /**
+   * Has {@code hook} run at the start of every verification in this JVM (null: none). For tests
+   * that need a load to last (this package is not exported from the kernel's module).
+   */
+  public static void setVerifyHook(Runnable hook) {
+    whileVerifying = hook;
+  }
+
   private static final ReentrantLock LOCK = new ReentrantLock();
   private static final Map<String, Segment> SEGMENTS = lru();
   private static final Map<String, VerifiedProgram> PROGRAMS = lru();
@@ -95,6 +111,40 @@ public final class ProgramLoader {
     return imagesRead.get();
   }
 
+  /** Images this loader verified (found neither in this JVM nor in the cache on disk). */
+  public long verifications() {
+    return verifications.get();
+  }
+
+  /**
+   * Keeps verified programs in {@code c} too, and looks there before verifying, so that another JVM
+   * (a resumed store, a second run) finds them; null: this JVM's memory only. Set before any
+   * program loads.
+   */
+  public void useCache(VerifiedCache c) {
+    this.cache = c;
+  }
+
+  /** The cache on disk, or null. */
+  public VerifiedCache cache() {
+    return cache;
+  }
+
+  /**
+   * Forgets every image verified in this JVM, as a new JVM would start (for tests; this package is
+   * not exported from the kernel's module).
+   */
+  public static void forgetVerified() {
+    LOCK.lock();
+    try {
+      SEGMENTS.clear();
+      PROGRAMS.clear();
+      IMAGES.clear();
+    } finally {
+      LOCK.unlock();
+    }
+  }
+
   /** Unpacks a jar (or finds it unpacked already). */
   public Segment segment(byte[] jar) {
     String hash = Segment.sha256(jar);
@@ -111,16 +161,57 @@ public final class ProgramLoader {
    * {@link LoadFailure}.
    */
   public VerifiedProgram verify(List<Segment> segs) {
-    StringBuilder key = new StringBuilder();
+    List<String> hashes = new ArrayList<>();
     for (Segment s : segs) {
-      key.append(s.sha256()).append(';');
+      hashes.add(s.sha256());
     }
-    String digest = key.toString();
-    // The same image verified with and without capture are different programs (their bytes differ).
-    String k = (capture ? "capturable;" : "plain;") + digest;
-    VerifiedProgram p = cached(PROGRAMS, k);
+    VerifiedProgram p = known(hashes);
+    return p != null ? p : verifyNow(hashes, segs);
+  }
+
+  /** The digest naming the image of segments with SHA-256 {@code hashes}, in order. */
+  private static String digestOf(List<String> hashes) {
+    StringBuilder key = new StringBuilder();
+    for (String h : hashes) {
+      key.append(h).append(';');
+    }
+    return key.toString();
+  }
+
+  /** The in-memory key: the same image verified with and without capture are different programs. */
+  private String memoryKey(String digest) {
+    return (capture ? "capturable;" : "plain;") + digest;
+  }
+
+  /**
+   * The image of segments with SHA-256 {@code hashes} as verified before: in this JVM, or kept in
+   * the cache on disk (checked before it is used); null if it must be verified.
+   */
+  private VerifiedProgram known(List<String> hashes) {
+    String digest = digestOf(hashes);
+    VerifiedProgram p = cached(PROGRAMS, memoryKey(digest));
     if (p != null) {
       return p;
+    }
+    VerifiedCache disk = cache;
+    if (disk != null) {
+      p = disk.find(disk.key(allow, capture, digest), digest, capture);
+      if (p != null) {
+        put(PROGRAMS, memoryKey(digest), p);
+      }
+    }
+    return p;
+  }
+
+  /** Verifies (and prepares) the image of {@code segs}, whose hashes are {@code hashes}. */
+  private VerifiedProgram verifyNow(List<String> hashes, List<Segment> segs) {
+    String digest = digestOf(hashes);
+    String k = memoryKey(digest);
+    VerifiedProgram p;
+    verifications.incrementAndGet();
+    Runnable hook = whileVerifying;
+    if (hook != null) {
+      hook.run();
     }
     Map<String, byte[]> internal = new HashMap<>();
     int count = 0;
@@ -154,6 +245,10 @@ public final class ProgramLoader {
       p = VerifiedProgram.plain(byBinaryName, shared, digest);
     }
     put(PROGRAMS, k, p);
+    VerifiedCache disk = cache;
+    if (disk != null) {
+      disk.keep(disk.key(allow, capture, digest), p);
+    }
     return p;
   }
 
@@ -257,6 +352,15 @@ public final class ProgramLoader {
    * afresh, hashed and verified (or found verified by its segments' hashes).
    */
   public ProgramEntry load(Process p, CodeAccess code, long pc) throws Throwable {
+    p.loading = true;
+    try {
+      return loadMarked(p, code, pc);
+    } finally {
+      p.loading = false;
+    }
+  }
+
+  private ProgramEntry loadMarked(Process p, CodeAccess code, long pc) throws Throwable {
     Page[] first = new Page[1];
     code.pages(new long[] {pc, 1}, first);
     KnownImage known = cached(IMAGES, first[0]);
@@ -301,15 +405,29 @@ public final class ProgramLoader {
       pages.add(pg);
       writes.add(pg.writes()); // before the bytes are copied: a write after this one counts
     }
-    Segment[] segs = new Segment[n];
+    byte[][] jars = new byte[n][];
+    List<String> hashes = new ArrayList<>();
     int at = 0;
     for (int i = 0; i < n; i++) {
       long addr = segRanges[2 * i];
-      byte[] jar = new byte[(int) segRanges[2 * i + 1]];
-      at = copyFrom(segPages, at, addr, jar);
-      segs[i] = segment(jar);
+      jars[i] = new byte[(int) segRanges[2 * i + 1]];
+      at = copyFrom(segPages, at, addr, jars[i]);
+      hashes.add(Segment.sha256(jars[i]));
     }
-    VerifiedProgram program = verify(List.of(segs));
+    // Verified before (in this JVM, or kept on disk): the jars need not even be unpacked.
+    VerifiedProgram program = known(hashes);
+    if (program == null) {
+      List<Segment> segs = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        Segment s = cached(SEGMENTS, hashes.get(i));
+        if (s == null) {
+          s = Segment.parse(jars[i], hashes.get(i));
+          put(SEGMENTS, hashes.get(i), s);
+        }
+        segs.add(s);
+      }
+      program = verifyNow(hashes, segs);
+    }
     long[] w = new long[writes.size()];
     Arrays.setAll(w, writes::get);
     Page[] all = pages.toArray(new Page[0]);
@@ -381,10 +499,15 @@ public final class ProgramLoader {
         program.keepSharedEntry(entry, ctor);
       }
       PollClass.bind(p);
+      p.loading = false; // the constructor is program code
       return (ProgramEntry) ctor.invoke();
     }
     ProcessClassLoader loader = new ProcessClassLoader(p.toString(), program, allow);
     defineKernelClasses(loader, p);
+    if (program.sharedCount() > 0) {
+      program.sharedLoader(allow); // made here, while the process is marked loading, not mid-run
+    }
+    p.loading = false; // from here on program code runs: static initializers, the constructor
     if (program.isCapturable()) {
       LoadedProgram loaded = new LoadedProgram(loader, program, entry);
       p.loaded = loaded;

@@ -153,6 +153,19 @@ public final class VerifiedProgram {
     return shapes;
   }
 
+  /**
+   * The class files as verified: prepared to define if capturable, else as the image holds them
+   * (rewritten when first defined). For the on-disk cache ({@link VerifiedCache}).
+   */
+  Map<String, byte[]> classFiles() {
+    return classes;
+  }
+
+  /** The binary names of the classes its processes share. */
+  Set<String> sharedNames() {
+    return shared;
+  }
+
   /** The bytes to define for {@code name}; null if not in the image. */
   byte[] definable(String name) {
     byte[] b = classes.get(name);

@@ -120,6 +120,15 @@ public final class Process extends KObject {
   public volatile byte[] restoreFrom;
 
   /**
+   * Set while the kernel loads this process's program (reads, verifies and prepares its image,
+   * makes its class loader, defines the image's shared classes, before any program code runs): code
+   * with no preemption check, on the process's CPU. A cut that finds a CPU held up by a loading
+   * process does not count that time against its bound: it lets the CPUs run and tries again once
+   * the load is over (docs/PERSISTENCE.md, section 6, "Start-up").
+   */
+  public volatile boolean loading;
+
+  /**
    * Set while this process waits off the CPU in a system call it will run again from its start when
    * woken (receiving, stalled, asleep): written by the process under its own lock before it yields,
    * cleared once it runs again. A checkpoint's cut reads it, under the lock, to find the processes

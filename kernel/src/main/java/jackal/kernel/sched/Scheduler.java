@@ -436,33 +436,70 @@ public final class Scheduler {
    * on. Before the CPUs start, or once they stop, there is nothing to hold.
    */
   public boolean holdCpus(long timeoutNanos) throws InterruptedException {
+    return holdCpus(timeoutNanos, false) == Hold.HELD;
+  }
+
+  /** What {@link #holdCpus(long, boolean)} found. */
+  public enum Hold {
+    /** Every CPU is held. */
+    HELD,
+    /** The time passed first; the CPUs run on. */
+    TIMED_OUT,
+    /** A CPU runs a process whose program the kernel is loading; the CPUs run on. */
+    LOADING
+  }
+
+  /**
+   * As {@link #holdCpus(long)}; if {@code notWhileLoading}, gives up at once (the CPUs run on) when
+   * a CPU that is not held yet runs a process whose program is being loaded ({@link
+   * Process#loading}): loading has no preemption check, so the other CPUs would otherwise wait held
+   * for it, and the caller tries again once it is over.
+   */
+  public Hold holdCpus(long timeoutNanos, boolean notWhileLoading) throws InterruptedException {
     synchronized (this) {
       if (!started) {
-        return true;
+        return Hold.HELD;
       }
     }
     long deadline = System.nanoTime() + timeoutNanos;
     cutting = true;
     for (; ; ) {
+      boolean loading = false;
       for (Cpu c : cpus) {
         Process p = c.running();
         if (p != null && p.poll != null) {
           p.poll.raise(jackal.kernel.sched.PollWord.SLICE);
         }
+        loading |= p != null && p.loading;
         java.util.concurrent.locks.LockSupport.unpark(c.thread());
       }
       synchronized (cutLock) {
         if (heldAtCut == cpus.length || stopping) {
-          return true;
+          return Hold.HELD;
+        }
+        if (loading && notWhileLoading) {
+          releaseCpus();
+          return Hold.LOADING;
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           releaseCpus();
-          return false;
+          return Hold.TIMED_OUT;
         }
         cutLock.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 5)));
       }
     }
+  }
+
+  /** A process a CPU runs now whose program the kernel is loading, or null (a hint: no lock). */
+  public Process loadingNow() {
+    for (Cpu c : cpus) {
+      Process p = c.running();
+      if (p != null && p.loading) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /** Lets the CPUs held by {@link #holdCpus} run again. */
