@@ -25,10 +25,13 @@ import org.junit.jupiter.api.Test;
  * images of the two are kept apart, so neither kernel is handed the other's classes.
  */
 class CaptureSettingTest {
-  private static final String NAME = "sample.Sum";
+  static final String NAME = "sample.Sum";
 
-  /** A program class with a loop (so a preemption check, a capture point): sum of 1..n. */
-  private static byte[] shapes() {
+  /**
+   * A program class with a loop (so a preemption check, a capture point): sum of 1..n. Stateless,
+   * so an image's processes share it.
+   */
+  static byte[] shapes() {
     return ClassFile.of()
         .build(
             ClassDesc.of(NAME),

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.classfile.ClassFile;
-import java.lang.classfile.Label;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
@@ -35,34 +34,7 @@ class VerifiedCacheTest {
 
   /** A stateless class (shared by an image's processes) with a loop: a preemption check. */
   private static byte[] sum() {
-    return ClassFile.of()
-        .build(
-            ClassDesc.of("sample.Sum"),
-            cb ->
-                cb.withFlags(ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL)
-                    .withMethodBody(
-                        "sum",
-                        MethodTypeDesc.of(ConstantDescs.CD_long, ConstantDescs.CD_int),
-                        ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
-                        code -> {
-                          Label top = code.newLabel();
-                          Label end = code.newLabel();
-                          code.lconst_0()
-                              .lstore(1)
-                              .labelBinding(top)
-                              .iload(0)
-                              .ifle(end)
-                              .lload(1)
-                              .iload(0)
-                              .i2l()
-                              .ladd()
-                              .lstore(1)
-                              .iinc(0, -1)
-                              .goto_(top)
-                              .labelBinding(end)
-                              .lload(1)
-                              .lreturn();
-                        }));
+    return CaptureSettingTest.shapes();
   }
 
   /** A class with state (a static and an instance field): each process defines its own. */
