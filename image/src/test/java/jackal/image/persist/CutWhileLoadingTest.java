@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,16 +42,6 @@ class CutWhileLoadingTest {
     loader("setVerifyHook", new Class<?>[] {Runnable.class}, hook);
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(1);
-    }
-  }
-
   @Test
   void aCutAskedForWhileAResumedProgramIsVerifiedWaitsForTheLoadAndIsTaken() throws Exception {
     long acc;
@@ -63,7 +52,8 @@ class CutWhileLoadingTest {
       k.start(k.object(3, acc).orElseThrow());
       k.checkpoint(store, true, BOUND);
       try (Kernel running = k.boot()) {
-        await(() -> Systems.word(running, acc, 8) == Accumulator.GATE, "it waits at its gate");
+        Systems.await(
+            () -> Systems.word(running, acc, 8) == Accumulator.GATE, "it waits at its gate");
         running.checkpoint(store, false, BOUND); // its state is in its locals only
       }
     }

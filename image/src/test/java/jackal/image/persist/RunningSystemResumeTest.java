@@ -14,7 +14,6 @@ import jackal.kernel.boot.ObjectRef;
 import jackal.runtime.CapReg;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,16 +35,6 @@ class RunningSystemResumeTest {
     return k;
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(1);
-    }
-  }
-
   @Test
   void aComputationWithStateOnlyInJavaLocalsContinuesAfterTwoRestartsWithTheSameLocals()
       throws Exception {
@@ -57,10 +46,11 @@ class RunningSystemResumeTest {
       k.start(k.object(3, acc).orElseThrow());
       k.checkpoint(store, true, BOUND);
       try (Kernel running = k.boot()) {
-        await(() -> Systems.word(running, acc, 8) == Accumulator.GATE, "it waits at its gate");
+        Systems.await(
+            () -> Systems.word(running, acc, 8) == Accumulator.GATE, "it waits at its gate");
         running.checkpoint(store, false, BOUND); // its hash and round are only in its locals
         Systems.setWord(running, acc, 24, 1); // runs on after the cut: lost in the crash
-        await(() -> Systems.word(running, acc, 8) > Accumulator.GATE + 5, "it runs on");
+        Systems.await(() -> Systems.word(running, acc, 8) > Accumulator.GATE + 5, "it runs on");
       }
     }
     try (Store store = Store.open(dir);
@@ -69,7 +59,8 @@ class RunningSystemResumeTest {
       assertThat(Systems.word(k, acc, 24)).isZero();
       try (Kernel running = k.boot()) {
         Systems.setWord(running, acc, 24, 1);
-        await(() -> Systems.word(running, acc, 8) > Accumulator.GATE + 20, "it runs on again");
+        Systems.await(
+            () -> Systems.word(running, acc, 8) > Accumulator.GATE + 20, "it runs on again");
         running.checkpoint(store, false, BOUND); // wherever it is now
       }
     }
@@ -98,7 +89,8 @@ class RunningSystemResumeTest {
       k.start(k.object(3, acc).orElseThrow());
       k.checkpoint(store, true, BOUND);
       try (Kernel running = k.boot()) {
-        await(() -> Systems.word(running, acc, 8) == Accumulator.GATE, "it waits at its gate");
+        Systems.await(
+            () -> Systems.word(running, acc, 8) == Accumulator.GATE, "it waits at its gate");
         running.checkpoint(store, false, BOUND); // its state is in its locals only
       }
     }
@@ -140,11 +132,11 @@ class RunningSystemResumeTest {
       k.start(c);
       k.checkpoint(store, true, BOUND);
       try (Kernel running = k.boot()) {
-        await(() -> Systems.word(running, server, 8) == 1, "the server has the request");
+        Systems.await(() -> Systems.word(running, server, 8) == 1, "the server has the request");
         // The cut: the client waits for its reply, the server holds the request in a local.
         running.checkpoint(store, false, BOUND);
         Systems.setWord(running, server, 24, 1);
-        await(() -> Systems.result(running, client) == 42, "the client has its answer");
+        Systems.await(() -> Systems.result(running, client) == 42, "the client has its answer");
         // The crash: the reply and the answer are not committed.
       }
     }
@@ -176,13 +168,14 @@ class RunningSystemResumeTest {
       k.start(spinner);
       k.checkpoint(store, true, BOUND);
       try (Kernel running = k.boot()) {
-        await(() -> Systems.result(running, spinner.oid()) != 0, "it runs");
+        Systems.await(() -> Systems.result(running, spinner.oid()) != 0, "it runs");
         assertThatThrownBy(() -> running.checkpoint(store, false, Duration.ofMillis(500)))
             .isInstanceOf(CheckpointIncompleteException.class)
             .hasMessageContaining("ctorspinner#" + spinner.oid())
             .hasMessageContaining("capture point");
         long seen = Systems.result(running, spinner.oid());
-        await(() -> Systems.result(running, spinner.oid()) != seen, "it runs on after the cut");
+        Systems.await(
+            () -> Systems.result(running, spinner.oid()) != seen, "it runs on after the cut");
       }
       assertThat(store.generation()).isEqualTo(1);
     }

@@ -15,6 +15,8 @@ import jackal.runtime.boot.RuntimeLibrary;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /** Systems the persistence tests build with the boot API, and their programs. */
 final class Systems {
@@ -89,6 +91,17 @@ final class Systems {
   }
 
   /** The long at {@code offset} of the data page of process {@code processOid}. */
+  /** Waits (up to a minute) until {@code condition} holds; fails naming {@code what} if not. */
+  static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(1);
+    }
+  }
+
   static long word(Kernel k, long processOid, int offset) {
     return java.nio.ByteBuffer.wrap(k.readPage(dataPage(k, processOid), offset, 8))
         .order(java.nio.ByteOrder.LITTLE_ENDIAN)
