@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.ObjectRef;
+import jackal.kernel.boot.ProgramSpace;
+import jackal.runtime.confined.Failing;
+import jackal.runtime.idl.coyotos.ProcessClient;
 import jackal.runtime.idl.coyotos.RangeClient;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -175,6 +178,51 @@ class PreemptionTest {
       assertThat(after - atRescind.get())
           .as("iterations after the rescind returned")
           .isBetween(0L, 2L);
+    }
+  }
+
+  /**
+   * Attack: a program keeps computing on another CPU while its parent replaces its program, hoping
+   * to run on in the old space (its translations, its Java stack) after the call returns. The call
+   * waits until the spinner is off its CPU, so once it returns the old program has run its last
+   * instruction and the new one runs in the new space.
+   */
+  @Test
+  void aProgramSpinningOnAnotherCpuRunsNoInstructionOnceItsReplacementReturns() throws Exception {
+    try (TestSystem s = new TestSystem(2)) {
+      Programs progs = new Programs(s);
+      ProgramSpace replacement = progs.space(Failing.Replacement.class, Failing.class);
+      AtomicLong progress = new AtomicLong();
+      AtomicLong atReturn = new AtomicLong(-1);
+      ObjectRef spin = spinner(s, "swallowing", progress);
+      s.k.setCpuMask(spin, 0b10);
+      ObjectRef parent =
+          s.process(
+              "parent",
+              sys -> {
+                while (progress.get() < 100_000) {
+                  Thread.onSpinWait();
+                }
+                new ProcessClient(new Ipc(sys)).setSpaceAndPC(reg(9), reg(10), replacement.pc());
+                atReturn.set(progress.get());
+              });
+      s.k.setCpuMask(parent, 0b01);
+      s.give(parent, 9, s.k.cap(spin));
+      s.give(parent, 10, replacement.space());
+      for (ObjectRef p : List.of(spin, parent)) {
+        s.k.start(p);
+      }
+      s.boot();
+      assertThat(s.k.awaitQuiescent(Duration.ofSeconds(10)))
+          .as("the spinner's CPU goes idle")
+          .isTrue();
+      Thread.sleep(20);
+      assertThat(atReturn.get()).as("the replacement returned").isPositive();
+      assertThat(progress.get())
+          .as("iterations of the old program after setSpaceAndPC returned")
+          .isEqualTo(atReturn.get());
+      assertThat(s.console()).contains("replacement runs");
+      assertThat(s.info(spin).exited()).as("%s", s.info(spin)).isTrue();
     }
   }
 }

@@ -7,6 +7,7 @@ import jackal.kernel.api.Restr;
 import jackal.kernel.cap.Capability;
 import jackal.kernel.obj.Endpoint;
 import jackal.kernel.obj.Process;
+import jackal.kernel.sched.PollWord;
 import jackal.kernel.sched.Restart;
 import jackal.kernel.sched.StallQueue;
 
@@ -133,8 +134,36 @@ final class ProcessCap extends KernelCap {
    * RUNNING, and loads its program from the new image when it next runs. Applied to the caller, the
    * call ends here with no receive phase and no reply: the caller's phases are finished and its
    * dispatcher starts it afresh. A target running its program on another CPU is treated as a held
-   * lock (in Coyotos the CPU running a process holds its lock): the call is re-run until it is off.
+   * lock (in Coyotos the CPU running a process holds its lock): the call waits for it to leave that
+   * CPU, so the old program has run its last instruction when the call returns.
    */
+  /** How long a call holding a process's lock waits for that process to leave another CPU. */
+  private static final long OFF_CPU_WAIT_NANOS = 1_000_000;
+
+  /**
+   * {@code target} runs on another CPU, and this call holds its lock: asks it to yield at its next
+   * preemption check and waits a bounded time for it to leave. Its CPU does not mount a loaded
+   * program whose lock another CPU holds ({@code Cpu.dispatch}), so once it has left, it stays off
+   * until this call releases the lock. Without this, a program computing alone on its CPU is
+   * mounted again within a microsecond of each slice's end, and a call that only re-runs would
+   * almost never find it off. Trusted code, and a program still loading (no poll word yet), trap
+   * soon by themselves: for them the call is re-run, as for any contended lock.
+   */
+  private static void awaitOffCpu(Process target) {
+    PollWord poll = target.poll;
+    if (poll == null) {
+      throw Restart.CONTENDED;
+    }
+    poll.raise(PollWord.SLICE);
+    long deadline = System.nanoTime() + OFF_CPU_WAIT_NANOS;
+    for (int spins = 1; target.sched == Process.ON_CPU; spins++) {
+      Thread.onSpinWait();
+      if ((spins & 63) == 0 && System.nanoTime() - deadline > 0) {
+        throw Restart.CONTENDED; // its CPU is descheduled, or it runs JDK code without checks
+      }
+    }
+  }
+
   private static void setSpaceAndPC(Invocation inv, Process target) {
     long pc = inv.nextArg();
     if (!inv.requireArgs(1)) {
@@ -143,7 +172,7 @@ final class ProcessCap extends KernelCap {
     Capability space = inv.src[1];
     boolean self = target == inv.invoker();
     if (!self && target.sched == Process.ON_CPU) {
-      throw Restart.CONTENDED;
+      awaitOffCpu(target);
     }
     StallQueue waitingOn = target.stalledOn;
     if (waitingOn != null) {

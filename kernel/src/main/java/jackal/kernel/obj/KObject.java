@@ -134,6 +134,14 @@ public abstract class KObject {
     return (int) OWNER.getOpaque(this) == 0;
   }
 
+  /**
+   * Whether anyone holds the lock, read with a full fence against a volatile store just before (the
+   * dispatcher's {@code sched} write): see {@code Cpu.dispatch}.
+   */
+  public final boolean lockHeld() {
+    return (int) OWNER.getVolatile(this) != 0;
+  }
+
   public final void unlock() {
     OWNER.setRelease(this, 0);
   }

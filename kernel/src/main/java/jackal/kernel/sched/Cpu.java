@@ -355,6 +355,16 @@ public final class Cpu {
       return; // destroyed while ready, and not made ready since
     }
     p.sched = Process.ON_CPU;
+    if (p.poll != null && p.lockHeld()) {
+      // Another CPU's call holds this loaded program's lock and may be waiting for it to be off
+      // every CPU (setSpaceAndPC): it is not mounted until that call is done. The volatile write
+      // above and this read pair with that call's lock and its read of sched, so one of the two
+      // always sees the other.
+      p.sched = Process.READY;
+      queue.addLast(p);
+      Thread.onSpinWait();
+      return;
+    }
     p.homeCpu = id;
     current = p;
     dispatches++;
