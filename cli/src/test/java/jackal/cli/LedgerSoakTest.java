@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,5 +122,23 @@ class LedgerSoakTest {
     assertThat(resumed.exitCode()).as(resumed.output()).isZero();
     assertThat(resumed.finalLine()).as(resumed.output()).isEqualTo(workload().finalLine());
     assertThat(resumed.output()).contains("jackal: resuming " + store);
+  }
+
+  @Test
+  void aRoundWhoseLineWasPrintedBeforeTheLastCommitAndNotAgainAfterTheResumeHasFinished() {
+    String line = "ledger: final balances 1 2 total 3 digest ab";
+    assertThat(LedgerSoak.finishProblem(0, List.of(line), line)).isNull();
+    assertThat(LedgerSoak.finishProblem(0, List.of(line, line), line))
+        .as("a line printed again by a run resumed from before the print")
+        .isNull();
+  }
+
+  @Test
+  void aRoundThatNeverPrintedTheLineOrPrintedAnotherOrFailedHasNotFinished() {
+    String line = "ledger: final balances 1 2 total 3 digest ab";
+    assertThat(LedgerSoak.finishProblem(0, List.of(), line)).contains("no run of it printed");
+    assertThat(LedgerSoak.finishProblem(0, List.of(line, line.replace("ab", "cd")), line))
+        .contains("printed 'ledger: final balances 1 2 total 3 digest cd'");
+    assertThat(LedgerSoak.finishProblem(1, List.of(line), line)).contains("status 1");
   }
 }
