@@ -115,7 +115,7 @@ final class BuiltImageCache {
   static String key(String name, String source, String settings) {
     MessageDigest md = sha256();
     md.update(("jackal built image\n" + Kernel.build() + "\n").getBytes(UTF8));
-    md.update(Code.DIGEST.getBytes(UTF8));
+    md.update(codeDigest().getBytes(UTF8));
     md.update(("\n" + settings + "\n" + name + "\n").getBytes(UTF8));
     md.update(source.getBytes(UTF8));
     return HexFormat.of().formatHex(md.digest());
@@ -277,6 +277,11 @@ final class BuiltImageCache {
                 BuiltImageCache.class,
                 jackal.runtime.boot.RuntimeLibrary.class,
                 jackal.services.boot.PrimeBank.class));
+  }
+
+  /** The digest of the code that makes the default image (computed once per JVM). */
+  static String codeDigest() {
+    return Code.DIGEST;
   }
 
   private static String digest(List<Class<?>> modules) {

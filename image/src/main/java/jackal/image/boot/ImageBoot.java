@@ -106,6 +106,23 @@ public final class ImageBoot {
         observer);
   }
 
+  /**
+   * Starts computing, on a daemon thread of its own, the digests a run of the default image keys
+   * its caches by (the kernel's build for the program cache, the code that makes the image for the
+   * built image), so that they overlap the start of the command (its parsing) on another CPU. Each
+   * is computed once per JVM; a run that reaches one first waits for it.
+   */
+  public static void prefetchDigests() {
+    Thread.ofPlatform()
+        .name("jackal digests")
+        .daemon()
+        .start(
+            () -> {
+              Kernel.build();
+              BuiltImageCache.codeDigest();
+            });
+  }
+
   /** The program cache's subdirectory that holds built default images. */
   static final String BUILT_IMAGES = "built-images";
 
