@@ -195,12 +195,15 @@ public final class Main implements Callable<Integer> {
             "Keep verified and prepared programs in DIR, so that the next run (or resume) does not"
                 + " verify them again (default: DIR/programs of --store, else the build's"
                 + " cli/target/program-cache when run by ./jackal; entries are checked before use"
-                + " and made for this kernel's build only).")
+                + " and made for this kernel's build only). The tour, run with no IMAGE and no"
+                + " --store, is kept there built too (DIR/built-images), and booted from its build.")
     Path programCache;
 
     @CommandLine.Option(
         names = "--no-program-cache",
-        description = "Verify every program in this JVM; keep nothing on disk.")
+        description =
+            "Verify every program in this JVM, build the tour from its source; keep nothing on"
+                + " disk.")
     boolean noProgramCache;
 
     @Spec CommandSpec spec;
