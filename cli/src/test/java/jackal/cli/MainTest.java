@@ -27,6 +27,39 @@ class MainTest {
     return cmd.execute(args);
   }
 
+  /**
+   * What {@code args} print and return through {@code cmd}: status, standard out, standard error.
+   */
+  private static List<String> outcome(CommandLine cmd, String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    cmd.setOut(new PrintWriter(o, true));
+    cmd.setErr(new PrintWriter(e, true));
+    int status = cmd.execute(args);
+    return List.of(String.valueOf(status), o.toString(), e.toString());
+  }
+
+  @Test
+  void runThroughTheShortTreeReadsAsThroughTheWholeTree() {
+    List<List<String>> cases =
+        List.of(
+            List.of("run", "--help"),
+            List.of("run", "--no-such-option"),
+            List.of("run", "--cpus", "4", "--nodes", "0,x/2,3"),
+            List.of("run", "--cpus", "nope"),
+            List.of("run", "a.mki", "b.mki"));
+    for (List<String> c : cases) {
+      String[] args = c.toArray(String[]::new);
+      assertThat(Main.commandLine(args).getSubcommands().keySet())
+          .as("the short tree has run alone")
+          .containsExactly("run");
+      assertThat(outcome(Main.commandLine(args), args))
+          .as(String.join(" ", c))
+          .isEqualTo(outcome(Main.commandLine(), args));
+    }
+    assertThat(Main.commandLine("bench").getSubcommands()).containsKeys("run", "image", "bench");
+  }
+
   @Test
   void nodesOptionNamesSetsOfCpusAsMasks() {
     assertThat(Main.Run.parseNodes("0,1/2,3")).containsExactly(0b0011L, 0b1100L);

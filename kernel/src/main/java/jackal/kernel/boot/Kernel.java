@@ -105,6 +105,15 @@ public final class Kernel implements AutoCloseable {
     this.checkpoints = new Checkpoints(this, machine);
   }
 
+  /**
+   * The SHA-256 naming this kernel's build: every file of its code and the JDK's version, what the
+   * verified-program cache keys its entries by (and a cache of anything the kernel's code shapes
+   * may key by too).
+   */
+  public static String build() {
+    return VerifiedCache.kernelBuild();
+  }
+
   public static Kernel create(KernelConfig config) {
     requireContinuationAccess();
     return new Kernel(config);

@@ -143,6 +143,7 @@ public final class ProgramLoader {
     } finally {
       LOCK.unlock();
     }
+    RewriteMemo.forget();
   }
 
   /** Unpacks a jar (or finds it unpacked already). */
@@ -237,15 +238,22 @@ public final class ProgramLoader {
     }
     Map<String, byte[]> byBinaryName = new HashMap<>();
     Set<String> shared = Statelessness.shareable(image);
+    VerifiedCache disk = cache;
     if (capture) {
-      internal.forEach((n, b) -> byBinaryName.put(n.replace('/', '.'), ProgramRewriter.rewrite(b)));
+      internal.forEach((n, b) -> byBinaryName.put(n.replace('/', '.'), RewriteMemo.rewrite(b)));
       p = capturable(byBinaryName, digest, shared);
     } else {
       internal.forEach((n, b) -> byBinaryName.put(n.replace('/', '.'), b));
-      p = VerifiedProgram.plain(byBinaryName, shared, digest);
+      // Kept on disk: rewritten now, so the entry holds the classes as defined and the next JVM
+      // rewrites nothing; in memory only, each class is rewritten when first defined.
+      Map<String, byte[]> rewritten =
+          disk == null ? null : VerifiedProgram.rewriteAll(byBinaryName);
+      p =
+          rewritten != null
+              ? VerifiedProgram.plainRewritten(rewritten, shared, digest)
+              : VerifiedProgram.plain(byBinaryName, shared, digest);
     }
     put(PROGRAMS, k, p);
-    VerifiedCache disk = cache;
     if (disk != null) {
       disk.keep(disk.key(allow, capture, digest), p);
     }

@@ -55,7 +55,8 @@ import java.util.stream.Stream;
  *
  * <pre>
  * entry (big-endian):
- *   0 magic "\x89JKLVPG\n"   8 u16 format version (1)   10 u16 flags (1: capturable)
+ *   0 magic "\x89JKLVPG\n"   8 u16 format version (2)   10 u16 flags (1: capturable,
+ *                                                     2: classes held rewritten)
  *  12 u32 body length        16 32 bytes: the key
  *  48 body: str digest; u32 n, n x (str binary name, u32 length, bytes);
  *           u32 n, n x str shared class;
@@ -72,12 +73,18 @@ import java.util.stream.Stream;
  * #MAX_ENTRIES} entries; past that the least recently written go.
  */
 public final class VerifiedCache {
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   static final int MAX_ENTRIES = 256;
   private static final byte[] MAGIC = "\u0089JKLVPG\n".getBytes(StandardCharsets.ISO_8859_1);
   private static final int HEAD = 48;
   private static final int HASH = 32;
   private static final String SUFFIX = ".jvp";
+
+  /** Flag: the program is capturable (its classes transformed for capture). */
+  private static final int CAPTURABLE = 1;
+
+  /** Flag: the classes are held rewritten, ready to define (always so when capturable). */
+  private static final int REWRITTEN = 2;
 
   /** The largest entry read: every class of an image at its largest, and then some. */
   private static final long MAX_ENTRY_BYTES = 2L * ImageLimits.MAX_INFLATED_BYTES + (1 << 20);
@@ -168,7 +175,8 @@ public final class VerifiedCache {
     }
     VerifiedProgram p;
     try {
-      p = decode(ByteBuffer.wrap(bytes, HEAD, bytes.length - HEAD - HASH), capture);
+      boolean rewritten = (ByteBuffer.wrap(bytes).getShort(10) & REWRITTEN) != 0;
+      p = decode(ByteBuffer.wrap(bytes, HEAD, bytes.length - HEAD - HASH), capture, rewritten);
     } catch (RuntimeException e) {
       return refuse(f, "has a body that does not decode (" + e + ")");
     }
@@ -208,7 +216,7 @@ public final class VerifiedCache {
     if (version != VERSION) {
       return "has format version " + version + ", not " + VERSION;
     }
-    if (((bb.getShort(10) & 1) != 0) != capture) {
+    if (((bb.getShort(10) & CAPTURABLE) != 0) != capture) {
       return "was made " + (capture ? "without" : "with") + " capture";
     }
     if (Integer.toUnsignedLong(bb.getInt(12)) != b.length - HEAD - HASH) {
@@ -276,7 +284,7 @@ public final class VerifiedCache {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.write(MAGIC);
       out.writeShort(VERSION);
-      out.writeShort(p.isCapturable() ? 1 : 0);
+      out.writeShort(p.isCapturable() ? CAPTURABLE | REWRITTEN : p.isPrepared() ? REWRITTEN : 0);
       out.writeInt(0); // the body's length, set below
       out.write(HexFormat.of().parseHex(key));
       writeStr(out, p.digest());
@@ -364,7 +372,7 @@ public final class VerifiedCache {
     }
   }
 
-  private static VerifiedProgram decode(ByteBuffer in, boolean capture) {
+  private static VerifiedProgram decode(ByteBuffer in, boolean capture, boolean rewritten) {
     String digest = readStr(in);
     int n = count(in, ImageLimits.MAX_CLASSES);
     Map<String, byte[]> classes = new HashMap<>();
@@ -406,7 +414,10 @@ public final class VerifiedCache {
           VerifiedProgram.capturable(
               classes, shared, digest, new CapturePlan(planClasses, sites, passages), byName);
     } else {
-      p = VerifiedProgram.plain(classes, shared, digest);
+      p =
+          rewritten
+              ? VerifiedProgram.plainRewritten(classes, shared, digest)
+              : VerifiedProgram.plain(classes, shared, digest);
     }
     if (in.hasRemaining()) {
       throw new IllegalArgumentException(in.remaining() + " bytes after the last field");

@@ -13,9 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * kernel whose programs persist ({@code KernelConfig.capture}), made capturable ({@code
  * jackal.kernel.load.capture}) once per image when it is verified, since whether a method can reach
  * a capture point depends on the whole program. Without capture a class is rewritten the first time
- * any process defines it, and the result kept. The classes proven stateless ({@link Statelessness})
- * are defined once, in the image's {@link SharedClassLoader}, and every process of the image uses
- * those.
+ * any process defines it, and the result kept (or, when the loader keeps programs on disk, every
+ * class at once when the image is verified, so the entry on disk holds them rewritten and a later
+ * JVM rewrites nothing); either way a class file already rewritten in this JVM, for another image,
+ * is not rewritten again ({@link RewriteMemo}). The classes proven stateless ({@link
+ * Statelessness}) are defined once, in the image's {@link SharedClassLoader}, and every process of
+ * the image uses those.
  */
 public final class VerifiedProgram {
   private final Map<String, byte[]> classes;
@@ -54,6 +57,36 @@ public final class VerifiedProgram {
    */
   static VerifiedProgram plain(Map<String, byte[]> verified, Set<String> shared, String digest) {
     return new VerifiedProgram(verified, false, shared, digest, null, Map.of());
+  }
+
+  /**
+   * A program whose state is not capturable, its class files by binary name already rewritten with
+   * preemption checks ({@code rewritten}, as {@link #rewriteAll} makes them or the cache on disk
+   * kept them); {@code shared} as for {@link #plain}.
+   */
+  static VerifiedProgram plainRewritten(
+      Map<String, byte[]> rewritten, Set<String> shared, String digest) {
+    return new VerifiedProgram(rewritten, true, shared, digest, null, Map.of());
+  }
+
+  /**
+   * {@code verified} (binary name to class file) with every class rewritten ({@link RewriteMemo}),
+   * or null if one cannot be (then each is rewritten when it is defined, and that one fails there,
+   * as it would had nothing been done early).
+   */
+  static Map<String, byte[]> rewriteAll(Map<String, byte[]> verified) {
+    Map<String, byte[]> out = new java.util.HashMap<>();
+    try {
+      verified.forEach((n, b) -> out.put(n, RewriteMemo.rewrite(b)));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    return out;
+  }
+
+  /** Whether its class files are ready to define as they are (rewritten, and capturable if so). */
+  boolean isPrepared() {
+    return prepared;
   }
 
   /**
@@ -154,8 +187,8 @@ public final class VerifiedProgram {
   }
 
   /**
-   * The class files as verified: prepared to define if capturable, else as the image holds them
-   * (rewritten when first defined). For the on-disk cache ({@link VerifiedCache}).
+   * The class files as verified: prepared to define if {@link #isPrepared}, else as the image holds
+   * them (rewritten when first defined). For the on-disk cache ({@link VerifiedCache}).
    */
   Map<String, byte[]> classFiles() {
     return classes;
@@ -172,6 +205,6 @@ public final class VerifiedProgram {
     if (b == null || prepared) {
       return b;
     }
-    return rewritten.computeIfAbsent(name, n -> ProgramRewriter.rewrite(b));
+    return rewritten.computeIfAbsent(name, n -> RewriteMemo.rewrite(b));
   }
 }

@@ -165,26 +165,73 @@ class VerifiedCacheTest {
   @Test
   void anEntryWithAByteFlippedAnywhereIsRefusedDeletedAndTheImageVerifiedAgain()
       throws IOException {
-    Segment seg = image(4);
-    VerifiedProgram made = loader(true).verify(List.of(seg));
-    Path entry = entries().getFirst();
-    byte[] good = Files.readAllBytes(entry);
-    // the head, the key, the digest, a class file's bytes, the plan, and the checksum itself
-    int[] offsets = {
-      0, 9, 13, 20, 60, good.length / 3, good.length / 2, good.length - 40, good.length - 1
-    };
-    for (int at : offsets) {
-      byte[] bad = good.clone();
-      bad[at] ^= 0x10;
-      Files.write(entry, bad);
-      ProgramLoader l = loader(true);
-      VerifiedProgram p = l.verify(List.of(seg));
-      assertThat(l.cache().refused()).as("byte %d flipped", at).isEqualTo(1);
-      assertThat(l.cache().hits()).isZero();
-      assertThat(l.verifications()).as("verified again after byte %d", at).isEqualTo(1);
-      assertSameProgram(p, made);
-      assertThat(Files.readAllBytes(entry)).as("written again whole").isEqualTo(good);
+    for (boolean capture : new boolean[] {true, false}) {
+      for (Path e : entries()) {
+        Files.delete(e); // the other setting's entry, from the loop's first turn
+      }
+      Segment seg = image(capture ? 4 : 14);
+      VerifiedProgram made = loader(capture).verify(List.of(seg));
+      Path entry = entries().getFirst();
+      byte[] good = Files.readAllBytes(entry);
+      // the head (the flags at 10-11 among it: a plain entry's rewritten bit cleared or set), the
+      // key, the digest, a class file's bytes, the plan, and the checksum itself
+      int[] offsets = {
+        0, 9, 11, 13, 20, 60, good.length / 3, good.length / 2, good.length - 40, good.length - 1
+      };
+      for (int at : offsets) {
+        for (int bit : new int[] {0x10, 0x02}) {
+          byte[] bad = good.clone();
+          bad[at] ^= (byte) bit;
+          Files.write(entry, bad);
+          ProgramLoader l = loader(capture);
+          VerifiedProgram p = l.verify(List.of(seg));
+          String what = "capture " + capture + ", byte " + at + " ^ " + bit;
+          assertThat(l.cache().refused()).as(what).isEqualTo(1);
+          assertThat(l.cache().hits()).as(what).isZero();
+          assertThat(l.verifications()).as("verified again: %s", what).isEqualTo(1);
+          assertSameProgram(p, made);
+          assertThat(Files.readAllBytes(entry)).as("written again whole").isEqualTo(good);
+        }
+      }
     }
+  }
+
+  @Test
+  void aPlainImageKeptOnDiskHoldsItsClassesRewrittenSoTheNextJvmRewritesNone() throws IOException {
+    Segment seg = image(15);
+    VerifiedProgram made = loader(false).verify(List.of(seg));
+    assertThat(made.isCapturable()).isFalse();
+    assertThat(made.isPrepared()).as("rewritten when verified, to be kept so").isTrue();
+
+    ProgramLoader next = loader(false); // a new JVM: nothing rewritten in memory either
+    long before = RewriteMemo.rewrites();
+    VerifiedProgram found = next.verify(List.of(seg));
+    assertThat(next.cache().hits()).isEqualTo(1);
+    assertThat(found.isPrepared()).isTrue();
+    for (String n : List.of("sample.Sum", "sample.state.Counter")) {
+      byte[] original = seg.classes().get(n.replace('.', '/'));
+      assertThat(found.definable(n)).as(n).isEqualTo(ProgramRewriter.rewrite(original));
+    }
+    assertThat(RewriteMemo.rewrites() - before).as("classes rewritten by the second JVM").isZero();
+  }
+
+  @Test
+  void aClassFileInTwoImagesIsRewrittenOnceInAJvmAndEachImageGetsItsOwnOtherClasses()
+      throws IOException {
+    ProgramLoader.forgetVerified();
+    ProgramLoader l = new ProgramLoader(AllowList.standard(), false); // in memory: lazy rewrites
+    VerifiedProgram a = l.verify(List.of(image(16)));
+    VerifiedProgram b = l.verify(List.of(image(17)));
+    long before = RewriteMemo.rewrites();
+    byte[] sumA = a.definable("sample.Sum");
+    byte[] sumB = b.definable("sample.Sum");
+    assertThat(RewriteMemo.rewrites() - before).as("sample.Sum, the same bytes in both").isOne();
+    assertThat(sumB).isEqualTo(sumA).isEqualTo(ProgramRewriter.rewrite(sum()));
+    byte[] counterA = a.definable("sample.state.Counter");
+    byte[] counterB = b.definable("sample.state.Counter");
+    assertThat(RewriteMemo.rewrites() - before).as("each image's own Counter").isEqualTo(3);
+    assertThat(counterA).isEqualTo(ProgramRewriter.rewrite(counter(16)));
+    assertThat(counterB).isEqualTo(ProgramRewriter.rewrite(counter(17))).isNotEqualTo(counterA);
   }
 
   @Test
