@@ -31,8 +31,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       after the objects were made, less the same before, divided by the count; a process's
  *       metaspace (its class loader's classes, outside the heap) likewise;
  *   <li>creation rate: processes made, given their program space and endpoint and started (queued
- *       to run) through the boot API, per second; and the rate at which they then reach their first
- *       receive (each loads its program from its pages and runs to the trap);
+ *       to run) through the boot API, per second of wall-clock time and per second of the creating
+ *       thread's CPU time (the first is the host's as much as the kernel's: the CPUs start running
+ *       the servers while the rest are started); the creating thread's CPU nanoseconds and bytes
+ *       allocated per process (its log has them per boot call); and the rate at which the servers
+ *       then reach their first receive (each loads its program from its pages and runs to the
+ *       trap);
  *   <li>call latency at that scale: a client calls {@code SAMPLE} servers picked at random, each
  *       twice; the first call finds the server's continuation cold (frozen since it started to
  *       wait), the second warm. p50 and p99 in ns (System.nanoTime around each call).
@@ -107,7 +111,11 @@ public class ScaleBenchmark {
      * those processes stay and are not counted.
      */
     private void warmUp() throws InterruptedException {
-      rig.createServers(WARM_SERVERS, 16);
+      ScaleRig.Made made = rig.createServers(WARM_SERVERS, 16, true);
+      System.out.printf(
+          "scale: warm-up, %d servers made step by step: the creating thread's CPU time and"
+              + " allocation per process, by boot call%n%s",
+          WARM_SERVERS, made.perStep(WARM_SERVERS));
       rig.awaitWaiting();
       rig.createEndpoints(WARM_ENDPOINTS);
     }
@@ -126,6 +134,9 @@ public class ScaleBenchmark {
     public double bytesPerProcess;
     public double metaspacePerProcess;
     public double creationsPerSecond;
+    public double creationCpuNanos;
+    public double creationsPerCpuSecond;
+    public double creationBytes;
     public double waitingPerSecond;
     public double heapMiB;
     public double firstCallP50;
@@ -140,6 +151,9 @@ public class ScaleBenchmark {
     public double bytesPerProcess;
     public double metaspacePerProcess;
     public double creationsPerSecond;
+    public double creationCpuNanos;
+    public double creationsPerCpuSecond;
+    public double creationBytes;
     public double bytesPerEndpoint;
     public double endpointsPerSecond;
     public double heapMiB;
@@ -152,7 +166,7 @@ public class ScaleBenchmark {
   private static void servers(Scale s, double[] out) throws InterruptedException {
     int n = s.processes;
     Map<String, long[]> before = ScaleRig.classHistogram();
-    ScaleRig.Made made = s.rig.createServers(n, SAMPLE);
+    ScaleRig.Made made = s.rig.createServers(n, SAMPLE, false);
     long waiting = s.rig.awaitWaiting();
     long heap = ScaleRig.heapAfterGc();
     long meta = ScaleRig.metaspace();
@@ -164,19 +178,30 @@ public class ScaleBenchmark {
     out[2] = n * 1e9 / (made.makeNanos() + made.startNanos());
     out[3] = n * 1e9 / (made.startNanos() + waiting);
     out[4] = heap;
+    out[5] = (double) made.cpu() / n;
+    out[6] = n * 1e9 / made.cpu();
+    out[7] = (double) made.bytes() / n;
     System.out.printf(
         "scale: %d processes made in %.3f s, started in %.3f s, all waiting %.3f s later%n",
         n, made.makeNanos() / 1e9, made.startNanos() / 1e9, waiting / 1e9);
+    System.out.printf(
+        "scale: the creating thread's CPU time and allocation per process%n%s", made.perStep(n));
+    System.out.printf(
+        "scale: the collectors' time while the processes were made and started: %d ms%n",
+        made.gcMillis());
   }
 
   /** scale.processes: {@link #PROCESSES} processes waiting in receive. */
   @Benchmark
   public void processes(Scale s, ProcessFigures f) throws InterruptedException {
-    double[] p = new double[5];
+    double[] p = new double[8];
     servers(s, p);
     f.bytesPerProcess = p[0];
     f.metaspacePerProcess = p[1];
     f.creationsPerSecond = p[2];
+    f.creationCpuNanos = p[5];
+    f.creationsPerCpuSecond = p[6];
+    f.creationBytes = p[7];
     f.waitingPerSecond = p[3];
     f.heapMiB = p[4] / (1024.0 * 1024);
     s.rig.probe();
@@ -188,11 +213,14 @@ public class ScaleBenchmark {
   /** scale.endpoints: the same processes, then {@link #ENDPOINTS} endpoints. */
   @Benchmark
   public void endpoints(Scale s, EndpointFigures f) throws InterruptedException {
-    double[] p = new double[5];
+    double[] p = new double[8];
     servers(s, p);
     f.bytesPerProcess = p[0];
     f.metaspacePerProcess = p[1];
     f.creationsPerSecond = p[2];
+    f.creationCpuNanos = p[5];
+    f.creationsPerCpuSecond = p[6];
+    f.creationBytes = p[7];
     long m = s.endpoints;
     Map<String, long[]> before = ScaleRig.classHistogram();
     long heapProcesses = (long) p[4];

@@ -112,37 +112,125 @@ final class ScaleRig implements AutoCloseable {
     k = k.boot();
   }
 
-  /** How long making the servers took, and starting them (queueing each to run). */
-  record Made(long makeNanos, long startNanos) {}
+  /** The boot API's calls that make and start a server, in order; see {@link Made}. */
+  static final List<String> STEPS =
+      List.of("newProcess", "setSpaceAndPC", "newEndpoint", "setRecipient", "start");
+
+  /**
+   * What making and starting the servers took: wall-clock nanoseconds of the making (the first four
+   * {@link #STEPS}, server by server) and of the starting (a second loop); the creating thread's
+   * CPU nanoseconds and bytes allocated (ThreadMXBean: the host's load does not inflate them as it
+   * does the wall clock) for the making and for the starting, or, when made {@link #createServers
+   * step by step}, for each step; and the collectors' milliseconds meanwhile.
+   */
+  record Made(long makeNanos, long startNanos, long[] cpuNanos, long[] allocated, long gcMillis) {
+    /** The creating thread's CPU nanoseconds for all the steps. */
+    long cpu() {
+      return java.util.Arrays.stream(cpuNanos).sum();
+    }
+
+    /** The bytes the creating thread allocated in all the steps. */
+    long bytes() {
+      return java.util.Arrays.stream(allocated).sum();
+    }
+
+    /** One line per step (or for the making and the starting): CPU nanoseconds and bytes each. */
+    String perStep(int n) {
+      List<String> names = cpuNanos.length == STEPS.size() ? STEPS : List.of("make", "start");
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < names.size(); i++) {
+        sb.append(
+            String.format(
+                "  %-14s %8.1f ns CPU %8.1f B allocated%n",
+                names.get(i), (double) cpuNanos[i] / n, (double) allocated[i] / n));
+      }
+      return sb.toString();
+    }
+  }
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   /**
    * Creates {@code n} server processes, each with its endpoint (made, given the program space and
    * endpoint), then starts them all; keeps {@code sample} of them (chosen at random) for the probe.
    * The processes are queued to run, not yet waiting: see {@link #awaitWaiting}.
+   *
+   * <p>{@code stepByStep}: each boot call is made for all {@code n} servers before the next
+   * (newProcess for every server, then setSpaceAndPC for every one, ...), so that each step's CPU
+   * time and allocation can be read around its loop; every step then meets objects made long
+   * before, out of the cache, so the sum is more than a server made in one go costs. Otherwise each
+   * server is made whole before the next, as a system would.
    */
-  Made createServers(int n, int sample) {
+  Made createServers(int n, int sample, boolean stepByStep) {
     int[] picks = random.ints(0, n).distinct().limit(Math.min(sample, n)).sorted().toArray();
-    sampleEndpoints = new ObjectRef[picks.length];
-    sampleServers = new ObjectRef[picks.length];
     ObjectRef[] made = new ObjectRef[n];
-    int next = 0;
+    ObjectRef[] eps = new ObjectRef[n];
+    CapRef programSpace = space.space();
+    long pc = space.pc();
+    int laps = stepByStep ? STEPS.size() : 2;
+    long[] cpu = new long[laps];
+    long[] bytes = new long[laps];
+    long gc0 = gcMillis();
     long t0 = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      ObjectRef p = k.newProcess("server");
-      k.setSpaceAndPC(p, space.space(), space.pc());
-      ObjectRef ep = k.newEndpoint();
-      k.setRecipient(ep, p);
-      made[i] = p;
-      if (next < picks.length && picks[next] == i) {
-        sampleServers[next] = p;
-        sampleEndpoints[next++] = ep;
+    int step = 0;
+    long c = THREADS.getCurrentThreadCpuTime();
+    long b = THREADS.getCurrentThreadAllocatedBytes();
+    if (stepByStep) {
+      for (int i = 0; i < n; i++) {
+        made[i] = k.newProcess("server");
+      }
+      c = lap(cpu, bytes, step++, c, b);
+      b = THREADS.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < n; i++) {
+        k.setSpaceAndPC(made[i], programSpace, pc);
+      }
+      c = lap(cpu, bytes, step++, c, b);
+      b = THREADS.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < n; i++) {
+        eps[i] = k.newEndpoint();
+      }
+      c = lap(cpu, bytes, step++, c, b);
+      b = THREADS.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < n; i++) {
+        k.setRecipient(eps[i], made[i]);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        ObjectRef p = k.newProcess("server");
+        k.setSpaceAndPC(p, programSpace, pc);
+        ObjectRef ep = k.newEndpoint();
+        k.setRecipient(ep, p);
+        made[i] = p;
+        eps[i] = ep;
       }
     }
+    c = lap(cpu, bytes, step++, c, b);
+    b = THREADS.getCurrentThreadAllocatedBytes();
     long t1 = System.nanoTime();
     for (ObjectRef p : made) {
       k.start(p);
     }
-    return new Made(t1 - t0, System.nanoTime() - t1);
+    lap(cpu, bytes, step, c, b);
+    long t2 = System.nanoTime();
+    sampleEndpoints = new ObjectRef[picks.length];
+    sampleServers = new ObjectRef[picks.length];
+    for (int i = 0; i < picks.length; i++) {
+      sampleServers[i] = made[picks[i]];
+      sampleEndpoints[i] = eps[picks[i]];
+    }
+    return new Made(t1 - t0, t2 - t1, cpu, bytes, gcMillis() - gc0);
+  }
+
+  /**
+   * Records step {@code step}'s CPU time (since {@code cpuBefore}) and allocation (since {@code
+   * bytesBefore}) on this thread; returns the CPU time now.
+   */
+  private static long lap(long[] cpu, long[] bytes, int step, long cpuBefore, long bytesBefore) {
+    bytes[step] = THREADS.getCurrentThreadAllocatedBytes() - bytesBefore;
+    long now = THREADS.getCurrentThreadCpuTime();
+    cpu[step] = now - cpuBefore;
+    return now;
   }
 
   /** Waits until nothing is left to run (every server waits in receive); its nanoseconds. */
@@ -274,6 +362,16 @@ final class ScaleRig implements AutoCloseable {
       System.gc();
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** Milliseconds the JVM's collectors have spent collecting so far (their MXBeans' sum). */
+  static long gcMillis() {
+    long ms = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc :
+        ManagementFactory.getGarbageCollectorMXBeans()) {
+      ms += Math.max(0, gc.getCollectionTime());
+    }
+    return ms;
   }
 
   /** Metaspace bytes in use (class metadata: outside the heap). */

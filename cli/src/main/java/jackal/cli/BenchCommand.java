@@ -140,6 +140,9 @@ public final class BenchCommand implements Callable<Integer> {
           "metaspacePerProcess",
           kind.equals("processes") ? at + "metaspace-each" : at + "metaspace-per-process");
       figures.put("creationsPerSecond", at + "processes-created-per-s");
+      figures.put("creationsPerCpuSecond", at + "processes-created-per-cpu-s");
+      figures.put("creationCpuNanos", at + "creation-cpu");
+      figures.put("creationBytes", at + "creation-bytes");
       figures.put("waitingPerSecond", at + "processes-waiting-per-s");
       figures.put("bytesPerEndpoint", at + "bytes-each");
       figures.put("endpointsPerSecond", at + "endpoints-created-per-s");
@@ -152,6 +155,7 @@ public final class BenchCommand implements Callable<Integer> {
     SECONDARY_UNITS.put("bytes", "B");
     SECONDARY_UNITS.put("metaspace", "B");
     SECONDARY_UNITS.put("per-s", "/s");
+    SECONDARY_UNITS.put("per-cpu-s", "/s");
     SECONDARY_UNITS.put("heap", "MiB");
     // The idle CPU's spin budget against the cross-CPU round trip (a parameter sweep).
     LABELS.put(BENCH + "SpinBenchmark.crossCpu", "spin.cross-cpu");

@@ -318,7 +318,7 @@ public final class Kernel implements AutoCloseable {
       throw new IllegalArgumentException("capability register must be 1..31, not " + reg);
     }
     Process p = process(process);
-    locked(() -> p.capReg[reg] = c.cap, p);
+    locked(() -> p.setCapReg(reg, c.cap), p);
   }
 
   public void setAddressSpace(ObjectRef process, CapRef space) {

@@ -109,8 +109,8 @@ public record KernelImage(
         caps[ProcessState.COHORT] = p.cohort;
         caps[ProcessState.IO_SPACE] = p.ioSpace;
         caps[ProcessState.HANDLER] = p.handler;
-        for (int r = 0; r < p.capReg.length; r++) {
-          caps[ProcessState.FIRST_CAP_REG + r] = p.capReg[r].pin(); // kept past the lock
+        for (int r = 0; r < Process.CAP_REGS; r++) {
+          caps[ProcessState.FIRST_CAP_REG + r] = p.capReg(r).pin(); // kept past the lock
         }
         yield new ProcessState(
             p.oid,
@@ -222,8 +222,8 @@ public record KernelImage(
         proc.cohort = decode(c[ProcessState.COHORT], layout, table);
         proc.ioSpace = decode(c[ProcessState.IO_SPACE], layout, table);
         proc.handler = decode(c[ProcessState.HANDLER], layout, table);
-        for (int r = 0; r < proc.capReg.length; r++) {
-          proc.capReg[r] = decode(c[ProcessState.FIRST_CAP_REG + r], layout, table);
+        for (int r = 0; r < Process.CAP_REGS; r++) {
+          proc.setCapReg(r, decode(c[ProcessState.FIRST_CAP_REG + r], layout, table));
         }
       }
     }

@@ -102,8 +102,8 @@ final class SystemViews {
     add(slots, "cohort", p.cohort);
     add(slots, "ioSpace", p.ioSpace);
     add(slots, "handler", p.handler);
-    for (int i = 0; i < p.capReg.length; i++) {
-      add(slots, "reg " + i, p.capReg[i]);
+    for (int i = 0; i < Process.CAP_REGS; i++) {
+      add(slots, "reg " + i, p.capReg(i));
     }
     String state;
     if (p.exited) {

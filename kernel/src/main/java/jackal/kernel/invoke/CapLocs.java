@@ -38,7 +38,7 @@ final class CapLocs {
   static Capability read(Invocation inv, Process p, long loc) {
     checkForm(loc);
     if (!CapLoc.isMemory(loc)) {
-      return p.capReg[(int) (loc >>> 1)].pin();
+      return p.capReg((int) (loc >>> 1)).pin();
     }
     return readMemory(inv, p, loc);
   }
@@ -51,7 +51,7 @@ final class CapLocs {
   static Capability readInvoked(Invocation inv, Process p, long loc) {
     checkForm(loc);
     if (!CapLoc.isMemory(loc)) {
-      return p.capReg[(int) (loc >>> 1)];
+      return p.capReg((int) (loc >>> 1));
     }
     return readMemory(inv, p, loc);
   }
@@ -102,7 +102,7 @@ final class CapLocs {
     if (page != null) {
       page.slots[i] = c;
     } else if (i != 0) {
-      p.capReg[i] = c;
+      p.setCapReg(i, c);
     }
   }
 
@@ -119,8 +119,8 @@ final class CapLocs {
     int i = inv.destSlot[slot];
     if (page != null) {
       page.slots[i] = inv.sentCap(slot);
-    } else if (i != 0 && !p.capReg[i].reissue(inv.replyEp, inv.replyPayload)) {
-      p.capReg[i] = Capability.reply(inv.replyEp, inv.replyPayload);
+    } else if (i != 0 && !p.capReg(i).reissue(inv.replyEp, inv.replyPayload)) {
+      p.setCapReg(i, Capability.reply(inv.replyEp, inv.replyPayload));
     }
   }
 

@@ -100,7 +100,7 @@ final class ProcessCap extends KernelCap {
         if (r < 0 || r >= 32) {
           inv.error(Codes.RC_REQUEST_ERROR);
         } else {
-          inv.resultCap(target.capReg[(int) r].pin());
+          inv.resultCap(target.capReg((int) r).pin());
         }
       }
     } else if (op == Codes.OC_PROCESS_SET_CAP_REG) {
@@ -111,7 +111,7 @@ final class ProcessCap extends KernelCap {
         if (r <= 0 || r >= 32) {
           inv.error(Codes.RC_REQUEST_ERROR);
         } else {
-          target.capReg[(int) r] = c;
+          target.setCapReg((int) r, c);
         }
       }
     } else if (op == Codes.OC_PROCESS_IDENTIFY_ENTRY_WITH_BRAND) {

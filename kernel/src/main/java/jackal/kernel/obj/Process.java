@@ -7,6 +7,7 @@ import jackal.kernel.sched.PollWord;
 import jackal.kernel.sched.ProgramContinuation;
 import jackal.kernel.sched.StallQueue;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A process: its persistent state (run state, fault, the six special capability slots and 32
@@ -45,7 +46,24 @@ public final class Process extends KObject {
   public Capability cohort = Capability.NULL;
   public Capability ioSpace = Capability.NULL;
   public Capability handler = Capability.NULL;
-  public final Capability[] capReg = new Capability[32];
+
+  /** How many capability registers a process has (register 0 always reads as Null). */
+  public static final int CAP_REGS = 32;
+
+  /**
+   * The register file every process starts with and reads until its first register is written: all
+   * Null, shared by every process and never written ({@link #setCapReg} gives a process an array of
+   * its own before it stores anything but Null). A waiting server that has never been sent a
+   * capability so costs no register file (issue 10, scale).
+   */
+  private static final Capability[] NO_CAP_REGS = nullRegisters();
+
+  /**
+   * The capability registers: {@link #NO_CAP_REGS} until the first write of a capability, then this
+   * process's own. Read and written, like every other field here, under the process's lock or on
+   * its own CPU; only through {@link #capReg} and {@link #setCapReg}.
+   */
+  private Capability[] capRegs = NO_CAP_REGS;
 
   /**
    * The program counter: the address, in {@link #addrSpace}, of the program image the process runs
@@ -239,7 +257,40 @@ public final class Process extends KObject {
 
   public Process(long oid) {
     super(oid);
-    Arrays.fill(capReg, Capability.NULL);
+  }
+
+  private static Capability[] nullRegisters() {
+    Capability[] regs = new Capability[CAP_REGS];
+    Arrays.fill(regs, Capability.NULL);
+    return regs;
+  }
+
+  /** Capability register {@code i} (0 .. {@link #CAP_REGS} - 1). */
+  public Capability capReg(int i) {
+    return capRegs[i];
+  }
+
+  /**
+   * Stores {@code c} in capability register {@code i} (0 .. {@link #CAP_REGS} - 1). The first store
+   * of anything but Null gives the process a register file of its own; storing Null into the shared
+   * one changes nothing, as it already reads Null.
+   */
+  public void setCapReg(int i, Capability c) {
+    Capability[] regs = capRegs;
+    if (regs == NO_CAP_REGS) {
+      Objects.checkIndex(i, CAP_REGS);
+      if (c == Capability.NULL) {
+        return;
+      }
+      regs = nullRegisters();
+      capRegs = regs;
+    }
+    regs[i] = c;
+  }
+
+  /** Whether this process has a register file of its own (a capability was ever stored in one). */
+  public boolean ownsCapRegs() {
+    return capRegs != NO_CAP_REGS;
   }
 
   @Override
@@ -255,7 +306,7 @@ public final class Process extends KObject {
     faultCode = 0;
     faultInfo = 0;
     schedule = addrSpace = brand = cohort = ioSpace = handler = Capability.NULL;
-    Arrays.fill(capReg, Capability.NULL);
+    capRegs = NO_CAP_REGS;
     program = null;
     poll = null;
     pc = 0;

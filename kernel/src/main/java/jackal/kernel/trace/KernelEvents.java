@@ -155,8 +155,8 @@ public final class KernelEvents {
     }
     long loc = pb.w[ParameterBlock.INVCAP];
     Capability c = null;
-    if (!CapLoc.isMemory(loc) && (loc >>> 1) < p.capReg.length) {
-      c = p.capReg[(int) (loc >>> 1)];
+    if (!CapLoc.isMemory(loc) && (loc >>> 1) < Process.CAP_REGS) {
+      c = p.capReg((int) (loc >>> 1));
     }
     boolean receives = (icw & Icw.RP) != 0;
     e.kind = receives ? "call" : "send";

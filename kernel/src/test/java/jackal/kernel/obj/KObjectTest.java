@@ -71,7 +71,7 @@ class KObjectTest {
     pr.faultCode = 3;
     pr.faultInfo = 4;
     pr.schedule = pr.addrSpace = pr.brand = pr.cohort = pr.ioSpace = pr.handler = some;
-    pr.capReg[31] = some;
+    pr.setCapReg(31, some);
     pr.program = g -> {};
     pr.pb = new ParameterBlock();
 
@@ -100,7 +100,10 @@ class KObjectTest {
     assertThat(pr.faultInfo).isZero();
     assertThat(List.of(pr.schedule, pr.addrSpace, pr.brand, pr.cohort, pr.ioSpace, pr.handler))
         .containsOnly(Capability.NULL);
-    assertThat(pr.capReg).containsOnly(Capability.NULL);
+    for (int r = 0; r < Process.CAP_REGS; r++) {
+      assertThat(pr.capReg(r)).as("register %d", r).isSameAs(Capability.NULL);
+    }
+    assertThat(pr.ownsCapRegs()).as("cleared back to the shared, all-Null file").isFalse();
     assertThat(pr.program).isNull();
     assertThat(pr.pb).isNull();
     assertThat(pr.cont).isNull();

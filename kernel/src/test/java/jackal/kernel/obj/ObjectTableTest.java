@@ -98,7 +98,9 @@ class ObjectTableTest {
     assertThat(p.faultInfo).isZero();
     assertThat(List.of(p.schedule, p.addrSpace, p.brand, p.cohort, p.ioSpace, p.handler))
         .containsOnly(Capability.NULL);
-    assertThat(p.capReg).hasSize(32).containsOnly(Capability.NULL);
+    for (int r = 0; r < Process.CAP_REGS; r++) {
+      assertThat(p.capReg(r)).as("register %d", r).isSameAs(Capability.NULL);
+    }
     assertThat(p.program).isNull();
     assertThat(p.sched).isEqualTo(Process.IDLE);
     assertThat(p.cpuMask).isEqualTo(-1L);
