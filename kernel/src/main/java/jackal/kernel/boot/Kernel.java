@@ -715,8 +715,8 @@ public final class Kernel implements AutoCloseable {
 
   /**
    * Per-CPU counters: dispatches, parks, steals, missed steals (a peer's queue locked for nothing
-   * this CPU may run), idle and parked time, wake-up preemptions, restarts (for diagnostics and
-   * benchmarks).
+   * this CPU may run), idle and parked time, wake-up preemptions, donees run in place by their
+   * callers' traps, restarts (for diagnostics and benchmarks).
    */
   public String statistics() {
     open();
@@ -739,6 +739,8 @@ public final class Kernel implements AutoCloseable {
           .append(c.parkedNanos() / 1000)
           .append(" wake-preemptions=")
           .append(c.wakePreemptions())
+          .append(" in-place=")
+          .append(c.inPlaceRuns())
           .append(" restarts=")
           .append(c.restarts)
           .append(" errors=")

@@ -97,6 +97,26 @@ final class Gate implements SystemCalls {
       if (outcome == SystemCall.DONE) {
         return;
       }
+      if (outcome == SystemCall.BLOCK
+          && p.runState == Process.RECEIVING
+          && p.stalledOn == null
+          && p.faultCode == 0
+          && machine.scheduler.cpu(p.homeCpu).runDonatedInPlace(p)) {
+        // The process it called ran in place and has yielded (docs/DESIGN-NOTES.md, "The same-CPU
+        // call runs its server in place"). A reply is found as after any wait; anything else that
+        // happened meanwhile is found by running the call again, as a woken receiver does.
+        afterWait(true);
+        if (p.received) {
+          p.received = false;
+          if (p.faultCode == 0) {
+            return;
+          }
+        }
+        if (p.captureRequest != null) {
+          machine.programStates.atCapturePoint(p);
+        }
+        continue;
+      }
       // Waiting: the locks stay held until the dispatcher has this process off the CPU.
       p.afterYield = outcome == SystemCall.YIELD ? Process.AFTER_REQUEUE : Process.AFTER_BLOCK;
       // Under the process's lock (the call holds it until the process is off the CPU).

@@ -39,6 +39,12 @@ public final class Cpu {
   /** The process running now (only meaningful on this CPU's thread). */
   private Process current;
 
+  /** See {@link #host()}. */
+  private Process host;
+
+  /** See {@link #inPlaceRuns()}; written only by this CPU's thread. */
+  private long inPlaceRuns;
+
   private volatile boolean parked;
 
   /** In the idle loop (spinning or parked): work offered to this node will be found here. */
@@ -366,7 +372,6 @@ public final class Cpu {
       return;
     }
     p.homeCpu = id;
-    current = p;
     dispatches++;
     // Read once: a destroy on another CPU clears p.cont, and this dispatch must keep running (and
     // then judge) the continuation it started, not a field that went null under it.
@@ -377,26 +382,7 @@ public final class Cpu {
       p.restartStack = false;
     }
     p.afterYield = Process.AFTER_BLOCK;
-    // Loaded programs (no trusted lambda) are charged for what they allocate, from their first
-    // dispatch on: the one that loads them, before they have a poll word.
-    boolean confined = p.program == null;
-    if (!confined) {
-      allocMarked = false;
-    } else if (!allocMarked && AllocationMeter.AVAILABLE) {
-      allocMark = AllocationMeter.current();
-      allocMarked = true;
-    }
-    PollWord poll = p.poll;
-    if (poll == null) {
-      RUNNING.setRelease(this, p);
-    } else {
-      // Published with a fence before the timer's flag is read: the timer sets its flag before
-      // it looks at the CPUs, so one of the two sees the other (no missed wake-up).
-      RUNNING.setVolatile(this, p);
-      pollFlag.enter(poll);
-      poll.newSlice();
-      scheduler.sliceTimer.confinedDispatched();
-    }
+    boolean confined = mount(p);
     DispatchEvent event = KernelEvents.COMPILED && KernelEvents.on() ? dispatchBegin() : null;
     try {
       c.run();
@@ -433,6 +419,97 @@ public final class Cpu {
     }
     p.sched = Process.IDLE; // before the unlock: a waker must never find it still mounted
     txn.releaseAll();
+  }
+
+  /**
+   * Makes {@code p} the process this CPU runs: the allocation meter, the slice timer's view and the
+   * poll word. Returns whether {@code p} runs a loaded (confined) program.
+   */
+  private boolean mount(Process p) {
+    current = p;
+    // Loaded programs (no trusted lambda) are charged for what they allocate, from their first
+    // dispatch on: the one that loads them, before they have a poll word.
+    boolean confined = p.program == null;
+    if (!confined) {
+      allocMarked = false;
+    } else if (!allocMarked && AllocationMeter.AVAILABLE) {
+      allocMark = AllocationMeter.current();
+      allocMarked = true;
+    }
+    PollWord poll = p.poll;
+    if (poll == null) {
+      RUNNING.setRelease(this, p);
+    } else {
+      // Published with a fence before the timer's flag is read: the timer sets its flag before
+      // it looks at the CPUs, so one of the two sees the other (no missed wake-up).
+      RUNNING.setVolatile(this, p);
+      pollFlag.enter(poll);
+      poll.newSlice();
+      scheduler.sliceTimer.confinedDispatched();
+    }
+    return confined;
+  }
+
+  /**
+   * Runs the process {@code caller} just donated its slice to <em>in place</em>: called from {@code
+   * caller}'s own trap, on its Java stack, where the call has decided to wait in its receive phase
+   * with its locks held. The donee is dispatched exactly as the loop would dispatch it next (its
+   * continuation runs nested in the caller's, and its yield comes back here), so the round trip of
+   * a same-CPU call costs one continuation switch instead of two ("The same-CPU call runs its
+   * server in place" in docs/DESIGN-NOTES.md).
+   *
+   * <p>Only when the loop would run the donee next with nothing to decide in between: no other
+   * process waits in this CPU's queue, no wake-up preemption is pending, no cut or stop is asked
+   * for, and this CPU is not inside such a run already (one level: a donee's own calls wait the
+   * ordinary way). Returns false, doing nothing, otherwise.
+   *
+   * <p>{@code caller}'s locks are released before the donee runs; it stays ON_CPU throughout (its
+   * frames are live under the donee's), so a waker's IDLE to READY fails: a delivery marks it
+   * {@link Process#received} and the caller finds that when this returns, and any other change
+   * while it was off the CPU in all but name is found by running its call again.
+   */
+  public boolean runDonatedInPlace(Process caller) {
+    Process next = donated;
+    if (next == null
+        || host != null
+        || current != caller
+        || wakePreempt
+        || !queue.isEmpty()
+        || scheduler.cutting
+        || scheduler.stopping) {
+      return false;
+    }
+    donated = null;
+    host = caller;
+    inPlaceRuns++;
+    if (caller.program == null && allocMarked) {
+      charge(caller);
+    }
+    RUNNING.setRelease(this, null);
+    pollFlag.leave();
+    current = null;
+    txn.releaseAll();
+    try {
+      dispatch(next);
+    } finally {
+      host = null;
+      mount(caller);
+    }
+    return true;
+  }
+
+  /**
+   * The process whose trap is running another in place on this CPU ({@link #runDonatedInPlace}), or
+   * null: its Java stack is live under the running process's, though its call waits. Only
+   * meaningful on this CPU's thread.
+   */
+  public Process host() {
+    return host;
+  }
+
+  /** Donees run in place by their callers' traps ({@link #runDonatedInPlace}). */
+  public long inPlaceRuns() {
+    return inPlaceRuns;
   }
 
   /**
