@@ -7,6 +7,7 @@ import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProcessInfo;
 import jackal.kernel.boot.ProgramSpace;
 import jackal.runtime.confined.Failing;
+import jackal.runtime.confined.HonestClient;
 import jackal.runtime.idl.coyotos.ProcessClient;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -114,6 +115,21 @@ class InPlaceCallTest {
       String stats = s.k.statistics();
       assertThat(sum.get()).isEqualTo((long) CALLS * (CALLS + 1) / 2);
       assertThat(counter(stats, "in-place")).as(stats).isLessThan(CALLS / 10);
+    }
+  }
+
+  @Test
+  void aLoadedProgramsCallsWaitThroughTheDispatchLoop() throws Exception {
+    // A loaded (untrusted) caller chooses how deep its stack is when it calls; run in place, its
+    // server would get only what that stack leaves of the CPU thread's (docs/SECURITY.md, "Stack
+    // overflow"). Until the host's depth is bounded, such calls are not run in place.
+    try (TestSystem s = new TestSystem(1)) {
+      Programs progs = new Programs(s);
+      ObjectRef[] pair = LoadedProgramTest.honestPair(s, progs);
+      s.runUntilQuiet(pair);
+      String stats = s.k.statistics();
+      assertThat(s.console()).contains("honest: counted " + HonestClient.CALLS);
+      assertThat(counter(stats, "in-place")).as(stats).isZero();
     }
   }
 
