@@ -2,12 +2,20 @@ package jackal.runtime;
 
 import static jackal.runtime.TestSystem.reg;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import jackal.kernel.api.FaultCode;
+import jackal.kernel.boot.Kernel;
+import jackal.kernel.boot.KernelConfig;
 import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProcessInfo;
 import jackal.kernel.boot.ProgramSpace;
+import jackal.runtime.confined.DeepCaller;
+import jackal.runtime.confined.DeepServer;
 import jackal.runtime.confined.Failing;
 import jackal.runtime.confined.HonestClient;
+import jackal.runtime.confined.HonestServer;
+import jackal.runtime.confined.WaitsInClassInit;
 import jackal.runtime.idl.coyotos.ProcessClient;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -119,17 +127,94 @@ class InPlaceCallTest {
   }
 
   @Test
-  void aLoadedProgramsCallsWaitThroughTheDispatchLoop() throws Exception {
-    // A loaded (untrusted) caller chooses how deep its stack is when it calls; run in place, its
-    // server would get only what that stack leaves of the CPU thread's (docs/SECURITY.md, "Stack
-    // overflow"). Until the host's depth is bounded, such calls are not run in place.
+  void aLoadedProgramsCallsRunTheirServerInPlace() throws Exception {
+    assumeTrue(Kernel.inPlaceUnavailable() == null, Kernel::inPlaceUnavailable);
     try (TestSystem s = new TestSystem(1)) {
       Programs progs = new Programs(s);
       ObjectRef[] pair = LoadedProgramTest.honestPair(s, progs);
       s.runUntilQuiet(pair);
       String stats = s.k.statistics();
       assertThat(s.console()).contains("honest: counted " + HonestClient.CALLS);
+      // Every call but the first few (the server not yet receiving) runs the server in place.
+      assertThat(counter(stats, "in-place")).as(stats).isGreaterThan(HonestClient.CALLS - 10);
+      assertThat(counter(stats, "in-place-too-deep")).as(stats).isZero();
+    }
+  }
+
+  @Test
+  void aCallFromAClassInitializerIsRefusedThoughItsServerCouldRunInPlace() throws Exception {
+    // The attacker's class initializer calls a server that the CPU would run next, with nothing
+    // else ready: run in place, the server would answer without the caller ever waiting. A
+    // continuation inside an initializer cannot wait, so the call must be refused as it is when it
+    // goes through the dispatch loop.
+    assumeTrue(Kernel.inPlaceUnavailable() == null, Kernel::inPlaceUnavailable);
+    try (TestSystem s = new TestSystem(1)) {
+      Programs progs = new Programs(s);
+      ObjectRef server = progs.process("honest-server", HonestServer.class);
+      ObjectRef hostile = progs.process("class-init", WaitsInClassInit.class);
+      s.give(hostile, CapReg.APP0, s.k.entry(s.endpoint(server, 1), 0));
+      s.runUntilQuiet(server, hostile);
+      String stats = s.k.statistics();
+      assertThat(s.info(hostile).faultCode())
+          .as("%s", s.console())
+          .isEqualTo(FaultCode.PROGRAM_EXCEPTION);
+      assertThat(s.console())
+          .contains("could not wait")
+          .doesNotContain("class-init: 42")
+          .doesNotContain("kernel error");
       assertThat(counter(stats, "in-place")).as(stats).isZero();
+      assertThat(s.k.kernelErrors()).isZero();
+      assertThat(s.info(server).runState()).isEqualTo(ProcessInfo.RECEIVING);
+    }
+  }
+
+  @Test
+  void aDeepClientCannotLeaveItsServerLessThanThreeQuartersOfTheStackItWouldHaveFromTheLoop()
+      throws Exception {
+    // The attacker calls from every depth up to its limit; the server answers with how deep it
+    // could recurse while serving each call. Run in place under a deep caller, the server would
+    // have what the caller left; the in-place run is taken only while that is at least three
+    // quarters of what the loop leaves (Cpu.stackGuarantee), so no answer falls below about three
+    // quarters of the depth the server reached from a dispatch by the loop (the same method's
+    // frames, compiled, in each).
+    assumeTrue(Kernel.inPlaceUnavailable() == null, Kernel::inPlaceUnavailable);
+    try (TestSystem s = new TestSystem(1)) {
+      Programs progs = new Programs(s);
+      ObjectRef server = progs.process("deep-server", DeepServer.class);
+      ObjectRef client = progs.process("deep-caller", DeepCaller.class);
+      s.give(client, CapReg.APP0, s.k.entry(s.endpoint(server, 1), 0));
+      s.runUntilQuiet(server, client);
+      String stats = s.k.statistics();
+      Matcher m =
+          Pattern.compile("deep: answered=(\\d+) least=(\\d+) most=(\\d+) ordinary=(\\d+)")
+              .matcher(s.console());
+      assertThat(m.find()).as("%s", s.console()).isTrue();
+      long answered = Long.parseLong(m.group(1));
+      long least = Long.parseLong(m.group(2));
+      long ordinary = Long.parseLong(m.group(4));
+      assertThat(answered).as(s.console()).isPositive();
+      // Three quarters of the loop's stack, less the frames below the recursion in each case.
+      assertThat(least).as(s.console() + stats).isGreaterThanOrEqualTo(ordinary * 7 / 10);
+      // Both paths were taken: in place from the shallow depths, through the loop from the deep.
+      assertThat(counter(stats, "in-place")).as(stats).isPositive();
+      assertThat(counter(stats, "in-place-too-deep")).as(stats).isPositive();
+      assertThat(s.k.kernelErrors()).isZero();
+      assertThat(s.console()).doesNotContain("kernel error");
+    }
+  }
+
+  @Test
+  void onACapturingKernelALoadedProgramsCallsWaitThroughTheLoop() throws Exception {
+    // A kernel that makes programs capturable runs no loaded caller's server in place: cuts taken
+    // during such runs were not shown to complete (docs/DESIGN-NOTES.md, "Captures and cuts").
+    try (TestSystem s = new TestSystem(KernelConfig.defaults().withCpus(1).withCapture(true))) {
+      Programs progs = new Programs(s);
+      ObjectRef[] pair = LoadedProgramTest.honestPair(s, progs);
+      s.runUntilQuiet(pair);
+      String stats = s.k.statistics();
+      assertThat(s.console()).contains("honest: counted " + HonestClient.CALLS);
+      assertThat(counter(stats, "in-place")).as(stats).isZero();
+      assertThat(s.k.kernelErrors()).isZero();
     }
   }
 

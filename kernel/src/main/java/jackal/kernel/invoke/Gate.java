@@ -98,7 +98,7 @@ final class Gate implements SystemCalls {
         return;
       }
       if (outcome == SystemCall.BLOCK
-          && p.program != null // a trusted caller: see "Stack" in the design note
+          && (p.program != null || inPlaceForLoaded(p))
           && p.runState == Process.RECEIVING
           && p.stalledOn == null
           && p.faultCode == 0
@@ -157,6 +157,17 @@ final class Gate implements SystemCalls {
   }
 
   /**
+   * Whether a loaded program's call may run its server in place: not from inside a class
+   * initializer (the loader counts them in the poll word), and not on a kernel that makes programs
+   * capturable, where a cut during such runs was found to time out (docs/DESIGN-NOTES.md, "Captures
+   * and cuts").
+   */
+  private boolean inPlaceForLoaded(Process p) {
+    PollWord poll = p.poll;
+    return !machine.captures && poll != null && poll.initDepth() == 0;
+  }
+
+  /**
    * What a caller does once the process it ran in place has yielded, decided holding its own lock:
    * DONE (a message or reply was delivered: the call is complete), BLOCK (still receiving: it waits
    * the ordinary way, this lock held for the dispatcher to release once it is off the CPU), or
@@ -185,6 +196,16 @@ final class Gate implements SystemCalls {
           && p.stalledOn == null
           && p.faultCode == 0
           && p.cont == cont) {
+        if (p.captureRequest != null) {
+          // A cut asked for this program's state while it hosted the run, and took it for a
+          // running process, which reaches a capture point by itself: so it must, rather than
+          // wait (the server may be held for the same cut). As Machine.wakeToCapture does for a
+          // waiting receiver: the receive is suspended and the call runs again from its start.
+          p.runState = Process.RUNNING;
+          p.receiveSuspended = true;
+          cpu.txn.releaseAll();
+          return SystemCall.YIELD;
+        }
         return SystemCall.BLOCK;
       }
       cpu.txn.releaseAll();

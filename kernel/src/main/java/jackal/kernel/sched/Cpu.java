@@ -45,6 +45,20 @@ public final class Cpu {
   /** See {@link #inPlaceRuns()}; written only by this CPU's thread. */
   private long inPlaceRuns;
 
+  /** See {@link #inPlaceRefusedForStack()}; written only by this CPU's thread. */
+  private long inPlaceRefusedForStack;
+
+  /**
+   * The lowest stack pointer, read in a caller's trap, from which that caller may run its server in
+   * place ({@link #runDonatedInPlace}): the server then still has {@link #stackGuarantee()} bytes.
+   * Long.MAX_VALUE (never) until this CPU's loop has measured its stack, and for good where the
+   * stack pointer cannot be read ({@link StackPointer#AVAILABLE}). Only this CPU's thread.
+   */
+  private long inPlaceFloor = Long.MAX_VALUE;
+
+  /** See {@link #stackGuarantee()}. */
+  private long stackGuarantee;
+
   private volatile boolean parked;
 
   /** In the idle loop (spinning or parked): work offered to this node will be found here. */
@@ -228,6 +242,7 @@ public final class Cpu {
    */
   private void loop() {
     HERE.set(this);
+    measureStack();
     while (!scheduler.stopping) {
       try {
         if (scheduler.cutting) {
@@ -245,6 +260,42 @@ public final class Cpu {
       }
     }
     pollFlag.leave(); // a stopped CPU must not keep the shared word up for the rest of the JVM
+  }
+
+  /**
+   * Stack the frames between a caller's stack-pointer reading in its trap and the entry of the
+   * server's continuation run in place can take ({@link #runDonatedInPlace}, {@link #dispatch}, the
+   * continuation's run and entry frames), with a wide margin: they take under 2 KiB.
+   */
+  static final long IN_PLACE_OVERHEAD = 32 * 1024;
+
+  /**
+   * Measures, once, what this CPU's thread leaves a process dispatched from this loop (from here
+   * down to the lowest address Java code may reach), and from it the in-place floor: a server run
+   * in place must get at least three quarters of that ("Stack" in docs/DESIGN-NOTES.md, "The
+   * same-CPU call runs its server in place").
+   */
+  private void measureStack() {
+    if (!StackPointer.AVAILABLE) {
+      return;
+    }
+    long limit = StackPointer.javaLimit();
+    long here = StackPointer.get();
+    if (limit == 0 || here <= limit) {
+      return;
+    }
+    long ordinary = here - limit;
+    stackGuarantee = ordinary / 4 * 3;
+    inPlaceFloor = limit + stackGuarantee + IN_PLACE_OVERHEAD;
+  }
+
+  /**
+   * The stack every process is guaranteed at any dispatch on this CPU, in bytes: three quarters of
+   * what a dispatch from the loop leaves (0 where the stack pointer cannot be read: then no call is
+   * run in place, and a dispatch from the loop leaves what it always did).
+   */
+  public long stackGuarantee() {
+    return stackGuarantee;
   }
 
   /**
@@ -461,7 +512,9 @@ public final class Cpu {
    * <p>Only when the loop would run the donee next with nothing to decide in between: no other
    * process waits in this CPU's queue, no wake-up preemption is pending, no cut or stop is asked
    * for, and this CPU is not inside such a run already (one level: a donee's own calls wait the
-   * ordinary way). Returns false, doing nothing, otherwise.
+   * ordinary way), and only when the caller's stack pointer is at or above this CPU's in-place
+   * floor, so that the donee gets at least {@link #stackGuarantee()} bytes of stack, as from the
+   * loop. Returns false, doing nothing, otherwise.
    *
    * <p>{@code caller}'s locks are released before the donee runs; it stays ON_CPU throughout (its
    * frames are live under the donee's), so a waker's IDLE to READY fails: a delivery marks it
@@ -477,6 +530,12 @@ public final class Cpu {
         || !queue.isEmpty()
         || scheduler.cutting
         || scheduler.stopping) {
+      return false;
+    }
+    if (StackPointer.get() < inPlaceFloor) {
+      // Too deep: the server would get less than the guarantee. (Also every call where the stack
+      // pointer cannot be read: the floor is then Long.MAX_VALUE.)
+      inPlaceRefusedForStack++;
       return false;
     }
     donated = null;
@@ -510,6 +569,14 @@ public final class Cpu {
   /** Donees run in place by their callers' traps ({@link #runDonatedInPlace}). */
   public long inPlaceRuns() {
     return inPlaceRuns;
+  }
+
+  /**
+   * Calls that could have run their server in place but for their caller's depth (its stack pointer
+   * below the in-place floor, or unreadable).
+   */
+  public long inPlaceRefusedForStack() {
+    return inPlaceRefusedForStack;
   }
 
   /**
