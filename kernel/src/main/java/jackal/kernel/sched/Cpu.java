@@ -265,7 +265,8 @@ public final class Cpu {
   /**
    * Stack the frames between a caller's stack-pointer reading in its trap and the entry of the
    * server's continuation run in place can take ({@link #runDonatedInPlace}, {@link #dispatch}, the
-   * continuation's run and entry frames), with a wide margin: they take under 2 KiB.
+   * continuation's run and entry frames), with a wide margin for a handful of kernel frames (their
+   * size was not measured).
    */
   static final long IN_PLACE_OVERHEAD = 32 * 1024;
 
