@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 1)
 @Fork(
     value = 1,
-    jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
+    jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
 public class EqualPeerBenchmark {
   /** Round trips per pair per batch on one carrier. */
   static final int ONE_CPU_CALLS = 10_000;
@@ -97,7 +97,15 @@ public class EqualPeerBenchmark {
   @OperationsPerInvocation(ONE_CPU_CALLS)
   @Fork(
       value = 1,
-      jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK, ONE_CARRIER})
+      jvmArgsAppend = {
+        Jvm.EXPORTS,
+        Jvm.NATIVE,
+        Jvm.HEAP_MIN,
+        Jvm.HEAP_MAX,
+        Jvm.GC,
+        Jvm.CARD_MARK,
+        ONE_CARRIER
+      })
   public void virtualOneCpu(VirtualOne s) {
     s.rig.run(ONE_CPU_CALLS);
   }
@@ -120,6 +128,7 @@ public class EqualPeerBenchmark {
       value = 1,
       jvmArgsAppend = {
         Jvm.EXPORTS,
+        Jvm.NATIVE,
         Jvm.HEAP_MIN,
         Jvm.HEAP_MAX,
         Jvm.GC,

@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(
     value = 1,
-    jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
+    jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
 public class IpcBenchmark {
   /** Operations per invocation of the main benchmarks. */
   public static final int BATCH = 50_000;
@@ -49,6 +49,27 @@ public class IpcBenchmark {
     @Setup(Level.Trial)
     public void boot() {
       rig = new KernelRig(1, 1L, 1L);
+    }
+
+    @Setup(Level.Iteration)
+    public void tenure() {
+      KernelRig.tenure();
+    }
+
+    @TearDown(Level.Trial)
+    public void shutdown() {
+      rig.close();
+    }
+  }
+
+  /** One CPU; client and server are programs loaded from pages ({@link LoadedPairRig}). */
+  @State(Scope.Benchmark)
+  public static class OneCpuLoaded {
+    LoadedPairRig rig;
+
+    @Setup(Level.Trial)
+    public void boot() throws Exception {
+      rig = new LoadedPairRig();
     }
 
     @Setup(Level.Iteration)
@@ -88,6 +109,17 @@ public class IpcBenchmark {
   @OperationsPerInvocation(BATCH)
   public long sameCpu(OneCpu s) {
     return s.rig.run(KernelRig.Kind.ECHO, BATCH);
+  }
+
+  /**
+   * ipc.roundtrip.same-cpu.loaded: the same exchange between two programs loaded from pages the way
+   * a user's are (the figure a user's programs get; {@link #sameCpu}'s processes are trusted
+   * lambdas).
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long sameCpuLoaded(OneCpuLoaded s) {
+    return s.rig.run(BATCH);
   }
 
   /** ipc.roundtrip.cross-cpu: the same exchange, client on CPU 0 and server on CPU 1. */

@@ -21,8 +21,11 @@ import jdk.internal.vm.ContinuationScope;
  * does, warms up with 30 batches of each kind, then per round runs, after a full GC, one batch of
  * {@code calls} echo calls (the CPU time of the kernel's one CPU thread), one of {@code calls}
  * Discrim.classify calls, {@code calls} ping-pong round trips on this thread, and {@code calls}
- * round trips of a nested ping-pong (one switch per round trip, see {@link Nested}); it prints each
- * round and the medians.
+ * round trips of a nested ping-pong (one switch per round trip, see {@link Nested}), and {@code
+ * calls} echo calls between two programs loaded from pages ({@link LoadedPairRig}, the CPU time of
+ * its own kernel's CPU thread); it prints each round and the medians. Add {@code
+ * --enable-native-access=ALL-UNNAMED} for the in-place run of same-CPU calls; without it the kernel
+ * runs every call through its dispatch loop (the A/B of docs/BENCHMARKS.md).
  */
 public final class IpcCpuProbe {
   private IpcCpuProbe() {}
@@ -36,9 +39,17 @@ public final class IpcCpuProbe {
     PingPong pp = new PingPong();
     Nested nested = new Nested();
     try (KernelRig rig = new KernelRig(1, 1L, 1L)) {
-      long cpu = cpuThreadId(mx);
+      long cpu = cpuThreadId(mx, -1);
+      LoadedPairRig loadedRig;
+      try {
+        loadedRig = new LoadedPairRig();
+      } catch (jackal.kernel.boot.ProgramRefusedException e) {
+        throw new IllegalStateException(e);
+      }
+      long loadedCpu = cpuThreadId(mx, cpu);
       for (int i = 0; i < 30; i++) {
         rig.run(KernelRig.Kind.ECHO, 20_000);
+        loadedRig.run(20_000);
         rig.run(KernelRig.Kind.CLASSIFY, 20_000);
         pp.run(20_000);
         nested.run(20_000);
@@ -47,6 +58,7 @@ public final class IpcCpuProbe {
       double[] classify = new double[rounds];
       double[] ping = new double[rounds];
       double[] nest = new double[rounds];
+      double[] loaded = new double[rounds];
       for (int r = 0; r < rounds; r++) {
         KernelRig.tenure();
         long t0 = mx.getThreadCpuTime(cpu);
@@ -54,6 +66,10 @@ public final class IpcCpuProbe {
         long t1 = mx.getThreadCpuTime(cpu);
         rig.run(KernelRig.Kind.CLASSIFY, calls);
         long t2 = mx.getThreadCpuTime(cpu);
+        long l0 = mx.getThreadCpuTime(loadedCpu);
+        loadedRig.run(calls);
+        long l1 = mx.getThreadCpuTime(loadedCpu);
+        loaded[r] = (double) (l1 - l0) / calls;
         long p0 = mx.getCurrentThreadCpuTime();
         pp.run(calls);
         long p1 = mx.getCurrentThreadCpuTime();
@@ -65,23 +81,37 @@ public final class IpcCpuProbe {
         ping[r] = (double) (p1 - p0) / calls;
         System.out.printf(
             Locale.ROOT,
-            "round %d: echo %.1f  classify %.1f  ping-pong %.1f  nested %.1f  ratio %.2f  (load %.2f)%n",
+            "round %d: echo %.1f  loaded echo %.1f  classify %.1f  ping-pong %.1f  nested %.1f"
+                + "  ratio %.2f  loaded ratio %.2f  (load %.2f)%n",
             r,
             echo[r],
+            loaded[r],
             classify[r],
             ping[r],
             nest[r],
             echo[r] / ping[r],
+            loaded[r] / ping[r],
             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       }
       System.out.printf(
           Locale.ROOT,
-          "median CPU ns/op: echo %.1f  classify %.1f  ping-pong %.1f  nested %.1f  ratio %.2f%n",
+          "median CPU ns/op: echo %.1f  loaded echo %.1f  classify %.1f  ping-pong %.1f  nested"
+              + " %.1f  ratio %.2f  loaded ratio %.2f%n",
           median(echo),
+          median(loaded),
           median(classify),
           median(ping),
           median(nest),
-          median(echo) / median(ping));
+          median(echo) / median(ping),
+          median(loaded) / median(ping));
+      System.out.println(
+          "in place: "
+              + (jackal.kernel.boot.Kernel.inPlaceUnavailable() == null
+                  ? "available"
+                  : "unavailable, " + jackal.kernel.boot.Kernel.inPlaceUnavailable()));
+      System.out.println("trusted rig: " + rig.statistics());
+      System.out.println("loaded rig:  " + loadedRig.statistics());
+      loadedRig.close();
     }
   }
 
@@ -91,9 +121,10 @@ public final class IpcCpuProbe {
     return s[s.length / 2];
   }
 
-  private static long cpuThreadId(ThreadMXBean mx) {
+  /** The id of a thread named jackal-cpu-0 other than {@code not} (one per kernel). */
+  private static long cpuThreadId(ThreadMXBean mx, long not) {
     for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-      if (t != null && t.getThreadName().equals("jackal-cpu-0")) {
+      if (t != null && t.getThreadName().equals("jackal-cpu-0") && t.getThreadId() != not) {
         return t.getThreadId();
       }
     }

@@ -19,6 +19,14 @@ final class Jvm {
   private Jvm() {}
 
   static final String EXPORTS = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED";
+
+  /**
+   * The kernel reads its CPU threads' stack pointer through the FFM API, which needs native access;
+   * without it no same-CPU call runs its server in place (docs/DESIGN-NOTES.md, "The same-CPU call
+   * runs its server in place").
+   */
+  static final String NATIVE = "--enable-native-access=ALL-UNNAMED";
+
   static final String HEAP_MIN = "-Xms2g";
   static final String HEAP_MAX = "-Xmx2g";
   static final String GC = "-XX:+UseParallelGC";

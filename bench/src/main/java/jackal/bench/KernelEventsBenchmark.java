@@ -92,6 +92,7 @@ public class KernelEventsBenchmark {
       value = 1,
       jvmArgsAppend = {
         Jvm.EXPORTS,
+        Jvm.NATIVE,
         Jvm.HEAP_MIN,
         Jvm.HEAP_MAX,
         Jvm.GC,
@@ -106,7 +107,7 @@ public class KernelEventsBenchmark {
   @OperationsPerInvocation(IpcBenchmark.BATCH)
   @Fork(
       value = 1,
-      jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
+      jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
   public long sameCpuEventsOff(OneCpu s) {
     return s.rig.run(KernelRig.Kind.ECHO, IpcBenchmark.BATCH);
   }
@@ -115,7 +116,7 @@ public class KernelEventsBenchmark {
   @OperationsPerInvocation(IpcBenchmark.BATCH)
   @Fork(
       value = 1,
-      jvmArgsAppend = {Jvm.EXPORTS, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
+      jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
   public long sameCpuRecording(Recorded s) {
     return s.rig.run(KernelRig.Kind.ECHO, IpcBenchmark.BATCH);
   }

@@ -54,7 +54,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Timeout(time = 60, timeUnit = TimeUnit.MINUTES)
 @Fork(
     value = 1,
-    jvmArgsAppend = {Jvm.EXPORTS, "-Xmx6g", Jvm.GC, Jvm.CARD_MARK})
+    jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, "-Xmx6g", Jvm.GC, Jvm.CARD_MARK})
 public class ScaleBenchmark {
   /** Processes per run (the goal: 10^6). */
   static final String PROCESSES = "1000000";

@@ -94,6 +94,8 @@ public final class BenchCommand implements Callable<Integer> {
   static {
     // IPC inside the kernel, per round trip (docs/BENCHMARKS.md).
     LABELS.put(BENCH + "IpcBenchmark.sameCpu", "ipc.roundtrip.same-cpu");
+    // The same call between two programs loaded from pages: the figure a user's programs get.
+    LABELS.put(BENCH + "IpcBenchmark.sameCpuLoaded", "ipc.roundtrip.same-cpu.loaded");
     LABELS.put(BENCH + "IpcBenchmark.crossCpu", "ipc.roundtrip.cross-cpu");
     LABELS.put(BENCH + "BaselineBenchmark.continuationPingpong", "baseline.continuation-pingpong");
     LABELS.put(BENCH + "BaselineBenchmark.crossCorePingpong", "baseline.cross-core-pingpong");
@@ -281,6 +283,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     RATIOS.add(
         new Ratio("ipc.ratio", "ipc.roundtrip.same-cpu", "baseline.continuation-pingpong", "x"));
+    RATIOS.add(
+        new Ratio(
+            "ipc.ratio.loaded",
+            "ipc.roundtrip.same-cpu.loaded",
+            "baseline.continuation-pingpong",
+            "x"));
     RATIOS.add(
         new Ratio(
             "ipc.cross-cpu.ratio", "ipc.roundtrip.cross-cpu", "baseline.cross-core-pingpong", "x"));

@@ -95,6 +95,7 @@ class BenchCommandTest {
           "jackal.bench.IpcBenchmark.kernelCapInvoke",
           "jackal.bench.IpcBenchmark.kernelCapInvokeBatch1k",
           "jackal.bench.IpcBenchmark.sameCpu",
+          "jackal.bench.IpcBenchmark.sameCpuLoaded",
           "jackal.bench.IpcBenchmark.sameCpuBatch1k",
           "jackal.bench.LatencyBenchmark.crossCpu",
           "jackal.bench.LatencyBenchmark.sameCpu",
@@ -120,6 +121,7 @@ class BenchCommandTest {
     assertThat(BenchCommand.select(JAR, List.of("ipc")).values())
         .containsExactlyInAnyOrder(
             "ipc.roundtrip.same-cpu",
+            "ipc.roundtrip.same-cpu.loaded",
             "ipc.roundtrip.cross-cpu",
             "baseline.continuation-pingpong",
             "baseline.cross-core-pingpong",
@@ -145,6 +147,15 @@ class BenchCommandTest {
         .satisfies(
             r -> {
               assertThat(r.numerator()).isEqualTo("ipc.roundtrip.same-cpu");
+              assertThat(r.denominator()).isEqualTo("baseline.continuation-pingpong");
+            });
+    // The user's figure: the same call between two programs loaded from pages.
+    assertThat(BenchCommand.RATIOS)
+        .filteredOn(r -> r.label().equals("ipc.ratio.loaded"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.numerator()).isEqualTo("ipc.roundtrip.same-cpu.loaded");
               assertThat(r.denominator()).isEqualTo("baseline.continuation-pingpong");
             });
   }
@@ -252,7 +263,8 @@ class BenchCommandTest {
             "peer.throughput.platform-thread.cpus-2",
             "peer.throughput.actor.cpus-2");
     assertThat(BenchCommand.select(JAR, List.of("ipc.roundtrip")).values())
-        .containsExactly("ipc.roundtrip.cross-cpu", "ipc.roundtrip.same-cpu");
+        .containsExactly(
+            "ipc.roundtrip.cross-cpu", "ipc.roundtrip.same-cpu", "ipc.roundtrip.same-cpu.loaded");
     assertThat(BenchCommand.select(JAR, List.of("peer-alt"))).hasSize(2);
     assertThat(BenchCommand.select(JAR, List.of())).hasSize(JAR.size());
   }

@@ -714,9 +714,19 @@ public final class Kernel implements AutoCloseable {
   }
 
   /**
+   * Why no same-CPU call runs its server in place on this JVM (the stack pointer cannot be read:
+   * another architecture or OS, or no {@code --enable-native-access} for the kernel), or null when
+   * calls can (docs/DESIGN-NOTES.md, "The same-CPU call runs its server in place").
+   */
+  public static String inPlaceUnavailable() {
+    return jackal.kernel.sched.StackPointer.UNAVAILABLE;
+  }
+
+  /**
    * Per-CPU counters: dispatches, parks, steals, missed steals (a peer's queue locked for nothing
-   * this CPU may run), idle and parked time, wake-up preemptions, restarts (for diagnostics and
-   * benchmarks).
+   * this CPU may run), idle and parked time, wake-up preemptions, donees run in place by their
+   * callers' traps and calls not run in place for their callers' depth, the stack every process is
+   * guaranteed at a dispatch, restarts (for diagnostics and benchmarks).
    */
   public String statistics() {
     open();
@@ -739,6 +749,12 @@ public final class Kernel implements AutoCloseable {
           .append(c.parkedNanos() / 1000)
           .append(" wake-preemptions=")
           .append(c.wakePreemptions())
+          .append(" in-place=")
+          .append(c.inPlaceRuns())
+          .append(" in-place-too-deep=")
+          .append(c.inPlaceRefusedForStack())
+          .append(" stack-guarantee-kib=")
+          .append(c.stackGuarantee() / 1024)
           .append(" restarts=")
           .append(c.restarts)
           .append(" errors=")

@@ -97,6 +97,29 @@ final class Gate implements SystemCalls {
       if (outcome == SystemCall.DONE) {
         return;
       }
+      if (outcome == SystemCall.BLOCK
+          && (p.program != null || inPlaceForLoaded(p))
+          && p.runState == Process.RECEIVING
+          && p.stalledOn == null
+          && p.faultCode == 0
+          && machine.scheduler.cpu(p.homeCpu).runDonatedInPlace(p)) {
+        // The process it called ran in place and has yielded (docs/DESIGN-NOTES.md, "The same-CPU
+        // call runs its server in place"). Decided under this process's lock, since it is still
+        // receiving and a sender on another CPU may deliver to it at any moment: a reply ends the
+        // call; a receive still open waits the ordinary way, the lock held for the dispatcher;
+        // anything else is found by running the call again, as a woken receiver does.
+        afterWait(true);
+        int after = afterInPlace();
+        if (after == SystemCall.DONE) {
+          return;
+        }
+        if (after != SystemCall.BLOCK) {
+          if (p.captureRequest != null) {
+            machine.programStates.atCapturePoint(p);
+          }
+          continue;
+        }
+      }
       // Waiting: the locks stay held until the dispatcher has this process off the CPU.
       p.afterYield = outcome == SystemCall.YIELD ? Process.AFTER_REQUEUE : Process.AFTER_BLOCK;
       // Under the process's lock (the call holds it until the process is off the CPU).
@@ -130,6 +153,63 @@ final class Gate implements SystemCalls {
         // a waiting process to bring it here (docs/PERSISTENCE.md, section 3).
         machine.programStates.atCapturePoint(p);
       }
+    }
+  }
+
+  /**
+   * Whether a loaded program's call may run its server in place: not from inside a class
+   * initializer (the loader counts them in the poll word), and not on a kernel that makes programs
+   * capturable, where a cut during such runs was found to time out (docs/DESIGN-NOTES.md, "Captures
+   * and cuts").
+   */
+  private boolean inPlaceForLoaded(Process p) {
+    PollWord poll = p.poll;
+    return !machine.captures && poll != null && poll.initDepth() == 0;
+  }
+
+  /**
+   * What a caller does once the process it ran in place has yielded, decided holding its own lock:
+   * DONE (a message or reply was delivered: the call is complete), BLOCK (still receiving: it waits
+   * the ordinary way, this lock held for the dispatcher to release once it is off the CPU), or
+   * YIELD, meaning here that the call is to run again (a delivery with a fault taken since, or a
+   * change that ended the receive).
+   */
+  private int afterInPlace() {
+    Process p = process;
+    for (int attempts = 1; ; attempts++) {
+      Cpu cpu = onCpu();
+      try {
+        cpu.txn.lock(p);
+        cpu.txn.commit();
+      } catch (Restart r) {
+        cpu.txn.releaseAll();
+        cpu.restarts++;
+        backoff(attempts);
+        continue;
+      }
+      if (p.received) {
+        p.received = false;
+        cpu.txn.releaseAll();
+        return p.faultCode == 0 ? SystemCall.DONE : SystemCall.YIELD;
+      }
+      if (p.runState == Process.RECEIVING
+          && p.stalledOn == null
+          && p.faultCode == 0
+          && p.cont == cont) {
+        if (p.captureRequest != null) {
+          // A cut asked for this program's state while it hosted the run, and took it for a
+          // running process, which reaches a capture point by itself: so it must, rather than
+          // wait (the server may be held for the same cut). As Machine.wakeToCapture does for a
+          // waiting receiver: the receive is suspended and the call runs again from its start.
+          p.runState = Process.RUNNING;
+          p.receiveSuspended = true;
+          cpu.txn.releaseAll();
+          return SystemCall.YIELD;
+        }
+        return SystemCall.BLOCK;
+      }
+      cpu.txn.releaseAll();
+      return SystemCall.YIELD;
     }
   }
 

@@ -96,6 +96,13 @@ public final class Machine {
   }
 
   /**
+   * Whether loaded programs are made capturable (KernelConfig.capture). A loaded caller does not
+   * run its server in place on such a kernel (Gate.trap; docs/DESIGN-NOTES.md, "Captures and
+   * cuts").
+   */
+  final boolean captures;
+
+  /**
    * As the other constructor; {@code capture}: whether loaded programs are made capturable, so that
    * {@link #programStates} can take and restore their state (KernelConfig.capture).
    */
@@ -111,6 +118,7 @@ public final class Machine {
       boolean capture) {
     this.loader = new ProgramLoader(AllowList.standard(), capture);
     this.programStates = new ProgramStateService(capture);
+    this.captures = capture;
     this.objects = new ObjectTable(layout, oidsPerType);
     this.log = new KernelLog(logOut, "jackal-log");
     this.terminal = new KernelLog(logOut, "jackal-terminal");

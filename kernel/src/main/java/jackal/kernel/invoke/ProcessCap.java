@@ -171,7 +171,11 @@ final class ProcessCap extends KernelCap {
     }
     Capability space = inv.src[1];
     boolean self = target == inv.invoker();
-    if (!self && target.sched == Process.ON_CPU) {
+    // The process whose trap runs the invoker in place on this CPU (Cpu.runDonatedInPlace) is
+    // ON_CPU only in name: it waits for the invoker, and treating it as running would have the
+    // invoker wait for itself. Its stack is discarded as the caller's own is.
+    boolean host = !self && target == inv.cpu.host();
+    if (!self && !host && target.sched == Process.ON_CPU) {
       awaitOffCpu(target);
     }
     StallQueue waitingOn = target.stalledOn;
@@ -192,7 +196,7 @@ final class ProcessCap extends KernelCap {
       waitingOn.remove(target);
     }
     target.runState = Process.RUNNING;
-    if (self) {
+    if (self || host) {
       target.restartStack = true;
     } else {
       inv.machine.scheduler.makeReady(target, false, inv.cpu);

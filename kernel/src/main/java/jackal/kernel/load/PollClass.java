@@ -29,6 +29,9 @@ import java.lang.reflect.AccessFlag;
  *   public static Runnable limit;       // the kernel's over-cap path (PollWord.overLimitHere)
  *   public static void check() { if (word != 0) kernel.run(); }
  *   public static void limit(long n, int max) { if (n > max) limit.run(); }
+ *   public static Runnable enterInit, exitInit; // count class initializers (PollWord.initDepth)
+ *   public static void enterInit() { enterInit.run(); }
+ *   public static void exitInit() { exitInit.run(); }
  * }
  * </pre>
  *
@@ -52,6 +55,19 @@ public final class PollClass {
   static final String CHECK = "check";
   static final MethodTypeDesc CHECK_TYPE = MethodTypeDesc.of(CD_void);
   static final String LIMIT = "limit";
+
+  /**
+   * Called at the entry of every class initializer of a loaded program, and {@link #EXIT_INIT}
+   * before each of its returns: the process's {@link PollWord#initDepth()} counts the initializers
+   * on its stack. The JVM runs an initializer from its own native code, so a continuation inside
+   * one cannot yield, and a call from there that must wait is refused; a call is therefore run in
+   * place (which would answer it without a wait) only at depth 0. An initializer that ends by an
+   * exception leaves the count raised: its process's calls then always wait through the dispatch
+   * loop, which costs it speed and nothing else.
+   */
+  static final String ENTER_INIT = "enterInit";
+
+  static final String EXIT_INIT = "exitInit";
   static final MethodTypeDesc LIMIT_TYPE = MethodTypeDesc.of(CD_void, CD_long, CD_int);
 
   /**
@@ -97,6 +113,12 @@ public final class PollClass {
       lookup
           .findStaticVarHandle(c, LIMIT, Runnable.class)
           .setVolatile((Runnable) PollWord::overLimitHere);
+      lookup
+          .findStaticVarHandle(c, ENTER_INIT, Runnable.class)
+          .setVolatile((Runnable) PollWord::enterInitHere);
+      lookup
+          .findStaticVarHandle(c, EXIT_INIT, Runnable.class)
+          .setVolatile((Runnable) PollWord::exitInitHere);
       PollWord.installSharedWord(lookup.findStaticVarHandle(c, "word", int.class));
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -122,6 +144,24 @@ public final class PollClass {
                         ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC | ClassFile.ACC_VOLATILE)
                     .withField("kernel", RUNNABLE, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC)
                     .withField(LIMIT, RUNNABLE, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC)
+                    .withField(ENTER_INIT, RUNNABLE, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC)
+                    .withField(EXIT_INIT, RUNNABLE, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC)
+                    .withMethodBody(
+                        ENTER_INIT,
+                        CHECK_TYPE,
+                        ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
+                        code ->
+                            code.getstatic(DESC, ENTER_INIT, RUNNABLE)
+                                .invokeinterface(RUNNABLE, "run", CHECK_TYPE)
+                                .return_())
+                    .withMethodBody(
+                        EXIT_INIT,
+                        CHECK_TYPE,
+                        ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
+                        code ->
+                            code.getstatic(DESC, EXIT_INIT, RUNNABLE)
+                                .invokeinterface(RUNNABLE, "run", CHECK_TYPE)
+                                .return_())
                     .withMethodBody(
                         CHECK,
                         CHECK_TYPE,
@@ -183,16 +223,22 @@ public final class PollClass {
     VarHandle word;
     VarHandle kernel;
     VarHandle limit;
+    VarHandle enterInit;
+    VarHandle exitInit;
     try {
       MethodHandles.Lookup lookup = MethodHandles.publicLookup();
       word = lookup.findStaticVarHandle(pollClass, "word", int.class);
       kernel = lookup.findStaticVarHandle(pollClass, "kernel", Runnable.class);
       limit = lookup.findStaticVarHandle(pollClass, LIMIT, Runnable.class);
+      enterInit = lookup.findStaticVarHandle(pollClass, ENTER_INIT, Runnable.class);
+      exitInit = lookup.findStaticVarHandle(pollClass, EXIT_INIT, Runnable.class);
     } catch (ReflectiveOperationException e) {
       throw new IllegalArgumentException(pollClass + " is not a poll class", e);
     }
     PollWord w = new PollWord(word, kernel);
     limit.setVolatile((Runnable) w::overLimit);
+    enterInit.setVolatile((Runnable) w::enterInit);
+    exitInit.setVolatile((Runnable) w::exitInit);
     p.poll = w;
     return w;
   }

@@ -35,6 +35,7 @@ import java.lang.classfile.instruction.NewMultiArrayInstruction;
 import java.lang.classfile.instruction.NewPrimitiveArrayInstruction;
 import java.lang.classfile.instruction.NewReferenceArrayInstruction;
 import java.lang.classfile.instruction.OperatorInstruction;
+import java.lang.classfile.instruction.ReturnInstruction;
 import java.lang.classfile.instruction.StoreInstruction;
 import java.lang.classfile.instruction.SwitchCase;
 import java.lang.classfile.instruction.TableSwitchInstruction;
@@ -65,6 +66,9 @@ import java.util.Map;
  *       every protected range: a destroyed process's unwinding cannot be caught by {@code catch
  *       (Throwable)} or {@code finally} (the check unwinds again, from a place no handler covers),
  *       and a loop made of a throw and a handler passes a check;
+ *   <li>at the entry of every class initializer, and before each of its returns, a call that counts
+ *       the initializers running in the process ({@link PollClass#ENTER_INIT}): a call made inside
+ *       one is never run in place;
  *   <li>not in the body of a simple counted loop ({@code for (i = a; i < bound; i++)} with an
  *       invariant bound, no inner loop and no call): such a loop is strip-mined into chunks of at
  *       most {@link #chunk} iterations with one check per chunk, so that the JIT still sees a
@@ -281,6 +285,12 @@ public final class ProgramRewriter {
     void emit(boolean entryCheck) {
       findStripMinedLoops();
       int slot = code.maxLocals();
+      // A class initializer counts itself in its process's poll word while it runs: a call from
+      // inside one must not be run in place (it could not wait; see PollClass.ENTER_INIT).
+      boolean clinit = method.methodName().equalsString(ConstantDescs.CLASS_INIT_NAME);
+      if (clinit) {
+        cb.invokestatic(PollClass.DESC, PollClass.ENTER_INIT, PollClass.CHECK_TYPE);
+      }
       if (entryCheck) {
         check();
       }
@@ -332,6 +342,10 @@ public final class ProgramRewriter {
           }
           case InvokeInstruction inv -> {
             sizedCall(inv);
+            cb.with(e);
+          }
+          case ReturnInstruction _ when clinit -> {
+            cb.invokestatic(PollClass.DESC, PollClass.EXIT_INIT, PollClass.CHECK_TYPE);
             cb.with(e);
           }
           case ExceptionCatch c ->

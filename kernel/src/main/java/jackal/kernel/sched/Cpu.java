@@ -39,6 +39,26 @@ public final class Cpu {
   /** The process running now (only meaningful on this CPU's thread). */
   private Process current;
 
+  /** See {@link #host()}. */
+  private Process host;
+
+  /** See {@link #inPlaceRuns()}; written only by this CPU's thread. */
+  private long inPlaceRuns;
+
+  /** See {@link #inPlaceRefusedForStack()}; written only by this CPU's thread. */
+  private long inPlaceRefusedForStack;
+
+  /**
+   * The lowest stack pointer, read in a caller's trap, from which that caller may run its server in
+   * place ({@link #runDonatedInPlace}): the server then still has {@link #stackGuarantee()} bytes.
+   * Long.MAX_VALUE (never) until this CPU's loop has measured its stack, and for good where the
+   * stack pointer cannot be read ({@link StackPointer#AVAILABLE}). Only this CPU's thread.
+   */
+  private long inPlaceFloor = Long.MAX_VALUE;
+
+  /** See {@link #stackGuarantee()}. */
+  private long stackGuarantee;
+
   private volatile boolean parked;
 
   /** In the idle loop (spinning or parked): work offered to this node will be found here. */
@@ -222,6 +242,7 @@ public final class Cpu {
    */
   private void loop() {
     HERE.set(this);
+    measureStack();
     while (!scheduler.stopping) {
       try {
         if (scheduler.cutting) {
@@ -239,6 +260,43 @@ public final class Cpu {
       }
     }
     pollFlag.leave(); // a stopped CPU must not keep the shared word up for the rest of the JVM
+  }
+
+  /**
+   * Stack the frames between a caller's stack-pointer reading in its trap and the entry of the
+   * server's continuation run in place can take ({@link #runDonatedInPlace}, {@link #dispatch}, the
+   * continuation's run and entry frames), with a wide margin for a handful of kernel frames (their
+   * size was not measured).
+   */
+  static final long IN_PLACE_OVERHEAD = 32 * 1024;
+
+  /**
+   * Measures, once, what this CPU's thread leaves a process dispatched from this loop (from here
+   * down to the lowest address Java code may reach), and from it the in-place floor: a server run
+   * in place must get at least three quarters of that ("Stack" in docs/DESIGN-NOTES.md, "The
+   * same-CPU call runs its server in place").
+   */
+  private void measureStack() {
+    if (!StackPointer.AVAILABLE) {
+      return;
+    }
+    long limit = StackPointer.javaLimit();
+    long here = StackPointer.get();
+    if (limit == 0 || here <= limit) {
+      return;
+    }
+    long ordinary = here - limit;
+    stackGuarantee = ordinary / 4 * 3;
+    inPlaceFloor = limit + stackGuarantee + IN_PLACE_OVERHEAD;
+  }
+
+  /**
+   * The stack every process is guaranteed at any dispatch on this CPU, in bytes: three quarters of
+   * what a dispatch from the loop leaves (0 where the stack pointer cannot be read: then no call is
+   * run in place, and a dispatch from the loop leaves what it always did).
+   */
+  public long stackGuarantee() {
+    return stackGuarantee;
   }
 
   /**
@@ -366,7 +424,6 @@ public final class Cpu {
       return;
     }
     p.homeCpu = id;
-    current = p;
     dispatches++;
     // Read once: a destroy on another CPU clears p.cont, and this dispatch must keep running (and
     // then judge) the continuation it started, not a field that went null under it.
@@ -377,26 +434,7 @@ public final class Cpu {
       p.restartStack = false;
     }
     p.afterYield = Process.AFTER_BLOCK;
-    // Loaded programs (no trusted lambda) are charged for what they allocate, from their first
-    // dispatch on: the one that loads them, before they have a poll word.
-    boolean confined = p.program == null;
-    if (!confined) {
-      allocMarked = false;
-    } else if (!allocMarked && AllocationMeter.AVAILABLE) {
-      allocMark = AllocationMeter.current();
-      allocMarked = true;
-    }
-    PollWord poll = p.poll;
-    if (poll == null) {
-      RUNNING.setRelease(this, p);
-    } else {
-      // Published with a fence before the timer's flag is read: the timer sets its flag before
-      // it looks at the CPUs, so one of the two sees the other (no missed wake-up).
-      RUNNING.setVolatile(this, p);
-      pollFlag.enter(poll);
-      poll.newSlice();
-      scheduler.sliceTimer.confinedDispatched();
-    }
+    boolean confined = mount(p);
     DispatchEvent event = KernelEvents.COMPILED && KernelEvents.on() ? dispatchBegin() : null;
     try {
       c.run();
@@ -433,6 +471,113 @@ public final class Cpu {
     }
     p.sched = Process.IDLE; // before the unlock: a waker must never find it still mounted
     txn.releaseAll();
+  }
+
+  /**
+   * Makes {@code p} the process this CPU runs: the allocation meter, the slice timer's view and the
+   * poll word. Returns whether {@code p} runs a loaded (confined) program.
+   */
+  private boolean mount(Process p) {
+    current = p;
+    // Loaded programs (no trusted lambda) are charged for what they allocate, from their first
+    // dispatch on: the one that loads them, before they have a poll word.
+    boolean confined = p.program == null;
+    if (!confined) {
+      allocMarked = false;
+    } else if (!allocMarked && AllocationMeter.AVAILABLE) {
+      allocMark = AllocationMeter.current();
+      allocMarked = true;
+    }
+    PollWord poll = p.poll;
+    if (poll == null) {
+      RUNNING.setRelease(this, p);
+    } else {
+      // Published with a fence before the timer's flag is read: the timer sets its flag before
+      // it looks at the CPUs, so one of the two sees the other (no missed wake-up).
+      RUNNING.setVolatile(this, p);
+      pollFlag.enter(poll);
+      poll.newSlice();
+      scheduler.sliceTimer.confinedDispatched();
+    }
+    return confined;
+  }
+
+  /**
+   * Runs the process {@code caller} just donated its slice to <em>in place</em>: called from {@code
+   * caller}'s own trap, on its Java stack, where the call has decided to wait in its receive phase
+   * with its locks held. The donee is dispatched exactly as the loop would dispatch it next (its
+   * continuation runs nested in the caller's, and its yield comes back here), so the round trip of
+   * a same-CPU call costs one continuation switch instead of two ("The same-CPU call runs its
+   * server in place" in docs/DESIGN-NOTES.md).
+   *
+   * <p>Only when the loop would run the donee next with nothing to decide in between: no other
+   * process waits in this CPU's queue, no wake-up preemption is pending, no cut or stop is asked
+   * for, and this CPU is not inside such a run already (one level: a donee's own calls wait the
+   * ordinary way), and only when the caller's stack pointer is at or above this CPU's in-place
+   * floor, so that the donee gets at least {@link #stackGuarantee()} bytes of stack, as from the
+   * loop. Returns false, doing nothing, otherwise.
+   *
+   * <p>{@code caller}'s locks are released before the donee runs; it stays ON_CPU throughout (its
+   * frames are live under the donee's), so a waker's IDLE to READY fails: a delivery marks it
+   * {@link Process#received} and the caller finds that when this returns, and any other change
+   * while it was off the CPU in all but name is found by running its call again.
+   */
+  public boolean runDonatedInPlace(Process caller) {
+    Process next = donated;
+    if (next == null
+        || host != null
+        || current != caller
+        || wakePreempt
+        || !queue.isEmpty()
+        || scheduler.cutting
+        || scheduler.stopping) {
+      return false;
+    }
+    if (StackPointer.get() < inPlaceFloor) {
+      // Too deep: the server would get less than the guarantee. (Also every call where the stack
+      // pointer cannot be read: the floor is then Long.MAX_VALUE.)
+      inPlaceRefusedForStack++;
+      return false;
+    }
+    donated = null;
+    host = caller;
+    inPlaceRuns++;
+    if (caller.program == null && allocMarked) {
+      charge(caller);
+    }
+    RUNNING.setRelease(this, null);
+    pollFlag.leave();
+    current = null;
+    txn.releaseAll();
+    try {
+      dispatch(next);
+    } finally {
+      host = null;
+      mount(caller);
+    }
+    return true;
+  }
+
+  /**
+   * The process whose trap is running another in place on this CPU ({@link #runDonatedInPlace}), or
+   * null: its Java stack is live under the running process's, though its call waits. Only
+   * meaningful on this CPU's thread.
+   */
+  public Process host() {
+    return host;
+  }
+
+  /** Donees run in place by their callers' traps ({@link #runDonatedInPlace}). */
+  public long inPlaceRuns() {
+    return inPlaceRuns;
+  }
+
+  /**
+   * Calls that could have run their server in place but for their caller's depth (its stack pointer
+   * below the in-place floor, or unreadable).
+   */
+  public long inPlaceRefusedForStack() {
+    return inPlaceRefusedForStack;
   }
 
   /**

@@ -66,6 +66,9 @@ public final class PollWord implements Runnable {
 
   private volatile Runnable slowPath;
 
+  /** See {@link #initDepth()}; read and written only by the process's own program's thread. */
+  private int initDepth;
+
   /** Set (before {@link #LIMIT}) when the heap guard, not the program's own request, set LIMIT. */
   private volatile boolean heapGuard;
 
@@ -165,6 +168,48 @@ public final class PollWord implements Runnable {
       w.overLimit();
     }
     throw new AllocationLimitError();
+  }
+
+  /**
+   * What the shared poll class's class-initializer entry calls: counts one more initializer on the
+   * stack of the process running here ({@link #initDepth()}).
+   */
+  public static void enterInitHere() {
+    Cpu here = Cpu.here();
+    PollWord w = here == null ? null : here.pollFlag.mounted();
+    if (w != null) {
+      w.enterInit();
+    }
+  }
+
+  /** What a class initializer's return calls: one initializer fewer ({@link #enterInitHere}). */
+  public static void exitInitHere() {
+    Cpu here = Cpu.here();
+    PollWord w = here == null ? null : here.pollFlag.mounted();
+    if (w != null) {
+      w.exitInit();
+    }
+  }
+
+  /** One more class initializer on this process's stack. Only the process's own thread. */
+  public void enterInit() {
+    initDepth++;
+  }
+
+  /** One class initializer fewer; never below 0. Only the process's own thread. */
+  public void exitInit() {
+    if (initDepth > 0) {
+      initDepth--;
+    }
+  }
+
+  /**
+   * Class initializers of the process's program running now, as counted by the calls the loader
+   * puts at their entries and returns ({@code PollClass.ENTER_INIT}); one that threw leaves it
+   * raised for good. A call made while it is not 0 is never run in place.
+   */
+  public int initDepth() {
+    return initDepth;
   }
 
   /** A fresh slice: forgets a SLICE mark left from the process's last time on a CPU. */

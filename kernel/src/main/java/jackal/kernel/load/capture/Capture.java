@@ -32,6 +32,9 @@ public final class Capture {
   private static final StackWalker WALKER =
       StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
+  /** Where a process's continuation was entered: the walk stops there. */
+  private static final String CONTINUATION = "jdk.internal.vm.Continuation";
+
   private final CapturePlan plan;
   private final List<Frame> saved = new ArrayList<>();
   private List<Frame> toRestore = List.of();
@@ -69,13 +72,17 @@ public final class Capture {
 
   /**
    * Whether the current stack can be captured: from the innermost program frame outward, every
-   * frame up to the outermost program frame is a program frame at a capturable site. Frames the
-   * walker hides (lambda proxies, method handle and reflection frames) only forward their arguments
-   * and hold nothing of their own.
+   * frame up to the outermost program frame of this continuation is a program frame at a capturable
+   * site. Frames the walker hides (lambda proxies, method handle and reflection frames) only
+   * forward their arguments and hold nothing of their own.
    */
   boolean capturable() {
     Set<String> programClasses = plan.classes();
-    List<StackFrame> frames = WALKER.walk(s -> s.toList());
+    // Only this process's continuation: a server run in place by its caller's trap has the
+    // caller's frames below its own on the thread (Cpu.runDonatedInPlace), beyond the frame that
+    // entered its continuation; they are another process's, and no business of this capture.
+    List<StackFrame> frames =
+        WALKER.walk(s -> s.takeWhile(f -> !CONTINUATION.equals(f.getClassName())).toList());
     int first = -1;
     int last = -1;
     for (int i = 0; i < frames.size(); i++) {

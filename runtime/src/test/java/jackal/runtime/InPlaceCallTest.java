@@ -1,0 +1,266 @@
+package jackal.runtime;
+
+import static jackal.runtime.TestSystem.reg;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import jackal.kernel.api.FaultCode;
+import jackal.kernel.boot.Kernel;
+import jackal.kernel.boot.KernelConfig;
+import jackal.kernel.boot.ObjectRef;
+import jackal.kernel.boot.ProcessInfo;
+import jackal.kernel.boot.ProgramSpace;
+import jackal.runtime.confined.DeepCaller;
+import jackal.runtime.confined.DeepServer;
+import jackal.runtime.confined.Failing;
+import jackal.runtime.confined.HonestClient;
+import jackal.runtime.confined.HonestServer;
+import jackal.runtime.confined.WaitsInClassInit;
+import jackal.runtime.idl.coyotos.ProcessClient;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A same-CPU call runs its server in place: the caller's trap dispatches the process it donated its
+ * slice to on its own Java stack, and the server's yield comes back into that trap (Cpu
+ * .runDonatedInPlace; docs/DESIGN-NOTES.md, "The same-CPU call runs its server in place"). These
+ * tests show that it happens, that it is only taken when the dispatch loop would have run the
+ * server next, and that a server cannot make its waiting caller's trap wait for the server itself.
+ */
+class InPlaceCallTest {
+  private static final int CALLS = 1000;
+
+  private static long counter(String statistics, String name) {
+    Matcher m = Pattern.compile(" " + name + "=(\\d+)").matcher(statistics);
+    long sum = 0;
+    while (m.find()) {
+      sum += Long.parseLong(m.group(1));
+    }
+    return sum;
+  }
+
+  /** The echo exchange of the benchmarks: w[1] + 1, {@code CALLS} times. */
+  private static ObjectRef echo(TestSystem s) {
+    return s.process(
+        "echo",
+        sys -> {
+          Ipc ipc = new Ipc(sys);
+          ipc.receive();
+          for (; ; ) {
+            ipc.w[1] = ipc.w[1] + 1;
+            ipc.replyAndReceive(1, -1);
+          }
+        });
+  }
+
+  @Test
+  void everySameCpuCallRunsItsServerInPlaceWithoutADispatchOfTheCaller() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      AtomicLong sum = new AtomicLong();
+      ObjectRef server = echo(s);
+      ObjectRef client =
+          s.process(
+              "client",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                long total = 0;
+                for (int i = 0; i < CALLS; i++) {
+                  ipc.w[1] = i;
+                  ipc.callOrThrow(reg(8), 1, 0, -1);
+                  total += ipc.w[1];
+                }
+                sum.set(total);
+              });
+      s.give(client, 8, s.k.entry(s.endpoint(server, 3), 0));
+      s.runUntilQuiet(server, client);
+      String stats = s.k.statistics();
+      assertThat(sum.get()).isEqualTo((long) CALLS * (CALLS + 1) / 2);
+      assertThat(counter(stats, "in-place")).as(stats).isEqualTo(CALLS);
+      // One dispatch per call (the server's, in place), none for the caller's return: without
+      // the in-place run each call+reply dispatched both.
+      assertThat(counter(stats, "dispatches")).as(stats).isLessThan(CALLS + 20);
+      assertThat(s.info(client).exited()).isTrue();
+      assertThat(s.info(server).runState()).isEqualTo(ProcessInfo.RECEIVING);
+    }
+  }
+
+  @Test
+  void aCallIsNotRunInPlaceWhileAnotherProcessWaitsForTheCpu() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      AtomicLong sum = new AtomicLong();
+      AtomicBoolean stop = new AtomicBoolean();
+      ObjectRef server = echo(s);
+      // A process that is always ready: it yields its slice back to the queue, forever, so the
+      // queue is never empty when the client calls.
+      ObjectRef spinner =
+          s.process(
+              "spinner",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                while (!stop.get()) {
+                  ipc.yieldCpu();
+                }
+              });
+      ObjectRef client =
+          s.process(
+              "client",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                long total = 0;
+                for (int i = 0; i < CALLS; i++) {
+                  ipc.w[1] = i;
+                  ipc.callOrThrow(reg(8), 1, 0, -1);
+                  total += ipc.w[1];
+                }
+                sum.set(total);
+                stop.set(true);
+              });
+      s.give(client, 8, s.k.entry(s.endpoint(server, 3), 0));
+      s.runUntilQuiet(server, spinner, client);
+      String stats = s.k.statistics();
+      assertThat(sum.get()).isEqualTo((long) CALLS * (CALLS + 1) / 2);
+      assertThat(counter(stats, "in-place")).as(stats).isLessThan(CALLS / 10);
+    }
+  }
+
+  @Test
+  void aLoadedProgramsCallsRunTheirServerInPlace() throws Exception {
+    assumeTrue(Kernel.inPlaceUnavailable() == null, Kernel::inPlaceUnavailable);
+    try (TestSystem s = new TestSystem(1)) {
+      Programs progs = new Programs(s);
+      ObjectRef[] pair = LoadedProgramTest.honestPair(s, progs);
+      s.runUntilQuiet(pair);
+      String stats = s.k.statistics();
+      assertThat(s.console()).contains("honest: counted " + HonestClient.CALLS);
+      // Every call but the first few (the server not yet receiving) runs the server in place.
+      assertThat(counter(stats, "in-place")).as(stats).isGreaterThan(HonestClient.CALLS - 10);
+      assertThat(counter(stats, "in-place-too-deep")).as(stats).isZero();
+    }
+  }
+
+  @Test
+  void aCallFromAClassInitializerIsRefusedThoughItsServerCouldRunInPlace() throws Exception {
+    // The attacker's class initializer calls a server that the CPU would run next, with nothing
+    // else ready: run in place, the server would answer without the caller ever waiting. A
+    // continuation inside an initializer cannot wait, so the call must be refused as it is when it
+    // goes through the dispatch loop.
+    assumeTrue(Kernel.inPlaceUnavailable() == null, Kernel::inPlaceUnavailable);
+    try (TestSystem s = new TestSystem(1)) {
+      Programs progs = new Programs(s);
+      ObjectRef server = progs.process("honest-server", HonestServer.class);
+      ObjectRef hostile = progs.process("class-init", WaitsInClassInit.class);
+      s.give(hostile, CapReg.APP0, s.k.entry(s.endpoint(server, 1), 0));
+      s.runUntilQuiet(server, hostile);
+      String stats = s.k.statistics();
+      assertThat(s.info(hostile).faultCode())
+          .as("%s", s.console())
+          .isEqualTo(FaultCode.PROGRAM_EXCEPTION);
+      assertThat(s.console())
+          .contains("could not wait")
+          .doesNotContain("class-init: 42")
+          .doesNotContain("kernel error");
+      assertThat(counter(stats, "in-place")).as(stats).isZero();
+      assertThat(s.k.kernelErrors()).isZero();
+      assertThat(s.info(server).runState()).isEqualTo(ProcessInfo.RECEIVING);
+    }
+  }
+
+  @Test
+  void aDeepClientCannotLeaveItsServerLessThanThreeQuartersOfTheStackItWouldHaveFromTheLoop()
+      throws Exception {
+    // The attacker calls from every depth up to its limit; the server answers with how deep it
+    // could recurse while serving each call. Run in place under a deep caller, the server would
+    // have what the caller left; the in-place run is taken only while that is at least three
+    // quarters of what the loop leaves (Cpu.stackGuarantee), so no answer falls below about three
+    // quarters of the depth the server reached from a dispatch by the loop (the same method's
+    // frames, compiled, in each).
+    assumeTrue(Kernel.inPlaceUnavailable() == null, Kernel::inPlaceUnavailable);
+    try (TestSystem s = new TestSystem(1)) {
+      Programs progs = new Programs(s);
+      ObjectRef server = progs.process("deep-server", DeepServer.class);
+      ObjectRef client = progs.process("deep-caller", DeepCaller.class);
+      s.give(client, CapReg.APP0, s.k.entry(s.endpoint(server, 1), 0));
+      s.runUntilQuiet(server, client);
+      String stats = s.k.statistics();
+      Matcher m =
+          Pattern.compile("deep: answered=(\\d+) least=(\\d+) most=(\\d+) ordinary=(\\d+)")
+              .matcher(s.console());
+      assertThat(m.find()).as("%s", s.console()).isTrue();
+      long answered = Long.parseLong(m.group(1));
+      long least = Long.parseLong(m.group(2));
+      long ordinary = Long.parseLong(m.group(4));
+      assertThat(answered).as(s.console()).isPositive();
+      // Three quarters of the loop's stack, less the frames below the recursion in each case.
+      assertThat(least).as(s.console() + stats).isGreaterThanOrEqualTo(ordinary * 7 / 10);
+      // Both paths were taken: in place from the shallow depths, through the loop from the deep.
+      assertThat(counter(stats, "in-place")).as(stats).isPositive();
+      assertThat(counter(stats, "in-place-too-deep")).as(stats).isPositive();
+      assertThat(s.k.kernelErrors()).isZero();
+      assertThat(s.console()).doesNotContain("kernel error");
+    }
+  }
+
+  @Test
+  void onACapturingKernelALoadedProgramsCallsWaitThroughTheLoop() throws Exception {
+    // A kernel that makes programs capturable runs no loaded caller's server in place: cuts taken
+    // during such runs were not shown to complete (docs/DESIGN-NOTES.md, "Captures and cuts").
+    try (TestSystem s = new TestSystem(KernelConfig.defaults().withCpus(1).withCapture(true))) {
+      Programs progs = new Programs(s);
+      ObjectRef[] pair = LoadedProgramTest.honestPair(s, progs);
+      s.runUntilQuiet(pair);
+      String stats = s.k.statistics();
+      assertThat(s.console()).contains("honest: counted " + HonestClient.CALLS);
+      assertThat(counter(stats, "in-place")).as(stats).isZero();
+      assertThat(s.k.kernelErrors()).isZero();
+    }
+  }
+
+  @Test
+  void aServerRunInPlaceThatReplacesItsCallersProgramDoesNotWaitForTheCaller() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      Programs progs = new Programs(s);
+      ProgramSpace replacement = progs.space(Failing.Replacement.class, Failing.class);
+      AtomicBoolean callerResumed = new AtomicBoolean();
+      AtomicLong attackerDone = new AtomicLong();
+      // The server is run in place by its caller's trap; it then replaces the caller's program,
+      // which treats a process running on a CPU as a held lock: the caller must not count as
+      // running here, or the server would restart its call forever.
+      ObjectRef attacker =
+          s.process(
+              "attacker",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                ipc.receive();
+                try {
+                  new ProcessClient(new Ipc(sys)).setSpaceAndPC(reg(21), reg(22), replacement.pc());
+                  attackerDone.set(1);
+                } catch (KernelException e) {
+                  attackerDone.set(2);
+                }
+                ipc.replyAndReceive(0, -1);
+              });
+      ObjectRef victim =
+          s.process(
+              "victim",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                ipc.call(reg(8), 0, 0, -1);
+                callerResumed.set(true);
+              });
+      s.give(victim, 8, s.k.entry(s.endpoint(attacker, 3), 0));
+      s.give(attacker, 21, s.k.cap(victim));
+      s.give(attacker, 22, replacement.space());
+      s.runUntilQuiet(attacker, victim);
+      String stats = s.k.statistics();
+      assertThat(counter(stats, "in-place")).as(stats).isGreaterThanOrEqualTo(1);
+      assertThat(attackerDone.get()).isEqualTo(1);
+      assertThat(callerResumed.get()).isFalse();
+      assertThat(s.console()).contains("replacement runs");
+      assertThat(s.info(victim).exited()).isTrue();
+      assertThat(s.info(attacker).runState()).isEqualTo(ProcessInfo.RECEIVING);
+    }
+  }
+}
