@@ -180,10 +180,11 @@ class InPlaceCallTest {
   }
 
   /**
-   * The same chain on two CPUs: the processes move between the CPUs' threads, and a program's
-   * compiled loop that inlines a preemption check must still find the CPU it runs on now, not the
-   * one it waited on (Cpu.here; with the thread read inlined, the pipe's reader ran the writer's
-   * gate: "the gate of writer#2 was used outside that process's own program").
+   * The same chain on two CPUs, where its processes also wait through the loop and move between the
+   * CPUs' threads. (The fault the pipe met here, a program's compiled loop asking the CPU it had
+   * waited on which process runs there, depends on what C2 hoists, and this test did not bring it
+   * out in 120 runs without the fix: see docs/DESIGN-NOTES.md, "Processes as continuations, and
+   * thread identity".)
    */
   @Test
   void aLoadedChainOfThreeOnTwoCpusAnswersEveryCallWhereverItsProcessesRun() throws Exception {
