@@ -5,7 +5,9 @@ import static jackal.kernel.trace.KernelEvents.dispatchBegin;
 import jackal.kernel.obj.Process;
 import jackal.kernel.trace.DispatchEvent;
 import jackal.kernel.trace.KernelEvents;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
@@ -167,8 +169,41 @@ public final class Cpu {
     return current;
   }
 
-  /** The CPU whose thread runs the caller, or null on any other thread. */
+  /**
+   * The CPU whose thread runs the caller, or null on any other thread.
+   *
+   * <p>The thread-local is read in a frame of its own, reached through a method handle C2 cannot
+   * inline ({@link #hereHandle}). Inlined, the read would start from {@link Thread#currentThread},
+   * which C2 treats as unchanging within a compiled frame: a program's loop that inlines a poll
+   * check ({@link PollWord#checkHere}) can hoist it out of the loop, and after the program's
+   * continuation has waited and resumed on another CPU's thread, the check would ask the CPU it ran
+   * on before which process runs there, and run that process's slow path (its gate) in this program
+   * (docs/DESIGN-NOTES.md, "Processes as continuations, and thread identity").
+   */
   static Cpu here() {
+    try {
+      return (Cpu) hereHandle.invokeExact();
+    } catch (RuntimeException | Error e) {
+      throw e; // a StackOverflowError in a program's deep check is the program's, as it was
+    } catch (Throwable t) {
+      throw new IllegalStateException("cannot read the current CPU", t);
+    }
+  }
+
+  /** {@link #hereNow}, through a non-final field: C2 inlines no call through it (see here()). */
+  @SuppressWarnings("NonFinalStaticField")
+  private static MethodHandle hereHandle = hereNowHandle();
+
+  private static MethodHandle hereNowHandle() {
+    try {
+      return MethodHandles.lookup()
+          .findStatic(Cpu.class, "hereNow", MethodType.methodType(Cpu.class));
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private static Cpu hereNow() {
     return HERE.get();
   }
 
