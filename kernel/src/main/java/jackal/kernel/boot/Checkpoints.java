@@ -176,6 +176,14 @@ final class Checkpoints implements CheckpointControl {
         if (blocker == null) {
           return take(full, programs, runList, start, heldAt);
         }
+        if (machine.scheduler.halting()) {
+          // The CPUs have stopped (a SysCtl halt): no program will come to a capture point, and
+          // waiting out the bound would only blame a process that can no longer run.
+          throw new CheckpointIncompleteException(
+              "the system halted while the cut waited for process "
+                  + blocker
+                  + ": its CPUs have stopped, so no program comes to a capture point again");
+        }
       } finally {
         machine.scheduler.releaseCpus();
       }
@@ -467,7 +475,10 @@ final class Checkpoints implements CheckpointControl {
         synchronized (this) {
           lastFailure = e.getMessage();
         }
-        machine.kernelLog().line("checkpoint abandoned, retried: " + e.getMessage());
+        if (!machine.scheduler.halting()) {
+          // Halted, no cut can be taken: the store keeps the last one taken before the halt.
+          machine.kernelLog().line("checkpoint abandoned, retried: " + e.getMessage());
+        }
         // Retried after a pause: a declared snapshot stays pending until one commits.
         due = System.nanoTime() + Math.max(periodNanos, TimeUnit.MILLISECONDS.toNanos(100));
         synchronized (this) {

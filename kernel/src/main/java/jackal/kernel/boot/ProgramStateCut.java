@@ -53,6 +53,9 @@ final class ProgramStateCut implements ProgramStateCodec {
    */
   private boolean releasing;
 
+  /** How often the wait for answers looks for asked processes that went to wait in a call. */
+  private static final long REWAKE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
   /** Counts cuts: an answer to a request of an earlier cut is ignored. */
   private long cutNumber;
 
@@ -85,7 +88,7 @@ final class ProgramStateCut implements ProgramStateCodec {
       }
       synchronized (this) {
         if (kept.containsKey(p) || asked.containsKey(p)) {
-          continue; // held already, or asked before a retry of the cut: not waited for again
+          continue; // held already, or asked before a retry of the cut: not asked again
         }
       }
       ProgramStateService.Request r =
@@ -108,24 +111,57 @@ final class ProgramStateCut implements ProgramStateCodec {
         }
       }
     }
+    wakeAskedWaiters();
     if (waitFor == 0) {
       return;
     }
     // At most half the time the cut has left: the CPUs must still be held within it.
     long now = System.nanoTime();
     long until = now + Math.min(ANSWER_WAIT_NANOS, Math.max(0, deadlineNanos - now) / 2);
-    synchronized (this) {
-      while (!asked.isEmpty() && anyCanAnswer()) {
+    for (; ; ) {
+      synchronized (this) {
+        if (asked.isEmpty() || !anyCanAnswer()) {
+          return;
+        }
         long left = until - System.nanoTime();
         if (left <= 0) {
           return;
         }
         try {
-          TimeUnit.NANOSECONDS.timedWait(this, left);
+          TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, REWAKE_NANOS));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
         }
+      }
+      wakeAskedWaiters();
+    }
+  }
+
+  /**
+   * Wakes each process asked and not answered yet that now waits off the CPU in a call it runs
+   * again (see {@link #wake}). A process asked while it ran may have been past its last capture
+   * point, inside a call that then blocked (a sender stalled on a receiver held for this cut, a
+   * receiver with no sender left running): nothing would bring it to a capture point before the
+   * cut's bound, and no retry asks it again. Called before every attempt of a cut, and while it
+   * waits for the answers; without this held, since it takes each process's lock.
+   */
+  private void wakeAskedWaiters() {
+    List<Process> pending;
+    synchronized (this) {
+      pending = new ArrayList<>(asked.keySet());
+    }
+    for (Process p : pending) {
+      if (p.sched != Process.IDLE) {
+        continue; // on a CPU or ready: it comes to a capture point by itself
+      }
+      lock(p);
+      try {
+        if (p.sched == Process.IDLE && p.captureRequest != null) {
+          wake(p); // false if it waits where no capture point comes: the cut names it
+        }
+      } finally {
+        p.unlock();
       }
     }
   }

@@ -150,6 +150,11 @@ public final class Scheduler {
     sliceTimer.start();
   }
 
+  /** Whether the CPUs are stopping or stopped (a halt or a shutdown): no program runs again. */
+  public boolean halting() {
+    return stopping;
+  }
+
   /**
    * Asks every CPU to stop once the process it runs yields, without waiting: safe to call from a
    * CPU's own thread (a SysCtl halt).
