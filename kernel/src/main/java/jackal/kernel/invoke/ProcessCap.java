@@ -128,15 +128,6 @@ final class ProcessCap extends KernelCap {
     return true;
   }
 
-  /**
-   * setSpaceAndPC(newAS, newPC), atomically: the process gets the space and PC, loses its Java
-   * stack (a call it was waiting in is abandoned: it leaves any stall queue or sleep), becomes
-   * RUNNING, and loads its program from the new image when it next runs. Applied to the caller, the
-   * call ends here with no receive phase and no reply: the caller's phases are finished and its
-   * dispatcher starts it afresh. A target running its program on another CPU is treated as a held
-   * lock (in Coyotos the CPU running a process holds its lock): the call waits for it to leave that
-   * CPU, so the old program has run its last instruction when the call returns.
-   */
   /** How long a call holding a process's lock waits for that process to leave another CPU. */
   private static final long OFF_CPU_WAIT_NANOS = 1_000_000;
 
@@ -164,6 +155,15 @@ final class ProcessCap extends KernelCap {
     }
   }
 
+  /**
+   * setSpaceAndPC(newAS, newPC), atomically: the process gets the space and PC, loses its Java
+   * stack (a call it was waiting in is abandoned: it leaves any stall queue or sleep), becomes
+   * RUNNING, and loads its program from the new image when it next runs. Applied to the caller, the
+   * call ends here with no receive phase and no reply: the caller's phases are finished and its
+   * dispatcher starts it afresh. A target running its program on another CPU is treated as a held
+   * lock (in Coyotos the CPU running a process holds its lock): the call waits for it to leave that
+   * CPU, so the old program has run its last instruction when the call returns.
+   */
   private static void setSpaceAndPC(Invocation inv, Process target) {
     long pc = inv.nextArg();
     if (!inv.requireArgs(1)) {
