@@ -165,13 +165,7 @@ class PreemptionTest {
               });
       s.k.setCpuMask(killer, 0b01);
       s.give(killer, 9, s.k.cap(spin));
-      for (ObjectRef p : List.of(spin, killer)) {
-        s.k.start(p);
-      }
-      s.boot();
-      assertThat(s.k.awaitQuiescent(Duration.ofSeconds(10)))
-          .as("the spinner's CPU goes idle")
-          .isTrue();
+      runUntilTheSpinnersCpuIsIdle(s, spin, killer);
       long after = progress.get();
       Thread.sleep(20);
       assertThat(progress.get()).as("no more iterations").isEqualTo(after);
@@ -209,13 +203,7 @@ class PreemptionTest {
       s.k.setCpuMask(parent, 0b01);
       s.give(parent, 9, s.k.cap(spin));
       s.give(parent, 10, replacement.space());
-      for (ObjectRef p : List.of(spin, parent)) {
-        s.k.start(p);
-      }
-      s.boot();
-      assertThat(s.k.awaitQuiescent(Duration.ofSeconds(10)))
-          .as("the spinner's CPU goes idle")
-          .isTrue();
+      runUntilTheSpinnersCpuIsIdle(s, spin, parent);
       Thread.sleep(20);
       assertThat(atReturn.get()).as("the replacement returned").isPositive();
       assertThat(progress.get())
@@ -224,5 +212,17 @@ class PreemptionTest {
       assertThat(s.console()).contains("replacement runs");
       assertThat(s.info(spin).exited()).as("%s", s.info(spin)).isTrue();
     }
+  }
+
+  /** Starts the spinner and the process that stops it, boots, and waits until both are done. */
+  private static void runUntilTheSpinnersCpuIsIdle(TestSystem s, ObjectRef spin, ObjectRef other)
+      throws InterruptedException {
+    for (ObjectRef p : List.of(spin, other)) {
+      s.k.start(p);
+    }
+    s.boot();
+    assertThat(s.k.awaitQuiescent(Duration.ofSeconds(10)))
+        .as("the spinner's CPU goes idle")
+        .isTrue();
   }
 }
