@@ -1,5 +1,6 @@
 package jackal.image.boot;
 
+import jackal.kernel.boot.CacheDirectory;
 import jackal.kernel.boot.Kernel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,17 +9,13 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -203,19 +200,7 @@ final class BuiltImageCache {
   void keep(String key, Entry e) {
     byte[] b = encode(key, e);
     try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, ".entry-", ".tmp");
-      try {
-        Files.write(tmp, b);
-        try {
-          Files.move(
-              tmp, file(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException x) {
-          Files.move(tmp, file(key), StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      CacheDirectory.replace(dir, file(key), b);
       written++;
       prune();
     } catch (IOException | UncheckedIOException x) {
@@ -240,26 +225,7 @@ final class BuiltImageCache {
 
   /** Deletes the least recently written entries past {@link #MAX_ENTRIES}. */
   private void prune() throws IOException {
-    List<Path> entries;
-    try (Stream<Path> s = Files.list(dir)) {
-      entries = s.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).toList();
-    }
-    if (entries.size() <= MAX_ENTRIES) {
-      return;
-    }
-    List<Path> byAge = new ArrayList<>(entries);
-    byAge.sort(Comparator.comparingLong(BuiltImageCache::modified));
-    for (Path f : byAge.subList(0, byAge.size() - MAX_ENTRIES)) {
-      Files.deleteIfExists(f);
-    }
-  }
-
-  private static long modified(Path f) {
-    try {
-      return Files.getLastModifiedTime(f).toMillis();
-    } catch (IOException e) {
-      return 0;
-    }
+    CacheDirectory.prune(dir, SUFFIX, MAX_ENTRIES);
   }
 
   // ------------------------------------------------------------------ the code that builds it

@@ -1,5 +1,6 @@
 package jackal.kernel.load;
 
+import jackal.kernel.boot.CacheDirectory;
 import jackal.kernel.load.capture.CapturePlan;
 import jackal.kernel.load.capture.ClassShape;
 import java.io.ByteArrayOutputStream;
@@ -10,17 +11,14 @@ import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -233,19 +231,7 @@ public final class VerifiedCache {
   void keep(String key, VerifiedProgram p) {
     byte[] entry = encode(key, p);
     try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, ".entry-", ".tmp");
-      try {
-        Files.write(tmp, entry);
-        try {
-          Files.move(
-              tmp, file(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, file(key), StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      CacheDirectory.replace(dir, file(key), entry);
       written.incrementAndGet();
       prune();
     } catch (IOException | UncheckedIOException e) {
@@ -255,26 +241,7 @@ public final class VerifiedCache {
 
   /** Deletes the least recently written entries past {@link #MAX_ENTRIES}. */
   private void prune() throws IOException {
-    List<Path> entries;
-    try (Stream<Path> s = Files.list(dir)) {
-      entries = s.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).toList();
-    }
-    if (entries.size() <= MAX_ENTRIES) {
-      return;
-    }
-    Map<Path, Long> times = new HashMap<>();
-    for (Path f : entries) {
-      try {
-        times.put(f, Files.getLastModifiedTime(f).toMillis());
-      } catch (IOException e) {
-        times.put(f, 0L);
-      }
-    }
-    List<Path> byAge = new ArrayList<>(entries);
-    byAge.sort(Comparator.comparingLong(times::get));
-    for (Path f : byAge.subList(0, byAge.size() - MAX_ENTRIES)) {
-      Files.deleteIfExists(f);
-    }
+    CacheDirectory.prune(dir, SUFFIX, MAX_ENTRIES);
   }
 
   // ------------------------------------------------------------------ the entry's bytes
