@@ -5,6 +5,8 @@ import jackal.kernel.api.SystemCalls;
 import jackal.kernel.load.capture.BadProgramState;
 import jackal.kernel.load.capture.Capture;
 import jackal.kernel.load.capture.Frame;
+import jackal.kernel.obj.Process;
+import jackal.kernel.sched.Cpu;
 import java.util.List;
 
 /**
@@ -13,6 +15,25 @@ import java.util.List;
  * run on the process's own thread.
  */
 public final class LoadedProgram {
+  static {
+    // A capture hook called on a CPU's thread finds the state of the process that CPU runs: a
+    // restore can be preempted, and the thread then runs other processes (Capture's comment).
+    Capture.locateWith(
+        new Capture.Locator() {
+          @Override
+          public boolean onKernelCpu() {
+            return Cpu.onCpuThread();
+          }
+
+          @Override
+          public Capture running() {
+            Process p = Cpu.runningHere();
+            LoadedProgram lp = p == null ? null : p.loaded;
+            return lp == null ? null : lp.capture;
+          }
+        });
+  }
+
   final ProcessClassLoader loader;
   final VerifiedProgram program;
   final Capture capture;

@@ -207,6 +207,20 @@ public final class Cpu {
     return HERE.get();
   }
 
+  /** Whether the calling thread is a CPU's, read as {@link #here} reads it. */
+  public static boolean onCpuThread() {
+    return here() != null;
+  }
+
+  /**
+   * The process the calling thread's CPU runs now (the donee of a run in place, not its host), or
+   * null on any other thread or between dispatches; read as {@link #here} reads the CPU.
+   */
+  public static Process runningHere() {
+    Cpu c = here();
+    return c == null ? null : c.current;
+  }
+
   public long dispatches() {
     return dispatches;
   }

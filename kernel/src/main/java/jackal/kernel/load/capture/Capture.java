@@ -11,11 +11,18 @@ import java.util.Set;
  * they can stop), the frames saved while its stack unwinds, and the frames still to be restored.
  *
  * <p>Transformed code reaches it through the JVM-wide {@code jackal.confined.Capture} ({@link
- * CaptureClasses}): its hooks find the state <em>active</em> on the calling thread. A state is
- * active only while its process's stack unwinds ({@link #unwindHere} to {@link #takeFrames}) or is
- * rebuilt ({@link #beginRestore} to the last frame taken), two stretches of straight-line code on
- * one thread with no yield in them, so a thread-local is exact even though processes share CPU
- * threads.
+ * CaptureClasses}): its hooks find the <em>active</em> state of the program that called them. A
+ * state is active while its process's stack unwinds ({@link #unwindHere} to {@link #takeFrames})
+ * and while its process is rebuilt, classes and objects first ({@link #restoreClasses}), then
+ * frames ({@link #beginRestore} to the last frame taken).
+ *
+ * <p>On a kernel CPU's thread the hooks find the state through the process that CPU runs ({@link
+ * Locator}), never through the thread: rebuilding objects runs program code (a key's {@code
+ * hashCode} as a hash set is filled), which can reach a preemption check, yield, and leave the
+ * thread to other processes (or go on on another CPU). A thread-local would then show this state to
+ * whichever program runs on that thread next: its class initializers skipped when their names
+ * match, as a second process of the same program's would. Only off the kernel's CPUs (a program run
+ * directly by a test) is the state the calling thread's.
  *
  * <p>The protocol: a capture point (a system call's entry, a preemption check) that is told to
  * capture calls {@link #unwindHere}; if the stack can be captured it throws the unwind, each
@@ -27,7 +34,28 @@ import java.util.Set;
  * again, with the arguments it was called with the first time, and the program runs on normally.
  */
 public final class Capture {
+  /** The active state of a program run off the kernel's CPUs (see the class comment). */
   private static final ThreadLocal<Capture> ACTIVE = new ThreadLocal<>();
+
+  /** How the hooks find the state of the process a kernel CPU runs; installed by the kernel. */
+  public interface Locator {
+    /** Whether the calling thread is a kernel CPU's (then {@link #running} is the answer). */
+    boolean onKernelCpu();
+
+    /** The capture state of the process the calling thread's CPU runs now, or null. */
+    Capture running();
+  }
+
+  @SuppressWarnings("NonFinalStaticField") // installed once, by the kernel's loader
+  private static volatile Locator locator;
+
+  /** Installs how hooks called on a kernel CPU's thread find their process's state. */
+  public static void locateWith(Locator l) {
+    locator = Objects.requireNonNull(l);
+  }
+
+  /** Whether this state is active (see the class comment); only its process's program's thread. */
+  private boolean active;
 
   private static final StackWalker WALKER =
       StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
@@ -66,7 +94,7 @@ public final class Capture {
       return false;
     }
     saved.clear();
-    ACTIVE.set(this);
+    activate();
     throw CaptureClasses.unwind();
   }
 
@@ -112,9 +140,7 @@ public final class Capture {
 
   /** The frames of the last capture, innermost first; the state forgets them. */
   public List<Frame> takeFrames() {
-    if (ACTIVE.get() == this) {
-      ACTIVE.remove();
-    }
+    deactivate();
     List<Frame> out = List.copyOf(saved);
     saved.clear();
     return out;
@@ -147,7 +173,7 @@ public final class Capture {
     toRestore = List.copyOf(frames);
     this.initialized = Set.copyOf(initialized);
     next = toRestore.size() - 1;
-    ACTIVE.set(this);
+    activate();
     CaptureClasses.restoreBegins();
   }
 
@@ -164,7 +190,7 @@ public final class Capture {
    */
   public void restoreClasses(Set<String> initialized) {
     this.initialized = Set.copyOf(initialized);
-    ACTIVE.set(this);
+    activate();
   }
 
   /** Whether a restore of this state is under way. */
@@ -183,9 +209,35 @@ public final class Capture {
       toRestore = List.of();
       CaptureClasses.restoreEnds();
     }
+    deactivate();
+  }
+
+  private void activate() {
+    active = true;
+    Locator l = locator;
+    if (l == null || !l.onKernelCpu()) {
+      ACTIVE.set(this);
+    }
+  }
+
+  private void deactivate() {
+    active = false;
     if (ACTIVE.get() == this) {
       ACTIVE.remove();
     }
+  }
+
+  /**
+   * The active state of the program calling a hook: on a kernel CPU's thread, that of the process
+   * the CPU runs (if active); elsewhere, the calling thread's.
+   */
+  private static Capture active() {
+    Locator l = locator;
+    if (l != null && l.onKernelCpu()) {
+      Capture c = l.running();
+      return c != null && c.active ? c : null;
+    }
+    return ACTIVE.get();
   }
 
   /**
@@ -214,7 +266,7 @@ public final class Capture {
 
   /** {@code Capture.restore}: the frame of {@code method} if this thread restores, else null. */
   static Object[] restoreHook(String method) {
-    Capture c = ACTIVE.get();
+    Capture c = active();
     if (c == null || !c.restoring()) {
       return null;
     }
@@ -224,7 +276,7 @@ public final class Capture {
 
   /** {@code Capture.save}: a frame passing by while this thread's program unwinds. */
   static void saveHook(Object[] f) {
-    Capture c = ACTIVE.get();
+    Capture c = active();
     if (c == null) {
       throw new IllegalStateException("a frame was saved with no capture under way");
     }
@@ -241,7 +293,7 @@ public final class Capture {
     if (c.getClassLoader() instanceof ClassInits inits) {
       inits.initialized(c);
     }
-    Capture state = ACTIVE.get();
+    Capture state = active();
     return state != null && state.initialized.contains(c.getName());
   }
 
