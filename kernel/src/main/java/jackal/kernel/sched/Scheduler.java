@@ -225,7 +225,9 @@ public final class Scheduler {
       // Woken onto another CPU by a transaction that still holds locks (the message's endpoint,
       // the caller and its reply endpoint, which the woken process locks first when it answers):
       // queued there once they are released, so that it does not start only to meet them and
-      // restart (docs/DESIGN-NOTES.md, "A cross-CPU wake waits for the waker's locks").
+      // restart (docs/DESIGN-NOTES.md, "A cross-CPU wake waits for the waker's locks"). The
+      // thread test cannot pass wrongly: every caller passing a CPU runs on that CPU's thread, and
+      // a thread read C2 kept from before a yield can only make it fail, which queues at once.
       from.txn.deferWake(p, target, front);
       return;
     }
