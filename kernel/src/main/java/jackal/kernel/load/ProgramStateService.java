@@ -6,6 +6,8 @@ import jackal.kernel.load.capture.Frame;
 import jackal.kernel.load.capture.ProgramStates;
 import jackal.kernel.obj.Process;
 import jackal.kernel.sched.PollWord;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -21,6 +23,22 @@ public final class ProgramStateService implements ProgramStates {
   public static final int MAX_ATTEMPTS = 100_000;
 
   private final boolean enabled;
+
+  /**
+   * {@link Process#captureRequest}, changed only atomically: the asking thread (a cut) and the
+   * process's own thread (at its capture points) both replace or clear it, and a plain read then
+   * write by one could drop the request the other just put there, leaving it unanswered.
+   */
+  private static final VarHandle REQUEST;
+
+  static {
+    try {
+      REQUEST =
+          MethodHandles.lookup().findVarHandle(Process.class, "captureRequest", Request.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /**
    * {@code enabled}: whether the machine's loader makes programs capturable (KernelConfig.capture);
@@ -86,8 +104,7 @@ public final class ProgramStateService implements ProgramStates {
       return null;
     }
     Request r = new Request(done, skip);
-    Request old = p.captureRequest;
-    p.captureRequest = r;
+    Request old = (Request) REQUEST.getAndSet(p, r);
     if (old != null) {
       old.answer(new Outcome.Retry(p, "a newer request replaced this one"));
     }
@@ -103,9 +120,7 @@ public final class ProgramStateService implements ProgramStates {
    * a capture point, and {@code r} is answered Retry (unless its answer is on its way already).
    */
   public void withdraw(Process p, Request r) {
-    if (p.captureRequest == r) {
-      p.captureRequest = null;
-    }
+    REQUEST.compareAndSet(p, r, null); // a newer request stays
     r.answer(new Outcome.Retry(p, "withdrawn: the cut that asked is over"));
   }
 
@@ -135,7 +150,9 @@ public final class ProgramStateService implements ProgramStates {
     } else {
       lp.capture().unwindHere(); // throws when it captures
       if (++r.attempts >= MAX_ATTEMPTS) {
-        p.captureRequest = null;
+        if (!REQUEST.compareAndSet(p, r, null)) {
+          return; // replaced meanwhile: the newer request is pending, and the old one answered
+        }
         r.answer(
             new Outcome.Retry(
                 p,
@@ -159,8 +176,9 @@ public final class ProgramStateService implements ProgramStates {
   public ProgramEntryAndState captured(Process p, SystemCalls gate) {
     LoadedProgram lp = p.loaded;
     List<Frame> frames = lp.capture().takeFrames();
-    Request r = p.captureRequest;
-    p.captureRequest = null;
+    // Whichever request is pending now gets this state: one that replaced the request this unwind
+    // began for was asked after it, and the replaced one was answered Retry by the ask.
+    Request r = (Request) REQUEST.getAndSet(p, null);
     Outcome o;
     try {
       o = new Outcome.Captured(p, lp.encode(frames, gate));
