@@ -54,7 +54,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Timeout(time = 60, timeUnit = TimeUnit.MINUTES)
 @Fork(
     value = 1,
-    jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, "-Xmx6g", Jvm.GC, Jvm.CARD_MARK})
+    jvmArgsAppend = {
+      Jvm.EXPORTS,
+      Jvm.NATIVE,
+      Jvm.SCALE_HEAP_MIN,
+      Jvm.SCALE_HEAP_MAX,
+      Jvm.GC,
+      Jvm.CARD_MARK,
+      Jvm.HUGE_PAGES
+    })
 public class ScaleBenchmark {
   /** Processes per run (the goal: 10^6). */
   static final String PROCESSES = "1000000";
@@ -137,6 +145,7 @@ public class ScaleBenchmark {
     public double creationCpuNanos;
     public double creationsPerCpuSecond;
     public double creationBytes;
+    public double creationsPerSecondWithGc;
     public double waitingPerSecond;
     public double heapMiB;
     public double firstCallP50;
@@ -154,6 +163,7 @@ public class ScaleBenchmark {
     public double creationCpuNanos;
     public double creationsPerCpuSecond;
     public double creationBytes;
+    public double creationsPerSecondWithGc;
     public double bytesPerEndpoint;
     public double endpointsPerSecond;
     public double heapMiB;
@@ -167,7 +177,9 @@ public class ScaleBenchmark {
     int n = s.processes;
     Map<String, long[]> before = ScaleRig.classHistogram();
     ScaleRig.Made made = s.rig.createServers(n, SAMPLE, false);
+    long gc0 = ScaleRig.gcMillis();
     long waiting = s.rig.awaitWaiting();
+    long gcAfter = ScaleRig.gcMillis() - gc0;
     long heap = ScaleRig.heapAfterGc();
     long meta = ScaleRig.metaspace();
     System.out.println(
@@ -181,20 +193,22 @@ public class ScaleBenchmark {
     out[5] = (double) made.cpu() / n;
     out[6] = n * 1e9 / made.cpu();
     out[7] = (double) made.bytes() / n;
+    out[8] = n * 1e9 / (made.makeNanos() + made.startNanos() + gcAfter * 1e6);
     System.out.printf(
         "scale: %d processes made in %.3f s, started in %.3f s, all waiting %.3f s later%n",
         n, made.makeNanos() / 1e9, made.startNanos() / 1e9, waiting / 1e9);
     System.out.printf(
         "scale: the creating thread's CPU time and allocation per process%n%s", made.perStep(n));
     System.out.printf(
-        "scale: the collectors' time while the processes were made and started: %d ms%n",
-        made.gcMillis());
+        "scale: the collectors' time while the processes were made and started: %d ms; after,"
+            + " until all waited: %d ms%n",
+        made.gcMillis(), gcAfter);
   }
 
   /** scale.processes: {@link #PROCESSES} processes waiting in receive. */
   @Benchmark
   public void processes(Scale s, ProcessFigures f) throws InterruptedException {
-    double[] p = new double[8];
+    double[] p = new double[9];
     servers(s, p);
     f.bytesPerProcess = p[0];
     f.metaspacePerProcess = p[1];
@@ -202,6 +216,7 @@ public class ScaleBenchmark {
     f.creationCpuNanos = p[5];
     f.creationsPerCpuSecond = p[6];
     f.creationBytes = p[7];
+    f.creationsPerSecondWithGc = p[8];
     f.waitingPerSecond = p[3];
     f.heapMiB = p[4] / (1024.0 * 1024);
     s.rig.probe();
@@ -213,7 +228,7 @@ public class ScaleBenchmark {
   /** scale.endpoints: the same processes, then {@link #ENDPOINTS} endpoints. */
   @Benchmark
   public void endpoints(Scale s, EndpointFigures f) throws InterruptedException {
-    double[] p = new double[8];
+    double[] p = new double[9];
     servers(s, p);
     f.bytesPerProcess = p[0];
     f.metaspacePerProcess = p[1];
@@ -221,6 +236,7 @@ public class ScaleBenchmark {
     f.creationCpuNanos = p[5];
     f.creationsPerCpuSecond = p[6];
     f.creationBytes = p[7];
+    f.creationsPerSecondWithGc = p[8];
     long m = s.endpoints;
     Map<String, long[]> before = ScaleRig.classHistogram();
     long heapProcesses = (long) p[4];
