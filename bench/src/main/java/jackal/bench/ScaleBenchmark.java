@@ -22,9 +22,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Scale (issue 10): {@code scale.processes} fills a kernel with {@link #PROCESSES} real processes
  * waiting in receive; {@code scale.endpoints} does the same and then adds {@link #ENDPOINTS}
  * endpoints, the goal's whole system (10^6 waiting processes and 10^7 endpoints in a 6 GiB heap).
- * One shot each, in a fork of its own with {@code -Xmx6g}: the primary score is the whole run in
- * seconds; the figures are JMH secondary results ({@code @AuxCounters}, printed by {@code ./jackal
- * bench scale} under their own labels):
+ * One shot each, in a fork of its own with a fixed 6 GiB heap on transparent huge pages ({@link
+ * Jvm#SCALE_HEAP_MIN}, {@link Jvm#HUGE_PAGES}): the primary score is the whole run in seconds; the
+ * figures are JMH secondary results ({@code @AuxCounters}, printed by {@code ./jackal bench scale}
+ * under their own labels):
  *
  * <ul>
  *   <li>bytes per process (with its endpoint) or per endpoint: heap in use after full collections,
@@ -34,9 +35,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       to run) through the boot API, per second of wall-clock time and per second of the creating
  *       thread's CPU time (the first is the host's as much as the kernel's: the CPUs start running
  *       the servers while the rest are started); the creating thread's CPU nanoseconds and bytes
- *       allocated per process (its log has them per boot call); and the rate at which the servers
- *       then reach their first receive (each loads its program from its pages and runs to the
- *       trap);
+ *       allocated per process (its log has them per boot call); the same processes per second of
+ *       the creation's wall-clock time plus the collectors' time from its end until all wait (a
+ *       young generation that holds the whole burst copies it after: that copy counted in); and the
+ *       rate at which the servers then reach their first receive (each loads its program from its
+ *       pages and runs to the trap);
  *   <li>call latency at that scale: a client calls {@code SAMPLE} servers picked at random, each
  *       twice; the first call finds the server's continuation cold (frozen since it started to
  *       wait), the second warm. p50 and p99 in ns (System.nanoTime around each call).
