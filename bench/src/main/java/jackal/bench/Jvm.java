@@ -42,4 +42,24 @@ final class Jvm {
    * (docs/DESIGN-NOTES.md, "Card marks are shared writes").
    */
   static final String CARD_MARK = "-XX:+UseCondCardMark";
+
+  /**
+   * The heap on 2 MiB pages where the operating system gives them (Linux's transparent huge pages,
+   * asked for with madvise; elsewhere the flag does nothing). On this project's virtual machines
+   * the first touch of a 4 KiB page of fresh memory costs about 10 us (the host backs the guest's
+   * memory as it is first touched): a million new processes touch 1.3 GB of new heap, which on 4
+   * KiB pages was most of their creation's wall-clock time (docs/BENCHMARKS.md, "Scale", "Where the
+   * wall clock went").
+   */
+  static final String HUGE_PAGES = "-XX:+UseTransparentHugePages";
+
+  /**
+   * The scale benchmark's heap: 6 GiB (the goal's), committed from the start. Left to grow from its
+   * default start (1/64 of the machine's memory), the heap grew by young collections that each
+   * copied the new processes again and by expansions of the old generation; fixed, its young
+   * generation (a third of it) holds a million new processes, and one collection copies them once.
+   */
+  static final String SCALE_HEAP_MIN = "-Xms6g";
+
+  static final String SCALE_HEAP_MAX = "-Xmx6g";
 }

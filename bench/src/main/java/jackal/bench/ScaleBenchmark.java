@@ -22,9 +22,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * Scale (issue 10): {@code scale.processes} fills a kernel with {@link #PROCESSES} real processes
  * waiting in receive; {@code scale.endpoints} does the same and then adds {@link #ENDPOINTS}
  * endpoints, the goal's whole system (10^6 waiting processes and 10^7 endpoints in a 6 GiB heap).
- * One shot each, in a fork of its own with {@code -Xmx6g}: the primary score is the whole run in
- * seconds; the figures are JMH secondary results ({@code @AuxCounters}, printed by {@code ./jackal
- * bench scale} under their own labels):
+ * One shot each, in a fork of its own with a fixed 6 GiB heap on transparent huge pages ({@link
+ * Jvm#SCALE_HEAP_MIN}, {@link Jvm#HUGE_PAGES}): the primary score is the whole run in seconds; the
+ * figures are JMH secondary results ({@code @AuxCounters}, printed by {@code ./jackal bench scale}
+ * under their own labels):
  *
  * <ul>
  *   <li>bytes per process (with its endpoint) or per endpoint: heap in use after full collections,
@@ -34,9 +35,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       to run) through the boot API, per second of wall-clock time and per second of the creating
  *       thread's CPU time (the first is the host's as much as the kernel's: the CPUs start running
  *       the servers while the rest are started); the creating thread's CPU nanoseconds and bytes
- *       allocated per process (its log has them per boot call); and the rate at which the servers
- *       then reach their first receive (each loads its program from its pages and runs to the
- *       trap);
+ *       allocated per process (its log has them per boot call); the same processes per second of
+ *       the creation's wall-clock time plus the collectors' time from its end until all wait (a
+ *       young generation that holds the whole burst copies it after: that copy counted in); and the
+ *       rate at which the servers then reach their first receive (each loads its program from its
+ *       pages and runs to the trap);
  *   <li>call latency at that scale: a client calls {@code SAMPLE} servers picked at random, each
  *       twice; the first call finds the server's continuation cold (frozen since it started to
  *       wait), the second warm. p50 and p99 in ns (System.nanoTime around each call).
@@ -54,7 +57,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Timeout(time = 60, timeUnit = TimeUnit.MINUTES)
 @Fork(
     value = 1,
-    jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, "-Xmx6g", Jvm.GC, Jvm.CARD_MARK})
+    jvmArgsAppend = {
+      Jvm.EXPORTS,
+      Jvm.NATIVE,
+      Jvm.SCALE_HEAP_MIN,
+      Jvm.SCALE_HEAP_MAX,
+      Jvm.GC,
+      Jvm.CARD_MARK,
+      Jvm.HUGE_PAGES
+    })
 public class ScaleBenchmark {
   /** Processes per run (the goal: 10^6). */
   static final String PROCESSES = "1000000";
@@ -137,6 +148,7 @@ public class ScaleBenchmark {
     public double creationCpuNanos;
     public double creationsPerCpuSecond;
     public double creationBytes;
+    public double creationsPerSecondWithGc;
     public double waitingPerSecond;
     public double heapMiB;
     public double firstCallP50;
@@ -154,6 +166,7 @@ public class ScaleBenchmark {
     public double creationCpuNanos;
     public double creationsPerCpuSecond;
     public double creationBytes;
+    public double creationsPerSecondWithGc;
     public double bytesPerEndpoint;
     public double endpointsPerSecond;
     public double heapMiB;
@@ -167,7 +180,9 @@ public class ScaleBenchmark {
     int n = s.processes;
     Map<String, long[]> before = ScaleRig.classHistogram();
     ScaleRig.Made made = s.rig.createServers(n, SAMPLE, false);
+    long gc0 = ScaleRig.gcMillis();
     long waiting = s.rig.awaitWaiting();
+    long gcAfter = ScaleRig.gcMillis() - gc0;
     long heap = ScaleRig.heapAfterGc();
     long meta = ScaleRig.metaspace();
     System.out.println(
@@ -181,20 +196,22 @@ public class ScaleBenchmark {
     out[5] = (double) made.cpu() / n;
     out[6] = n * 1e9 / made.cpu();
     out[7] = (double) made.bytes() / n;
+    out[8] = n * 1e9 / (made.makeNanos() + made.startNanos() + gcAfter * 1e6);
     System.out.printf(
         "scale: %d processes made in %.3f s, started in %.3f s, all waiting %.3f s later%n",
         n, made.makeNanos() / 1e9, made.startNanos() / 1e9, waiting / 1e9);
     System.out.printf(
         "scale: the creating thread's CPU time and allocation per process%n%s", made.perStep(n));
     System.out.printf(
-        "scale: the collectors' time while the processes were made and started: %d ms%n",
-        made.gcMillis());
+        "scale: the collectors' time while the processes were made and started: %d ms; after,"
+            + " until all waited: %d ms%n",
+        made.gcMillis(), gcAfter);
   }
 
   /** scale.processes: {@link #PROCESSES} processes waiting in receive. */
   @Benchmark
   public void processes(Scale s, ProcessFigures f) throws InterruptedException {
-    double[] p = new double[8];
+    double[] p = new double[9];
     servers(s, p);
     f.bytesPerProcess = p[0];
     f.metaspacePerProcess = p[1];
@@ -202,6 +219,7 @@ public class ScaleBenchmark {
     f.creationCpuNanos = p[5];
     f.creationsPerCpuSecond = p[6];
     f.creationBytes = p[7];
+    f.creationsPerSecondWithGc = p[8];
     f.waitingPerSecond = p[3];
     f.heapMiB = p[4] / (1024.0 * 1024);
     s.rig.probe();
@@ -213,7 +231,7 @@ public class ScaleBenchmark {
   /** scale.endpoints: the same processes, then {@link #ENDPOINTS} endpoints. */
   @Benchmark
   public void endpoints(Scale s, EndpointFigures f) throws InterruptedException {
-    double[] p = new double[8];
+    double[] p = new double[9];
     servers(s, p);
     f.bytesPerProcess = p[0];
     f.metaspacePerProcess = p[1];
@@ -221,6 +239,7 @@ public class ScaleBenchmark {
     f.creationCpuNanos = p[5];
     f.creationsPerCpuSecond = p[6];
     f.creationBytes = p[7];
+    f.creationsPerSecondWithGc = p[8];
     long m = s.endpoints;
     Map<String, long[]> before = ScaleRig.classHistogram();
     long heapProcesses = (long) p[4];

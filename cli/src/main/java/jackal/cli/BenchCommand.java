@@ -143,6 +143,7 @@ public final class BenchCommand implements Callable<Integer> {
           kind.equals("processes") ? at + "metaspace-each" : at + "metaspace-per-process");
       figures.put("creationsPerSecond", at + "processes-created-per-s");
       figures.put("creationsPerCpuSecond", at + "processes-created-per-cpu-s");
+      figures.put("creationsPerSecondWithGc", at + "processes-created-with-gc-per-s");
       figures.put("creationCpuNanos", at + "creation-cpu");
       figures.put("creationBytes", at + "creation-bytes");
       figures.put("waitingPerSecond", at + "processes-waiting-per-s");

@@ -132,7 +132,7 @@ final class SystemViews {
       waits = "its handler to resume it";
     }
     List<String> senders = new ArrayList<>();
-    for (Process s : p.rcvWaitQ.members()) {
+    for (Process s : p.waitingSenders()) {
       senders.add(s.toString());
     }
     String sched;
@@ -166,7 +166,7 @@ final class SystemViews {
             ? p
             : null;
     List<String> waiting = new ArrayList<>();
-    for (Process s : e.waiters.members()) {
+    for (Process s : e.waitingSenders()) {
       waiting.add(s.toString());
     }
     return new EndpointView(

@@ -30,9 +30,9 @@ final class EndpointCap extends KernelCap {
       inv.txn.commit();
       ep.recipient = p;
       if (old.type == CapType.PROCESS) {
-        ((Process) old.target).rcvWaitQ.wakeAll(inv.machine.scheduler, inv.cpu);
+        ((Process) old.target).wakeSenders(inv.machine.scheduler, inv.cpu);
       }
-      ep.waiters.wakeAll(inv.machine.scheduler, inv.cpu);
+      ep.wakeWaiters(inv.machine.scheduler, inv.cpu);
     } else if (op == Codes.OC_ENDPOINT_SET_PAYLOAD_MATCH) {
       if (inv.requireArgs(0)) {
         Capability rcp = inv.machine.prepare(inv.txn, ep.recipient);
@@ -42,7 +42,7 @@ final class EndpointCap extends KernelCap {
           // Senders waiting for the recipient to receive would mostly fail the new payload test:
           // wake them so they find out now. Once pm is set they have all been through it.
           if (rcp.type == CapType.PROCESS) {
-            ((Process) rcp.target).rcvWaitQ.wakeAll(inv.machine.scheduler, inv.cpu);
+            ((Process) rcp.target).wakeSenders(inv.machine.scheduler, inv.cpu);
           }
         }
       }

@@ -139,7 +139,7 @@ public final class Invocation {
       rcvIcw = r.rcvIcw;
       rcvBound = r.rcvBound;
       rcvPtr = r.rcvPtr;
-      System.arraycopy(r.rcvCap, 0, rcvCap, 0, 4);
+      r.copyRcvCaps(rcvCap);
     }
   }
 

@@ -274,7 +274,7 @@ public final class Machine {
     Capability pcap = prepare(inv.txn, ep.recipient);
     if (pcap.type != CapType.PROCESS) {
       if (willingToBlock) {
-        sleepOn(inv, ep.waiters);
+        sleepOn(inv, ep.waiters());
       }
       return null;
     }
@@ -284,7 +284,7 @@ public final class Machine {
       // A receiver a checkpoint's cut woke out of its receive is receiving as far as the system
       // is concerned: even a non-blocking sender waits for it to receive again.
       if (willingToBlock || p.receiveSuspended) {
-        sleepOn(inv, p.rcvWaitQ);
+        sleepOn(inv, p.rcvWaitQ());
       }
       return null;
     }
@@ -295,7 +295,7 @@ public final class Machine {
     if ((picw & Icw.CW) != 0 && wantEpId != ep.endpointID) {
       // A process cannot wait for itself: sleeping on its own queue would never end.
       if (willingToBlock && p != inv.invoker) {
-        sleepOn(inv, p.rcvWaitQ);
+        sleepOn(inv, p.rcvWaitQ());
       }
       return null;
     }
@@ -340,7 +340,7 @@ public final class Machine {
       if (stalledOn != null && p.stalledOn == stalledOn) {
         stalledOn.remove(p);
       }
-      p.rcvWaitQ.wakeAll(scheduler, inv.cpu);
+      p.wakeSenders(scheduler, inv.cpu);
       if (p.poll != null) {
         p.poll.raise(PollWord.STOP); // a running program stops at its next check
       }
@@ -353,7 +353,7 @@ public final class Machine {
         inv.suppressReply();
       }
     } else if (o instanceof Endpoint ep) {
-      ep.waiters.wakeAll(scheduler, inv.cpu);
+      ep.wakeWaiters(scheduler, inv.cpu);
       ep.clearContent();
       if (ep == inv.invokeeEp) {
         inv.suppressReply(); // the reply would go through the endpoint just destroyed

@@ -166,7 +166,7 @@ final class SystemCall {
         p.runState = Process.RUNNING;
         if (p.receiveSuspended) {
           p.receiveSuspended = false; // it received: senders held for it run again
-          p.rcvWaitQ.wakeAll(m.scheduler, inv.cpu);
+          p.wakeSenders(m.scheduler, inv.cpu);
         }
         pb.w[ICW] = opw0 & ~(Icw.CO | Icw.SP);
         return DONE;
@@ -175,7 +175,7 @@ final class SystemCall {
       takeReceive(p, icw & ~Icw.SP, in);
       p.runState = Process.RECEIVING;
       p.receiveSuspended = false;
-      p.rcvWaitQ.wakeAll(m.scheduler, inv.cpu);
+      p.wakeSenders(m.scheduler, inv.cpu);
       return BLOCK;
     }
 
@@ -195,7 +195,7 @@ final class SystemCall {
     p.rcvBound = in[RCVBOUND];
     p.rcvPtr = in[RCVPTR];
     p.rcvEpId = in[EPID];
-    System.arraycopy(in, RCVCAP, p.rcvCap, 0, 4);
+    p.takeRcvCaps(in, RCVCAP);
   }
 
   /**
@@ -351,7 +351,7 @@ final class SystemCall {
     if (Faults.isMemoryFault(fc)) {
       int offered = Faults.offerToMemoryHandler(inv, r, fc, address);
       if (offered == Faults.DELIVERED) {
-        r.rcvWaitQ.add(inv.invoker); // r is FAULTED now: retry once it receives again
+        r.rcvWaitQ().add(inv.invoker); // r is FAULTED now: retry once it receives again
         return BLOCK;
       }
       if (offered == Faults.HANDLER_BUSY) {
@@ -371,7 +371,7 @@ final class SystemCall {
     r.faultInfo = address;
     r.runState = Process.RUNNING;
     inv.machine.scheduler.makeReady(r, true, inv.cpu);
-    r.rcvWaitQ.add(inv.invoker);
+    r.rcvWaitQ().add(inv.invoker);
     return BLOCK;
   }
 

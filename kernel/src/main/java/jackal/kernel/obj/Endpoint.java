@@ -1,7 +1,10 @@
 package jackal.kernel.obj;
 
 import jackal.kernel.cap.Capability;
+import jackal.kernel.sched.Cpu;
+import jackal.kernel.sched.Scheduler;
 import jackal.kernel.sched.StallQueue;
+import java.util.List;
 
 /**
  * An endpoint: the object Entry capabilities name. It carries the endpoint ID that receivers are
@@ -20,11 +23,44 @@ public final class Endpoint extends KObject {
   /** A Process capability or Null. */
   public Capability recipient = Capability.NULL;
 
-  /** Senders waiting because the endpoint has no recipient. */
-  public final StallQueue waiters = new StallQueue(this);
+  /**
+   * Senders waiting because the endpoint has no recipient: made when the first one waits (an
+   * endpoint with a recipient never needs it: issue 10, scale), then kept. Under the endpoint's
+   * lock, only through {@link #waiters()}, {@link #wakeWaiters} and {@link #waitingSenders}.
+   */
+  private StallQueue waiters;
 
   public Endpoint(long oid) {
     super(oid);
+  }
+
+  /** The queue senders wait on for a recipient, made now if none has waited before. */
+  public StallQueue waiters() {
+    StallQueue q = waiters;
+    if (q == null) {
+      q = new StallQueue(this);
+      waiters = q;
+    }
+    return q;
+  }
+
+  /** Whether a sender has ever waited on this endpoint (it has a queue of its own). */
+  public boolean hasWaiters() {
+    return waiters != null;
+  }
+
+  /** Makes every sender waiting on this endpoint ready again; nothing if none ever waited. */
+  public void wakeWaiters(Scheduler scheduler, Cpu from) {
+    StallQueue q = waiters;
+    if (q != null) {
+      q.wakeAll(scheduler, from);
+    }
+  }
+
+  /** The senders waiting on this endpoint, first first (read under its lock). */
+  public List<Process> waitingSenders() {
+    StallQueue q = waiters;
+    return q == null ? List.of() : q.members();
   }
 
   @Override

@@ -3,10 +3,13 @@ package jackal.kernel.obj;
 import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.cap.Capability;
+import jackal.kernel.sched.Cpu;
 import jackal.kernel.sched.PollWord;
 import jackal.kernel.sched.ProgramContinuation;
+import jackal.kernel.sched.Scheduler;
 import jackal.kernel.sched.StallQueue;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -85,8 +88,13 @@ public final class Process extends KObject {
   public boolean restartStack;
 
   // ---- kernel-private
-  /** Senders waiting for this process to receive. */
-  public final StallQueue rcvWaitQ = new StallQueue(this);
+  /**
+   * Senders waiting for this process to receive: made when the first one waits (most processes
+   * never keep a sender waiting, and a million waiting servers need no million empty queues: issue
+   * 10, scale), then kept. Read and written under the process's lock, only through {@link
+   * #rcvWaitQ()}, {@link #wakeSenders} and {@link #waitingSenders}.
+   */
+  private StallQueue rcvWaitQ;
 
   /**
    * The parameter block of the call this process is executing or receiving in. While the process
@@ -112,7 +120,17 @@ public final class Process extends KObject {
   public long rcvBound;
   public long rcvPtr;
   public long rcvEpId;
-  public final long[] rcvCap = new long[4];
+
+  /**
+   * The four capability locations received capabilities go to (the block's RCVCAP words), kept as
+   * fields rather than an array: one object fewer for every process (issue 10, scale). Through
+   * {@link #takeRcvCaps} and {@link #copyRcvCaps}.
+   */
+  private long rcvCap0;
+
+  private long rcvCap1;
+  private long rcvCap2;
+  private long rcvCap3;
 
   /**
    * Set when a message or reply was delivered into this process's block while it waited to receive:
@@ -288,6 +306,57 @@ public final class Process extends KObject {
     regs[i] = c;
   }
 
+  /**
+   * The queue senders wait on until this process receives, made now if none has waited before
+   * (under the process's lock, as every use of the queue is).
+   */
+  public StallQueue rcvWaitQ() {
+    StallQueue q = rcvWaitQ;
+    if (q == null) {
+      q = new StallQueue(this);
+      rcvWaitQ = q;
+    }
+    return q;
+  }
+
+  /** Whether a sender has ever waited for this process (it has a queue of its own). */
+  public boolean hasRcvWaitQ() {
+    return rcvWaitQ != null;
+  }
+
+  /**
+   * Makes every sender waiting for this process to receive ready again (they re-run their call);
+   * nothing to do if none ever waited. Under the process's lock.
+   */
+  public void wakeSenders(Scheduler scheduler, Cpu from) {
+    StallQueue q = rcvWaitQ;
+    if (q != null) {
+      q.wakeAll(scheduler, from);
+    }
+  }
+
+  /** The senders waiting for this process to receive, first first (read under its lock). */
+  public List<Process> waitingSenders() {
+    StallQueue q = rcvWaitQ;
+    return q == null ? List.of() : q.members();
+  }
+
+  /** Saves the receive's four capability locations from {@code words[from] .. words[from + 3]}. */
+  public void takeRcvCaps(long[] words, int from) {
+    rcvCap0 = words[from];
+    rcvCap1 = words[from + 1];
+    rcvCap2 = words[from + 2];
+    rcvCap3 = words[from + 3];
+  }
+
+  /** Copies the receive's four capability locations into {@code to[0] .. to[3]}. */
+  public void copyRcvCaps(long[] to) {
+    to[0] = rcvCap0;
+    to[1] = rcvCap1;
+    to[2] = rcvCap2;
+    to[3] = rcvCap3;
+  }
+
   /** Whether this process has a register file of its own (a capability was ever stored in one). */
   public boolean ownsCapRegs() {
     return capRegs != NO_CAP_REGS;
@@ -313,7 +382,7 @@ public final class Process extends KObject {
     restartStack = false;
     pb = null;
     rcvIcw = rcvBound = rcvPtr = rcvEpId = 0;
-    Arrays.fill(rcvCap, 0L);
+    rcvCap0 = rcvCap1 = rcvCap2 = rcvCap3 = 0;
     received = false;
     receiveSuspended = false;
     cont = null;

@@ -87,8 +87,8 @@ class ObjectTableTest {
     assertThat(ep.protPayload).isZero();
     assertThat(ep.endpointID).isZero();
     assertThat(ep.recipient).isSameAs(Capability.NULL);
-    assertThat(ep.waiters.isEmpty()).isTrue();
-    assertThat(ep.waiters.owner).isSameAs(ep);
+    assertThat(ep.hasWaiters()).as("no stall queue until a sender waits").isFalse();
+    assertThat(ep.waitingSenders()).isEmpty();
 
     Process p = (Process) t.get(ObType.PROCESS, 1);
     assertThat(p.runState).isEqualTo(Process.RUNNING);
@@ -104,7 +104,8 @@ class ObjectTableTest {
     assertThat(p.program).isNull();
     assertThat(p.sched).isEqualTo(Process.IDLE);
     assertThat(p.cpuMask).isEqualTo(-1L);
-    assertThat(p.rcvWaitQ.owner).isSameAs(p);
+    assertThat(p.hasRcvWaitQ()).as("no stall queue until a sender waits").isFalse();
+    assertThat(p.waitingSenders()).isEmpty();
   }
 
   @Test

@@ -31,7 +31,7 @@ public class StallQueueLincheckTest {
   private static final Scheduler scheduler = TestSchedulers.unstarted(1, 1);
 
   private final Endpoint owner = new Endpoint(0);
-  private final StallQueue q = owner.waiters;
+  private final StallQueue q = owner.waiters();
   private final Process[] ps = {new Process(0), new Process(1), new Process(2)};
 
   public StallQueueLincheckTest() {

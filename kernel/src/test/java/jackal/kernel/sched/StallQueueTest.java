@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class StallQueueTest {
   final Scheduler scheduler = TestSchedulers.unstarted(3, 3);
   final Endpoint ep = new Endpoint(9);
-  final StallQueue q = ep.waiters;
+  final StallQueue q = ep.waiters();
 
   static Process proc(long oid) {
     return new Process(oid);
@@ -57,7 +57,35 @@ class StallQueueTest {
   void ownerIsTheObjectWhoseLockGuardsTheQueue() {
     assertThat(q.owner).isSameAs(ep);
     Process p = proc(1);
-    assertThat(p.rcvWaitQ.owner).isSameAs(p);
+    assertThat(p.rcvWaitQ().owner).isSameAs(p);
+  }
+
+  @Test
+  void aQueueIsMadeOnlyWhenTheFirstSenderWaitsAndThenKept() {
+    Endpoint fresh = new Endpoint(10);
+    Process receiver = proc(11);
+    assertThat(fresh.hasWaiters()).as("a fresh endpoint has no queue").isFalse();
+    assertThat(receiver.hasRcvWaitQ()).as("a fresh process has no queue").isFalse();
+    // Waking and listing the waiters of an object no sender ever waited on changes nothing and
+    // makes no queue.
+    fresh.wakeWaiters(scheduler, null);
+    receiver.wakeSenders(scheduler, null);
+    assertThat(fresh.waitingSenders()).isEmpty();
+    assertThat(receiver.waitingSenders()).isEmpty();
+    assertThat(fresh.hasWaiters()).isFalse();
+    assertThat(receiver.hasRcvWaitQ()).isFalse();
+
+    Process sender = proc(12);
+    sender.homeCpu = 1;
+    receiver.rcvWaitQ().add(sender);
+    assertThat(receiver.hasRcvWaitQ()).isTrue();
+    assertThat(sender.stalledOn).isSameAs(receiver.rcvWaitQ());
+    assertThat(receiver.waitingSenders()).containsExactly(sender);
+    receiver.wakeSenders(scheduler, null);
+    assertThat(sender.stalledOn).isNull();
+    assertThat(drain(scheduler.cpu(1).queue())).containsExactly(12L);
+    assertThat(receiver.hasRcvWaitQ()).as("kept, empty, for the next sender").isTrue();
+    assertThat(receiver.waitingSenders()).isEmpty();
   }
 
   @Test
@@ -109,13 +137,13 @@ class StallQueueTest {
     added(2);
     Endpoint other = new Endpoint(10);
     Process elsewhere = proc(7);
-    other.waiters.add(elsewhere);
+    other.waiters().add(elsewhere);
 
     q.remove(elsewhere);
     q.remove(proc(8));
     assertThat(order()).containsExactly(1L, 2L);
-    assertThat(elsewhere.stalledOn).as("still on its own queue").isSameAs(other.waiters);
-    assertThat(other.waiters.size()).isEqualTo(1);
+    assertThat(elsewhere.stalledOn).as("still on its own queue").isSameAs(other.waiters());
+    assertThat(other.waiters().size()).isEqualTo(1);
   }
 
   @Test
