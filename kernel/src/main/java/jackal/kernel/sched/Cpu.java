@@ -498,8 +498,10 @@ public final class Cpu {
     if (confined && allocMarked) {
       charge(p); // before RUNNING is cleared: the heap guard must always see the bytes somewhere
     }
-    RUNNING.setRelease(this, null);
-    pollFlag.leave();
+    if (host == null) {
+      RUNNING.setRelease(this, null);
+      pollFlag.leave();
+    } // else run in place: the host's mount, next, replaces both (see runDonatedInPlace)
     current = null;
     // A program may have interrupted the carrier; left set, it would make every park return at
     // once and an idle CPU spin at full load.
@@ -538,12 +540,14 @@ public final class Cpu {
       allocMarked = true;
     }
     PollWord poll = p.poll;
+    RUNNING.setRelease(this, p);
     if (poll == null) {
-      RUNNING.setRelease(this, p);
+      pollFlag.leave(); // nothing to do after a dispatch from the loop; after a run in place, the
+      // host's word was still mounted
     } else {
-      // Published with a fence before the timer's flag is read: the timer sets its flag before
-      // it looks at the CPUs, so one of the two sees the other (no missed wake-up).
-      RUNNING.setVolatile(this, p);
+      // The flag's one full fence orders the store of RUNNING above before the read of the slice
+      // timer's flag below: the timer sets its flag before it looks at the CPUs, so one of the
+      // two sees the other (no missed wake-up).
       pollFlag.enter(poll);
       poll.newSlice();
       scheduler.sliceTimer.confinedDispatched();
@@ -594,8 +598,10 @@ public final class Cpu {
     if (caller.program == null && allocMarked) {
       charge(caller);
     }
-    RUNNING.setRelease(this, null);
-    pollFlag.leave();
+    // RUNNING and the poll flag keep the caller until the donee's mount replaces them (and the
+    // donee's keep it until the caller's mount, below): a raise on the caller's word in between
+    // puts the shared word up until that mount's sync, which only sends checks to their slow path
+    // once; no program runs in between. A full leave and enter for each would cost two fences more.
     current = null;
     txn.releaseAll();
     try {
