@@ -17,8 +17,10 @@ import jackal.runtime.confined.DeepServer;
 import jackal.runtime.confined.Failing;
 import jackal.runtime.confined.HonestClient;
 import jackal.runtime.confined.HonestServer;
+import jackal.runtime.confined.SpinsWhenCalled;
 import jackal.runtime.confined.WaitsInClassInit;
 import jackal.runtime.idl.coyotos.ProcessClient;
+import jackal.runtime.idl.coyotos.RangeClient;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -171,6 +173,58 @@ class InPlaceCallTest {
       assertThat(s.info(middle).runState()).isEqualTo(ProcessInfo.RECEIVING);
       assertThat(s.info(end).runState()).isEqualTo(ProcessInfo.RECEIVING);
     }
+  }
+
+  /**
+   * A loaded server run in place that never answers and never calls the kernel again: the caller's
+   * trap hosts it, and the CPU switched to it without passing through its dispatch loop. {@code
+   * stopper} (trusted, on {@code stopperMask}'s CPU) hears from it that it spins, and destroys it.
+   */
+  private static void spinnerRunInPlaceIsStopped(int cpus, long stopperMask) throws Exception {
+    assumeTrue(Kernel.inPlaceUnavailable() == null, Kernel::inPlaceUnavailable);
+    try (TestSystem s = new TestSystem(cpus)) {
+      Programs progs = new Programs(s);
+      ObjectRef spinner = progs.process("spinner", SpinsWhenCalled.class);
+      ObjectRef client = progs.process("caller", HonestClient.class);
+      AtomicBoolean rescinded = new AtomicBoolean();
+      ObjectRef stopper =
+          s.process(
+              "stopper",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                ipc.receive();
+                new RangeClient(ipc).rescind(reg(TestSystem.RANGE), reg(9));
+                rescinded.set(true);
+              });
+      s.k.setCpuMask(spinner, 0b01);
+      s.k.setCpuMask(client, 0b01);
+      s.k.setCpuMask(stopper, stopperMask);
+      s.give(spinner, CapReg.APP0, s.k.entry(s.endpoint(stopper, 5), 0));
+      s.give(client, CapReg.APP0, s.k.entry(s.endpoint(spinner, 1), 0));
+      s.give(stopper, 9, s.k.cap(spinner));
+      // Quiet only once the spinner has stopped: a mark it never saw would keep its CPU busy.
+      s.runUntilQuiet(spinner, stopper, client);
+      String stats = s.k.statistics();
+      assertThat(rescinded).as(stats).isTrue();
+      assertThat(counter(stats, "in-place")).as(stats).isPositive();
+      assertThat(s.k.kernelErrors()).isZero();
+      assertThat(s.console()).doesNotContain("kernel error");
+    }
+  }
+
+  @Test
+  void aServerSpinningInPlaceIsStoppedByADestroyFromAnotherCpu() throws Exception {
+    spinnerRunInPlaceIsStopped(2, 0b10);
+  }
+
+  /**
+   * The stopper is woken on the spinner's own CPU: it can only run if the slice timer's mark on the
+   * spinner, which runs in place, makes it give the CPU up.
+   */
+  @Test
+  void aServerSpinningInPlaceGivesTheCpuUpWhenItsSliceEndsWithAnotherProcessWaiting()
+      throws Exception {
+    spinnerRunInPlaceIsStopped(1, 0b01);
   }
 
   @Test

@@ -753,6 +753,8 @@ public final class Kernel implements AutoCloseable {
           .append(c.inPlaceRuns())
           .append(" in-place-too-deep=")
           .append(c.inPlaceRefusedForStack())
+          .append(" meter-readings=")
+          .append(c.meterReadings())
           .append(" stack-guarantee-kib=")
           .append(c.stackGuarantee() / 1024)
           .append(" restarts=")
@@ -771,6 +773,25 @@ public final class Kernel implements AutoCloseable {
   public long programImagesRead() {
     open();
     return machine.loader.imagesRead();
+  }
+
+  /**
+   * Whether the CPUs read the allocation meter at the switches of calls run in place now: only
+   * while the heap in use is over a quarter of the heap guard's threshold (docs/SECURITY.md,
+   * "Memory").
+   */
+  public boolean metersInPlace() {
+    open();
+    return machine.scheduler.metersInPlace();
+  }
+
+  /**
+   * Running processes the heap guard made yield, as it turned metering in place on, to end a
+   * stretch their CPU had not metered (their next dispatch, from the loop, is metered).
+   */
+  public long unmeteredStretchesEnded() {
+    open();
+    return machine.scheduler.unmeteredEnded();
   }
 
   /** Programs the heap guard has faulted for keeping the live heap over its threshold. */

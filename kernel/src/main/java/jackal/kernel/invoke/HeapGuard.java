@@ -127,6 +127,7 @@ final class HeapGuard {
 
   void start() {
     if (threshold == Long.MAX_VALUE || !Scheduler.chargesAllocation() || heapPools.isEmpty()) {
+      scheduler.meterInPlace(false); // nobody reads the counts
       return; // off, or nothing to measure or blame anyone with
     }
     thread.start();
@@ -149,9 +150,11 @@ final class HeapGuard {
     while (!stopping) {
       LockSupport.parkNanos(this, wait);
       try {
+        long used = memory.getHeapMemoryUsage().getUsed();
+        meterInPlace(used);
         long live = Math.max(afterLastCollection(), oldNow());
         wait = live > lowMark ? NEAR_POLL_NANOS : POLL_NANOS;
-        if (memory.getHeapMemoryUsage().getUsed() <= lowMark) {
+        if (used <= lowMark) {
           scheduler.newAllocWindow(); // nothing live can be over the low mark: it is all under
         } else if (live > threshold && System.nanoTime() >= quietUntil) {
           if (!guard()) {
@@ -163,6 +166,23 @@ final class HeapGuard {
       } catch (RuntimeException | Error e) {
         // The guard must outlive anything (an OutOfMemoryError as it reports): it looks again.
       }
+    }
+  }
+
+  /**
+   * Exact counts are needed only where they may soon decide whom to fault: the CPUs read the
+   * allocation meter at the switches of calls run in place while the heap in use is over a quarter
+   * of the threshold (on from there, off again under an eighth). The window a count belongs to
+   * starts at the last look that found the heap in use under half the threshold; at that look
+   * metering was on, or it came on at the next look, so what a window leaves uncounted is at most
+   * what runs in place allocated in one look's interval ({@link Scheduler#meterInPlace(boolean)};
+   * docs/SECURITY.md, "Memory").
+   */
+  private void meterInPlace(long used) {
+    if (used > threshold / 4) {
+      scheduler.meterInPlace(true);
+    } else if (used <= threshold / 8) {
+      scheduler.meterInPlace(false);
     }
   }
 

@@ -47,6 +47,9 @@ public final class Cpu {
   /** See {@link #inPlaceRuns()}; written only by this CPU's thread. */
   private long inPlaceRuns;
 
+  /** See {@link #meterReadings()}; written only by this CPU's thread. */
+  private long meterReadings;
+
   /** See {@link #inPlaceRefusedForStack()}; written only by this CPU's thread. */
   private long inPlaceRefusedForStack;
 
@@ -133,6 +136,13 @@ public final class Cpu {
   private long allocMark;
 
   private boolean allocMarked;
+
+  /**
+   * True while this CPU runs confined processes without reading the allocation meter at their
+   * switches (calls run in place while the heap guard has metering in place off): see {@link
+   * Scheduler#meterInPlace(boolean)}. Written by this CPU's thread only when it changes.
+   */
+  private volatile boolean unmetered;
 
   Cpu(Scheduler scheduler, int id, int node) {
     this.scheduler = scheduler;
@@ -483,7 +493,7 @@ public final class Cpu {
       p.restartStack = false;
     }
     p.afterYield = Process.AFTER_BLOCK;
-    boolean confined = mount(p);
+    boolean confined = mount(p, host != null);
     DispatchEvent event = KernelEvents.COMPILED && KernelEvents.on() ? dispatchBegin() : null;
     try {
       c.run();
@@ -498,8 +508,10 @@ public final class Cpu {
     if (confined && allocMarked) {
       charge(p); // before RUNNING is cleared: the heap guard must always see the bytes somewhere
     }
-    RUNNING.setRelease(this, null);
-    pollFlag.leave();
+    if (host == null) {
+      RUNNING.setRelease(this, null);
+      pollFlag.leave();
+    } // else run in place: the host's mount, next, replaces both (see runDonatedInPlace)
     current = null;
     // A program may have interrupted the carrier; left set, it would make every park return at
     // once and an idle CPU spin at full load.
@@ -524,29 +536,48 @@ public final class Cpu {
 
   /**
    * Makes {@code p} the process this CPU runs: the allocation meter, the slice timer's view and the
-   * poll word. Returns whether {@code p} runs a loaded (confined) program.
+   * poll word. Returns whether {@code p} runs a loaded (confined) program. {@code inPlace}: the
+   * switch is one of a call run in place (the donee's mount, or its host's again), where the meter
+   * is read only while the heap guard asks for it ({@link Scheduler#meterInPlace(boolean)}).
    */
-  private boolean mount(Process p) {
+  private boolean mount(Process p, boolean inPlace) {
     current = p;
+    PollWord poll = p.poll;
+    RUNNING.setRelease(this, p);
+    if (poll == null) {
+      pollFlag.leave(); // nothing to do after a dispatch from the loop; after a run in place, the
+      // host's word was still mounted
+    } else {
+      // The flag's one full fence orders the store of RUNNING above before the read of the slice
+      // timer's flag below: the timer sets its flag before it looks at the CPUs, so one of the
+      // two sees the other (no missed wake-up).
+      pollFlag.enter(poll);
+      poll.newSlice();
+      scheduler.sliceTimer.confinedDispatched();
+    }
     // Loaded programs (no trusted lambda) are charged for what they allocate, from their first
-    // dispatch on: the one that loads them, before they have a poll word.
+    // dispatch on: the one that loads them, before they have a poll word. The meter is looked at
+    // after newSlice: a SLICE mark the heap guard raised to end an unmetered stretch (after it
+    // turned metering on) is either still there, or was cleared here, and then the guard's flag
+    // is seen below.
     boolean confined = p.program == null;
     if (!confined) {
       allocMarked = false;
     } else if (!allocMarked && AllocationMeter.AVAILABLE) {
-      allocMark = AllocationMeter.current();
-      allocMarked = true;
-    }
-    PollWord poll = p.poll;
-    if (poll == null) {
-      RUNNING.setRelease(this, p);
-    } else {
-      // Published with a fence before the timer's flag is read: the timer sets its flag before
-      // it looks at the CPUs, so one of the two sees the other (no missed wake-up).
-      RUNNING.setVolatile(this, p);
-      pollFlag.enter(poll);
-      poll.newSlice();
-      scheduler.sliceTimer.confinedDispatched();
+      if (inPlace && !unmetered && !scheduler.meterInPlace) {
+        // A stretch charged to nobody begins (see runDonatedInPlace). The flag goes up before the
+        // guard's is read again, next: the guard writes its own before it looks at this one, so
+        // one of the two sees the other, and the stretch is either not begun or ended by a mark.
+        unmetered = true;
+      }
+      if (!inPlace || scheduler.meterInPlace) {
+        allocMark = AllocationMeter.current();
+        allocMarked = true;
+        meterReadings++;
+        if (unmetered) {
+          unmetered = false;
+        }
+      }
     }
     return confined;
   }
@@ -593,16 +624,23 @@ public final class Cpu {
     inPlaceRuns++;
     if (caller.program == null && allocMarked) {
       charge(caller);
+      if (!scheduler.meterInPlace) {
+        // No reading at the switches of this run nor of the next ones until the guard asks again
+        // or the loop dispatches: what they allocate is charged to nobody (see mount).
+        allocMarked = false;
+      }
     }
-    RUNNING.setRelease(this, null);
-    pollFlag.leave();
+    // RUNNING and the poll flag keep the caller until the donee's mount replaces them (and the
+    // donee's keep it until the caller's mount, below): a raise on the caller's word in between
+    // puts the shared word up until that mount's sync, which only sends checks to their slow path
+    // once; no program runs in between. A full leave and enter for each would cost two fences more.
     current = null;
     txn.releaseAll();
     try {
       dispatch(next);
     } finally {
       host = null;
-      mount(caller);
+      mount(caller, true);
     }
     return true;
   }
@@ -614,6 +652,16 @@ public final class Cpu {
    */
   public Process host() {
     return host;
+  }
+
+  /** Readings of the allocation meter this CPU has taken (to charge loaded programs). */
+  public long meterReadings() {
+    return meterReadings;
+  }
+
+  /** See {@link #unmetered}; read by the heap guard's thread. */
+  boolean unmetered() {
+    return unmetered;
   }
 
   /** Donees run in place by their callers' traps ({@link #runDonatedInPlace}). */
@@ -632,10 +680,13 @@ public final class Cpu {
   /**
    * Charges what this thread allocated since the last reading to {@code p}, which just left the
    * CPU. One reading per confined dispatch (each ends where the next begins), none for trusted
-   * code: the reading is a call into the JVM (about 35 ns measured on the development machine).
+   * code, and none at the switches of calls run in place while the heap is far under the guard's
+   * threshold: the reading is a call into the JVM (about 35 ns measured on the development machine;
+   * two per round trip of a call run in place).
    */
   private void charge(Process p) {
     long now = AllocationMeter.current();
+    meterReadings++;
     long bytes = now - allocMark;
     int window = scheduler.allocWindow;
     if (p.allocWindow != window) {

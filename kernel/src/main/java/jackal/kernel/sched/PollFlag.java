@@ -13,9 +13,10 @@ import java.lang.invoke.VarHandle;
  *
  * <ul>
  *   <li>A CPU mounting a word ({@link #enter}) writes the word's {@code on} and its own {@code
- *       mounted}, then reads the word's bits ({@link #sync}). Whoever raises a bit writes the bits,
- *       then reads {@code on} and syncs that CPU. All four accesses are volatile, so one of the two
- *       sees the other: a raise during a dispatch is never missed.
+ *       mounted}, then, after a full fence, reads the word's bits ({@link #sync}). Whoever raises a
+ *       bit writes the bits (an atomic read-modify-write), then reads {@code on} and syncs that
+ *       CPU. Each side orders its stores before its loads, so one of the two sees the other: a
+ *       raise during a dispatch is never missed.
  *   <li>{@link #sync} recomputes the flag from what is mounted now and loops until flag and want
  *       agree, moving the shared count by one on each change it makes. Several threads may sync one
  *       CPU at once (its own thread, the slice timer, a rescind on another CPU); each ends on a
@@ -69,14 +70,26 @@ final class PollFlag {
     return (PollWord) MOUNTED.getVolatile(this);
   }
 
-  /** A process with word {@code w} (shared mode) starts running here. Allocates nothing. */
+  /**
+   * A process with word {@code w} (shared mode) starts running here, in place of whatever word was
+   * mounted (no {@link #leave} is needed between two processes). Allocates nothing.
+   *
+   * <p>One full fence per mount: the two stores ({@code w.on}, then {@code mounted}) are release
+   * stores, and the fence after them orders both before the loads that follow, this method's own
+   * (the bits, in {@link #sync}) and the caller's (the slice timer's {@code sleeping} in {@link
+   * Cpu#mount}, whose store of the running process also precedes this fence). A raiser does the
+   * mirror image: an atomic read-modify-write of the bits, then loads of {@code on} and {@code
+   * mounted}. Either this CPU's load of the bits sees the raise, or the raise came after the fence
+   * and so after both stores, and the raiser's sync finds this word mounted here: no mark is lost.
+   */
   void enter(PollWord w) {
     if (w != null && w.shared()) {
-      w.on = this;
-      MOUNTED.setVolatile(this, w);
+      w.mountOn(this);
+      MOUNTED.setRelease(this, w);
     } else {
-      MOUNTED.setVolatile(this, (PollWord) null);
+      MOUNTED.setRelease(this, (PollWord) null);
     }
+    VarHandle.fullFence();
     sync();
   }
 

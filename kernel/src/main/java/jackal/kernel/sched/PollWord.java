@@ -51,14 +51,21 @@ public final class PollWord implements Runnable {
   @SuppressWarnings("unused") // through BITS
   private volatile int bits;
 
-  /** The flag of the CPU this word was last mounted on (shared-word mode only). */
+  /**
+   * The flag of the CPU this word was last mounted on (shared-word mode only). Written by a
+   * mounting CPU with a release store followed by a full fence ({@link PollFlag#enter}), read by
+   * raisers.
+   */
   volatile PollFlag on;
 
   private static final VarHandle BITS;
+  private static final VarHandle ON;
 
   static {
     try {
-      BITS = MethodHandles.lookup().findVarHandle(PollWord.class, "bits", int.class);
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      BITS = l.findVarHandle(PollWord.class, "bits", int.class);
+      ON = l.findVarHandle(PollWord.class, "on", PollFlag.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -100,6 +107,17 @@ public final class PollWord implements Runnable {
    */
   public static void installSharedWord(VarHandle sharedWord) {
     PollFlag.installSharedWord(sharedWord);
+  }
+
+  /**
+   * Records that this word is mounted on {@code f} now: a release store, which the caller follows
+   * with a full fence before it reads the bits ({@link PollFlag#enter}). Skipped when unchanged (a
+   * process that stays on one CPU).
+   */
+  void mountOn(PollFlag f) {
+    if ((PollFlag) ON.getAcquire(this) != f) {
+      ON.setRelease(this, f);
+    }
   }
 
   /** Whether this word's checks read the shared word (and its CPU mirrors it there). */

@@ -53,6 +53,29 @@ public final class Scheduler {
   volatile int allocWindow;
 
   /**
+   * Whether the switches of a call run in place read the allocation meter (see {@link
+   * #meterInPlace(boolean)}). On until the heap guard's first look, and while it finds the heap in
+   * use over a quarter of its threshold; off for good when the guard is off.
+   */
+  volatile boolean meterInPlace = true;
+
+  /** See {@link #unmeteredEnded()}; written by the heap guard's thread only. */
+  private volatile long unmeteredEnded;
+
+  /**
+   * Processes the heap guard marked to end a stretch of runs in place that their CPU was not
+   * metering, as it turned metering on ({@link #meterInPlace(boolean)}).
+   */
+  public long unmeteredEnded() {
+    return unmeteredEnded;
+  }
+
+  /** Whether the switches of calls run in place read the allocation meter now. */
+  public boolean metersInPlace() {
+    return meterInPlace;
+  }
+
+  /**
    * @param ncpus number of CPUs
    * @param cpusPerNode CPUs per node: CPUs {@code 0..n-1} are node 0, the next {@code n} node 1,
    *     and so on ({@link #defineNodes} describes any other grouping)
@@ -569,6 +592,36 @@ public final class Scheduler {
    */
   public void newAllocWindow() {
     allocWindow++;
+  }
+
+  /**
+   * Turns the reading of the allocation meter at the switches of calls run in place on or off.
+   * Called by the heap guard from its own thread: on while the heap in use is over a quarter of its
+   * threshold, when its counts may soon decide whom to fault; off below an eighth, where the window
+   * they count in is restarted at every look anyway. Off, a CPU charges what runs in place allocate
+   * to nobody ({@link Cpu#runDonatedInPlace}). Turned on, every CPU still in such an unmetered
+   * stretch has its running process marked {@link PollWord#SLICE}: it yields at its next check, and
+   * its next dispatch, from the loop, reads the meter again. Either way no process is ever charged
+   * another's bytes; what goes uncounted is bounded in docs/SECURITY.md ("Memory").
+   */
+  @SuppressWarnings("NonAtomicVolatileUpdate") // unmeteredEnded: the guard's thread only
+  public void meterInPlace(boolean on) {
+    if (on == meterInPlace) {
+      return;
+    }
+    meterInPlace = on; // before the looks below; a CPU going unmetered writes its flag first
+    if (on) {
+      for (Cpu c : cpus) {
+        if (c.unmetered()) {
+          Process p = c.running();
+          PollWord w = p == null ? null : p.poll;
+          if (w != null) {
+            w.raise(PollWord.SLICE);
+            unmeteredEnded++;
+          }
+        }
+      }
+    }
   }
 
   /** The current allocation window ({@link Process#allocWindow} is charged only while equal). */
