@@ -727,13 +727,15 @@ public final class Cpu {
 
   /**
    * Whether another CPU has handed this one a process through its inbox that it has not taken yet
-   * (from any thread; a hint: the process taken at the last switch stays in the inbox while it
-   * runs, see {@link #nextProcess}).
+   * (from any thread; a hint). The process taken at the last switch stays in the inbox while it
+   * runs ({@link #nextProcess}), so the one running here does not count; in the idle loop nothing
+   * runs and the slot holds only a process not taken yet. No read of the current thread, which C2
+   * may hoist in a continuation's frame (docs/DESIGN-NOTES.md, "Processes as continuations, and
+   * thread identity").
    */
   private boolean hasOffered() {
     Object o = SLOTS.getVolatile(inbox, SLOT);
-    return o instanceof Process p
-        && (Thread.currentThread() == thread ? !inboxTaken : p != running());
+    return o instanceof Process p && p != running();
   }
 
   /**
