@@ -158,6 +158,8 @@ public final class SmpProbe {
    * did while each side waited for the other).
    */
   private static Figure crossCpu(long nanos, long spinMicros) {
+    // The floor in the same run: where the host puts the two vCPUs moves it several times over.
+    System.out.printf(Locale.ROOT, "raw cross-core ping-pong %.0f ns%n", rawPingPongNanos());
     try (KernelRig rig = new KernelRig(2, 2L, 1L, spinMicros)) {
       long warm = System.nanoTime() + 1_000_000_000L;
       while (System.nanoTime() < warm) {
@@ -184,6 +186,35 @@ public final class SmpProbe {
   }
 
   private static final int CROSS_BATCH = 2_000;
+
+  /**
+   * The round trip of {@code BaselineBenchmark.crossCorePingpong} (a word written by one spinning
+   * thread and answered by another), over half a second after a quarter of warm-up.
+   */
+  static double rawPingPongNanos() {
+    BaselineBenchmark.Echo echo = new BaselineBenchmark.Echo();
+    echo.start();
+    try {
+      BaselineBenchmark b = new BaselineBenchmark();
+      long warm = System.nanoTime() + 250_000_000L;
+      while (System.nanoTime() < warm) {
+        b.crossCorePingpong(echo);
+      }
+      long trips = 0;
+      long t0 = System.nanoTime();
+      while (System.nanoTime() - t0 < 500_000_000L) {
+        b.crossCorePingpong(echo);
+        trips += BaselineBenchmark.BATCH;
+      }
+      return (double) (System.nanoTime() - t0) / trips;
+    } finally {
+      try {
+        echo.stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
   private static long batch(PairsRig[] rigs) {
     for (PairsRig r : rigs) {

@@ -743,6 +743,8 @@ public final class Kernel implements AutoCloseable {
           .append(c.steals())
           .append(" missed-steals=")
           .append(c.missedSteals())
+          .append(" handoffs=")
+          .append(c.handoffs())
           .append(" idleMicros=")
           .append(c.idleNanos() / 1000)
           .append(" parkedMicros=")

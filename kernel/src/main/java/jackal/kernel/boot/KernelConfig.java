@@ -56,6 +56,13 @@ public record KernelConfig(
   /** The default heap guard threshold, in percent of the largest heap. */
   public static final int DEFAULT_HEAP_GUARD_PERCENT = 50;
 
+  /**
+   * The default spin budget of an idle CPU, in microseconds: the cross-CPU round trip stops
+   * improving at 20 us (the spin sweep in docs/BENCHMARKS.md, "A cross-CPU call: the lines it
+   * moves"); every microsecond past it is burned by a CPU that goes idle for good.
+   */
+  public static final long DEFAULT_IDLE_SPIN_MICROS = 20;
+
   /** The default checkpoint period of a persisting kernel. */
   public static final long DEFAULT_CHECKPOINT_MILLIS = 5000;
 
@@ -152,7 +159,7 @@ public record KernelConfig(
   /** The defaults: one CPU per available processor, one node, the wide layout. */
   public static KernelConfig defaults() {
     int n = Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors()));
-    return new KernelConfig(n, n, "wide", 1L << 20, 50, 500, System.out);
+    return new KernelConfig(n, n, "wide", 1L << 20, DEFAULT_IDLE_SPIN_MICROS, 500, System.out);
   }
 
   /**

@@ -125,6 +125,17 @@ public abstract class KObject {
     return o == 0 && OWNER.compareAndSet(this, 0, id);
   }
 
+  /**
+   * Tries once to take the lock for owner {@code id} with a compare-and-set alone, and returns who
+   * held it before: 0 if {@code id} now holds it, {@code id} if it already did, another owner if
+   * the lock is taken. One read-for-ownership of the line: a lock last taken on another CPU moves
+   * here in one cache-line transfer, where a read followed by a compare-and-set moves it once
+   * shared and then once more to own it.
+   */
+  public final int lockOrOwner(int id) {
+    return (int) OWNER.compareAndExchange(this, 0, id);
+  }
+
   public final boolean isLockedBy(int id) {
     return (int) OWNER.getOpaque(this) == id;
   }

@@ -64,10 +64,39 @@ public final class Cpu {
   /** See {@link #stackGuarantee()}. */
   private long stackGuarantee;
 
-  private volatile boolean parked;
-
   /** In the idle loop (spinning or parked): work offered to this node will be found here. */
   private volatile boolean idle;
+
+  /**
+   * The inbox: a word ({@link #SLOT}) and its neighbour ({@link #PARKED_SLOT}) alone on their cache
+   * line, in the middle of an array that pads them on both sides. The only line an idle CPU reads
+   * while it spins, and the only one of its lines a CPU that wakes a process onto it writes (docs/
+   * DESIGN-NOTES.md, "A cross-CPU wake moves one line"). {@code SLOT} holds null while this CPU is
+   * busy, {@link #WAITING} while it is in its idle loop, and a process (READY) that another CPU
+   * handed it there ({@link #offer}), which this CPU runs next. {@code PARKED_SLOT} holds {@link
+   * #WAITING} while this CPU is parked, else null. Only this CPU's thread writes null or WAITING
+   * into {@code SLOT}; other CPUs only replace WAITING with a process, by compare-and-set, so the
+   * owner clears a process it took with a plain store.
+   */
+  private final Object[] inbox = new Object[2 * SLOT + 2];
+
+  /** The slot's index: 16 references (64 bytes or more) before it, and 16 after its neighbour. */
+  private static final int SLOT = 16;
+
+  private static final int PARKED_SLOT = SLOT + 1;
+
+  /** The marker of an idle CPU's empty inbox, and of a parked CPU. */
+  private static final Object WAITING = new Object();
+
+  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+
+  /**
+   * Spins between two full looks for work (the queues, its own and its peers' for something to
+   * steal, a stop or a cut) and two readings of the clock, as long as nothing lands in the inbox: a
+   * spin is one {@link Thread#onSpinWait} and one load of the inbox, some tens of nanoseconds, so
+   * work that does not come through the inbox is found within a few microseconds.
+   */
+  static final int CHECK_EVERY = 64;
 
   /** When the current slice began: donation passes the slice on without restarting it. */
   private long sliceStart;
@@ -102,6 +131,12 @@ public final class Cpu {
 
   /** Statistics, each written only by this CPU's thread. */
   private long dispatches;
+
+  /** Processes taken from the inbox (see {@link #offer}). */
+  private long handoffs;
+
+  /** The inbox still holds the process this CPU took from it at its last switch (this thread). */
+  private boolean inboxTaken;
 
   private long parks;
   private long steals;
@@ -241,6 +276,11 @@ public final class Cpu {
 
   public long steals() {
     return steals;
+  }
+
+  /** Processes another CPU handed this one through its inbox while it was idle. */
+  public long handoffs() {
+    return handoffs;
   }
 
   /** Steal attempts that locked a peer's queue and found only processes pinned elsewhere. */
@@ -388,6 +428,20 @@ public final class Cpu {
    * this, two processes calling each other would keep the CPU forever.
    */
   private Process nextProcess() {
+    if (inboxTaken) {
+      // The process taken from the inbox at the last switch stayed there while it ran (no other
+      // CPU writes over a process): cleared only now, off the path of the call that woke it, since
+      // the store waits for the waker's copy of the line to be invalidated.
+      inboxTaken = false;
+      SLOTS.setOpaque(inbox, SLOT, null);
+    } else if (SLOTS.getAcquire(inbox, SLOT) instanceof Process offered) {
+      // Handed over while this CPU was idle: nothing else can be queued ahead of it (the queue was
+      // empty, or the idle loop would have left for it), and no donation is pending.
+      inboxTaken = true;
+      handoffs++;
+      startOrResumeSlice(offered);
+      return offered;
+    }
     Process p = donated;
     if (p != null) {
       donated = null;
@@ -464,7 +518,7 @@ public final class Cpu {
 
   /** True if processes wait in this CPU's queue (readable from any thread). */
   boolean hasWaiting() {
-    return !queue.isEmpty();
+    return !queue.isEmpty() || hasOffered();
   }
 
   private void dispatch(Process p) {
@@ -719,7 +773,37 @@ public final class Cpu {
   }
 
   boolean hasWork() {
-    return donated != null || !queue.isEmpty() || scheduler.canSteal(this);
+    return hasOffered() || donated != null || !queue.isEmpty() || scheduler.canSteal(this);
+  }
+
+  /**
+   * Whether another CPU has handed this one a process through its inbox that it has not taken yet
+   * (from any thread; a hint). The process taken at the last switch stays in the inbox while it
+   * runs ({@link #nextProcess}), so the one running here does not count; in the idle loop nothing
+   * runs and the slot holds only a process not taken yet. No read of the current thread, which C2
+   * may hoist in a continuation's frame (docs/DESIGN-NOTES.md, "Processes as continuations, and
+   * thread identity").
+   */
+  private boolean hasOffered() {
+    Object o = SLOTS.getVolatile(inbox, SLOT);
+    return o instanceof Process p && p != running();
+  }
+
+  /**
+   * Hands {@code p} (READY, woken by another CPU or from outside the CPUs) to this CPU if it is
+   * idle and its inbox empty, and unparks it if it sleeps: one compare-and-set on the inbox's line,
+   * the line this CPU spins on, so it sees {@code p} one cache-line transfer after it is written,
+   * and takes it without touching its queue. False, doing nothing, if this CPU is busy or was
+   * handed another process: the caller queues {@code p} instead.
+   */
+  boolean offer(Process p) {
+    if (SLOTS.compareAndExchange(inbox, SLOT, WAITING, p) != WAITING) {
+      return false;
+    }
+    if (SLOTS.getVolatile(inbox, PARKED_SLOT) != null) { // on the line the exchange brought here
+      LockSupport.unpark(thread);
+    }
+    return true;
   }
 
   /**
@@ -729,33 +813,52 @@ public final class Cpu {
    * permit given before the park makes the park return at once, so no wake-up is lost.
    */
   private void idle() {
+    // WAITING before idle is set (a volatile store, ordered before the first look below): from
+    // here on another CPU may hand this one a process through the inbox.
+    SLOTS.setRelease(inbox, SLOT, WAITING);
     idle = true;
     long start = System.nanoTime();
     long now = start;
     try {
       long deadline = start + scheduler.spinNanos;
-      while (now < deadline) {
+      for (; ; ) {
         if (hasWork() || scheduler.stopping || scheduler.cutting) {
+          now = System.nanoTime();
           return;
         }
-        Thread.onSpinWait();
+        // The clock after a look that found nothing, so that a handed process goes straight on.
         now = System.nanoTime();
+        if (now - deadline >= 0) {
+          break;
+        }
+        // Until a process lands in the inbox or CHECK_EVERY spins have passed, this CPU reads
+        // only the inbox's line: no other CPU's writes wait for its copies of their lines.
+        for (int spins = 0; spins < CHECK_EVERY; spins++) {
+          Thread.onSpinWait();
+          if (SLOTS.getOpaque(inbox, SLOT) != WAITING) {
+            break;
+          }
+        }
       }
-      parked = true;
+      SLOTS.setVolatile(inbox, PARKED_SLOT, WAITING);
       if (hasWork() || scheduler.stopping || scheduler.cutting) {
-        parked = false;
+        SLOTS.setRelease(inbox, PARKED_SLOT, null);
         return;
       }
       parks++;
       // Timed: a wake-up lost to some path that adds work without a kick costs at most this long.
       LockSupport.parkNanos(this, PARK_TIMEOUT_NANOS);
-      parked = false;
+      SLOTS.setRelease(inbox, PARKED_SLOT, null);
       long woke = System.nanoTime();
       parkedNanos += woke - now;
       now = woke;
     } finally {
       idle = false;
       idleNanos += now - start;
+      // Busy from here on: no more processes handed over. One that was is taken by nextProcess.
+      if (SLOTS.getOpaque(inbox, SLOT) == WAITING) {
+        SLOTS.compareAndSet(inbox, SLOT, WAITING, null);
+      }
     }
   }
 
@@ -768,12 +871,12 @@ public final class Cpu {
   private static final long PARK_TIMEOUT_NANOS = 50_000_000L;
 
   boolean isParked() {
-    return parked;
+    return SLOTS.getVolatile(inbox, PARKED_SLOT) != null;
   }
 
   /** Wakes this CPU if it is parked; called after adding work to its queue. */
   void kick() {
-    if (parked) {
+    if (isParked()) {
       LockSupport.unpark(thread);
     }
   }
@@ -789,6 +892,10 @@ public final class Cpu {
 
   /** The processes in this CPU's ready queue now, front first (the donated one first). */
   public java.util.List<Process> readyNow() {
-    return queue.snapshot();
+    java.util.List<Process> ready = queue.snapshot();
+    if (SLOTS.getAcquire(inbox, SLOT) instanceof Process p && p.sched == Process.READY) {
+      ready.add(0, p); // handed over through the inbox, not taken yet: it runs first
+    }
+    return ready;
   }
 }

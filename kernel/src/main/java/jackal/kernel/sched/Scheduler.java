@@ -262,6 +262,11 @@ public final class Scheduler {
    * {@code from} (null outside any CPU), at the front if its waker waits for it.
    */
   void enqueue(Process p, Cpu target, boolean front, Cpu from) {
+    if (target != from && target.offer(p)) {
+      // Idle there: handed over through its inbox, the one line it spins on (an idle CPU has an
+      // empty queue and no donee, so front or back, p runs next; no preemption to ask for).
+      return;
+    }
     if (front) {
       target.queue.addFirst(p);
     } else {

@@ -19,7 +19,7 @@ class IdleCpuTest {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     Assumptions.assumeTrue(mx.isThreadCpuTimeSupported(), "no per-thread CPU time here");
     mx.setThreadCpuTimeEnabled(true);
-    // The kernel's default spin budget (50 us), two CPUs, nothing ever made ready.
+    // A spin budget of 50 us (more than the default), two CPUs, nothing ever made ready.
     Scheduler s =
         new Scheduler(2, 2, TimeUnit.MICROSECONDS.toNanos(50), 500_000, p -> {}, line -> {});
     s.start();
