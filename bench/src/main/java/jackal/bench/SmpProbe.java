@@ -99,6 +99,16 @@ public final class SmpProbe {
             }
             System.out.print(kernels);
           }
+          case "two-kernels-of-2" -> {
+            // Two 2-CPU kernels, each with its pairs on one CPU (kernel a's on CPU 0, b's on CPU
+            // 1): two-kernels' sharing (none) with a 2-CPU kernel's code paths.
+            Figure f;
+            try (PairsRig a = PairsRig.allOnCpu(2, SmpBenchmark.PAIRS / 2, 50, 0);
+                PairsRig b = PairsRig.allOnCpu(2, SmpBenchmark.PAIRS / 2, 50, 1)) {
+              f = measure(config, nanos, new PairsRig[] {a, b});
+            }
+            System.out.print(f);
+          }
           default -> throw new IllegalArgumentException("no configuration " + config);
         }
       }

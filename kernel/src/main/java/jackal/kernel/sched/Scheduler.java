@@ -43,6 +43,10 @@ public final class Scheduler {
   private final Consumer<String> errors;
   volatile boolean stopping;
   final SliceTimer sliceTimer;
+
+  /** Idle threads started around the CPU threads: see {@link HandleSpacers}. */
+  final HandleSpacers spacers = new HandleSpacers(this);
+
   private int nextHome;
   private boolean started;
 
@@ -167,9 +171,13 @@ public final class Scheduler {
 
   public synchronized void start() {
     started = true;
+    // Each CPU thread is started between idle spacer threads, which keep the JVM's handles of two
+    // CPU threads (written on every continuation switch) off each other's cache lines.
     for (Cpu c : cpus) {
+      spacers.startGap();
       c.start();
     }
+    spacers.startGap();
     sliceTimer.start();
   }
 
@@ -188,6 +196,7 @@ public final class Scheduler {
       cutLock.notifyAll();
     }
     sliceTimer.stop();
+    spacers.release();
     for (Cpu c : cpus) {
       Thread t = c.thread();
       if (t != null) {
@@ -206,6 +215,11 @@ public final class Scheduler {
         Thread.currentThread().interrupt();
         return;
       }
+    }
+    try {
+      spacers.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
