@@ -599,8 +599,9 @@ public final class Cpu {
     PollWord poll = p.poll;
     RUNNING.setRelease(this, p);
     if (poll == null) {
-      pollFlag.leave(); // nothing to do after a dispatch from the loop; after a run in place, the
-      // host's word was still mounted
+      // Nothing to leave after a dispatch from the loop; after a run in place, the other side's
+      // word is still mounted.
+      pollFlag.leave();
     } else {
       // The flag's one full fence orders the store of RUNNING above before the read of the slice
       // timer's flag below: the timer sets its flag before it looks at the CPUs, so one of the
