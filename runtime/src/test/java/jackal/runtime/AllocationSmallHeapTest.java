@@ -250,10 +250,11 @@ class AllocationSmallHeapTest {
    * run, charged to nobody, for as long as it likes. As the heap fills, the guard turns metering
    * back on and makes the server yield at its next check; from its next dispatch on it is charged,
    * and the guard faults it (not the JVM's own limit, which nothing charged would leave). It runs
-   * first in this JVM: run third, after two hoarders, it found the heap still holding 82 MiB after
-   * collections for 10 s in three runs of six (over the eighth of the threshold, 24 MiB, under
-   * which the guard turns metering in place off); what a closed kernel's faulted hoarder keeps
-   * reachable that long was not found.
+   * first in this JVM. Run last (three runs of three), the server was still charged and faulted by
+   * the guard, but no unmetered stretch had to be ended: metering was on again before the server's
+   * run in place began, so the stretch this test attacks never opened. (The 82 MiB that earlier
+   * tests' closed kernels used to leave reachable here was the loader's image cache, now per
+   * kernel: ClosedKernelSmallHeapTest.)
    */
   @Test
   @Order(1)

@@ -72,8 +72,14 @@ public final class ProgramLoader {
   private static final Map<String, Segment> SEGMENTS = lru();
   private static final Map<String, VerifiedProgram> PROGRAMS = lru();
 
-  /** Images loaded before, by the page holding the start of their header. */
-  private static final Map<Page, KnownImage> IMAGES = lru();
+  /**
+   * Images this loader loaded before, by the page holding the start of their header. Per loader, so
+   * per kernel: a page is one kernel's object, and through it (its object table) everything that
+   * kernel holds, so a cache shared by the JVM would keep up to {@link #MAX_CACHED} closed kernels,
+   * with all their processes' memory, alive for as long as the JVM runs. No other kernel could hit
+   * an entry anyway: its pages are other objects.
+   */
+  private final Map<Page, KnownImage> images = lru();
 
   /** A loader that does not make programs capturable. */
   public ProgramLoader(AllowList allow) {
@@ -138,8 +144,7 @@ public final class ProgramLoader {
     LOCK.lock();
     try {
       SEGMENTS.clear();
-      PROGRAMS.clear();
-      IMAGES.clear();
+      PROGRAMS.clear(); // images are per loader: a new kernel's loader starts with none
     } finally {
       LOCK.unlock();
     }
@@ -371,7 +376,7 @@ public final class ProgramLoader {
   private ProgramEntry loadMarked(Process p, CodeAccess code, long pc) throws Throwable {
     Page[] first = new Page[1];
     code.pages(new long[] {pc, 1}, first);
-    KnownImage known = cached(IMAGES, first[0]);
+    KnownImage known = cached(images, first[0]);
     if (known != null && known.pc == pc && known.program.isCapturable() == capture) {
       Page[] now = new Page[known.pages.length];
       code.pages(known.ranges, now);
@@ -440,7 +445,7 @@ public final class ProgramLoader {
     Arrays.setAll(w, writes::get);
     Page[] all = pages.toArray(new Page[0]);
     KnownImage image = new KnownImage(pc, all, w, ranges, h.entry(), program);
-    put(IMAGES, all[0], image);
+    put(images, all[0], image);
     return image;
   }
 
