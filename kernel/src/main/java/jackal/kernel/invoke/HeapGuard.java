@@ -133,9 +133,17 @@ final class HeapGuard {
     thread.start();
   }
 
+  /** Ends the guard's thread and waits for it (bounded), unless called on that thread. */
   void stop() {
     stopping = true;
     LockSupport.unpark(thread);
+    if (thread.isAlive() && Thread.currentThread() != thread) {
+      try {
+        thread.join(TimeUnit.SECONDS.toMillis(5));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**

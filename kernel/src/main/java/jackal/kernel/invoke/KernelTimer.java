@@ -4,6 +4,7 @@ import jackal.kernel.obj.KObject;
 import jackal.kernel.obj.Process;
 import jackal.kernel.sched.Scheduler;
 import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -64,12 +65,26 @@ final class KernelTimer {
     queue.removeIf(s -> s.process == p);
   }
 
-  /** Ends the timer thread (the kernel is stopping); sleepers stay asleep for good. */
-  synchronized void stop() {
-    stopped = true;
-    queue.clear();
-    if (thread != null) {
-      LockSupport.unpark(thread);
+  /**
+   * Ends the timer thread (the kernel is stopping) and waits for it (bounded), unless called on it;
+   * sleepers stay asleep for good.
+   */
+  void stop() {
+    Thread t;
+    synchronized (this) {
+      stopped = true;
+      queue.clear();
+      t = thread;
+    }
+    if (t != null) {
+      LockSupport.unpark(t);
+      if (Thread.currentThread() != t) {
+        try {
+          t.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 

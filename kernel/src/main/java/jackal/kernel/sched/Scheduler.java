@@ -205,7 +205,11 @@ public final class Scheduler {
     }
   }
 
-  /** Stops every CPU after the process it runs yields, and waits for the threads to end. */
+  /**
+   * Stops every CPU after the process it runs yields, and waits for the threads to end: the CPUs',
+   * the spacers' and the slice timer's, so that none of them keeps the kernel's objects reachable
+   * once the kernel is closed.
+   */
   public void stop() {
     halt();
     for (Cpu c : cpus) {
@@ -218,6 +222,7 @@ public final class Scheduler {
     }
     try {
       spacers.join();
+      sliceTimer.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -41,6 +41,11 @@ final class SliceTimer {
     LockSupport.unpark(thread);
   }
 
+  /** Waits for the timer's thread to end once the scheduler is stopping (bounded). */
+  void join() throws InterruptedException {
+    thread.join(TimeUnit.SECONDS.toMillis(5));
+  }
+
   long marks() {
     return marks;
   }
