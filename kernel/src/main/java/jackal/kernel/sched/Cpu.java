@@ -119,11 +119,15 @@ public final class Cpu {
   private static final VarHandle RUNNING;
   private static final VarHandle SLICE_BEGAN;
 
+  /** {@link Process#sched}, for the dispatcher's release stores (see {@link #dispatch}). */
+  private static final VarHandle SCHED;
+
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       RUNNING = l.findVarHandle(Cpu.class, "running", Process.class);
       SLICE_BEGAN = l.findVarHandle(Cpu.class, "sliceBegan", long.class);
+      SCHED = l.findVarHandle(Process.class, "sched", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -525,16 +529,24 @@ public final class Cpu {
     if (scheduler.dropStale(p, this)) {
       return; // destroyed while ready, and not made ready since
     }
-    p.sched = Process.ON_CPU;
-    if (p.poll != null && p.lockHeld()) {
-      // Another CPU's call holds this loaded program's lock and may be waiting for it to be off
-      // every CPU (setSpaceAndPC): it is not mounted until that call is done. The volatile write
-      // above and this read pair with that call's lock and its read of sched, so one of the two
-      // always sees the other.
-      p.sched = Process.READY;
-      queue.addLast(p);
-      Thread.onSpinWait();
-      return;
+    if (p.poll == null) {
+      // Trusted code: no call waits for it to be off its CPU (setSpaceAndPC re-runs instead, and
+      // a trusted program finds its stack discarded at its next trap), so nothing here must be
+      // ordered against another CPU's reads, and a release store (no fence) says ON_CPU. READY to
+      // ON_CPU changes no waker's compare-and-set, which only moves IDLE to READY.
+      SCHED.setRelease(p, Process.ON_CPU);
+    } else {
+      p.sched = Process.ON_CPU;
+      if (p.lockHeld()) {
+        // Another CPU's call holds this loaded program's lock and may be waiting for it to be off
+        // every CPU (setSpaceAndPC): it is not mounted until that call is done. The volatile
+        // write above and this read pair with that call's lock and its read of sched, so one of
+        // the two always sees the other.
+        SCHED.setRelease(p, Process.READY);
+        queue.addLast(p);
+        Thread.onSpinWait();
+        return;
+      }
     }
     p.homeCpu = id;
     dispatches++;
@@ -576,15 +588,20 @@ public final class Cpu {
       p.exited = true;
     }
     // restartStack: the process discarded its own stack; it starts again with a new continuation.
+    // The state that ends a dispatch is written with a release store, not a volatile one (which
+    // is a full fence): what must see it is a waker, which may only make the process ready while
+    // holding a lock the process's blocking transaction held, so it takes that lock after the
+    // releaseAll below, whose unlocks (release stores) come after this store; and the spinning
+    // readers of ON_CPU (awaitOffCpu, the heap guard) only need to see it eventually.
     if (!p.exited && (p.afterYield == Process.AFTER_REQUEUE || p.restartStack)) {
       // Still ON_CPU to everyone else until it is back in a queue as READY.
-      p.sched = Process.READY;
+      SCHED.setRelease(p, Process.READY);
       txn.releaseAll();
       queue.addLast(p);
       scheduler.offerToIdlePeer(this, p);
       return;
     }
-    p.sched = Process.IDLE; // before the unlock: a waker must never find it still mounted
+    SCHED.setRelease(p, Process.IDLE); // before the unlock: a waker must never find it mounted
     txn.releaseAll();
   }
 

@@ -245,8 +245,14 @@ public final class Scheduler {
    */
   public void makeReady(Process p, boolean front, Cpu from) {
     // Before the compare-and-set: if p is still READY from an entry left by a destroy, that entry
-    // now serves this incarnation (see dropStale, which reads this after it writes IDLE).
-    p.readyFor = p.allocCount;
+    // now serves this incarnation (see dropStale, which reads this after it writes IDLE). Written
+    // only when it changes (the first wake after each destroy): a volatile store is a full fence,
+    // and storing the value already there tells dropStale nothing it cannot read already. Only
+    // transactions holding p's lock write it or allocCount, so the value read here is current.
+    long incarnation = p.allocCount;
+    if (p.readyFor != incarnation) {
+      p.readyFor = incarnation;
+    }
     if (p.exited || !SCHED.compareAndSet(p, Process.IDLE, Process.READY)) {
       return;
     }
