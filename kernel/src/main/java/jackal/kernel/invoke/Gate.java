@@ -176,6 +176,17 @@ final class Gate implements SystemCalls {
    */
   private int afterInPlace() {
     Process p = process;
+    if ((boolean) SystemCall.RECEIVED.getAcquire(p)) {
+      // The common case, decided without taking the lock again: the reply was delivered (by the
+      // server run in place, on this thread, or by a sender on another CPU, whose release store
+      // of the flag this acquire load pairs with, so the words it wrote are seen). A delivery
+      // made this process RUNNING under its lock, so no other sender writes to it or to the
+      // flag any more, and the flag is cleared here as the locked path would. A fault taken
+      // since, or one being taken now by another CPU, is delivered at the next trap, which reads
+      // faultCode under the lock: the same as a fault that arrives just after the call returns.
+      p.received = false;
+      return p.faultCode == 0 ? SystemCall.DONE : SystemCall.YIELD;
+    }
     for (int attempts = 1; ; attempts++) {
       Cpu cpu = onCpu();
       try {

@@ -33,6 +33,19 @@ import jackal.kernel.obj.Process;
 final class SystemCall {
   private SystemCall() {}
 
+  /** {@link Process#received}: written with release by a sender, read with acquire by Gate. */
+  static final java.lang.invoke.VarHandle RECEIVED;
+
+  static {
+    try {
+      RECEIVED =
+          java.lang.invoke.MethodHandles.lookup()
+              .findVarHandle(Process.class, "received", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** The call completed; return to the program. */
   static final int DONE = 0;
 
@@ -231,7 +244,10 @@ final class SystemCall {
       // The receiver's call is complete: it returns without running the call again, so its
       // control word is final now (phase 3's clearing of CO included).
       rpb.w[ICW] = opw0 & ~Icw.CO;
-      r.received = true;
+      // A release store, after every word of the message: a caller that hosts its server in place
+      // reads this flag with an acquire load before it takes its lock again, and returns on it
+      // (Gate.afterInPlace), so the words must be visible to it by then.
+      RECEIVED.setRelease(r, true);
     }
     return opw0;
   }

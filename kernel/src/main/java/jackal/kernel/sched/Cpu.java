@@ -119,11 +119,15 @@ public final class Cpu {
   private static final VarHandle RUNNING;
   private static final VarHandle SLICE_BEGAN;
 
+  /** {@link Process#sched}, for the dispatcher's release stores (see {@link #dispatch}). */
+  private static final VarHandle SCHED;
+
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       RUNNING = l.findVarHandle(Cpu.class, "running", Process.class);
       SLICE_BEGAN = l.findVarHandle(Cpu.class, "sliceBegan", long.class);
+      SCHED = l.findVarHandle(Process.class, "sched", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -525,13 +529,28 @@ public final class Cpu {
     if (scheduler.dropStale(p, this)) {
       return; // destroyed while ready, and not made ready since
     }
-    p.sched = Process.ON_CPU;
-    if (p.poll != null && p.lockHeld()) {
+    // ON_CPU with a release store (no fence). For trusted code nothing else is needed: no call
+    // waits for it to be off its CPU (setSpaceAndPC re-runs instead, and a trusted program finds
+    // its stack discarded at its next trap). READY to ON_CPU changes no waker's compare-and-set,
+    // which only moves IDLE to READY.
+    SCHED.setRelease(p, Process.ON_CPU);
+    // Read once, for the mount and the check below alike: a destroy on another CPU may clear it.
+    PollWord poll = p.poll;
+    boolean confined = mount(p, poll, host != null);
+    if (poll != null && p.lockHeld()) {
       // Another CPU's call holds this loaded program's lock and may be waiting for it to be off
-      // every CPU (setSpaceAndPC): it is not mounted until that call is done. The volatile write
-      // above and this read pair with that call's lock and its read of sched, so one of the two
-      // always sees the other.
-      p.sched = Process.READY;
+      // every CPU (setSpaceAndPC): it is not run until that call is done. The store of ON_CPU
+      // above, the full fence of the mount (PollFlag.enter, always taken for a loaded program),
+      // and this read pair with that call's lock and its read of sched, so one of the two always
+      // sees the other. The mount is undone: the next mount, or the loop's leave, replaces what
+      // it published, and nothing is charged from its meter reading.
+      current = null;
+      if (host == null) {
+        RUNNING.setRelease(this, null);
+        pollFlag.leave();
+      }
+      allocMarked = false;
+      SCHED.setRelease(p, Process.READY);
       queue.addLast(p);
       Thread.onSpinWait();
       return;
@@ -547,7 +566,6 @@ public final class Cpu {
       p.restartStack = false;
     }
     p.afterYield = Process.AFTER_BLOCK;
-    boolean confined = mount(p, host != null);
     DispatchEvent event = KernelEvents.COMPILED && KernelEvents.on() ? dispatchBegin() : null;
     try {
       c.run();
@@ -576,27 +594,32 @@ public final class Cpu {
       p.exited = true;
     }
     // restartStack: the process discarded its own stack; it starts again with a new continuation.
+    // The state that ends a dispatch is written with a release store, not a volatile one (which
+    // is a full fence): what must see it is a waker, which may only make the process ready while
+    // holding a lock the process's blocking transaction held, so it takes that lock after the
+    // releaseAll below, whose unlocks (release stores) come after this store; and the spinning
+    // readers of ON_CPU (awaitOffCpu, the heap guard) only need to see it eventually.
     if (!p.exited && (p.afterYield == Process.AFTER_REQUEUE || p.restartStack)) {
       // Still ON_CPU to everyone else until it is back in a queue as READY.
-      p.sched = Process.READY;
+      SCHED.setRelease(p, Process.READY);
       txn.releaseAll();
       queue.addLast(p);
       scheduler.offerToIdlePeer(this, p);
       return;
     }
-    p.sched = Process.IDLE; // before the unlock: a waker must never find it still mounted
+    SCHED.setRelease(p, Process.IDLE); // before the unlock: a waker must never find it mounted
     txn.releaseAll();
   }
 
   /**
    * Makes {@code p} the process this CPU runs: the allocation meter, the slice timer's view and the
-   * poll word. Returns whether {@code p} runs a loaded (confined) program. {@code inPlace}: the
-   * switch is one of a call run in place (the donee's mount, or its host's again), where the meter
-   * is read only while the heap guard asks for it ({@link Scheduler#meterInPlace(boolean)}).
+   * poll word ({@code poll}, p's as read once by the caller; a non-null one takes a full fence).
+   * Returns whether {@code p} runs a loaded (confined) program. {@code inPlace}: the switch is one
+   * of a call run in place (the donee's mount, or its host's again), where the meter is read only
+   * while the heap guard asks for it ({@link Scheduler#meterInPlace(boolean)}).
    */
-  private boolean mount(Process p, boolean inPlace) {
+  private boolean mount(Process p, PollWord poll, boolean inPlace) {
     current = p;
-    PollWord poll = p.poll;
     RUNNING.setRelease(this, p);
     if (poll == null) {
       // Nothing to leave after a dispatch from the loop; after a run in place, the other side's
@@ -695,7 +718,7 @@ public final class Cpu {
       dispatch(next);
     } finally {
       host = null;
-      mount(caller, true);
+      mount(caller, caller.poll, true);
     }
     return true;
   }

@@ -250,9 +250,20 @@ public final class Scheduler {
    */
   public void makeReady(Process p, boolean front, Cpu from) {
     // Before the compare-and-set: if p is still READY from an entry left by a destroy, that entry
-    // now serves this incarnation (see dropStale, which reads this after it writes IDLE).
-    p.readyFor = p.allocCount;
-    if (p.exited || !SCHED.compareAndSet(p, Process.IDLE, Process.READY)) {
+    // now serves this incarnation (see dropStale, which reads this after it writes IDLE). Stored
+    // only when it changes (the first wake after a destroy): a volatile store is a full fence, and
+    // storing the value already there changes nothing dropStale can read; this volatile read,
+    // before the compare-and-set, stands where the store stood in the argument at dropStale.
+    long incarnation = p.allocCount;
+    if (p.readyFor != incarnation) {
+      p.readyFor = incarnation;
+    }
+    // A compare-and-set that fails is only a read, but a locked one (a full fence): a process
+    // found READY or ON_CPU by a volatile read is left as the failed compare-and-set would have
+    // left it. This is the reply of a call run in place, whose caller is ON_CPU throughout.
+    if (p.exited
+        || p.sched != Process.IDLE
+        || !SCHED.compareAndSet(p, Process.IDLE, Process.READY)) {
       return;
     }
     if (front && from != null && p.mayRunOn(from.id)) {
