@@ -145,6 +145,7 @@ public final class SmpProbe {
     for (int i = 0; i < rigs.length; i++) {
       before[i] = rigs[i].statistics();
     }
+    long[] perThread0 = cpuThreadTimes();
     long cpu0 = cpuThreadsTime();
     long t0 = System.nanoTime();
     long calls = 0;
@@ -154,7 +155,12 @@ public final class SmpProbe {
     }
     long wall = System.nanoTime() - t0;
     long cpu = cpuThreadsTime() - cpu0;
-    StringBuilder stats = new StringBuilder();
+    long[] perThread = cpuThreadTimes();
+    StringBuilder stats = new StringBuilder("CPU thread time, ms:");
+    for (int i = 0; i < perThread.length && i < perThread0.length; i++) {
+      stats.append(' ').append((perThread[i] - perThread0[i]) / 1_000_000);
+    }
+    stats.append('\n');
     for (int i = 0; i < rigs.length; i++) {
       stats.append(difference(before[i], rigs[i].statistics()));
     }
@@ -234,6 +240,17 @@ public final class SmpProbe {
       r.await();
     }
     return (long) SmpBenchmark.CALLS * SmpBenchmark.PAIRS;
+  }
+
+  /** CPU time of each live kernel CPU thread in this JVM, in nanoseconds, in thread id order. */
+  static long[] cpuThreadTimes() {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    long[] ids = mx.getAllThreadIds();
+    java.util.Arrays.sort(ids);
+    return java.util.Arrays.stream(mx.getThreadInfo(ids))
+        .filter(t -> t != null && t.getThreadName().startsWith("jackal-cpu-"))
+        .mapToLong(t -> Math.max(0, mx.getThreadCpuTime(t.getThreadId())))
+        .toArray();
   }
 
   /** CPU time of every kernel CPU thread in this JVM (of all rigs), in nanoseconds. */
