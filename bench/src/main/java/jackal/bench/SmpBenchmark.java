@@ -25,8 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
+// Three forks: how fast two CPUs run unpinned pairs depends on the JVM as much as on the build
+// (fast and slow JVMs of one jar: docs/BENCHMARKS.md, "Unpinned pairs"), so one fork is one draw.
 @Fork(
-    value = 1,
+    value = 3,
     jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
 public class SmpBenchmark {
   /** Client/server pairs: several per CPU, so a CPU always has a pair to run. */
