@@ -17,6 +17,7 @@ import jackal.runtime.confined.DeepServer;
 import jackal.runtime.confined.Failing;
 import jackal.runtime.confined.HonestClient;
 import jackal.runtime.confined.HonestServer;
+import jackal.runtime.confined.ReplyRaces;
 import jackal.runtime.confined.SpinsWhenCalled;
 import jackal.runtime.confined.WaitsInClassInit;
 import jackal.runtime.idl.coyotos.ProcessClient;
@@ -370,88 +371,60 @@ class InPlaceCallTest {
 
   /**
    * The caller's trap returns on a delivered reply without locking itself again (Gate
-   * .afterInPlace). The attacker, run in place, replies and then, still running on the caller's
-   * stack, destroys the caller: the reply is delivered (the flag the fast path reads is set), yet
-   * the caller must not run another instruction of its program.
+   * .afterInPlace). The attacker, a loaded program run in place, replies and then, still running on
+   * the caller's stack, destroys the caller: the reply is delivered (the flag the fast path reads
+   * is set), yet the caller must not run another instruction of its program.
    */
   @Test
   void aServerRunInPlaceThatRepliesAndThenDestroysItsCallerNeverLetsTheCallerReturn()
       throws Exception {
     try (TestSystem s = new TestSystem(1)) {
-      AtomicBoolean callerResumed = new AtomicBoolean();
-      AtomicBoolean destroyed = new AtomicBoolean();
+      Programs progs = new Programs(s);
       ObjectRef attacker =
-          s.process(
-              "attacker",
-              sys -> {
-                Ipc ipc = new Ipc(sys);
-                ipc.receive();
-                ipc.w[1] = 42;
-                ipc.send(reg(CapReg.RETURN), 1, -1, true); // the reply, with no receive phase
-                new RangeClient(new Ipc(sys)).rescind(reg(TestSystem.RANGE), reg(21));
-                destroyed.set(true);
-                ipc.receive();
-              });
-      ObjectRef victim =
-          s.process(
-              "victim",
-              sys -> {
-                Ipc ipc = new Ipc(sys);
-                ipc.call(reg(8), 0, 0, -1);
-                callerResumed.set(true);
-              });
-      s.give(victim, 8, s.k.entry(s.endpoint(attacker, 3), 0));
+          progs.process("attacker", ReplyRaces.RepliesThenDestroysCaller.class, ReplyRaces.class);
+      ObjectRef victim = progs.process("victim", ReplyRaces.Caller.class, ReplyRaces.class);
+      s.give(victim, CapReg.APP0, s.k.entry(s.endpoint(attacker, 3), 0));
       s.give(attacker, 21, s.k.cap(victim));
       s.runUntilQuiet(attacker, victim);
       String stats = s.k.statistics();
+      String console = s.console();
       assertThat(counter(stats, "in-place")).as(stats).isEqualTo(1);
-      assertThat(destroyed.get()).as(s.console()).isTrue();
-      assertThat(callerResumed.get()).isFalse();
+      assertThat(console)
+          .contains("attacker destroyed its caller")
+          .doesNotContain("caller resumed")
+          .doesNotContain("kernel error")
+          .doesNotContain("died");
       assertThat(s.k.kernelErrors()).isZero();
-      assertThat(s.console()).doesNotContain("kernel error");
       assertThat(s.info(attacker).runState()).isEqualTo(ProcessInfo.RECEIVING);
     }
   }
 
   /**
-   * The other way round: the attacker, run in place, rescinds the caller's reply endpoint before it
-   * replies, so its reply goes nowhere. No reply was delivered, so the caller's trap takes the
-   * locked path and waits: it must not return from its call as though answered.
+   * The other way round: the attacker, a loaded program run in place, rescinds the caller's reply
+   * endpoint before it replies, so its reply goes nowhere. No reply was delivered, so the caller's
+   * trap takes the locked path and waits: it must not return from its call as though answered.
    */
   @Test
   void aCallerWhoseReplyEndpointIsRescindedWhileItsServerRunsInPlaceKeepsWaiting()
       throws Exception {
     try (TestSystem s = new TestSystem(1)) {
-      AtomicBoolean callerResumed = new AtomicBoolean();
-      AtomicBoolean replied = new AtomicBoolean();
+      Programs progs = new Programs(s);
       ObjectRef attacker =
-          s.process(
-              "attacker",
-              sys -> {
-                Ipc ipc = new Ipc(sys);
-                ipc.receive();
-                new RangeClient(new Ipc(sys)).rescind(reg(TestSystem.RANGE), reg(21));
-                ipc.w[1] = 42;
-                ipc.send(reg(CapReg.RETURN), 1, -1, true);
-                replied.set(true);
-                ipc.receive();
-              });
-      ObjectRef victim =
-          s.process(
-              "victim",
-              sys -> {
-                Ipc ipc = new Ipc(sys);
-                ipc.call(reg(8), 0, 0, -1);
-                callerResumed.set(true);
-              });
+          progs.process(
+              "attacker", ReplyRaces.RescindsReplyEndpointThenReplies.class, ReplyRaces.class);
+      ObjectRef victim = progs.process("victim", ReplyRaces.Caller.class, ReplyRaces.class);
       ObjectRef replyEndpoint = s.replyEndpoint(victim);
-      s.give(victim, 8, s.k.entry(s.endpoint(attacker, 3), 0));
+      s.give(victim, CapReg.APP0, s.k.entry(s.endpoint(attacker, 3), 0));
       s.give(attacker, 21, s.k.cap(replyEndpoint));
       s.runUntilQuiet(attacker, victim);
       String stats = s.k.statistics();
+      String console = s.console();
       assertThat(counter(stats, "in-place")).as(stats).isEqualTo(1);
-      assertThat(replied.get()).as(s.console()).isTrue();
-      assertThat(callerResumed.get()).isFalse();
+      assertThat(console)
+          .contains("attacker replied")
+          .doesNotContain("caller resumed")
+          .doesNotContain("kernel error")
+          .doesNotContain("died");
       assertThat(s.k.kernelErrors()).isZero();
       assertThat(s.info(victim).runState()).isEqualTo(ProcessInfo.RECEIVING);
     }
