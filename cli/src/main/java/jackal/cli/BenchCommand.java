@@ -322,6 +322,14 @@ public final class BenchCommand implements Callable<Integer> {
             "x"));
     RATIOS.add(new Ratio("ipc.speedup.actor", "peer.actor.cpus-1", "ipc.roundtrip.same-cpu", "x"));
     RATIOS.add(new Ratio("ipc.smp.scaling", "ipc.throughput.cpus-2", "ipc.throughput.cpus-1", "x"));
+    // The host's own ceiling for that scaling in the same run: two one-CPU kernels side by side
+    // share nothing but the JVM and the host, whose speed drifts between forks (BENCHMARKS.md).
+    RATIOS.add(
+        new Ratio(
+            "analysis.smp.ceiling",
+            "analysis.throughput.two-kernels",
+            "ipc.throughput.cpus-1",
+            "x"));
     // Throughputs: Jackal's calls per second over the peer's.
     for (String peer : List.of("virtual-thread", "platform-thread", "actor")) {
       RATIOS.add(

@@ -180,6 +180,14 @@ class BenchCommandTest {
               assertThat(r.numerator()).isEqualTo("ipc.throughput.cpus-2");
               assertThat(r.denominator()).isEqualTo("ipc.throughput.cpus-1");
             });
+    assertThat(BenchCommand.RATIOS)
+        .filteredOn(r -> r.label().equals("analysis.smp.ceiling"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.numerator()).isEqualTo("analysis.throughput.two-kernels");
+              assertThat(r.denominator()).isEqualTo("ipc.throughput.cpus-1");
+            });
     var smp = BenchCommand.select(JAR, List.of("smp")).values();
     for (BenchCommand.Ratio r : BenchCommand.RATIOS) {
       if (r.label().startsWith("ipc.speedup.") && r.label().endsWith(".cpus-2")) {
