@@ -119,15 +119,11 @@ public final class Cpu {
   private static final VarHandle RUNNING;
   private static final VarHandle SLICE_BEGAN;
 
-  /** {@link Process#sched}, for the dispatcher's release stores (see {@link #dispatch}). */
-  private static final VarHandle SCHED;
-
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       RUNNING = l.findVarHandle(Cpu.class, "running", Process.class);
       SLICE_BEGAN = l.findVarHandle(Cpu.class, "sliceBegan", long.class);
-      SCHED = l.findVarHandle(Process.class, "sched", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -533,7 +529,7 @@ public final class Cpu {
     // waits for it to be off its CPU (setSpaceAndPC re-runs instead, and a trusted program finds
     // its stack discarded at its next trap). READY to ON_CPU changes no waker's compare-and-set,
     // which only moves IDLE to READY.
-    SCHED.setRelease(p, Process.ON_CPU);
+    Scheduler.SCHED.setRelease(p, Process.ON_CPU);
     // Read once, for the mount and the check below alike: a destroy on another CPU may clear it.
     PollWord poll = p.poll;
     boolean confined = mount(p, poll, host != null);
@@ -550,7 +546,7 @@ public final class Cpu {
         pollFlag.leave();
       }
       allocMarked = false;
-      SCHED.setRelease(p, Process.READY);
+      Scheduler.SCHED.setRelease(p, Process.READY);
       queue.addLast(p);
       Thread.onSpinWait();
       return;
@@ -601,13 +597,14 @@ public final class Cpu {
     // readers of ON_CPU (awaitOffCpu, the heap guard) only need to see it eventually.
     if (!p.exited && (p.afterYield == Process.AFTER_REQUEUE || p.restartStack)) {
       // Still ON_CPU to everyone else until it is back in a queue as READY.
-      SCHED.setRelease(p, Process.READY);
+      Scheduler.SCHED.setRelease(p, Process.READY);
       txn.releaseAll();
       queue.addLast(p);
       scheduler.offerToIdlePeer(this, p);
       return;
     }
-    SCHED.setRelease(p, Process.IDLE); // before the unlock: a waker must never find it mounted
+    Scheduler.SCHED.setRelease(
+        p, Process.IDLE); // before the unlock: a waker must never find it mounted
     txn.releaseAll();
   }
 

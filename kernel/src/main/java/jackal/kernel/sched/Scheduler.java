@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * of that node's CPUs is idle.
  */
 public final class Scheduler {
-  private static final VarHandle SCHED;
+  /** {@link Process#sched}: the wakers' compare-and-set here, the dispatcher's stores in Cpu. */
+  static final VarHandle SCHED;
 
   static {
     try {
