@@ -20,11 +20,15 @@ import org.HdrHistogram.Histogram;
  * Many independent client/server pairs in one kernel, for throughput across CPUs and for latency
  * under load.
  *
- * <p>Pair {@code i} (client and its echo server) is pinned to CPU {@code i mod cpus}, so its calls
- * are same-CPU calls and the pairs are spread evenly: with two CPUs, any difference from twice the
- * one-CPU throughput is what the CPUs share (kernel state, the JVM, the host). Batches are driven
- * as in {@link KernelRig}: a one-shot kicker per client starts it, the clients run their calls and
- * the last to finish unparks the JMH thread.
+ * <p>Pinned, pair {@code i} (client and its echo server) may run only on CPU {@code i mod cpus}, so
+ * its calls are same-CPU calls and the pairs are spread evenly: with two CPUs, any difference from
+ * twice the one-CPU throughput is what the CPUs share (kernel state, the JVM, the host). Unpinned,
+ * the kernel places processes round robin in the order they start, server then client for each
+ * pair, so with two CPUs every server starts on CPU 0 and every client on CPU 1; the first call
+ * brings each pair together (a woken server runs on its waiting caller's CPU), and from then on
+ * idle CPUs steal to balance the load. Batches are driven as in {@link KernelRig}: a one-shot
+ * kicker per client starts it, the clients run their calls and the last to finish unparks the JMH
+ * thread.
  *
  * <p>For latency, a rig may instead keep its pairs calling without pause as <em>background</em>
  * load and add one measured pair ({@link #probe}): its client times every call with {@link
@@ -57,10 +61,10 @@ final class PairsRig implements AutoCloseable {
 
   /**
    * @param cpus CPUs of the kernel
-   * @param pairs client/server pairs, pair {@code i} on CPU {@code i mod cpus}
+   * @param pairs client/server pairs
    * @param spinMicros how long an idle CPU spins before it parks
-   * @param pinned whether pair {@code i} may run only on CPU {@code i mod cpus}; otherwise it only
-   *     starts there and idle CPUs steal it as the scheduler balances the load
+   * @param pinned whether pair {@code i} may run only on CPU {@code i mod cpus}; otherwise the
+   *     kernel places it (see the class comment) and idle CPUs steal as they balance the load
    * @param background whether the pairs call without pause (load) instead of in batches
    * @param probe -1 for no measured pair, else the measured server's CPU offset from its client's
    *     (0: same CPU, 1: the next CPU); the measured client is on CPU 0
@@ -99,8 +103,8 @@ final class PairsRig implements AutoCloseable {
     latencies = probe >= 0 ? new Histogram(TimeUnit.SECONDS.toNanos(1), 3) : null;
     ObjectRef[] started = new ObjectRef[2 * clients];
     ObjectRef[] clientOf = new ObjectRef[clients];
-    // Clients first: the kernel gives new processes home CPUs round robin, so client i starts on
-    // CPU i mod cpus (a server follows its client by slice donation).
+    // Pinned, each process's mask decides its CPU. Unpinned, the kernel gives home CPUs round robin
+    // when the processes start, in the order of `started` below (see the class comment).
     for (int i = 0; i < clients; i++) {
       boolean isProbe = i == pairs;
       ProgramEntry program =
