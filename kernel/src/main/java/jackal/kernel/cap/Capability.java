@@ -81,35 +81,26 @@ public final class Capability {
   }
 
   /**
-   * An Entry capability with no restrictions to {@code ep}, carrying {@code payload}, with the
-   * allocation count {@code count} rather than the endpoint's current one: a reply capability, made
-   * from the caller's capability to its reply endpoint and no more valid than that (see {@code
-   * SystemCall.fabricateReplyCap}).
-   */
-  public static Capability entry(KObject ep, long count, int payload) {
-    return new Capability(CapType.ENTRY, 0, count, payload, ep.oid, ep);
-  }
-
-  /**
-   * A reply capability ({@link #entry}), made to be delivered into one capability register and
+   * A reply capability (an Entry capability with no restrictions, carrying {@code payload}) to
+   * {@code ep} with its current count, made to be delivered into one capability register and
    * recycled by the next delivery there ({@link #reissue}).
    */
-  public static Capability reply(KObject ep, long count, int payload) {
-    Capability c = entry(ep, count, payload);
+  public static Capability reply(KObject ep, int payload) {
+    Capability c = new Capability(CapType.ENTRY, 0, ep.allocCount, payload, ep.oid, ep);
     c.recyclable = true;
     return c;
   }
 
   /**
    * Turns this reply capability, which a register about to be overwritten holds, into the reply
-   * capability {@link #reply reply(ep, count, payload)} would make, instead of a new object: what
-   * the register held was only ever seen through that register, so no holder of the old value can
-   * see it change. Returns false (and changes nothing) unless this is a {@link #recyclable} reply
-   * capability to {@code ep} with count {@code count}. Called after the commit point, holding the
+   * capability {@link #reply reply(ep, payload)} would make, instead of a new object: what the
+   * register held was only ever seen through that register, so no holder of the old value can see
+   * it change. Returns false (and changes nothing) unless this is a {@link #recyclable} reply
+   * capability to {@code ep} with its current count. Called after the commit point, holding the
    * register's process's lock.
    */
-  public boolean reissue(KObject ep, long count, int payload) {
-    if (!recyclable || target != ep || allocCount != count) {
+  public boolean reissue(KObject ep, int payload) {
+    if (!recyclable || target != ep || allocCount != ep.allocCount) {
       return false;
     }
     word1 = payload;

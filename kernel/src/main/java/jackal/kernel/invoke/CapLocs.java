@@ -108,20 +108,19 @@ final class CapLocs {
 
   /**
    * Writes the reply capability of {@code inv} (an Entry capability to {@link Invocation#replyEp}
-   * with count {@link Invocation#replyCount}, carrying {@link Invocation#replyPayload}) to
-   * destination {@code slot}, marshalled as for {@link #write}. A register that holds a recyclable
-   * reply capability to the same endpoint gets that object reissued with the new payload (the
-   * call's allocation-free path, see {@link Capability#reissue}); any other register gets a new
-   * recyclable one; a CapPage slot gets an ordinary capability, since memory can be read without
-   * pinning.
+   * carrying {@link Invocation#replyPayload}) to destination {@code slot}, marshalled as for {@link
+   * #write}. A register that holds a recyclable reply capability to the same endpoint gets that
+   * object reissued with the new payload (the call's allocation-free path, see {@link
+   * Capability#reissue}); any other register gets a new recyclable one; a CapPage slot gets an
+   * ordinary capability, since memory can be read without pinning.
    */
   static void writeReply(Invocation inv, Process p, int slot) {
     CapPage page = inv.destPage[slot];
     int i = inv.destSlot[slot];
     if (page != null) {
       page.slots[i] = inv.sentCap(slot);
-    } else if (i != 0 && !p.capReg(i).reissue(inv.replyEp, inv.replyCount, inv.replyPayload)) {
-      p.setCapReg(i, Capability.reply(inv.replyEp, inv.replyCount, inv.replyPayload));
+    } else if (i != 0 && !p.capReg(i).reissue(inv.replyEp, inv.replyPayload)) {
+      p.setCapReg(i, Capability.reply(inv.replyEp, inv.replyPayload));
     }
   }
 

@@ -1,5 +1,6 @@
 package jackal.kernel.invoke;
 
+import jackal.kernel.api.CapType;
 import jackal.kernel.api.Codes;
 import jackal.kernel.api.Icw;
 import jackal.kernel.api.ParameterBlock;
@@ -72,23 +73,15 @@ public final class Invocation {
   final Capability[] src = new Capability[4];
 
   /**
-   * With RC, the endpoint whose Entry capability replaces send slot 0, the count it carries (that
-   * of the caller's capability to the endpoint) and the payload (the endpoint's, read when the call
-   * began, without its lock: see {@code SystemCall.fabricateReplyCap}). The capability is made only
-   * when a message really carries it (a kernel capability's reply needs only the endpoint), and a
-   * register that held the previous reply capability to the same endpoint gets that object reissued
-   * instead ({@link CapLocs#writeReply}).
+   * With RC, the endpoint whose Entry capability replaces send slot 0, and the payload it carries
+   * (the endpoint's payload when the call began). The capability is made only when a message really
+   * carries it (a kernel capability's reply needs only the endpoint), and a register that held the
+   * previous reply capability to the same endpoint gets that object reissued instead ({@link
+   * CapLocs#writeReply}).
    */
   Endpoint replyEp;
 
-  long replyCount;
-
   int replyPayload;
-
-  /**
-   * The caller's capability to {@link #replyEp}, sent as it is should the endpoint be rescinded.
-   */
-  Capability replyFrom;
 
   /** Who receives the message or the reply, and through which endpoint; null if nobody. */
   Process invokee;
@@ -99,7 +92,7 @@ public final class Invocation {
   Capability sentCap(int i) {
     Capability c = src[i];
     if (c == null) {
-      c = Capability.entry(replyEp, replyCount, replyPayload);
+      c = Capability.object(CapType.ENTRY, 0, replyPayload, replyEp);
       src[i] = c;
     }
     return c;

@@ -20,7 +20,6 @@ import jackal.kernel.api.Syscall;
 import jackal.kernel.cap.Capability;
 import jackal.kernel.obj.Endpoint;
 import jackal.kernel.obj.Process;
-import java.util.function.LongConsumer;
 
 /**
  * The three system calls, each one transaction. The InvokeCap path follows the reference's
@@ -145,7 +144,6 @@ final class SystemCall {
       if (inv.slept) {
         return BLOCK;
       }
-      refreshReplyCap(inv); // the invoked capability may be to the reply endpoint
       if (ep != null) {
         int outcome = ipc(inv, p, ep);
         if (outcome != DONE) {
@@ -153,7 +151,6 @@ final class SystemCall {
         }
       } else {
         inv.iCap = m.prepare(inv.txn, inv.iCap);
-        refreshReplyCap(inv);
         if (inv.iCap.type == CapType.ENTRY) {
           // A valid Entry capability whose recipient is not ready, sent with NB: the message is
           // dropped, so that a server replying to an untrusted client never blocks (the spec;
@@ -261,80 +258,15 @@ final class SystemCall {
   /**
    * RC with an Endpoint capability in send slot 0: send an Entry capability to that endpoint
    * carrying its current payload instead. The original capability is untouched.
-   *
-   * <p>The endpoint is read without its lock (one lock fewer per call; docs/DEVIATIONS.md). That
-   * keeps the call atomic because the call only reads the endpoint, and what it makes from it is
-   * never more valid than the caller's own capability: the Entry capability carries the count of
-   * the caller's capability (checked equal to the endpoint's), not the endpoint's count when the
-   * capability is delivered. So a rescind by another CPU at any moment of the call leaves the reply
-   * capability as invalid as the caller's (the call ran before the rescind), and a payload read
-   * before another CPU changes it is the payload a call that ran before the change would have
-   * carried. Should this transaction lock the endpoint later (it invokes it, or a kernel capability
-   * replies through it), {@link #refreshReplyCap} re-reads it under the lock, so that the call
-   * never sees the endpoint both before and after someone else's change.
    */
   private static void fabricateReplyCap(Invocation inv) {
-    Capability c0 = inv.src[0];
-    if (c0.type != CapType.ENDPOINT) {
-      inv.machine.prepare(inv.txn, c0); // sent as it is; prepared (locked) as it always was
-      return;
+    Capability c0 = inv.machine.prepare(inv.txn, inv.src[0]);
+    if (c0.type == CapType.ENDPOINT) {
+      Endpoint replyEp = (Endpoint) c0.target;
+      inv.replyEp = replyEp;
+      inv.replyPayload = replyEp.protPayload;
+      inv.src[0] = null; // made when delivered (CapLocs.writeReply), or by sentCap(0)
     }
-    Endpoint replyEp = (Endpoint) c0.target;
-    if (replyEp == null || replyEp.allocCountUnlocked() != c0.allocCount) {
-      return; // invalid: sent as it is, and behaves as Null wherever it goes
-    }
-    inv.replyEp = replyEp;
-    inv.replyCount = c0.allocCount;
-    inv.replyPayload = replyEp.protPayload;
-    inv.replyFrom = c0;
-    inv.src[0] = null; // made when delivered (CapLocs.writeReply), or by sentCap(0)
-    LongConsumer hook = replyMadeHook;
-    if (hook != null) {
-      hook.accept(inv.invoker.oid);
-    }
-  }
-
-  /**
-   * TESTS ONLY: run on the CPU's thread inside every call that has just read its reply endpoint,
-   * with the caller's OID, so that an attack test can act on the endpoint from another CPU at that
-   * moment. Null (the only value outside tests): nothing. Set before the CPUs start and cleared
-   * after they stop, so a plain field is enough.
-   */
-  @SuppressWarnings("NonFinalStaticField")
-  private static LongConsumer replyMadeHook;
-
-  /** TESTS ONLY: see {@link #replyMadeHook} (this package is not exported from the module). */
-  public static void setReplyMadeHook(LongConsumer hook) {
-    replyMadeHook = hook;
-  }
-
-  /**
-   * If this transaction now holds the lock of the reply capability's endpoint, takes the endpoint's
-   * state under the lock: a rescind since {@link #fabricateReplyCap} read it makes the caller's
-   * capability invalid, so there is no reply capability (as if the call had run after the rescind);
-   * otherwise the payload is the endpoint's now.
-   */
-  private static void refreshReplyCap(Invocation inv) {
-    Endpoint ep = inv.replyEp;
-    if (ep == null || !inv.txn.holds(ep)) {
-      return;
-    }
-    if (ep.allocCount != inv.replyCount) {
-      inv.replyEp = null;
-      inv.src[0] = inv.replyFrom;
-      return;
-    }
-    inv.replyPayload = ep.protPayload;
-  }
-
-  /**
-   * Locks the reply capability's endpoint (a kernel capability replies through it) and takes its
-   * state under the lock; false if the caller's capability to it is no longer valid.
-   */
-  private static boolean lockReplyEndpoint(Invocation inv) {
-    inv.txn.lock(inv.replyEp);
-    refreshReplyCap(inv);
-    return inv.replyEp != null;
   }
 
   /**
@@ -471,13 +403,11 @@ final class SystemCall {
     long pp = 0;
     if ((icw & Icw.SC) == 0) {
       ep = null;
-    } else if (inv.replyEp != null && lockReplyEndpoint(inv)) {
-      // A fabricated reply capability is valid by construction: its endpoint is locked now, the
-      // caller's capability to it is still valid, and it carries the endpoint's current payload.
+    } else if (inv.replyEp != null) {
+      // A fabricated reply capability is valid by construction: its endpoint is locked and it
+      // carries that endpoint's current payload.
       ep = m.prepareEndpointForInvocation(inv, inv.replyEp, willing, true);
       pp = inv.replyPayload & 0xFFFF_FFFFL;
-    } else if (inv.replyEp != null) {
-      ep = null; // rescinded since the call read it: the caller's capability is invalid
     } else {
       ep = m.prepareForInvocation(inv, inv.src[0], willing, true);
       if (ep != null) {

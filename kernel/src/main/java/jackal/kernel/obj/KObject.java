@@ -16,8 +16,6 @@ public abstract class KObject {
 
   private static final VarHandle OWNER;
 
-  private static final VarHandle ALLOC_COUNT;
-
   /** Lock owner IDs: 0 means free. Each CPU's transaction and each other locker has its own. */
   private static final java.util.concurrent.atomic.AtomicInteger NEXT_OWNER =
       new java.util.concurrent.atomic.AtomicInteger(1);
@@ -25,7 +23,6 @@ public abstract class KObject {
   static {
     try {
       OWNER = MethodHandles.lookup().findVarHandle(KObject.class, "owner", int.class);
-      ALLOC_COUNT = MethodHandles.lookup().findVarHandle(KObject.class, "allocCount", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -46,16 +43,6 @@ public abstract class KObject {
    * lock; {@link #RETIRED} once the OID can never be used again.
    */
   public long allocCount;
-
-  /**
-   * The allocation count read by a transaction that does not hold the lock: one whole value (never
-   * half of an old one and half of a new one), with no ordering. Only for a reader whose result is
-   * safe under any interleaving with a writer, as the reply capability's is: see {@code
-   * SystemCall.fabricateReplyCap}.
-   */
-  public final long allocCountUnlocked() {
-    return (long) ALLOC_COUNT.getOpaque(this);
-  }
 
   @SuppressWarnings("unused") // accessed through OWNER
   private volatile int owner;

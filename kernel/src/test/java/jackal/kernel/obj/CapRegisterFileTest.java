@@ -87,10 +87,10 @@ class CapRegisterFileTest {
     Process p = new Process(1);
     // The shared file's Null is not a recyclable reply: reissuing it is refused, so the call path
     // stores a fresh reply capability, which gives the process its file.
-    assertThat(p.capReg(28).reissue(ep, ep.allocCount, 3)).isFalse();
-    p.setCapReg(28, Capability.reply(ep, ep.allocCount, 3));
+    assertThat(p.capReg(28).reissue(ep, 3)).isFalse();
+    p.setCapReg(28, Capability.reply(ep, 3));
     assertThat(p.ownsCapRegs()).isTrue();
-    assertThat(p.capReg(28).reissue(ep, ep.allocCount, 4)).isTrue();
+    assertThat(p.capReg(28).reissue(ep, 4)).isTrue();
     assertThat(p.capReg(28).word1()).isEqualTo(4);
     assertThat(new Process(2).capReg(28)).isSameAs(Capability.NULL);
   }

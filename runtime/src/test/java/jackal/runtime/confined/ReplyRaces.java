@@ -8,12 +8,8 @@ import jackal.kernel.api.SystemCalls;
 import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import jackal.runtime.KernelException;
-import jackal.runtime.idl.coyotos.DiscrimClient;
-import jackal.runtime.idl.coyotos.EndpointClient;
 import jackal.runtime.idl.coyotos.KernLogClient;
 import jackal.runtime.idl.coyotos.RangeClient;
-import jackal.runtime.idl.coyotos.RangeCodes;
-import jackal.runtime.idl.coyotos.RangeIdentifyResult;
 
 /**
  * Loaded programs that race a reply against the caller's return, for calls run in place (the server
@@ -69,69 +65,6 @@ public final class ReplyRaces {
       ipc.send(CapLoc.reg(CapReg.RETURN), 1, -1, true);
       say(sys, "attacker replied");
       ipc.receive();
-    }
-  }
-
-  /**
-   * Rescinds the endpoint its register 24 names (through the Range capability), says so, and waits.
-   * Started by the test while a call on another CPU has read that endpoint.
-   */
-  public static final class RescindsRegister24 implements ProgramEntry {
-    @Override
-    public void run(SystemCalls sys) throws KernelException {
-      Ipc ipc = new Ipc(sys);
-      new RangeClient(new Ipc(sys)).rescind(CapLoc.reg(23), CapLoc.reg(24));
-      say(sys, "attacker rescinded");
-      ipc.receive();
-    }
-  }
-
-  /**
-   * Receives one call, asks Discrim (register 21) what the reply capability it got is, says the
-   * class, replies (into whatever that capability reaches), and waits.
-   */
-  public static final class ClassifiesItsReplyCapability implements ProgramEntry {
-    @Override
-    public void run(SystemCalls sys) throws KernelException {
-      Ipc ipc = new Ipc(sys);
-      ipc.receive();
-      int cl = new DiscrimClient(new Ipc(sys)).classify(CapLoc.reg(21), CapLoc.reg(CapReg.RETURN));
-      say(sys, "reply capability class " + cl);
-      ipc.w[1] = 42;
-      ipc.send(CapLoc.reg(CapReg.RETURN), 1, -1, true);
-      say(sys, "server replied");
-      ipc.receive();
-    }
-  }
-
-  /**
-   * Learns which endpoint register 24 names, rescinds it, makes a new capability to it and aims it
-   * at itself, says so, and then reports anything that arrives: a reply that reaches it through
-   * that endpoint was meant for the endpoint's previous recipient.
-   */
-  public static final class RescindsRegister24AndTakesItOver implements ProgramEntry {
-    @Override
-    public void run(SystemCalls sys) throws KernelException {
-      Ipc ipc = new Ipc(sys);
-      RangeClient range = new RangeClient(new Ipc(sys));
-      RangeIdentifyResult id = range.identify(CapLoc.reg(23), CapLoc.reg(24));
-      range.rescind(CapLoc.reg(23), CapLoc.reg(24));
-      range.getCap(CapLoc.reg(23), id.offset(), RangeCodes.obType.otEndpoint, CapLoc.reg(25));
-      new EndpointClient(new Ipc(sys)).setRecipient(CapLoc.reg(25), CapLoc.reg(CapReg.SELF));
-      say(sys, "attacker took the endpoint over");
-      for (; ; ) {
-        ipc.receive();
-        say(sys, "attacker received w1=" + ipc.w[1]);
-      }
-    }
-  }
-
-  /** Asks Discrim (register 21) to classify itself, and says so if the answer ever arrives. */
-  public static final class AsksTheKernel implements ProgramEntry {
-    @Override
-    public void run(SystemCalls sys) throws KernelException {
-      int cl = new DiscrimClient(new Ipc(sys)).classify(CapLoc.reg(21), CapLoc.reg(21));
-      say(sys, "caller got its answer " + cl);
     }
   }
 }
