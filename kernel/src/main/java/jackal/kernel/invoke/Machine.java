@@ -55,6 +55,10 @@ public final class Machine {
 
   private final Invocation[] invocations;
 
+  /** Allocated just before each CPU's invocation state; only their place in the heap matters. */
+  @SuppressWarnings("unused")
+  private final long[][] leadSpacers;
+
   /**
    * How the state of running programs is captured at a checkpoint and restored (issue 12); {@link
    * jackal.kernel.persist.ProgramStateCodec#NONE} until a capturing codec is installed.
@@ -129,7 +133,12 @@ public final class Machine {
     this.timer = new KernelTimer(scheduler);
     this.invocations = new Invocation[cpus];
     this.spacers = new long[cpus][];
+    // As for the CPUs (Scheduler's constructor): one made and dropped first, so that what its
+    // construction loads does not sit next to the first CPU's, and a spacer before each.
+    new Invocation(this, scheduler.cpu(0));
+    this.leadSpacers = new long[cpus][];
     for (int i = 0; i < cpus; i++) {
+      leadSpacers[i] = new long[16];
       invocations[i] = new Invocation(this, scheduler.cpu(i));
       // Keeps the next CPU's invocation state (written on every call) off this one's cache lines,
       // here and after a compacting collection, which keeps allocation order.

@@ -31,6 +31,10 @@ public final class Scheduler {
 
   private final Cpu[] cpus;
 
+  /** Allocated just before each CPU: see the constructor. Only their place in the heap matters. */
+  @SuppressWarnings("unused")
+  private final long[][] leadSpacers;
+
   /**
    * The nodes: sets of close CPUs (sharing a cache, or a NUMA node), each in ascending order. Work
    * is dispatched and stolen within a CPU's own node first, and across nodes only when the node
@@ -107,7 +111,16 @@ public final class Scheduler {
     this.sliceNanos = sliceNanos;
     this.body = body;
     this.errors = errors;
+    // A CPU made and dropped first: the classes, lambdas and array types a CPU's construction
+    // loads are made now, so they do not sit among the first real CPU's objects, and each CPU's
+    // objects start after a spacer nobody touches (its constructor ends with one). Without this,
+    // about one JVM in four ran CPU 0's calls a fifth slower, on either vCPU (docs/BENCHMARKS.md,
+    // "Tenth session: the slow two-CPU JVMs"). The spacers stay as long as the CPUs do, since a
+    // compacting collection would otherwise slide the CPUs' objects up against what precedes them.
+    new Cpu(this, 0, 0);
+    this.leadSpacers = new long[ncpus][];
     for (int i = 0; i < ncpus; i++) {
+      leadSpacers[i] = new long[Cpu.SPACER_LONGS];
       cpus[i] = new Cpu(this, i, i / cpusPerNode);
     }
     long[] masks = new long[(ncpus + cpusPerNode - 1) / cpusPerNode];
