@@ -1,7 +1,6 @@
 package jackal.bench;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.util.Locale;
 
@@ -255,17 +254,7 @@ public final class SmpProbe {
 
   /** CPU time of every kernel CPU thread in this JVM (of all rigs), in nanoseconds. */
   static long cpuThreadsTime() {
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    long sum = 0;
-    for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-      if (t != null && t.getThreadName().startsWith("jackal-cpu-")) {
-        long c = mx.getThreadCpuTime(t.getThreadId());
-        if (c > 0) {
-          sum += c;
-        }
-      }
-    }
-    return sum;
+    return java.util.Arrays.stream(cpuThreadTimes()).sum();
   }
 
   /** The counters of {@code after} less those of {@code before}, line by line (same format). */

@@ -603,8 +603,8 @@ public final class Cpu {
       scheduler.offerToIdlePeer(this, p);
       return;
     }
-    Scheduler.SCHED.setRelease(
-        p, Process.IDLE); // before the unlock: a waker must never find it mounted
+    // Before the unlock: a waker must never find it mounted.
+    Scheduler.SCHED.setRelease(p, Process.IDLE);
     txn.releaseAll();
   }
 
