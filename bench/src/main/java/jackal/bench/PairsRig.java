@@ -11,6 +11,7 @@ import jackal.runtime.CapReg;
 import jackal.runtime.Ipc;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -44,6 +45,10 @@ final class PairsRig implements AutoCloseable {
 
   private final Kernel k;
   private final CapRef[] goEntries;
+
+  /** Every server and client, in the order they were started. */
+  private final ObjectRef[] processes;
+
   private final long[] clientMasks;
   private final AtomicInteger running = new AtomicInteger();
   private volatile int calls;
@@ -80,6 +85,30 @@ final class PairsRig implements AutoCloseable {
    */
   static PairsRig allOnCpu(int cpus, int pairs, long spinMicros, int cpu) {
     return new PairsRig(cpus, pairs, spinMicros, true, false, -1, cpu);
+  }
+
+  /**
+   * Unpinned pairs, each of whose processes was first dispatched on its pair's CPU ({@link
+   * SmpProbe}'s {@code cpus-2-born-together}): pinned as in the pinned rig until every process has
+   * run once and waits in its first receive, then free to run on any CPU, the kickers too. Against
+   * the unpinned rig, whose servers all start on CPU 0 and clients on CPU 1, this separates what
+   * the first dispatches' placement costs from what stealing and migration cost.
+   */
+  static PairsRig bornTogether(int cpus, int pairs, long spinMicros) {
+    PairsRig rig = new PairsRig(cpus, pairs, spinMicros, true, false, -1, -1);
+    try {
+      if (!rig.k.awaitQuiescent(Duration.ofSeconds(60))) {
+        throw new IllegalStateException("the pairs did not all start: " + rig.k.statistics());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the pairs started", e);
+    }
+    for (ObjectRef p : rig.processes) {
+      rig.k.setCpuMask(p, -1L);
+    }
+    java.util.Arrays.fill(rig.clientMasks, -1L);
+    return rig;
   }
 
   private PairsRig(
@@ -134,6 +163,7 @@ final class PairsRig implements AutoCloseable {
     for (ObjectRef p : started) {
       b.start(p);
     }
+    processes = started;
     k = b.boot();
   }
 

@@ -21,7 +21,9 @@ import java.util.Locale;
  * <p>Two more configurations isolate the scheduler: {@code cpus-2-pinned} (the 2-CPU kernel with
  * each pair pinned to its CPU: no stealing, no migration) and {@code cpus-2-one-busy} (all 8 pairs
  * pinned to CPU 0 of a 2-CPU kernel: CPU 1 has nothing it may run, so any cost over {@code cpus-1}
- * is what an idle second CPU does to the first).
+ * is what an idle second CPU does to the first). {@code cpus-2-born-together} is the unpinned 2-CPU
+ * rig with each pair's processes first dispatched on the same CPU, pairs spread evenly, and
+ * unpinned from then on (see {@link PairsRig#bornTogether}).
  */
 public final class SmpProbe {
   private SmpProbe() {}
@@ -76,6 +78,13 @@ public final class SmpProbe {
           case "cpus-2-pinned" -> {
             Figure f;
             try (PairsRig rig = new PairsRig(2, SmpBenchmark.PAIRS, 50, true, false, -1)) {
+              f = measure(config, nanos, new PairsRig[] {rig});
+            }
+            System.out.print(f);
+          }
+          case "cpus-2-born-together" -> {
+            Figure f;
+            try (PairsRig rig = PairsRig.bornTogether(2, SmpBenchmark.PAIRS, 50)) {
               f = measure(config, nanos, new PairsRig[] {rig});
             }
             System.out.print(f);
