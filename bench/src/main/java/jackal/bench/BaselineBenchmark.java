@@ -34,7 +34,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(
     value = 1,
-    jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
+    jvmArgsAppend = {
+      Jvm.EXPORTS,
+      Jvm.NATIVE,
+      Jvm.HEAP_MIN,
+      Jvm.HEAP_MAX,
+      Jvm.GC,
+      Jvm.CARD_MARK,
+      Jvm.CARD_SIZE
+    })
 public class BaselineBenchmark {
   /** Same batch as {@link IpcBenchmark#BATCH}, so both are measured the same way. */
   static final int BATCH = IpcBenchmark.BATCH;

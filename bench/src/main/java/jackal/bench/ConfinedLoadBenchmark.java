@@ -61,7 +61,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(
     value = 1,
-    jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
+    jvmArgsAppend = {
+      Jvm.EXPORTS,
+      Jvm.NATIVE,
+      Jvm.HEAP_MIN,
+      Jvm.HEAP_MAX,
+      Jvm.GC,
+      Jvm.CARD_MARK,
+      Jvm.CARD_SIZE
+    })
 public class ConfinedLoadBenchmark {
   /** Classes of the program, the entry included. */
   public static final int CLASSES = 100;

@@ -27,7 +27,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 1)
 @Fork(
     value = 1,
-    jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
+    jvmArgsAppend = {
+      Jvm.EXPORTS,
+      Jvm.NATIVE,
+      Jvm.HEAP_MIN,
+      Jvm.HEAP_MAX,
+      Jvm.GC,
+      Jvm.CARD_MARK,
+      Jvm.CARD_SIZE
+    })
 public class EqualPeerBenchmark {
   /** Round trips per pair per batch on one carrier. */
   static final int ONE_CPU_CALLS = 10_000;
@@ -104,6 +112,7 @@ public class EqualPeerBenchmark {
         Jvm.HEAP_MAX,
         Jvm.GC,
         Jvm.CARD_MARK,
+        Jvm.CARD_SIZE,
         ONE_CARRIER
       })
   public void virtualOneCpu(VirtualOne s) {
@@ -133,6 +142,7 @@ public class EqualPeerBenchmark {
         Jvm.HEAP_MAX,
         Jvm.GC,
         Jvm.CARD_MARK,
+        Jvm.CARD_SIZE,
         TWO_CARRIERS
       })
   public void virtualTwoCpus(VirtualPairs s) {

@@ -44,6 +44,19 @@ final class Jvm {
   static final String CARD_MARK = "-XX:+UseCondCardMark";
 
   /**
+   * Cards of 128 bytes instead of 512, so one 64-byte line of the card table covers 8 KiB of heap
+   * instead of 32. {@link #CARD_MARK} reaches only the compiled code's barrier: the JVM's own code
+   * still dirties a card unconditionally on every reference store it makes, and it makes one on
+   * every continuation switch (the freeze and the thaw store the continuation's stack chunk into
+   * it). Each process's continuation object is allocated by the CPU thread of its first dispatch,
+   * next to those of the processes first dispatched just before and after it; when such neighbours
+   * later run on different CPUs, both CPUs write the same card-table line at every switch. Smaller
+   * cards put four times fewer continuations on a line (docs/DESIGN-NOTES.md, "Card marks are
+   * shared writes").
+   */
+  static final String CARD_SIZE = "-XX:GCCardSizeInBytes=128";
+
+  /**
    * The heap on 2 MiB pages where the operating system gives them (Linux's transparent huge pages,
    * asked for with madvise; elsewhere the flag does nothing). On this project's virtual machines
    * the first touch of a 4 KiB page of fresh memory costs about 10 us (the host backs the guest's

@@ -97,6 +97,7 @@ public class KernelEventsBenchmark {
         Jvm.HEAP_MAX,
         Jvm.GC,
         Jvm.CARD_MARK,
+        Jvm.CARD_SIZE,
         "-Djackal.events=off"
       })
   public long sameCpuEventsCompiledOut(OneCpu s) {
@@ -107,7 +108,15 @@ public class KernelEventsBenchmark {
   @OperationsPerInvocation(IpcBenchmark.BATCH)
   @Fork(
       value = 1,
-      jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
+      jvmArgsAppend = {
+        Jvm.EXPORTS,
+        Jvm.NATIVE,
+        Jvm.HEAP_MIN,
+        Jvm.HEAP_MAX,
+        Jvm.GC,
+        Jvm.CARD_MARK,
+        Jvm.CARD_SIZE
+      })
   public long sameCpuEventsOff(OneCpu s) {
     return s.rig.run(KernelRig.Kind.ECHO, IpcBenchmark.BATCH);
   }
@@ -116,7 +125,15 @@ public class KernelEventsBenchmark {
   @OperationsPerInvocation(IpcBenchmark.BATCH)
   @Fork(
       value = 1,
-      jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
+      jvmArgsAppend = {
+        Jvm.EXPORTS,
+        Jvm.NATIVE,
+        Jvm.HEAP_MIN,
+        Jvm.HEAP_MAX,
+        Jvm.GC,
+        Jvm.CARD_MARK,
+        Jvm.CARD_SIZE
+      })
   public long sameCpuRecording(Recorded s) {
     return s.rig.run(KernelRig.Kind.ECHO, IpcBenchmark.BATCH);
   }

@@ -64,6 +64,7 @@ import org.openjdk.jmh.annotations.Warmup;
       Jvm.SCALE_HEAP_MAX,
       Jvm.GC,
       Jvm.CARD_MARK,
+      Jvm.CARD_SIZE,
       Jvm.HUGE_PAGES
     })
 public class ScaleBenchmark {

@@ -29,7 +29,15 @@ import org.openjdk.jmh.annotations.Warmup;
 // (fast and slow JVMs of one jar: docs/BENCHMARKS.md, "Unpinned pairs"), so one fork is one draw.
 @Fork(
     value = 3,
-    jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
+    jvmArgsAppend = {
+      Jvm.EXPORTS,
+      Jvm.NATIVE,
+      Jvm.HEAP_MIN,
+      Jvm.HEAP_MAX,
+      Jvm.GC,
+      Jvm.CARD_MARK,
+      Jvm.CARD_SIZE
+    })
 public class SmpBenchmark {
   /** Client/server pairs: several per CPU, so a CPU always has a pair to run. */
   public static final int PAIRS = 8;

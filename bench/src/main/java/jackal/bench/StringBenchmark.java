@@ -28,7 +28,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(
     value = 1,
-    jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, Jvm.HEAP_MIN, Jvm.HEAP_MAX, Jvm.GC, Jvm.CARD_MARK})
+    jvmArgsAppend = {
+      Jvm.EXPORTS,
+      Jvm.NATIVE,
+      Jvm.HEAP_MIN,
+      Jvm.HEAP_MAX,
+      Jvm.GC,
+      Jvm.CARD_MARK,
+      Jvm.CARD_SIZE
+    })
 public class StringBenchmark {
   /**
    * Calls per invocation with a 4 KiB string: 7-15 ms, so the ~16 µs a batch costs besides its

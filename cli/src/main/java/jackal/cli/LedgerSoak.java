@@ -466,6 +466,7 @@ final class LedgerSoak {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-XX:+UseParallelGC");
     cmd.add("-XX:+UseCondCardMark");
+    cmd.add("-XX:GCCardSizeInBytes=128");
     cmd.add("--sun-misc-unsafe-memory-access=deny");
     String modulePath = System.getProperty("jdk.module.path");
     if (LedgerSoak.class.getModule().isNamed() && modulePath != null) {
