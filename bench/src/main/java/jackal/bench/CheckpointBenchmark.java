@@ -57,7 +57,15 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 10)
 @Fork(
     value = 1,
-    jvmArgsAppend = {Jvm.EXPORTS, Jvm.NATIVE, "-Xms6g", "-Xmx6g", Jvm.GC})
+    jvmArgsAppend = {
+      Jvm.EXPORTS,
+      Jvm.NATIVE,
+      "-Xms6g",
+      "-Xmx6g",
+      Jvm.GC,
+      Jvm.CARD_MARK,
+      Jvm.CARD_SIZE
+    })
 public class CheckpointBenchmark {
   public static final int PAGES = 1 << 18;
   public static final int DIRTY = PAGES / 10;
