@@ -16,16 +16,16 @@ import jdk.internal.vm.ContinuationScope;
  * JMH's wall-clock errors exceed its scores.
  *
  * <p>Run from the bench jar: {@code java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -Xms2g
- * -Xmx2g -XX:+UseParallelGC -XX:+UseCondCardMark -cp bench/target/jackal-bench.jar
- * jackal.bench.IpcCpuProbe [rounds [calls]]}. It boots {@code KernelRig(1, 1, 1)} as the benchmark
- * does, warms up with 30 batches of each kind, then per round runs, after a full GC, one batch of
- * {@code calls} echo calls (the CPU time of the kernel's one CPU thread), one of {@code calls}
- * Discrim.classify calls, {@code calls} ping-pong round trips on this thread, and {@code calls}
- * round trips of a nested ping-pong (one switch per round trip, see {@link Nested}), and {@code
- * calls} echo calls between two programs loaded from pages ({@link LoadedPairRig}, the CPU time of
- * its own kernel's CPU thread); it prints each round and the medians. Add {@code
- * --enable-native-access=ALL-UNNAMED} for the in-place run of same-CPU calls; without it the kernel
- * runs every call through its dispatch loop (the A/B of docs/BENCHMARKS.md).
+ * -Xmx2g -XX:+UseParallelGC -XX:+UseCondCardMark -XX:GCCardSizeInBytes=128 -cp
+ * bench/target/jackal-bench.jar jackal.bench.IpcCpuProbe [rounds [calls]]}. It boots {@code
+ * KernelRig(1, 1, 1)} as the benchmark does, warms up with 30 batches of each kind, then per round
+ * runs, after a full GC, one batch of {@code calls} echo calls (the CPU time of the kernel's one
+ * CPU thread), one of {@code calls} Discrim.classify calls, {@code calls} ping-pong round trips on
+ * this thread, and {@code calls} round trips of a nested ping-pong (one switch per round trip, see
+ * {@link Nested}), and {@code calls} echo calls between two programs loaded from pages ({@link
+ * LoadedPairRig}, the CPU time of its own kernel's CPU thread); it prints each round and the
+ * medians. Add {@code --enable-native-access=ALL-UNNAMED} for the in-place run of same-CPU calls;
+ * without it the kernel runs every call through its dispatch loop (the A/B of docs/BENCHMARKS.md).
  */
 public final class IpcCpuProbe {
   private IpcCpuProbe() {}

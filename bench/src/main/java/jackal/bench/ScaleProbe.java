@@ -15,7 +15,7 @@ import java.util.Locale;
  *
  * <p>Run from the bench jar with the flags under test: {@code java
  * --add-exports=java.base/jdk.internal.vm=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -Xmx6g
- * -XX:+UseParallelGC -XX:+UseCondCardMark [FLAGS] -cp
+ * -XX:+UseParallelGC -XX:+UseCondCardMark -XX:GCCardSizeInBytes=128 [FLAGS] -cp
  * 'bench/target/jackal-bench.jar:bench/target/lib/*' jackal.bench.ScaleProbe [processes [seed]]}.
  */
 public final class ScaleProbe {

@@ -12,11 +12,12 @@ import java.util.Locale;
  * one is paying for something the CPUs share (cache lines written by both, locks, steals).
  *
  * <p>Run from the bench jar: {@code java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -Xms2g
- * -Xmx2g -XX:+UseParallelGC -cp bench/target/jackal-bench.jar jackal.bench.SmpProbe [rounds
- * [seconds [configurations]]]}. Each round measures, in the order given (default {@code
- * cpus-1,cpus-2,two-kernels}), one kernel of one CPU, one of two CPUs, and two one-CPU kernels side
- * by side, each for {@code seconds} after one second of warm-up, and prints calls per second
- * (wall), CPU nanoseconds per call, and the kernels' scheduler counters over the measured time.
+ * -Xmx2g -XX:+UseParallelGC -XX:+UseCondCardMark -XX:GCCardSizeInBytes=128 -cp
+ * bench/target/jackal-bench.jar jackal.bench.SmpProbe [rounds [seconds [configurations]]]}. Each
+ * round measures, in the order given (default {@code cpus-1,cpus-2,two-kernels}), one kernel of one
+ * CPU, one of two CPUs, and two one-CPU kernels side by side, each for {@code seconds} after one
+ * second of warm-up, and prints calls per second (wall), CPU nanoseconds per call, and the kernels'
+ * scheduler counters over the measured time.
  *
  * <p>Two more configurations isolate the scheduler: {@code cpus-2-pinned} (the 2-CPU kernel with
  * each pair pinned to its CPU: no stealing, no migration) and {@code cpus-2-one-busy} (all 8 pairs
