@@ -11,6 +11,7 @@ import jackal.kernel.boot.ObjectState.EndpointState;
 import jackal.kernel.boot.ObjectState.GptState;
 import jackal.kernel.boot.ObjectState.PageState;
 import jackal.kernel.boot.ObjectState.ProcessState;
+import jackal.kernel.boot.ProcessInfo;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -333,6 +334,72 @@ class BadImageFileTest {
                     c.cpuMask(),
                     c.caps()));
     assertThat(refusal(b).detail()).startsWith("Process#1: run state 1");
+  }
+
+  @Test
+  void aRunStateOutsideRunningReceivingAndFaultedIsRefused() {
+    ProcessState c = client();
+    byte[] b =
+        withObject(
+            indexOf(3, 1),
+            s ->
+                new ProcessState(
+                    c.oid(),
+                    c.allocCount(),
+                    c.name(),
+                    7,
+                    c.flags(),
+                    c.notices(),
+                    c.faultCode(),
+                    c.faultInfo(),
+                    c.pc(),
+                    c.cpuMask(),
+                    c.caps()));
+    assertThat(refusal(b).detail()).startsWith("Process#1: run state 7 is not 0..2");
+  }
+
+  /**
+   * Faulted needs nothing of a program (a destroyed process, or one a bank handed out and nobody
+   * started): it loads, and stays faulted.
+   */
+  @Test
+  void aFaultedProcessWithNoProgramLoadsAndStaysFaulted() throws Exception {
+    ProcessState c = client();
+    List<ObjectState> objects = new ArrayList<>(image.objects());
+    objects.set(indexOf(3, 1), withRunState(c, 2));
+    List<Long> runList = new ArrayList<>(image.runList());
+    runList.remove(c.oid());
+    byte[] b =
+        ImageFile.encode(new KernelImage(image.oidLayout(), image.nextFresh(), objects, runList));
+    try (Kernel k = Kernel.create(Images.config(System.out))) {
+      ImageFile.decode(b, FILE).loadInto(k);
+      assertThat(k.inspect(k.object(3, c.oid()).orElseThrow()).runState())
+          .isEqualTo(ProcessInfo.FAULTED);
+    }
+  }
+
+  @Test
+  void aRunListStartingAFaultedProcessIsRefused() {
+    ProcessState c = client();
+    assertThat(image.runList()).contains(c.oid());
+    byte[] b = withObject(indexOf(3, 1), s -> withRunState(c, 2));
+    assertThat(refusal(b).detail())
+        .startsWith("the run list starts Process#1, which is not running");
+  }
+
+  private static ProcessState withRunState(ProcessState c, int runState) {
+    return new ProcessState(
+        c.oid(),
+        c.allocCount(),
+        c.name(),
+        runState,
+        c.flags(),
+        c.notices(),
+        c.faultCode(),
+        c.faultInfo(),
+        c.pc(),
+        c.cpuMask(),
+        c.caps());
   }
 
   @Test

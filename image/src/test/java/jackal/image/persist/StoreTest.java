@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import jackal.image.file.ImageFile;
+import jackal.image.persist.programs.OneShotServer;
 import jackal.image.persist.programs.ReplyReplayer;
+import jackal.image.persist.programs.Rescinder;
 import jackal.image.persist.programs.Spinner;
 import jackal.image.store.Store;
 import jackal.image.store.StoreException;
@@ -15,6 +17,7 @@ import jackal.kernel.boot.Kernel;
 import jackal.kernel.boot.KernelImage;
 import jackal.kernel.boot.KernelService;
 import jackal.kernel.boot.ObjectRef;
+import jackal.kernel.boot.ProcessInfo;
 import jackal.kernel.boot.Snapshot;
 import jackal.runtime.CapReg;
 import java.io.IOException;
@@ -161,6 +164,50 @@ class StoreTest {
         // The server's kept reply capability was spent before the checkpoint: it answers as Null.
         assertThat(Systems.result(running, replayer.oid())).isEqualTo(Codes.RC_UNKNOWN_REQUEST);
         assertThat(running.inspect(running.object(3, client).orElseThrow()).exited()).isTrue();
+      }
+    }
+  }
+
+  /**
+   * A destroyed process (rescinded, as a space bank frees one) is left faulted with no program, and
+   * so is a process a bank has handed out and nobody has started yet. A checkpoint taken then must
+   * resume: such a process has no frames to lose, and stays as it was. (Found when the tour was
+   * killed after a checkpoint taken just after its step that destroys a bank: the resume refused
+   * the store, naming the process's run state.)
+   */
+  @Test
+  void aRescindedProcessIsCheckpointedAndResumesStillFaultedWithNoProgram() throws Exception {
+    long victim;
+    long rescinder;
+    try (Kernel k = Kernel.create(Systems.config());
+        Store store = Store.open(dir)) {
+      Systems.Code code = Systems.Code.of(k);
+      ObjectRef v = Systems.process(k, code, "victim", OneShotServer.class);
+      ObjectRef r = Systems.process(k, code, "rescinder", Rescinder.class);
+      k.setCapReg(r, CapReg.APP0, k.kernelCap(KernelService.RANGE));
+      k.setCapReg(r, CapReg.APP0 + 1, k.cap(v));
+      k.start(v);
+      k.start(r);
+      victim = v.oid();
+      rescinder = r.oid();
+      try (Kernel running = k.boot()) {
+        assertThat(running.awaitQuiescent(Duration.ofSeconds(30))).isTrue();
+        assertThat(Systems.result(running, rescinder)).isEqualTo(1);
+        ProcessInfo gone = running.inspect(running.object(3, victim).orElseThrow());
+        assertThat(gone.runState()).isEqualTo(ProcessInfo.FAULTED);
+        assertThat(gone.faultCode()).isZero();
+        running.checkpoint(store, true, BOUND);
+      }
+    }
+    try (Store store = Store.open(dir);
+        Kernel k = resume(store)) {
+      ProcessInfo resumed = k.inspect(k.object(3, victim).orElseThrow());
+      assertThat(resumed.runState()).isEqualTo(ProcessInfo.FAULTED);
+      assertThat(resumed.faultCode()).isZero();
+      try (Kernel running = k.boot()) {
+        assertThat(running.awaitQuiescent(Duration.ofSeconds(30))).isTrue();
+        ProcessInfo after = running.inspect(running.object(3, victim).orElseThrow());
+        assertThat(after.runState()).as("it never ran again").isEqualTo(ProcessInfo.FAULTED);
       }
     }
   }

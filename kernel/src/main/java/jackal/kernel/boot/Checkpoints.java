@@ -260,7 +260,9 @@ final class Checkpoints implements CheckpointControl {
             return p;
           }
           out.add(new ProgramState(p.oid, false, p.restoreFrom, p.receiveSuspended));
-        } else if (p.sched == Process.READY) {
+        } else if (p.sched == Process.READY && p.readyFor == p.allocCount) {
+          // Queued to start from its entry. A queue entry left by a destroy (readyFor behind the
+          // count: the dispatcher drops it) starts nothing, and the process stays faulted.
           runList.add(p.oid);
         }
       } finally {

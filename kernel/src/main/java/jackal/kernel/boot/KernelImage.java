@@ -330,15 +330,28 @@ public record KernelImage(
             }
             case EndpointState e -> 1;
             case ProcessState p -> {
-              if (p.runState() != Process.RUNNING && !running.contains(p.oid())) {
+              if (p.runState() < Process.RUNNING || p.runState() > Process.FAULTED) {
                 throw object(
                     i,
                     -1,
                     name
                         + ": run state "
                         + p.runState()
-                        + " (an unbooted process is running or faulted-to-start, never"
-                        + " receiving: it has no parameter block)");
+                        + " is not 0..2 (running, receiving, faulted)");
+              }
+              // Receiving needs the parameter block the message goes to, which is the program's:
+              // only a process whose program was captured in its receive may wait in one. Faulted
+              // needs nothing of the program: a destroyed process, one a bank handed out and
+              // nobody has started, one whose program died, each waits for whoever holds its
+              // process capability, and runs from its entry when started.
+              if (p.runState() == Process.RECEIVING && !running.contains(p.oid())) {
+                throw object(
+                    i,
+                    -1,
+                    name
+                        + ": run state 1 (receiving) with no program to receive in (a process"
+                        + " not captured in a receive is running, or faulted, never receiving: it"
+                        + " has no parameter block)");
               }
               if ((p.cpuMask() & validCpus) == 0) {
                 throw object(
@@ -396,6 +409,16 @@ public record KernelImage(
       if (space.type == CapType.NULL) {
         throw new ImageRefusedException(
             Part.RUN_LIST, i, -1, "the run list starts Process#" + oid + ", which has no program");
+      }
+      if (((ProcessState) s).runState() != Process.RUNNING) {
+        throw new ImageRefusedException(
+            Part.RUN_LIST,
+            i,
+            -1,
+            "the run list starts Process#"
+                + oid
+                + ", which is not running (a faulted process waits for whoever holds its process"
+                + " capability)");
       }
     }
   }
