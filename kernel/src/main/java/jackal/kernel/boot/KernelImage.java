@@ -341,9 +341,8 @@ public record KernelImage(
               }
               // Receiving needs the parameter block the message goes to, which is the program's:
               // only a process whose program was captured in its receive may wait in one. Faulted
-              // needs nothing of the program: a destroyed process, one a bank handed out and
-              // nobody has started, one whose program died, each waits for whoever holds its
-              // process capability, and runs from its entry when started.
+              // needs nothing of the program: a destroyed process, or one a bank handed out that
+              // nobody has started, waits for whoever holds its process capability.
               if (p.runState() == Process.RECEIVING && !running.contains(p.oid())) {
                 throw object(
                     i,
