@@ -317,44 +317,14 @@ class BadImageFileTest {
   @Test
   void aReceivingProcessCannotBeLoadedUnbooted() {
     ProcessState c = client();
-    byte[] b =
-        withObject(
-            indexOf(3, 1),
-            s ->
-                new ProcessState(
-                    c.oid(),
-                    c.allocCount(),
-                    c.name(),
-                    1,
-                    c.flags(),
-                    c.notices(),
-                    c.faultCode(),
-                    c.faultInfo(),
-                    c.pc(),
-                    c.cpuMask(),
-                    c.caps()));
+    byte[] b = withObject(indexOf(3, 1), s -> withRunState(c, 1));
     assertThat(refusal(b).detail()).startsWith("Process#1: run state 1");
   }
 
   @Test
   void aRunStateOutsideRunningReceivingAndFaultedIsRefused() {
     ProcessState c = client();
-    byte[] b =
-        withObject(
-            indexOf(3, 1),
-            s ->
-                new ProcessState(
-                    c.oid(),
-                    c.allocCount(),
-                    c.name(),
-                    7,
-                    c.flags(),
-                    c.notices(),
-                    c.faultCode(),
-                    c.faultInfo(),
-                    c.pc(),
-                    c.cpuMask(),
-                    c.caps()));
+    byte[] b = withObject(indexOf(3, 1), s -> withRunState(c, 7));
     assertThat(refusal(b).detail()).startsWith("Process#1: run state 7 is not 0..2");
   }
 
