@@ -55,10 +55,6 @@ public final class Machine {
 
   private final Invocation[] invocations;
 
-  /** Allocated just before each CPU's invocation state; only their place in the heap matters. */
-  @SuppressWarnings("unused")
-  private final long[][] leadSpacers;
-
   /**
    * How the state of running programs is captured at a checkpoint and restored (issue 12); {@link
    * jackal.kernel.persist.ProgramStateCodec#NONE} until a capturing codec is installed.
@@ -69,7 +65,11 @@ public final class Machine {
   /** The checkpointer the Checkpoint capability drives; null while the kernel has no store. */
   public volatile jackal.kernel.persist.CheckpointControl checkpoints;
 
-  @SuppressWarnings("unused") // only their places in the heap matter
+  /**
+   * One before each CPU's invocation state and one after the last (two cache lines and an array
+   * header each): only their places in the heap matter.
+   */
+  @SuppressWarnings("unused")
   private final long[][] spacers;
 
   private final KernelCap[] handlers = new KernelCap[64];
@@ -132,18 +132,17 @@ public final class Machine {
             cpus, cpusPerNode, idleSpinNanos, sliceNanos, this::runProgram, errorLog::line);
     this.timer = new KernelTimer(scheduler);
     this.invocations = new Invocation[cpus];
-    this.spacers = new long[cpus][];
     // As for the CPUs (Scheduler's constructor): one made and dropped first, so that what its
-    // construction loads does not sit next to the first CPU's, and a spacer before each.
+    // construction loads does not sit next to the first CPU's. The spacers keep each CPU's
+    // invocation state (written on every call) off its neighbours' cache lines, here and after a
+    // compacting collection, which keeps allocation order.
     new Invocation(this, scheduler.cpu(0));
-    this.leadSpacers = new long[cpus][];
+    this.spacers = new long[cpus + 1][];
     for (int i = 0; i < cpus; i++) {
-      leadSpacers[i] = new long[16];
+      spacers[i] = new long[Cpu.SPACER_LONGS];
       invocations[i] = new Invocation(this, scheduler.cpu(i));
-      // Keeps the next CPU's invocation state (written on every call) off this one's cache lines,
-      // here and after a compacting collection, which keeps allocation order.
-      spacers[i] = new long[16];
     }
+    spacers[cpus] = new long[Cpu.SPACER_LONGS];
     // Null, invalid capabilities, and types with no kernel interface here all answer as Null.
     java.util.Arrays.fill(handlers, new NullCap());
     handlers[CapType.ENDPOINT] = new EndpointCap();

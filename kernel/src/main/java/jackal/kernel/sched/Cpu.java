@@ -191,7 +191,7 @@ public final class Cpu {
   }
 
   /** Two cache lines of 64 bytes, plus an array header: see the constructor. */
-  static final int SPACER_LONGS = 16;
+  public static final int SPACER_LONGS = 16;
 
   @SuppressWarnings("unused") // only its place in the heap matters
   private final long[] spacer;
