@@ -1,8 +1,10 @@
 package jackal.kernel.invoke;
 
 import jackal.kernel.api.FaultCode;
+import jackal.kernel.api.Icw;
 import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.api.Restr;
+import jackal.kernel.api.Syscall;
 import jackal.kernel.api.SystemCalls;
 import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
@@ -92,6 +94,9 @@ final class Gate implements SystemCalls {
     if (p.captureRequest != null) {
       machine.programStates.atCapturePoint(p); // nothing of the call is done yet
     }
+    if (p.shipTo >= 0 && shipsTo(p, pb) && ship(p, pb)) {
+      return;
+    }
     for (; ; ) {
       int outcome = attempt(pb);
       if (outcome == SystemCall.DONE) {
@@ -152,6 +157,71 @@ final class Gate implements SystemCalls {
         // done and cleared from the block): a capture point, as the call's entry is. A cut wakes
         // a waiting process to bring it here (docs/PERSISTENCE.md, section 3).
         machine.programStates.atCapturePoint(p);
+      }
+    }
+  }
+
+  /**
+   * Whether this call is one to ship ({@link Process#shipTo}): a call (InvokeCap with send and
+   * receive phases) through the capability location whose last call delivered to a recipient on a
+   * CPU this process may not run on, from a caller that has no fault to deliver, could wait as a
+   * server run in place may ({@link #inPlaceForLoaded}), and is not traced. Read from the program's
+   * own block: only a hint, the call is checked in full where it runs.
+   */
+  private boolean shipsTo(Process p, ParameterBlock pb) {
+    long icw = pb.w[ParameterBlock.ICW];
+    return (icw & (Icw.NR_MASK | Icw.SP | Icw.RP)) == (Syscall.INVOKE_CAP | Icw.SP | Icw.RP)
+        && pb.w[ParameterBlock.INVCAP] == p.shipLoc
+        && p.faultCode == 0
+        && (p.program != null || inPlaceForLoaded(p))
+        && !(KernelEvents.COMPILED && KernelEvents.on());
+  }
+
+  /**
+   * Ships this call to the CPU where its recipient runs (docs/DESIGN-NOTES.md, "A cross-CPU call
+   * runs where its recipient is"): the process yields before any of the call has run, holding no
+   * lock, and its dispatcher hands it to that CPU, which runs the call's transaction there (or runs
+   * it itself, if that CPU is busy). True when the call is complete on return (it was delivered and
+   * the reply has come, or it needed no wait); false when it is to be run here from its start, as
+   * if never shipped: nothing of it was done, or it waited for a recipient that was not receiving
+   * and has been woken to try again.
+   */
+  private boolean ship(Process p, ParameterBlock pb) {
+    onCpu();
+    p.shipBlock = pb;
+    p.afterYield = Process.AFTER_SHIP;
+    boolean yielded;
+    try {
+      yielded = cont.yieldUnlessPinned();
+    } catch (StackOverflowError e) {
+      yielded = false; // nothing was frozen: the call runs here, where a wait overflows again
+    }
+    if (!yielded) {
+      p.shipBlock = null;
+      p.afterYield = Process.AFTER_BLOCK;
+      return false;
+    }
+    p.waitsInCall = false;
+    afterWait(true);
+    switch (p.shipOutcome) {
+      case Process.SHIP_DONE -> {
+        return true;
+      }
+      case Process.SHIP_WAITS -> {
+        if (p.received) {
+          // The message was delivered and the reply has come, as for a trap that waited.
+          p.received = false;
+          return p.faultCode == 0;
+        }
+        return false;
+      }
+      case Process.SHIP_FAILED -> {
+        Throwable t = p.shipFailure;
+        p.shipFailure = null;
+        throw new IllegalStateException("kernel error in system call of " + p, t);
+      }
+      default -> {
+        return false;
       }
     }
   }

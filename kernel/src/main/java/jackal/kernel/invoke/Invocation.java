@@ -32,6 +32,12 @@ public final class Invocation {
 
   Process invoker;
 
+  /**
+   * Set while this invocation runs a call another CPU shipped here ({@link
+   * SystemCall#executeShipped}).
+   */
+  boolean shipped;
+
   /** The caller's block: written (it is the caller's register file), never read after entry. */
   ParameterBlock pb;
 

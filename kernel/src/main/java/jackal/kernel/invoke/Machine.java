@@ -19,6 +19,7 @@ import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
 import jackal.kernel.sched.Cpu;
 import jackal.kernel.sched.PollWord;
+import jackal.kernel.sched.Restart;
 import jackal.kernel.sched.Scheduler;
 import jackal.kernel.sched.Transaction;
 import java.io.PrintStream;
@@ -107,6 +108,14 @@ public final class Machine {
   final boolean captures;
 
   /**
+   * Whether a call to a process pinned away from its caller's CPU is shipped to the recipient's CPU
+   * and run there (docs/DESIGN-NOTES.md, "A cross-CPU call runs where its recipient is"): on unless
+   * the system property {@code jackal.shipCalls} is {@code false}, and never on a kernel that makes
+   * programs capturable (a shipped caller waits at no capture point).
+   */
+  final boolean shipCalls;
+
+  /**
    * As the other constructor; {@code capture}: whether loaded programs are made capturable, so that
    * {@link #programStates} can take and restore their state (KernelConfig.capture).
    */
@@ -123,6 +132,7 @@ public final class Machine {
     this.loader = new ProgramLoader(AllowList.standard(), capture);
     this.programStates = new ProgramStateService(capture);
     this.captures = capture;
+    this.shipCalls = !capture && !"false".equals(System.getProperty("jackal.shipCalls"));
     this.objects = new ObjectTable(layout, oidsPerType);
     this.log = new KernelLog(logOut, "jackal-log");
     this.terminal = new KernelLog(logOut, "jackal-terminal");
@@ -131,6 +141,9 @@ public final class Machine {
         new Scheduler(
             cpus, cpusPerNode, idleSpinNanos, sliceNanos, this::runProgram, errorLog::line);
     this.timer = new KernelTimer(scheduler);
+    if (shipCalls) {
+      scheduler.runShippedCalls(this::runShipped);
+    }
     this.invocations = new Invocation[cpus];
     // As for the CPUs (Scheduler's constructor): one made and dropped first, so that what its
     // construction loads does not sit next to the first CPU's. The spacers keep each CPU's
@@ -222,6 +235,53 @@ public final class Machine {
 
   Invocation invocationFor(Cpu cpu) {
     return invocations[cpu.id];
+  }
+
+  /**
+   * Runs the call {@code p} shipped to {@code cpu} ({@link jackal.kernel.sched.ShippedCall}): its
+   * trap's transaction, re-run after a contended lock, with the outcome left in {@link
+   * Process#shipOutcome} for the trap. A call that waits keeps its locks for the dispatcher, as a
+   * trap's does.
+   */
+  private boolean runShipped(Process p, ParameterBlock pb, Cpu cpu) {
+    for (int attempts = 1; ; attempts++) {
+      int outcome;
+      try {
+        outcome = SystemCall.executeShipped(invocationFor(cpu), p, pb);
+      } catch (Restart r) {
+        cpu.txn.releaseAll();
+        cpu.restarts++;
+        for (int spins = 1 << Math.min(attempts, 10); spins > 0; spins--) {
+          Thread.onSpinWait();
+        }
+        continue;
+      } catch (SystemCall.NotShipped n) {
+        cpu.txn.releaseAll();
+        p.shipOutcome = Process.SHIP_NOT_RUN;
+        return false;
+      } catch (RuntimeException | Error e) {
+        cpu.txn.releaseAll();
+        p.shipFailure = e;
+        p.shipOutcome = Process.SHIP_FAILED;
+        return false;
+      }
+      if (outcome == SystemCall.BLOCK && p.cont == null) {
+        // Its stack was discarded while the call was on its way (destroyed, or setSpaceAndPC,
+        // whose wake found it READY): it goes back to be dispatched, which drops a destroyed
+        // process and starts a new program afresh.
+        cpu.txn.releaseAll();
+        p.shipOutcome = Process.SHIP_NOT_RUN;
+        return false;
+      }
+      if (outcome == SystemCall.BLOCK) {
+        p.waitsInCall = true; // under its lock, as its trap would write it
+        p.shipOutcome = Process.SHIP_WAITS;
+        return true;
+      }
+      cpu.txn.releaseAll();
+      p.shipOutcome = Process.SHIP_DONE;
+      return false;
+    }
   }
 
   KernelCap handler(int capType) {

@@ -55,6 +55,38 @@ final class SystemCall {
   /** Yield: requeue at the back; the call is complete when the process runs again. */
   static final int YIELD = 2;
 
+  /**
+   * Thrown, before the commit point, by a shipped call ({@link #executeShipped}) that is not a
+   * message to a process: nothing of it is done, and its own trap runs it instead.
+   */
+  static final class NotShipped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    static final NotShipped INSTANCE = new NotShipped();
+
+    private NotShipped() {
+      super("not a call to ship", null, false, false);
+    }
+  }
+
+  /**
+   * Runs the call {@code p} shipped to this invocation's CPU (docs/DESIGN-NOTES.md, "A cross-CPU
+   * call runs where its recipient is"): the same transaction as its trap would run, on another
+   * CPU's thread, for a process that is off every CPU. Only an InvokeCap whose invoked capability
+   * turns out to name a process's endpoint (the message is delivered, or the caller sleeps until
+   * its recipient can take it) is run; anything else (a kernel capability's call, a fault to
+   * deliver or to take, a call that is not InvokeCap) throws {@link NotShipped} before the commit
+   * point, so its trap runs it from the start with nothing done.
+   */
+  static int executeShipped(Invocation inv, Process p, ParameterBlock pb) {
+    inv.shipped = true;
+    try {
+      return execute(inv, p, pb);
+    } finally {
+      inv.shipped = false;
+    }
+  }
+
   static int execute(Invocation inv, Process p, ParameterBlock pb) {
     // Save the parameters before anything looks at them: from here on the kernel reads only its
     // copy, whatever the program does to its block.
@@ -63,6 +95,9 @@ final class SystemCall {
     p.received = false; // a delivery before a restart of the program is not this call's
     if (p.cont == null) {
       return BLOCK; // destroyed while running; the gate unwinds the program
+    }
+    if (inv.shipped && (p.faultCode != 0 || Icw.nr(inv.icw) != Syscall.INVOKE_CAP)) {
+      throw NotShipped.INSTANCE;
     }
     p.pb = pb;
     if (p.faultCode != 0) {
@@ -78,6 +113,9 @@ final class SystemCall {
         default -> malformed();
       };
     } catch (SyscallFault f) {
+      if (inv.shipped) {
+        throw NotShipped.INSTANCE; // taken before the commit point: the trap takes it itself
+      }
       return Faults.take(inv, p, f.code, f.info);
     }
   }
@@ -143,6 +181,9 @@ final class SystemCall {
       Endpoint ep = m.prepareForInvocation(inv, inv.iCap, !nonBlocking, false);
       if (inv.slept) {
         return BLOCK;
+      }
+      if (ep == null && inv.shipped) {
+        throw NotShipped.INSTANCE; // a kernel capability's call, or no recipient: run at home
       }
       if (ep != null) {
         int outcome = ipc(inv, p, ep);
@@ -353,7 +394,26 @@ final class SystemCall {
 
     // Without a receive phase the sender keeps its slice; with one, it donates it.
     inv.machine.scheduler.makeReady(r, (icw & Icw.RP) != 0, inv.cpu);
+    if ((icw & Icw.RP) != 0 && !ep.pm && inv.machine.shipCalls) {
+      noteWhereRecipientRuns(p, r, in[INVCAP]);
+    }
     return DONE;
+  }
+
+  /**
+   * After a call delivered to {@code r}: if {@code r} may not run on its caller {@code p}'s CPU,
+   * {@code p}'s next call through the same capability location is shipped to {@code r}'s CPU
+   * ({@link Process#shipTo}); otherwise no call is. Written only when it changes: {@code p} is
+   * locked, but its line may be the other CPU's.
+   */
+  private static void noteWhereRecipientRuns(Process p, Process r, long invCapLoc) {
+    int to = r.mayRunOn(p.homeCpu) ? -1 : r.homeCpu;
+    if (p.shipTo != to) {
+      p.shipTo = to;
+    }
+    if (to >= 0 && p.shipLoc != invCapLoc) {
+      p.shipLoc = invCapLoc;
+    }
   }
 
   /**

@@ -37,6 +37,27 @@ public final class Process extends KObject {
   public static final int AFTER_REQUEUE = 1;
   public static final int AFTER_EXIT = 2;
 
+  /**
+   * The process yielded at the start of a call, before any of it ran, for the call to be run by the
+   * kernel on CPU {@link #shipTo}, where its recipient waits (docs/DESIGN-NOTES.md, "A cross-CPU
+   * call runs where its recipient is").
+   */
+  public static final int AFTER_SHIP = 3;
+
+  /** {@link #shipOutcome}: the shipped call is complete; the program goes on. */
+  public static final int SHIP_DONE = 0;
+
+  /**
+   * {@link #shipOutcome}: the shipped call waits (receiving, or stalled), as a trap that blocks.
+   */
+  public static final int SHIP_WAITS = 1;
+
+  /** {@link #shipOutcome}: nothing of the shipped call was done; the trap runs it itself. */
+  public static final int SHIP_NOT_RUN = 2;
+
+  /** {@link #shipOutcome}: the kernel failed running the shipped call ({@link #shipFailure}). */
+  public static final int SHIP_FAILED = 3;
+
   // ---- persistent state
   public int runState;
   public int flags;
@@ -234,6 +255,26 @@ public final class Process extends KObject {
   /** The CPU this process last ran on, and the CPUs it may run on (a bit mask). */
   public int homeCpu;
 
+  /**
+   * A hint for this process's next call: its last call through the capability at location {@link
+   * #shipLoc} delivered to a recipient on CPU {@code shipTo}, where this process may not run, so
+   * the next such call is run there ({@link #AFTER_SHIP}); -1 for none. Written in the delivering
+   * transaction, under this process's lock, only when it changes; read by the process's own trap.
+   * Only a hint: the call is checked in full wherever it runs.
+   */
+  public int shipTo = -1;
+
+  public long shipLoc;
+
+  /** The block of the call shipped ({@link #AFTER_SHIP}), handed to the CPU that runs it. */
+  public ParameterBlock shipBlock;
+
+  /** What became of the shipped call ({@link #SHIP_DONE} ...), written by the CPU that ran it. */
+  public int shipOutcome;
+
+  /** The kernel's failure when the outcome is {@link #SHIP_FAILED}, for the trap to report. */
+  public Throwable shipFailure;
+
   public long cpuMask = -1L;
 
   /** When a sleeping process is due (nanoseconds since the kernel started); 0 if not asleep. */
@@ -386,6 +427,9 @@ public final class Process extends KObject {
     received = false;
     receiveSuspended = false;
     cont = null;
+    shipTo = -1;
+    shipBlock = null;
+    shipFailure = null;
   }
 
   public boolean mayRunOn(int cpu) {

@@ -2,6 +2,7 @@ package jackal.kernel.sched;
 
 import static jackal.kernel.trace.KernelEvents.dispatchBegin;
 
+import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.obj.Process;
 import jackal.kernel.trace.DispatchEvent;
 import jackal.kernel.trace.KernelEvents;
@@ -140,6 +141,8 @@ public final class Cpu {
 
   private long parks;
   private long steals;
+  private long shipsSent;
+  private long shipsRun;
   private long wakePreemptions;
 
   /** Time spent in the idle loop (spinning or parked) and the part of it parked, in ns. */
@@ -525,6 +528,11 @@ public final class Cpu {
     if (scheduler.dropStale(p, this)) {
       return; // destroyed while ready, and not made ready since
     }
+    ParameterBlock shipped = p.shipBlock; // read once: a destroy on another CPU may clear it
+    if (shipped != null) {
+      runShipped(p, shipped); // handed here to run its call, not its program
+      return;
+    }
     // ON_CPU with a release store (no fence). For trusted code nothing else is needed: no call
     // waits for it to be off its CPU (setSpaceAndPC re-runs instead, and a trusted program finds
     // its stack discarded at its next trap). READY to ON_CPU changes no waker's compare-and-set,
@@ -589,6 +597,10 @@ public final class Cpu {
     if (c.isDone() && p.cont == c) {
       p.exited = true;
     }
+    if (!p.exited && p.afterYield == Process.AFTER_SHIP) {
+      ship(p);
+      return;
+    }
     // restartStack: the process discarded its own stack; it starts again with a new continuation.
     // The state that ends a dispatch is written with a release store, not a volatile one (which
     // is a full fence): what must see it is a waker, which may only make the process ready while
@@ -606,6 +618,59 @@ public final class Cpu {
     // Before the unlock: a waker must never find it mounted.
     Scheduler.SCHED.setRelease(p, Process.IDLE);
     txn.releaseAll();
+  }
+
+  /**
+   * {@code p} yielded at the start of a call for the call to run on CPU {@link Process#shipTo},
+   * where its recipient waits (docs/DESIGN-NOTES.md, "A cross-CPU call runs where its recipient
+   * is"). It holds no lock: nothing of the call has run. Handed to that CPU through its inbox if it
+   * is idle; otherwise the call runs here, now, as it would have in the trap.
+   */
+  private void ship(Process p) {
+    int to = p.shipTo;
+    ParameterBlock block = p.shipBlock;
+    Scheduler.SCHED.setRelease(p, Process.READY); // no waker's compare-and-set moves READY
+    txn.releaseAll(); // none held
+    if (block == null) {
+      // Destroyed since it yielded (a destroy clears the block): found stale wherever it goes.
+      scheduler.returnShipped(p, this);
+      return;
+    }
+    if (to >= 0 && to < scheduler.cpuCount() && to != id && scheduler.cpu(to).offer(p)) {
+      shipsSent++;
+      return;
+    }
+    runShipped(p, block);
+  }
+
+  /**
+   * Runs the call {@code p} shipped ({@link #ship}), on this CPU's thread with no program mounted.
+   * {@code p} stays READY throughout, so no waker can queue it meanwhile, and no call waiting for
+   * it to leave a CPU waits for this. A call that waits leaves it IDLE, published before the locks
+   * the call took are released, as a dispatch that ends in a wait does; any other goes on at its
+   * home CPU, where its trap finds what became of the call.
+   */
+  private void runShipped(Process p, ParameterBlock block) {
+    shipsRun++;
+    p.shipBlock = null;
+    boolean waits = scheduler.shippedCall.run(p, block, this);
+    if (waits) {
+      Scheduler.SCHED.setRelease(p, Process.IDLE);
+      txn.releaseAll();
+      return;
+    }
+    txn.releaseAll();
+    scheduler.returnShipped(p, this);
+  }
+
+  /** Calls this CPU handed to another through its inbox ({@link #ship}). */
+  public long shipsSent() {
+    return shipsSent;
+  }
+
+  /** Calls shipped by processes that this CPU ran for them ({@link #runShipped}). */
+  public long shipsRun() {
+    return shipsRun;
   }
 
   /**

@@ -45,6 +45,10 @@ public final class Scheduler {
   final long spinNanos;
   final long sliceNanos;
   final Consumer<Process> body;
+
+  /** Runs calls shipped to a CPU (see {@link #runShippedCalls}); null: no call is shipped. */
+  ShippedCall shippedCall;
+
   private final Consumer<String> errors;
   volatile boolean stopping;
   final SliceTimer sliceTimer;
@@ -240,6 +244,26 @@ public final class Scheduler {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Who runs the calls processes ship to the CPU where their recipient is ({@link
+   * Process#AFTER_SHIP}). Set once, before {@link #start}.
+   */
+  public void runShippedCalls(ShippedCall runner) {
+    if (started) {
+      throw new IllegalStateException("the runner of shipped calls is set before the CPUs start");
+    }
+    this.shippedCall = runner;
+  }
+
+  /**
+   * {@code p}, READY, whose shipped call was run on {@code from} and did not make it wait, goes on
+   * where its program may run: at the front of its home CPU's queue, or handed to that CPU if idle.
+   */
+  void returnShipped(Process p, Cpu from) {
+    Cpu target = cpus[p.mayRunOn(p.homeCpu) ? p.homeCpu : nearestAllowed(p, from)];
+    enqueue(p, target, true, from);
   }
 
   /** Chooses a home CPU for a new process among those its mask allows, round robin. */

@@ -1,0 +1,285 @@
+package jackal.runtime;
+
+import static jackal.runtime.TestSystem.reg;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jackal.kernel.boot.ObjectRef;
+import jackal.kernel.boot.ProcessInfo;
+import jackal.runtime.idl.coyotos.DiscrimClient;
+import jackal.runtime.idl.coyotos.RangeClient;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A call to a process that may not run on its caller's CPU is shipped to the recipient's CPU and
+ * run there (docs/DESIGN-NOTES.md, "A cross-CPU call runs where its recipient is"). These tests
+ * show that it happens, that a shipped call is checked in full where it runs (a capability location
+ * that now names something else, or an endpoint rescinded since the last call, is answered as if
+ * the call had never been shipped), and that a caller that waits or is destroyed while its call is
+ * on its way loses nothing and harms nobody.
+ */
+class ShippedCallTest {
+  private static final int CALLS = 5_000;
+
+  private static long counter(String statistics, String name) {
+    Matcher m = Pattern.compile(" " + name + "=(\\d+)").matcher(statistics);
+    long sum = 0;
+    while (m.find()) {
+      sum += Long.parseLong(m.group(1));
+    }
+    return sum;
+  }
+
+  /** w[1] + 1, pinned to CPU 0, counting what it received in {@code received}. */
+  private static ObjectRef echoOnCpu0(TestSystem s, AtomicLong received) {
+    ObjectRef server =
+        s.process(
+            "echo",
+            sys -> {
+              Ipc ipc = new Ipc(sys);
+              ipc.receive();
+              for (; ; ) {
+                received.incrementAndGet();
+                ipc.w[1] = ipc.w[1] + 1;
+                ipc.replyAndReceive(1, -1);
+              }
+            });
+    s.k.setCpuMask(server, 0b01);
+    return server;
+  }
+
+  @Test
+  void everyCallAfterTheFirstToAServerPinnedToAnotherCpuIsRunOnThatCpusSide() throws Exception {
+    try (TestSystem s = new TestSystem(2)) {
+      AtomicLong sum = new AtomicLong();
+      ObjectRef server = echoOnCpu0(s, new AtomicLong());
+      ObjectRef client =
+          s.process(
+              "client",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                long total = 0;
+                for (int i = 0; i < CALLS; i++) {
+                  ipc.w[1] = i;
+                  ipc.callOrThrow(reg(8), 1, 0, -1);
+                  total += ipc.w[1];
+                }
+                sum.set(total);
+              });
+      s.k.setCpuMask(client, 0b10);
+      s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
+      s.runUntilQuiet(server, client);
+      String stats = s.k.statistics();
+      assertThat(sum.get()).isEqualTo((long) CALLS * (CALLS + 1) / 2);
+      // The first call finds where the server runs; every later one is shipped (handed to CPU 0,
+      // or run by CPU 1 itself when CPU 0 was not idle), and the replies, sent through the reply
+      // endpoint, never are.
+      assertThat(counter(stats, "ships-run")).as(stats).isEqualTo(CALLS - 1);
+      assertThat(counter(stats, "ships-sent")).as(stats).isPositive();
+      assertThat(counter(stats, "errors")).as(stats).isZero();
+      assertThat(s.info(client).cpu()).isEqualTo(1);
+      assertThat(s.info(server).runState()).isEqualTo(ProcessInfo.RECEIVING);
+    }
+  }
+
+  @Test
+  void aShippedCallWhoseServerIsBusyWaitsForItAndIsAnsweredLater() throws Exception {
+    try (TestSystem s = new TestSystem(2)) {
+      ObjectRef server =
+          s.process(
+              "slow echo",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                ipc.receive();
+                for (; ; ) {
+                  long x = ipc.w[1];
+                  for (int i = 0; i < 2_000; i++) {
+                    x = x * 31 + i; // busy long enough that the other client's call finds it so
+                  }
+                  ipc.w[2] = x;
+                  ipc.w[1] = ipc.w[1] + 1;
+                  ipc.replyAndReceive(2, -1);
+                }
+              });
+      s.k.setCpuMask(server, 0b01);
+      long[] sums = new long[2];
+      ObjectRef[] clients = new ObjectRef[2];
+      for (int c = 0; c < 2; c++) {
+        int me = c;
+        clients[c] =
+            s.process(
+                "client " + c,
+                sys -> {
+                  Ipc ipc = new Ipc(sys);
+                  long total = 0;
+                  for (int i = 0; i < 2_000; i++) {
+                    ipc.w[1] = i;
+                    ipc.callOrThrow(reg(8), 1, 0, -1);
+                    total += ipc.w[1];
+                  }
+                  sums[me] = total;
+                });
+        s.k.setCpuMask(clients[c], 0b10);
+        s.give(clients[c], 8, s.k.entry(s.endpoint(server, 1), 0));
+      }
+      s.runUntilQuiet(server, clients[0], clients[1]);
+      String stats = s.k.statistics();
+      assertThat(sums).containsOnly(2_000L * 2_001 / 2);
+      assertThat(counter(stats, "ships-run")).as(stats).isPositive();
+      assertThat(counter(stats, "errors")).as(stats).isZero();
+    }
+  }
+
+  /**
+   * The hint that ships a call names a capability location, not what is in it. The client calls its
+   * server through register 8, then puts Discrim there and calls again: the shipped call finds a
+   * kernel capability, which it does not run, and the client's own CPU answers it as Discrim.
+   */
+  @Test
+  void aShippedCallThroughALocationNowHoldingAKernelCapabilityIsAnsweredByThatCapability()
+      throws Exception {
+    try (TestSystem s = new TestSystem(2)) {
+      AtomicLong throughReg8 = new AtomicLong(-1);
+      AtomicLong direct = new AtomicLong(-2);
+      AtomicLong echoed = new AtomicLong();
+      ObjectRef server = echoOnCpu0(s, new AtomicLong());
+      ObjectRef client =
+          s.process(
+              "client",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                for (int i = 0; i < 10; i++) {
+                  ipc.w[1] = i;
+                  ipc.callOrThrow(reg(8), 1, 0, -1);
+                }
+                ipc.copyCap(reg(8), reg(9));
+                ipc.copyCap(reg(TestSystem.DISCRIM), reg(8));
+                DiscrimClient discrim = new DiscrimClient(new Ipc(sys));
+                try {
+                  throughReg8.set(discrim.classify(reg(8), reg(CapReg.SELF)));
+                  direct.set(discrim.classify(reg(TestSystem.DISCRIM), reg(CapReg.SELF)));
+                } catch (KernelException e) {
+                  throw new IllegalStateException(e);
+                }
+                ipc.copyCap(reg(9), reg(8));
+                ipc.w[1] = 41;
+                ipc.callOrThrow(reg(8), 1, 0, -1);
+                echoed.set(ipc.w[1]);
+              });
+      s.k.setCpuMask(client, 0b10);
+      s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
+      s.runUntilQuiet(server, client);
+      assertThat(s.info(client).exited()).as(s.console()).isTrue();
+      assertThat(throughReg8.get()).isEqualTo(direct.get());
+      assertThat(echoed.get()).isEqualTo(42);
+    }
+  }
+
+  /**
+   * An attacker's view: the client keeps calling through a location the kernel has learnt to ship
+   * after the endpoint behind it was rescinded. The shipped call checks the capability where it
+   * runs, finds it invalid, and the client gets what a call on Null gets; the server never hears of
+   * it.
+   */
+  @Test
+  void aShippedCallThroughARescindedEndpointFailsAsOnNullAndReachesNoServer() throws Exception {
+    try (TestSystem s = new TestSystem(2)) {
+      AtomicLong received = new AtomicLong();
+      AtomicLong afterRescind = new AtomicLong();
+      AtomicLong onNull = new AtomicLong();
+      AtomicBoolean answered = new AtomicBoolean(true);
+      ObjectRef server = echoOnCpu0(s, received);
+      ObjectRef ep = s.endpoint(server, 1);
+      ObjectRef client =
+          s.process(
+              "client",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                for (int i = 0; i < 10; i++) {
+                  ipc.w[1] = i;
+                  ipc.callOrThrow(reg(8), 1, 0, -1);
+                }
+                try {
+                  new RangeClient(new Ipc(sys)).rescind(reg(TestSystem.RANGE), reg(9));
+                } catch (KernelException e) {
+                  throw new IllegalStateException(e);
+                }
+                ipc.w[1] = 7;
+                answered.set(ipc.call(reg(8), 1, 0, -1));
+                afterRescind.set(ipc.exceptionCode());
+                ipc.w[1] = 7;
+                ipc.call(reg(CapReg.NULL), 1, 0, -1);
+                onNull.set(ipc.exceptionCode());
+              });
+      s.k.setCpuMask(client, 0b10);
+      s.give(client, 8, s.k.entry(ep, 0));
+      s.give(client, 9, s.k.cap(ep));
+      s.runUntilQuiet(server, client);
+      assertThat(s.info(client).exited()).as(s.console()).isTrue();
+      assertThat(answered.get()).isFalse();
+      assertThat(afterRescind.get()).isEqualTo(onNull.get()).isNotZero();
+      assertThat(received.get()).isEqualTo(10);
+    }
+  }
+
+  /**
+   * An attacker's view: a process on the client's CPU destroys the client while it calls without
+   * pause, so that the destroy lands at any point of a shipped call (on its way, run on the other
+   * CPU, or waiting for the reply). The kernel survives every placement, and another client's calls
+   * through the same server all succeed afterwards.
+   */
+  @RepeatedTest(5)
+  void aClientDestroyedWhileItsCallsAreShippedLeavesTheServerAndKernelWorking() throws Exception {
+    try (TestSystem s = new TestSystem(2)) {
+      AtomicLong after = new AtomicLong();
+      ObjectRef server = echoOnCpu0(s, new AtomicLong());
+      ObjectRef ep = s.endpoint(server, 1);
+      ObjectRef victim =
+          s.process(
+              "victim",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                for (long i = 0; ; i++) {
+                  ipc.w[1] = i;
+                  ipc.callOrThrow(reg(8), 1, 0, -1);
+                }
+              });
+      ObjectRef killer =
+          s.process(
+              "killer",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                for (int i = 0; i < 50; i++) {
+                  ipc.yieldCpu();
+                }
+                try {
+                  new RangeClient(new Ipc(sys)).rescind(reg(TestSystem.RANGE), reg(9));
+                } catch (KernelException e) {
+                  throw new IllegalStateException(e);
+                }
+                long total = 0;
+                for (int i = 0; i < 1_000; i++) {
+                  ipc.w[1] = i;
+                  ipc.callOrThrow(reg(8), 1, 0, -1);
+                  total += ipc.w[1];
+                }
+                after.set(total);
+              });
+      s.k.setCpuMask(victim, 0b10);
+      s.k.setCpuMask(killer, 0b10);
+      s.give(victim, 8, s.k.entry(ep, 0));
+      s.give(killer, 8, s.k.entry(ep, 0));
+      s.give(killer, 9, s.k.cap(victim));
+      s.runUntilQuiet(server, victim, killer);
+      String stats = s.k.statistics();
+      assertThat(s.info(killer).exited()).as(s.console()).isTrue();
+      assertThat(after.get()).isEqualTo(1_000L * 1_001 / 2);
+      assertThat(counter(stats, "errors")).as(stats).isZero();
+      assertThat(s.console()).doesNotContain("kernel error");
+    }
+  }
+}
