@@ -176,6 +176,9 @@ class ShippedCallTest {
       assertThat(s.info(client).exited()).as(s.console()).isTrue();
       assertThat(throughReg8.get()).isEqualTo(direct.get());
       assertThat(echoed.get()).isEqualTo(42);
+      // Nine echo calls after the first, the call on Discrim and the last echo call were shipped.
+      String stats = s.k.statistics();
+      assertThat(counter(stats, "ships-run")).as(stats).isEqualTo(11);
     }
   }
 
@@ -223,6 +226,9 @@ class ShippedCallTest {
       assertThat(answered.get()).isFalse();
       assertThat(afterRescind.get()).isEqualTo(onNull.get()).isNotZero();
       assertThat(received.get()).isEqualTo(10);
+      // Nine calls after the first and the call through the rescinded endpoint were shipped.
+      String stats = s.k.statistics();
+      assertThat(counter(stats, "ships-run")).as(stats).isEqualTo(10);
     }
   }
 
