@@ -119,12 +119,14 @@ public final class Cpu {
 
   private static final VarHandle RUNNING;
   private static final VarHandle SLICE_BEGAN;
+  private static final VarHandle IDLE;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       RUNNING = l.findVarHandle(Cpu.class, "running", Process.class);
       SLICE_BEGAN = l.findVarHandle(Cpu.class, "sliceBegan", long.class);
+      IDLE = l.findVarHandle(Cpu.class, "idle", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -147,6 +149,12 @@ public final class Cpu {
 
   /** Time spent in the idle loop (spinning or parked) and the part of it parked, in ns. */
   private long idleNanos;
+
+  /**
+   * When the idle loop that a handover ended began, until the next slice's clock reading adds that
+   * stretch to {@link #idleNanos}; 0 otherwise. This thread only.
+   */
+  private long idleSince;
 
   private long parkedNanos;
 
@@ -500,14 +508,23 @@ public final class Cpu {
       beginSlice();
       return;
     }
+    if (idleSince != 0) {
+      idleNanos += System.nanoTime() - idleSince;
+      idleSince = 0;
+    }
     p.resumeSliceStart = 0;
     sliceStart = resume;
     SLICE_BEGAN.setRelease(this, resume);
   }
 
   private void beginSlice() {
-    sliceStart = System.nanoTime();
-    SLICE_BEGAN.setRelease(this, sliceStart);
+    long now = System.nanoTime();
+    sliceStart = now;
+    SLICE_BEGAN.setRelease(this, now);
+    if (idleSince != 0) {
+      idleNanos += now - idleSince; // the idle stretch a handover ended (see idle)
+      idleSince = 0;
+    }
   }
 
   /** The process on this CPU now, for the slice timer (may be stale by one dispatch). */
@@ -905,10 +922,17 @@ public final class Cpu {
     idle = true;
     long start = System.nanoTime();
     long now = start;
+    boolean handedOver = false;
     try {
       long deadline = start + scheduler.spinNanos;
       for (; ; ) {
         if (hasWork() || scheduler.stopping || scheduler.cutting) {
+          if (SLOTS.getOpaque(inbox, SLOT) instanceof Process) {
+            // Handed a process: it runs next, and the slice it starts reads the clock, which
+            // ends this stretch too (see beginSlice). One reading fewer on a cross-CPU wake.
+            handedOver = true;
+            return;
+          }
           now = System.nanoTime();
           return;
         }
@@ -939,8 +963,14 @@ public final class Cpu {
       parkedNanos += woke - now;
       now = woke;
     } finally {
-      idle = false;
-      idleNanos += now - start;
+      // A release store, not a volatile one (a full fence): other CPUs read the flag only as a
+      // hint of where to offer work, and nothing this CPU reads next needs ordering after it.
+      IDLE.setRelease(this, false);
+      if (handedOver) {
+        idleSince = start;
+      } else {
+        idleNanos += now - start;
+      }
       // Busy from here on: no more processes handed over. One that was is taken by nextProcess.
       if (SLOTS.getOpaque(inbox, SLOT) == WAITING) {
         SLOTS.compareAndSet(inbox, SLOT, WAITING, null);

@@ -65,6 +65,45 @@ class InboxTest {
     }
   }
 
+  /**
+   * The idle loop a handover ends reads no clock on its way out: the slice the handed process
+   * starts reads it, and that reading closes the idle stretch, so the time spent idle before the
+   * handover is still all counted.
+   */
+  @Test
+  void theIdleTimeAHandoverEndsIsCountedByTheSliceItStarts() throws Exception {
+    Process p = new Process(1);
+    p.cpuMask = CPU_1;
+    p.homeCpu = 1;
+    CountDownLatch ran = new CountDownLatch(1);
+    long[] idleWhenRun = {-1};
+    Scheduler[] self = new Scheduler[1];
+    Scheduler s =
+        new Scheduler(
+            2,
+            2,
+            TimeUnit.SECONDS.toNanos(10), // spins throughout: no park ends the stretch
+            500_000,
+            q -> {
+              idleWhenRun[0] = self[0].currentCpu().idleNanos();
+              ran.countDown();
+            },
+            line -> {});
+    self[0] = s;
+    s.start();
+    try {
+      awaitIdle(s.cpu(1));
+      long before = s.cpu(1).idleNanos();
+      Thread.sleep(50);
+      s.makeReady(p, false, null);
+      assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(s.cpu(1).handoffs()).isEqualTo(1);
+      assertThat(idleWhenRun[0] - before).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
+    } finally {
+      s.stop();
+    }
+  }
+
   @Test
   void aProcessTakenFromTheInboxIsNotWaitingWorkWhileItRunsAndABusyCpuGetsItsWorkQueued()
       throws Exception {
