@@ -747,12 +747,12 @@ public final class Cpu {
    * a same-CPU call costs one continuation switch instead of two ("The same-CPU call runs its
    * server in place" in docs/DESIGN-NOTES.md).
    *
-   * <p>Only when the loop would run the donee next with nothing to decide in between: no other
-   * process waits in this CPU's queue, no wake-up preemption is pending, no cut or stop is asked
-   * for, and this CPU is not inside such a run already (one level: a donee's own calls wait the
-   * ordinary way), and only when the caller's stack pointer is at or above this CPU's in-place
-   * floor, so that the donee gets at least {@link #stackGuarantee()} bytes of stack, as from the
-   * loop. Returns false, doing nothing, otherwise.
+   * <p>Only when the loop would run the donee next with nothing to decide in between: the slice is
+   * not over while others wait in this CPU's queue, no wake-up preemption is pending, no cut or
+   * stop is asked for, and this CPU is not inside such a run already (one level: a donee's own
+   * calls wait the ordinary way), and only when the caller's stack pointer is at or above this
+   * CPU's in-place floor, so that the donee gets at least {@link #stackGuarantee()} bytes of stack,
+   * as from the loop. Returns false, doing nothing, otherwise.
    *
    * <p>{@code caller}'s locks are released before the donee runs; it stays ON_CPU throughout (its
    * frames are live under the donee's), so a waker's IDLE to READY fails: a delivery marks it
@@ -765,9 +765,14 @@ public final class Cpu {
         || host != null
         || current != caller
         || wakePreempt
-        || !queue.isEmpty()
         || scheduler.cutting
         || scheduler.stopping) {
+      return false;
+    }
+    if (!queue.isEmpty() && System.nanoTime() - sliceStart >= scheduler.sliceNanos) {
+      // Others wait and the chain's slice is over: the loop puts the donee at the back of the
+      // queue (nextProcess), so it is not run here. While the slice lasts the loop would run the
+      // donee next all the same, so it runs in place whether or not others wait.
       return false;
     }
     if (StackPointer.get() < inPlaceFloor) {
