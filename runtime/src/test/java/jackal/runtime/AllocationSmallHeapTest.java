@@ -1,5 +1,6 @@
 package jackal.runtime;
 
+import static jackal.runtime.TestSystem.counter;
 import static jackal.runtime.TestSystem.reg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -222,16 +223,6 @@ class AllocationSmallHeapTest {
       assertThat(s.k.kernelErrors()).isZero();
       assertHeapFree();
     }
-  }
-
-  private static long counter(String statistics, String name) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile(" " + name + "=(\\d+)").matcher(statistics);
-    long sum = 0;
-    while (m.find()) {
-      sum += Long.parseLong(m.group(1));
-    }
-    return sum;
   }
 
   @Test

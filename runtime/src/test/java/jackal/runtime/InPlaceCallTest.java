@@ -1,5 +1,6 @@
 package jackal.runtime;
 
+import static jackal.runtime.TestSystem.counter;
 import static jackal.runtime.TestSystem.reg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -37,15 +38,6 @@ import org.junit.jupiter.api.Test;
  */
 class InPlaceCallTest {
   private static final int CALLS = 1000;
-
-  private static long counter(String statistics, String name) {
-    Matcher m = Pattern.compile(" " + name + "=(\\d+)").matcher(statistics);
-    long sum = 0;
-    while (m.find()) {
-      sum += Long.parseLong(m.group(1));
-    }
-    return sum;
-  }
 
   /** The echo exchange of the benchmarks: w[1] + 1, {@code CALLS} times. */
   private static ObjectRef echo(TestSystem s) {

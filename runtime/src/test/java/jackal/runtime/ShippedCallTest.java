@@ -1,16 +1,16 @@
 package jackal.runtime;
 
+import static jackal.runtime.TestSystem.counter;
 import static jackal.runtime.TestSystem.reg;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jackal.kernel.api.SystemCalls;
 import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProcessInfo;
 import jackal.runtime.idl.coyotos.DiscrimClient;
 import jackal.runtime.idl.coyotos.RangeClient;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -25,13 +25,13 @@ import org.junit.jupiter.api.Test;
 class ShippedCallTest {
   private static final int CALLS = 5_000;
 
-  private static long counter(String statistics, String name) {
-    Matcher m = Pattern.compile(" " + name + "=(\\d+)").matcher(statistics);
-    long sum = 0;
-    while (m.find()) {
-      sum += Long.parseLong(m.group(1));
+  /** Rescinds the object whose capability is in register {@code r}, through Range. */
+  private static void rescind(SystemCalls sys, int r) {
+    try {
+      new RangeClient(new Ipc(sys)).rescind(reg(TestSystem.RANGE), reg(r));
+    } catch (KernelException e) {
+      throw new IllegalStateException(e);
     }
-    return sum;
   }
 
   /** w[1] + 1, pinned to CPU 0, counting what it received in {@code received}. */
@@ -206,11 +206,7 @@ class ShippedCallTest {
                   ipc.w[1] = i;
                   ipc.callOrThrow(reg(8), 1, 0, -1);
                 }
-                try {
-                  new RangeClient(new Ipc(sys)).rescind(reg(TestSystem.RANGE), reg(9));
-                } catch (KernelException e) {
-                  throw new IllegalStateException(e);
-                }
+                rescind(sys, 9);
                 ipc.w[1] = 7;
                 answered.set(ipc.call(reg(8), 1, 0, -1));
                 afterRescind.set(ipc.exceptionCode());
@@ -262,11 +258,7 @@ class ShippedCallTest {
                 for (int i = 0; i < 50; i++) {
                   ipc.yieldCpu();
                 }
-                try {
-                  new RangeClient(new Ipc(sys)).rescind(reg(TestSystem.RANGE), reg(9));
-                } catch (KernelException e) {
-                  throw new IllegalStateException(e);
-                }
+                rescind(sys, 9);
                 long total = 0;
                 for (int i = 0; i < 1_000; i++) {
                   ipc.w[1] = i;

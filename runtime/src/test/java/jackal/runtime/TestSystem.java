@@ -126,6 +126,17 @@ final class TestSystem implements AutoCloseable {
     return CapLoc.reg(r);
   }
 
+  /** The sum over every CPU of the counter {@code name} in the kernel's {@code statistics}. */
+  static long counter(String statistics, String name) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(" " + name + "=(\\d+)").matcher(statistics);
+    long sum = 0;
+    while (m.find()) {
+      sum += Long.parseLong(m.group(1));
+    }
+    return sum;
+  }
+
   @Override
   public void close() {
     k.close();
