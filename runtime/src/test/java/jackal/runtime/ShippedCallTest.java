@@ -25,6 +25,17 @@ import org.junit.jupiter.api.Test;
 class ShippedCallTest {
   private static final int CALLS = 5_000;
 
+  /** Calls the echo server in register 8 with 0 .. n-1 and returns the sum of the answers. */
+  private static long echoCalls(Ipc ipc, int n) throws KernelException {
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      ipc.w[1] = i;
+      ipc.callOrThrow(reg(8), 1, 0, -1);
+      total += ipc.w[1];
+    }
+    return total;
+  }
+
   /** Rescinds the object whose capability is in register {@code r}, through Range. */
   private static void rescind(SystemCalls sys, int r) {
     try {
@@ -61,14 +72,7 @@ class ShippedCallTest {
           s.process(
               "client",
               sys -> {
-                Ipc ipc = new Ipc(sys);
-                long total = 0;
-                for (int i = 0; i < CALLS; i++) {
-                  ipc.w[1] = i;
-                  ipc.callOrThrow(reg(8), 1, 0, -1);
-                  total += ipc.w[1];
-                }
-                sum.set(total);
+                sum.set(echoCalls(new Ipc(sys), CALLS));
               });
       s.k.setCpuMask(client, 0b10);
       s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
@@ -152,10 +156,7 @@ class ShippedCallTest {
               "client",
               sys -> {
                 Ipc ipc = new Ipc(sys);
-                for (int i = 0; i < 10; i++) {
-                  ipc.w[1] = i;
-                  ipc.callOrThrow(reg(8), 1, 0, -1);
-                }
+                echoCalls(ipc, 10);
                 ipc.copyCap(reg(8), reg(9));
                 ipc.copyCap(reg(TestSystem.DISCRIM), reg(8));
                 DiscrimClient discrim = new DiscrimClient(new Ipc(sys));
@@ -202,10 +203,7 @@ class ShippedCallTest {
               "client",
               sys -> {
                 Ipc ipc = new Ipc(sys);
-                for (int i = 0; i < 10; i++) {
-                  ipc.w[1] = i;
-                  ipc.callOrThrow(reg(8), 1, 0, -1);
-                }
+                echoCalls(ipc, 10);
                 rescind(sys, 9);
                 ipc.w[1] = 7;
                 answered.set(ipc.call(reg(8), 1, 0, -1));
@@ -259,13 +257,7 @@ class ShippedCallTest {
                   ipc.yieldCpu();
                 }
                 rescind(sys, 9);
-                long total = 0;
-                for (int i = 0; i < 1_000; i++) {
-                  ipc.w[1] = i;
-                  ipc.callOrThrow(reg(8), 1, 0, -1);
-                  total += ipc.w[1];
-                }
-                after.set(total);
+                after.set(echoCalls(ipc, 1_000));
               });
       s.k.setCpuMask(victim, 0b10);
       s.k.setCpuMask(killer, 0b10);
