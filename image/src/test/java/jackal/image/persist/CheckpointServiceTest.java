@@ -29,13 +29,21 @@ class CheckpointServiceTest {
         running.persist(store, Duration.ZERO, Duration.ofSeconds(5)); // on declarations only
         running.start(p);
         assertThat(running.awaitQuiescent(Duration.ofSeconds(30))).isTrue();
-        assertThat(Systems.result(running, p.oid())).isEqualTo(1 | 2 | 4);
+        // Two outcomes are right, as the checkpointer's cut and write race the program's second
+        // declaration. Usually the first snapshot is not committed yet, so the second declaration
+        // raises CkptIncomplete (2) and one snapshot is written. Now and then the cut holds the
+        // program at its second call and the first snapshot commits before that call runs: the
+        // second declaration then succeeds, and two are written. Either way the last is not safe
+        // when asked at once (4).
+        long bits = Systems.result(running, p.oid());
+        assertThat(bits).isIn(1L | 2 | 4, 1L | 4);
+        int snapshots = (bits & 2) != 0 ? 1 : 2;
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (running.checkpointsCommitted() < 1 && System.nanoTime() < deadline) {
+        while (running.checkpointsCommitted() < snapshots && System.nanoTime() < deadline) {
           Thread.sleep(10); // the checkpointer retries until the program has returned
         }
-        assertThat(running.checkpointsCommitted()).isEqualTo(1);
-        assertThat(store.generation()).isEqualTo(2);
+        assertThat(running.checkpointsCommitted()).isEqualTo(snapshots);
+        assertThat(store.generation()).isEqualTo(1 + snapshots);
       }
     }
     // Capture is on, so the declared cut may hold the program between its calls: the store then
