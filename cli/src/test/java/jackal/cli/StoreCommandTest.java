@@ -124,9 +124,10 @@ class StoreCommandTest {
     List<String> whole = tourLines(printed());
     assertThat(whole).last().asString().contains("halting through SysCtl");
 
-    // A child JVM runs the tour into the store, checkpointing every 50 ms, and is killed with
+    // A child JVM runs the tour into the store, checkpointing every 10 ms, and is killed with
     // SIGKILL once the store holds three generations (or after it ended: on a fast machine, or a
-    // loaded one where a cut waits for a process still loading, the tour may end with two).
+    // loaded one where a cut waits for a process still loading, the tour may end with two). At 50
+    // ms the tour once ended before its first checkpoint (a clean-clone run, twelfth session).
     Path store = dir.resolve("tour");
     Path childOut = dir.resolve("child.txt");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -142,7 +143,7 @@ class StoreCommandTest {
                 "--store",
                 store.toString(),
                 "--checkpoint-every",
-                "50",
+                "10",
                 "--cpus",
                 "2")
             .redirectErrorStream(true)
