@@ -5,7 +5,6 @@ import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -32,18 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      Jvm.EXPORTS,
-      Jvm.NATIVE,
-      Jvm.HEAP_MIN,
-      Jvm.HEAP_MAX,
-      Jvm.GC,
-      Jvm.CARD_MARK,
-      Jvm.CARD_SIZE
-    })
-public class BaselineBenchmark {
+public class BaselineBenchmark extends LauncherFork {
   /** Same batch as {@link IpcBenchmark#BATCH}, so both are measured the same way. */
   static final int BATCH = IpcBenchmark.BATCH;
 

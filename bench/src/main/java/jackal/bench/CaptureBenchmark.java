@@ -18,7 +18,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -42,18 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      Jvm.EXPORTS,
-      Jvm.NATIVE,
-      Jvm.HEAP_MIN,
-      Jvm.HEAP_MAX,
-      Jvm.GC,
-      Jvm.CARD_MARK,
-      Jvm.CARD_SIZE
-    })
-public class CaptureBenchmark {
+public class CaptureBenchmark extends LauncherFork {
 
   /** The three kernels, rewritten, and rewritten and capturable. */
   @State(Scope.Benchmark)

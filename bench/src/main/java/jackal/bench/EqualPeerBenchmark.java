@@ -25,18 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      Jvm.EXPORTS,
-      Jvm.NATIVE,
-      Jvm.HEAP_MIN,
-      Jvm.HEAP_MAX,
-      Jvm.GC,
-      Jvm.CARD_MARK,
-      Jvm.CARD_SIZE
-    })
-public class EqualPeerBenchmark {
+public class EqualPeerBenchmark extends LauncherFork {
   /** Round trips per pair per batch on one carrier. */
   static final int ONE_CPU_CALLS = 10_000;
 

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -46,18 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      Jvm.EXPORTS,
-      Jvm.NATIVE,
-      Jvm.HEAP_MIN,
-      Jvm.HEAP_MAX,
-      Jvm.GC,
-      Jvm.CARD_MARK,
-      Jvm.CARD_SIZE
-    })
-public class ImageBenchmark {
+public class ImageBenchmark extends LauncherFork {
   public static final int OBJECTS = 10_000;
 
   /** The source, written to a temporary directory, and its built file's bytes. */

@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -55,18 +54,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      Jvm.EXPORTS,
-      Jvm.NATIVE,
-      Jvm.HEAP_MIN,
-      Jvm.HEAP_MAX,
-      Jvm.GC,
-      Jvm.CARD_MARK,
-      Jvm.CARD_SIZE
-    })
-public class StreamBenchmark {
+public class StreamBenchmark extends LauncherFork {
   /** Buffers per invocation. */
   public static final int BATCH = 2_000;
 

@@ -3,7 +3,6 @@ package jackal.bench;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -26,18 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {
-      Jvm.EXPORTS,
-      Jvm.NATIVE,
-      Jvm.HEAP_MIN,
-      Jvm.HEAP_MAX,
-      Jvm.GC,
-      Jvm.CARD_MARK,
-      Jvm.CARD_SIZE
-    })
-public class StringBenchmark {
+public class StringBenchmark extends LauncherFork {
   /**
    * Calls per invocation with a 4 KiB string: 7-15 ms, so the ~16 µs a batch costs besides its
    * calls (docs/BENCHMARKS.md, harness overhead) is at most 0.25% of the baseline's batch.

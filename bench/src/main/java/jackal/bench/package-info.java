@@ -24,6 +24,7 @@
  *
  * <p>Forked JMH JVMs inherit {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} from the
  * child JVM unless a benchmark overrides {@code @Fork(jvmArgs = ...)}; add flags with
- * {@code @Fork(jvmArgsAppend = ...)} instead (see {@link jackal.bench.Jvm}).
+ * {@code @Fork(jvmArgsAppend = ...)} instead (see {@link jackal.bench.Jvm}). A benchmark class
+ * takes the common fork by extending {@link jackal.bench.LauncherFork}.
  */
 package jackal.bench;
