@@ -24,6 +24,27 @@ class InboxTest {
     p.cont.yieldUnlessPinned();
   }
 
+  /** A process {@code oid} that may run on CPU 1 only, and last ran there. */
+  private static Process onCpu1(long oid) {
+    Process p = new Process(oid);
+    p.cpuMask = CPU_1;
+    p.homeCpu = 1;
+    return p;
+  }
+
+  /**
+   * A started two-CPU scheduler (one node, 500 us slices) whose idle CPUs spin {@code spinNanos}
+   * before they park, and whose processes' bodies run {@code body} with the CPU they run on.
+   */
+  private static Scheduler startTwoCpus(long spinNanos, java.util.function.Consumer<Cpu> body) {
+    Scheduler[] self = new Scheduler[1];
+    Scheduler s =
+        new Scheduler(2, 2, spinNanos, 500_000, q -> body.accept(self[0].currentCpu()), line -> {});
+    self[0] = s;
+    s.start();
+    return s;
+  }
+
   private static void awaitIdle(Cpu cpu) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!cpu.isIdle() && System.nanoTime() < deadline) {
@@ -34,25 +55,16 @@ class InboxTest {
 
   @Test
   void aProcessWokenOntoAnIdleCpuIsHandedOverThroughItsInboxAndRunsThere() throws Exception {
-    Process p = new Process(1);
-    p.cpuMask = CPU_1;
-    p.homeCpu = 1;
+    Process p = onCpu1(1);
     CountDownLatch ran = new CountDownLatch(1);
     int[] ranOn = {-1};
-    Scheduler[] self = new Scheduler[1];
     Scheduler s =
-        new Scheduler(
-            2,
-            2,
+        startTwoCpus(
             TimeUnit.MICROSECONDS.toNanos(50),
-            500_000,
-            q -> {
-              ranOn[0] = self[0].currentCpu().id;
+            cpu -> {
+              ranOn[0] = cpu.id;
               ran.countDown();
-            },
-            line -> {});
-    self[0] = s;
-    s.start();
+            });
     try {
       awaitIdle(s.cpu(1));
       s.makeReady(p, false, null);
@@ -72,25 +84,16 @@ class InboxTest {
    */
   @Test
   void theIdleTimeAHandoverEndsIsCountedByTheSliceItStarts() throws Exception {
-    Process p = new Process(1);
-    p.cpuMask = CPU_1;
-    p.homeCpu = 1;
+    Process p = onCpu1(1);
     CountDownLatch ran = new CountDownLatch(1);
     long[] idleWhenRun = {-1};
-    Scheduler[] self = new Scheduler[1];
     Scheduler s =
-        new Scheduler(
-            2,
-            2,
+        startTwoCpus(
             TimeUnit.SECONDS.toNanos(10), // spins throughout: no park ends the stretch
-            500_000,
-            q -> {
-              idleWhenRun[0] = self[0].currentCpu().idleNanos();
+            cpu -> {
+              idleWhenRun[0] = cpu.idleNanos();
               ran.countDown();
-            },
-            line -> {});
-    self[0] = s;
-    s.start();
+            });
     try {
       awaitIdle(s.cpu(1));
       long before = s.cpu(1).idleNanos();
@@ -107,12 +110,8 @@ class InboxTest {
   @Test
   void aProcessTakenFromTheInboxIsNotWaitingWorkWhileItRunsAndABusyCpuGetsItsWorkQueued()
       throws Exception {
-    Process first = new Process(1);
-    first.cpuMask = CPU_1;
-    first.homeCpu = 1;
-    Process second = new Process(2);
-    second.cpuMask = CPU_1;
-    second.homeCpu = 1;
+    Process first = onCpu1(1);
+    Process second = onCpu1(2);
     CountDownLatch firstRuns = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch secondRan = new CountDownLatch(1);
