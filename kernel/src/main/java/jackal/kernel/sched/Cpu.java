@@ -18,12 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * transaction left behind and picks the next process: first the one a sender donated its slice to,
  * then the head of its own queue, then work stolen from a CPU of the same node.
  */
-public final class Cpu {
-  public final int id;
-
-  /** The node of close CPUs this CPU is in (set with the scheduler's topology, before start). */
-  int node;
-
+public final class Cpu extends CpuTailPad {
   public final Transaction txn = new Transaction(this);
 
   /** This CPU's part of the shared poll word (see {@link PollFlag}). */
@@ -32,7 +27,6 @@ public final class Cpu {
   /** The CPU whose thread is the calling thread (set once, as the thread starts its loop). */
   private static final ThreadLocal<Cpu> HERE = new ThreadLocal<>();
 
-  final ReadyQueue queue = new ReadyQueue();
   private final Scheduler scheduler;
   private final Thread thread;
 
@@ -76,31 +70,13 @@ public final class Cpu {
   /** See {@link #stackGuarantee()}. */
   private long stackGuarantee;
 
-  /** In the idle loop (spinning or parked): work offered to this node will be found here. */
-  private volatile boolean idle;
-
   /**
-   * The inbox: a word ({@link #SLOT}) and its neighbour ({@link #PARKED_SLOT}) alone on their cache
-   * line, in the middle of an array that pads them on both sides. The only line an idle CPU reads
-   * while it spins, and the only one of its lines a CPU that wakes a process onto it writes (docs/
-   * DESIGN-NOTES.md, "A cross-CPU wake moves one line"). {@code SLOT} holds null while this CPU is
-   * busy, {@link #WAITING} while it is in its idle loop, and a process (READY) that another CPU
-   * handed it there ({@link #offer}), which this CPU runs next. {@code PARKED_SLOT} holds {@link
-   * #WAITING} while this CPU is parked, else null. Only this CPU's thread writes null or WAITING
-   * into {@code SLOT}; other CPUs only replace WAITING with a process, by compare-and-set, so the
-   * owner clears a process it took with a plain store.
+   * The marker of an idle CPU's empty inbox ({@link CpuInbox#slot}, which with its neighbour {@link
+   * CpuInbox#parked} is the only line an idle CPU reads while it spins, and the only one of its
+   * lines a CPU that wakes a process onto it writes: docs/DESIGN-NOTES.md, "A cross-CPU wake moves
+   * one line"), and of a parked CPU.
    */
-  private final Object[] inbox = new Object[2 * SLOT + 2];
-
-  /** The slot's index: 16 references (64 bytes or more) before it, and 16 after its neighbour. */
-  private static final int SLOT = 16;
-
-  private static final int PARKED_SLOT = SLOT + 1;
-
-  /** The marker of an idle CPU's empty inbox, and of a parked CPU. */
-  private static final Object WAITING = new Object();
-
-  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+  static final Object WAITING = new Object();
 
   /**
    * Spins between two full looks for work (the queues, its own and its peers' for something to
@@ -131,13 +107,17 @@ public final class Cpu {
   private static final VarHandle RUNNING;
   private static final VarHandle SLICE_BEGAN;
   private static final VarHandle IDLE;
+  private static final VarHandle SLOT;
+  private static final VarHandle PARKED;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       RUNNING = l.findVarHandle(Cpu.class, "running", Process.class);
       SLICE_BEGAN = l.findVarHandle(Cpu.class, "sliceBegan", long.class);
-      IDLE = l.findVarHandle(Cpu.class, "idle", boolean.class);
+      IDLE = l.findVarHandle(CpuInbox.class, "idle", boolean.class);
+      SLOT = l.findVarHandle(CpuInbox.class, "slot", Object.class);
+      PARKED = l.findVarHandle(CpuInbox.class, "parked", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -201,10 +181,14 @@ public final class Cpu {
    */
   private volatile boolean unmetered;
 
-  Cpu(Scheduler scheduler, int id, int node) {
+  /**
+   * A CPU whose ready queue is {@code queue}, made just before it, so that the queue, which other
+   * CPUs read, sits before the CPU's leading padding rather than after its last line, which its
+   * thread writes at every dispatch.
+   */
+  Cpu(Scheduler scheduler, int id, int node, ReadyQueue queue) {
+    super(id, node, queue);
     this.scheduler = scheduler;
-    this.id = id;
-    this.node = node;
     this.thread = Thread.ofPlatform().name("jackal-cpu-" + id).daemon(true).unstarted(this::loop);
     // Allocated last, so that the next CPU's objects (allocated next, and kept next to these by a
     // compacting collection) do not share a cache line with the ones this CPU writes on every
@@ -455,8 +439,8 @@ public final class Cpu {
       // CPU writes over a process): cleared only now, off the path of the call that woke it, since
       // the store waits for the waker's copy of the line to be invalidated.
       inboxTaken = false;
-      SLOTS.setOpaque(inbox, SLOT, null);
-    } else if (SLOTS.getAcquire(inbox, SLOT) instanceof Process offered) {
+      SLOT.setOpaque(this, null);
+    } else if (SLOT.getAcquire(this) instanceof Process offered) {
       // Handed over while this CPU was idle: nothing else can be queued ahead of it (the queue was
       // empty, or the idle loop would have left for it), and no donation is pending.
       inboxTaken = true;
@@ -909,7 +893,7 @@ public final class Cpu {
    * thread identity").
    */
   private boolean hasOffered() {
-    Object o = SLOTS.getVolatile(inbox, SLOT);
+    Object o = SLOT.getVolatile(this);
     return o instanceof Process p && p != running();
   }
 
@@ -921,10 +905,10 @@ public final class Cpu {
    * handed another process: the caller queues {@code p} instead.
    */
   boolean offer(Process p) {
-    if (SLOTS.compareAndExchange(inbox, SLOT, WAITING, p) != WAITING) {
+    if (SLOT.compareAndExchange(this, WAITING, p) != WAITING) {
       return false;
     }
-    if (SLOTS.getVolatile(inbox, PARKED_SLOT) != null) { // on the line the exchange brought here
+    if (PARKED.getVolatile(this) != null) { // on the line the exchange brought here
       LockSupport.unpark(thread);
     }
     return true;
@@ -939,7 +923,7 @@ public final class Cpu {
   private void idle() {
     // WAITING before idle is set (a volatile store, ordered before the first look below): from
     // here on another CPU may hand this one a process through the inbox.
-    SLOTS.setRelease(inbox, SLOT, WAITING);
+    SLOT.setRelease(this, WAITING);
     idle = true;
     long start = System.nanoTime();
     long now = start;
@@ -948,7 +932,7 @@ public final class Cpu {
       long deadline = start + scheduler.spinNanos;
       for (; ; ) {
         if (hasWork() || scheduler.stopping || scheduler.cutting) {
-          if (SLOTS.getOpaque(inbox, SLOT) instanceof Process) {
+          if (SLOT.getOpaque(this) instanceof Process) {
             // Handed a process: it runs next, and the slice it starts reads the clock, which
             // ends this stretch too (see beginSlice). One reading fewer on a cross-CPU wake.
             handedOver = true;
@@ -966,20 +950,20 @@ public final class Cpu {
         // only the inbox's line: no other CPU's writes wait for its copies of their lines.
         for (int spins = 0; spins < CHECK_EVERY; spins++) {
           Thread.onSpinWait();
-          if (SLOTS.getOpaque(inbox, SLOT) != WAITING) {
+          if (SLOT.getOpaque(this) != WAITING) {
             break;
           }
         }
       }
-      SLOTS.setVolatile(inbox, PARKED_SLOT, WAITING);
+      PARKED.setVolatile(this, WAITING);
       if (hasWork() || scheduler.stopping || scheduler.cutting) {
-        SLOTS.setRelease(inbox, PARKED_SLOT, null);
+        PARKED.setRelease(this, null);
         return;
       }
       parks++;
       // Timed: a wake-up lost to some path that adds work without a kick costs at most this long.
       LockSupport.parkNanos(this, PARK_TIMEOUT_NANOS);
-      SLOTS.setRelease(inbox, PARKED_SLOT, null);
+      PARKED.setRelease(this, null);
       long woke = System.nanoTime();
       parkedNanos += woke - now;
       now = woke;
@@ -993,8 +977,8 @@ public final class Cpu {
         idleNanos += now - start;
       }
       // Busy from here on: no more processes handed over. One that was is taken by nextProcess.
-      if (SLOTS.getOpaque(inbox, SLOT) == WAITING) {
-        SLOTS.compareAndSet(inbox, SLOT, WAITING, null);
+      if (SLOT.getOpaque(this) == WAITING) {
+        SLOT.compareAndSet(this, WAITING, null);
       }
     }
   }
@@ -1008,7 +992,7 @@ public final class Cpu {
   private static final long PARK_TIMEOUT_NANOS = 50_000_000L;
 
   boolean isParked() {
-    return SLOTS.getVolatile(inbox, PARKED_SLOT) != null;
+    return PARKED.getVolatile(this) != null;
   }
 
   /** Wakes this CPU if it is parked; called after adding work to its queue. */
@@ -1030,7 +1014,7 @@ public final class Cpu {
   /** The processes in this CPU's ready queue now, front first (the donated one first). */
   public java.util.List<Process> readyNow() {
     java.util.List<Process> ready = queue.snapshot();
-    if (SLOTS.getAcquire(inbox, SLOT) instanceof Process p && p.sched == Process.READY) {
+    if (SLOT.getAcquire(this) instanceof Process p && p.sched == Process.READY) {
       ready.add(0, p); // handed over through the inbox, not taken yet: it runs first
     }
     return ready;

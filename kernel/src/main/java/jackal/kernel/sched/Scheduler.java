@@ -121,11 +121,12 @@ public final class Scheduler {
     // about one JVM in four ran CPU 0's calls a fifth slower, on either vCPU (docs/BENCHMARKS.md,
     // "Tenth session: the slow two-CPU JVMs"). The spacers stay as long as the CPUs do, since a
     // compacting collection would otherwise slide the CPUs' objects up against what precedes them.
-    new Cpu(this, 0, 0);
+    new Cpu(this, 0, 0, new ReadyQueue());
     this.leadSpacers = new long[ncpus][];
     for (int i = 0; i < ncpus; i++) {
       leadSpacers[i] = new long[Cpu.SPACER_LONGS];
-      cpus[i] = new Cpu(this, i, i / cpusPerNode);
+      ReadyQueue queue = new ReadyQueue(); // before the CPU: see its constructor
+      cpus[i] = new Cpu(this, i, i / cpusPerNode, queue);
     }
     long[] masks = new long[(ncpus + cpusPerNode - 1) / cpusPerNode];
     for (int i = 0; i < ncpus; i++) {
