@@ -9,6 +9,8 @@ import jackal.kernel.boot.ObjectRef;
 import jackal.kernel.boot.ProcessInfo;
 import jackal.runtime.idl.coyotos.DiscrimClient;
 import jackal.runtime.idl.coyotos.RangeClient;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.RepeatedTest;
@@ -87,6 +89,159 @@ class ShippedCallTest {
       assertThat(counter(stats, "errors")).as(stats).isZero();
       assertThat(s.info(client).cpu()).isEqualTo(1);
       assertThat(s.info(server).runState()).isEqualTo(ProcessInfo.RECEIVING);
+    }
+  }
+
+  /**
+   * A caller alone on its CPU waits for its shipped calls there, in its trap (docs/DESIGN-NOTES.md,
+   * "A caller with nothing else to run waits on its own CPU"): its CPU does not dispatch it again
+   * for each call, and every answer is right.
+   */
+  @Test
+  void aCallerWithNothingElseToRunWaitsForItsShippedCallsOnItsOwnCpu() throws Exception {
+    try (TestSystem s = new TestSystem(2)) {
+      AtomicLong sum = new AtomicLong();
+      ObjectRef server = echoOnCpu0(s, new AtomicLong());
+      ObjectRef client = s.process("client", sys -> sum.set(echoCalls(new Ipc(sys), CALLS)));
+      s.k.setCpuMask(client, 0b10);
+      s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
+      s.runUntilQuiet(server, client);
+      String stats = s.k.statistics();
+      assertThat(sum.get()).isEqualTo((long) CALLS * (CALLS + 1) / 2);
+      assertThat(counter(stats, "ships-run")).as(stats).isEqualTo(CALLS - 1);
+      // Most calls find the server's CPU idle and so stay; the others leave CPU 1 and are
+      // dispatched again when answered, as before.
+      long stayed = counter(stats, "ships-stayed");
+      assertThat(stayed).as(stats).isGreaterThan(CALLS / 2);
+      long cpu1Dispatches =
+          counter(
+              stats.lines().filter(l -> l.startsWith("cpu1")).findFirst().orElseThrow(),
+              "dispatches");
+      assertThat(cpu1Dispatches).as(stats).isLessThan(CALLS - stayed + 100);
+      assertThat(counter(stats, "errors")).as(stats).isZero();
+    }
+  }
+
+  /**
+   * An attacker's view of the caller that waits on its CPU: could it keep that CPU from a process
+   * woken there meanwhile? The server, on CPU 0, calls a bystander pinned to the caller's CPU
+   * before it answers, so every call needs the bystander to run while the caller waits. Idle CPUs
+   * here spin for 30 s before they park, so a caller that waited out its spin budget instead of
+   * giving way would hold each call for 30 s; it gives way as soon as the bystander is queued.
+   */
+  @Test
+  void aCallerWaitingOnItsCpuGivesWayToAProcessWokenThere() throws Exception {
+    try (TestSystem s =
+        new TestSystem(
+            jackal.kernel.boot.KernelConfig.defaults()
+                .withCpus(2)
+                .withIdleSpinMicros(30_000_000L))) {
+      AtomicLong bystanderRuns = new AtomicLong();
+      AtomicLong sum = new AtomicLong();
+      ObjectRef bystander =
+          s.process(
+              "bystander",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                ipc.receive();
+                for (; ; ) {
+                  bystanderRuns.incrementAndGet();
+                  ipc.replyAndReceive(0, -1);
+                }
+              });
+      ObjectRef server =
+          s.process(
+              "server",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                Ipc toBystander = new Ipc(sys);
+                ipc.receive();
+                for (; ; ) {
+                  try {
+                    toBystander.callOrThrow(reg(9), 1, 0, -1);
+                  } catch (KernelException e) {
+                    throw new IllegalStateException(e);
+                  }
+                  ipc.w[1] = ipc.w[1] + 1;
+                  ipc.replyAndReceive(1, -1);
+                }
+              });
+      CountDownLatch done = new CountDownLatch(1);
+      ObjectRef client =
+          s.process(
+              "client",
+              sys -> {
+                sum.set(echoCalls(new Ipc(sys), 50));
+                done.countDown();
+              });
+      s.k.setCpuMask(server, 0b01);
+      s.k.setCpuMask(bystander, 0b10);
+      s.k.setCpuMask(client, 0b10);
+      s.give(server, 9, s.k.entry(s.endpoint(bystander, 2), 0));
+      s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
+      for (ObjectRef p : new ObjectRef[] {bystander, server, client}) {
+        s.k.start(p);
+      }
+      s.boot();
+      // Not runUntilQuiet: a kernel is quiet only once its CPUs park, 30 s from now.
+      assertThat(done.await(20, TimeUnit.SECONDS))
+          .as("one call held for the spin budget takes 30 s; console: %s", s.console())
+          .isTrue();
+      String stats = s.k.statistics();
+      assertThat(sum.get()).isEqualTo(50L * 51 / 2);
+      assertThat(bystanderRuns.get()).isEqualTo(50);
+      assertThat(counter(stats, "ships-stayed")).as(stats).isPositive();
+    }
+  }
+
+  /**
+   * An attacker's view of the caller that waits on its CPU: the victim is alone on CPU 1, so its
+   * calls stay there while they run on CPU 0, and a killer on CPU 2 destroys it at any point of one
+   * (on its way, run, or waiting for the reply). The kernel survives every placement, and the
+   * killer's own calls through the same server all succeed afterwards.
+   */
+  @RepeatedTest(5)
+  void aCallerDestroyedWhileItWaitsOnItsCpuForAShippedCallLeavesTheKernelWorking()
+      throws Exception {
+    try (TestSystem s = new TestSystem(3)) {
+      AtomicLong after = new AtomicLong();
+      AtomicLong victimCalls = new AtomicLong();
+      ObjectRef server = echoOnCpu0(s, new AtomicLong());
+      ObjectRef ep = s.endpoint(server, 1);
+      ObjectRef victim =
+          s.process(
+              "victim",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                for (long i = 0; ; i++) {
+                  ipc.w[1] = i;
+                  ipc.callOrThrow(reg(8), 1, 0, -1);
+                  victimCalls.incrementAndGet();
+                }
+              });
+      ObjectRef killer =
+          s.process(
+              "killer",
+              sys -> {
+                Ipc ipc = new Ipc(sys);
+                while (victimCalls.get() < 200) {
+                  ipc.yieldCpu();
+                }
+                rescind(sys, 9);
+                after.set(echoCalls(ipc, 1_000));
+              });
+      s.k.setCpuMask(victim, 0b010);
+      s.k.setCpuMask(killer, 0b100);
+      s.give(victim, 8, s.k.entry(ep, 0));
+      s.give(killer, 8, s.k.entry(ep, 0));
+      s.give(killer, 9, s.k.cap(victim));
+      s.runUntilQuiet(server, victim, killer);
+      String stats = s.k.statistics();
+      assertThat(s.info(killer).exited()).as(s.console()).isTrue();
+      assertThat(after.get()).isEqualTo(1_000L * 1_001 / 2);
+      assertThat(counter(stats, "ships-stayed")).as(stats).isPositive();
+      assertThat(counter(stats, "errors")).as(stats).isZero();
+      assertThat(s.console()).doesNotContain("kernel error");
     }
   }
 

@@ -749,6 +749,8 @@ public final class Kernel implements AutoCloseable {
           .append(c.shipsSent())
           .append(" ships-run=")
           .append(c.shipsRun())
+          .append(" ships-stayed=")
+          .append(c.shipsStayed())
           .append(" idleMicros=")
           .append(c.idleNanos() / 1000)
           .append(" parkedMicros=")

@@ -94,15 +94,24 @@ final class Gate implements SystemCalls {
     if (p.captureRequest != null) {
       machine.programStates.atCapturePoint(p); // nothing of the call is done yet
     }
-    if (p.shipTo >= 0 && shipsTo(p, pb) && ship(p, pb)) {
-      return;
+    // A shipped call that waits for its reply on this CPU comes back as BLOCK, its lock held,
+    // and waits below as a trap's call does; -1: the call is to run here from its start.
+    int carried = -1;
+    if (p.shipTo >= 0 && shipsTo(p, pb)) {
+      carried = ship(p, pb);
+      if (carried == SystemCall.DONE) {
+        return;
+      }
     }
     for (; ; ) {
-      int outcome = attempt(pb);
+      int outcome = carried >= 0 ? carried : attempt(pb);
+      boolean ranHere = carried < 0;
+      carried = -1;
       if (outcome == SystemCall.DONE) {
         return;
       }
-      if (outcome == SystemCall.BLOCK
+      if (ranHere
+          && outcome == SystemCall.BLOCK
           && (p.program != null || inPlaceForLoaded(p))
           && p.runState == Process.RECEIVING
           && p.stalledOn == null
@@ -179,15 +188,135 @@ final class Gate implements SystemCalls {
 
   /**
    * Ships this call to the CPU where its recipient runs (docs/DESIGN-NOTES.md, "A cross-CPU call
-   * runs where its recipient is"): the process yields before any of the call has run, holding no
-   * lock, and its dispatcher hands it to that CPU, which runs the call's transaction there (or runs
-   * it itself, if that CPU is busy). True when the call is complete on return (it was delivered and
-   * the reply has come, or it needed no wait); false when it is to be run here from its start, as
-   * if never shipped: nothing of it was done, or it waited for a recipient that was not receiving
-   * and has been woken to try again.
+   * runs where its recipient is"), which runs the call's transaction there. When this CPU has
+   * nothing else to run, the process waits for the call in its trap ({@link #shipAndStay});
+   * otherwise, or when that CPU is busy, it leaves its CPU ({@link #shipAndYield}). Returns DONE
+   * when the call is complete; BLOCK when it waits for its reply the ordinary way, this process's
+   * lock held for the dispatcher; -1 when it is to run here from its start, as if never shipped.
    */
-  private boolean ship(Process p, ParameterBlock pb) {
-    onCpu();
+  private int ship(Process p, ParameterBlock pb) {
+    Cpu here = onCpu();
+    if (machine.staysShipped && here.hasNothingElse()) {
+      int stayed = shipAndStay(p, pb, here);
+      if (stayed != NOT_HANDED) {
+        return stayed;
+      }
+    }
+    return shipAndYield(p, pb) ? SystemCall.DONE : -1;
+  }
+
+  /** {@link #shipAndStay}: the recipient's CPU was busy; nothing was done. */
+  private static final int NOT_HANDED = -2;
+
+  /**
+   * Hands the call to the recipient's CPU and waits for it here, on this CPU, which has nothing
+   * else to run (docs/DESIGN-NOTES.md, "A caller with nothing else to run waits on its own CPU"):
+   * the process stays ON_CPU, so the reply needs no wake, and its continuation is neither frozen
+   * nor thawed. Returns DONE when the call is complete; BLOCK when it waits for its reply the
+   * ordinary way, this process's lock held for the dispatcher; -1 when it is to run here from its
+   * start; {@link #NOT_HANDED} when the recipient's CPU was not idle.
+   */
+  private int shipAndStay(Process p, ParameterBlock pb, Cpu here) {
+    int to = p.shipTo;
+    if (to < 0 || to >= machine.scheduler.cpuCount() || to == here.id) {
+      return NOT_HANDED;
+    }
+    p.shipBlock = pb;
+    p.shipStays = true;
+    if (!machine.scheduler.handShippedCall(p, to)) {
+      p.shipBlock = null;
+      p.shipStays = false;
+      return NOT_HANDED;
+    }
+    here.noteShipStayed();
+    // The call is that CPU's now: its outcome is awaited whatever else happens here, which is
+    // one transaction's time (that CPU was idle and runs it next).
+    while (!p.shipReturned) {
+      if (machine.scheduler.isStopping()) {
+        cont.yieldUnlessPinned(); // the kernel stops: this program never runs again
+      }
+      pause();
+    }
+    p.shipReturned = false;
+    p.shipStays = false;
+    p.waitsInCall = false;
+    switch (p.shipOutcome) {
+      case Process.SHIP_DONE -> {
+        return SystemCall.DONE;
+      }
+      case Process.SHIP_WAITS -> {
+        // Delivered, and receiving (a call that would stall comes back not run: see
+        // Machine.sleepOn): the reply may come at any moment, and no wake is needed for it.
+        awaitReply(here);
+        int after = afterInPlace();
+        if (after == SystemCall.DONE || after == SystemCall.BLOCK) {
+          return after;
+        }
+        return -1;
+      }
+      case Process.SHIP_FAILED -> {
+        Throwable t = p.shipFailure;
+        p.shipFailure = null;
+        throw new IllegalStateException("kernel error in system call of " + p, t);
+      }
+      default -> {
+        return -1;
+      }
+    }
+  }
+
+  /**
+   * Spins until the reply to this process's call has been delivered, as an idle CPU spins for work:
+   * at most the scheduler's spin budget, and only while this CPU has nothing else to run. Whatever
+   * it finds, {@link #afterInPlace} decides what comes next.
+   */
+  private void awaitReply(Cpu here) {
+    Process p = process;
+    long deadline = 0;
+    for (int spins = 0; ; spins++) {
+      if ((boolean) SystemCall.RECEIVED.getAcquire(p)) {
+        return;
+      }
+      if ((spins & 7) == 7) {
+        if (!here.hasNothingElse() || machine.scheduler.isStopping()) {
+          return;
+        }
+        long now = System.nanoTime();
+        if (deadline == 0) {
+          deadline = now + machine.scheduler.spinNanos();
+        } else if (now - deadline >= 0) {
+          return;
+        }
+      }
+      pause();
+    }
+  }
+
+  /**
+   * Waits between two looks at a line the other CPU is writing: each look takes the line back from
+   * it, so a look at every spin would make the other CPU's transaction fetch the line again after
+   * each of its stores.
+   */
+  private static void pause() {
+    for (int i = 0; i < POLL_PAUSES; i++) {
+      Thread.onSpinWait();
+    }
+  }
+
+  /**
+   * About 200 ns where it was measured (a pause took 13.5 ns): of 4, 8, 16 and 32 pauses between
+   * looks, 16 gave the fastest cross-CPU call (docs/BENCHMARKS.md, "Thirteenth session").
+   */
+  private static final int POLL_PAUSES = 16;
+
+  /**
+   * Ships the call with this process off its CPU: it yields before any of the call has run, holding
+   * no lock, and its dispatcher hands it to the recipient's CPU (or runs the call itself, if that
+   * CPU is busy). True when the call is complete on return (it was delivered and the reply has
+   * come, or it needed no wait); false when it is to be run here from its start: nothing of it was
+   * done, or it waited for a recipient that was not receiving and has been woken to try again.
+   */
+  private boolean shipAndYield(Process p, ParameterBlock pb) {
     p.shipBlock = pb;
     p.afterYield = Process.AFTER_SHIP;
     boolean yielded;

@@ -116,6 +116,14 @@ public final class Machine {
   final boolean shipCalls;
 
   /**
+   * Whether a shipped call's caller with nothing else to run on its CPU waits for the call there,
+   * spinning in its trap, instead of leaving the CPU (docs/DESIGN-NOTES.md, "A caller with nothing
+   * else to run waits on its own CPU"): with {@link #shipCalls}, unless the system property {@code
+   * jackal.staysShipped} is {@code false}.
+   */
+  final boolean staysShipped;
+
+  /**
    * As the other constructor; {@code capture}: whether loaded programs are made capturable, so that
    * {@link #programStates} can take and restore their state (KernelConfig.capture).
    */
@@ -133,6 +141,7 @@ public final class Machine {
     this.programStates = new ProgramStateService(capture);
     this.captures = capture;
     this.shipCalls = !capture && !"false".equals(System.getProperty("jackal.shipCalls"));
+    this.staysShipped = shipCalls && !"false".equals(System.getProperty("jackal.staysShipped"));
     this.objects = new ObjectTable(layout, oidsPerType);
     this.log = new KernelLog(logOut, "jackal-log");
     this.terminal = new KernelLog(logOut, "jackal-terminal");
@@ -373,6 +382,12 @@ public final class Machine {
   }
 
   private static void sleepOn(Invocation inv, jackal.kernel.sched.StallQueue q) {
+    if (inv.shipped && inv.invoker.shipStays) {
+      // A caller waiting on its own CPU (Gate.shipAndStay) is ON_CPU there, so the wake that ends
+      // a stall would find nothing to do: its trap runs the call at home and stalls the ordinary
+      // way. Nothing is done yet (the stall queue is the call's first change).
+      throw SystemCall.NotShipped.INSTANCE;
+    }
     q.add(inv.invoker);
     inv.slept = true;
   }

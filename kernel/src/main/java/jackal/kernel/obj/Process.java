@@ -275,6 +275,19 @@ public final class Process extends KObject {
   /** The kernel's failure when the outcome is {@link #SHIP_FAILED}, for the trap to report. */
   public Throwable shipFailure;
 
+  /**
+   * The shipped call's caller stays on its own CPU, spinning in its trap, while the call runs on
+   * the recipient's (docs/DESIGN-NOTES.md, "A caller with nothing else to run waits on its own
+   * CPU"): written by the caller before it hands the call over, read by the CPU that runs it.
+   */
+  public boolean shipStays;
+
+  /**
+   * Set, with a release store, by the CPU that ran a staying caller's shipped call once that call
+   * is over and its locks released: {@link #shipOutcome} is then final. Cleared by the caller.
+   */
+  public volatile boolean shipReturned;
+
   public long cpuMask = -1L;
 
   /** When a sleeping process is due (nanoseconds since the kernel started); 0 if not asleep. */

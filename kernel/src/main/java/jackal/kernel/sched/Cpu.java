@@ -136,6 +136,7 @@ public final class Cpu extends CpuTailPad {
   private long steals;
   private long shipsSent;
   private long shipsRun;
+  private long shipsStayed;
   private long wakePreemptions;
 
   /** Time spent in the idle loop (spinning or parked) and the part of it parked, in ns. */
@@ -537,6 +538,18 @@ public final class Cpu extends CpuTailPad {
   }
 
   private void dispatch(Process p) {
+    if (p.shipStays) {
+      // A call whose caller waits for it on its own CPU, where it is ON_CPU: nothing of this CPU's
+      // bookkeeping for a process it runs applies (see Gate.shipAndStay).
+      ParameterBlock block = p.shipBlock; // read once: a destroy on another CPU clears it
+      if (block == null) {
+        p.shipOutcome = Process.SHIP_NOT_RUN; // destroyed on its way: its trap finds that
+        p.shipReturned = true;
+        return;
+      }
+      runShipped(p, block);
+      return;
+    }
     if (scheduler.dropStale(p, this)) {
       return; // destroyed while ready, and not made ready since
     }
@@ -666,6 +679,13 @@ public final class Cpu extends CpuTailPad {
     shipsRun++;
     p.shipBlock = null;
     boolean waits = scheduler.shippedCall.run(p, block, this);
+    if (p.shipStays) {
+      // The caller waits on its own CPU, ON_CPU there throughout: no state to change, nothing to
+      // send back. The outcome is final once the locks are released; the store tells it so.
+      txn.releaseAll();
+      p.shipReturned = true;
+      return;
+    }
     if (waits) {
       Scheduler.SCHED.setRelease(p, Process.IDLE);
       txn.releaseAll();
@@ -673,6 +693,28 @@ public final class Cpu extends CpuTailPad {
     }
     txn.releaseAll();
     scheduler.returnShipped(p, this);
+  }
+
+  /**
+   * Whether this CPU has nothing to run but the process running now: nothing queued, donated or
+   * handed over (read on this CPU's thread, by that process's trap).
+   */
+  public boolean hasNothingElse() {
+    return donated == null && queue.isEmpty() && !hasOffered();
+  }
+
+  /**
+   * Counts a call the running process's trap handed to another CPU itself, to wait for it here
+   * ({@link Process#shipStays}).
+   */
+  public void noteShipStayed() {
+    shipsSent++;
+    shipsStayed++;
+  }
+
+  /** Of {@link #shipsSent}, the calls whose callers waited for them on this CPU. */
+  public long shipsStayed() {
+    return shipsStayed;
   }
 
   /** Calls this CPU handed to another through its inbox ({@link #ship}). */

@@ -280,6 +280,24 @@ public final class Scheduler {
     throw new IllegalArgumentException(p + " may run on no CPU of this machine");
   }
 
+  /** How long an idle CPU spins before it parks, in nanoseconds. */
+  public long spinNanos() {
+    return spinNanos;
+  }
+
+  /** Whether the CPUs are stopping (the kernel is closing or halted). */
+  public boolean isStopping() {
+    return stopping;
+  }
+
+  /**
+   * Hands {@code p}, whose call is to run on CPU {@code to} while {@code p} stays on its own CPU
+   * ({@link Process#shipStays}), to that CPU if it is idle: false, doing nothing, if it is busy.
+   */
+  public boolean handShippedCall(Process p, int to) {
+    return cpus[to].offer(p);
+  }
+
   /**
    * Makes an idle process ready. {@code front} asks for slice donation: the process runs next on
    * {@code from} (the CPU running the calling transaction) when its mask allows, and otherwise goes
