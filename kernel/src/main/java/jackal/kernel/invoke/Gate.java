@@ -223,7 +223,7 @@ final class Gate implements SystemCalls {
     }
     p.shipBlock = pb;
     p.shipStays = true;
-    if (!machine.scheduler.handShippedCall(p, to)) {
+    if (!handOver(p, to, here)) {
       p.shipBlock = null;
       p.shipStays = false;
       return NOT_HANDED;
@@ -264,6 +264,30 @@ final class Gate implements SystemCalls {
       }
     }
   }
+
+  /**
+   * Hands the call to CPU {@code to} if it is idle, or becomes so within {@link #HANDOVER_LOOKS}
+   * looks: in a run of calls its recipient's CPU is often still finishing the last reply (the
+   * server's switch, its way into its idle loop) when the next call comes.
+   */
+  private boolean handOver(Process p, int to, Cpu here) {
+    for (int looks = 0; ; looks++) {
+      if (machine.scheduler.handShippedCall(p, to)) {
+        return true;
+      }
+      if (looks == HANDOVER_LOOKS || !here.hasNothingElse()) {
+        return false;
+      }
+      pause();
+    }
+  }
+
+  /**
+   * About 900 ns. With none, one call in twenty of a cross-CPU ping-pong found the recipient's CPU
+   * not idle yet and left its own CPU; with four, one in ten thousand (docs/BENCHMARKS.md,
+   * "Thirteenth session").
+   */
+  private static final int HANDOVER_LOOKS = 4;
 
   /**
    * Spins until the reply to this process's call has been delivered, as an idle CPU spins for work:
