@@ -1,0 +1,41 @@
+package jackal.bench;
+
+import java.util.Locale;
+
+/**
+ * The cross-CPU echo call of {@link IpcBenchmark#crossCpu} (client on CPU 0, server on CPU 1) in
+ * long timed batches, with the kernel's counters printed at the end: how many calls were shipped
+ * ({@code ships-sent}), how many of those the caller waited for on its own CPU ({@code
+ * ships-stayed}), how often each CPU parked. For A/B runs and profiles of the cross-CPU path
+ * (docs/BENCHMARKS.md, "Thirteenth session"), where a JMH fork hides the counters.
+ *
+ * <p>Run from the bench jar: {@code java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED
+ * --enable-native-access=ALL-UNNAMED -Xms2g -Xmx2g -XX:+UseParallelGC -XX:+UseCondCardMark
+ * -XX:GCCardSizeInBytes=128 -cp "bench/target/jackal-bench.jar:bench/target/lib/*"
+ * jackal.bench.CrossCpuProbe [rounds [spinMicros]]}. It warms up with 40 batches of 20 000 calls,
+ * then per round collects the heap ({@link KernelRig#tenure}) and times one batch of 200 000.
+ */
+public final class CrossCpuProbe {
+  private CrossCpuProbe() {}
+
+  public static void main(String[] args) {
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    long spinMicros =
+        args.length > 1
+            ? Long.parseLong(args[1])
+            : jackal.kernel.boot.KernelConfig.defaults().idleSpinMicros();
+    int batch = 200_000;
+    try (KernelRig rig = new KernelRig(2, 2L, 1L, spinMicros)) {
+      for (int i = 0; i < 40; i++) {
+        rig.run(KernelRig.Kind.ECHO, 20_000);
+      }
+      for (int r = 0; r < rounds; r++) {
+        KernelRig.tenure();
+        long t = System.nanoTime();
+        rig.run(KernelRig.Kind.ECHO, batch);
+        System.out.printf(Locale.ROOT, "%.0f ns/call%n", (System.nanoTime() - t) / (double) batch);
+      }
+      System.out.println(rig.statistics());
+    }
+  }
+}
