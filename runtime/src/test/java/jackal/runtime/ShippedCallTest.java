@@ -38,6 +38,28 @@ class ShippedCallTest {
     return total;
   }
 
+  /**
+   * A system whose kernel lets a shipped caller with nothing else to run wait on its own CPU
+   * ({@code jackal.staysShipped}, read as the kernel is made; off by default).
+   */
+  private static TestSystem staying(jackal.kernel.boot.KernelConfig cfg) {
+    String was = System.getProperty("jackal.staysShipped");
+    System.setProperty("jackal.staysShipped", "true");
+    try {
+      return new TestSystem(cfg);
+    } finally {
+      if (was == null) {
+        System.clearProperty("jackal.staysShipped");
+      } else {
+        System.setProperty("jackal.staysShipped", was);
+      }
+    }
+  }
+
+  private static TestSystem staying(int cpus) {
+    return staying(jackal.kernel.boot.KernelConfig.defaults().withCpus(cpus));
+  }
+
   /** Rescinds the object whose capability is in register {@code r}, through Range. */
   private static void rescind(SystemCalls sys, int r) {
     try {
@@ -93,13 +115,33 @@ class ShippedCallTest {
   }
 
   /**
-   * A caller alone on its CPU waits for its shipped calls there, in its trap (docs/DESIGN-NOTES.md,
-   * "A caller with nothing else to run waits on its own CPU"): its CPU does not dispatch it again
-   * for each call, and every answer is right.
+   * By default a shipped caller leaves its CPU while its call runs elsewhere, and is woken the
+   * ordinary way (the wait on its own CPU is opt-in: see Machine.staysShipped).
+   */
+  @Test
+  void byDefaultAShippedCallerLeavesItsCpuUntilItIsAnswered() throws Exception {
+    try (TestSystem s = new TestSystem(2)) {
+      AtomicLong sum = new AtomicLong();
+      ObjectRef server = echoOnCpu0(s, new AtomicLong());
+      ObjectRef client = s.process("client", sys -> sum.set(echoCalls(new Ipc(sys), 1_000)));
+      s.k.setCpuMask(client, 0b10);
+      s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
+      s.runUntilQuiet(server, client);
+      String stats = s.k.statistics();
+      assertThat(sum.get()).isEqualTo(1_000L * 1_001 / 2);
+      assertThat(counter(stats, "ships-run")).as(stats).isEqualTo(999);
+      assertThat(counter(stats, "ships-stayed")).as(stats).isZero();
+    }
+  }
+
+  /**
+   * With {@code jackal.staysShipped}, a caller alone on its CPU waits for its shipped calls there,
+   * in its trap (docs/DESIGN-NOTES.md, "A caller with nothing else to run waits on its own CPU"):
+   * its CPU does not dispatch it again for each call, and every answer is right.
    */
   @Test
   void aCallerWithNothingElseToRunWaitsForItsShippedCallsOnItsOwnCpu() throws Exception {
-    try (TestSystem s = new TestSystem(2)) {
+    try (TestSystem s = staying(2)) {
       AtomicLong sum = new AtomicLong();
       ObjectRef server = echoOnCpu0(s, new AtomicLong());
       ObjectRef client = s.process("client", sys -> sum.set(echoCalls(new Ipc(sys), CALLS)));
@@ -132,7 +174,7 @@ class ShippedCallTest {
   @Test
   void aCallerWaitingOnItsCpuGivesWayToAProcessWokenThere() throws Exception {
     try (TestSystem s =
-        new TestSystem(
+        staying(
             jackal.kernel.boot.KernelConfig.defaults()
                 .withCpus(2)
                 .withIdleSpinMicros(30_000_000L))) {
@@ -203,7 +245,7 @@ class ShippedCallTest {
   @RepeatedTest(5)
   void aCallerDestroyedWhileItWaitsOnItsCpuForAShippedCallLeavesTheKernelWorking()
       throws Exception {
-    try (TestSystem s = new TestSystem(3)) {
+    try (TestSystem s = staying(3)) {
       AtomicLong after = new AtomicLong();
       AtomicLong victimCalls = new AtomicLong();
       ObjectRef server = echoOnCpu0(s, new AtomicLong());
