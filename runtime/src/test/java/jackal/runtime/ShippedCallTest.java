@@ -246,44 +246,8 @@ class ShippedCallTest {
   void aCallerDestroyedWhileItWaitsOnItsCpuForAShippedCallLeavesTheKernelWorking()
       throws Exception {
     try (TestSystem s = staying(3)) {
-      AtomicLong after = new AtomicLong();
-      AtomicLong victimCalls = new AtomicLong();
-      ObjectRef server = echoOnCpu0(s, new AtomicLong());
-      ObjectRef ep = s.endpoint(server, 1);
-      ObjectRef victim =
-          s.process(
-              "victim",
-              sys -> {
-                Ipc ipc = new Ipc(sys);
-                for (long i = 0; ; i++) {
-                  ipc.w[1] = i;
-                  ipc.callOrThrow(reg(8), 1, 0, -1);
-                  victimCalls.incrementAndGet();
-                }
-              });
-      ObjectRef killer =
-          s.process(
-              "killer",
-              sys -> {
-                Ipc ipc = new Ipc(sys);
-                while (victimCalls.get() < 200) {
-                  ipc.yieldCpu();
-                }
-                rescind(sys, 9);
-                after.set(echoCalls(ipc, 1_000));
-              });
-      s.k.setCpuMask(victim, 0b010);
-      s.k.setCpuMask(killer, 0b100);
-      s.give(victim, 8, s.k.entry(ep, 0));
-      s.give(killer, 8, s.k.entry(ep, 0));
-      s.give(killer, 9, s.k.cap(victim));
-      s.runUntilQuiet(server, victim, killer);
-      String stats = s.k.statistics();
-      assertThat(s.info(killer).exited()).as(s.console()).isTrue();
-      assertThat(after.get()).isEqualTo(1_000L * 1_001 / 2);
+      String stats = destroyWhileCalling(s, 0b010, 0b100, 200);
       assertThat(counter(stats, "ships-stayed")).as(stats).isPositive();
-      assertThat(counter(stats, "errors")).as(stats).isZero();
-      assertThat(s.console()).doesNotContain("kernel error");
     }
   }
 
@@ -432,41 +396,55 @@ class ShippedCallTest {
   @RepeatedTest(5)
   void aClientDestroyedWhileItsCallsAreShippedLeavesTheServerAndKernelWorking() throws Exception {
     try (TestSystem s = new TestSystem(2)) {
-      AtomicLong after = new AtomicLong();
-      ObjectRef server = echoOnCpu0(s, new AtomicLong());
-      ObjectRef ep = s.endpoint(server, 1);
-      ObjectRef victim =
-          s.process(
-              "victim",
-              sys -> {
-                Ipc ipc = new Ipc(sys);
-                for (long i = 0; ; i++) {
-                  ipc.w[1] = i;
-                  ipc.callOrThrow(reg(8), 1, 0, -1);
-                }
-              });
-      ObjectRef killer =
-          s.process(
-              "killer",
-              sys -> {
-                Ipc ipc = new Ipc(sys);
-                for (int i = 0; i < 50; i++) {
-                  ipc.yieldCpu();
-                }
-                rescind(sys, 9);
-                after.set(echoCalls(ipc, 1_000));
-              });
-      s.k.setCpuMask(victim, 0b10);
-      s.k.setCpuMask(killer, 0b10);
-      s.give(victim, 8, s.k.entry(ep, 0));
-      s.give(killer, 8, s.k.entry(ep, 0));
-      s.give(killer, 9, s.k.cap(victim));
-      s.runUntilQuiet(server, victim, killer);
-      String stats = s.k.statistics();
-      assertThat(s.info(killer).exited()).as(s.console()).isTrue();
-      assertThat(after.get()).isEqualTo(1_000L * 1_001 / 2);
-      assertThat(counter(stats, "errors")).as(stats).isZero();
-      assertThat(s.console()).doesNotContain("kernel error");
+      destroyWhileCalling(s, 0b10, 0b10, 0);
     }
+  }
+
+  /**
+   * A victim on the CPUs {@code victimMask} calls an echo server on CPU 0 without pause; a killer
+   * on {@code killerMask} yields until the victim has made {@code calls} calls (at least 50 times),
+   * destroys it, then makes 1 000 calls of its own through the same server, which must all be
+   * answered, with no kernel error. Returns the kernel's statistics.
+   */
+  private static String destroyWhileCalling(
+      TestSystem s, long victimMask, long killerMask, long calls) throws Exception {
+    AtomicLong after = new AtomicLong();
+    AtomicLong victimCalls = new AtomicLong();
+    ObjectRef server = echoOnCpu0(s, new AtomicLong());
+    ObjectRef ep = s.endpoint(server, 1);
+    ObjectRef victim =
+        s.process(
+            "victim",
+            sys -> {
+              Ipc ipc = new Ipc(sys);
+              for (long i = 0; ; i++) {
+                ipc.w[1] = i;
+                ipc.callOrThrow(reg(8), 1, 0, -1);
+                victimCalls.incrementAndGet();
+              }
+            });
+    ObjectRef killer =
+        s.process(
+            "killer",
+            sys -> {
+              Ipc ipc = new Ipc(sys);
+              for (int i = 0; i < 50 || victimCalls.get() < calls; i++) {
+                ipc.yieldCpu();
+              }
+              rescind(sys, 9);
+              after.set(echoCalls(ipc, 1_000));
+            });
+    s.k.setCpuMask(victim, victimMask);
+    s.k.setCpuMask(killer, killerMask);
+    s.give(victim, 8, s.k.entry(ep, 0));
+    s.give(killer, 8, s.k.entry(ep, 0));
+    s.give(killer, 9, s.k.cap(victim));
+    s.runUntilQuiet(server, victim, killer);
+    String stats = s.k.statistics();
+    assertThat(s.info(killer).exited()).as(s.console()).isTrue();
+    assertThat(after.get()).isEqualTo(1_000L * 1_001 / 2);
+    assertThat(counter(stats, "errors")).as(stats).isZero();
+    assertThat(s.console()).doesNotContain("kernel error");
+    return stats;
   }
 }
