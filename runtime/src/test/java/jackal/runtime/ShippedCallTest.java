@@ -39,12 +39,12 @@ class ShippedCallTest {
   }
 
   /**
-   * A system whose kernel lets a shipped caller with nothing else to run wait on its own CPU
-   * ({@code jackal.staysShipped}, read as the kernel is made; off by default).
+   * A system whose kernel lets a shipped caller with nothing else to run wait on its own CPU, or
+   * not ({@code jackal.staysShipped}, read as the kernel is made; on by default).
    */
-  private static TestSystem staying(jackal.kernel.boot.KernelConfig cfg) {
+  private static TestSystem staying(jackal.kernel.boot.KernelConfig cfg, boolean stays) {
     String was = System.getProperty("jackal.staysShipped");
-    System.setProperty("jackal.staysShipped", "true");
+    System.setProperty("jackal.staysShipped", Boolean.toString(stays));
     try {
       return new TestSystem(cfg);
     } finally {
@@ -54,6 +54,10 @@ class ShippedCallTest {
         System.setProperty("jackal.staysShipped", was);
       }
     }
+  }
+
+  private static TestSystem staying(jackal.kernel.boot.KernelConfig cfg) {
+    return staying(cfg, true);
   }
 
   private static TestSystem staying(int cpus) {
@@ -115,12 +119,12 @@ class ShippedCallTest {
   }
 
   /**
-   * By default a shipped caller leaves its CPU while its call runs elsewhere, and is woken the
-   * ordinary way (the wait on its own CPU is opt-in: see Machine.staysShipped).
+   * With {@code -Djackal.staysShipped=false} a shipped caller leaves its CPU while its call runs
+   * elsewhere, and is woken the ordinary way.
    */
   @Test
-  void byDefaultAShippedCallerLeavesItsCpuUntilItIsAnswered() throws Exception {
-    try (TestSystem s = new TestSystem(2)) {
+  void withoutTheStayAShippedCallerLeavesItsCpuUntilItIsAnswered() throws Exception {
+    try (TestSystem s = staying(jackal.kernel.boot.KernelConfig.defaults().withCpus(2), false)) {
       AtomicLong sum = new AtomicLong();
       ObjectRef server = echoOnCpu0(s, new AtomicLong());
       ObjectRef client = s.process("client", sys -> sum.set(echoCalls(new Ipc(sys), 1_000)));
@@ -135,9 +139,9 @@ class ShippedCallTest {
   }
 
   /**
-   * With {@code jackal.staysShipped}, a caller alone on its CPU waits for its shipped calls there,
-   * in its trap (docs/DESIGN-NOTES.md, "A caller with nothing else to run waits on its own CPU"):
-   * its CPU does not dispatch it again for each call, and every answer is right.
+   * A caller alone on its CPU waits for its shipped calls there, in its trap (docs/DESIGN-NOTES.md,
+   * "A caller with nothing else to run waits on its own CPU"): its CPU does not dispatch it again
+   * for each call, and every answer is right.
    */
   @Test
   void aCallerWithNothingElseToRunWaitsForItsShippedCallsOnItsOwnCpu() throws Exception {

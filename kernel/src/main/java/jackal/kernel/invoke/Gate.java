@@ -223,9 +223,12 @@ final class Gate implements SystemCalls {
     }
     p.shipBlock = pb;
     p.shipStays = true;
+    p.awaitsHere = true;
     if (!handOver(p, to, here)) {
       p.shipBlock = null;
       p.shipStays = false;
+      p.awaitsHere = false;
+      p.wokenHere = false;
       return NOT_HANDED;
     }
     here.noteShipStayed();
@@ -240,6 +243,10 @@ final class Gate implements SystemCalls {
     p.shipReturned = false;
     p.shipStays = false;
     p.waitsInCall = false;
+    if (p.shipOutcome != Process.SHIP_WAITS) {
+      p.awaitsHere = false;
+      p.wokenHere = false;
+    }
     switch (p.shipOutcome) {
       case Process.SHIP_DONE -> {
         return SystemCall.DONE;
@@ -247,7 +254,9 @@ final class Gate implements SystemCalls {
       case Process.SHIP_WAITS -> {
         // Delivered, and receiving (a call that would stall comes back not run: see
         // Machine.sleepOn): the reply may come at any moment, and no wake is needed for it.
-        awaitReply(here);
+        awaitReply(here, machine.scheduler.cpu(to));
+        p.awaitsHere = false;
+        p.wokenHere = false;
         int after = afterInPlace();
         if (after == SystemCall.DONE || after == SystemCall.BLOCK) {
           return after;
@@ -290,26 +299,33 @@ final class Gate implements SystemCalls {
   private static final int HANDOVER_LOOKS = 4;
 
   /**
-   * Spins until the reply to this process's call has been delivered, as an idle CPU spins for work:
-   * at most the scheduler's spin budget, and only while this CPU has nothing else to run. Whatever
-   * it finds, {@link #afterInPlace} decides what comes next.
+   * Spins until the reply's wake has come ({@link Process#wokenHere}, set once the replying
+   * transaction has released its locks, so that the next call cannot meet them), as an idle CPU
+   * spins for work, and only while this CPU has nothing else to run. It gives up when the
+   * recipient's CPU has been idle for the scheduler's spin budget (nobody works on the reply then):
+   * a caller that gives up locks itself and leaves its CPU, and a reply still on its way would meet
+   * that lock. Whatever it finds, {@link #afterInPlace} decides what comes next.
    */
-  private void awaitReply(Cpu here) {
+  private void awaitReply(Cpu here, Cpu there) {
     Process p = process;
-    long deadline = 0;
+    long idleSince = 0;
     for (int spins = 0; ; spins++) {
-      if ((boolean) SystemCall.RECEIVED.getAcquire(p)) {
+      if (p.wokenHere) {
         return;
       }
       if ((spins & 7) == 7) {
         if (!here.hasNothingElse() || machine.scheduler.isStopping()) {
           return;
         }
-        long now = System.nanoTime();
-        if (deadline == 0) {
-          deadline = now + machine.scheduler.spinNanos();
-        } else if (now - deadline >= 0) {
-          return;
+        if (!there.isIdle()) {
+          idleSince = 0; // that CPU works, perhaps on the reply
+        } else {
+          long now = System.nanoTime();
+          if (idleSince == 0) {
+            idleSince = now;
+          } else if (now - idleSince >= machine.scheduler.spinNanos()) {
+            return;
+          }
         }
       }
       pause();

@@ -118,10 +118,8 @@ public final class Machine {
   /**
    * Whether a shipped call's caller with nothing else to run on its CPU waits for the call there,
    * spinning in its trap, instead of leaving the CPU (docs/DESIGN-NOTES.md, "A caller with nothing
-   * else to run waits on its own CPU"): with {@link #shipCalls}, only if the system property {@code
-   * jackal.staysShipped} is {@code true}. Off by default: it makes the cross-CPU call about a fifth
-   * faster, but lets a caller's next call meet the locks of the reply's transaction, so that
-   * `SchedulingTest`'s cross-CPU calls restart up to 2% of the time where they never did.
+   * else to run waits on its own CPU"): with {@link #shipCalls}, unless the system property {@code
+   * jackal.staysShipped} is {@code false}.
    */
   final boolean staysShipped;
 
@@ -143,7 +141,7 @@ public final class Machine {
     this.programStates = new ProgramStateService(capture);
     this.captures = capture;
     this.shipCalls = !capture && !"false".equals(System.getProperty("jackal.shipCalls"));
-    this.staysShipped = shipCalls && "true".equals(System.getProperty("jackal.staysShipped"));
+    this.staysShipped = shipCalls && !"false".equals(System.getProperty("jackal.staysShipped"));
     this.objects = new ObjectTable(layout, oidsPerType);
     this.log = new KernelLog(logOut, "jackal-log");
     this.terminal = new KernelLog(logOut, "jackal-terminal");

@@ -288,6 +288,17 @@ public final class Process extends KObject {
    */
   public volatile boolean shipReturned;
 
+  /**
+   * Set by a shipped call's caller while it waits for the reply on its own CPU, ON_CPU there
+   * (docs/DESIGN-NOTES.md, "A caller with nothing else to run waits on its own CPU"): a wake that
+   * finds it so sets {@link #wokenHere} once the waking transaction has released its locks, as the
+   * wake of a process off its CPU is queued only then.
+   */
+  public volatile boolean awaitsHere;
+
+  /** See {@link #awaitsHere}; cleared by the caller. */
+  public volatile boolean wokenHere;
+
   public long cpuMask = -1L;
 
   /** When a sleeping process is due (nanoseconds since the kernel started); 0 if not asleep. */

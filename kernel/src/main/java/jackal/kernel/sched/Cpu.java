@@ -1026,7 +1026,7 @@ public final class Cpu extends CpuTailPad {
   }
 
   /** True while this CPU is in its idle loop (a hint: it may be about to leave it). */
-  boolean isIdle() {
+  public boolean isIdle() {
     return idle;
   }
 

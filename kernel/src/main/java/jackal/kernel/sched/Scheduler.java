@@ -321,6 +321,15 @@ public final class Scheduler {
     if (p.exited
         || p.sched != Process.IDLE
         || !SCHED.compareAndSet(p, Process.IDLE, Process.READY)) {
+      if (p.awaitsHere) {
+        // A caller waiting for this wake on its own CPU: told once this transaction has released
+        // its locks, so that its next call cannot meet them (see Process#awaitsHere).
+        if (from != null && from.txn.heldCount() > 0 && Thread.currentThread() == from.thread()) {
+          from.txn.deferWake(p, null, false);
+        } else {
+          p.wokenHere = true;
+        }
+      }
       return;
     }
     if (front && from != null && p.mayRunOn(from.id)) {

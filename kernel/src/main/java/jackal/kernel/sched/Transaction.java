@@ -128,7 +128,11 @@ public final class Transaction {
       Cpu target = wakeTargets[i];
       wakes[i] = null;
       wakeTargets[i] = null;
-      cpu.scheduler().enqueue(p, target, wakeFront[i], cpu);
+      if (target == null) {
+        p.wokenHere = true; // a caller waiting on its own CPU (Scheduler.makeReady)
+      } else {
+        cpu.scheduler().enqueue(p, target, wakeFront[i], cpu);
+      }
     }
     wakeCount = 0;
   }
