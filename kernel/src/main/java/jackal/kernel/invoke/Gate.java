@@ -211,10 +211,10 @@ final class Gate implements SystemCalls {
   /**
    * Hands the call to the recipient's CPU and waits for it here, on this CPU, which has nothing
    * else to run (docs/DESIGN-NOTES.md, "A caller with nothing else to run waits on its own CPU"):
-   * the process stays ON_CPU, so the reply needs no wake, and its continuation is neither frozen
-   * nor thawed. Returns DONE when the call is complete; BLOCK when it waits for its reply the
-   * ordinary way, this process's lock held for the dispatcher; -1 when it is to run here from its
-   * start; {@link #NOT_HANDED} when the recipient's CPU was not idle.
+   * the process stays ON_CPU, its wake is a flag rather than a dispatch, and its continuation is
+   * neither frozen nor thawed. Returns DONE when the call is complete; BLOCK when it waits for its
+   * reply the ordinary way, this process's lock held for the dispatcher; -1 when it is to run here
+   * from its start; {@link #NOT_HANDED} when the recipient's CPU was not idle.
    */
   private int shipAndStay(Process p, ParameterBlock pb, Cpu here) {
     int to = p.shipTo;
@@ -253,7 +253,8 @@ final class Gate implements SystemCalls {
       }
       case Process.SHIP_WAITS -> {
         // Delivered, and receiving (a call that would stall comes back not run: see
-        // Machine.sleepOn): the reply may come at any moment, and no wake is needed for it.
+        // Machine.sleepOn): the reply's wake, deferred to the release of the transaction that
+        // makes it, sets wokenHere instead of queueing this process (Scheduler.makeReady).
         awaitReply(here, machine.scheduler.cpu(to));
         p.awaitsHere = false;
         p.wokenHere = false;
