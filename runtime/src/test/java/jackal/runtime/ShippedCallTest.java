@@ -64,6 +64,24 @@ class ShippedCallTest {
     return staying(jackal.kernel.boot.KernelConfig.defaults().withCpus(cpus));
   }
 
+  /** The echo server on CPU 0 and a client on CPU 1 that made {@code calls} calls to it. */
+  private record EchoPair(ObjectRef server, ObjectRef client, String stats) {}
+
+  /**
+   * Runs a client pinned to CPU 1 that calls the echo server on CPU 0 {@code calls} times, checks
+   * that every answer was right, and returns the pair with the kernel's statistics.
+   */
+  private static EchoPair echoAcrossCpus(TestSystem s, int calls) throws Exception {
+    AtomicLong sum = new AtomicLong();
+    ObjectRef server = echoOnCpu0(s, new AtomicLong());
+    ObjectRef client = s.process("client", sys -> sum.set(echoCalls(new Ipc(sys), calls)));
+    s.k.setCpuMask(client, 0b10);
+    s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
+    s.runUntilQuiet(server, client);
+    assertThat(sum.get()).isEqualTo((long) calls * (calls + 1) / 2);
+    return new EchoPair(server, client, s.k.statistics());
+  }
+
   /** Rescinds the object whose capability is in register {@code r}, through Range. */
   private static void rescind(SystemCalls sys, int r) {
     try {
@@ -94,27 +112,16 @@ class ShippedCallTest {
   @Test
   void everyCallAfterTheFirstToAServerPinnedToAnotherCpuIsRunOnThatCpusSide() throws Exception {
     try (TestSystem s = new TestSystem(2)) {
-      AtomicLong sum = new AtomicLong();
-      ObjectRef server = echoOnCpu0(s, new AtomicLong());
-      ObjectRef client =
-          s.process(
-              "client",
-              sys -> {
-                sum.set(echoCalls(new Ipc(sys), CALLS));
-              });
-      s.k.setCpuMask(client, 0b10);
-      s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
-      s.runUntilQuiet(server, client);
-      String stats = s.k.statistics();
-      assertThat(sum.get()).isEqualTo((long) CALLS * (CALLS + 1) / 2);
+      EchoPair pair = echoAcrossCpus(s, CALLS);
+      String stats = pair.stats();
       // The first call finds where the server runs; every later one is shipped (handed to CPU 0,
       // or run by CPU 1 itself when CPU 0 was not idle), and the replies, sent through the reply
       // endpoint, never are.
       assertThat(counter(stats, "ships-run")).as(stats).isEqualTo(CALLS - 1);
       assertThat(counter(stats, "ships-sent")).as(stats).isPositive();
       assertThat(counter(stats, "errors")).as(stats).isZero();
-      assertThat(s.info(client).cpu()).isEqualTo(1);
-      assertThat(s.info(server).runState()).isEqualTo(ProcessInfo.RECEIVING);
+      assertThat(s.info(pair.client()).cpu()).isEqualTo(1);
+      assertThat(s.info(pair.server()).runState()).isEqualTo(ProcessInfo.RECEIVING);
     }
   }
 
@@ -125,14 +132,7 @@ class ShippedCallTest {
   @Test
   void withoutTheStayAShippedCallerLeavesItsCpuUntilItIsAnswered() throws Exception {
     try (TestSystem s = staying(jackal.kernel.boot.KernelConfig.defaults().withCpus(2), false)) {
-      AtomicLong sum = new AtomicLong();
-      ObjectRef server = echoOnCpu0(s, new AtomicLong());
-      ObjectRef client = s.process("client", sys -> sum.set(echoCalls(new Ipc(sys), 1_000)));
-      s.k.setCpuMask(client, 0b10);
-      s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
-      s.runUntilQuiet(server, client);
-      String stats = s.k.statistics();
-      assertThat(sum.get()).isEqualTo(1_000L * 1_001 / 2);
+      String stats = echoAcrossCpus(s, 1_000).stats();
       assertThat(counter(stats, "ships-run")).as(stats).isEqualTo(999);
       assertThat(counter(stats, "ships-stayed")).as(stats).isZero();
     }
@@ -146,14 +146,7 @@ class ShippedCallTest {
   @Test
   void aCallerWithNothingElseToRunWaitsForItsShippedCallsOnItsOwnCpu() throws Exception {
     try (TestSystem s = staying(2)) {
-      AtomicLong sum = new AtomicLong();
-      ObjectRef server = echoOnCpu0(s, new AtomicLong());
-      ObjectRef client = s.process("client", sys -> sum.set(echoCalls(new Ipc(sys), CALLS)));
-      s.k.setCpuMask(client, 0b10);
-      s.give(client, 8, s.k.entry(s.endpoint(server, 1), 0));
-      s.runUntilQuiet(server, client);
-      String stats = s.k.statistics();
-      assertThat(sum.get()).isEqualTo((long) CALLS * (CALLS + 1) / 2);
+      String stats = echoAcrossCpus(s, CALLS).stats();
       assertThat(counter(stats, "ships-run")).as(stats).isEqualTo(CALLS - 1);
       // Most calls find the server's CPU idle and so stay; the others leave CPU 1 and are
       // dispatched again when answered, as before.
