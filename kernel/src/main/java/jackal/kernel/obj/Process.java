@@ -8,6 +8,8 @@ import jackal.kernel.sched.PollWord;
 import jackal.kernel.sched.ProgramContinuation;
 import jackal.kernel.sched.Scheduler;
 import jackal.kernel.sched.StallQueue;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -283,8 +285,9 @@ public final class Process extends KObject {
   public boolean shipStays;
 
   /**
-   * Set, with a release store, by the CPU that ran a staying caller's shipped call once that call
-   * is over and its locks released: {@link #shipOutcome} is then final. Cleared by the caller.
+   * Set, with a release store ({@link #markShipReturned}), by the CPU that ran a staying caller's
+   * shipped call once that call is over and its locks released: {@link #shipOutcome} is then final.
+   * Cleared by the caller.
    */
   public volatile boolean shipReturned;
 
@@ -296,8 +299,39 @@ public final class Process extends KObject {
    */
   public volatile boolean awaitsHere;
 
-  /** See {@link #awaitsHere}; cleared by the caller. */
+  /**
+   * See {@link #awaitsHere}: set with a release store ({@link #markWokenHere}), cleared by the
+   * caller.
+   */
   public volatile boolean wokenHere;
+
+  private static final VarHandle SHIP_RETURNED;
+  private static final VarHandle WOKEN_HERE;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      SHIP_RETURNED = l.findVarHandle(Process.class, "shipReturned", boolean.class);
+      WOKEN_HERE = l.findVarHandle(Process.class, "wokenHere", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * Tells a staying caller its shipped call is over ({@link #shipReturned}). A release store, not a
+   * volatile one: the caller spins on this line, so the full fence of a volatile store would hold
+   * this CPU until the caller's copy of the line is invalidated, and nothing this CPU reads after
+   * it needs that order (the caller reads the flag with a volatile load, then the outcome).
+   */
+  public void markShipReturned() {
+    SHIP_RETURNED.setRelease(this, true);
+  }
+
+  /** Tells a caller waiting on its own CPU that its wake has come; a release store, as above. */
+  public void markWokenHere() {
+    WOKEN_HERE.setRelease(this, true);
+  }
 
   public long cpuMask = -1L;
 

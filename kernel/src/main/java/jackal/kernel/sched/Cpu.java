@@ -544,7 +544,7 @@ public final class Cpu extends CpuTailPad {
       ParameterBlock block = p.shipBlock; // read once: a destroy on another CPU clears it
       if (block == null) {
         p.shipOutcome = Process.SHIP_NOT_RUN; // destroyed on its way: its trap finds that
-        p.shipReturned = true;
+        p.markShipReturned();
         return;
       }
       runShipped(p, block);
@@ -683,7 +683,7 @@ public final class Cpu extends CpuTailPad {
       // The caller waits on its own CPU, ON_CPU there throughout: no state to change, nothing to
       // send back. The outcome is final once the locks are released; the store tells it so.
       txn.releaseAll();
-      p.shipReturned = true;
+      p.markShipReturned();
       return;
     }
     if (waits) {

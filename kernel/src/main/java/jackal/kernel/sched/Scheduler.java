@@ -327,7 +327,7 @@ public final class Scheduler {
         if (from != null && from.txn.heldCount() > 0 && Thread.currentThread() == from.thread()) {
           from.txn.deferWake(p, null, false);
         } else {
-          p.wokenHere = true;
+          p.markWokenHere();
         }
       }
       return;

@@ -129,7 +129,7 @@ public final class Transaction {
       wakes[i] = null;
       wakeTargets[i] = null;
       if (target == null) {
-        p.wokenHere = true; // a caller waiting on its own CPU (Scheduler.makeReady)
+        p.markWokenHere(); // a caller waiting on its own CPU (Scheduler.makeReady)
       } else {
         cpu.scheduler().enqueue(p, target, wakeFront[i], cpu);
       }
