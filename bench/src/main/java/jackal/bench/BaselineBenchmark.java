@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@link #crossCorePingpong} is the floor under a cross-CPU round trip: one request word and one
  * reply word bouncing between two spinning platform threads, i.e. two cache-line transfers between
- * the cores, which on a virtual machine depend on where the host put its vCPUs.
+ * the cores, which on a virtual machine depend on where the host put its vCPUs. {@link
+ * #crossCoreContinuationCall} is the floor under a cross-CPU call: the same exchange with its words
+ * on lines of their own and a continuation run to answer each request.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -190,5 +192,108 @@ public class BaselineBenchmark extends LauncherFork {
     }
     s.seq = seq;
     return seq;
+  }
+
+  /**
+   * The least a cross-CPU call through a continuation can cost, for {@code ipc.cross-cpu.ratio}'s
+   * analysis (docs/BENCHMARKS.md, "What a cross-CPU call cannot avoid"): {@link Echo}'s two
+   * spinning threads, with the request's and the reply's words on lines of their own, as a call's
+   * message is, and the answer computed by a continuation the answering thread runs for each
+   * request, as a server is run. Per round trip: the flag's line and the words' line each way, and
+   * one run and one yield. No kernel: no capability, no lock, no copy but the four words each way.
+   */
+  @State(Scope.Benchmark)
+  public static class ContinuationEcho {
+    /** The flag lines: each written by one side only, between 64-byte gaps (longs, not arrays). */
+    volatile long request;
+
+    long gap0;
+    long gap1;
+    long gap2;
+    long gap3;
+    long gap4;
+    long gap5;
+    long gap6;
+    long gap7;
+
+    volatile long reply;
+
+    /** The message words: eight longs each way, each array its own two lines at most. */
+    final long[] in = new long[8];
+
+    final long[] out = new long[8];
+
+    volatile boolean stop;
+    long seq;
+    Thread thread;
+
+    @Setup(Level.Trial)
+    public void start() {
+      Continuation server =
+          new Continuation(
+              SCOPE,
+              () -> {
+                for (; ; ) {
+                  long[] w = in;
+                  long[] r = out;
+                  r[0] = w[0];
+                  r[1] = w[1] + 1;
+                  r[2] = w[2] + 2;
+                  r[3] = w[3] + 3;
+                  Continuation.yield(SCOPE);
+                }
+              });
+      thread =
+          Thread.ofPlatform()
+              .daemon(true)
+              .name("cross-core-continuation-echo")
+              .start(
+                  () -> {
+                    long seen = 0;
+                    while (!stop) {
+                      long q = request;
+                      if (q != seen) {
+                        seen = q;
+                        server.run();
+                        reply = q;
+                      } else {
+                        Thread.onSpinWait();
+                      }
+                    }
+                  });
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws InterruptedException {
+      stop = true;
+      thread.join();
+    }
+  }
+
+  /**
+   * baseline.cross-core-continuation-call: one round trip = write four words and the request flag,
+   * spin until the reply flag comes back, read the four words answered.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long crossCoreContinuationCall(ContinuationEcho s) {
+    long seq = s.seq;
+    long sum = 0;
+    long[] in = s.in;
+    long[] out = s.out;
+    for (int i = 0; i < BATCH; i++) {
+      ++seq;
+      in[0] = seq;
+      in[1] = seq;
+      in[2] = seq;
+      in[3] = seq;
+      s.request = seq;
+      while (s.reply != seq) {
+        Thread.onSpinWait();
+      }
+      sum += out[1] + out[3];
+    }
+    s.seq = seq;
+    return sum;
   }
 }

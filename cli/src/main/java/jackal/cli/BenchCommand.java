@@ -99,6 +99,12 @@ public final class BenchCommand implements Callable<Integer> {
     LABELS.put(BENCH + "IpcBenchmark.crossCpu", "ipc.roundtrip.cross-cpu");
     LABELS.put(BENCH + "BaselineBenchmark.continuationPingpong", "baseline.continuation-pingpong");
     LABELS.put(BENCH + "BaselineBenchmark.crossCorePingpong", "baseline.cross-core-pingpong");
+    // The least a cross-CPU call through a continuation costs, with no kernel: a flag line and a
+    // message line each way, one run and one yield (docs/BENCHMARKS.md, "What a cross-CPU call
+    // cannot avoid").
+    LABELS.put(
+        BENCH + "BaselineBenchmark.crossCoreContinuationCall",
+        "baseline.cross-core-continuation-call");
     LABELS.put(BENCH + "IpcBenchmark.kernelCapInvoke", "kernel-cap.invoke");
     LABELS.put(BENCH + "PeerBenchmark.platformThreadHandoff", "peer.platform-thread-handoff");
     LABELS.put(BENCH + "PeerBenchmark.virtualThreadHandoff", "peer.virtual-thread-handoff");
@@ -293,6 +299,19 @@ public final class BenchCommand implements Callable<Integer> {
     RATIOS.add(
         new Ratio(
             "ipc.cross-cpu.ratio", "ipc.roundtrip.cross-cpu", "baseline.cross-core-pingpong", "x"));
+    // The cross-CPU call against that floor, and the floor in the units of ipc.cross-cpu.ratio.
+    RATIOS.add(
+        new Ratio(
+            "ipc.cross-cpu.over-floor",
+            "ipc.roundtrip.cross-cpu",
+            "baseline.cross-core-continuation-call",
+            "x"));
+    RATIOS.add(
+        new Ratio(
+            "ipc.cross-cpu.floor.ratio",
+            "baseline.cross-core-continuation-call",
+            "baseline.cross-core-pingpong",
+            "x"));
     RATIOS.add(new Ratio("ipc.string.4k.ratio", "ipc.string.4k", "baseline.string.4k", "x"));
     RATIOS.add(new Ratio("ipc.string.64k.ratio", "ipc.string.64k", "baseline.string.64k", "x"));
     RATIOS.add(new Ratio("memory.load.ratio", "memory.load", "baseline.array-load", "x"));
@@ -386,6 +405,7 @@ public final class BenchCommand implements Callable<Integer> {
             "kernel-cap.",
             "baseline.continuation-pingpong",
             "baseline.cross-core-pingpong",
+            "baseline.cross-core-continuation-call",
             "baseline.string.",
             "peer.platform-thread-handoff",
             "peer.virtual-thread-handoff",

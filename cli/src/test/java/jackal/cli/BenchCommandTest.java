@@ -83,6 +83,7 @@ class BenchCommandTest {
       List.of(
           "jackal.bench.BaselineBenchmark.continuationPingpong",
           "jackal.bench.BaselineBenchmark.continuationPingpongDeep",
+          "jackal.bench.BaselineBenchmark.crossCoreContinuationCall",
           "jackal.bench.BaselineBenchmark.crossCorePingpong",
           "jackal.bench.EqualPeerBenchmark.actorOneCpu",
           "jackal.bench.EqualPeerBenchmark.actorTwoCpus",
@@ -125,6 +126,7 @@ class BenchCommandTest {
             "ipc.roundtrip.cross-cpu",
             "baseline.continuation-pingpong",
             "baseline.cross-core-pingpong",
+            "baseline.cross-core-continuation-call",
             "kernel-cap.invoke",
             "peer.platform-thread-handoff",
             "peer.virtual-thread-handoff",
