@@ -105,6 +105,24 @@ final class KernelRig implements AutoCloseable {
   private long started;
 
   /**
+   * Where the rigs' kernels run cross-CPU calls (KernelConfig.crossCpuCalls): the system property
+   * {@code jackal.bench.crossCpuCalls} ({@code at_caller}, {@code ship} or {@code ship_and_stay}),
+   * else the kernel's default; for A/B runs of the choices (docs/BENCHMARKS.md).
+   */
+  static KernelConfig.CrossCpuCalls crossCpuCalls() {
+    String v = System.getProperty("jackal.bench.crossCpuCalls");
+    if (v == null) {
+      return KernelConfig.defaults().crossCpuCalls();
+    }
+    try {
+      return KernelConfig.CrossCpuCalls.valueOf(v.strip().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "jackal.bench.crossCpuCalls is at_caller, ship or ship_and_stay, not '" + v + "'", e);
+    }
+  }
+
+  /**
    * Boots a kernel of {@code cpus} CPUs with an echo server restricted to {@code serverMask} and a
    * client (and its kickers) restricted to {@code clientMask}.
    */
@@ -120,6 +138,7 @@ final class KernelRig implements AutoCloseable {
             KernelConfig.defaults()
                 .withCpus(cpus)
                 .withIdleSpinMicros(spinMicros)
+                .withCrossCpuCalls(crossCpuCalls())
                 .withConsole(quiet));
     this.clientMask = clientMask;
 

@@ -125,6 +125,7 @@ final class PairsRig implements AutoCloseable {
             KernelConfig.defaults()
                 .withCpus(cpus)
                 .withIdleSpinMicros(spinMicros)
+                .withCrossCpuCalls(KernelRig.crossCpuCalls())
                 .withConsole(quiet));
     int clients = pairs + (probe >= 0 ? 1 : 0);
     goEntries = new CapRef[clients];

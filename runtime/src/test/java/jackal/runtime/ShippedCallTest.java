@@ -40,20 +40,14 @@ class ShippedCallTest {
 
   /**
    * A system whose kernel lets a shipped caller with nothing else to run wait on its own CPU, or
-   * not ({@code jackal.staysShipped}, read as the kernel is made; on by default).
+   * not (KernelConfig.crossCpuCalls: SHIP_AND_STAY, the default, or SHIP).
    */
   private static TestSystem staying(jackal.kernel.boot.KernelConfig cfg, boolean stays) {
-    String was = System.getProperty("jackal.staysShipped");
-    System.setProperty("jackal.staysShipped", Boolean.toString(stays));
-    try {
-      return new TestSystem(cfg);
-    } finally {
-      if (was == null) {
-        System.clearProperty("jackal.staysShipped");
-      } else {
-        System.setProperty("jackal.staysShipped", was);
-      }
-    }
+    return new TestSystem(
+        cfg.withCrossCpuCalls(
+            stays
+                ? jackal.kernel.boot.KernelConfig.CrossCpuCalls.SHIP_AND_STAY
+                : jackal.kernel.boot.KernelConfig.CrossCpuCalls.SHIP));
   }
 
   private static TestSystem staying(jackal.kernel.boot.KernelConfig cfg) {
@@ -126,8 +120,8 @@ class ShippedCallTest {
   }
 
   /**
-   * With {@code -Djackal.staysShipped=false} a shipped caller leaves its CPU while its call runs
-   * elsewhere, and is woken the ordinary way.
+   * With cross-CPU calls shipped but no stay (KernelConfig.CrossCpuCalls.SHIP) a shipped caller
+   * leaves its CPU while its call runs elsewhere, and is woken the ordinary way.
    */
   @Test
   void withoutTheStayAShippedCallerLeavesItsCpuUntilItIsAnswered() throws Exception {
@@ -135,6 +129,25 @@ class ShippedCallTest {
       String stats = echoAcrossCpus(s, 1_000).stats();
       assertThat(counter(stats, "ships-run")).as(stats).isEqualTo(999);
       assertThat(counter(stats, "ships-stayed")).as(stats).isZero();
+    }
+  }
+
+  /**
+   * With cross-CPU calls run at the caller (KernelConfig.CrossCpuCalls.AT_CALLER) nothing is
+   * shipped: every call runs on its caller's CPU and wakes the server onto its own, with the same
+   * answers.
+   */
+  @Test
+  void withCallsRunAtTheCallerNothingIsShipped() throws Exception {
+    try (TestSystem s =
+        new TestSystem(
+            jackal.kernel.boot.KernelConfig.defaults()
+                .withCpus(2)
+                .withCrossCpuCalls(jackal.kernel.boot.KernelConfig.CrossCpuCalls.AT_CALLER))) {
+      String stats = echoAcrossCpus(s, 1_000).stats();
+      assertThat(counter(stats, "ships-run")).as(stats).isZero();
+      assertThat(counter(stats, "ships-sent")).as(stats).isZero();
+      assertThat(counter(stats, "errors")).as(stats).isZero();
     }
   }
 

@@ -93,7 +93,9 @@ public final class Kernel implements AutoCloseable {
             config.oidsPerType(),
             config.console(),
             System.err,
-            config.capture());
+            config.capture(),
+            config.crossCpuCalls() != KernelConfig.CrossCpuCalls.AT_CALLER,
+            config.crossCpuCalls() == KernelConfig.CrossCpuCalls.SHIP_AND_STAY);
     machine.scheduler.defineNodes(config.nodeMasks());
     if (config.programCache() != null) {
       machine.loader.useCache(new VerifiedCache(config.programCache()));

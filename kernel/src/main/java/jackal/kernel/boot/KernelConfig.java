@@ -38,6 +38,9 @@ import java.util.function.Consumer;
  *     started again (a resumed store, a second run of an image) does not verify and prepare its
  *     programs again ({@code jackal.kernel.load.VerifiedCache}: entries checked before use, made
  *     for this kernel's build only); null (the default): verified programs are kept in memory only
+ * @param crossCpuCalls where a call to a process on a CPU its caller may not run on is run ({@link
+ *     CrossCpuCalls}); default {@link CrossCpuCalls#SHIP_AND_STAY}. A kernel that makes programs
+ *     capturable runs every call on its caller's CPU, whatever this says
  */
 public record KernelConfig(
     int cpus,
@@ -51,7 +54,26 @@ public record KernelConfig(
     List<Long> nodes,
     long checkpointMillis,
     boolean capture,
-    Path programCache) {
+    Path programCache,
+    CrossCpuCalls crossCpuCalls) {
+
+  /**
+   * Where a call to a recipient on a CPU its caller may not run on is run (docs/DESIGN-NOTES.md, "A
+   * cross-CPU call runs where its recipient is" and "A caller with nothing else to run waits on its
+   * own CPU"). Every choice gives the same outcome for every call; they differ in speed only, and
+   * exist so that each can be measured against the others.
+   */
+  public enum CrossCpuCalls {
+    /** On the caller's CPU, as any other call: the recipient is woken onto its own. */
+    AT_CALLER,
+    /** On the recipient's CPU, the caller leaving its own while the call is away. */
+    SHIP,
+    /**
+     * On the recipient's CPU; a caller with nothing else to run on its own CPU waits for the call
+     * there, on that CPU, instead of leaving it.
+     */
+    SHIP_AND_STAY
+  }
 
   /** The default heap guard threshold, in percent of the largest heap. */
   public static final int DEFAULT_HEAP_GUARD_PERCENT = 50;
@@ -90,7 +112,8 @@ public record KernelConfig(
         List.of(),
         DEFAULT_CHECKPOINT_MILLIS,
         false,
-        null);
+        null,
+        CrossCpuCalls.SHIP_AND_STAY);
   }
 
   public KernelConfig {
@@ -119,6 +142,9 @@ public record KernelConfig(
     if (checkpointMillis < 0) {
       throw new IllegalArgumentException(
           "checkpointMillis must not be negative, not " + checkpointMillis);
+    }
+    if (crossCpuCalls == null) {
+      throw new IllegalArgumentException("crossCpuCalls must not be null");
     }
     jackal.kernel.cap.OidLayout.fromSetting(oidLayout); // validates the name
     nodes = List.copyOf(nodes);
@@ -232,6 +258,11 @@ public record KernelConfig(
     return with(s -> s.programCache = dir);
   }
 
+  /** Where cross-CPU calls run (see {@link #crossCpuCalls}). */
+  public KernelConfig withCrossCpuCalls(CrossCpuCalls where) {
+    return with(s -> s.crossCpuCalls = where);
+  }
+
   /** These settings with {@code change} applied, checked again by the canonical constructor. */
   private KernelConfig with(Consumer<Settings> change) {
     Settings s = new Settings(this);
@@ -253,6 +284,7 @@ public record KernelConfig(
     long checkpointMillis;
     boolean capture;
     Path programCache;
+    CrossCpuCalls crossCpuCalls;
 
     Settings(KernelConfig c) {
       cpus = c.cpus;
@@ -267,6 +299,7 @@ public record KernelConfig(
       checkpointMillis = c.checkpointMillis;
       capture = c.capture;
       programCache = c.programCache;
+      crossCpuCalls = c.crossCpuCalls;
     }
 
     KernelConfig config() {
@@ -282,7 +315,8 @@ public record KernelConfig(
           nodes,
           checkpointMillis,
           capture,
-          programCache);
+          programCache,
+          crossCpuCalls);
     }
   }
 }

@@ -97,7 +97,18 @@ public final class Machine {
       long oidsPerType,
       PrintStream logOut,
       PrintStream errors) {
-    this(cpus, cpusPerNode, idleSpinNanos, sliceNanos, layout, oidsPerType, logOut, errors, false);
+    this(
+        cpus,
+        cpusPerNode,
+        idleSpinNanos,
+        sliceNanos,
+        layout,
+        oidsPerType,
+        logOut,
+        errors,
+        false,
+        true,
+        true);
   }
 
   /**
@@ -109,23 +120,25 @@ public final class Machine {
 
   /**
    * Whether a call to a process pinned away from its caller's CPU is shipped to the recipient's CPU
-   * and run there (docs/DESIGN-NOTES.md, "A cross-CPU call runs where its recipient is"): on unless
-   * the system property {@code jackal.shipCalls} is {@code false}, and never on a kernel that makes
-   * programs capturable (a shipped caller waits at no capture point).
+   * and run there (docs/DESIGN-NOTES.md, "A cross-CPU call runs where its recipient is"): as
+   * KernelConfig.crossCpuCalls says, and never on a kernel that makes programs capturable (a
+   * shipped caller waits at no capture point).
    */
   final boolean shipCalls;
 
   /**
    * Whether a shipped call's caller with nothing else to run on its CPU waits for the call there,
    * spinning in its trap, instead of leaving the CPU (docs/DESIGN-NOTES.md, "A caller with nothing
-   * else to run waits on its own CPU"): with {@link #shipCalls}, unless the system property {@code
-   * jackal.staysShipped} is {@code false}.
+   * else to run waits on its own CPU"): with {@link #shipCalls}, as KernelConfig.crossCpuCalls
+   * says.
    */
   final boolean staysShipped;
 
   /**
    * As the other constructor; {@code capture}: whether loaded programs are made capturable, so that
-   * {@link #programStates} can take and restore their state (KernelConfig.capture).
+   * {@link #programStates} can take and restore their state (KernelConfig.capture); {@code ship}
+   * and {@code stay}: whether cross-CPU calls are shipped, and whether a shipped caller may wait on
+   * its own CPU (KernelConfig.crossCpuCalls).
    */
   public Machine(
       int cpus,
@@ -136,12 +149,14 @@ public final class Machine {
       long oidsPerType,
       PrintStream logOut,
       PrintStream errors,
-      boolean capture) {
+      boolean capture,
+      boolean ship,
+      boolean stay) {
     this.loader = new ProgramLoader(AllowList.standard(), capture);
     this.programStates = new ProgramStateService(capture);
     this.captures = capture;
-    this.shipCalls = !capture && !"false".equals(System.getProperty("jackal.shipCalls"));
-    this.staysShipped = shipCalls && !"false".equals(System.getProperty("jackal.staysShipped"));
+    this.shipCalls = !capture && ship;
+    this.staysShipped = shipCalls && stay;
     this.objects = new ObjectTable(layout, oidsPerType);
     this.log = new KernelLog(logOut, "jackal-log");
     this.terminal = new KernelLog(logOut, "jackal-terminal");
