@@ -671,20 +671,22 @@ public final class Scheduler {
     return true;
   }
 
-  /** True if the calling thread is {@code cpu}'s own thread. */
+  /**
+   * True if the calling thread is {@code cpu}'s own thread. Read fresh ({@link Cpu#here}): called
+   * from a program's frames, a {@code Thread.currentThread()} that C2 kept from before a yield can
+   * name the CPU the process left.
+   */
   public boolean isCpuThread(Cpu cpu) {
-    return Thread.currentThread() == cpu.thread();
+    return Cpu.here() == cpu;
   }
 
-  /** The CPU whose thread is calling, or null if the caller is not a CPU thread. */
+  /**
+   * The CPU of this scheduler whose thread is calling, or null if the caller is not one of its CPU
+   * threads; read fresh, as {@link #isCpuThread} reads it.
+   */
   public Cpu currentCpu() {
-    Thread t = Thread.currentThread();
-    for (Cpu c : cpus) {
-      if (c.thread() == t) {
-        return c;
-      }
-    }
-    return null;
+    Cpu c = Cpu.here();
+    return c != null && c.scheduler() == this ? c : null;
   }
 
   /**
