@@ -3,6 +3,7 @@ package jackal.bench;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -118,9 +119,25 @@ public class IpcBenchmark extends LauncherFork {
     return s.rig.run(BATCH);
   }
 
-  /** ipc.roundtrip.cross-cpu: the same exchange, client on CPU 0 and server on CPU 1. */
+  /**
+   * ipc.roundtrip.cross-cpu: the same exchange, client on CPU 0 and server on CPU 1. Three forks,
+   * the mean over them: each JVM lays the objects both CPUs touch out against the 64-byte lines its
+   * own way, and one layout's call can be 1.6 times another's (docs/BENCHMARKS.md, "Why one build's
+   * cross-CPU call ranges from 1.0 to 1.6 us").
+   */
   @Benchmark
   @OperationsPerInvocation(BATCH)
+  @Fork(
+      value = 3,
+      jvmArgsAppend = {
+        Jvm.EXPORTS,
+        Jvm.NATIVE,
+        Jvm.HEAP_MIN,
+        Jvm.HEAP_MAX,
+        Jvm.GC,
+        Jvm.CARD_MARK,
+        Jvm.CARD_SIZE
+      })
   public long crossCpu(TwoCpus s) {
     return s.rig.run(KernelRig.Kind.ECHO, BATCH);
   }
