@@ -169,6 +169,16 @@ public final class Main implements Callable<Integer> {
         description = "wide (default: 40-bit OID, 44-bit count) or coyotos-2007.")
     String oidLayout;
 
+    @CommandLine.Option(
+        names = "--cross-cpu-calls",
+        paramLabel = "WHERE",
+        description =
+            "Where a call to a process on a CPU its caller may not run on runs: ship-and-stay"
+                + " (default: on the recipient's CPU, a caller with nothing else to run waiting on"
+                + " its own), ship (on the recipient's CPU, the caller leaving its own) or"
+                + " at-caller (on the caller's CPU). The same results, at different speeds.")
+    String crossCpuCalls;
+
     @CommandLine.Mixin SeeingOptions seeing = new SeeingOptions();
 
     @CommandLine.Option(
@@ -248,6 +258,18 @@ public final class Main implements Callable<Integer> {
       return masks;
     }
 
+    /** {@code --cross-cpu-calls}: at-caller, ship or ship-and-stay, as KernelConfig names them. */
+    static KernelConfig.CrossCpuCalls parseCrossCpuCalls(String where) {
+      return switch (where) {
+        case "at-caller" -> KernelConfig.CrossCpuCalls.AT_CALLER;
+        case "ship" -> KernelConfig.CrossCpuCalls.SHIP;
+        case "ship-and-stay" -> KernelConfig.CrossCpuCalls.SHIP_AND_STAY;
+        default ->
+            throw new IllegalArgumentException(
+                "--cross-cpu-calls: at-caller, ship or ship-and-stay, not '" + where + "'");
+      };
+    }
+
     @Override
     public Integer call() throws InterruptedException {
       KernelConfig cfg = KernelConfig.defaults().withConsole(System.out);
@@ -263,6 +285,9 @@ public final class Main implements Callable<Integer> {
         }
         if (oidLayout != null) {
           cfg = cfg.withOidLayout(oidLayout);
+        }
+        if (crossCpuCalls != null) {
+          cfg = cfg.withCrossCpuCalls(parseCrossCpuCalls(crossCpuCalls));
         }
         if (checkpointEvery != null) {
           cfg = cfg.withCheckpointMillis(checkpointEvery);

@@ -73,6 +73,29 @@ class MainTest {
   }
 
   @Test
+  void crossCpuCallsOptionNamesTheKernelsThreeChoices() {
+    assertThat(Main.Run.parseCrossCpuCalls("at-caller"))
+        .isEqualTo(jackal.kernel.boot.KernelConfig.CrossCpuCalls.AT_CALLER);
+    assertThat(Main.Run.parseCrossCpuCalls("ship"))
+        .isEqualTo(jackal.kernel.boot.KernelConfig.CrossCpuCalls.SHIP);
+    assertThat(Main.Run.parseCrossCpuCalls("ship-and-stay"))
+        .isEqualTo(jackal.kernel.boot.KernelConfig.CrossCpuCalls.SHIP_AND_STAY);
+  }
+
+  @Test
+  void crossCpuCallsOptionThatIsNoChoiceIsRefusedNamingTheChoices() {
+    assertThat(run("run", "--cross-cpu-calls", "SHIP")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--cross-cpu-calls: at-caller, ship or ship-and-stay, not 'SHIP'");
+  }
+
+  @Test
+  void theTourRunsWithCrossCpuCallsRunAtTheCaller() {
+    String out = runCapturing(0, "run", "--cpus", "2", "--cross-cpu-calls", "at-caller");
+    assertThat(out).contains("tour: done");
+  }
+
+  @Test
   void helpListsTheCommands() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("run", "bench", "test", "--version");
