@@ -31,7 +31,10 @@ final class Plots {
   private static final String PEER = "#dd6b20";
   private static final String CROSS = "#805ad5";
 
-  /** The charts issue 10 asks for: IPC against peers, scaling with CPUs, latency percentiles. */
+  /**
+   * The charts issue 10 asks for: IPC against peers, scaling with CPUs, latency percentiles; and
+   * the cross-CPU call against its floor.
+   */
   static final List<Chart> CHARTS =
       List.of(
           new Chart(
@@ -47,6 +50,16 @@ final class Plots {
                   new Bar("peer.virtual-thread.cpus-1", "virtual threads, one carrier", PEER),
                   new Bar("peer.virtual-thread-handoff", "virtual threads, two carriers", PEER),
                   new Bar("peer.platform-thread-handoff", "platform threads", PEER))),
+          new Chart(
+              "cross-cpu.svg",
+              "One round trip across two CPUs: Jackal against the least such a call can cost",
+              "ns",
+              false,
+              List.of(
+                  new Bar("ipc.roundtrip.cross-cpu", "Jackal call + reply, two CPUs", CROSS),
+                  new Bar(
+                      "baseline.cross-core-continuation-call", "floor: the same, no kernel", BASE),
+                  new Bar("baseline.cross-core-pingpong", "one word, one line (raw)", BASE))),
           new Chart(
               "scaling.svg",
               "Calls per second of 8 client/server pairs, by CPUs",

@@ -38,6 +38,9 @@ class BenchPlotTest {
       ipc.latency.same-cpu.p99: 12800 ns
       ipc.latency.same-cpu.p99.9: 503000 ns
       ipc.latency.cross-cpu.p50: 504000 ns
+      ipc.roundtrip.cross-cpu: 1305 ns/op
+      baseline.cross-core-continuation-call: 627.5 ns/op
+      baseline.cross-core-pingpong: 126.1 ns/op
       # a comment, and an empty line
 
       ipc.ratio: 2.337 x
@@ -96,7 +99,7 @@ class BenchPlotTest {
     List<Path> written = Plots.write(dir, run);
     assertThat(written)
         .extracting(p -> p.getFileName().toString())
-        .containsExactly("ipc-peers.svg", "scaling.svg", "latency.svg");
+        .containsExactly("ipc-peers.svg", "cross-cpu.svg", "scaling.svg", "latency.svg");
     for (Path p : written) {
       Document d = parse(Files.readString(p));
       assertThat(d.getDocumentElement().getLocalName()).isEqualTo("svg");
@@ -128,7 +131,7 @@ class BenchPlotTest {
   void aLongerBarMeansALargerValueOnLinearAndLogCharts(@TempDir Path dir) throws Exception {
     Map<String, BenchCommand.Figure> run = figures(RUN);
     Plots.write(dir, run);
-    for (String file : List.of("ipc-peers.svg", "scaling.svg", "latency.svg")) {
+    for (String file : List.of("ipc-peers.svg", "cross-cpu.svg", "scaling.svg", "latency.svg")) {
       List<Drawn> drawn = bars(parse(Files.readString(dir.resolve(file))));
       for (Drawn a : drawn) {
         for (Drawn b : drawn) {
@@ -185,6 +188,7 @@ class BenchPlotTest {
     assertThat(out.toString().lines())
         .containsExactly(
             "plot: " + plots.resolve("ipc-peers.svg"),
+            "plot: " + plots.resolve("cross-cpu.svg"),
             "plot: " + plots.resolve("scaling.svg"),
             "plot: " + plots.resolve("latency.svg"));
   }
