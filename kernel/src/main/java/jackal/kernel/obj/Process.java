@@ -382,6 +382,32 @@ public final class Process extends KObject {
     return regs;
   }
 
+  /**
+   * Reads, in no particular order, a field of each part of this process that a call's transaction
+   * reads or writes (its lock word's neighbour {@link #received}, its block and continuation, its
+   * run and receive state, its pending notices and fault, its scheduling word and capability
+   * registers), and returns a value that depends on every one of them, so that the compiler keeps
+   * the reads. For a CPU about to run a call of this process that was made on another CPU
+   * (Cpu.runShipped): the lines arrive together instead of each waiting for the read before it, as
+   * the transaction's own reads would (docs/DESIGN-NOTES.md, "What a cross-CPU call cannot avoid").
+   * Nothing is decided on what it reads.
+   */
+  public long touchForCall() {
+    return (received ? 1 : 0)
+        + (pb == null ? 0 : 2)
+        + (cont == null ? 0 : 4)
+        + capRegs.length
+        + runState
+        + rcvIcw
+        + rcvBound
+        + rcvPtr
+        + rcvEpId
+        + rcvCap3
+        + notices
+        + faultCode
+        + sched;
+  }
+
   /** Capability register {@code i} (0 .. {@link #CAP_REGS} - 1). */
   public Capability capReg(int i) {
     return capRegs[i];

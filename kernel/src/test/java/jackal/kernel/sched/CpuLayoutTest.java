@@ -70,4 +70,14 @@ class CpuLayoutTest {
         .satisfies(f -> assertThat(Modifier.isFinal(f.getModifiers())).isTrue());
     assertThat(instanceFields(CpuTailPad.class)).allMatch(f -> f.getType() == long.class);
   }
+
+  @Test
+  void theWordsTouchedBeforeAShippedCallReachEveryLineOfTheBlock() {
+    int[] words = Cpu.TOUCHED_WORDS;
+    assertThat(words[0]).isZero();
+    assertThat(words[words.length - 1]).isEqualTo(jackal.kernel.api.ParameterBlock.WORDS - 1);
+    for (int i = 1; i < words.length; i++) {
+      assertThat(words[i] - words[i - 1]).as("words %d to %d", i - 1, i).isBetween(1, 8);
+    }
+  }
 }
