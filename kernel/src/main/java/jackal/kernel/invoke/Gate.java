@@ -222,6 +222,7 @@ final class Gate implements SystemCalls {
       return NOT_HANDED;
     }
     p.shipBlock = pb;
+    p.noteShipWords(pb.w);
     p.shipStays = true;
     p.awaitsHere = true;
     if (!handOver(p, to, here)) {
@@ -359,6 +360,7 @@ final class Gate implements SystemCalls {
    */
   private boolean shipAndYield(Process p, ParameterBlock pb) {
     p.shipBlock = pb;
+    p.noteShipWords(pb.w);
     p.afterYield = Process.AFTER_SHIP;
     boolean yielded;
     try {

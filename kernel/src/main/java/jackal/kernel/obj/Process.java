@@ -271,6 +271,20 @@ public final class Process extends KObject {
   /** The block of the call shipped ({@link #AFTER_SHIP}), handed to the CPU that runs it. */
   public ParameterBlock shipBlock;
 
+  /**
+   * The words of the block of this process's last shipped call, so that the CPU that runs the next
+   * one can read their lines without first fetching the block's (Cpu.touch): only a hint, never
+   * used for anything but those reads, and stale if the block changed since.
+   */
+  public long[] shipWords;
+
+  /** Records {@link #shipWords}; stored only when they change, so the line stays shared. */
+  public void noteShipWords(long[] words) {
+    if (shipWords != words) {
+      shipWords = words;
+    }
+  }
+
   /** What became of the shipped call ({@link #SHIP_DONE} ...), written by the CPU that ran it. */
   public int shipOutcome;
 
@@ -513,6 +527,7 @@ public final class Process extends KObject {
     cont = null;
     shipTo = -1;
     shipBlock = null;
+    shipWords = null;
     shipFailure = null;
   }
 

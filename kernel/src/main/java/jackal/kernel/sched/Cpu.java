@@ -703,13 +703,20 @@ public final class Cpu extends CpuTailPad {
    * alignment. The caller's CPU wrote them last, so each is a transfer from that CPU; the
    * transaction reads them one after another, mostly each after a read that depends on the one
    * before (the process, then its block, then the words, then its lock), so that their transfers
-   * would not overlap. Read here, independently, they arrive together. Measured: the cross-CPU call
-   * 1 203 against 1 338 ns, medians of 8 JVMs each (docs/BENCHMARKS.md, "Fourteenth session").
+   * would not overlap. Read here, independently, they arrive together; the words through {@link
+   * Process#shipWords}, beside the block rather than after it. Measured: the cross-CPU call 1 203
+   * against 1 338 ns, medians of 8 JVMs each, and with the words beside the block 1 221 and 1 232
+   * against 1 383 and 1 432 in two more sittings (docs/BENCHMARKS.md, "Fourteenth session").
    */
   private void touch(Process p, ParameterBlock block) {
-    long[] w = block.w;
+    // The words through the process, read beside the block: not after it (Process#shipWords).
+    long[] w = p.shipWords;
+    if (w == null || w.length < ParameterBlock.WORDS) {
+      w = block.w;
+    }
     touched +=
-        p.touchForCall()
+        (block.w == null ? 0 : 1)
+            + p.touchForCall()
             + w[TOUCHED_WORDS[0]]
             + w[TOUCHED_WORDS[1]]
             + w[TOUCHED_WORDS[2]]
