@@ -704,9 +704,10 @@ public final class Cpu extends CpuTailPad {
    * transaction reads them one after another, mostly each after a read that depends on the one
    * before (the process, then its block, then the words, then its lock), so that their transfers
    * would not overlap. Read here, independently, they arrive together; the words through {@link
-   * Process#shipWords}, beside the block rather than after it. Measured: the cross-CPU call 1 203
-   * against 1 338 ns, medians of 8 JVMs each, and with the words beside the block 1 221 and 1 232
-   * against 1 383 and 1 432 in two more sittings (docs/BENCHMARKS.md, "Fourteenth session").
+   * Process#shipWords}, beside the block rather than after it. Measured, medians of 8 JVMs each:
+   * the cross-CPU call took 1203 ns against 1338 without any of this, and in two more sittings 1221
+   * and 1232 ns with the words read beside the block against 1383 and 1432 with them read after it
+   * (docs/BENCHMARKS.md, "Fourteenth session").
    */
   private void touch(Process p, ParameterBlock block) {
     // The words through the process, read beside the block: not after it (Process#shipWords).
