@@ -291,11 +291,12 @@ public final class Scheduler {
   }
 
   /**
-   * Hands {@code p}, whose call is to run on CPU {@code to} while {@code p} stays on its own CPU
-   * ({@link Process#shipStays}), to that CPU if it is idle: false, doing nothing, if it is busy.
+   * Hands the call of {@code ticket}'s process, which is to run on CPU {@code to} while the process
+   * stays on its own CPU ({@link Process#shipStays}), to that CPU if it is idle: false, doing
+   * nothing, if it is busy.
    */
-  public boolean handShippedCall(Process p, int to) {
-    return cpus[to].offer(p);
+  public boolean handShippedCall(CallTicket ticket, int to) {
+    return cpus[to].offerSlot(ticket);
   }
 
   /**
