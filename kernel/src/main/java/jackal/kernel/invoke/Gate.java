@@ -65,7 +65,12 @@ final class Gate implements SystemCalls {
   Gate(Machine machine, Process process) {
     this.machine = machine;
     this.process = process;
-    this.cont = process.cont;
+    // The continuation running this code, not process.cont read again: a destroy between the
+    // dispatch that made the continuation and this line clears the field, and a gate bound to
+    // null would take the cleared process for a live one (its first memory walk then faulted a
+    // destroyed process with InvalidDataReference; StoreTest caught it once in a full run).
+    ProgramContinuation running = ProgramContinuation.current();
+    this.cont = running != null ? running : process.cont;
     this.seed = 0x9E3779B97F4A7C15L ^ process.oid;
   }
 

@@ -16,19 +16,39 @@ public final class ProgramContinuation {
   private boolean mayStayPinned;
 
   public ProgramContinuation(Runnable body) {
-    this.continuation =
-        new Continuation(SCOPE, body) {
-          @Override
-          protected void onPinned(Continuation.Pinned reason) {
-            if (mayStayPinned) {
-              return;
-            }
-            throw new IllegalStateException(
-                "a process blocked while its program held a monitor or was inside native code ("
-                    + reason
-                    + "); programs must not call the kernel from inside synchronized blocks");
-          }
-        };
+    this.continuation = new Inner(body);
+  }
+
+  /** The JDK's continuation, which knows the program continuation it is. */
+  private final class Inner extends Continuation {
+    Inner(Runnable body) {
+      super(SCOPE, body);
+    }
+
+    ProgramContinuation owner() {
+      return ProgramContinuation.this;
+    }
+
+    @Override
+    protected void onPinned(Continuation.Pinned reason) {
+      if (mayStayPinned) {
+        return;
+      }
+      throw new IllegalStateException(
+          "a process blocked while its program held a monitor or was inside native code ("
+              + reason
+              + "); programs must not call the kernel from inside synchronized blocks");
+    }
+  }
+
+  /**
+   * The program continuation the calling code runs in (the innermost, for a server run in place
+   * inside its caller's), or null outside any. What a process's code binds to when it starts: its
+   * process's {@code cont} field may already have been cleared by a destroy on another CPU, and is
+   * only the continuation the process should run next.
+   */
+  public static ProgramContinuation current() {
+    return Continuation.getCurrentContinuation(SCOPE) instanceof Inner inner ? inner.owner() : null;
   }
 
   /** Runs the program until it yields or ends. Must be called on a CPU thread. */
