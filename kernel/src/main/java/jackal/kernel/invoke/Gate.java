@@ -8,7 +8,6 @@ import jackal.kernel.api.Syscall;
 import jackal.kernel.api.SystemCalls;
 import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
-import jackal.kernel.sched.CallTicket;
 import jackal.kernel.sched.Cpu;
 import jackal.kernel.sched.PollWord;
 import jackal.kernel.sched.ProgramContinuation;
@@ -288,9 +287,8 @@ final class Gate implements SystemCalls {
    * server's switch, its way into its idle loop) when the next call comes.
    */
   private boolean handOver(Process p, int to, Cpu here) {
-    CallTicket ticket = p.callTicket(p.shipBlock);
     for (int looks = 0; ; looks++) {
-      if (machine.scheduler.handShippedCall(ticket, to)) {
+      if (machine.scheduler.handShippedCall(p, to)) {
         return true;
       }
       if (looks == HANDOVER_LOOKS || !here.hasNothingElse()) {

@@ -3,7 +3,6 @@ package jackal.kernel.obj;
 import jackal.kernel.api.ParameterBlock;
 import jackal.kernel.api.ProgramEntry;
 import jackal.kernel.cap.Capability;
-import jackal.kernel.sched.CallTicket;
 import jackal.kernel.sched.Cpu;
 import jackal.kernel.sched.PollWord;
 import jackal.kernel.sched.ProgramContinuation;
@@ -279,23 +278,6 @@ public final class Process extends KObject {
    */
   public long[] shipWords;
 
-  /**
-   * What this process hands the recipient's CPU when it waits for a shipped call on its own CPU
-   * ({@link CallTicket}); made by {@link #callTicket} on its own CPU, and kept while its block
-   * stays the same.
-   */
-  public CallTicket callTicket;
-
-  /** {@link #callTicket} for a call made with {@code block}, made if there is none for it yet. */
-  public CallTicket callTicket(ParameterBlock block) {
-    CallTicket t = callTicket;
-    if (t == null || t.block != block) {
-      t = new CallTicket(this, block);
-      callTicket = t;
-    }
-    return t;
-  }
-
   /** Records {@link #shipWords}; stored only when they change, so the line stays shared. */
   public void noteShipWords(long[] words) {
     if (shipWords != words) {
@@ -546,7 +528,6 @@ public final class Process extends KObject {
     shipTo = -1;
     shipBlock = null;
     shipWords = null;
-    callTicket = null;
     shipFailure = null;
   }
 

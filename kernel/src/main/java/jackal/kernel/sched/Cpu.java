@@ -441,25 +441,13 @@ public final class Cpu extends CpuTailPad {
       // the store waits for the waker's copy of the line to be invalidated.
       inboxTaken = false;
       SLOT.setOpaque(this, null);
-    } else {
-      Object slot = SLOT.getAcquire(this);
-      if (slot instanceof Process offered) {
-        // Handed over while this CPU was idle: nothing else can be queued ahead of it (the queue
-        // was empty, or the idle loop would have left for it), and no donation is pending.
-        inboxTaken = true;
-        handoffs++;
-        startOrResumeSlice(offered);
-        return offered;
-      }
-      if (slot instanceof CallTicket ticket) {
-        // The same, for a call whose caller waits for it on its own CPU: the ticket names the
-        // process, its block and its words at once (see touch).
-        inboxTaken = true;
-        handoffs++;
-        touch(ticket.process, ticket.block, ticket.words);
-        startOrResumeSlice(ticket.process);
-        return ticket.process;
-      }
+    } else if (SLOT.getAcquire(this) instanceof Process offered) {
+      // Handed over while this CPU was idle: nothing else can be queued ahead of it (the queue was
+      // empty, or the idle loop would have left for it), and no donation is pending.
+      inboxTaken = true;
+      handoffs++;
+      startOrResumeSlice(offered);
+      return offered;
     }
     Process p = donated;
     if (p != null) {
@@ -688,7 +676,7 @@ public final class Cpu extends CpuTailPad {
    * home CPU, where its trap finds what became of the call.
    */
   private void runShipped(Process p, ParameterBlock block) {
-    touch(p, block, p.shipWords);
+    touch(p, block);
     shipsRun++;
     p.shipBlock = null;
     boolean waits = scheduler.shippedCall.run(p, block, this);
@@ -715,17 +703,15 @@ public final class Cpu extends CpuTailPad {
    * alignment. The caller's CPU wrote them last, so each is a transfer from that CPU; the
    * transaction reads them one after another, mostly each after a read that depends on the one
    * before (the process, then its block, then the words, then its lock), so that their transfers
-   * would not overlap. Read here, independently, they arrive together; the words beside the block
-   * rather than after it ({@code words}: {@link Process#shipWords}, or a {@link CallTicket}'s). For
-   * a caller waiting on its own CPU this runs as the ticket is taken from the inbox, before
-   * anything of the process is read. Measured, medians of 8 JVMs each: the cross-CPU call took 1203
-   * ns against 1338 without any of this; 1221 and 1232 ns with the words read beside the block
-   * against 1383 and 1432 with them read after it; 1002, 1129 and 1010 ns with the ticket against
-   * 1120, 1158 and 1078 without (docs/BENCHMARKS.md, "Fourteenth session").
+   * would not overlap. Read here, independently, they arrive together; the words through {@link
+   * Process#shipWords}, beside the block rather than after it. Measured, medians of 8 JVMs each:
+   * the cross-CPU call took 1203 ns against 1338 without any of this, and in two more sittings 1221
+   * and 1232 ns with the words read beside the block against 1383 and 1432 with them read after it
+   * (docs/BENCHMARKS.md, "Fourteenth session").
    */
-  private void touch(Process p, ParameterBlock block, long[] words) {
-    // The words read beside the block, not after it (Process#shipWords, CallTicket).
-    long[] w = words;
+  private void touch(Process p, ParameterBlock block) {
+    // The words through the process, read beside the block: not after it (Process#shipWords).
+    long[] w = p.shipWords;
     if (w == null || w.length < ParameterBlock.WORDS) {
       w = block.w;
     }
@@ -991,8 +977,7 @@ public final class Cpu extends CpuTailPad {
    */
   private boolean hasOffered() {
     Object o = SLOT.getVolatile(this);
-    Process p = o instanceof CallTicket t ? t.process : o instanceof Process q ? q : null;
-    return p != null && p != running();
+    return o instanceof Process p && p != running();
   }
 
   /**
@@ -1003,11 +988,6 @@ public final class Cpu extends CpuTailPad {
    * handed another process: the caller queues {@code p} instead.
    */
   boolean offer(Process p) {
-    return offerSlot(p);
-  }
-
-  /** {@link #offer} of a process or of a {@link CallTicket}: what the inbox may hold. */
-  boolean offerSlot(Object p) {
     if (SLOT.compareAndExchange(this, WAITING, p) != WAITING) {
       return false;
     }
@@ -1035,8 +1015,7 @@ public final class Cpu extends CpuTailPad {
       long deadline = start + scheduler.spinNanos;
       for (; ; ) {
         if (hasWork() || scheduler.stopping || scheduler.cutting) {
-          Object slot = SLOT.getOpaque(this);
-          if (slot instanceof Process || slot instanceof CallTicket) {
+          if (SLOT.getOpaque(this) instanceof Process) {
             // Handed a process: it runs next, and the slice it starts reads the clock, which
             // ends this stretch too (see beginSlice). One reading fewer on a cross-CPU wake.
             handedOver = true;

@@ -291,12 +291,11 @@ public final class Scheduler {
   }
 
   /**
-   * Hands the call of {@code ticket}'s process, which is to run on CPU {@code to} while the process
-   * stays on its own CPU ({@link Process#shipStays}), to that CPU if it is idle: false, doing
-   * nothing, if it is busy.
+   * Hands {@code p}, whose call is to run on CPU {@code to} while {@code p} stays on its own CPU
+   * ({@link Process#shipStays}), to that CPU if it is idle: false, doing nothing, if it is busy.
    */
-  public boolean handShippedCall(CallTicket ticket, int to) {
-    return cpus[to].offerSlot(ticket);
+  public boolean handShippedCall(Process p, int to) {
+    return cpus[to].offer(p);
   }
 
   /**

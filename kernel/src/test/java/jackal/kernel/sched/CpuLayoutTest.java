@@ -80,30 +80,4 @@ class CpuLayoutTest {
       assertThat(words[i] - words[i - 1]).as("words %d to %d", i - 1, i).isBetween(1, 8);
     }
   }
-
-  @Test
-  void aCallTicketIsItsReferencesBetweenSixtyFourBytesOfPaddingOnEachSide() {
-    assertThat(CallTicket.class.getSuperclass()).isEqualTo(CallTicketPad.class);
-    assertThat(CallTicketPad.class.getSuperclass()).isEqualTo(Object.class);
-    // The lead: a filler for the gap after the header, then eight longs nothing uses.
-    assertThat(instanceFields(CallTicketPad.class))
-        .filteredOn(f -> f.getType() == long.class)
-        .hasSize(8)
-        .allMatch(f -> Modifier.isPrivate(f.getModifiers()));
-    assertThat(instanceFields(CallTicketPad.class))
-        .filteredOn(f -> f.getType() != long.class)
-        .singleElement()
-        .satisfies(f -> assertThat(f.getType()).isEqualTo(int.class));
-    // The ticket: its references, all final (nobody writes the line after it is made), and the
-    // tail's eight longs.
-    List<Field> fields = instanceFields(CallTicket.class);
-    assertThat(fields)
-        .filteredOn(f -> !f.getType().isPrimitive())
-        .extracting(Field::getName)
-        .containsExactlyInAnyOrder("process", "block", "words");
-    assertThat(fields)
-        .filteredOn(f -> !f.getType().isPrimitive())
-        .allMatch(f -> Modifier.isFinal(f.getModifiers()));
-    assertThat(fields).filteredOn(f -> f.getType() == long.class).hasSize(8);
-  }
 }
