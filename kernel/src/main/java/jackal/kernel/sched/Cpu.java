@@ -711,12 +711,13 @@ public final class Cpu extends CpuTailPad {
    */
   private void touch(Process p, ParameterBlock block) {
     // The words through the process, read beside the block: not after it (Process#shipWords).
+    // Every block's words are ParameterBlock.WORDS long, whichever block they came from.
     long[] w = p.shipWords;
-    if (w == null || w.length < ParameterBlock.WORDS) {
+    if (w == null) {
       w = block.w;
     }
     touched +=
-        (block.w == null ? 0 : 1)
+        (block.w == null ? 0 : 1) // the block's own line (its reference is never null)
             + p.touchForCall()
             + w[TOUCHED_WORDS[0]]
             + w[TOUCHED_WORDS[1]]
