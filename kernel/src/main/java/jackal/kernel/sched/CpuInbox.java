@@ -13,8 +13,8 @@ package jackal.kernel.sched;
  * that line from the other CPU and only then the inbox's (docs/DESIGN-NOTES.md, "A cross-CPU wake
  * moves one line").
  *
- * <p>The fields take 24 bytes, a multiple of 8 (three fillers make it so), so that the tail
- * padding's longs follow them with no gap a subclass field could fill.
+ * <p>The fields take 24 bytes, a multiple of 8 (two fillers make it so), so that the tail padding's
+ * longs follow them with no gap a subclass field could fill.
  */
 abstract class CpuInbox extends CpuLeadPad {
   public final int id;
@@ -38,8 +38,14 @@ abstract class CpuInbox extends CpuLeadPad {
   /** In the idle loop (spinning or parked): work offered to this node will be found here. */
   volatile boolean idle;
 
-  @SuppressWarnings("unused") // fills the line's last bytes (see the class comment)
-  private int filler0;
+  /**
+   * The parameter words of the call handed over with the process in {@link #slot} ({@link
+   * jackal.kernel.obj.Process#shipWords}), or null: a hint, written by the handing CPU before its
+   * compare-and-set on the slot and read with it, so that the taker starts fetching the words'
+   * lines together with the process's instead of after them ({@link Cpu#offer(Process, long[])}).
+   * It may be stale (a hand-over that lost the race wrote it too); it is only ever read.
+   */
+  long[] handedWords;
 
   @SuppressWarnings("unused") // fills the line's last bytes (see the class comment)
   private short filler1;

@@ -295,7 +295,7 @@ public final class Scheduler {
    * ({@link Process#shipStays}), to that CPU if it is idle: false, doing nothing, if it is busy.
    */
   public boolean handShippedCall(Process p, int to) {
-    return cpus[to].offer(p);
+    return cpus[to].offer(p, p.shipWords);
   }
 
   /**

@@ -50,7 +50,7 @@ class CpuLayoutTest {
     assertThat(fields)
         .extracting(Field::getName)
         .filteredOn(n -> !n.startsWith("filler"))
-        .containsExactlyInAnyOrder("id", "node", "slot", "parked", "idle");
+        .containsExactlyInAnyOrder("id", "node", "slot", "parked", "idle", "handedWords");
     assertThat(fields.stream().mapToInt(CpuLayoutTest::size).sum() % 8).isZero();
     assertThat(fields.stream().mapToInt(CpuLayoutTest::size).sum()).isLessThanOrEqualTo(32);
   }

@@ -107,6 +107,49 @@ class InboxTest {
     }
   }
 
+  /**
+   * A shipped call's parameter words are handed over beside its process, in the inbox's line, so
+   * that the CPU taking the call starts fetching the lines of both at once; no other hand-over
+   * leaves words there.
+   */
+  @Test
+  void aShippedCallsWordsAreHandedOverBesideItsProcessAndNoOtherHandOverCarriesAny()
+      throws Exception {
+    Process caller = onCpu1(1);
+    long[] words = new long[jackal.kernel.api.ParameterBlock.WORDS];
+    caller.shipWords = words;
+    caller.shipStays = true; // its block is gone: the taking CPU reports the call not run
+    Process woken = onCpu1(2);
+    CountDownLatch ran = new CountDownLatch(1);
+    Object[] wordsWhenRun = {"not run"};
+    Scheduler s =
+        startTwoCpus(
+            TimeUnit.SECONDS.toNanos(10),
+            cpu -> {
+              wordsWhenRun[0] = cpu.handedWords;
+              ran.countDown();
+            });
+    try {
+      awaitIdle(s.cpu(1));
+      assertThat(s.handShippedCall(caller, 1)).isTrue();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!caller.shipReturned && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(caller.shipReturned).isTrue();
+      assertThat(caller.shipOutcome).isEqualTo(Process.SHIP_NOT_RUN);
+      assertThat(s.cpu(1).handedWords).isSameAs(words);
+
+      awaitIdle(s.cpu(1));
+      s.makeReady(woken, false, null);
+      assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(wordsWhenRun[0]).as("the words a plain wake leaves").isNull();
+      assertThat(s.cpu(1).handoffs()).isEqualTo(2);
+    } finally {
+      s.stop();
+    }
+  }
+
   @Test
   void aProcessTakenFromTheInboxIsNotWaitingWorkWhileItRunsAndABusyCpuGetsItsWorkQueued()
       throws Exception {
