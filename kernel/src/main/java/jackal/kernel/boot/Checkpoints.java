@@ -9,6 +9,7 @@ import jackal.kernel.obj.Process;
 import jackal.kernel.persist.CheckpointControl;
 import jackal.kernel.persist.ProgramStateCodec;
 import jackal.kernel.sched.Scheduler;
+import jackal.kernel.sched.Transaction;
 import jackal.kernel.trace.KernelEvents;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -374,7 +375,7 @@ final class Checkpoints implements CheckpointControl {
 
   /** The lock of {@code o}, as the boot API takes it (a CPU's transaction never holds one now). */
   private void lock(KObject o) {
-    while (!o.tryLock(owner)) {
+    while (!Transaction.tryLockOutside(o, owner, machine.scheduler)) {
       Thread.onSpinWait();
     }
   }

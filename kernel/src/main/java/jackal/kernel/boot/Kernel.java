@@ -26,6 +26,7 @@ import jackal.kernel.obj.ObType;
 import jackal.kernel.obj.ObjectTable;
 import jackal.kernel.obj.Page;
 import jackal.kernel.obj.Process;
+import jackal.kernel.sched.Transaction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -670,7 +671,8 @@ public final class Kernel implements AutoCloseable {
                 : Long.compare(a.oid, b.oid));
     for (int attempt = 0; ; attempt++) {
       int got = 0;
-      while (got < all.size() && all.get(got).tryLock(bootOwner)) {
+      while (got < all.size()
+          && Transaction.tryLockOutside(all.get(got), bootOwner, machine.scheduler)) {
         got++;
       }
       if (got == all.size()) {
@@ -763,6 +765,8 @@ public final class Kernel implements AutoCloseable {
           .append(c.inPlaceRuns())
           .append(" in-place-too-deep=")
           .append(c.inPlaceRefusedForStack())
+          .append(" evictions=")
+          .append(c.txn.evictions())
           .append(" meter-readings=")
           .append(c.meterReadings())
           .append(" stack-guarantee-kib=")
@@ -1137,7 +1141,8 @@ public final class Kernel implements AutoCloseable {
   void locked(Runnable body, KObject... objects) {
     for (; ; ) {
       int got = 0;
-      while (got < objects.length && objects[got].tryLock(bootOwner)) {
+      while (got < objects.length
+          && Transaction.tryLockOutside(objects[got], bootOwner, machine.scheduler)) {
         got++;
       }
       if (got == objects.length) {

@@ -10,6 +10,7 @@ import jackal.kernel.obj.Process;
 import jackal.kernel.persist.ProgramStateCodec;
 import jackal.kernel.sched.ProgramContinuation;
 import jackal.kernel.sched.StallQueue;
+import jackal.kernel.sched.Transaction;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -311,7 +312,7 @@ final class ProgramStateCut implements ProgramStateCodec {
 
   /** Takes {@code o}'s lock, as the boot API does (no CPU transaction ever waits for one). */
   private void lock(KObject o) {
-    while (!o.tryLock(owner)) {
+    while (!Transaction.tryLockOutside(o, owner, machine.scheduler)) {
       Thread.onSpinWait();
     }
   }

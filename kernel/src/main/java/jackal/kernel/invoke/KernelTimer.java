@@ -3,6 +3,7 @@ package jackal.kernel.invoke;
 import jackal.kernel.obj.KObject;
 import jackal.kernel.obj.Process;
 import jackal.kernel.sched.Scheduler;
+import jackal.kernel.sched.Transaction;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -131,7 +132,7 @@ final class KernelTimer {
 
   private void wake(Sleeper s) {
     Process p = s.process;
-    while (!p.tryLock(lockOwner)) {
+    while (!Transaction.tryLockOutside(p, lockOwner, scheduler)) {
       Thread.onSpinWait();
     }
     try {

@@ -16,6 +16,8 @@ public abstract class KObject {
 
   private static final VarHandle OWNER;
 
+  private static final VarHandle DOMAIN;
+
   /** Lock owner IDs: 0 means free. Each CPU's transaction and each other locker has its own. */
   private static final java.util.concurrent.atomic.AtomicInteger NEXT_OWNER =
       new java.util.concurrent.atomic.AtomicInteger(1);
@@ -23,6 +25,7 @@ public abstract class KObject {
   static {
     try {
       OWNER = MethodHandles.lookup().findVarHandle(KObject.class, "owner", int.class);
+      DOMAIN = MethodHandles.lookup().findVarHandle(KObject.class, "domain", byte.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -64,6 +67,20 @@ public abstract class KObject {
   ObjectTable table;
 
   /**
+   * Whose lock guards this object (docs/DESIGN-NOTES.md, "What the locks cost"): 0 while no CPU's
+   * transaction has locked it yet, {@code c + 1} once CPU {@code c}'s has (its transactions then
+   * take their CPU's own lock, once per transaction, instead of this object's word), and {@link
+   * #SHARED} for good once anyone else has locked it since. Written only by a holder of the lock
+   * that guards it ({@code Transaction}); read without one only as a hint, checked again under the
+   * lock.
+   */
+  @SuppressWarnings("unused") // through DOMAIN
+  private byte domain;
+
+  /** {@link #domain()} of an object every locker locks by its own word, for good. */
+  public static final int SHARED = -1;
+
+  /**
    * Records that the object may change from now on (its lock held, or every CPU held, or on the
    * boot API's thread holding its lock): the next cut takes it.
    */
@@ -97,6 +114,21 @@ public abstract class KObject {
   /** A cut took the object (its lock held): it is clean until it is marked again. */
   public final void clearDirty() {
     dirty = false;
+  }
+
+  /**
+   * See {@link #domain}: 0, a CPU's number plus one, or {@link #SHARED}. An acquire load, paired
+   * with the release store of {@link #setDomain}: a locker that finds an object shared sees what
+   * the CPU whose domain it left wrote to it before (that CPU let its own lock go, the evictor took
+   * it and then stored SHARED).
+   */
+  public final int domain() {
+    return (byte) DOMAIN.getAcquire(this);
+  }
+
+  /** Sets {@link #domain}, with a release store; only under the lock that guards the object. */
+  public final void setDomain(int d) {
+    DOMAIN.setRelease(this, (byte) d);
   }
 
   protected KObject(long oid) {

@@ -572,12 +572,15 @@ public final class Cpu extends CpuTailPad {
     // Read once, for the mount and the check below alike: a destroy on another CPU may clear it.
     PollWord poll = p.poll;
     boolean confined = mount(p, poll, host != null);
-    if (poll != null && p.lockHeld()) {
+    if (poll != null && txn.heldElsewhere(p)) {
       // Another CPU's call holds this loaded program's lock and may be waiting for it to be off
       // every CPU (setSpaceAndPC): it is not run until that call is done. The store of ON_CPU
       // above, the full fence of the mount (PollFlag.enter, always taken for a loaded program),
       // and this read pair with that call's lock and its read of sched, so one of the two always
-      // sees the other. The mount is undone: the next mount, or the loop's leave, replaces what
+      // sees the other. The lock is the program's word, or, for a program in another CPU's
+      // domain, that CPU's own lock, whose compare-and-set precedes that CPU's read of sched just
+      // as the word's would (held by that CPU for some other object, it only delays the run). The
+      // mount is undone: the next mount, or the loop's leave, replaces what
       // it published, and nothing is charged from its meter reading.
       current = null;
       if (host == null) {

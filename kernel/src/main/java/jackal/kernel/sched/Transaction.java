@@ -2,6 +2,8 @@ package jackal.kernel.sched;
 
 import jackal.kernel.obj.KObject;
 import jackal.kernel.obj.Process;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The locks one system call holds. Each CPU has one transaction object and runs one system call at
@@ -17,6 +19,36 @@ public final class Transaction {
 
   /** This transaction's lock owner ID. */
   final int id = KObject.newOwnerId();
+
+  /**
+   * The {@link KObject#domain()} of the objects this CPU's own lock guards: its number plus one.
+   */
+  private final int tag;
+
+  /**
+   * This CPU's own lock (docs/DESIGN-NOTES.md, "What the locks cost"): 0 when free, else the owner
+   * ID of its holder, this CPU's transaction or, for a moment, a locker evicting an object from
+   * this CPU's domain. It guards every object whose {@link KObject#domain()} is {@link #tag}.
+   */
+  @SuppressWarnings("unused") // through DOMAIN_LOCK
+  private volatile int domainLock;
+
+  /** Whether this transaction holds {@link #domainLock}. */
+  private boolean domainHeld;
+
+  /** Objects this CPU's transactions evicted from another CPU's domain. */
+  private long evictions;
+
+  private static final VarHandle DOMAIN_LOCK;
+
+  static {
+    try {
+      DOMAIN_LOCK =
+          MethodHandles.lookup().findVarHandle(Transaction.class, "domainLock", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private KObject[] held = new KObject[16];
   private int count;
@@ -34,6 +66,10 @@ public final class Transaction {
 
   Transaction(Cpu cpu) {
     this.cpu = cpu;
+    this.tag = cpu.id + 1;
+    if (tag > Byte.MAX_VALUE) {
+      throw new IllegalArgumentException("at most " + Byte.MAX_VALUE + " CPUs: " + cpu.id);
+    }
   }
 
   /**
@@ -48,13 +84,34 @@ public final class Transaction {
     return committed;
   }
 
-  /** Takes {@code o}'s lock, or throws {@link Restart} if another CPU holds it. */
+  /**
+   * Takes {@code o}'s lock, or throws {@link Restart} if another CPU holds it. An object in this
+   * CPU's domain is guarded by this CPU's own lock, taken once per transaction; any other by its
+   * own word, after it is evicted from another CPU's domain if it was in one (docs/DESIGN-NOTES.md,
+   * "What the locks cost").
+   */
   public void lock(KObject o) {
     if (committed) {
-      if (o.isLockedBy(id)) {
-        return; // already held, so already in held[]
+      if (holds(o)) {
+        o.markDirty(); // already held: by its word (marked then) or with this CPU's domain
+        return;
       }
       throw new IllegalStateException("kernel bug: lock taken after the commit point");
+    }
+    int d = o.domain();
+    if (d == tag) {
+      if (!domainHeld) {
+        if (o.isLockedBy(id)) {
+          return; // joined this CPU's domain in this transaction, whose word it holds
+        }
+        takeDomain();
+      }
+      // Read again under the lock: an evictor changes it only holding this CPU's lock.
+      if (o.domain() == tag) {
+        o.markDirty(); // a locked object may change: the next checkpoint writes it
+        return;
+      }
+      // Evicted before this CPU's lock was taken: shared now, locked by its word.
     }
     // The compare-and-set first, not a read of the owner: an object last locked on another CPU (a
     // cross-CPU call's caller, server and endpoints, locked by both sides in turn) then costs one
@@ -66,6 +123,114 @@ public final class Transaction {
     } else if (was != id) {
       lockSlow(o);
     }
+    // Holding the word, read again: an object in another CPU's domain (there before the word was
+    // taken, or joined since by that CPU, holding the word then) is guarded by that CPU's lock,
+    // so it is evicted before anything of it is read. Never locked by a CPU yet, it joins this
+    // CPU's domain: this CPU's next transactions take their own lock for it, not its word.
+    int now = o.domain();
+    if (now == 0) {
+      o.setDomain(tag);
+    } else if (now > 0 && now != tag) {
+      evict(o, now);
+    }
+  }
+
+  /** Takes this CPU's own lock, held until {@link #releaseAll}; throws {@link Restart} if busy. */
+  private void takeDomain() {
+    if (!DOMAIN_LOCK.compareAndSet(this, 0, id)) {
+      for (int i = 0; ; i++) {
+        if (i == SPINS) {
+          throw Restart.CONTENDED; // an evictor holds it for a moment
+        }
+        Thread.onSpinWait();
+        if ((int) DOMAIN_LOCK.getOpaque(this) == 0 && DOMAIN_LOCK.compareAndSet(this, 0, id)) {
+          break;
+        }
+      }
+    }
+    domainHeld = true;
+  }
+
+  /**
+   * Takes {@code o} out of CPU {@code d - 1}'s domain for good, holding that CPU's lock for the
+   * moment it takes; throws {@link Restart} if that CPU's transaction holds it.
+   */
+  private void evict(KObject o, int d) {
+    Transaction owner = cpu.scheduler().cpu(d - 1).txn;
+    if (!owner.tryEvict(o, d, id)) {
+      for (int i = 0; ; i++) {
+        if (i == SPINS) {
+          throw Restart.CONTENDED;
+        }
+        Thread.onSpinWait();
+        if (owner.tryEvict(o, d, id)) {
+          break;
+        }
+      }
+    }
+    evictions++;
+  }
+
+  /**
+   * Once, for locker {@code by}: if this CPU's lock is free, takes it, marks {@code o} shared if it
+   * is still in this CPU's domain ({@code d}), and lets go. False if the lock was held.
+   */
+  private boolean tryEvict(KObject o, int d, int by) {
+    if ((int) DOMAIN_LOCK.getOpaque(this) != 0 || !DOMAIN_LOCK.compareAndSet(this, 0, by)) {
+      return false;
+    }
+    if (o.domain() == d) {
+      o.setDomain(KObject.SHARED);
+    }
+    DOMAIN_LOCK.setRelease(this, 0);
+    return true;
+  }
+
+  /**
+   * For a locker outside the CPUs' transactions (the kernel timer, the boot API, a checkpoint, a
+   * cut): tries once to take {@code o}'s lock for owner {@code owner}, as {@link KObject#tryLock}
+   * does, and, holding its word, takes it out of any CPU's domain for good. True if {@code owner}
+   * now holds it (perhaps already did); false, holding nothing new, if its word or the lock of the
+   * CPU whose domain it is in was held. Every such locker must lock this way: an object in a CPU's
+   * domain is used by that CPU's transactions without its word.
+   */
+  public static boolean tryLockOutside(KObject o, int owner, Scheduler scheduler) {
+    if (o.isLockedBy(owner)) {
+      return true; // taken before, and checked then
+    }
+    if (!o.tryLock(owner)) {
+      return false;
+    }
+    // Holding the word: an object in a CPU's domain (joined by that CPU holding the word, perhaps
+    // just before this locker took it) is evicted before anything of it is read.
+    int d = o.domain();
+    if (d > 0 && !scheduler.cpu(d - 1).txn.tryEvict(o, d, owner)) {
+      o.unlock();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Whether a lock this CPU's transactions could not see guards {@code p} now: its word, or, if it
+   * is in a CPU's domain, that CPU's lock held by anyone but this transaction. Read with a full
+   * fence against a volatile store just before (see {@code Cpu.dispatch}).
+   */
+  boolean heldElsewhere(KObject p) {
+    if (p.lockHeld()) {
+      return true;
+    }
+    int d = p.domain();
+    if (d <= 0) {
+      return false;
+    }
+    int holder = (int) DOMAIN_LOCK.getVolatile(cpu.scheduler().cpu(d - 1).txn);
+    return holder != 0 && holder != id;
+  }
+
+  /** Objects this CPU's transactions took out of other CPUs' domains. */
+  public long evictions() {
+    return evictions;
   }
 
   private void lockSlow(KObject o) {
@@ -88,7 +253,7 @@ public final class Transaction {
   }
 
   public boolean holds(KObject o) {
-    return o.isLockedBy(id);
+    return o.isLockedBy(id) || (domainHeld && o.domain() == tag);
   }
 
   /**
@@ -102,6 +267,10 @@ public final class Transaction {
     }
     count = 0;
     committed = false;
+    if (domainHeld) {
+      domainHeld = false;
+      DOMAIN_LOCK.setRelease(this, 0);
+    }
     if (wakeCount > 0) {
       flushWakes();
     }
@@ -137,7 +306,8 @@ public final class Transaction {
     wakeCount = 0;
   }
 
+  /** Locks held: the objects' words, and this CPU's own lock as one. */
   public int heldCount() {
-    return count;
+    return domainHeld ? count + 1 : count;
   }
 }

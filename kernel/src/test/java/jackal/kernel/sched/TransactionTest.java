@@ -214,4 +214,212 @@ class TransactionTest {
     assertThat(x.looksUnlocked()).isTrue();
     assertThat(y.looksUnlocked()).isTrue();
   }
+
+  // ---- the CPUs' own locks (docs/DESIGN-NOTES.md, "What the locks cost")
+
+  @Test
+  void anObjectFirstLockedByACpusTransactionJoinsThatCpusDomainAndIsThenGuardedByItsOwnLock() {
+    Endpoint ep = new Endpoint(1);
+    assertThat(ep.domain()).isZero();
+    a.lock(ep);
+    assertThat(ep.domain()).as("joined CPU 0's domain").isEqualTo(1);
+    assertThat(a.heldCount()).isEqualTo(1);
+    a.releaseAll();
+
+    a.lock(ep);
+    assertThat(ep.looksUnlocked()).as("its word is not taken again").isTrue();
+    assertThat(a.holds(ep)).isTrue();
+    assertThat(a.heldCount()).as("the CPU's own lock, counted once").isEqualTo(1);
+    a.lock(ep);
+    a.lock(new Endpoint(2)); // never locked: joins, by its word this once
+    assertThat(a.heldCount()).isEqualTo(2);
+    a.releaseAll();
+    assertThat(a.heldCount()).isZero();
+    assertThat(a.holds(ep)).isFalse();
+  }
+
+  @Test
+  void anotherCpuEvictsAnObjectFromADomainForGoodAndLocksItByItsWord() {
+    Endpoint ep = new Endpoint(1);
+    a.lock(ep);
+    a.releaseAll();
+    b.lock(ep);
+    assertThat(ep.domain()).isEqualTo(KObject.SHARED);
+    assertThat(ep.isLockedBy(b.id)).isTrue();
+    assertThat(b.evictions()).isEqualTo(1);
+    assertThatThrownBy(() -> a.lock(ep))
+        .as("its old CPU locks it by its word now, which CPU 1 holds")
+        .isSameAs(Restart.CONTENDED);
+    b.releaseAll();
+    a.lock(ep);
+    assertThat(ep.isLockedBy(a.id)).isTrue();
+    assertThat(ep.domain()).as("shared for good").isEqualTo(KObject.SHARED);
+    a.releaseAll();
+  }
+
+  /**
+   * The attack an eviction must not win: another CPU takes an object out of a domain while that
+   * CPU's transaction is using it. It cannot: the eviction needs the CPU's own lock, so it ends in
+   * Restart after a bounded spin, and the object stays where it was until the transaction ends.
+   */
+  @Test
+  void noEvictionTakesAnObjectFromATransactionUsingItThroughItsCpusLock() {
+    Endpoint ep = new Endpoint(1);
+    a.lock(ep);
+    a.releaseAll();
+    a.lock(ep); // through CPU 0's own lock
+
+    long t0 = System.nanoTime();
+    assertThatThrownBy(() -> b.lock(ep)).isSameAs(Restart.CONTENDED);
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(1));
+    assertThat(ep.domain()).isEqualTo(1);
+    b.releaseAll(); // as after every Restart
+    assertThat(ep.looksUnlocked()).as("the word it took on its way is let go").isTrue();
+    int outside = KObject.newOwnerId();
+    assertThat(Transaction.tryLockOutside(ep, outside, scheduler)).isFalse();
+    assertThat(ep.looksUnlocked()).as("the refused locker holds nothing").isTrue();
+    assertThat(b.heldElsewhere(ep)).as("CPU 1's dispatch sees it held").isTrue();
+    assertThat(a.heldElsewhere(ep)).as("not by anyone else, to CPU 0").isFalse();
+
+    a.releaseAll();
+    assertThat(b.heldElsewhere(ep)).isFalse();
+    assertThat(Transaction.tryLockOutside(ep, outside, scheduler)).isTrue();
+    assertThat(ep.domain()).isEqualTo(KObject.SHARED);
+    assertThat(b.heldElsewhere(ep)).as("its word is held now").isTrue();
+    ep.unlock();
+  }
+
+  /**
+   * Every locker evicts an object it finds in another CPU's domain only once it holds the object's
+   * word, so that an object a CPU joined to its domain while the locker waited for the word (the
+   * CPU held the word then) is evicted too; until the locker has it, the domain is left alone.
+   */
+  @Test
+  void anObjectIsEvictedOnlyByALockerHoldingItsWord() {
+    Endpoint ep = new Endpoint(1);
+    a.lock(ep); // joins CPU 0's domain, holding its word
+    int outside = KObject.newOwnerId();
+    assertThat(Transaction.tryLockOutside(ep, outside, scheduler))
+        .as("the word is CPU 0's")
+        .isFalse();
+    assertThatThrownBy(() -> b.lock(ep)).isSameAs(Restart.CONTENDED);
+    assertThat(ep.domain()).as("still CPU 0's").isEqualTo(1);
+    assertThat(ep.isLockedBy(a.id)).isTrue();
+    a.releaseAll();
+    assertThat(Transaction.tryLockOutside(ep, outside, scheduler)).isTrue();
+    assertThat(ep.domain()).isEqualTo(KObject.SHARED);
+    assertThat(Transaction.tryLockOutside(ep, outside, scheduler)).as("taken before").isTrue();
+    ep.unlock();
+  }
+
+  /**
+   * Two CPUs' transactions and a locker outside them lock objects that keep being replaced by new
+   * ones, so objects join domains, are used through a CPU's own lock, are evicted and locked by
+   * their words, all at once: no object is ever held by two of them, and no update is lost.
+   */
+  @Test
+  void objectsJoiningAndLeavingDomainsUnderContentionAreNeverHeldByTwoLockersAtOnce()
+      throws Exception {
+    int slots = 6;
+    int rounds = 60_000;
+    java.util.concurrent.atomic.AtomicReferenceArray<Endpoint> table =
+        new java.util.concurrent.atomic.AtomicReferenceArray<>(slots);
+    java.util.concurrent.ConcurrentHashMap<KObject, long[]> state =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.ConcurrentHashMap<KObject, AtomicLong> expected =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    AtomicLong nextOid = new AtomicLong(1);
+    for (int i = 0; i < slots; i++) {
+      Endpoint e = new Endpoint(nextOid.getAndIncrement());
+      state.put(e, new long[2]);
+      expected.put(e, new AtomicLong());
+      table.set(i, e);
+    }
+    List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CyclicBarrier start = new CyclicBarrier(3);
+    int outside = KObject.newOwnerId();
+    Thread[] ts = new Thread[3];
+    for (int t = 0; t < 3; t++) {
+      int who = t;
+      ts[t] =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      java.util.SplittableRandom rnd =
+                          new java.util.SplittableRandom(who * 31L + 7);
+                      start.await();
+                      for (int r = 0; r < rounds; r++) {
+                        if (who == 0 && r % 200 == 0) {
+                          Endpoint fresh = new Endpoint(nextOid.getAndIncrement());
+                          state.put(fresh, new long[2]);
+                          expected.put(fresh, new AtomicLong());
+                          table.set(rnd.nextInt(slots), fresh); // joins a domain at its first lock
+                        }
+                        KObject x = table.get(rnd.nextInt(slots));
+                        KObject y = table.get(rnd.nextInt(slots));
+                        if (who < 2) {
+                          Transaction txn = scheduler.cpu(who).txn;
+                          for (int attempts = 1; ; attempts++) {
+                            try {
+                              txn.lock(x);
+                              txn.lock(y);
+                              break;
+                            } catch (Restart e) {
+                              txn.releaseAll();
+                              int spins = rnd.nextInt(1 << Math.min(attempts, 10));
+                              for (int s = 0; s < spins; s++) {
+                                Thread.onSpinWait();
+                              }
+                            }
+                          }
+                          use(x, state, expected, errors);
+                          if (y != x) {
+                            use(y, state, expected, errors);
+                          }
+                          txn.releaseAll();
+                        } else {
+                          while (!Transaction.tryLockOutside(x, outside, scheduler)) {
+                            Thread.onSpinWait();
+                          }
+                          use(x, state, expected, errors);
+                          x.unlock();
+                        }
+                      }
+                    } catch (Throwable e) {
+                      errors.add(e);
+                    }
+                  });
+    }
+    for (Thread t : ts) {
+      t.join(60_000);
+      assertThat(t.isAlive()).as("no livelock or hang").isFalse();
+    }
+    assertThat(errors).isEmpty();
+    for (var e : state.entrySet()) {
+      assertThat(e.getValue()[0])
+          .as("updates of %s", e.getKey())
+          .isEqualTo(expected.get(e.getKey()).get());
+      assertThat(e.getKey().looksUnlocked()).isTrue();
+    }
+    assertThat(a.evictions() + b.evictions()).as("objects did leave domains").isPositive();
+  }
+
+  /** An update of {@code o}'s plain counter under its lock, watching for anyone else inside. */
+  private static void use(
+      KObject o,
+      java.util.Map<KObject, long[]> state,
+      java.util.Map<KObject, AtomicLong> expected,
+      List<Throwable> errors) {
+    long[] s = state.get(o);
+    if (s[1] != 0) {
+      errors.add(new AssertionError("two lockers inside " + o));
+    }
+    s[1] = 1;
+    long v = s[0];
+    Thread.onSpinWait();
+    s[0] = v + 1;
+    s[1] = 0;
+    expected.get(o).incrementAndGet();
+  }
 }
