@@ -290,6 +290,62 @@ class TransactionTest {
   }
 
   /**
+   * The attack on liveness: a CPU whose transactions follow each other without pause (a program
+   * that traps in a tight loop) holds its own lock nearly all the time. Another CPU that needs an
+   * object of its domain still gets it, restarting as for any held lock, within a bounded time.
+   */
+  @Test
+  void aCpuBusyWithBackToBackTransactionsCannotKeepAnotherFromEvictingItsObject() throws Exception {
+    Endpoint mine = new Endpoint(1);
+    Endpoint wanted = new Endpoint(2);
+    a.lock(mine);
+    a.lock(wanted);
+    a.releaseAll(); // both in CPU 0's domain
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread busy =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  while (!stop.get()) {
+                    try {
+                      a.lock(mine);
+                    } catch (Restart r) {
+                      // an evictor held CPU 0's lock for a moment
+                    }
+                    a.releaseAll();
+                  }
+                });
+    try {
+      long t0 = System.nanoTime();
+      java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+      int restarts = 0;
+      for (int attempts = 1; ; attempts++) {
+        try {
+          b.lock(wanted);
+          break;
+        } catch (Restart r) {
+          restarts++;
+          b.releaseAll();
+          int spins = rnd.nextInt(1 << Math.min(attempts, 10));
+          for (int i = 0; i < spins; i++) {
+            Thread.onSpinWait();
+          }
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - t0))
+            .as("evicted within a bounded time (%d restarts so far)", restarts)
+            .isLessThan(Duration.ofSeconds(5));
+      }
+      assertThat(wanted.domain()).isEqualTo(KObject.SHARED);
+      assertThat(mine.domain()).as("the busy CPU keeps its own").isEqualTo(1);
+      b.releaseAll();
+    } finally {
+      stop.set(true);
+      busy.join();
+    }
+  }
+
+  /**
    * Every locker evicts an object it finds in another CPU's domain only once it holds the object's
    * word, so that an object a CPU joined to its domain while the locker waited for the word (the
    * CPU held the word then) is evicted too; until the locker has it, the domain is left alone.
