@@ -579,9 +579,9 @@ public final class Cpu extends CpuTailPad {
       // and this read pair with that call's lock and its read of sched, so one of the two always
       // sees the other. The lock is the program's word, or, for a program in another CPU's
       // domain, that CPU's own lock, whose compare-and-set precedes that CPU's read of sched just
-      // as the word's would (held by that CPU for some other object, it only delays the run). The
-      // mount is undone: the next mount, or the loop's leave, replaces what
-      // it published, and nothing is charged from its meter reading.
+      // as the word's would (held by that CPU for some other object, it only delays the run).
+      // The mount is undone: the next mount, or the loop's leave, replaces what it published, and
+      // nothing is charged from its meter reading.
       current = null;
       if (host == null) {
         RUNNING.setRelease(this, null);
@@ -706,19 +706,6 @@ public final class Cpu extends CpuTailPad {
   }
 
   /**
-   * Reads the lines of {@code p} and of its block that the call's transaction will read, all at
-   * once, before it starts: {@link Process#touchForCall}, and words of the block no more than 64
-   * bytes apart from its first to its last, so that no line of the array is missed whatever its
-   * alignment. The caller's CPU wrote them last, so each is a transfer from that CPU; the
-   * transaction reads them one after another, mostly each after a read that depends on the one
-   * before (the process, then its block, then the words, then its lock), so that their transfers
-   * would not overlap. Read here, independently, they arrive together; the words through {@link
-   * Process#shipWords}, beside the block rather than after it. Measured, medians of 8 JVMs each:
-   * the cross-CPU call took 1203 ns against 1338 without any of this, and in two more sittings 1221
-   * and 1232 ns with the words read beside the block against 1383 and 1432 with them read after it
-   * (docs/BENCHMARKS.md, "Fourteenth session").
-   */
-  /**
    * The reads of {@link #touch} that need no block: the process's lines and the words' lines, the
    * words as handed over in the inbox (a hint: any words array is read harmlessly). Before, the
    * words' lines were fetched only after the process's line that names them. Measured with {@code
@@ -735,6 +722,19 @@ public final class Cpu extends CpuTailPad {
             + w[TOUCHED_WORDS[3]];
   }
 
+  /**
+   * Reads the lines of {@code p} and of its block that the call's transaction will read, all at
+   * once, before it starts: {@link Process#touchForCall}, and words of the block no more than 64
+   * bytes apart from its first to its last, so that no line of the array is missed whatever its
+   * alignment. The caller's CPU wrote them last, so each is a transfer from that CPU; the
+   * transaction reads them one after another, mostly each after a read that depends on the one
+   * before (the process, then its block, then the words, then its lock), so that their transfers
+   * would not overlap. Read here, independently, they arrive together; the words through {@link
+   * Process#shipWords}, beside the block rather than after it. Measured, medians of 8 JVMs each:
+   * the cross-CPU call took 1203 ns against 1338 without any of this, and in two more sittings 1221
+   * and 1232 ns with the words read beside the block against 1383 and 1432 with them read after it
+   * (docs/BENCHMARKS.md, "Fourteenth session").
+   */
   private void touch(Process p, ParameterBlock block) {
     // The words through the process, read beside the block: not after it (Process#shipWords).
     // Every block's words are ParameterBlock.WORDS long, whichever block they came from.
