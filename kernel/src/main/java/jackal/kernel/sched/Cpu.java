@@ -742,13 +742,8 @@ public final class Cpu extends CpuTailPad {
     if (w == null) {
       w = block.w;
     }
-    touched +=
-        (block.w == null ? 0 : 1) // the block's own line (its reference is never null)
-            + p.touchForCall()
-            + w[TOUCHED_WORDS[0]]
-            + w[TOUCHED_WORDS[1]]
-            + w[TOUCHED_WORDS[2]]
-            + w[TOUCHED_WORDS[3]];
+    touched += block.w == null ? 0 : 1; // the block's own line (its reference is never null)
+    touchWords(p, w);
   }
 
   /**

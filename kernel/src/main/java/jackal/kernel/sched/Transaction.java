@@ -66,10 +66,7 @@ public final class Transaction {
 
   Transaction(Cpu cpu) {
     this.cpu = cpu;
-    this.tag = cpu.id + 1;
-    if (tag > Byte.MAX_VALUE) {
-      throw new IllegalArgumentException("at most " + Byte.MAX_VALUE + " CPUs: " + cpu.id);
-    }
+    this.tag = cpu.id + 1; // a scheduler has at most 64 CPUs: the tag fits the domain's byte
   }
 
   /**
