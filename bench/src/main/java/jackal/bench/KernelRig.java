@@ -308,6 +308,14 @@ final class KernelRig implements AutoCloseable {
     LockSupport.unpark(waiter);
   }
 
+  /**
+   * Takes a view of the whole system ({@code Kernel.view}), which locks every object at once from
+   * outside the CPUs, as a checkpoint does.
+   */
+  void view() {
+    k.view();
+  }
+
   /** The kernel's per-CPU counters (dispatches, parks, steals, restarts), for diagnostics. */
   String statistics() {
     return k.statistics();

@@ -18,7 +18,9 @@ import jdk.internal.vm.ContinuationScope;
  * jackal.bench.SameCpuProbe [rounds [calls]]}. It boots {@code KernelRig(1, 1, 1)} as the benchmark
  * does, warms up with three rounds, then per round times {@code calls} echo calls and {@code calls}
  * ping-pong round trips, and prints the medians over the rounds (ns per round trip) and their
- * ratio: {@code call pingpong ratio}.
+ * ratio: {@code call pingpong ratio}. A third argument {@code view} takes a view of the whole
+ * system ({@code Kernel.view}, which locks every object from outside the CPUs as a checkpoint does)
+ * before every round, warm-up included.
  */
 public final class SameCpuProbe {
   private SameCpuProbe() {}
@@ -31,6 +33,10 @@ public final class SameCpuProbe {
   public static void main(String[] args) {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 11;
     int calls = args.length > 1 ? Integer.parseInt(args[1]) : 2_000_000;
+    boolean view = args.length > 2 && args[2].equals("view");
+    if (args.length > 2 && !view) {
+      throw new IllegalArgumentException("the third argument is 'view' or nothing, not " + args[2]);
+    }
     Continuation a =
         new Continuation(
             SCOPE,
@@ -51,6 +57,9 @@ public final class SameCpuProbe {
             });
     try (KernelRig rig = new KernelRig(1, 1L, 1L)) {
       for (int w = 0; w < 3; w++) {
+        if (view) {
+          rig.view();
+        }
         rig.run(KernelRig.Kind.ECHO, calls);
         pingPong(a, b, calls);
       }
@@ -58,6 +67,9 @@ public final class SameCpuProbe {
       double[] call = new double[rounds];
       double[] pingPong = new double[rounds];
       for (int r = 0; r < rounds; r++) {
+        if (view) {
+          rig.view();
+        }
         long t0 = System.nanoTime();
         rig.run(KernelRig.Kind.ECHO, calls);
         long t1 = System.nanoTime();

@@ -69,10 +69,11 @@ public abstract class KObject {
   /**
    * Whose lock guards this object (docs/DESIGN-NOTES.md, "What the locks cost"): 0 while no CPU's
    * transaction has locked it yet, {@code c + 1} once CPU {@code c}'s has (its transactions then
-   * take their CPU's own lock, once per transaction, instead of this object's word), and {@link
-   * #SHARED} for good once anyone else has locked it since. Written only by a holder of the lock
-   * that guards it ({@code Transaction}); read without one only as a hint, checked again under the
-   * lock.
+   * take their CPU's own lock, once per transaction, instead of this object's word), {@link
+   * #SHARED} for good once another CPU's transaction has locked it since, and 0 again once a locker
+   * outside the CPUs (a checkpoint, a view, the kernel timer) has. Written only by a holder of the
+   * lock that guards it ({@code Transaction}); read without one only as a hint, checked again under
+   * the lock.
    */
   @SuppressWarnings("unused") // through DOMAIN
   private byte domain;
@@ -118,9 +119,9 @@ public abstract class KObject {
 
   /**
    * See {@link #domain}: 0, a CPU's number plus one, or {@link #SHARED}. An acquire load, paired
-   * with the release store of {@link #setDomain}: a locker that finds an object shared sees what
-   * the CPU whose domain it left wrote to it before (that CPU let its own lock go, the evictor took
-   * it and then stored SHARED).
+   * with the release store of {@link #setDomain}: a locker that finds an object evicted (shared, or
+   * in no domain again) sees what the CPU whose domain it left wrote to it before (that CPU let its
+   * own lock go, the evictor took it and then stored the new domain).
    */
   public final int domain() {
     return (byte) DOMAIN.getAcquire(this);

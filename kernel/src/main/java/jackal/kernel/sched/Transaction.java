@@ -149,18 +149,18 @@ public final class Transaction {
   }
 
   /**
-   * Takes {@code o} out of CPU {@code d - 1}'s domain for good, holding that CPU's lock for the
-   * moment it takes; throws {@link Restart} if that CPU's transaction holds it.
+   * Takes {@code o} out of CPU {@code d - 1}'s domain for good (two CPUs lock it now), holding that
+   * CPU's lock for the moment it takes; throws {@link Restart} if that CPU's transaction holds it.
    */
   private void evict(KObject o, int d) {
     Transaction owner = cpu.scheduler().cpu(d - 1).txn;
-    if (!owner.tryEvict(o, d, id)) {
+    if (!owner.tryEvict(o, d, id, KObject.SHARED)) {
       for (int i = 0; ; i++) {
         if (i == SPINS) {
           throw Restart.CONTENDED;
         }
         Thread.onSpinWait();
-        if (owner.tryEvict(o, d, id)) {
+        if (owner.tryEvict(o, d, id, KObject.SHARED)) {
           break;
         }
       }
@@ -169,15 +169,16 @@ public final class Transaction {
   }
 
   /**
-   * Once, for locker {@code by}: if this CPU's lock is free, takes it, marks {@code o} shared if it
-   * is still in this CPU's domain ({@code d}), and lets go. False if the lock was held.
+   * Once, for locker {@code by}: if this CPU's lock is free, takes it, moves {@code o} to domain
+   * {@code to} if it is still in this CPU's domain ({@code d}), and lets go. False if the lock was
+   * held.
    */
-  private boolean tryEvict(KObject o, int d, int by) {
+  private boolean tryEvict(KObject o, int d, int by, int to) {
     if ((int) DOMAIN_LOCK.getOpaque(this) != 0 || !DOMAIN_LOCK.compareAndSet(this, 0, by)) {
       return false;
     }
     if (o.domain() == d) {
-      o.setDomain(KObject.SHARED);
+      o.setDomain(to);
     }
     DOMAIN_LOCK.setRelease(this, 0);
     return true;
@@ -186,10 +187,16 @@ public final class Transaction {
   /**
    * For a locker outside the CPUs' transactions (the kernel timer, the boot API, a checkpoint, a
    * cut): tries once to take {@code o}'s lock for owner {@code owner}, as {@link KObject#tryLock}
-   * does, and, holding its word, takes it out of any CPU's domain for good. True if {@code owner}
-   * now holds it (perhaps already did); false, holding nothing new, if its word or the lock of the
-   * CPU whose domain it is in was held. Every such locker must lock this way: an object in a CPU's
-   * domain is used by that CPU's transactions without its word.
+   * does, and, holding its word, takes it out of any CPU's domain. True if {@code owner} now holds
+   * it (perhaps already did); false, holding nothing new, if its word or the lock of the CPU whose
+   * domain it is in was held. Every such locker must lock this way: an object in a CPU's domain is
+   * used by that CPU's transactions without its word.
+   *
+   * <p>The object goes back to no domain, not to shared: a locker outside the CPUs says nothing
+   * about which CPUs use the object, so the next CPU to lock it joins it to its domain again, as at
+   * its first lock. A kernel that persists or is viewed locks every object at each checkpoint or
+   * view, and would otherwise lose its CPUs' own locks for good after the first
+   * (docs/DESIGN-NOTES.md, "What the locks cost").
    */
   public static boolean tryLockOutside(KObject o, int owner, Scheduler scheduler) {
     if (o.isLockedBy(owner)) {
@@ -201,7 +208,7 @@ public final class Transaction {
     // Holding the word: an object in a CPU's domain (joined by that CPU holding the word, perhaps
     // just before this locker took it) is evicted before anything of it is read.
     int d = o.domain();
-    if (d > 0 && !scheduler.cpu(d - 1).txn.tryEvict(o, d, owner)) {
+    if (d > 0 && !scheduler.cpu(d - 1).txn.tryEvict(o, d, owner, 0)) {
       o.unlock();
       return false;
     }

@@ -284,7 +284,7 @@ class TransactionTest {
     a.releaseAll();
     assertThat(b.heldElsewhere(ep)).isFalse();
     assertThat(Transaction.tryLockOutside(ep, outside, scheduler)).isTrue();
-    assertThat(ep.domain()).isEqualTo(KObject.SHARED);
+    assertThat(ep.domain()).as("out of CPU 0's domain").isZero();
     assertThat(b.heldElsewhere(ep)).as("its word is held now").isTrue();
     ep.unlock();
   }
@@ -363,9 +363,65 @@ class TransactionTest {
     assertThat(ep.isLockedBy(a.id)).isTrue();
     a.releaseAll();
     assertThat(Transaction.tryLockOutside(ep, outside, scheduler)).isTrue();
-    assertThat(ep.domain()).isEqualTo(KObject.SHARED);
+    assertThat(ep.domain()).as("out of CPU 0's domain").isZero();
     assertThat(Transaction.tryLockOutside(ep, outside, scheduler)).as("taken before").isTrue();
     ep.unlock();
+  }
+
+  /**
+   * A checkpoint, a view or the kernel timer locks objects from outside the CPUs, which says
+   * nothing about which CPUs use them: an object it takes from a CPU's domain goes back to no
+   * domain, and the next CPU to lock it joins it again, so that a kernel that persists (a
+   * checkpoint locks every changed object every few seconds) keeps its CPUs' own locks.
+   */
+  @Test
+  void aLockerOutsideTheCpusPutsAnObjectBackInNoDomainAndTheNextCpuToLockItJoinsItAgain() {
+    Endpoint ep = new Endpoint(1);
+    a.lock(ep);
+    a.releaseAll();
+    int outside = KObject.newOwnerId();
+    assertThat(Transaction.tryLockOutside(ep, outside, scheduler)).isTrue();
+    assertThat(ep.domain()).as("in no domain while the outside locker holds it").isZero();
+    assertThatThrownBy(() -> a.lock(ep))
+        .as("its CPU meets the outside locker's word")
+        .isSameAs(Restart.CONTENDED);
+    a.releaseAll();
+    ep.unlock();
+
+    a.lock(ep);
+    assertThat(ep.isLockedBy(a.id)).as("joined again by its word").isTrue();
+    assertThat(ep.domain()).isEqualTo(1);
+    a.releaseAll();
+    a.lock(ep);
+    assertThat(ep.looksUnlocked()).as("then guarded by CPU 0's own lock again").isTrue();
+    assertThat(a.holds(ep)).isTrue();
+    a.releaseAll();
+    assertThat(b.evictions() + a.evictions()).as("no CPU evicted anything").isZero();
+
+    assertThat(Transaction.tryLockOutside(ep, outside, scheduler)).isTrue();
+    ep.unlock();
+    b.lock(ep);
+    assertThat(ep.domain()).as("the first CPU to lock it next takes it").isEqualTo(2);
+    b.releaseAll();
+  }
+
+  /** An object two CPUs have locked stays shared whatever lockers outside the CPUs do. */
+  @Test
+  void anObjectTwoCpusLockedStaysSharedAfterALockerOutsideTheCpus() {
+    Endpoint ep = new Endpoint(1);
+    a.lock(ep);
+    a.releaseAll();
+    b.lock(ep);
+    b.releaseAll();
+    assertThat(ep.domain()).isEqualTo(KObject.SHARED);
+    int outside = KObject.newOwnerId();
+    assertThat(Transaction.tryLockOutside(ep, outside, scheduler)).isTrue();
+    assertThat(ep.domain()).isEqualTo(KObject.SHARED);
+    ep.unlock();
+    a.lock(ep);
+    assertThat(ep.isLockedBy(a.id)).as("locked by its word, as every shared object").isTrue();
+    assertThat(ep.domain()).isEqualTo(KObject.SHARED);
+    a.releaseAll();
   }
 
   /**
