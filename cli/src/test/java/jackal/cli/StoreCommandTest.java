@@ -167,12 +167,18 @@ class StoreCommandTest {
     List<String> after = tourLines(printed());
     // The resumed system runs on from its last checkpoint: what it prints is the rest of an
     // uninterrupted run (a step the killed run printed after that checkpoint is printed again),
-    // and together the two runs printed every step.
-    assertThat(after).isNotEmpty();
+    // and together the two runs printed every step. Nothing is left to print only if the last
+    // checkpoint came after the tour's last line, and then the killed run printed every step
+    // itself. (A full suite once found nothing printed after the resume, sixteenth session; what
+    // the runs printed was not kept then, so every message below now shows both.)
+    String printedBy = "the killed run printed:%n%s%nthe resumed run printed:%n%s";
+    if (after.isEmpty()) {
+      assertThat(tourLines(before)).as(printedBy, before, printed()).containsAll(whole);
+    }
     assertThat(whole).endsWith(after.toArray(String[]::new));
     List<String> both = new ArrayList<>(tourLines(before));
     both.addAll(after);
-    assertThat(both).containsAll(whole);
+    assertThat(both).as(printedBy, before, printed()).containsAll(whole);
 
     assertThat(run("store", "check", store.toString())).as(printed()).isZero();
   }

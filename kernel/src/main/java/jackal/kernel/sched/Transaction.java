@@ -122,8 +122,9 @@ public final class Transaction {
     }
     // Holding the word, read again: an object in another CPU's domain (there before the word was
     // taken, or joined since by that CPU, holding the word then) is guarded by that CPU's lock,
-    // so it is evicted before anything of it is read. Never locked by a CPU yet, it joins this
-    // CPU's domain: this CPU's next transactions take their own lock for it, not its word.
+    // so it is evicted before anything of it is read. In no domain (never locked by a CPU yet, or
+    // put back by a locker outside the CPUs), it joins this CPU's domain: this CPU's next
+    // transactions take their own lock for it, not its word.
     int now = o.domain();
     if (now == 0) {
       o.setDomain(tag);
