@@ -12,8 +12,10 @@ import java.util.Locale;
  * <p>Run from the bench jar: {@code java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED
  * --enable-native-access=ALL-UNNAMED -Xms2g -Xmx2g -XX:+UseParallelGC -XX:+UseCondCardMark
  * -XX:GCCardSizeInBytes=128 -cp "bench/target/jackal-bench.jar:bench/target/lib/*"
- * jackal.bench.CrossCpuProbe [rounds [spinMicros]]}. It warms up with 40 batches of 20 000 calls,
- * then per round collects the heap ({@link KernelRig#tenure}) and times one batch of 200 000.
+ * jackal.bench.CrossCpuProbe [rounds [spinMicros [view]]]}. It warms up with 40 batches of 20 000
+ * calls, then per round collects the heap ({@link KernelRig#tenure}) and times one batch of 200
+ * 000; with {@code view}, each round first takes a view of the whole system ({@link
+ * KernelRig#view}, which locks every object from outside the CPUs as a checkpoint does).
  */
 public final class CrossCpuProbe {
   private CrossCpuProbe() {}
@@ -24,12 +26,19 @@ public final class CrossCpuProbe {
         args.length > 1
             ? Long.parseLong(args[1])
             : jackal.kernel.boot.KernelConfig.defaults().idleSpinMicros();
+    boolean view = args.length > 2 && args[2].equals("view");
+    if (args.length > 2 && !view) {
+      throw new IllegalArgumentException("the third argument is 'view' or nothing, not " + args[2]);
+    }
     int batch = 200_000;
     try (KernelRig rig = new KernelRig(2, 2L, 1L, spinMicros)) {
       for (int i = 0; i < 40; i++) {
         rig.run(KernelRig.Kind.ECHO, 20_000);
       }
       for (int r = 0; r < rounds; r++) {
+        if (view) {
+          rig.view();
+        }
         KernelRig.tenure();
         long t = System.nanoTime();
         rig.run(KernelRig.Kind.ECHO, batch);
