@@ -155,16 +155,11 @@ public final class Transaction {
    */
   private void evict(KObject o, int d) {
     Transaction owner = cpu.scheduler().cpu(d - 1).txn;
-    if (!owner.tryEvict(o, d, id, KObject.SHARED)) {
-      for (int i = 0; ; i++) {
-        if (i == SPINS) {
-          throw Restart.CONTENDED;
-        }
-        Thread.onSpinWait();
-        if (owner.tryEvict(o, d, id, KObject.SHARED)) {
-          break;
-        }
+    for (int i = 0; !owner.tryEvict(o, d, id, KObject.SHARED); i++) {
+      if (i == SPINS) {
+        throw Restart.CONTENDED;
       }
+      Thread.onSpinWait();
     }
     evictions++;
   }
