@@ -48,6 +48,7 @@ public class BaselineBenchmark extends LauncherFork {
 
     @Setup(Level.Trial)
     public void setup() {
+      HostCpu.pinFromProperty(); // the divisor of the one-CPU ratios, on the same host CPU
       a =
           new Continuation(
               SCOPE,
@@ -87,6 +88,7 @@ public class BaselineBenchmark extends LauncherFork {
 
     @Setup(Level.Trial)
     public void setup() {
+      HostCpu.pinFromProperty(); // the divisor of the one-CPU ratios, on the same host CPU
       a =
           new Continuation(
               SCOPE,

@@ -55,6 +55,7 @@ public class EqualPeerBenchmark extends LauncherFork {
   public static class VirtualOne extends Rig {
     @Override
     PeerPairsRig create() {
+      HostCpu.pinFromProperty(); // one carrier, on one host CPU as the kernel's one CPU is
       return new PeerPairsRig(PeerPairsRig.Kind.VIRTUAL, 1, 1);
     }
   }
@@ -62,6 +63,7 @@ public class EqualPeerBenchmark extends LauncherFork {
   public static class ActorOne extends Rig {
     @Override
     PeerPairsRig create() {
+      HostCpu.pinFromProperty(); // one carrier, on one host CPU as the kernel's one CPU is
       return new PeerPairsRig(PeerPairsRig.Kind.ACTOR, 1, 1);
     }
   }

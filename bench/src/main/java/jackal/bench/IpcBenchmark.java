@@ -45,6 +45,7 @@ public class IpcBenchmark extends LauncherFork {
 
     @Setup(Level.Trial)
     public void boot() {
+      HostCpu.pinFromProperty(); // a one-CPU figure: the whole JVM on one host CPU
       rig = new KernelRig(1, 1L, 1L);
     }
 
@@ -66,6 +67,7 @@ public class IpcBenchmark extends LauncherFork {
 
     @Setup(Level.Trial)
     public void boot() throws Exception {
+      HostCpu.pinFromProperty();
       rig = new LoadedPairRig();
     }
 

@@ -21,6 +21,10 @@ import jdk.internal.vm.ContinuationScope;
  * ratio: {@code call pingpong ratio}. A third argument {@code view} takes a view of the whole
  * system ({@code Kernel.view}, which locks every object from outside the CPUs as a checkpoint does)
  * before every round, warm-up included, and collects the view's copy before the round is timed.
+ *
+ * <p>The whole JVM runs on one host CPU ({@link HostCpu}: the last one, or {@code
+ * -Djackal.bench.hostCpu=N}, or {@code off}): unpinned, the kernel's CPU thread and the ping-pong's
+ * thread could sit on two vCPUs that run a third apart, and the ratio would be the host's.
  */
 public final class SameCpuProbe {
   private SameCpuProbe() {}
@@ -37,6 +41,7 @@ public final class SameCpuProbe {
     if (args.length > 2 && !view) {
       throw new IllegalArgumentException("the third argument is 'view' or nothing, not " + args[2]);
     }
+    HostCpu.pinFromProperty(); // the call and the ping-pong on one host CPU, as in the benchmarks
     Continuation a =
         new Continuation(
             SCOPE,
