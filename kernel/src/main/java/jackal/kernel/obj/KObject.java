@@ -70,15 +70,26 @@ public abstract class KObject {
    * Whose lock guards this object (docs/DESIGN-NOTES.md, "What the locks cost"): 0 while no CPU's
    * transaction has locked it yet, {@code c + 1} once CPU {@code c}'s has (its transactions then
    * take their CPU's own lock, once per transaction, instead of this object's word), {@link
-   * #SHARED} for good once another CPU's transaction has locked it since, and 0 again once a locker
-   * outside the CPUs (a checkpoint, a view, the kernel timer) has. Written only by a holder of the
-   * lock that guards it ({@code Transaction}); read without one only as a hint, checked again under
-   * the lock.
+   * #SHARED} once another CPU's transaction has locked it since, until one CPU's transactions lock
+   * it {@code Transaction.REJOIN_AFTER} times in a row (it then joins that CPU's domain again), and
+   * 0 again once a locker outside the CPUs (a checkpoint, a view, the kernel timer) has. Written
+   * only by a holder of the lock that guards it ({@code Transaction}); read without one only as a
+   * hint, checked again under the lock.
    */
   @SuppressWarnings("unused") // through DOMAIN
   private byte domain;
 
-  /** {@link #domain()} of an object every locker locks by its own word, for good. */
+  /**
+   * Of a {@link #SHARED} object: the {@link #domain()} tag of the CPU whose transaction locked it
+   * last, and how many times in a row that CPU's transactions have ({@link #lockRun}). Plain bytes,
+   * read and written only by a CPU's transaction holding the object's word; they fill the header's
+   * gap beside {@link #domain}, so no object grows.
+   */
+  private byte runCpu;
+
+  private byte runLength;
+
+  /** {@link #domain()} of an object every locker locks by its own word. */
   public static final int SHARED = -1;
 
   /**
@@ -125,6 +136,24 @@ public abstract class KObject {
    */
   public final int domain() {
     return (byte) DOMAIN.getAcquire(this);
+  }
+
+  /**
+   * Counts a lock of this shared object, its word held, by the transaction of the CPU whose domain
+   * tag is {@code tag}: the length of the run of that CPU's locks in a row this one makes (1 if
+   * another CPU locked it last), saturating at 127.
+   */
+  public final int lockRun(int tag) {
+    if (runCpu == tag) {
+      int n = runLength;
+      if (n < Byte.MAX_VALUE) {
+        runLength = (byte) ++n;
+      }
+      return n;
+    }
+    runCpu = (byte) tag;
+    runLength = 1;
+    return 1;
   }
 
   /** Sets {@link #domain}, with a release store; only under the lock that guards the object. */

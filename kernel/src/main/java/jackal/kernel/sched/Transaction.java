@@ -15,6 +15,14 @@ import java.lang.invoke.VarHandle;
 public final class Transaction {
   private static final int SPINS = 64;
 
+  /**
+   * How many times in a row one CPU's transactions lock a shared object, by its word, before it
+   * joins that CPU's domain again (docs/DESIGN-NOTES.md, "What the locks cost"): a process moved to
+   * another CPU (a steal) takes its objects along after this many calls, while an object two CPUs
+   * lock in turn (a cross-CPU call run at the caller) stays shared.
+   */
+  static final int REJOIN_AFTER = 16;
+
   public final Cpu cpu;
 
   /** This transaction's lock owner ID. */
@@ -108,7 +116,7 @@ public final class Transaction {
         o.markDirty(); // a locked object may change: the next checkpoint writes it
         return;
       }
-      // Evicted before this CPU's lock was taken: shared now, locked by its word.
+      // Evicted before this CPU's lock was taken: out of the domain now, locked by its word.
     }
     // The compare-and-set first, not a read of the owner: an object last locked on another CPU (a
     // cross-CPU call's caller, server and endpoints, locked by both sides in turn) then costs one
@@ -117,7 +125,9 @@ public final class Transaction {
     int was = o.lockOrOwner(id);
     if (was == 0) {
       push(o);
-    } else if (was != id) {
+    } else if (was == id) {
+      return; // taken by this transaction before, and its domain settled then
+    } else {
       lockSlow(o);
     }
     // Holding the word, read again: an object in another CPU's domain (there before the word was
@@ -128,8 +138,14 @@ public final class Transaction {
     int now = o.domain();
     if (now == 0) {
       o.setDomain(tag);
-    } else if (now > 0 && now != tag) {
-      evict(o, now);
+    } else if (now > 0) {
+      evict(o, now); // never this CPU's: only a holder of the word joins an object to it
+      o.lockRun(tag);
+    } else if (o.lockRun(tag) >= REJOIN_AFTER) {
+      // Shared, and locked only by this CPU for a while (its process moved here): it joins this
+      // CPU's domain, as an object in no domain does, holding the word as a join needs; a shared
+      // object is used only by holders of its word, so nobody else uses it now.
+      o.setDomain(tag);
     }
   }
 
@@ -150,8 +166,9 @@ public final class Transaction {
   }
 
   /**
-   * Takes {@code o} out of CPU {@code d - 1}'s domain for good (two CPUs lock it now), holding that
-   * CPU's lock for the moment it takes; throws {@link Restart} if that CPU's transaction holds it.
+   * Takes {@code o} out of CPU {@code d - 1}'s domain and marks it shared (two CPUs lock it now),
+   * holding that CPU's lock for the moment it takes; throws {@link Restart} if that CPU's
+   * transaction holds it.
    */
   private void evict(KObject o, int d) {
     Transaction owner = cpu.scheduler().cpu(d - 1).txn;

@@ -239,7 +239,7 @@ class TransactionTest {
   }
 
   @Test
-  void anotherCpuEvictsAnObjectFromADomainForGoodAndLocksItByItsWord() {
+  void anotherCpuEvictsAnObjectFromADomainAndLocksItByItsWord() {
     Endpoint ep = new Endpoint(1);
     a.lock(ep);
     a.releaseAll();
@@ -253,8 +253,95 @@ class TransactionTest {
     b.releaseAll();
     a.lock(ep);
     assertThat(ep.isLockedBy(a.id)).isTrue();
-    assertThat(ep.domain()).as("shared for good").isEqualTo(KObject.SHARED);
+    assertThat(ep.domain()).as("shared").isEqualTo(KObject.SHARED);
     a.releaseAll();
+  }
+
+  /**
+   * A process that moved to another CPU (a steal) takes its objects along: a shared object one
+   * CPU's transactions lock {@link Transaction#REJOIN_AFTER} times in a row joins that CPU's domain
+   * again. Two CPUs that lock it in turn (a cross-CPU call run at its caller) keep it shared,
+   * however long they go on, and a lock by another CPU starts the count again.
+   */
+  @Test
+  void aSharedObjectOneCpuLocksManyTimesInARowJoinsItsDomainAgainButOneTwoCpusLockInTurnDoesNot() {
+    Endpoint ep = new Endpoint(1);
+    a.lock(ep);
+    a.releaseAll();
+    b.lock(ep); // evicted from CPU 0's domain: shared, CPU 1's first lock in a row
+    b.releaseAll();
+    assertThat(ep.domain()).isEqualTo(KObject.SHARED);
+    for (int i = 0; i < 10 * Transaction.REJOIN_AFTER; i++) {
+      Transaction t = i % 2 == 0 ? a : b;
+      t.lock(ep);
+      assertThat(ep.isLockedBy(t.id)).as("by its word").isTrue();
+      t.releaseAll();
+    }
+    assertThat(ep.domain()).as("two CPUs in turn").isEqualTo(KObject.SHARED);
+
+    for (int i = 1; i < Transaction.REJOIN_AFTER; i++) {
+      a.lock(ep);
+      a.lock(ep); // taken again in the same transaction: not a lock of its own
+      a.releaseAll();
+    }
+    assertThat(ep.domain()).as("one lock short of the run").isEqualTo(KObject.SHARED);
+    a.lock(ep);
+    assertThat(ep.isLockedBy(a.id)).as("the run's last lock takes the word").isTrue();
+    assertThat(ep.domain()).as("joined CPU 0's domain").isEqualTo(1);
+    a.releaseAll();
+    a.lock(ep);
+    assertThat(ep.looksUnlocked()).as("then guarded by CPU 0's own lock").isTrue();
+    a.releaseAll();
+
+    b.lock(ep);
+    b.releaseAll();
+    assertThat(ep.domain()).as("evicted again by CPU 1").isEqualTo(KObject.SHARED);
+    for (int i = 1; i < Transaction.REJOIN_AFTER; i++) {
+      b.lock(ep);
+      b.releaseAll();
+    }
+    assertThat(ep.domain()).as("CPU 1's eviction began its run").isEqualTo(2);
+  }
+
+  /**
+   * The attack on the rejoin: a program on each CPU working on one object so that CPU 1 keeps
+   * evicting it from CPU 0's domain, each eviction taking CPU 0's own lock for a moment. An object
+   * rejoins only after a run of {@link Transaction#REJOIN_AFTER} of CPU 0's own locks, so CPU 0
+   * pays at most one eviction per run of that many of its own transactions; with shorter runs it
+   * never rejoins and costs nothing more.
+   */
+  @Test
+  void anAttackerMovingAnObjectBetweenCpusCostsTheOwnerAtMostOneEvictionPerRunOfItsOwnLocks() {
+    Endpoint ep = new Endpoint(1);
+    a.lock(ep);
+    a.releaseAll();
+    b.lock(ep);
+    b.releaseAll(); // shared from here
+    long ownLocks = 0;
+    long before = b.evictions();
+    for (int round = 0; round < 50; round++) {
+      for (int i = 0; i < Transaction.REJOIN_AFTER - 1; i++) {
+        a.lock(ep);
+        a.releaseAll();
+        ownLocks++;
+      }
+      b.lock(ep); // one short of the run: the count starts again, nothing to evict
+      b.releaseAll();
+    }
+    assertThat(b.evictions() - before).as("runs one short never rejoin").isZero();
+    for (int round = 0; round < 50; round++) {
+      for (int i = 0; i < Transaction.REJOIN_AFTER; i++) {
+        a.lock(ep);
+        a.releaseAll();
+        ownLocks++;
+      }
+      b.lock(ep);
+      b.releaseAll();
+    }
+    assertThat(b.evictions() - before)
+        .as("one eviction per full run")
+        .isEqualTo(50)
+        .isLessThanOrEqualTo(ownLocks / Transaction.REJOIN_AFTER);
   }
 
   /**
