@@ -15,7 +15,10 @@ import java.util.Locale;
  * jackal.bench.CrossCpuProbe [rounds [spinMicros [view]]]}. It warms up with 40 batches of 20 000
  * calls, then per round collects the heap ({@link KernelRig#tenure}) and times one batch of 200
  * 000; with {@code view}, each round first takes a view of the whole system ({@link
- * KernelRig#view}, which locks every object from outside the CPUs as a checkpoint does).
+ * KernelRig#view}, which locks every object from outside the CPUs as a checkpoint does). With
+ * {@code -Djackal.bench.pinCpus=true} the kernel's CPU threads are pinned to the host CPUs of their
+ * numbers ({@link HostCpu#pinKernelCpus}), for A/B runs that do not depend on where the OS put them
+ * (docs/BENCHMARKS.md, "Seventeenth session").
  */
 public final class CrossCpuProbe {
   private CrossCpuProbe() {}
@@ -32,6 +35,7 @@ public final class CrossCpuProbe {
     }
     int batch = 200_000;
     try (KernelRig rig = new KernelRig(2, 2L, 1L, spinMicros)) {
+      HostCpu.pinKernelCpusIfAsked();
       for (int i = 0; i < 40; i++) {
         rig.run(KernelRig.Kind.ECHO, 20_000);
       }

@@ -134,6 +134,66 @@ final class HostCpu {
 
   private static final Path TASKS = Path.of("/proc/self/task");
 
+  /** The name the kernel gives CPU {@code n}'s thread is this and {@code n}. */
+  private static final String CPU_THREAD = "jackal-cpu-";
+
+  /**
+   * If the system property {@code jackal.bench.pinCpus} is {@code true}, pins each of the kernel's
+   * CPU threads running now ({@code jackal-cpu-N}) to host CPU N, when this JVM may run there, and
+   * says so on stderr: for A/B runs of a two-CPU probe, where an unpinned JVM's threads sit on
+   * whichever vCPUs the OS gives them and the two vCPUs may run a third apart. Call it after the
+   * kernel has booted.
+   */
+  static void pinKernelCpusIfAsked() {
+    if (Boolean.getBoolean("jackal.bench.pinCpus")) {
+      System.err.println("jackal.bench: " + pinKernelCpus());
+    }
+  }
+
+  /** Pins each kernel CPU thread {@code jackal-cpu-N} to host CPU N; returns what it did. */
+  static String pinKernelCpus() {
+    Optional<MethodHandle> call = setAffinity();
+    if (call.isEmpty() || !Files.isDirectory(TASKS)) {
+      return "kernel CPUs not pinned (no sched_setaffinity here)";
+    }
+    BitSet allowed = allowedCpus();
+    StringBuilder done = new StringBuilder();
+    try (Arena arena = Arena.ofConfined();
+        DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+      for (Path task : tasks) {
+        String name;
+        try {
+          name = Files.readString(task.resolve("comm")).strip();
+        } catch (IOException gone) {
+          continue; // the thread ended since the listing
+        }
+        if (!name.startsWith(CPU_THREAD)) {
+          continue;
+        }
+        int n;
+        try {
+          n = Integer.parseInt(name.substring(CPU_THREAD.length()));
+        } catch (NumberFormatException notOurs) {
+          continue;
+        }
+        if (!allowed.get(n)) {
+          continue;
+        }
+        MemorySegment mask = arena.allocate(MASK_BYTES);
+        mask.set(JAVA_BYTE, n / 8, (byte) (1 << (n % 8)));
+        int tid = Integer.parseInt(task.getFileName().toString());
+        if ((int) call.get().invokeExact(tid, MASK_BYTES, mask) == 0) {
+          done.append(done.isEmpty() ? "" : ", ").append(name).append(" on host CPU ").append(n);
+        }
+      }
+    } catch (IOException e) {
+      return "kernel CPUs not pinned (" + e.getMessage() + ")";
+    } catch (Throwable t) {
+      throw new IllegalStateException("sched_setaffinity failed", t);
+    }
+    return done.isEmpty() ? "no kernel CPU thread pinned" : "pinned " + done;
+  }
+
   /**
    * The CPUs the calling thread may run on, from {@code /proc/thread-self/status}; where that
    * cannot be read, CPUs 0 to {@link Runtime#availableProcessors()} - 1.

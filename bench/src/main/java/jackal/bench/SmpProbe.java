@@ -25,6 +25,10 @@ import java.util.Locale;
  * is what an idle second CPU does to the first). {@code cpus-2-born-together} is the unpinned 2-CPU
  * rig with each pair's processes first dispatched on the same CPU, pairs spread evenly, and
  * unpinned from then on (see {@link PairsRig#bornTogether}).
+ *
+ * <p>With {@code -Djackal.bench.pinCpus=true}, each one-kernel configuration pins the kernel's CPU
+ * threads to the host CPUs of their numbers ({@link HostCpu#pinKernelCpus}); the two-kernel one is
+ * left where the OS puts it (both its kernels' CPU threads are CPU 0).
  */
 public final class SmpProbe {
   private SmpProbe() {}
@@ -66,12 +70,14 @@ public final class SmpProbe {
         switch (config) {
           case "cpus-1" -> {
             try (PairsRig rig = new PairsRig(1, SmpBenchmark.PAIRS, 50, false, false, -1)) {
+              HostCpu.pinKernelCpusIfAsked();
               one = measure(config, nanos, new PairsRig[] {rig});
             }
             System.out.print(one);
           }
           case "cpus-2" -> {
             try (PairsRig rig = new PairsRig(2, SmpBenchmark.PAIRS, 50, false, false, -1)) {
+              HostCpu.pinKernelCpusIfAsked();
               two = measure(config, nanos, new PairsRig[] {rig});
             }
             System.out.print(two);
@@ -79,6 +85,7 @@ public final class SmpProbe {
           case "cpus-2-pinned" -> {
             Figure f;
             try (PairsRig rig = new PairsRig(2, SmpBenchmark.PAIRS, 50, true, false, -1)) {
+              HostCpu.pinKernelCpusIfAsked();
               f = measure(config, nanos, new PairsRig[] {rig});
             }
             System.out.print(f);
@@ -86,6 +93,7 @@ public final class SmpProbe {
           case "cpus-2-born-together" -> {
             Figure f;
             try (PairsRig rig = PairsRig.bornTogether(2, SmpBenchmark.PAIRS, 50)) {
+              HostCpu.pinKernelCpusIfAsked();
               f = measure(config, nanos, new PairsRig[] {rig});
             }
             System.out.print(f);
@@ -93,6 +101,7 @@ public final class SmpProbe {
           case "cpus-2-one-busy" -> {
             Figure f;
             try (PairsRig rig = PairsRig.allOnCpu(2, SmpBenchmark.PAIRS, 50, 0)) {
+              HostCpu.pinKernelCpusIfAsked();
               f = measure(config, nanos, new PairsRig[] {rig});
             }
             System.out.print(f);

@@ -69,6 +69,45 @@ class HostCpuTest {
   }
 
   @Test
+  void eachKernelCpuThreadIsPinnedToTheHostCpuOfItsNumberAndNoOtherThreadIs() throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
+    BitSet before = HostCpu.allowedCpus();
+    int last = before.length() - 1;
+    assumeTrue(before.cardinality() > 1, "needs two host CPUs");
+    CountDownLatch release = new CountDownLatch(1);
+    String[] seen = new String[2];
+    Thread cpu = new Thread(() -> awaitQuietly(release), "jackal-cpu-" + last);
+    Thread other = new Thread(() -> awaitQuietly(release), "jackal-cpu-x");
+    cpu.start();
+    other.start();
+    try {
+      assertThat(HostCpu.pinKernelCpus()).contains("jackal-cpu-" + last + " on host CPU " + last);
+      try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+        for (Path task : tasks) {
+          String name = Files.readString(task.resolve("comm")).strip();
+          for (String line : Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("Cpus_allowed_list:")) {
+              String cpus = line.substring(line.indexOf(':') + 1).strip();
+              if (name.equals(cpu.getName())) {
+                seen[0] = cpus;
+              } else if (name.equals(other.getName())) {
+                seen[1] = cpus;
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      release.countDown();
+      cpu.join();
+      other.join();
+      HostCpu.pin(before);
+    }
+    assertThat(seen[0]).isEqualTo(String.valueOf(last));
+    assertThat(seen[1]).as("not a CPU thread's name").isNotEqualTo(String.valueOf(last));
+  }
+
+  @Test
   void theDefaultIsTheLastCpuTheJvmMayRunOnAndOffLeavesItUnpinned() {
     assertThat(HostCpu.cpuNamed("")).isEqualTo(HostCpu.allowedCpus().length() - 1);
     assertThat(HostCpu.cpuNamed(" 0 ")).isZero();
