@@ -214,6 +214,46 @@ class KernelBoundaryTest {
     }
   }
 
+  /**
+   * The gate remembers the CPU its program last trapped on; another process's program running on
+   * that same CPU thread, holding the leaked gate, is still refused: the CPU's current process is
+   * the thief, not the gate's.
+   */
+  @Test
+  void anotherProcessesProgramOnTheSameCpuThreadIsRefusedTheLeakedGate() throws Exception {
+    try (TestSystem s = new TestSystem(1)) {
+      AtomicReference<SystemCalls> leaked = new AtomicReference<>();
+      AtomicReference<Throwable> outcome = new AtomicReference<>();
+      ObjectRef victim =
+          s.process(
+              "victim",
+              sys -> {
+                leaked.set(sys);
+                Ipc own = new Ipc(sys);
+                own.yieldCpu(); // a trap or two first, so the gate has a CPU to remember
+                own.yieldCpu();
+                own.receive();
+              });
+      s.runUntilQuiet(victim);
+      ObjectRef thief =
+          s.process(
+              "thief",
+              sys -> {
+                try {
+                  new Ipc(leaked.get()).yieldCpu();
+                  outcome.set(new AssertionError("the leaked gate was accepted"));
+                } catch (Throwable t) {
+                  outcome.set(t);
+                }
+              });
+      s.runUntilQuiet(thief);
+      assertThat(outcome.get())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("outside that process's own program");
+      assertThat(s.info(victim).runState()).isEqualTo(jackal.kernel.boot.ProcessInfo.RECEIVING);
+    }
+  }
+
   @Test
   void builderHandedToAProgramIsClosedOnceTheSystemRuns() throws Exception {
     try (TestSystem s = new TestSystem(1)) {

@@ -36,6 +36,16 @@ final class Gate implements SystemCalls {
 
   private long seed;
 
+  /**
+   * The CPU this gate's program last trapped on, and that CPU's invocation state: a hint that
+   * spares a trap the walk from the machine to the CPU ({@link #onCpu}), checked at every trap
+   * exactly as the walk's result is. Written only after that check passed, so only by the program's
+   * own thread; a stale value (the process moved to another CPU) fails the check and is replaced.
+   */
+  private Cpu lastCpu;
+
+  private Invocation lastInvocation;
+
   // The translation cache: direct-mapped on the virtual page number. An entry is current only
   // while its epoch equals the machine's memory epoch, which every change to a GPT slot, l2v,
   // guard or address-space slot, and every rescind but an endpoint's, advances (setSpaceAndPC
@@ -513,7 +523,7 @@ final class Gate implements SystemCalls {
     int attempts = 0;
     for (; ; ) {
       Cpu cpu = onCpu();
-      Invocation inv = machine.invocationFor(cpu);
+      Invocation inv = invocationOn(cpu);
       int outcome;
       try {
         outcome = SystemCall.execute(inv, p, pb);
@@ -685,7 +695,7 @@ final class Gate implements SystemCalls {
     int attempts = 0;
     for (; ; ) {
       Cpu cpu = onCpu();
-      Invocation inv = machine.invocationFor(cpu);
+      Invocation inv = invocationOn(cpu);
       int outcome;
       try {
         cpu.txn.lock(p);
@@ -990,13 +1000,31 @@ final class Gate implements SystemCalls {
    * cannot inline, and only that answer refuses.
    */
   private Cpu onCpu() {
+    Cpu cpu = lastCpu;
+    if (cpu != null && cpu.current() == process && Thread.currentThread() == cpu.thread()) {
+      return cpu; // the CPU it trapped on last, checked as below (a stale thread fails here)
+    }
+    return onCpuFound();
+  }
+
+  /**
+   * {@link #onCpu} through the machine: the process's home CPU, checked, and noted for next time.
+   */
+  private Cpu onCpuFound() {
     Cpu cpu = machine.scheduler.cpu(process.homeCpu);
     if (cpu.current() != process
         || (Thread.currentThread() != cpu.thread() && freshThread() != cpu.thread())) {
       throw new IllegalStateException(
           "the gate of " + process + " was used outside that process's own program");
     }
+    lastInvocation = machine.invocationFor(cpu);
+    lastCpu = cpu;
     return cpu;
+  }
+
+  /** The invocation state of {@code cpu}, which {@link #onCpu} has just returned. */
+  private Invocation invocationOn(Cpu cpu) {
+    return cpu == lastCpu ? lastInvocation : machine.invocationFor(cpu);
   }
 
   /**
