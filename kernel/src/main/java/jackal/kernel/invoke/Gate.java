@@ -131,7 +131,7 @@ final class Gate implements SystemCalls {
           && p.runState == Process.RECEIVING
           && p.stalledOn == null
           && p.faultCode == 0
-          && machine.scheduler.cpu(p.homeCpu).runDonatedInPlace(p)) {
+          && lastCpu.runDonatedInPlace(p)) { // the CPU attempt() checked it is on
         // The process it called ran in place and has yielded (docs/DESIGN-NOTES.md, "The same-CPU
         // call runs its server in place"). Decided under this process's lock, since it is still
         // receiving and a sender on another CPU may deliver to it at any moment: a reply ends the
