@@ -1,6 +1,9 @@
 package jackal.bench;
 
 import java.util.concurrent.TimeUnit;
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -82,6 +85,87 @@ public class IpcBenchmark extends LauncherFork {
     }
   }
 
+  /**
+   * One CPU, as {@link OneCpu}, and beside it the bare continuation ping-pong of {@link
+   * BaselineBenchmark#continuationPingpong}, run by the benchmark's thread on the same host CPU.
+   */
+  @State(Scope.Benchmark)
+  public static class OneCpuPaired {
+    KernelRig rig;
+    Continuation a;
+    Continuation b;
+    long request;
+    long reply;
+
+    @Setup(Level.Trial)
+    public void boot() {
+      HostCpu.pinFromProperty();
+      rig = new KernelRig(1, 1L, 1L);
+      a =
+          new Continuation(
+              PAIRED_SCOPE,
+              () -> {
+                for (long i = 0; ; i++) {
+                  request = i;
+                  Continuation.yield(PAIRED_SCOPE);
+                }
+              });
+      b =
+          new Continuation(
+              PAIRED_SCOPE,
+              () -> {
+                for (; ; ) {
+                  reply = request + 1;
+                  Continuation.yield(PAIRED_SCOPE);
+                }
+              });
+    }
+
+    @Setup(Level.Iteration)
+    public void tenure() {
+      KernelRig.tenure();
+    }
+
+    @TearDown(Level.Trial)
+    public void shutdown() {
+      rig.close();
+    }
+  }
+
+  private static final ContinuationScope PAIRED_SCOPE = new ContinuationScope("bench-paired");
+
+  /**
+   * {@link #sameCpuPaired}'s two figures, JMH secondary results: the echo round trip and the
+   * ping-pong round trip, in ns, over the iteration's batches. JMH sums an EVENTS counter over the
+   * measured iterations, so the benchmark measures one.
+   */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class Paired {
+    public double callNs;
+    public double pingpongNs;
+    private long callNanos;
+    private long pingpongNanos;
+    private long rounds;
+
+    @Setup(Level.Iteration)
+    public void clear() {
+      callNs = 0;
+      pingpongNs = 0;
+      callNanos = 0;
+      pingpongNanos = 0;
+      rounds = 0;
+    }
+
+    void add(long call, long pingpong, int n) {
+      callNanos += call;
+      pingpongNanos += pingpong;
+      rounds += n;
+      callNs = callNanos / (double) rounds;
+      pingpongNs = pingpongNanos / (double) rounds;
+    }
+  }
+
   /** Two CPUs; the client pinned to CPU 0 (mask 1), the server to CPU 1 (mask 2). */
   @State(Scope.Benchmark)
   public static class TwoCpus {
@@ -108,6 +192,31 @@ public class IpcBenchmark extends LauncherFork {
   @OperationsPerInvocation(BATCH)
   public long sameCpu(OneCpu s) {
     return s.rig.run(KernelRig.Kind.ECHO, BATCH);
+  }
+
+  /**
+   * ipc.ratio.paired: {@link #sameCpu}'s batch and a batch of the bare continuation ping-pong, one
+   * after the other in every invocation, in one JVM on one host CPU; their times are the secondary
+   * results {@code callNs} and {@code pingpongNs}, whose ratio is {@code ipc.ratio} taken so that a
+   * host whose CPU changes speed between forks, or within one, moves both alike
+   * (docs/BENCHMARKS.md, "Seventeenth session"). The primary score is the two round trips together.
+   */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  @Measurement(iterations = 1, time = 5)
+  public long sameCpuPaired(OneCpuPaired s, Paired out) {
+    long t0 = System.nanoTime();
+    long sum = s.rig.run(KernelRig.Kind.ECHO, BATCH);
+    long t1 = System.nanoTime();
+    Continuation a = s.a;
+    Continuation b = s.b;
+    for (int i = 0; i < BATCH; i++) {
+      a.run();
+      b.run();
+    }
+    long t2 = System.nanoTime();
+    out.add(t1 - t0, t2 - t1, BATCH);
+    return sum + s.reply;
   }
 
   /**

@@ -96,6 +96,13 @@ public final class BenchCommand implements Callable<Integer> {
     LABELS.put(BENCH + "IpcBenchmark.sameCpu", "ipc.roundtrip.same-cpu");
     // The same call between two programs loaded from pages: the figure a user's programs get.
     LABELS.put(BENCH + "IpcBenchmark.sameCpuLoaded", "ipc.roundtrip.same-cpu.loaded");
+    // The same call and the bare ping-pong, alternated in one fork on one host CPU: their ratio,
+    // ipc.ratio.paired, does not depend on what the host did between two forks.
+    LABELS.put(BENCH + "IpcBenchmark.sameCpuPaired", "ipc.paired.call-and-pingpong");
+    Map<String, String> paired = new LinkedHashMap<>();
+    paired.put("callNs", "ipc.paired.roundtrip.same-cpu");
+    paired.put("pingpongNs", "ipc.paired.continuation-pingpong");
+    SECONDARY.put(BENCH + "IpcBenchmark.sameCpuPaired", paired);
     LABELS.put(BENCH + "IpcBenchmark.crossCpu", "ipc.roundtrip.cross-cpu");
     LABELS.put(BENCH + "BaselineBenchmark.continuationPingpong", "baseline.continuation-pingpong");
     LABELS.put(BENCH + "BaselineBenchmark.crossCorePingpong", "baseline.cross-core-pingpong");
@@ -290,6 +297,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     RATIOS.add(
         new Ratio("ipc.ratio", "ipc.roundtrip.same-cpu", "baseline.continuation-pingpong", "x"));
+    RATIOS.add(
+        new Ratio(
+            "ipc.ratio.paired",
+            "ipc.paired.roundtrip.same-cpu",
+            "ipc.paired.continuation-pingpong",
+            "x"));
     RATIOS.add(
         new Ratio(
             "ipc.ratio.loaded",

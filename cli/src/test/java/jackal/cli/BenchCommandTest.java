@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +98,7 @@ class BenchCommandTest {
           "jackal.bench.IpcBenchmark.kernelCapInvokeBatch1k",
           "jackal.bench.IpcBenchmark.sameCpu",
           "jackal.bench.IpcBenchmark.sameCpuLoaded",
+          "jackal.bench.IpcBenchmark.sameCpuPaired",
           "jackal.bench.IpcBenchmark.sameCpuBatch1k",
           "jackal.bench.LatencyBenchmark.crossCpu",
           "jackal.bench.LatencyBenchmark.sameCpu",
@@ -123,6 +125,7 @@ class BenchCommandTest {
         .containsExactlyInAnyOrder(
             "ipc.roundtrip.same-cpu",
             "ipc.roundtrip.same-cpu.loaded",
+            "ipc.paired.call-and-pingpong",
             "ipc.roundtrip.cross-cpu",
             "baseline.continuation-pingpong",
             "baseline.cross-core-pingpong",
@@ -218,6 +221,35 @@ class BenchCommandTest {
             "ipc.latency.same-cpu.p99.9: 990000 ns");
   }
 
+  /**
+   * ipc.ratio.paired: the call and the ping-pong measured alternately in one fork, read from the
+   * paired benchmark's secondary results and divided.
+   */
+  @Test
+  void thePairedRatioDividesTheCallByThePingPongOfTheSameFork() {
+    String json =
+        """
+        [ { "benchmark" : "jackal.bench.IpcBenchmark.sameCpuPaired",
+            "primaryMetric" : { "score" : 420.0, "scoreUnit" : "ns/op" },
+            "secondaryMetrics" : {
+              "callNs" : { "score" : 240.0, "scoreUnit" : "#" },
+              "pingpongNs" : { "score" : 180.0, "scoreUnit" : "#" } } } ]
+        """;
+    Map<String, BenchCommand.Figure> byLabel = new LinkedHashMap<>();
+    for (BenchCommand.Figure f : BenchCommand.parseResults(json)) {
+      byLabel.put(f.label(), f);
+    }
+    assertThat(byLabel.values())
+        .extracting(BenchCommand.Figure::line)
+        .containsExactly(
+            "ipc.paired.call-and-pingpong: 420 ns/op",
+            "ipc.paired.roundtrip.same-cpu: 240 ns",
+            "ipc.paired.continuation-pingpong: 180 ns");
+    assertThat(BenchCommand.derive(byLabel))
+        .extracting(BenchCommand.Figure::line)
+        .contains("ipc.ratio.paired: 1.333 x");
+  }
+
   @Test
   void memoryGroupRunsLoadsStoresStringsAndTheirBaselinesUnderTheRequiredNames() {
     var labels = BenchCommand.select(JAR, List.of("memory")).values();
@@ -252,7 +284,12 @@ class BenchCommandTest {
   @Test
   void everyRatioOfAGroupHasBothInputsInThatGroup() {
     for (String group : BenchCommand.GROUPS.keySet()) {
-      var labels = BenchCommand.select(JAR, List.of(group)).values();
+      var selected = BenchCommand.select(JAR, List.of(group));
+      // A group's figures: its benchmarks' primary results and the secondary ones they print.
+      List<String> labels = new ArrayList<>(selected.values());
+      for (String name : selected.keySet()) {
+        labels.addAll(BenchCommand.SECONDARY.getOrDefault(name, Map.of()).values());
+      }
       for (BenchCommand.Ratio r : BenchCommand.RATIOS) {
         if (r.label().startsWith(group + ".")) {
           assertThat(labels).as(r.label()).contains(r.numerator(), r.denominator());
