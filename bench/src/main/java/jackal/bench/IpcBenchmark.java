@@ -86,21 +86,28 @@ public class IpcBenchmark extends LauncherFork {
   }
 
   /**
-   * One CPU, as {@link OneCpu}, and beside it the bare continuation ping-pong of {@link
+   * A one-CPU rig and beside it the bare continuation ping-pong of {@link
    * BaselineBenchmark#continuationPingpong}, run by the benchmark's thread on the same host CPU.
    */
   @State(Scope.Benchmark)
-  public static class OneCpuPaired {
-    KernelRig rig;
+  public abstract static class PairedRig {
     Continuation a;
     Continuation b;
     long request;
     long reply;
 
+    /** Boots the rig. */
+    abstract void boot() throws Exception;
+
+    /** Has the rig's client make {@code n} echo calls; the answers' sum. */
+    abstract long calls(int n);
+
+    abstract void close();
+
     @Setup(Level.Trial)
-    public void boot() {
+    public void start() throws Exception {
       HostCpu.pinFromProperty();
-      rig = new KernelRig(1, 1L, 1L);
+      boot();
       a =
           new Continuation(
               PAIRED_SCOPE,
@@ -127,7 +134,47 @@ public class IpcBenchmark extends LauncherFork {
     }
 
     @TearDown(Level.Trial)
-    public void shutdown() {
+    public void stop() {
+      close();
+    }
+  }
+
+  /** {@link OneCpu}'s rig, paired. */
+  public static class OneCpuPaired extends PairedRig {
+    KernelRig rig;
+
+    @Override
+    void boot() {
+      rig = new KernelRig(1, 1L, 1L);
+    }
+
+    @Override
+    long calls(int n) {
+      return rig.run(KernelRig.Kind.ECHO, n);
+    }
+
+    @Override
+    void close() {
+      rig.close();
+    }
+  }
+
+  /** {@link OneCpuLoaded}'s rig (two programs loaded from pages), paired. */
+  public static class OneCpuLoadedPaired extends PairedRig {
+    LoadedPairRig rig;
+
+    @Override
+    void boot() throws Exception {
+      rig = new LoadedPairRig();
+    }
+
+    @Override
+    long calls(int n) {
+      return rig.run(n);
+    }
+
+    @Override
+    void close() {
       rig.close();
     }
   }
@@ -205,8 +252,20 @@ public class IpcBenchmark extends LauncherFork {
   @OperationsPerInvocation(BATCH)
   @Measurement(iterations = 1, time = 5)
   public long sameCpuPaired(OneCpuPaired s, Paired out) {
+    return paired(s, out);
+  }
+
+  /** ipc.ratio.loaded.paired: {@link #sameCpuPaired} for {@link #sameCpuLoaded}'s programs. */
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  @Measurement(iterations = 1, time = 5)
+  public long sameCpuLoadedPaired(OneCpuLoadedPaired s, Paired out) {
+    return paired(s, out);
+  }
+
+  private static long paired(PairedRig s, Paired out) {
     long t0 = System.nanoTime();
-    long sum = s.rig.run(KernelRig.Kind.ECHO, BATCH);
+    long sum = s.calls(BATCH);
     long t1 = System.nanoTime();
     Continuation a = s.a;
     Continuation b = s.b;

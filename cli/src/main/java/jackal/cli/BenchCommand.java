@@ -103,6 +103,11 @@ public final class BenchCommand implements Callable<Integer> {
     paired.put("callNs", "ipc.paired.roundtrip.same-cpu");
     paired.put("pingpongNs", "ipc.paired.continuation-pingpong");
     SECONDARY.put(BENCH + "IpcBenchmark.sameCpuPaired", paired);
+    LABELS.put(BENCH + "IpcBenchmark.sameCpuLoadedPaired", "ipc.paired.loaded.call-and-pingpong");
+    Map<String, String> pairedLoaded = new LinkedHashMap<>();
+    pairedLoaded.put("callNs", "ipc.paired.loaded.roundtrip.same-cpu");
+    pairedLoaded.put("pingpongNs", "ipc.paired.loaded.continuation-pingpong");
+    SECONDARY.put(BENCH + "IpcBenchmark.sameCpuLoadedPaired", pairedLoaded);
     LABELS.put(BENCH + "IpcBenchmark.crossCpu", "ipc.roundtrip.cross-cpu");
     LABELS.put(BENCH + "BaselineBenchmark.continuationPingpong", "baseline.continuation-pingpong");
     LABELS.put(BENCH + "BaselineBenchmark.crossCorePingpong", "baseline.cross-core-pingpong");
@@ -302,6 +307,12 @@ public final class BenchCommand implements Callable<Integer> {
             "ipc.ratio.paired",
             "ipc.paired.roundtrip.same-cpu",
             "ipc.paired.continuation-pingpong",
+            "x"));
+    RATIOS.add(
+        new Ratio(
+            "ipc.ratio.loaded.paired",
+            "ipc.paired.loaded.roundtrip.same-cpu",
+            "ipc.paired.loaded.continuation-pingpong",
             "x"));
     RATIOS.add(
         new Ratio(

@@ -99,6 +99,7 @@ class BenchCommandTest {
           "jackal.bench.IpcBenchmark.sameCpu",
           "jackal.bench.IpcBenchmark.sameCpuLoaded",
           "jackal.bench.IpcBenchmark.sameCpuPaired",
+          "jackal.bench.IpcBenchmark.sameCpuLoadedPaired",
           "jackal.bench.IpcBenchmark.sameCpuBatch1k",
           "jackal.bench.LatencyBenchmark.crossCpu",
           "jackal.bench.LatencyBenchmark.sameCpu",
@@ -126,6 +127,7 @@ class BenchCommandTest {
             "ipc.roundtrip.same-cpu",
             "ipc.roundtrip.same-cpu.loaded",
             "ipc.paired.call-and-pingpong",
+            "ipc.paired.loaded.call-and-pingpong",
             "ipc.roundtrip.cross-cpu",
             "baseline.continuation-pingpong",
             "baseline.cross-core-pingpong",
@@ -222,8 +224,8 @@ class BenchCommandTest {
   }
 
   /**
-   * ipc.ratio.paired: the call and the ping-pong measured alternately in one fork, read from the
-   * paired benchmark's secondary results and divided.
+   * ipc.ratio.paired and ipc.ratio.loaded.paired: the call and the ping-pong measured alternately
+   * in one fork, read from the paired benchmarks' secondary results and divided.
    */
   @Test
   void thePairedRatioDividesTheCallByThePingPongOfTheSameFork() {
@@ -233,7 +235,12 @@ class BenchCommandTest {
             "primaryMetric" : { "score" : 420.0, "scoreUnit" : "ns/op" },
             "secondaryMetrics" : {
               "callNs" : { "score" : 240.0, "scoreUnit" : "#" },
-              "pingpongNs" : { "score" : 180.0, "scoreUnit" : "#" } } } ]
+              "pingpongNs" : { "score" : 180.0, "scoreUnit" : "#" } } },
+          { "benchmark" : "jackal.bench.IpcBenchmark.sameCpuLoadedPaired",
+            "primaryMetric" : { "score" : 500.0, "scoreUnit" : "ns/op" },
+            "secondaryMetrics" : {
+              "callNs" : { "score" : 300.0, "scoreUnit" : "#" },
+              "pingpongNs" : { "score" : 200.0, "scoreUnit" : "#" } } } ]
         """;
     Map<String, BenchCommand.Figure> byLabel = new LinkedHashMap<>();
     for (BenchCommand.Figure f : BenchCommand.parseResults(json)) {
@@ -244,10 +251,14 @@ class BenchCommandTest {
         .containsExactly(
             "ipc.paired.call-and-pingpong: 420 ns/op",
             "ipc.paired.roundtrip.same-cpu: 240 ns",
-            "ipc.paired.continuation-pingpong: 180 ns");
+            "ipc.paired.continuation-pingpong: 180 ns",
+            "ipc.paired.loaded.call-and-pingpong: 500 ns/op",
+            "ipc.paired.loaded.roundtrip.same-cpu: 300 ns",
+            "ipc.paired.loaded.continuation-pingpong: 200 ns");
+    // Each call over the ping-pong of its own fork, never the other's.
     assertThat(BenchCommand.derive(byLabel))
         .extracting(BenchCommand.Figure::line)
-        .contains("ipc.ratio.paired: 1.333 x");
+        .contains("ipc.ratio.paired: 1.333 x", "ipc.ratio.loaded.paired: 1.5 x");
   }
 
   @Test
