@@ -182,9 +182,9 @@ public class IpcBenchmark extends LauncherFork {
   private static final ContinuationScope PAIRED_SCOPE = new ContinuationScope("bench-paired");
 
   /**
-   * {@link #sameCpuPaired}'s two figures, JMH secondary results: the echo round trip and the
-   * ping-pong round trip, in ns, over the iteration's batches. JMH sums an EVENTS counter over the
-   * measured iterations, so the benchmark measures one.
+   * The two figures of {@link #sameCpuPaired} and {@link #sameCpuLoadedPaired}, JMH secondary
+   * results: the echo round trip and the ping-pong round trip, in ns, over the iteration's batches.
+   * JMH sums an EVENTS counter over the measured iterations, so the benchmark measures one.
    */
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.EVENTS)
