@@ -98,10 +98,7 @@ final class HostCpu {
     int done = 0;
     int failed = 0;
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment mask = arena.allocate(MASK_BYTES);
-      for (int cpu = cpus.nextSetBit(0); cpu >= 0; cpu = cpus.nextSetBit(cpu + 1)) {
-        mask.set(JAVA_BYTE, cpu / 8, (byte) (mask.get(JAVA_BYTE, cpu / 8) | (1 << (cpu % 8))));
-      }
+      MemorySegment mask = mask(arena, cpus);
       for (int pass = 0; pass < 2; pass++) {
         done = 0;
         failed = 0;
@@ -179,8 +176,9 @@ final class HostCpu {
         if (!allowed.get(n)) {
           continue;
         }
-        MemorySegment mask = arena.allocate(MASK_BYTES);
-        mask.set(JAVA_BYTE, n / 8, (byte) (1 << (n % 8)));
+        BitSet one = new BitSet();
+        one.set(n);
+        MemorySegment mask = mask(arena, one);
         int tid = Integer.parseInt(task.getFileName().toString());
         if ((int) call.get().invokeExact(tid, MASK_BYTES, mask) == 0) {
           done.append(done.isEmpty() ? "" : ", ").append(name).append(" on host CPU ").append(n);
@@ -218,6 +216,15 @@ final class HostCpu {
     cpus.clear();
     cpus.set(0, Runtime.getRuntime().availableProcessors());
     return cpus;
+  }
+
+  /** {@code cpus} as a {@code cpu_set_t} in {@code arena}. */
+  private static MemorySegment mask(Arena arena, BitSet cpus) {
+    MemorySegment mask = arena.allocate(MASK_BYTES);
+    for (int cpu = cpus.nextSetBit(0); cpu >= 0; cpu = cpus.nextSetBit(cpu + 1)) {
+      mask.set(JAVA_BYTE, cpu / 8, (byte) (mask.get(JAVA_BYTE, cpu / 8) | (1 << (cpu % 8))));
+    }
+    return mask;
   }
 
   private static Optional<MethodHandle> setAffinity() {

@@ -2,7 +2,6 @@ package jackal.bench;
 
 import java.util.concurrent.TimeUnit;
 import jdk.internal.vm.Continuation;
-import jdk.internal.vm.ContinuationScope;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -91,10 +90,8 @@ public class IpcBenchmark extends LauncherFork {
    */
   @State(Scope.Benchmark)
   public abstract static class PairedRig {
-    Continuation a;
-    Continuation b;
-    long request;
-    long reply;
+    /** The baseline's own ping-pong, made as its benchmark makes it. */
+    final BaselineBenchmark.PingPong pingPong = new BaselineBenchmark.PingPong();
 
     /** Boots the rig. */
     abstract void boot() throws Exception;
@@ -106,26 +103,8 @@ public class IpcBenchmark extends LauncherFork {
 
     @Setup(Level.Trial)
     public void start() throws Exception {
-      HostCpu.pinFromProperty();
+      pingPong.setup(); // pins the JVM to its host CPU first (HostCpu)
       boot();
-      a =
-          new Continuation(
-              PAIRED_SCOPE,
-              () -> {
-                for (long i = 0; ; i++) {
-                  request = i;
-                  Continuation.yield(PAIRED_SCOPE);
-                }
-              });
-      b =
-          new Continuation(
-              PAIRED_SCOPE,
-              () -> {
-                for (; ; ) {
-                  reply = request + 1;
-                  Continuation.yield(PAIRED_SCOPE);
-                }
-              });
     }
 
     @Setup(Level.Iteration)
@@ -178,8 +157,6 @@ public class IpcBenchmark extends LauncherFork {
       rig.close();
     }
   }
-
-  private static final ContinuationScope PAIRED_SCOPE = new ContinuationScope("bench-paired");
 
   /**
    * The two figures of {@link #sameCpuPaired} and {@link #sameCpuLoadedPaired}, JMH secondary
@@ -267,15 +244,15 @@ public class IpcBenchmark extends LauncherFork {
     long t0 = System.nanoTime();
     long sum = s.calls(BATCH);
     long t1 = System.nanoTime();
-    Continuation a = s.a;
-    Continuation b = s.b;
+    Continuation a = s.pingPong.a;
+    Continuation b = s.pingPong.b;
     for (int i = 0; i < BATCH; i++) {
       a.run();
       b.run();
     }
     long t2 = System.nanoTime();
     out.add(t1 - t0, t2 - t1, BATCH);
-    return sum + s.reply;
+    return sum + s.pingPong.reply;
   }
 
   /**

@@ -523,7 +523,7 @@ final class Gate implements SystemCalls {
     int attempts = 0;
     for (; ; ) {
       Cpu cpu = onCpu();
-      Invocation inv = invocationOn(cpu);
+      Invocation inv = lastInvocation; // onCpu() noted the CPU it returned, and this with it
       int outcome;
       try {
         outcome = SystemCall.execute(inv, p, pb);
@@ -695,7 +695,7 @@ final class Gate implements SystemCalls {
     int attempts = 0;
     for (; ; ) {
       Cpu cpu = onCpu();
-      Invocation inv = invocationOn(cpu);
+      Invocation inv = lastInvocation; // onCpu() noted the CPU it returned, and this with it
       int outcome;
       try {
         cpu.txn.lock(p);
@@ -1020,11 +1020,6 @@ final class Gate implements SystemCalls {
     lastInvocation = machine.invocationFor(cpu);
     lastCpu = cpu;
     return cpu;
-  }
-
-  /** The invocation state of {@code cpu}, which {@link #onCpu} has just returned. */
-  private Invocation invocationOn(Cpu cpu) {
-    return cpu == lastCpu ? lastInvocation : machine.invocationFor(cpu);
   }
 
   /**

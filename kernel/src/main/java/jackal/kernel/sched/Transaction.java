@@ -208,8 +208,8 @@ public final class Transaction {
    * <p>The object goes back to no domain, not to shared: a locker outside the CPUs says nothing
    * about which CPUs use the object, so the next CPU to lock it joins it to its domain again, as at
    * its first lock. A kernel that persists or is viewed locks every object at each checkpoint or
-   * view, and would otherwise lose its CPUs' own locks for good after the first
-   * (docs/DESIGN-NOTES.md, "What the locks cost").
+   * view; marked shared, each object would go back to its CPU's own lock only after a run of {@link
+   * #REJOIN_AFTER} of that CPU's locks by its word (docs/DESIGN-NOTES.md, "What the locks cost").
    */
   public static boolean tryLockOutside(KObject o, int owner, Scheduler scheduler) {
     if (o.isLockedBy(owner)) {
