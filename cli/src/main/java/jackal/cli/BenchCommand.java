@@ -130,6 +130,14 @@ public final class BenchCommand implements Callable<Integer> {
     LABELS.put(BENCH + "SmpBenchmark.throughputTwoCpus", "ipc.throughput.cpus-2");
     // Two one-CPU kernels at once: the JVM's and host's ceiling for ipc.smp.scaling.
     LABELS.put(BENCH + "SmpBenchmark.throughputTwoKernels", "analysis.throughput.two-kernels");
+    // The three above, a batch of each in turn in one fork: ipc.smp.scaling.paired and its
+    // ceiling divide figures of the same minutes, whatever the host's vCPUs did between forks.
+    LABELS.put(BENCH + "SmpBenchmark.throughputPaired", "ipc.throughput.paired.all");
+    Map<String, String> pairedSmp = new LinkedHashMap<>();
+    pairedSmp.put("oneCpu", "ipc.throughput.paired.cpus-1");
+    pairedSmp.put("twoCpus", "ipc.throughput.paired.cpus-2");
+    pairedSmp.put("twoKernels", "ipc.throughput.paired.two-kernels");
+    SECONDARY.put(BENCH + "SmpBenchmark.throughputPaired", pairedSmp);
     LABELS.put(BENCH + "EqualPeerBenchmark.virtualOneCpu", "peer.virtual-thread.cpus-1");
     LABELS.put(BENCH + "EqualPeerBenchmark.actorOneCpu", "peer.actor.cpus-1");
     LABELS.put(
@@ -174,6 +182,7 @@ public final class BenchCommand implements Callable<Integer> {
       SECONDARY.put(BENCH + "ScaleBenchmark." + kind, figures);
     }
     SECONDARY_UNITS.put("bytes", "B");
+    SECONDARY_UNITS.put("throughput", "ops/s");
     SECONDARY_UNITS.put("metaspace", "B");
     SECONDARY_UNITS.put("per-s", "/s");
     SECONDARY_UNITS.put("per-cpu-s", "/s");
@@ -365,6 +374,18 @@ public final class BenchCommand implements Callable<Integer> {
             "x"));
     RATIOS.add(new Ratio("ipc.speedup.actor", "peer.actor.cpus-1", "ipc.roundtrip.same-cpu", "x"));
     RATIOS.add(new Ratio("ipc.smp.scaling", "ipc.throughput.cpus-2", "ipc.throughput.cpus-1", "x"));
+    RATIOS.add(
+        new Ratio(
+            "ipc.smp.scaling.paired",
+            "ipc.throughput.paired.cpus-2",
+            "ipc.throughput.paired.cpus-1",
+            "x"));
+    RATIOS.add(
+        new Ratio(
+            "ipc.smp.ceiling.paired",
+            "ipc.throughput.paired.two-kernels",
+            "ipc.throughput.paired.cpus-1",
+            "x"));
     // The host's own ceiling for that scaling in the same run: two one-CPU kernels side by side
     // share nothing but the JVM and the host, whose speed drifts between forks (BENCHMARKS.md).
     RATIOS.add(

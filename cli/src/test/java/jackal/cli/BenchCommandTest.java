@@ -114,6 +114,7 @@ class BenchCommandTest {
           "jackal.bench.SmpBenchmark.throughputOneCpu",
           "jackal.bench.SmpBenchmark.throughputTwoCpus",
           "jackal.bench.SmpBenchmark.throughputTwoKernels",
+          "jackal.bench.SmpBenchmark.throughputPaired",
           "jackal.bench.SpinBenchmark.crossCpu",
           "jackal.bench.StringBenchmark.arraycopy4k",
           "jackal.bench.StringBenchmark.arraycopy64k",
@@ -141,6 +142,7 @@ class BenchCommandTest {
             "baseline.string.64k",
             "ipc.throughput.cpus-1",
             "ipc.throughput.cpus-2",
+            "ipc.throughput.paired.all",
             "ipc.latency.same-cpu.mean",
             "ipc.latency.cross-cpu.mean",
             "peer.virtual-thread.cpus-1",
@@ -174,6 +176,7 @@ class BenchCommandTest {
             "ipc.throughput.cpus-1",
             "ipc.throughput.cpus-2",
             "analysis.throughput.two-kernels",
+            "ipc.throughput.paired.all",
             "ipc.latency.same-cpu.mean",
             "ipc.latency.cross-cpu.mean",
             "peer.throughput.virtual-thread.cpus-2",
@@ -259,6 +262,43 @@ class BenchCommandTest {
     assertThat(BenchCommand.derive(byLabel))
         .extracting(BenchCommand.Figure::line)
         .contains("ipc.ratio.paired: 1.333 x", "ipc.ratio.loaded.paired: 1.5 x");
+  }
+
+  /**
+   * ipc.smp.scaling.paired and its ceiling: one fork's batches of the one-CPU kernel, the two-CPU
+   * kernel and the two one-CPU kernels, read from the paired benchmark's secondary results (calls
+   * per second) and divided, each by the one-CPU figure of the same fork.
+   */
+  @Test
+  void thePairedScalingDividesTheTwoCpuThroughputByTheOneCpuThroughputOfTheSameFork() {
+    String json =
+        """
+        [ { "benchmark" : "jackal.bench.SmpBenchmark.throughputPaired",
+            "primaryMetric" : { "score" : 6000000.0, "scoreUnit" : "ops/s" },
+            "secondaryMetrics" : {
+              "oneCpu" : { "score" : 4000000.0, "scoreUnit" : "#" },
+              "twoCpus" : { "score" : 7000000.0, "scoreUnit" : "#" },
+              "twoKernels" : { "score" : 7600000.0, "scoreUnit" : "#" } } },
+          { "benchmark" : "jackal.bench.SmpBenchmark.throughputOneCpu",
+            "primaryMetric" : { "score" : 2000000.0, "scoreUnit" : "ops/s" } } ]
+        """;
+    Map<String, BenchCommand.Figure> byLabel = new LinkedHashMap<>();
+    for (BenchCommand.Figure f : BenchCommand.parseResults(json)) {
+      byLabel.put(f.label(), f);
+    }
+    assertThat(byLabel.values())
+        .extracting(BenchCommand.Figure::line)
+        .containsExactly(
+            "ipc.throughput.paired.all: 6000000 ops/s",
+            "ipc.throughput.paired.cpus-1: 4000000 ops/s",
+            "ipc.throughput.paired.cpus-2: 7000000 ops/s",
+            "ipc.throughput.paired.two-kernels: 7600000 ops/s",
+            "ipc.throughput.cpus-1: 2000000 ops/s");
+    // Never over the one-CPU fork's figure, which a slower host phase halved here.
+    assertThat(BenchCommand.derive(byLabel))
+        .extracting(BenchCommand.Figure::line)
+        .contains("ipc.smp.scaling.paired: 1.75 x", "ipc.smp.ceiling.paired: 1.9 x")
+        .noneMatch(line -> line.startsWith("ipc.smp.scaling:"));
   }
 
   @Test
