@@ -33,6 +33,7 @@ class BenchPlotTest {
       peer.platform-thread-handoff: 21530 ns/op
       ipc.throughput.cpus-1: 2030000 ops/s
       ipc.throughput.cpus-2: 1240000 ops/s
+      ipc.throughput.paired.cpus-2: 1900000 ops/s
       peer.throughput.actor.cpus-2: 2600000 ops/s
       ipc.latency.same-cpu.p50: 1260 ns
       ipc.latency.same-cpu.p99: 12800 ns
