@@ -4,16 +4,17 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Two two-CPU kernels of {@link SmpBenchmark}'s pairs in one JVM, measured in turn: {@code
+ * Three two-CPU kernels of {@link SmpBenchmark}'s pairs in one JVM, measured in turn: {@code
  * unpinned}, whose pairs are placed by the kernel from their start as in {@code
  * ipc.throughput.cpus-2} (servers first dispatched on CPU 0, clients on CPU 1, idle CPUs stealing
- * from then on), and {@code pinned}, whose pair {@code i} may run only on CPU {@code i mod 2}. Both
- * kernels share the JVM's compiled code, its heap and the host's minutes, so what differs between
- * their figures is the kernels themselves: where their processes were born and how they move. A
- * round measures each for {@code seconds} (the order turning each round) after a batch, and first
- * the raw cross-core ping-pong, which says what the host's two vCPUs were doing in that round (tens
- * of ns: two hyperthreads of one core; hundreds: two cores). Prints each round and the medians, in
- * wall-clock ns per call (the inverse of calls per second).
+ * from then on); {@code pinned}, whose pair {@code i} may run only on CPU {@code i mod 2}; and
+ * {@code together}, born as the pinned one and unpinned once every process has run ({@link
+ * PairsRig#bornTogether}). The kernels share the JVM's compiled code, its heap and the host's
+ * minutes, so what differs between their figures is the kernels themselves: where their processes
+ * were born and how they move. A round measures each for {@code seconds} (the order turning each
+ * round) after a batch, and first the raw cross-core ping-pong, which says what the host's two
+ * vCPUs were doing in that round (tens of ns: two hyperthreads of one core; hundreds: two cores).
+ * Prints each round and the medians, in wall-clock ns per call (the inverse of calls per second).
  *
  * <p>Run from the bench jar: {@code java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED
  * --enable-native-access=ALL-UNNAMED -Xms2g -Xmx2g -XX:+UseParallelGC -XX:+UseCondCardMark
@@ -27,10 +28,11 @@ public final class BirthProbe {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
     double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 0.3;
     long nanos = (long) (seconds * 1e9);
-    String[] names = {"unpinned", "pinned"};
+    String[] names = {"unpinned", "pinned", "together"};
     try (PairsRig unpinned = new PairsRig(2, SmpBenchmark.PAIRS, 50, false, false, -1);
-        PairsRig pinned = new PairsRig(2, SmpBenchmark.PAIRS, 50, true, false, -1)) {
-      PairsRig[] rigs = {unpinned, pinned};
+        PairsRig pinned = new PairsRig(2, SmpBenchmark.PAIRS, 50, true, false, -1);
+        PairsRig together = PairsRig.bornTogether(2, SmpBenchmark.PAIRS, 50)) {
+      PairsRig[] rigs = {unpinned, pinned, together};
       long warm = System.nanoTime() + 3_000_000_000L;
       while (System.nanoTime() < warm) {
         for (PairsRig r : rigs) {
