@@ -132,12 +132,12 @@ public final class BenchCommand implements Callable<Integer> {
     LABELS.put(BENCH + "SmpBenchmark.throughputTwoKernels", "analysis.throughput.two-kernels");
     // The three above, a batch of each in turn in one fork: ipc.smp.scaling.paired and its
     // ceiling divide figures of the same minutes, whatever the host's vCPUs did between forks.
-    LABELS.put(BENCH + "SmpBenchmark.throughputPaired", "ipc.throughput.paired.all");
+    LABELS.put(BENCH + "SmpPairedBenchmark.throughputPaired", "ipc.throughput.paired.all");
     Map<String, String> pairedSmp = new LinkedHashMap<>();
     pairedSmp.put("oneCpu", "ipc.throughput.paired.cpus-1");
     pairedSmp.put("twoCpus", "ipc.throughput.paired.cpus-2");
     pairedSmp.put("twoKernels", "ipc.throughput.paired.two-kernels");
-    SECONDARY.put(BENCH + "SmpBenchmark.throughputPaired", pairedSmp);
+    SECONDARY.put(BENCH + "SmpPairedBenchmark.throughputPaired", pairedSmp);
     LABELS.put(BENCH + "EqualPeerBenchmark.virtualOneCpu", "peer.virtual-thread.cpus-1");
     LABELS.put(BENCH + "EqualPeerBenchmark.actorOneCpu", "peer.actor.cpus-1");
     LABELS.put(

@@ -79,6 +79,15 @@ class BenchCommandTest {
     assertThat(BenchCommand.format(1.5)).isEqualTo("1.5");
   }
 
+  /** The figures JMH's JSON result gives, by label, in the order it gives them. */
+  private static Map<String, BenchCommand.Figure> parsedByLabel(String json) {
+    Map<String, BenchCommand.Figure> byLabel = new LinkedHashMap<>();
+    for (BenchCommand.Figure f : BenchCommand.parseResults(json)) {
+      byLabel.put(f.label(), f);
+    }
+    return byLabel;
+  }
+
   /** What the bench jar lists today (jmh -l). */
   private static final List<String> JAR =
       List.of(
@@ -114,7 +123,7 @@ class BenchCommandTest {
           "jackal.bench.SmpBenchmark.throughputOneCpu",
           "jackal.bench.SmpBenchmark.throughputTwoCpus",
           "jackal.bench.SmpBenchmark.throughputTwoKernels",
-          "jackal.bench.SmpBenchmark.throughputPaired",
+          "jackal.bench.SmpPairedBenchmark.throughputPaired",
           "jackal.bench.SpinBenchmark.crossCpu",
           "jackal.bench.StringBenchmark.arraycopy4k",
           "jackal.bench.StringBenchmark.arraycopy64k",
@@ -245,10 +254,7 @@ class BenchCommandTest {
               "callNs" : { "score" : 300.0, "scoreUnit" : "#" },
               "pingpongNs" : { "score" : 200.0, "scoreUnit" : "#" } } } ]
         """;
-    Map<String, BenchCommand.Figure> byLabel = new LinkedHashMap<>();
-    for (BenchCommand.Figure f : BenchCommand.parseResults(json)) {
-      byLabel.put(f.label(), f);
-    }
+    Map<String, BenchCommand.Figure> byLabel = parsedByLabel(json);
     assertThat(byLabel.values())
         .extracting(BenchCommand.Figure::line)
         .containsExactly(
@@ -273,7 +279,7 @@ class BenchCommandTest {
   void thePairedScalingDividesTheTwoCpuThroughputByTheOneCpuThroughputOfTheSameFork() {
     String json =
         """
-        [ { "benchmark" : "jackal.bench.SmpBenchmark.throughputPaired",
+        [ { "benchmark" : "jackal.bench.SmpPairedBenchmark.throughputPaired",
             "primaryMetric" : { "score" : 6000000.0, "scoreUnit" : "ops/s" },
             "secondaryMetrics" : {
               "oneCpu" : { "score" : 4000000.0, "scoreUnit" : "#" },
@@ -282,10 +288,7 @@ class BenchCommandTest {
           { "benchmark" : "jackal.bench.SmpBenchmark.throughputOneCpu",
             "primaryMetric" : { "score" : 2000000.0, "scoreUnit" : "ops/s" } } ]
         """;
-    Map<String, BenchCommand.Figure> byLabel = new LinkedHashMap<>();
-    for (BenchCommand.Figure f : BenchCommand.parseResults(json)) {
-      byLabel.put(f.label(), f);
-    }
+    Map<String, BenchCommand.Figure> byLabel = parsedByLabel(json);
     assertThat(byLabel.values())
         .extracting(BenchCommand.Figure::line)
         .containsExactly(
