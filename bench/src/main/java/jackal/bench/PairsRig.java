@@ -44,6 +44,7 @@ final class PairsRig implements AutoCloseable {
   private static final long BATCH_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   private final Kernel k;
+  private final int cpus;
   private final CapRef[] goEntries;
 
   /** Every server and client, in the order they were started. */
@@ -111,6 +112,29 @@ final class PairsRig implements AutoCloseable {
     return rig;
   }
 
+  /**
+   * Changes the masks of a two-CPU rig's pairs in place ({@link RepinProbe}): {@code shift} -1
+   * frees every process (and the kickers its client makes from then on) to run on any CPU; 0 or 1
+   * puts pair {@code i} on CPU {@code (i + shift) mod 2}, its server, client and kickers together.
+   * Takes effect at each process's next dispatch. Call only between batches.
+   */
+  void pinShifted(int shift) {
+    if (shift < -1 || shift > 1) {
+      throw new IllegalArgumentException("shift must be -1, 0 or 1: " + shift);
+    }
+    if (latencies != null || cpus != 2) {
+      throw new IllegalStateException("only a two-CPU rig without a measured pair is re-pinned");
+    }
+    for (int i = 0; i < processes.length; i++) {
+      int pair = i / 2;
+      long mask = shift < 0 ? -1L : 1L << ((pair + shift) % 2);
+      k.setCpuMask(processes[i], mask);
+      if (i % 2 == 1) {
+        clientMasks[pair] = mask;
+      }
+    }
+  }
+
   private PairsRig(
       int cpus,
       int pairs,
@@ -119,6 +143,7 @@ final class PairsRig implements AutoCloseable {
       boolean background,
       int probe,
       int onlyCpu) {
+    this.cpus = cpus;
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     Kernel b =
         Kernel.create(
